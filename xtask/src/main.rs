@@ -1,0 +1,92 @@
+//! `cargo xtask`: the project's development tasks, in Rust so they run the same everywhere.
+//!
+//! - `cargo xtask ci`: everything CI checks (oracles installed, crate layering, fmt, clippy, tests).
+//! - `cargo xtask bench`: benchmarks against `lua5.1` and `luajit`, printed as ratios.
+//!
+//! Invariant: under `CI=true` a missing reference program (`lua5.1`, `luac5.1`) is a failure, never
+//! a silent skip; elsewhere `cargo xtask` installs it with apt-get when it can.
+
+#![expect(clippy::print_stdout, reason = "xtask reports to the terminal")]
+
+mod bench;
+mod layering;
+mod oracles;
+
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    match task {
+        "ci" => ci(),
+        "bench" => bench::run(&args[1..]),
+        "layering" => layering::check(),
+        "oracles" => oracles::ensure(),
+        _ => {
+            println!(
+                "usage: cargo xtask <task>\n\n\
+                 tasks:\n  \
+                 ci         fmt check, clippy, layering check, the whole test suite (with oracles)\n  \
+                 bench      benchmarks against lua5.1 and luajit, as ratios\n  \
+                 layering   check that crates only depend on the layers beneath them\n  \
+                 oracles    install the reference programs (lua5.1, luac5.1) when missing"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Everything CI checks, in the order that fails fastest.
+fn ci() -> Result<()> {
+    oracles::ensure()?;
+    step("layering", layering::check)?;
+    step("fmt", || cargo(&["fmt", "--all", "--check"]))?;
+    step("clippy", || {
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    step("test", || {
+        // Snapshot tests must not write new snapshots in CI: a missing or changed snapshot fails.
+        cargo_env(&["test", "--workspace", "--quiet"], &[("INSTA_UPDATE", "no")])
+    })?;
+    println!("xtask ci: all checks passed");
+    Ok(())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    println!("== {name}");
+    f().with_context(|| format!("ci step `{name}` failed"))
+}
+
+pub(crate) fn cargo(args: &[&str]) -> Result<()> {
+    cargo_env(args, &[])
+}
+
+pub(crate) fn cargo_env(args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(args)
+        .envs(envs.iter().copied())
+        .current_dir(workspace_root())
+        .status()
+        .with_context(|| format!("running {cargo} {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub(crate) fn workspace_root() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}

@@ -1,0 +1,78 @@
+//! The reference programs that the differential tests compare against.
+//!
+//! `lua5.1`/`luac5.1` (Debian package `lua5.1`) decide Lua semantics. When one is missing, we
+//! install it with apt-get (CI machines run as root). Under `CI=true`, a program still missing
+//! afterwards is an error: CI never skips a differential test silently.
+
+use std::process::{Command, Stdio};
+
+use anyhow::{Result, bail};
+
+/// A reference program and the Debian package that provides it.
+struct Oracle {
+    program: &'static str,
+    package: &'static str,
+}
+
+const ORACLES: &[Oracle] = &[
+    Oracle {
+        program: "lua5.1",
+        package: "lua5.1",
+    },
+    Oracle {
+        program: "luac5.1",
+        package: "lua5.1",
+    },
+];
+
+pub(crate) fn is_installed(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Installs missing oracles; fails under `CI=true` if any is still missing.
+pub(crate) fn ensure() -> Result<()> {
+    let missing: Vec<&Oracle> = ORACLES
+        .iter()
+        .filter(|o| !is_installed(o.program))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut packages: Vec<&str> = missing.iter().map(|o| o.package).collect();
+    packages.dedup();
+    println!("== installing reference programs: {}", packages.join(" "));
+    let quiet_apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !quiet_apt(&["update", "-qq"]) {
+        println!("apt-get update failed");
+    }
+    let mut install = vec!["install", "-y", "-qq"];
+    install.extend(&packages);
+    if !quiet_apt(&install) {
+        println!("apt-get install {} failed", packages.join(" "));
+    }
+    let still_missing: Vec<&str> = ORACLES
+        .iter()
+        .filter(|o| !is_installed(o.program))
+        .map(|o| o.program)
+        .collect();
+    if !still_missing.is_empty() {
+        let msg = format!("reference programs missing: {}", still_missing.join(", "));
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            bail!("{msg} (CI=true: differential tests cannot be skipped)");
+        }
+        println!("warning: {msg}; differential tests will be skipped outside CI");
+    }
+    Ok(())
+}
