@@ -56,7 +56,10 @@ fn ci() -> Result<()> {
     })?;
     step("test", || {
         // Snapshot tests must not write new snapshots in CI: a missing or changed snapshot fails.
-        cargo_env(&["test", "--workspace", "--quiet"], &[("INSTA_UPDATE", "no")])
+        cargo_env(
+            &["test", "--workspace", "--quiet"],
+            &[("INSTA_UPDATE", "no")],
+        )
     })?;
     println!("xtask ci: all checks passed");
     Ok(())
