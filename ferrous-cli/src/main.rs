@@ -1,17 +1,33 @@
-//! The `ferrous` command.
+//! The `ferrous` command: one subcommand per module.
 //!
-//! Running Lua files needs the VM, which has not landed yet; until then every command says so and
-//! exits with a failure status instead of pretending.
+//! - `ferrous check FILE` (`check.rs`): syntax check, like `luac5.1 -p`.
+//! - `ferrous disasm FILE` (`disasm.rs`): bytecode listing, like `luac5.1 -l -l`.
+//! - `ferrous run FILE`: needs the VM, which has not landed yet; it says so and fails.
 
-use anyhow::{Result, bail};
+use std::process::ExitCode;
 
-fn main() -> Result<()> {
+mod check;
+mod disasm;
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
+    let rest = args.get(1..).unwrap_or_default();
+    let res = match args.first().map(String::as_str) {
+        Some("check") => check::run(rest),
+        Some("disasm") => disasm::run(rest),
         Some("--version" | "-v") => {
             eprintln!("ferrous {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
-        _ => bail!("ferrous: running Lua is not implemented yet (the VM has not landed)"),
+        _ => Err(anyhow::anyhow!(
+            "running Lua is not implemented yet (the VM has not landed)"
+        )),
+    };
+    match res {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("ferrous: {err:#}");
+            ExitCode::FAILURE
+        }
     }
 }
