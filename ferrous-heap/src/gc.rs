@@ -1,0 +1,287 @@
+//! The collector: non-recursive mark and sweep.
+//!
+//! A cycle marks the pinned names and the caller's roots, then drains the gray stack
+//! ([`Collector::propagate`]): each popped object reports its references to a [`Tracer`],
+//! which marks them and pushes the newly marked ones. Nothing recurses, so a chain of a million
+//! nested tables costs a million gray-stack pushes, not a million Rust frames. Tables whose
+//! metatable has `__mode` containing `k` and/or `v` are weak: their weak side is not traced, and
+//! after propagation the entries whose weak key or value is unmarked get a nil value (strings
+//! count as values, never cleared, as in 5.1's `iscleared`). Finally the intern table is pruned
+//! and every arena swept, releasing each freed object's bytes.
+//!
+//! The gray stack and the marks live in the heap and `propagate` takes a work budget, so
+//! marking can become incremental; that would also need write barriers in the transaction's
+//! write paths. Today every cycle runs to completion (`Heap::step` runs a whole cycle), which is
+//! why no barrier is needed: the GC needs `&mut Heap`, so it never overlaps a transaction.
+//!
+//! **Invariant:** between cycles all mark bits are clear and the gray stack is empty.
+//! **Invariant:** the pinned names (slots `0..names::ALL.len()` of the strings arena) are marked
+//! by every cycle, so they are never freed.
+
+use crate::arena::MarkBits;
+use crate::handle::{
+    FunctionHandle, ProtoHandle, TableHandle, ThreadHandle, UpValueHandle, UserDataHandle,
+};
+use crate::heap::Objects;
+use crate::memory::Memory;
+use crate::names;
+use crate::string::Interner;
+use crate::table::Table;
+use crate::trace::{Trace, Tracer};
+use crate::value::Value;
+
+/// An object whose references have not been traced yet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Gray {
+    Table(TableHandle),
+    Function(FunctionHandle),
+    UpValue(UpValueHandle),
+    Proto(ProtoHandle),
+    UserData(UserDataHandle),
+    Thread(ThreadHandle),
+}
+
+/// One mark bitmap per arena.
+#[derive(Debug, Default)]
+pub(crate) struct Marks {
+    pub(crate) strings: MarkBits,
+    pub(crate) tables: MarkBits,
+    pub(crate) functions: MarkBits,
+    pub(crate) upvalues: MarkBits,
+    pub(crate) protos: MarkBits,
+    pub(crate) userdata: MarkBits,
+    pub(crate) threads: MarkBits,
+}
+
+impl Marks {
+    fn clear(&mut self) {
+        self.strings.clear();
+        self.tables.clear();
+        self.functions.clear();
+        self.upvalues.clear();
+        self.protos.clear();
+        self.userdata.clear();
+        self.threads.clear();
+    }
+}
+
+/// Which sides of a table are weak.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WeakMode {
+    pub(crate) keys: bool,
+    pub(crate) values: bool,
+}
+
+/// 5.1's default `setpause` and `setstepmul`.
+pub(crate) const DEFAULT_PAUSE: u32 = 200;
+pub(crate) const DEFAULT_STEPMUL: u32 = 200;
+
+/// The collector's state.
+#[derive(Debug)]
+pub(crate) struct Collector {
+    pub(crate) marks: Marks,
+    pub(crate) gray: Vec<Gray>,
+    weak: Vec<(TableHandle, WeakMode)>,
+    /// Collect when the allocated bytes reach this.
+    pub(crate) threshold: usize,
+    pub(crate) pause: u32,
+    pub(crate) stepmul: u32,
+    pub(crate) stopped: bool,
+    /// Reused buffers for clearing weak tables.
+    dead_slots: Vec<usize>,
+    dead_entries: Vec<usize>,
+}
+
+impl Collector {
+    pub(crate) fn new() -> Collector {
+        Collector {
+            marks: Marks::default(),
+            gray: Vec::new(),
+            weak: Vec::new(),
+            threshold: 0,
+            pause: DEFAULT_PAUSE,
+            stepmul: DEFAULT_STEPMUL,
+            stopped: false,
+            dead_slots: Vec::new(),
+            dead_entries: Vec::new(),
+        }
+    }
+
+    /// Sets the next threshold from the live bytes, as 5.1's `setthreshold`.
+    pub(crate) fn set_threshold(&mut self, live: usize) {
+        self.threshold = (live / 100).saturating_mul(self.pause as usize);
+    }
+
+    /// Runs one whole cycle.
+    pub(crate) fn full_cycle(
+        &mut self,
+        objects: &mut Objects,
+        interner: &mut Interner,
+        memory: &mut Memory,
+        roots: &dyn Trace,
+    ) {
+        self.mark_roots(objects, roots);
+        while !self.propagate(objects, usize::MAX) {}
+        self.clear_weak(objects);
+        self.sweep(objects, interner, memory);
+        self.set_threshold(memory.allocated());
+    }
+
+    fn mark_roots(&mut self, objects: &Objects, roots: &dyn Trace) {
+        for slot in 0..names::ALL.len() {
+            self.marks.strings.set(slot);
+        }
+        let mut tracer = Tracer { objects, marks: &mut self.marks, gray: &mut self.gray };
+        roots.trace(&mut tracer);
+    }
+
+    /// Traces up to `budget` gray objects; returns true when the gray stack is empty.
+    pub(crate) fn propagate(&mut self, objects: &Objects, budget: usize) -> bool {
+        for _ in 0..budget {
+            let Some(gray) = self.gray.pop() else { return true };
+            let mut tracer = Tracer { objects, marks: &mut self.marks, gray: &mut self.gray };
+            match gray {
+                Gray::Table(handle) => {
+                    if let Some(table) = objects.tables.get(handle.raw()) {
+                        let mode = trace_table(table, &mut tracer);
+                        if mode != WeakMode::default() {
+                            self.weak.push((handle, mode));
+                        }
+                    }
+                }
+                Gray::Function(handle) => {
+                    if let Some(function) = objects.functions.get(handle.raw()) {
+                        function.trace_children(&mut tracer);
+                    }
+                }
+                Gray::UpValue(handle) => {
+                    if let Some(upvalue) = objects.upvalues.get(handle.raw()) {
+                        upvalue.trace_children(&mut tracer);
+                    }
+                }
+                Gray::Proto(handle) => {
+                    if let Some(proto) = objects.protos.get(handle.raw()) {
+                        proto.trace_children(&mut tracer);
+                    }
+                }
+                Gray::UserData(handle) => {
+                    if let Some(userdata) = objects.userdata.get(handle.raw()) {
+                        userdata.trace_children(&mut tracer);
+                    }
+                }
+                Gray::Thread(handle) => {
+                    if let Some(thread) = objects.threads.get(handle.raw()) {
+                        thread.trace_children(&mut tracer);
+                    }
+                }
+            }
+        }
+        self.gray.is_empty()
+    }
+
+    /// Gives a nil value to every entry of a weak table whose weak side did not survive.
+    fn clear_weak(&mut self, objects: &mut Objects) {
+        for (handle, mode) in std::mem::take(&mut self.weak) {
+            let Some(table) = objects.tables.get(handle.raw()) else { continue };
+            self.dead_slots.clear();
+            self.dead_entries.clear();
+            if mode.values {
+                for (idx, value) in table.array().iter().enumerate() {
+                    if is_cleared(objects, &mut self.marks, *value) {
+                        self.dead_slots.push(idx);
+                    }
+                }
+            }
+            for (pos, entry) in table.entries().iter().enumerate() {
+                if entry.value != Value::Nil
+                    && ((mode.keys && is_cleared(objects, &mut self.marks, entry.key))
+                        || (mode.values && is_cleared(objects, &mut self.marks, entry.value)))
+                {
+                    self.dead_entries.push(pos);
+                }
+            }
+            if let Some(table) = objects.tables.get_mut(handle.raw()) {
+                table.clear_weak(&self.dead_slots, &self.dead_entries);
+            }
+        }
+    }
+
+    /// Frees everything unmarked and resets the marks.
+    fn sweep(&mut self, objects: &mut Objects, interner: &mut Interner, memory: &mut Memory) {
+        let marks = &self.marks;
+        interner.prune(&marks.strings);
+        objects.strings.sweep(&marks.strings, |s| memory.release(s.heap_size()));
+        objects.tables.sweep(&marks.tables, |t| memory.release(t.heap_size()));
+        objects.functions.sweep(&marks.functions, |f| memory.release(f.heap_size()));
+        objects.upvalues.sweep(&marks.upvalues, |u| memory.release(u.heap_size()));
+        objects.protos.sweep(&marks.protos, |p| memory.release(p.heap_size()));
+        objects.userdata.sweep(&marks.userdata, |u| memory.release(u.heap_size()));
+        objects.threads.sweep(&marks.threads, |t| memory.release(t.heap_size()));
+        self.marks.clear();
+    }
+}
+
+/// Traces a table's metatable and strong sides; returns its weak mode.
+fn trace_table(table: &Table, tracer: &mut Tracer<'_>) -> WeakMode {
+    let mode = match table.metatable {
+        Some(metatable) => {
+            tracer.table(metatable);
+            weak_mode(tracer.objects, metatable)
+        }
+        None => WeakMode::default(),
+    };
+    if !mode.values {
+        tracer.values(table.array());
+    }
+    for entry in table.entries() {
+        if entry.value == Value::Nil {
+            continue; // A tombstone keeps nothing alive (5.1's dead keys).
+        }
+        if !mode.keys {
+            tracer.value(entry.key);
+        }
+        if !mode.values {
+            tracer.value(entry.value);
+        }
+    }
+    mode
+}
+
+/// The weak mode a metatable's `__mode` field asks for (read as a C string, like 5.1's `strchr`).
+fn weak_mode(objects: &Objects, metatable: TableHandle) -> WeakMode {
+    let Some(metatable) = objects.tables.get(metatable.raw()) else {
+        return WeakMode::default();
+    };
+    let Value::String(mode) = metatable.get_str(names::MODE) else {
+        return WeakMode::default();
+    };
+    let Some(mode) = objects.strings.get(mode.raw()) else { return WeakMode::default() };
+    let c_str = mode.bytes.split(|b| *b == 0).next().unwrap_or_default();
+    WeakMode { keys: c_str.contains(&b'k'), values: c_str.contains(&b'v') }
+}
+
+/// 5.1's `iscleared`: whether a weak reference to `value` must go. Strings are values here:
+/// they are marked (kept) instead.
+fn is_cleared(objects: &Objects, marks: &mut Marks, value: Value) -> bool {
+    match value {
+        Value::Nil | Value::Boolean(_) | Value::Number(_) | Value::NativeFunction(_) => false,
+        Value::String(handle) => {
+            if objects.strings.contains(handle.raw()) {
+                marks.strings.set(handle.raw().index());
+            }
+            false
+        }
+        Value::Table(h) => {
+            !(marks.tables.get(h.raw().index()) && objects.tables.contains(h.raw()))
+        }
+        Value::Function(h) => {
+            !(marks.functions.get(h.raw().index()) && objects.functions.contains(h.raw()))
+        }
+        Value::UserData(h) => {
+            !(marks.userdata.get(h.raw().index()) && objects.userdata.contains(h.raw()))
+        }
+        Value::Thread(h) => {
+            !(marks.threads.get(h.raw().index()) && objects.threads.contains(h.raw()))
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! [`HeapTransaction`]: the scope through which every object is created, read and written.
+//!
+//! A transaction is a plain `&mut Heap` borrow: reads see earlier writes at once, nothing is
+//! queued, and dropping it commits nothing because there is nothing to commit. While it exists
+//! the collector cannot run, so every handle that was valid when it opened stays valid.
+//! Every accessor validates its handle and returns `HeapError::StaleHandle` instead of panicking.
+//! The table accessors here are the VM's hot path: they are `#[inline]`, allocate nothing on
+//! reads, and compare string keys by handle.
+
+use crate::arena::{Arena, RawHandle};
+use crate::error::{HeapError, Result};
+use crate::handle::{
+    FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
+    UserDataHandle,
+};
+use crate::heap::Heap;
+use crate::memory::Memory;
+use crate::meta::MetaEvent;
+use crate::object::{Function, Prototype, Thread, UpValue, UserData};
+use crate::table::Table;
+use crate::value::Value;
+
+/// Exclusive, scoped access to the heap's objects.
+#[derive(Debug)]
+pub struct HeapTransaction<'h> {
+    pub(crate) heap: &'h mut Heap,
+}
+
+/// Charges `size` bytes and stores `value`; on failure nothing is charged.
+fn alloc<T>(arena: &mut Arena<T>, memory: &mut Memory, value: T, size: usize) -> Result<RawHandle> {
+    memory.charge(size)?;
+    arena.insert(value).inspect_err(|_| memory.release(size))
+}
+
+impl HeapTransaction<'_> {
+    #[inline]
+    fn table_ref(&self, table: TableHandle) -> Result<&Table> {
+        self.heap.objects.tables.get(table.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    /// The table and the byte counter, borrowed together for writes that may grow the table.
+    #[inline]
+    fn table_mut(&mut self, table: TableHandle) -> Result<(&mut Table, &mut Memory)> {
+        let heap = &mut *self.heap;
+        let table = heap.objects.tables.get_mut(table.raw()).ok_or(HeapError::StaleHandle)?;
+        Ok((table, &mut heap.memory))
+    }
+
+    /// Whether the heap would like a collection at the next safe point.
+    #[inline]
+    pub fn should_collect(&self) -> bool {
+        self.heap.should_collect()
+    }
+
+    // ----- strings -----
+
+    /// The string with these bytes (any bytes), interning it if it is new.
+    #[inline]
+    pub fn intern(&mut self, bytes: &[u8]) -> Result<StringHandle> {
+        let heap = &mut *self.heap;
+        heap.interner.intern(&mut heap.objects.strings, &mut heap.memory, bytes)
+    }
+
+    /// The concatenation of `parts`, interned. Builds the bytes in a reused buffer, so an
+    /// already existing result costs no allocation.
+    pub fn concat(&mut self, parts: &[StringHandle]) -> Result<StringHandle> {
+        let heap = &mut *self.heap;
+        let mut buffer = std::mem::take(&mut heap.scratch);
+        buffer.clear();
+        let mut result = Ok(());
+        for part in parts {
+            match heap.objects.strings.get(part.raw()) {
+                Some(string) => buffer.extend_from_slice(&string.bytes),
+                None => {
+                    result = Err(HeapError::StaleHandle);
+                    break;
+                }
+            }
+        }
+        let result = result.and_then(|()| {
+            heap.interner.intern(&mut heap.objects.strings, &mut heap.memory, &buffer)
+        });
+        heap.scratch = buffer;
+        result
+    }
+
+    /// A string's bytes.
+    #[inline]
+    pub fn str_bytes(&self, string: StringHandle) -> Result<&[u8]> {
+        match self.heap.objects.strings.get(string.raw()) {
+            Some(s) => Ok(&s.bytes),
+            None => Err(HeapError::StaleHandle),
+        }
+    }
+
+    // ----- tables -----
+
+    /// A new table with `narr` array slots and room for `nhash` other keys (5.1's
+    /// `lua_createtable`).
+    pub fn new_table(&mut self, narr: usize, nhash: usize) -> Result<TableHandle> {
+        let heap = &mut *self.heap;
+        let table = Table::new(narr, nhash, &mut heap.memory)?;
+        let size = table.heap_size();
+        match heap.objects.tables.insert(table) {
+            Ok(raw) => Ok(TableHandle(raw)),
+            Err(err) => {
+                heap.memory.release(size);
+                Err(err)
+            }
+        }
+    }
+
+    /// `rawget(t, key)`. A nil or NaN key reads nil.
+    #[inline]
+    pub fn raw_get(&self, table: TableHandle, key: Value) -> Result<Value> {
+        Ok(self.table_ref(table)?.get(key))
+    }
+
+    /// `rawget(t, i)`.
+    #[inline]
+    pub fn raw_get_int(&self, table: TableHandle, key: i64) -> Result<Value> {
+        Ok(self.table_ref(table)?.get_int(key))
+    }
+
+    /// `rawget(t, s)` for a string key.
+    #[inline]
+    pub fn raw_get_str(&self, table: TableHandle, key: StringHandle) -> Result<Value> {
+        Ok(self.table_ref(table)?.get_str(key))
+    }
+
+    /// `rawset(t, key, value)`: `NilKey`/`NaNKey` for bad keys, `ReadOnly` for read-only
+    /// tables, `OutOfMemory` if the table must grow past the memory limit.
+    #[inline]
+    pub fn raw_set(&mut self, table: TableHandle, key: Value, value: Value) -> Result<()> {
+        let (table, memory) = self.table_mut(table)?;
+        table.set(key, value, memory)
+    }
+
+    /// `rawset(t, i, value)`.
+    #[inline]
+    pub fn raw_set_int(&mut self, table: TableHandle, key: i64, value: Value) -> Result<()> {
+        let (table, memory) = self.table_mut(table)?;
+        table.set_int(key, value, memory)
+    }
+
+    /// `rawset(t, s, value)` for a string key.
+    #[inline]
+    pub fn raw_set_str(&mut self, table: TableHandle, key: StringHandle, value: Value) -> Result<()> {
+        let (table, memory) = self.table_mut(table)?;
+        table.set_str(key, value, memory)
+    }
+
+    /// The border `#t` without `__len`, as 5.1's `luaH_getn`.
+    #[inline]
+    pub fn len(&self, table: TableHandle) -> Result<usize> {
+        Ok(self.table_ref(table)?.len())
+    }
+
+    /// `next(t, key)`: the following pair, or `None` after the last one. `InvalidNextKey` if
+    /// `key` is not in the table (a key whose value was set to nil during the traversal is).
+    #[inline]
+    pub fn next(&self, table: TableHandle, key: Value) -> Result<Option<(Value, Value)>> {
+        self.table_ref(table)?.next(key)
+    }
+
+    /// The table's metatable.
+    #[inline]
+    pub fn metatable(&self, table: TableHandle) -> Result<Option<TableHandle>> {
+        Ok(self.table_ref(table)?.metatable)
+    }
+
+    /// Sets or removes the table's metatable; `ReadOnly` if the table is read-only.
+    pub fn set_metatable(&mut self, table: TableHandle, metatable: Option<TableHandle>) -> Result<()> {
+        if let Some(metatable) = metatable {
+            self.table_ref(metatable)?;
+        }
+        self.table_mut(table)?.0.set_metatable(metatable)
+    }
+
+    /// Marks the table read-only (every write then fails with `ReadOnly`), or writable again.
+    pub fn set_readonly(&mut self, table: TableHandle, readonly: bool) -> Result<()> {
+        self.table_mut(table)?.0.readonly = readonly;
+        Ok(())
+    }
+
+    /// Whether the table is read-only.
+    #[inline]
+    pub fn is_readonly(&self, table: TableHandle) -> Result<bool> {
+        Ok(self.table_ref(table)?.readonly)
+    }
+
+    /// The metamethod for `event` in the metatable `metatable` (nil if absent). For the fast
+    /// events a miss is remembered in the metatable until it is next written (5.1's `fasttm`).
+    #[inline]
+    pub fn metamethod(&mut self, metatable: TableHandle, event: MetaEvent) -> Result<Value> {
+        let (table, _) = self.table_mut(metatable)?;
+        let bit = event.absent_bit();
+        if let Some(bit) = bit
+            && table.absent & bit != 0
+        {
+            return Ok(Value::Nil);
+        }
+        let value = table.get_str(event.name());
+        if let Some(bit) = bit
+            && value == Value::Nil
+        {
+            table.absent |= bit;
+        }
+        Ok(value)
+    }
+
+    // ----- functions, upvalues, prototypes -----
+
+    /// Stores a closure.
+    pub fn new_function(&mut self, function: Function) -> Result<FunctionHandle> {
+        let heap = &mut *self.heap;
+        let size = function.heap_size();
+        alloc(&mut heap.objects.functions, &mut heap.memory, function, size).map(FunctionHandle)
+    }
+
+    /// A closure.
+    #[inline]
+    pub fn function(&self, function: FunctionHandle) -> Result<&Function> {
+        self.heap.objects.functions.get(function.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    /// A closure, mutably (to change its environment or a native closure's upvalues; replacing
+    /// an upvalue box with one of another length is not accounted).
+    #[inline]
+    pub fn function_mut(&mut self, function: FunctionHandle) -> Result<&mut Function> {
+        self.heap.objects.functions.get_mut(function.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    /// Stores an upvalue.
+    pub fn new_upvalue(&mut self, upvalue: UpValue) -> Result<UpValueHandle> {
+        let heap = &mut *self.heap;
+        let size = upvalue.heap_size();
+        alloc(&mut heap.objects.upvalues, &mut heap.memory, upvalue, size).map(UpValueHandle)
+    }
+
+    /// An upvalue's state.
+    #[inline]
+    pub fn upvalue(&self, upvalue: UpValueHandle) -> Result<UpValue> {
+        self.heap.objects.upvalues.get(upvalue.raw()).copied().ok_or(HeapError::StaleHandle)
+    }
+
+    /// Replaces an upvalue's state (closing it, or writing a closed upvalue's value).
+    #[inline]
+    pub fn set_upvalue(&mut self, upvalue: UpValueHandle, state: UpValue) -> Result<()> {
+        let slot = self.heap.objects.upvalues.get_mut(upvalue.raw()).ok_or(HeapError::StaleHandle)?;
+        *slot = state;
+        Ok(())
+    }
+
+    /// Stores a prototype.
+    pub fn new_proto(&mut self, proto: Prototype) -> Result<ProtoHandle> {
+        let heap = &mut *self.heap;
+        let size = proto.heap_size();
+        alloc(&mut heap.objects.protos, &mut heap.memory, proto, size).map(ProtoHandle)
+    }
+
+    /// A prototype.
+    #[inline]
+    pub fn proto(&self, proto: ProtoHandle) -> Result<&Prototype> {
+        self.heap.objects.protos.get(proto.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    // ----- userdata and threads -----
+
+    /// Stores a userdata.
+    pub fn new_userdata(&mut self, userdata: UserData) -> Result<UserDataHandle> {
+        let heap = &mut *self.heap;
+        let size = userdata.heap_size();
+        alloc(&mut heap.objects.userdata, &mut heap.memory, userdata, size).map(UserDataHandle)
+    }
+
+    /// A userdata.
+    #[inline]
+    pub fn userdata(&self, userdata: UserDataHandle) -> Result<&UserData> {
+        self.heap.objects.userdata.get(userdata.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    /// A userdata, mutably.
+    #[inline]
+    pub fn userdata_mut(&mut self, userdata: UserDataHandle) -> Result<&mut UserData> {
+        self.heap.objects.userdata.get_mut(userdata.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    /// Stores a thread.
+    pub fn new_thread(&mut self, thread: Thread) -> Result<ThreadHandle> {
+        let heap = &mut *self.heap;
+        let size = thread.heap_size();
+        alloc(&mut heap.objects.threads, &mut heap.memory, thread, size).map(ThreadHandle)
+    }
+
+    /// A thread.
+    #[inline]
+    pub fn thread(&self, thread: ThreadHandle) -> Result<&Thread> {
+        self.heap.objects.threads.get(thread.raw()).ok_or(HeapError::StaleHandle)
+    }
+
+    /// A thread, mutably (to take its payload out while it runs, and put it back).
+    #[inline]
+    pub fn thread_mut(&mut self, thread: ThreadHandle) -> Result<&mut Thread> {
+        self.heap.objects.threads.get_mut(thread.raw()).ok_or(HeapError::StaleHandle)
+    }
+}
