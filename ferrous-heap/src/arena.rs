@@ -63,7 +63,9 @@ pub(crate) struct Arena<T> {
 
 impl<T> Arena<T> {
     pub(crate) fn new() -> Arena<T> {
-        Arena { inner: generational_arena::Arena::new() }
+        Arena {
+            inner: generational_arena::Arena::new(),
+        }
     }
 
     /// Stores `value` and returns its handle; `OutOfMemory` if the slot number would not fit
@@ -73,7 +75,10 @@ impl<T> Arena<T> {
         let (slot, generation) = index.into_raw_parts();
         match u32::try_from(slot) {
             // Truncation intended: see the module docs.
-            Ok(slot) => Ok(RawHandle { index: slot, generation: generation as u32 }),
+            Ok(slot) => Ok(RawHandle {
+                index: slot,
+                generation: generation as u32,
+            }),
             Err(_) => {
                 self.inner.remove(index);
                 Err(HeapError::OutOfMemory)
@@ -106,6 +111,7 @@ impl<T> Arena<T> {
     }
 
     /// The number of live objects.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.inner.len()
     }
@@ -133,7 +139,9 @@ impl MarkBits {
     /// Whether `slot` is marked.
     #[inline]
     pub(crate) fn get(&self, slot: usize) -> bool {
-        self.words.get(slot / 64).is_some_and(|word| word & (1 << (slot % 64)) != 0)
+        self.words
+            .get(slot / 64)
+            .is_some_and(|word| word & (1 << (slot % 64)) != 0)
     }
 
     /// Marks `slot`; returns true if it was not marked before.

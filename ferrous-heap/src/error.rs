@@ -40,7 +40,13 @@ mod tests {
         assert_eq!(HeapError::OutOfMemory.to_string(), "not enough memory");
         assert_eq!(HeapError::NilKey.to_string(), "table index is nil");
         assert_eq!(HeapError::NaNKey.to_string(), "table index is NaN");
-        assert_eq!(HeapError::ReadOnly.to_string(), "Attempt to modify a readonly table");
-        assert_eq!(HeapError::InvalidNextKey.to_string(), "invalid key to 'next'");
+        assert_eq!(
+            HeapError::ReadOnly.to_string(),
+            "Attempt to modify a readonly table"
+        );
+        assert_eq!(
+            HeapError::InvalidNextKey.to_string(),
+            "invalid key to 'next'"
+        );
     }
 }

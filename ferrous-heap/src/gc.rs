@@ -131,15 +131,25 @@ impl Collector {
         for slot in 0..names::ALL.len() {
             self.marks.strings.set(slot);
         }
-        let mut tracer = Tracer { objects, marks: &mut self.marks, gray: &mut self.gray };
+        let mut tracer = Tracer {
+            objects,
+            marks: &mut self.marks,
+            gray: &mut self.gray,
+        };
         roots.trace(&mut tracer);
     }
 
     /// Traces up to `budget` gray objects; returns true when the gray stack is empty.
     pub(crate) fn propagate(&mut self, objects: &Objects, budget: usize) -> bool {
         for _ in 0..budget {
-            let Some(gray) = self.gray.pop() else { return true };
-            let mut tracer = Tracer { objects, marks: &mut self.marks, gray: &mut self.gray };
+            let Some(gray) = self.gray.pop() else {
+                return true;
+            };
+            let mut tracer = Tracer {
+                objects,
+                marks: &mut self.marks,
+                gray: &mut self.gray,
+            };
             match gray {
                 Gray::Table(handle) => {
                     if let Some(table) = objects.tables.get(handle.raw()) {
@@ -182,7 +192,9 @@ impl Collector {
     /// Gives a nil value to every entry of a weak table whose weak side did not survive.
     fn clear_weak(&mut self, objects: &mut Objects) {
         for (handle, mode) in std::mem::take(&mut self.weak) {
-            let Some(table) = objects.tables.get(handle.raw()) else { continue };
+            let Some(table) = objects.tables.get(handle.raw()) else {
+                continue;
+            };
             self.dead_slots.clear();
             self.dead_entries.clear();
             if mode.values {
@@ -210,13 +222,27 @@ impl Collector {
     fn sweep(&mut self, objects: &mut Objects, interner: &mut Interner, memory: &mut Memory) {
         let marks = &self.marks;
         interner.prune(&marks.strings);
-        objects.strings.sweep(&marks.strings, |s| memory.release(s.heap_size()));
-        objects.tables.sweep(&marks.tables, |t| memory.release(t.heap_size()));
-        objects.functions.sweep(&marks.functions, |f| memory.release(f.heap_size()));
-        objects.upvalues.sweep(&marks.upvalues, |u| memory.release(u.heap_size()));
-        objects.protos.sweep(&marks.protos, |p| memory.release(p.heap_size()));
-        objects.userdata.sweep(&marks.userdata, |u| memory.release(u.heap_size()));
-        objects.threads.sweep(&marks.threads, |t| memory.release(t.heap_size()));
+        objects
+            .strings
+            .sweep(&marks.strings, |s| memory.release(s.heap_size()));
+        objects
+            .tables
+            .sweep(&marks.tables, |t| memory.release(t.heap_size()));
+        objects
+            .functions
+            .sweep(&marks.functions, |f| memory.release(f.heap_size()));
+        objects
+            .upvalues
+            .sweep(&marks.upvalues, |u| memory.release(u.heap_size()));
+        objects
+            .protos
+            .sweep(&marks.protos, |p| memory.release(p.heap_size()));
+        objects
+            .userdata
+            .sweep(&marks.userdata, |u| memory.release(u.heap_size()));
+        objects
+            .threads
+            .sweep(&marks.threads, |t| memory.release(t.heap_size()));
         self.marks.clear();
     }
 }
@@ -255,9 +281,14 @@ fn weak_mode(objects: &Objects, metatable: TableHandle) -> WeakMode {
     let Value::String(mode) = metatable.get_str(names::MODE) else {
         return WeakMode::default();
     };
-    let Some(mode) = objects.strings.get(mode.raw()) else { return WeakMode::default() };
+    let Some(mode) = objects.strings.get(mode.raw()) else {
+        return WeakMode::default();
+    };
     let c_str = mode.bytes.split(|b| *b == 0).next().unwrap_or_default();
-    WeakMode { keys: c_str.contains(&b'k'), values: c_str.contains(&b'v') }
+    WeakMode {
+        keys: c_str.contains(&b'k'),
+        values: c_str.contains(&b'v'),
+    }
 }
 
 /// 5.1's `iscleared`: whether a weak reference to `value` must go. Strings are values here:
@@ -271,9 +302,7 @@ fn is_cleared(objects: &Objects, marks: &mut Marks, value: Value) -> bool {
             }
             false
         }
-        Value::Table(h) => {
-            !(marks.tables.get(h.raw().index()) && objects.tables.contains(h.raw()))
-        }
+        Value::Table(h) => !(marks.tables.get(h.raw().index()) && objects.tables.contains(h.raw())),
         Value::Function(h) => {
             !(marks.functions.get(h.raw().index()) && objects.functions.contains(h.raw()))
         }

@@ -74,7 +74,9 @@ impl Heap {
         for name in names::ALL {
             // No limit is set and the arena is small, so interning cannot fail; the names
             // tests check that each lands at its constant's slot.
-            let _ = heap.interner.intern(&mut heap.objects.strings, &mut heap.memory, name);
+            let _ = heap
+                .interner
+                .intern(&mut heap.objects.strings, &mut heap.memory, name);
         }
         heap.gc.set_threshold(heap.memory.allocated());
         heap
@@ -88,7 +90,13 @@ impl Heap {
 
     /// Runs a full collection cycle. Everything not reachable from `roots` (or pinned) is freed.
     pub fn collect(&mut self, roots: &dyn Trace) {
-        let Heap { objects, interner, memory, gc, .. } = self;
+        let Heap {
+            objects,
+            interner,
+            memory,
+            gc,
+            ..
+        } = self;
         gc.full_cycle(objects, interner, memory, roots);
     }
 

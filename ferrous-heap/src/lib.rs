@@ -18,7 +18,8 @@
 //! let table = tx.new_table(0, 0)?;
 //! let key = tx.intern(b"answer")?;
 //! tx.raw_set_str(table, key, Value::Number(42.0))?;
-//! assert_eq!(tx.raw_get(table, Value::String(tx.intern(b"answer")?))?, Value::Number(42.0));
+//! let same_key = tx.intern(b"answer")?; // interned: the same handle
+//! assert_eq!(tx.raw_get(table, Value::String(same_key))?, Value::Number(42.0));
 //! // Nothing roots the table: a collection frees it and the handle goes stale.
 //! heap.collect(&());
 //! assert!(heap.tx().raw_get_int(table, 1).is_err());

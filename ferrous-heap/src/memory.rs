@@ -30,7 +30,10 @@ impl Memory {
     /// Charges `bytes` for a new allocation, or fails without charging.
     #[inline]
     pub(crate) fn charge(&mut self, bytes: usize) -> Result<()> {
-        let total = self.allocated.checked_add(bytes).ok_or(HeapError::OutOfMemory)?;
+        let total = self
+            .allocated
+            .checked_add(bytes)
+            .ok_or(HeapError::OutOfMemory)?;
         if self.limit.is_some_and(|limit| total > limit) {
             return Err(HeapError::OutOfMemory);
         }

@@ -210,7 +210,11 @@ mod tests {
     fn names_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for name in ALL {
-            assert!(seen.insert(*name), "duplicate name {:?}", String::from_utf8_lossy(name));
+            assert!(
+                seen.insert(*name),
+                "duplicate name {:?}",
+                String::from_utf8_lossy(name)
+            );
         }
     }
 

@@ -170,7 +170,9 @@ impl Thread {
 
 impl std::fmt::Debug for Thread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Thread").field("has_payload", &self.payload.is_some()).finish()
+        f.debug_struct("Thread")
+            .field("has_payload", &self.payload.is_some())
+            .finish()
     }
 }
 
@@ -179,7 +181,10 @@ impl Function {
         match self {
             Function::Lua(closure) => {
                 tracer.proto(closure.proto);
-                closure.upvalues.iter().for_each(|upvalue| tracer.upvalue(*upvalue));
+                closure
+                    .upvalues
+                    .iter()
+                    .for_each(|upvalue| tracer.upvalue(*upvalue));
                 tracer.table(closure.env);
             }
             Function::Native(closure) => {
@@ -216,8 +221,12 @@ impl Prototype {
         tracer.values(&self.constants);
         self.protos.iter().for_each(|proto| tracer.proto(*proto));
         tracer.string(self.source);
-        self.local_vars.iter().for_each(|var| tracer.string(var.name));
-        self.upvalue_names.iter().for_each(|name| tracer.string(*name));
+        self.local_vars
+            .iter()
+            .for_each(|var| tracer.string(var.name));
+        self.upvalue_names
+            .iter()
+            .for_each(|name| tracer.string(*name));
     }
 
     pub(crate) fn heap_size(&self) -> usize {

@@ -52,7 +52,10 @@ pub(crate) struct Interner {
 impl Interner {
     pub(crate) fn new(seed: u64) -> Interner {
         let state = ahash::RandomState::with_seeds(SEEDS[0] ^ seed, SEEDS[1], SEEDS[2], SEEDS[3]);
-        Interner { table: HashTable::new(), state }
+        Interner {
+            table: HashTable::new(),
+            state,
+        }
     }
 
     /// The hash of `bytes` (every byte counts).
@@ -71,7 +74,9 @@ impl Interner {
     ) -> Option<StringHandle> {
         self.table
             .find(hash, |handle| {
-                strings.get(handle.raw()).is_some_and(|s| s.hash == hash && *s.bytes == *bytes)
+                strings
+                    .get(handle.raw())
+                    .is_some_and(|s| s.hash == hash && *s.bytes == *bytes)
             })
             .copied()
     }
@@ -88,7 +93,10 @@ impl Interner {
             return Ok(handle);
         }
         memory.charge(LuaString::heap_size_for(bytes.len()))?;
-        let raw = match strings.insert(LuaString { hash, bytes: bytes.into() }) {
+        let raw = match strings.insert(LuaString {
+            hash,
+            bytes: bytes.into(),
+        }) {
             Ok(raw) => raw,
             Err(err) => {
                 memory.release(LuaString::heap_size_for(bytes.len()));
@@ -108,6 +116,7 @@ impl Interner {
     }
 
     /// The number of interned strings.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.table.len()
     }

@@ -35,14 +35,22 @@ fn alloc<T>(arena: &mut Arena<T>, memory: &mut Memory, value: T, size: usize) ->
 impl HeapTransaction<'_> {
     #[inline]
     fn table_ref(&self, table: TableHandle) -> Result<&Table> {
-        self.heap.objects.tables.get(table.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .tables
+            .get(table.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// The table and the byte counter, borrowed together for writes that may grow the table.
     #[inline]
     fn table_mut(&mut self, table: TableHandle) -> Result<(&mut Table, &mut Memory)> {
         let heap = &mut *self.heap;
-        let table = heap.objects.tables.get_mut(table.raw()).ok_or(HeapError::StaleHandle)?;
+        let table = heap
+            .objects
+            .tables
+            .get_mut(table.raw())
+            .ok_or(HeapError::StaleHandle)?;
         Ok((table, &mut heap.memory))
     }
 
@@ -58,7 +66,8 @@ impl HeapTransaction<'_> {
     #[inline]
     pub fn intern(&mut self, bytes: &[u8]) -> Result<StringHandle> {
         let heap = &mut *self.heap;
-        heap.interner.intern(&mut heap.objects.strings, &mut heap.memory, bytes)
+        heap.interner
+            .intern(&mut heap.objects.strings, &mut heap.memory, bytes)
     }
 
     /// The concatenation of `parts`, interned. Builds the bytes in a reused buffer, so an
@@ -78,7 +87,8 @@ impl HeapTransaction<'_> {
             }
         }
         let result = result.and_then(|()| {
-            heap.interner.intern(&mut heap.objects.strings, &mut heap.memory, &buffer)
+            heap.interner
+                .intern(&mut heap.objects.strings, &mut heap.memory, &buffer)
         });
         heap.scratch = buffer;
         result
@@ -145,7 +155,12 @@ impl HeapTransaction<'_> {
 
     /// `rawset(t, s, value)` for a string key.
     #[inline]
-    pub fn raw_set_str(&mut self, table: TableHandle, key: StringHandle, value: Value) -> Result<()> {
+    pub fn raw_set_str(
+        &mut self,
+        table: TableHandle,
+        key: StringHandle,
+        value: Value,
+    ) -> Result<()> {
         let (table, memory) = self.table_mut(table)?;
         table.set_str(key, value, memory)
     }
@@ -170,7 +185,11 @@ impl HeapTransaction<'_> {
     }
 
     /// Sets or removes the table's metatable; `ReadOnly` if the table is read-only.
-    pub fn set_metatable(&mut self, table: TableHandle, metatable: Option<TableHandle>) -> Result<()> {
+    pub fn set_metatable(
+        &mut self,
+        table: TableHandle,
+        metatable: Option<TableHandle>,
+    ) -> Result<()> {
         if let Some(metatable) = metatable {
             self.table_ref(metatable)?;
         }
@@ -194,16 +213,12 @@ impl HeapTransaction<'_> {
     #[inline]
     pub fn metamethod(&mut self, metatable: TableHandle, event: MetaEvent) -> Result<Value> {
         let (table, _) = self.table_mut(metatable)?;
-        let bit = event.absent_bit();
-        if let Some(bit) = bit
-            && table.absent & bit != 0
-        {
+        let bit = event.absent_bit().unwrap_or(0);
+        if table.absent & bit != 0 {
             return Ok(Value::Nil);
         }
         let value = table.get_str(event.name());
-        if let Some(bit) = bit
-            && value == Value::Nil
-        {
+        if value == Value::Nil {
             table.absent |= bit;
         }
         Ok(value)
@@ -215,20 +230,34 @@ impl HeapTransaction<'_> {
     pub fn new_function(&mut self, function: Function) -> Result<FunctionHandle> {
         let heap = &mut *self.heap;
         let size = function.heap_size();
-        alloc(&mut heap.objects.functions, &mut heap.memory, function, size).map(FunctionHandle)
+        alloc(
+            &mut heap.objects.functions,
+            &mut heap.memory,
+            function,
+            size,
+        )
+        .map(FunctionHandle)
     }
 
     /// A closure.
     #[inline]
     pub fn function(&self, function: FunctionHandle) -> Result<&Function> {
-        self.heap.objects.functions.get(function.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .functions
+            .get(function.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// A closure, mutably (to change its environment or a native closure's upvalues; replacing
     /// an upvalue box with one of another length is not accounted).
     #[inline]
     pub fn function_mut(&mut self, function: FunctionHandle) -> Result<&mut Function> {
-        self.heap.objects.functions.get_mut(function.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .functions
+            .get_mut(function.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// Stores an upvalue.
@@ -241,13 +270,23 @@ impl HeapTransaction<'_> {
     /// An upvalue's state.
     #[inline]
     pub fn upvalue(&self, upvalue: UpValueHandle) -> Result<UpValue> {
-        self.heap.objects.upvalues.get(upvalue.raw()).copied().ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .upvalues
+            .get(upvalue.raw())
+            .copied()
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// Replaces an upvalue's state (closing it, or writing a closed upvalue's value).
     #[inline]
     pub fn set_upvalue(&mut self, upvalue: UpValueHandle, state: UpValue) -> Result<()> {
-        let slot = self.heap.objects.upvalues.get_mut(upvalue.raw()).ok_or(HeapError::StaleHandle)?;
+        let slot = self
+            .heap
+            .objects
+            .upvalues
+            .get_mut(upvalue.raw())
+            .ok_or(HeapError::StaleHandle)?;
         *slot = state;
         Ok(())
     }
@@ -262,7 +301,11 @@ impl HeapTransaction<'_> {
     /// A prototype.
     #[inline]
     pub fn proto(&self, proto: ProtoHandle) -> Result<&Prototype> {
-        self.heap.objects.protos.get(proto.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .protos
+            .get(proto.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     // ----- userdata and threads -----
@@ -277,13 +320,21 @@ impl HeapTransaction<'_> {
     /// A userdata.
     #[inline]
     pub fn userdata(&self, userdata: UserDataHandle) -> Result<&UserData> {
-        self.heap.objects.userdata.get(userdata.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .userdata
+            .get(userdata.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// A userdata, mutably.
     #[inline]
     pub fn userdata_mut(&mut self, userdata: UserDataHandle) -> Result<&mut UserData> {
-        self.heap.objects.userdata.get_mut(userdata.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .userdata
+            .get_mut(userdata.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// Stores a thread.
@@ -296,12 +347,20 @@ impl HeapTransaction<'_> {
     /// A thread.
     #[inline]
     pub fn thread(&self, thread: ThreadHandle) -> Result<&Thread> {
-        self.heap.objects.threads.get(thread.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .threads
+            .get(thread.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 
     /// A thread, mutably (to take its payload out while it runs, and put it back).
     #[inline]
     pub fn thread_mut(&mut self, thread: ThreadHandle) -> Result<&mut Thread> {
-        self.heap.objects.threads.get_mut(thread.raw()).ok_or(HeapError::StaleHandle)
+        self.heap
+            .objects
+            .threads
+            .get_mut(thread.raw())
+            .ok_or(HeapError::StaleHandle)
     }
 }

@@ -137,7 +137,9 @@ impl Table {
         } else {
             let entries = &self.entries;
             self.index
-                .find(key_hash(key), |&pos| entries.get(pos as usize).is_some_and(|e| e.key == key))
+                .find(key_hash(key), |&pos| {
+                    entries.get(pos as usize).is_some_and(|e| e.key == key)
+                })
                 .map(|&pos| pos as usize)
         }
     }
@@ -145,7 +147,10 @@ impl Table {
     #[inline]
     fn get_hash(&self, key: Value) -> Value {
         match self.find(key) {
-            Some(pos) => self.entries.get(pos).map_or(Value::Nil, |entry| entry.value),
+            Some(pos) => self
+                .entries
+                .get(pos)
+                .map_or(Value::Nil, |entry| entry.value),
             None => Value::Nil,
         }
     }
@@ -276,12 +281,19 @@ impl Table {
 
     /// Appends an entry to the hash part (room was made by the caller).
     fn push_entry(&mut self, key: Value, value: Value) {
-        let Table { entries, index, node_cap, .. } = self;
+        let Table {
+            entries,
+            index,
+            node_cap,
+            ..
+        } = self;
         let pos = entries.len() as u32;
         entries.push(Entry { key, value });
         if *node_cap > LINEAR_MAX {
             index.insert_unique(key_hash(key), pos, |&p| {
-                entries.get(p as usize).map_or(0, |entry| key_hash(entry.key))
+                entries
+                    .get(p as usize)
+                    .map_or(0, |entry| key_hash(entry.key))
             });
         }
     }
@@ -302,7 +314,11 @@ impl Table {
             }
             return i;
         }
-        if self.entries.is_empty() { j } else { self.unbound_search(j) }
+        if self.entries.is_empty() {
+            j
+        } else {
+            self.unbound_search(j)
+        }
     }
 
     /// 5.1's `unbound_search`: the array part is full up to `j`; look for a border past it.
@@ -352,11 +368,16 @@ impl Table {
             }
         }
         let rest = self.entries.iter().skip(start.saturating_sub(array_len));
-        Ok(rest.filter(|entry| entry.value != Value::Nil).map(|e| (e.key, e.value)).next())
+        Ok(rest
+            .filter(|entry| entry.value != Value::Nil)
+            .map(|e| (e.key, e.value))
+            .next())
     }
 
     fn after_hash_key(&self, key: Value) -> Result<usize> {
-        self.find(key).map(|pos| self.array.len() + pos + 1).ok_or(HeapError::InvalidNextKey)
+        self.find(key)
+            .map(|pos| self.array.len() + pos + 1)
+            .ok_or(HeapError::InvalidNextKey)
     }
 
     /// Sets the metatable (checked against `readonly`).

@@ -80,10 +80,9 @@ impl Table {
                 }
                 continue;
             }
-            let used = self
-                .array
-                .get(start..limit)
-                .map_or(0, |slice| slice.iter().filter(|v| **v != Value::Nil).count());
+            let used = self.array.get(start..limit).map_or(0, |slice| {
+                slice.iter().filter(|v| **v != Value::Nil).count()
+            });
             *count += used;
             total += used;
             start = limit;
@@ -118,7 +117,9 @@ impl Table {
     ) -> Result<()> {
         let node_cap = match hash_size {
             0 => 0,
-            n => n.checked_next_power_of_two().ok_or(HeapError::OutOfMemory)?,
+            n => n
+                .checked_next_power_of_two()
+                .ok_or(HeapError::OutOfMemory)?,
         };
         if array_size > MAX_SIZE || node_cap > MAX_SIZE {
             return Err(HeapError::OutOfMemory);
@@ -139,7 +140,10 @@ impl Table {
             return Err(refused(memory));
         }
         if array_size > self.array.len()
-            && self.array.try_reserve_exact(array_size - self.array.len()).is_err()
+            && self
+                .array
+                .try_reserve_exact(array_size - self.array.len())
+                .is_err()
         {
             return Err(refused(memory));
         }

@@ -1,0 +1,309 @@
+//! Table behaviour: key normalization, borders as lua5.1 reports them, `next` during deletion,
+//! sizing, read-only tables and the metamethod cache. Each test drives the public transaction
+//! API through the small helpers below.
+
+use crate::{HeapError, MetaEvent, TableHandle, Value, heap::Heap, names};
+
+/// One assignment `t[key] = value` (`None` is nil).
+type Op = (f64, Option<f64>);
+
+fn num(n: f64) -> Value {
+    Value::Number(n)
+}
+
+/// A table built by the assignments `ops`, in order, starting from `new_table(narr, 0)`.
+fn build(heap: &mut Heap, narr: usize, ops: &[Op]) -> TableHandle {
+    let mut tx = heap.tx();
+    let table = tx.new_table(narr, 0).expect("no limit");
+    for &(key, value) in ops {
+        tx.raw_set(table, num(key), value.map_or(Value::Nil, num))
+            .expect("valid key");
+    }
+    table
+}
+
+/// `#t` after the assignments `ops`.
+fn border(narr: usize, ops: &[Op]) -> usize {
+    let mut heap = Heap::new();
+    let table = build(&mut heap, narr, ops);
+    heap.tx().len(table).expect("live table")
+}
+
+fn seq(range: std::ops::RangeInclusive<i32>) -> Vec<Op> {
+    range.map(|i| (f64::from(i), Some(f64::from(i)))).collect()
+}
+
+#[test]
+fn float_keys_with_integer_values_are_integer_keys() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    tx.raw_set(t, num(1.0), num(10.0)).expect("valid key");
+    assert_eq!(tx.raw_get_int(t, 1), Ok(num(10.0)));
+    tx.raw_set_int(t, 2, num(20.0)).expect("valid key");
+    assert_eq!(tx.raw_get(t, num(2.0)), Ok(num(20.0)));
+    // -0 is 0, in both directions.
+    tx.raw_set(t, num(-0.0), num(1.5)).expect("valid key");
+    assert_eq!(tx.raw_get(t, num(0.0)), Ok(num(1.5)));
+    assert_eq!(tx.raw_get_int(t, 0), Ok(num(1.5)));
+    let (key, _) = tx
+        .next(t, num(2.0))
+        .expect("present")
+        .expect("one more pair");
+    assert_eq!(key, num(0.0));
+    assert!(matches!(key, Value::Number(n) if n.is_sign_positive()));
+    // Fractions, negatives and huge numbers are ordinary hash keys.
+    for key in [
+        0.5,
+        -1.0,
+        2f64.powi(53),
+        1e300,
+        f64::INFINITY,
+        -f64::INFINITY,
+    ] {
+        tx.raw_set(t, num(key), num(key)).expect("valid key");
+        assert_eq!(tx.raw_get(t, num(key)), Ok(num(key)));
+    }
+}
+
+#[test]
+fn nil_and_nan_keys() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    assert_eq!(tx.raw_set(t, Value::Nil, num(1.0)), Err(HeapError::NilKey));
+    assert_eq!(
+        tx.raw_set(t, num(f64::NAN), num(1.0)),
+        Err(HeapError::NaNKey)
+    );
+    assert_eq!(tx.raw_get(t, Value::Nil), Ok(Value::Nil));
+    assert_eq!(tx.raw_get(t, num(f64::NAN)), Ok(Value::Nil));
+    assert_eq!(tx.next(t, num(f64::NAN)), Err(HeapError::InvalidNextKey));
+}
+
+#[test]
+fn keys_of_every_type() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    let other = tx.new_table(0, 0).expect("no limit");
+    let s = tx.intern(b"key").expect("no limit");
+    let keys = [
+        Value::Boolean(true),
+        Value::Boolean(false),
+        Value::String(s),
+        Value::Table(other),
+        Value::NativeFunction(crate::NativeFn(7)),
+        num(3.25),
+    ];
+    for (i, key) in keys.iter().enumerate() {
+        tx.raw_set(t, *key, num(i as f64)).expect("valid key");
+    }
+    for (i, key) in keys.iter().enumerate() {
+        assert_eq!(tx.raw_get(t, *key), Ok(num(i as f64)));
+    }
+    assert_eq!(tx.raw_get_str(t, s), Ok(num(2.0)));
+    let again = tx.intern(b"key").expect("no limit");
+    assert_eq!(tx.raw_get(t, Value::String(again)), Ok(num(2.0)));
+}
+
+#[test]
+fn many_keys_use_the_index() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    let mut strings = Vec::new();
+    for i in 0..1000 {
+        let s = tx.intern(format!("k{i}").as_bytes()).expect("no limit");
+        strings.push(s);
+        tx.raw_set_str(t, s, num(f64::from(i))).expect("valid key");
+        tx.raw_set(t, num(f64::from(i) + 0.5), num(f64::from(-i)))
+            .expect("valid key");
+    }
+    for (i, s) in strings.iter().enumerate() {
+        assert_eq!(tx.raw_get_str(t, *s), Ok(num(i as f64)));
+        assert_eq!(tx.raw_get(t, num(i as f64 + 0.5)), Ok(num(-(i as f64))));
+    }
+}
+
+#[test]
+fn borders_match_lua51() {
+    // Expected values are what lua5.1 prints for the same assignments.
+    assert_eq!(border(0, &seq(1..=10)), 10);
+    assert_eq!(
+        border(0, &[(1.0, Some(1.0)), (2.0, Some(2.0)), (4.0, Some(4.0))]),
+        4
+    );
+    let mut ops = seq(1..=3);
+    ops.push((5.0, Some(5.0)));
+    assert_eq!(border(0, &ops), 3);
+    let mut ops = seq(1..=8);
+    ops.push((8.0, None));
+    assert_eq!(border(0, &ops), 7);
+    let mut ops = seq(1..=8);
+    ops.push((4.0, None));
+    assert_eq!(border(0, &ops), 8);
+    let mut ops = seq(1..=16);
+    ops.extend([(9.0, None), (16.0, None)]);
+    assert_eq!(border(0, &ops), 15);
+    assert_eq!(border(0, &[(2.0, Some(2.0))]), 0);
+    assert_eq!(border(0, &[(1.0, Some(1.0)), (3.0, Some(3.0))]), 1);
+    // {nil, nil, 3} and {1, 2, nil, 4}: constructors preallocate the array part.
+    assert_eq!(border(3, &[(1.0, None), (2.0, None), (3.0, Some(3.0))]), 3);
+    assert_eq!(
+        border(
+            4,
+            &[
+                (1.0, Some(1.0)),
+                (2.0, Some(2.0)),
+                (3.0, None),
+                (4.0, Some(4.0))
+            ]
+        ),
+        4
+    );
+    let mut ops = seq(1..=10);
+    ops.extend((1..=10).map(|i| (f64::from(i), None)));
+    ops.push((20.0, Some(1.0)));
+    assert_eq!(border(0, &ops), 0);
+    let ops: Vec<Op> = (1..=4).rev().map(|i| (f64::from(i), Some(1.0))).collect();
+    assert_eq!(border(0, &ops), 4);
+    let mut ops = seq(1..=5);
+    ops.push((7.0, Some(7.0)));
+    assert_eq!(border(0, &ops), 5);
+    let mut ops = seq(1..=100);
+    ops.extend((1..=99).map(|i| (f64::from(i), None)));
+    assert_eq!(border(0, &ops), 0);
+    assert_eq!(
+        border(0, &[(1.0, Some(1.0)), (2.0, None), (3.0, Some(3.0))]),
+        1
+    );
+    assert_eq!(border(0, &[(5.0, None)]), 0);
+}
+
+#[test]
+fn appends_grow_the_array_part_in_powers_of_two() {
+    let mut heap = Heap::new();
+    let t = build(&mut heap, 0, &seq(1..=1000));
+    let table = heap.objects.tables.get(t.raw()).expect("live table");
+    assert_eq!(table.array().len(), 1024);
+    assert!(table.entries().is_empty());
+    assert_eq!(table.len(), 1000);
+}
+
+#[test]
+fn next_visits_everything_once_while_deleting() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    let mut expected = 0.0;
+    for i in 1..=20 {
+        tx.raw_set_int(t, i, num(1.0)).expect("valid key");
+        expected += i as f64;
+    }
+    for i in 0..40 {
+        let key = tx.intern(format!("field{i}").as_bytes()).expect("no limit");
+        tx.raw_set_str(t, key, num(1.0)).expect("valid key");
+        tx.raw_set(t, num(f64::from(i) + 0.25), num(1.0))
+            .expect("valid key");
+    }
+    let mut visited = 0;
+    let mut sum = 0.0;
+    let mut key = Value::Nil;
+    while let Some((k, _)) = tx.next(t, key).expect("the current key is always valid") {
+        // Delete the pair just visited, then continue from its key.
+        tx.raw_set(t, k, Value::Nil).expect("valid key");
+        visited += 1;
+        match k {
+            Value::Number(n) if n.fract() == 0.0 => sum += n,
+            _ => {}
+        }
+        key = k;
+    }
+    assert_eq!(visited, 20 + 80);
+    assert_eq!(sum, expected);
+    assert_eq!(tx.next(t, Value::Nil), Ok(None));
+    assert_eq!(tx.len(t), Ok(0));
+}
+
+#[test]
+fn next_rejects_keys_not_in_the_table() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    tx.raw_set_int(t, 1, num(1.0)).expect("valid key");
+    let absent = tx.intern(b"absent").expect("no limit");
+    assert_eq!(
+        tx.next(t, Value::String(absent)),
+        Err(HeapError::InvalidNextKey)
+    );
+    assert_eq!(tx.next(t, num(5.0)), Err(HeapError::InvalidNextKey));
+    assert_eq!(tx.next(t, num(1.0)), Ok(None));
+}
+
+#[test]
+fn read_only_tables_refuse_every_write() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    let mt = tx.new_table(0, 0).expect("no limit");
+    tx.raw_set_int(t, 1, num(1.0)).expect("writable");
+    tx.set_readonly(t, true).expect("live table");
+    let key = tx.intern(b"x").expect("no limit");
+    assert_eq!(tx.raw_set(t, num(2.0), num(1.0)), Err(HeapError::ReadOnly));
+    assert_eq!(
+        tx.raw_set(t, Value::Nil, num(1.0)),
+        Err(HeapError::ReadOnly)
+    );
+    assert_eq!(tx.raw_set_int(t, 1, Value::Nil), Err(HeapError::ReadOnly));
+    assert_eq!(tx.raw_set_str(t, key, num(1.0)), Err(HeapError::ReadOnly));
+    assert_eq!(tx.set_metatable(t, Some(mt)), Err(HeapError::ReadOnly));
+    assert_eq!(tx.set_metatable(t, None), Err(HeapError::ReadOnly));
+    assert_eq!(
+        HeapError::ReadOnly.to_string(),
+        "Attempt to modify a readonly table",
+        "what Redis prints"
+    );
+    assert_eq!(tx.raw_get_int(t, 1), Ok(num(1.0)));
+    assert_eq!(tx.is_readonly(t), Ok(true));
+    tx.set_readonly(t, false).expect("live table");
+    assert_eq!(tx.raw_set_str(t, key, num(1.0)), Ok(()));
+}
+
+#[test]
+fn metamethod_cache_is_invalidated_by_writes() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let mt = tx.new_table(0, 0).expect("no limit");
+    assert_eq!(tx.metamethod(mt, MetaEvent::Index), Ok(Value::Nil));
+    assert_eq!(
+        tx.metamethod(mt, MetaEvent::Index),
+        Ok(Value::Nil),
+        "cached miss"
+    );
+    tx.raw_set_str(mt, names::INDEX, num(1.0))
+        .expect("writable");
+    assert_eq!(tx.metamethod(mt, MetaEvent::Index), Ok(num(1.0)));
+    assert_eq!(tx.metamethod(mt, MetaEvent::Add), Ok(Value::Nil));
+    let add = tx.intern(b"__add").expect("no limit");
+    tx.raw_set(mt, Value::String(add), num(2.0))
+        .expect("writable");
+    assert_eq!(tx.metamethod(mt, MetaEvent::Add), Ok(num(2.0)));
+    assert_eq!(tx.metamethod(mt, MetaEvent::Len), Ok(Value::Nil));
+    tx.raw_set_int(mt, 1, num(0.0)).expect("writable");
+    tx.raw_set_str(mt, names::LEN, num(3.0)).expect("writable");
+    assert_eq!(tx.metamethod(mt, MetaEvent::Len), Ok(num(3.0)));
+}
+
+#[test]
+fn metatable_slot() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    let mt = tx.new_table(0, 0).expect("no limit");
+    assert_eq!(tx.metatable(t), Ok(None));
+    tx.set_metatable(t, Some(mt)).expect("writable");
+    assert_eq!(tx.metatable(t), Ok(Some(mt)));
+    tx.set_metatable(t, None).expect("writable");
+    assert_eq!(tx.metatable(t), Ok(None));
+}
