@@ -26,6 +26,10 @@ macro_rules! names {
 
         /// Every pre-interned name, in slot order.
         pub(crate) const ALL: &[&[u8]] = &[$($bytes,)*];
+
+        /// Every constant with the bytes it must name.
+        #[cfg(test)]
+        const CONSTANTS: &[(StringHandle, &[u8])] = &[$(($name, $bytes),)*];
     };
 }
 
@@ -231,6 +235,17 @@ mod tests {
             assert_eq!(tx.str_bytes(THREAD), Ok(&b"thread"[..]));
             assert_eq!(tx.str_bytes(LIB_LEN), Ok(&b"len"[..]));
             assert_eq!(tx.str_bytes(SET), Ok(&b"set"[..]));
+        }
+    }
+
+    #[test]
+    fn every_constant_names_its_bytes() {
+        let mut heap = Heap::new();
+        heap.collect(&());
+        let tx = heap.tx();
+        assert_eq!(CONSTANTS.len(), ALL.len());
+        for (handle, bytes) in CONSTANTS {
+            assert_eq!(tx.str_bytes(*handle), Ok(*bytes));
         }
     }
 
