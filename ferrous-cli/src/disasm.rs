@@ -1,7 +1,31 @@
-//! `ferrous disasm`: lands with the compiler issue.
+//! `ferrous disasm FILE`: the bytecode listing, in the format of `luac5.1 -l -l FILE`.
+//!
+//! Compile errors are reported like `ferrous check` does (stderr, exit status 1).
 
+use std::io::Write;
 use std::process::ExitCode;
 
-pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`ferrous disasm` is not implemented yet (the compiler has not landed)")
+use anyhow::{Context, bail};
+
+pub(crate) fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let [file] = args else {
+        bail!("usage: ferrous disasm FILE");
+    };
+    let source = std::fs::read(file).with_context(|| format!("cannot open {file}"))?;
+    let chunk_name = [b"@", file.as_bytes()].concat();
+    match ferrous_compiler::compile_file(&source, &chunk_name) {
+        Ok(module) => {
+            std::io::stdout()
+                .lock()
+                .write_all(&ferrous_compiler::listing(&module))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            let mut line = b"ferrous: ".to_vec();
+            line.extend_from_slice(err.message_bytes());
+            line.push(b'\n');
+            std::io::stderr().lock().write_all(&line)?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -238,7 +238,16 @@ mod tests {
         assert_eq!(str2d(b"0x.8"), Some(0.5));
         assert_eq!(str2d(b"0xffffffffffffffffff"), Some(4.722366482869645e21));
         assert_eq!(str2d(b"1e400"), Some(f64::INFINITY));
-        for bad in [&b"3x"[..], b"0x", b"1e", b".5e+", b"3..2", b"1.2.3", b"0xg", b"08x"] {
+        for bad in [
+            &b"3x"[..],
+            b"0x",
+            b"1e",
+            b".5e+",
+            b"3..2",
+            b"1.2.3",
+            b"0xg",
+            b"08x",
+        ] {
             assert_eq!(str2d(bad), None, "{}", String::from_utf8_lossy(bad));
         }
     }

@@ -151,9 +151,15 @@ fn scan_long<'s>(
             None => {
                 lex.bump(rest.len());
                 let (kind, msg) = if is_string {
-                    (CompileErrorKind::UnfinishedLongString, "unfinished long string")
+                    (
+                        CompileErrorKind::UnfinishedLongString,
+                        "unfinished long string",
+                    )
                 } else {
-                    (CompileErrorKind::UnfinishedLongComment, "unfinished long comment")
+                    (
+                        CompileErrorKind::UnfinishedLongComment,
+                        "unfinished long comment",
+                    )
                 };
                 return Err(err(lex, kind, msg, Near::Eof));
             }

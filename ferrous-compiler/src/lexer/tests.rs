@@ -38,13 +38,40 @@ fn operators_and_keywords() {
     assert_eq!(
         kinds("and or not x == ~= <= >= < > = .. ... . ~ # % ^ ; : , [ ] { } ( )"),
         vec![
-            And, Or, Not, Name, Eq, Ne, Le, Ge, Char(b'<'), Char(b'>'), Char(b'='), Concat, Dots,
-            Char(b'.'), Char(b'~'), Char(b'#'), Char(b'%'), Char(b'^'), Char(b';'), Char(b':'),
-            Char(b','), Char(b'['), Char(b']'), Char(b'{'), Char(b'}'), Char(b'('), Char(b')')
+            And,
+            Or,
+            Not,
+            Name,
+            Eq,
+            Ne,
+            Le,
+            Ge,
+            Char(b'<'),
+            Char(b'>'),
+            Char(b'='),
+            Concat,
+            Dots,
+            Char(b'.'),
+            Char(b'~'),
+            Char(b'#'),
+            Char(b'%'),
+            Char(b'^'),
+            Char(b';'),
+            Char(b':'),
+            Char(b','),
+            Char(b'['),
+            Char(b']'),
+            Char(b'{'),
+            Char(b'}'),
+            Char(b'('),
+            Char(b')')
         ]
     );
     assert_eq!(kinds("andx _end end9 goto"), vec![Name, Name, Name, Name]);
-    assert_eq!(kinds("a--comment\nb--[[long\ncomment]]c"), vec![Name, Name, Name]);
+    assert_eq!(
+        kinds("a--comment\nb--[[long\ncomment]]c"),
+        vec![Name, Name, Name]
+    );
 }
 
 #[test]
@@ -56,7 +83,9 @@ fn numbers() {
         .collect();
     assert_eq!(
         nums,
-        [3.0, 3.0, 0.5, 1e10, 31.0, 1e-3, 20.0].map(Sem::Num).to_vec()
+        [3.0, 3.0, 0.5, 1e10, 31.0, 1e-3, 20.0]
+            .map(Sem::Num)
+            .to_vec()
     );
     assert_eq!(error(b"x = 1..2"), "t:1: malformed number near '1..2'");
     assert_eq!(error(b"3x"), "t:1: malformed number near '3x'");
@@ -99,15 +128,30 @@ fn line_breaks() {
 #[test]
 fn lexical_errors_match_lua51() {
     assert_eq!(error(b"x = \"abc"), "t:1: unfinished string near '<eof>'");
-    assert_eq!(error(b"x = \"abc\n\""), "t:1: unfinished string near '\"abc'");
-    assert_eq!(error(b"x = 'a\\tb\n"), "t:1: unfinished string near ''a\tb'");
+    assert_eq!(
+        error(b"x = \"abc\n\""),
+        "t:1: unfinished string near '\"abc'"
+    );
+    assert_eq!(
+        error(b"x = 'a\\tb\n"),
+        "t:1: unfinished string near ''a\tb'"
+    );
     assert_eq!(
         error(b"x = \"a\\300\""),
         "t:1: escape sequence too large near '\"a'"
     );
-    assert_eq!(error(b"x = [==x"), "t:1: invalid long string delimiter near '[=='");
-    assert_eq!(error(b"x = [[\n\nabc"), "t:3: unfinished long string near '<eof>'");
-    assert_eq!(error(b"--[==[\nabc"), "t:2: unfinished long comment near '<eof>'");
+    assert_eq!(
+        error(b"x = [==x"),
+        "t:1: invalid long string delimiter near '[=='"
+    );
+    assert_eq!(
+        error(b"x = [[\n\nabc"),
+        "t:3: unfinished long string near '<eof>'"
+    );
+    assert_eq!(
+        error(b"--[==[\nabc"),
+        "t:2: unfinished long comment near '<eof>'"
+    );
     assert_eq!(
         error(b"x = [[ [[ ]]"),
         "t:1: nesting of [[...]] is deprecated near '['"
