@@ -190,7 +190,10 @@ impl Table {
         if self.readonly {
             return Err(HeapError::ReadOnly);
         }
-        self.absent = 0;
+        // Skipping the store when there is nothing to clear keeps the header clean on hot writes.
+        if self.absent != 0 {
+            self.absent = 0;
+        }
         Ok(())
     }
 
