@@ -2,12 +2,14 @@
 //!
 //! - `ferrous check FILE` (`check.rs`): syntax check, like `luac5.1 -p`.
 //! - `ferrous disasm FILE` (`disasm.rs`): bytecode listing, like `luac5.1 -l -l`.
-//! - `ferrous run FILE`: needs the VM, which has not landed yet; it says so and fails.
+//! - `ferrous run FILE [ARGS]` or `ferrous FILE [ARGS]` (`run.rs`): run a script like `lua5.1`.
+//! - `ferrous -e CODE`: run a chunk given on the command line.
 
 use std::process::ExitCode;
 
 mod check;
 mod disasm;
+mod run;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,12 +17,18 @@ fn main() -> ExitCode {
     let res = match args.first().map(String::as_str) {
         Some("check") => check::run(rest),
         Some("disasm") => disasm::run(rest),
+        Some("run") => run::run_file(rest),
+        Some("-e") => match rest.first() {
+            Some(code) => run::run_code(code),
+            None => Err(anyhow::anyhow!("'-e' needs argument")),
+        },
         Some("--version" | "-v") => {
             eprintln!("ferrous {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
-        _ => Err(anyhow::anyhow!(
-            "running Lua is not implemented yet (the VM has not landed)"
+        Some(_) => run::run_file(&args),
+        None => Err(anyhow::anyhow!(
+            "usage: ferrous [run] FILE [ARGS] | ferrous -e CODE | ferrous check FILE | ferrous disasm FILE"
         )),
     };
     match res {

@@ -35,6 +35,7 @@ mod memory;
 mod meta;
 pub mod names;
 mod object;
+mod read;
 mod string;
 mod table;
 mod trace;

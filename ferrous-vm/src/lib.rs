@@ -1,3 +1,30 @@
 //! The Ferrous Lua 5.1 virtual machine: a non-recursive interpreter loop over the heap.
 //!
-//! Work in progress: the interpreter lands with the VM issue.
+//! `Vm` owns the heap, the running thread and the globals. Source is compiled by
+//! `ferrous-compiler`, loaded onto the heap (`loader.rs`) and run by one interpreter loop
+//! (`interp.rs`) that never recurses in Rust for Lua calls, metamethods, `pcall` or coroutines
+//! (`call.rs`, `meta.rs`). Natives (`native.rs`) implement the standard library (`stdlib/`).
+//!
+//! Invariants:
+//! - No Lua program can overflow the Rust stack: Lua-level nesting lives in the frame `Vec`;
+//!   natives that re-enter the loop are bounded by `MAX_CCALLS` (`C stack overflow`).
+//! - Garbage is collected only at safe points of the loop, with every root visible.
+
+mod api;
+mod call;
+mod debug;
+mod error;
+mod interp;
+mod loader;
+mod meta;
+mod native;
+mod stdlib;
+mod thread;
+mod value;
+mod vm;
+
+pub use crate::api::Outcome;
+pub use crate::error::{Error, RtError, RtResult};
+pub use crate::native::{Ctx, NativeFunction, Ret};
+pub use crate::vm::{Profile, Vm, VmBuilder};
+pub use ferrous_heap::Value;

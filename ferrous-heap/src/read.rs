@@ -1,0 +1,143 @@
+//! Shared reads of the heap: the read half of [`HeapTransaction`](crate::HeapTransaction)'s
+//! accessors, available on `&Heap`.
+//!
+//! A shared borrow excludes the collector exactly as a transaction does (collection needs
+//! `&mut Heap`), so handles stay valid while it lasts. The VM uses these where it only reads
+//! (error messages, debug information, type checks) and holds `&self`.
+
+use crate::error::{HeapError, Result};
+use crate::handle::{
+    FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
+    UserDataHandle,
+};
+use crate::heap::Heap;
+use crate::meta::MetaEvent;
+use crate::object::{Function, Prototype, Thread, UpValue, UserData};
+use crate::table::Table;
+use crate::value::Value;
+
+impl Heap {
+    #[inline]
+    fn table_ref(&self, table: TableHandle) -> Result<&Table> {
+        self.objects
+            .tables
+            .get(table.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+
+    /// A string's bytes.
+    #[inline]
+    pub fn str_bytes(&self, string: StringHandle) -> Result<&[u8]> {
+        self.objects
+            .strings
+            .get(string.raw())
+            .map(|s| &*s.bytes)
+            .ok_or(HeapError::StaleHandle)
+    }
+
+    /// `rawget(t, key)`.
+    #[inline]
+    pub fn raw_get(&self, table: TableHandle, key: Value) -> Result<Value> {
+        Ok(self.table_ref(table)?.get(key))
+    }
+
+    /// `rawget(t, i)`.
+    #[inline]
+    pub fn raw_get_int(&self, table: TableHandle, key: i64) -> Result<Value> {
+        Ok(self.table_ref(table)?.get_int(key))
+    }
+
+    /// `rawget(t, s)` for a string key.
+    #[inline]
+    pub fn raw_get_str(&self, table: TableHandle, key: StringHandle) -> Result<Value> {
+        Ok(self.table_ref(table)?.get_str(key))
+    }
+
+    /// The table's metatable.
+    #[inline]
+    pub fn metatable(&self, table: TableHandle) -> Result<Option<TableHandle>> {
+        Ok(self.table_ref(table)?.metatable)
+    }
+
+    /// The metamethod for `event` in `metatable`, using (but not updating) the absent-flags
+    /// cache: nil when the metatable is known to lack it.
+    #[inline]
+    pub fn fast_metamethod(&self, metatable: TableHandle, event: MetaEvent) -> Value {
+        let Ok(table) = self.table_ref(metatable) else {
+            return Value::Nil;
+        };
+        if table.absent & event.absent_bit().unwrap_or(0) != 0 {
+            return Value::Nil;
+        }
+        table.get_str(event.name())
+    }
+
+    /// A closure.
+    #[inline]
+    pub fn function(&self, function: FunctionHandle) -> Result<&Function> {
+        self.objects
+            .functions
+            .get(function.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+
+    /// An upvalue's state.
+    #[inline]
+    pub fn upvalue(&self, upvalue: UpValueHandle) -> Result<UpValue> {
+        self.objects
+            .upvalues
+            .get(upvalue.raw())
+            .copied()
+            .ok_or(HeapError::StaleHandle)
+    }
+
+    /// A prototype.
+    #[inline]
+    pub fn proto(&self, proto: ProtoHandle) -> Result<&Prototype> {
+        self.objects
+            .protos
+            .get(proto.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+
+    /// A userdata.
+    #[inline]
+    pub fn userdata(&self, userdata: UserDataHandle) -> Result<&UserData> {
+        self.objects
+            .userdata
+            .get(userdata.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+
+    /// A thread.
+    #[inline]
+    pub fn thread(&self, thread: ThreadHandle) -> Result<&Thread> {
+        self.objects
+            .threads
+            .get(thread.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+}
+
+macro_rules! handle_ids {
+    ($($name:ident),*) => {$(
+        impl $name {
+            /// A number identifying the object while it lives (slot and generation), for
+            /// printing (`table: 0x...`).
+            #[inline]
+            pub fn id(self) -> u64 {
+                self.raw().bits()
+            }
+        }
+    )*};
+}
+
+handle_ids!(
+    StringHandle,
+    TableHandle,
+    FunctionHandle,
+    UpValueHandle,
+    ProtoHandle,
+    UserDataHandle,
+    ThreadHandle
+);

@@ -1,0 +1,195 @@
+//! The embedding API: load source, call functions, run with a fuel budget.
+//!
+//! ```
+//! use ferrous_vm::Vm;
+//!
+//! let mut vm = Vm::builder().build();
+//! let f = vm.load(b"local a, b = ... return a + b", "=example").unwrap();
+//! let res = vm.call(f, &[1.0.into(), 2.0.into()]).unwrap();
+//! assert_eq!(res, vec![3.0.into()]);
+//! ```
+
+use std::io::Write;
+
+use ferrous_heap::Value;
+
+use crate::error::{Error, RtError};
+use crate::stdlib::base::LoadError;
+use crate::thread::Cont;
+use crate::vm::Vm;
+
+/// What a sliced run ([`Vm::run_for`]) reports.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// The function returned these values.
+    Finished(Vec<Value>),
+    /// The fuel ran out; call [`Vm::run_for`] again to continue.
+    Paused,
+}
+
+impl Vm {
+    /// Compiles a chunk. `chunk_name` follows Lua's convention (`@file.lua`, `=stdin`, or the
+    /// source text for `[string "..."]`).
+    pub fn load(&mut self, source: &[u8], chunk_name: &str) -> Result<Value, Error> {
+        match self.load_chunk(source, chunk_name.as_bytes()) {
+            Ok(f) => Ok(f),
+            Err(LoadError::Syntax(msg)) => Err(Error::Syntax(msg)),
+            Err(LoadError::Runtime(e)) => Err(self.host_error(e)),
+        }
+    }
+
+    /// Compiles the contents of a file (a first line starting with `#` is skipped).
+    pub fn load_file(&mut self, source: &[u8], chunk_name: &str) -> Result<Value, Error> {
+        match ferrous_compiler::compile_file(source, chunk_name.as_bytes()) {
+            Ok(module) => self.load_module(&module).map_err(|e| self.host_error(e)),
+            Err(e) => Err(Error::Syntax(e.message_bytes().to_vec())),
+        }
+    }
+
+    /// A string value.
+    pub fn string_value(&mut self, bytes: &[u8]) -> Result<Value, Error> {
+        match self.intern(bytes) {
+            Ok(s) => Ok(Value::String(s)),
+            Err(e) => Err(self.host_error(e)),
+        }
+    }
+
+    /// `rawset(t, key, value)`.
+    pub fn raw_set(
+        &mut self,
+        t: ferrous_heap::TableHandle,
+        key: Value,
+        value: Value,
+    ) -> Result<(), Error> {
+        match self.heap.tx().raw_set(t, key, value) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.host_error(e.into())),
+        }
+    }
+
+    /// Calls `f(args)` and runs it to completion.
+    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
+        let fuel = std::mem::replace(&mut self.fuel, i64::MAX);
+        let res = self.call_value(f, args);
+        self.fuel = fuel;
+        self.flush_stdout();
+        res.map_err(|e| self.host_error(e))
+    }
+
+    /// Starts `f(args)` for a sliced run: nothing executes until [`Vm::run_for`].
+    pub fn start(&mut self, f: Value, args: &[Value]) -> Result<(), Error> {
+        if !self.th.frames.is_empty() || self.current != self.main_thread {
+            return Err(Error::Usage("a script is already running"));
+        }
+        self.th.top = 0;
+        self.th.ensure_stack(args.len() + 1);
+        self.th.push(f);
+        for a in args {
+            self.th.push(*a);
+        }
+        self.started = true;
+        Ok(())
+    }
+
+    /// Runs the started function for at most `fuel` instructions.
+    pub fn run_for(&mut self, fuel: u64) -> Result<Outcome, Error> {
+        self.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+        let res = if self.started {
+            self.started = false;
+            let nargs = self.th.top - 1;
+            match self.precall(0, nargs, -1, Cont::Host) {
+                Ok(crate::interp::Flow::Stop) => Ok(()),
+                Ok(crate::interp::Flow::Continue) => self.run_loop(),
+                Err(e) if self.th.frames.is_empty() => {
+                    let v = self.error_to_value(e);
+                    Err(RtError::Value(v))
+                }
+                Err(e) => self.raise(e).and_then(|flow| match flow {
+                    crate::interp::Flow::Stop => Ok(()),
+                    crate::interp::Flow::Continue => self.run_loop(),
+                }),
+            }
+        } else if self.th.frames.is_empty() && self.current == self.main_thread {
+            return Err(Error::Usage("no script is running"));
+        } else {
+            self.run_loop()
+        };
+        self.fuel = i64::MAX;
+        self.flush_stdout();
+        match res {
+            Ok(()) => {
+                let results = self.th.stack[..self.th.top].to_vec();
+                self.th.top = 0;
+                Ok(Outcome::Finished(results))
+            }
+            Err(RtError::Paused) => Ok(Outcome::Paused),
+            Err(e) => Err(self.host_error(e)),
+        }
+    }
+
+    /// Abandons a paused script: its frames are dropped and the VM is ready for the next one.
+    pub fn abort(&mut self) {
+        while self.current != self.main_thread {
+            // Unwind coroutines back to the main thread.
+            if self.raise(RtError::Killed(b"aborted".to_vec())).is_err() {
+                break;
+            }
+        }
+        let _ = self.close_upvalues(0);
+        self.th.frames.clear();
+        self.th.top = 0;
+        self.th.n_ccalls = 0;
+        self.started = false;
+    }
+
+    /// Sends `print` output somewhere else than the process's standard output.
+    pub fn set_stdout(&mut self, out: Box<dyn Write>) {
+        self.stdout = out;
+    }
+
+    /// Flushes `print` output.
+    pub fn flush_stdout(&mut self) {
+        let _ = self.stdout.flush();
+    }
+
+    /// Whether errors reaching the host record a `stack traceback:` (as lua5.1's standalone
+    /// interpreter prints).
+    pub fn set_capture_traceback(&mut self, on: bool) {
+        self.capture_traceback = on;
+    }
+
+    /// Called when the fuel of a nested run (a native calling Lua) runs out; returning a message
+    /// kills the script with it (an error `pcall` cannot catch).
+    pub fn set_interrupt(&mut self, interrupt: Option<Box<dyn FnMut() -> Option<Vec<u8>>>>) {
+        self.interrupt = interrupt;
+    }
+
+    /// Converts an error escaping to the host.
+    fn host_error(&mut self, err: RtError) -> Error {
+        let traceback = self.pending_traceback.take();
+        match err {
+            RtError::Value(v) => {
+                let mut message = Vec::new();
+                match v {
+                    Value::String(_) | Value::Number(_) => {
+                        let _ = self.plain_tostring(v, &mut message);
+                    }
+                    Value::Nil => message.extend_from_slice(b"nil"),
+                    _ => message.extend_from_slice(b"(error object is not a string)"),
+                }
+                Error::Runtime {
+                    message,
+                    value: Some(v),
+                    traceback,
+                }
+            }
+            RtError::OutOfMemory => Error::OutOfMemory,
+            RtError::Killed(msg) => Error::Killed(msg),
+            RtError::Paused => Error::Usage("paused inside a nested call"),
+            other => {
+                let v = self.error_to_value(other);
+                self.host_error(RtError::Value(v))
+            }
+        }
+    }
+}

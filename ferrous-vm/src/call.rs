@@ -1,0 +1,893 @@
+//! The call protocol: entering Lua and native functions, returning through continuations,
+//! tail calls, upvalues and closures, and error unwinding to protected calls.
+//!
+//! Every call pushes a [`Frame`] whose [`Cont`] says what the caller does with the results; a
+//! return pops it and [`Vm::post_call`] carries that out. Nothing here calls the interpreter loop
+//! recursively, except [`Vm::call_value`], the bounded re-entry used by natives such as
+//! `table.sort` (at most `MAX_CCALLS` deep, then `C stack overflow`).
+//!
+//! Invariants:
+//! - A frame with a counting continuation (metamethods, protected calls, re-entries) adds one to
+//!   `n_ccalls`; popping any frame restores the count saved in it (`ccalls_before`).
+//! - Unwinding closes the upvalues of every frame it removes.
+
+use ferrous_heap::{Function, LuaClosure, ThreadHandle, UpValue, Value, names};
+
+use crate::error::{RtError, RtResult};
+use crate::interp::{Exit, Flow};
+use crate::native::{Ctx, RetKind};
+use crate::thread::{CoStatus, Cont, Frame, LuaCode, ThreadState};
+use crate::value::is_truthy;
+use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_STACK, Vm};
+
+/// 5.1's `LUA_MINSTACK`: free slots a native function may use without asking.
+const MIN_STACK: usize = 20;
+
+/// Whether a continuation counts as a nested "C call" (5.1 runs these through `luaD_call`).
+fn counts_as_ccall(cont: Cont) -> bool {
+    !matches!(cont, Cont::Call | Cont::CoroutineBody | Cont::Host)
+}
+
+impl Vm {
+    /// Calls the value in stack slot `func` with the `nargs` values above it. A Lua function gets
+    /// a new frame (the loop runs it); a native function runs to completion here.
+    pub(crate) fn precall(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+    ) -> RtResult<Flow> {
+        self.precall_tail(func, nargs, nresults, cont, false)
+    }
+
+    fn precall_tail(
+        &mut self,
+        func: usize,
+        mut nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        tail: bool,
+    ) -> RtResult<Flow> {
+        loop {
+            match self.th.stack[func] {
+                Value::Function(h) => {
+                    let (lua, native) = match self.heap.function(h)? {
+                        Function::Lua(cl) => (Some((cl.proto, cl.env)), None),
+                        Function::Native(nc) => (None, Some(nc.id)),
+                    };
+                    if let Some((proto, env)) = lua {
+                        self.enter_lua(func, nargs, nresults, cont, h, proto, env, tail)?;
+                        return Ok(Flow::Continue);
+                    }
+                    if let Some(id) = native {
+                        return self.call_native(func, nargs, nresults, cont, id, Some(h));
+                    }
+                }
+                Value::NativeFunction(id) => {
+                    return self.call_native(func, nargs, nresults, cont, id, None);
+                }
+                other => {
+                    // `__call`: the metamethod is called with the object as first argument.
+                    let tm = self.metamethod(other, names::CALL);
+                    if !matches!(tm, Value::Function(_) | Value::NativeFunction(_)) {
+                        return Err(self.call_error(func, other));
+                    }
+                    self.th.ensure_stack(func + nargs + 2);
+                    self.th.stack.copy_within(func..=func + nargs, func + 1);
+                    self.th.stack[func] = tm;
+                    nargs += 1;
+                    self.th.top = self.th.top.max(func + nargs + 1);
+                }
+            }
+        }
+    }
+
+    /// `attempt to call ...`, naming the register when the function sits in the caller's frame.
+    fn call_error(&self, func: usize, value: Value) -> RtError {
+        let reg = self
+            .th
+            .frames
+            .last()
+            .filter(|f| f.lua.is_some() && func >= f.base as usize && func < f.top as usize)
+            .map(|f| (func - f.base as usize) as u32);
+        self.type_error(reg, value, "call")
+    }
+
+    /// Pushes the frame of a Lua function (5.1's `luaD_precall` for Lua closures).
+    #[allow(clippy::too_many_arguments)]
+    fn enter_lua(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        closure: ferrous_heap::FunctionHandle,
+        proto_handle: ferrous_heap::ProtoHandle,
+        env: ferrous_heap::TableHandle,
+        tail: bool,
+    ) -> RtResult<()> {
+        if self.th.frames.len() >= MAX_FRAMES {
+            return Err(RtError::runtime("stack overflow"));
+        }
+        let ccalls_before = self.th.n_ccalls;
+        if counts_as_ccall(cont) {
+            if ccalls_before >= MAX_CCALLS {
+                return Err(RtError::runtime("C stack overflow"));
+            }
+            self.th.n_ccalls += 1;
+        }
+        let proto = self.heap.proto(proto_handle)?;
+        let n_params = usize::from(proto.num_params);
+        let is_vararg = proto.is_vararg != 0;
+        let proto_needs_arg = proto.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0;
+        let max_stack = usize::from(proto.max_stack_size);
+        let code = proto.code.clone();
+        let constants = proto.constants.clone();
+        let (base, n_varargs) = if is_vararg {
+            (func + 1 + nargs, nargs.saturating_sub(n_params))
+        } else {
+            (func + 1, 0)
+        };
+        let top = base + max_stack;
+        if top > MAX_STACK {
+            self.th.n_ccalls = ccalls_before;
+            return Err(RtError::runtime("stack overflow"));
+        }
+        self.th.ensure_stack(top + 1);
+        let first_nil = if is_vararg {
+            let stack = &mut self.th.stack;
+            // 5.1's adjust_varargs: the fixed parameters move above the actual arguments.
+            for j in 0..n_params {
+                if j < nargs {
+                    stack[base + j] = stack[func + 1 + j];
+                    stack[func + 1 + j] = Value::Nil;
+                } else {
+                    stack[base + j] = Value::Nil;
+                }
+            }
+            if proto_needs_arg {
+                // 5.0 compatibility (`LUA_COMPAT_VARARG`): the extra arguments in a table `arg`.
+                let extra: Vec<Value> = stack[func + 1 + n_params..base].to_vec();
+                let mut tx = self.heap.tx();
+                let arg = tx.new_table(extra.len(), 1)?;
+                for (j, v) in extra.iter().enumerate() {
+                    tx.raw_set_int(arg, j as i64 + 1, *v)?;
+                }
+                tx.raw_set_str(arg, names::N, Value::Number(extra.len() as f64))?;
+                let stack = &mut self.th.stack;
+                stack[base + n_params] = Value::Table(arg);
+                base + n_params + 1
+            } else {
+                base + n_params
+            }
+        } else {
+            base + nargs.min(n_params)
+        };
+        self.th.stack[first_nil..top].fill(Value::Nil);
+        self.th.top = top;
+        self.th.frames.push(Frame {
+            func: func as u32,
+            base: base as u32,
+            top: top as u32,
+            pc: 0,
+            nresults,
+            n_varargs: n_varargs as u32,
+            cont,
+            lua: Some(LuaCode {
+                closure,
+                proto: proto_handle,
+                code,
+                constants,
+                env,
+            }),
+            tail,
+            ccalls_before,
+        });
+        Ok(())
+    }
+
+    /// Runs a native function to completion (or to its request).
+    fn call_native(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        id: ferrous_heap::NativeFn,
+        closure: Option<ferrous_heap::FunctionHandle>,
+    ) -> RtResult<Flow> {
+        if self.th.frames.len() >= MAX_FRAMES {
+            return Err(RtError::runtime("stack overflow"));
+        }
+        let Some(entry) = self.natives.get(id) else {
+            return Err(RtError::runtime("internal error: unknown native function"));
+        };
+        let f = entry.func;
+        let ccalls_before = self.th.n_ccalls;
+        if counts_as_ccall(cont) {
+            if ccalls_before >= MAX_CCALLS {
+                return Err(RtError::runtime("C stack overflow"));
+            }
+            self.th.n_ccalls += 1;
+        }
+        let base = func + 1;
+        self.th.top = base + nargs;
+        self.th.ensure_stack(self.th.top + MIN_STACK);
+        self.th.frames.push(Frame {
+            func: func as u32,
+            base: base as u32,
+            top: (base + nargs) as u32,
+            pc: 0,
+            nresults,
+            n_varargs: 0,
+            cont,
+            lua: None,
+            tail: false,
+            ccalls_before,
+        });
+        let ret = f(&mut Ctx {
+            vm: self,
+            base,
+            nargs,
+            closure,
+        })?;
+        match ret.0 {
+            RetKind::Values(n) => {
+                let Some(frame) = self.th.frames.pop() else {
+                    return Err(RtError::runtime("internal error: native frame lost"));
+                };
+                let start = self.th.top.saturating_sub(n);
+                let flow = self.post_call(frame, start, n)?;
+                self.gc_check();
+                Ok(flow)
+            }
+            RetKind::Call { func, cont } => {
+                let nargs = self.th.top - func - 1;
+                self.precall(func, nargs, -1, cont)
+            }
+            RetKind::Yield(n) => self.yield_values(n),
+            RetKind::Resume {
+                thread,
+                nargs,
+                wrap,
+            } => self.resume_thread(thread, nargs, wrap),
+        }
+    }
+
+    /// `OP_TAILCALL`: a Lua callee replaces the calling frame (so tail recursion runs in constant
+    /// space); anything else is called normally and its results returned by the `RETURN` that
+    /// follows.
+    pub(crate) fn tail_call(&mut self, fi: usize, ra: usize, nargs: usize) -> RtResult<Flow> {
+        let is_lua = match self.th.stack[ra] {
+            Value::Function(h) => matches!(self.heap.function(h)?, Function::Lua(_)),
+            _ => false,
+        };
+        if !is_lua {
+            return self.precall(ra, nargs, -1, Cont::Call);
+        }
+        let frame = &self.th.frames[fi];
+        let func = frame.func as usize;
+        let (nresults, cont, ccalls_before) = (frame.nresults, frame.cont, frame.ccalls_before);
+        if !self.th.open_upvalues.is_empty() {
+            self.close_upvalues(frame.base as usize)?;
+        }
+        self.th.stack.copy_within(ra..=ra + nargs, func);
+        self.th.frames.truncate(fi);
+        self.th.n_ccalls = ccalls_before;
+        self.precall_tail(func, nargs, nresults, cont, true)
+    }
+
+    /// Moves `n` results from `res` to `func`, adjusted to `wanted` (-1 = all).
+    #[inline]
+    fn move_results(&mut self, func: usize, res: usize, n: usize, wanted: i32) {
+        if res != func {
+            self.th.stack.copy_within(res..res + n, func);
+        }
+        if wanted < 0 {
+            self.th.top = func + n;
+        } else {
+            let wanted = wanted as usize;
+            if n < wanted {
+                self.th.ensure_stack(func + wanted);
+                self.th.stack[func + n..func + wanted].fill(Value::Nil);
+            }
+            self.th.top = func + wanted;
+        }
+    }
+
+    /// A frame returned `n` results at `stack[res..]`: carry out its continuation.
+    pub(crate) fn post_call(&mut self, frame: Frame, res: usize, n: usize) -> RtResult<Flow> {
+        let mut frame = frame;
+        let mut res = res;
+        let mut n = n;
+        loop {
+            self.th.n_ccalls = frame.ccalls_before;
+            let func = frame.func as usize;
+            let first = if n > 0 {
+                self.th.stack[res]
+            } else {
+                Value::Nil
+            };
+            match frame.cont {
+                Cont::Call => {
+                    self.move_results(func, res, n, frame.nresults);
+                    return Ok(Flow::Continue);
+                }
+                Cont::Host => {
+                    self.move_results(func, res, n, -1);
+                    return Ok(Flow::Stop);
+                }
+                Cont::Store(slot) => {
+                    self.th.stack[slot as usize] = first;
+                    return Ok(Flow::Continue);
+                }
+                Cont::Discard => return Ok(Flow::Continue),
+                Cont::Cond { negate } => {
+                    self.cond_jump(is_truthy(first) != negate);
+                    return Ok(Flow::Continue);
+                }
+                Cont::Concat { slot, total } => {
+                    self.th.stack[slot as usize] = first;
+                    self.concat_resume(slot as usize, total as usize)?;
+                    return Ok(Flow::Continue);
+                }
+                Cont::ForIter => {
+                    self.move_results(func, res, n, frame.nresults);
+                    let control = self.th.stack[func];
+                    if let Some(top) = self.th.frames.last_mut() {
+                        if let Some(lua) = &top.lua {
+                            let pc = top.pc as usize;
+                            if !matches!(control, Value::Nil) {
+                                let jump = lua
+                                    .code
+                                    .get(pc)
+                                    .map_or(0, |&i| (i >> 14) as isize - 131_071);
+                                top.pc = (pc as isize + jump) as u32;
+                                self.th.stack[func - 1] = control;
+                            }
+                            top.pc += 1;
+                        }
+                    }
+                    return Ok(Flow::Continue);
+                }
+                Cont::Pcall | Cont::Xpcall => {
+                    // The waiting `pcall`/`xpcall` native returns `true` and the results.
+                    let Some(parent) = self.th.frames.pop() else {
+                        return Err(RtError::runtime("internal error: pcall frame lost"));
+                    };
+                    let pfunc = parent.func as usize;
+                    self.th.ensure_stack(pfunc + n + 1);
+                    self.th.stack.copy_within(res..res + n, pfunc + 1);
+                    self.th.stack[pfunc] = Value::Boolean(true);
+                    frame = parent;
+                    res = pfunc;
+                    n += 1;
+                }
+                Cont::XpcallHandler => {
+                    let (parent, at) = self.unwind_to_xpcall()?;
+                    self.th.stack[at] = Value::Boolean(false);
+                    self.th.stack[at + 1] = first;
+                    frame = parent;
+                    res = at;
+                    n = 2;
+                }
+                Cont::CoroutineBody => {
+                    return self.finish_coroutine(res, n);
+                }
+            }
+        }
+    }
+
+    /// After a comparison metamethod: the conditional jump of the `EQ`/`LT`/`LE` being executed.
+    fn cond_jump(&mut self, res: bool) {
+        let Some(top) = self.th.frames.last_mut() else {
+            return;
+        };
+        let Some(lua) = &top.lua else {
+            return;
+        };
+        let pc = top.pc as usize;
+        let a = pc
+            .checked_sub(1)
+            .and_then(|p| lua.code.get(p))
+            .map_or(0, |&i| (i >> 6) & 0xff);
+        if res == (a != 0) {
+            let jump = lua
+                .code
+                .get(pc)
+                .map_or(0, |&i| (i >> 14) as isize - 131_071);
+            top.pc = (pc as isize + 1 + jump) as u32;
+        } else {
+            top.pc += 1;
+        }
+    }
+
+    /// Pops frames down to the innermost `xpcall`-protected one and its `xpcall` native frame.
+    /// Returns the native frame and the slot where its results go.
+    fn unwind_to_xpcall(&mut self) -> RtResult<(Frame, usize)> {
+        let Some(idx) = self.th.frames.iter().rposition(|f| f.cont == Cont::Xpcall) else {
+            return Err(RtError::runtime("internal error: xpcall frame lost"));
+        };
+        let protected = self.th.frames[idx].clone();
+        self.close_upvalues(protected.func as usize)?;
+        self.th.frames.truncate(idx);
+        self.th.n_ccalls = protected.ccalls_before;
+        let Some(parent) = self.th.frames.pop() else {
+            return Err(RtError::runtime("internal error: xpcall frame lost"));
+        };
+        let at = parent.func as usize;
+        self.th.ensure_stack(at + 2);
+        Ok((parent, at))
+    }
+
+    /// The slot where a call made on behalf of the top frame puts its function.
+    pub(crate) fn call_slot(&mut self) -> usize {
+        let slot = match self.th.frames.last() {
+            Some(frame) if frame.lua.is_some() => frame.top as usize,
+            _ => self.th.top,
+        };
+        self.th.ensure_stack(slot + 8);
+        slot
+    }
+
+    /// Calls `f(args)` on behalf of the top frame; `cont` decides what happens to the results.
+    pub(crate) fn call_meta(&mut self, f: Value, args: &[Value], cont: Cont) -> RtResult<Flow> {
+        let slot = self.call_slot();
+        self.th.ensure_stack(slot + args.len() + 1);
+        self.th.stack[slot] = f;
+        self.th.stack[slot + 1..slot + 1 + args.len()].copy_from_slice(args);
+        self.th.top = slot + 1 + args.len();
+        self.precall(slot, args.len(), 1, cont)
+    }
+
+    // ----- upvalues and closures -----
+
+    /// Reads upvalue `idx` of a Lua closure.
+    pub(crate) fn get_upvalue(
+        &self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+    ) -> RtResult<Value> {
+        let Function::Lua(cl) = self.heap.function(closure)? else {
+            return Ok(Value::Nil);
+        };
+        let Some(&uv) = cl.upvalues.get(idx) else {
+            return Ok(Value::Nil);
+        };
+        match self.heap.upvalue(uv)? {
+            UpValue::Closed(v) => Ok(v),
+            UpValue::Open { thread, slot } => Ok(self.thread_slot(thread, slot as usize)),
+        }
+    }
+
+    /// Writes upvalue `idx` of a Lua closure.
+    pub(crate) fn set_upvalue(
+        &mut self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+        value: Value,
+    ) -> RtResult<()> {
+        let Function::Lua(cl) = self.heap.function(closure)? else {
+            return Ok(());
+        };
+        let Some(&uv) = cl.upvalues.get(idx) else {
+            return Ok(());
+        };
+        match self.heap.upvalue(uv)? {
+            UpValue::Closed(_) => Ok(self.heap.tx().set_upvalue(uv, UpValue::Closed(value))?),
+            UpValue::Open { thread, slot } => self.set_thread_slot(thread, slot as usize, value),
+        }
+    }
+
+    /// A stack slot of any thread (the running one, or a suspended one in the heap).
+    fn thread_slot(&self, thread: ThreadHandle, slot: usize) -> Value {
+        if thread == self.current {
+            return self.th.stack.get(slot).copied().unwrap_or(Value::Nil);
+        }
+        self.heap
+            .thread(thread)
+            .ok()
+            .and_then(|t| t.downcast_ref::<ThreadState>())
+            .and_then(|state| state.stack.get(slot).copied())
+            .unwrap_or(Value::Nil)
+    }
+
+    fn set_thread_slot(&mut self, thread: ThreadHandle, slot: usize, value: Value) -> RtResult<()> {
+        if thread == self.current {
+            if let Some(v) = self.th.stack.get_mut(slot) {
+                *v = value;
+            }
+            return Ok(());
+        }
+        let mut tx = self.heap.tx();
+        if let Some(state) = tx.thread_mut(thread)?.downcast_mut::<ThreadState>() {
+            if let Some(v) = state.stack.get_mut(slot) {
+                *v = value;
+            }
+        }
+        Ok(())
+    }
+
+    /// The open upvalue for stack slot `slot` of the running thread, created if needed.
+    fn find_upvalue(&mut self, slot: usize) -> RtResult<ferrous_heap::UpValueHandle> {
+        let slot32 = slot as u32;
+        match self
+            .th
+            .open_upvalues
+            .binary_search_by_key(&slot32, |(s, _)| *s)
+        {
+            Ok(pos) => Ok(self.th.open_upvalues[pos].1),
+            Err(pos) => {
+                let uv = self.heap.tx().new_upvalue(UpValue::Open {
+                    thread: self.current,
+                    slot: slot32,
+                })?;
+                self.th.open_upvalues.insert(pos, (slot32, uv));
+                Ok(uv)
+            }
+        }
+    }
+
+    /// Closes the open upvalues of slots `level` and above (5.1's `luaF_close`).
+    pub(crate) fn close_upvalues(&mut self, level: usize) -> RtResult<()> {
+        let level = level as u32;
+        while let Some(&(slot, uv)) = self.th.open_upvalues.last() {
+            if slot < level {
+                break;
+            }
+            self.th.open_upvalues.pop();
+            let value = self.th.stack[slot as usize];
+            self.heap.tx().set_upvalue(uv, UpValue::Closed(value))?;
+        }
+        Ok(())
+    }
+
+    /// `OP_CLOSURE`: creates a closure of child prototype `bx`; `pseudo` are the instructions that
+    /// follow (its upvalue descriptions). Returns how many of them it consumed.
+    pub(crate) fn make_closure(
+        &mut self,
+        parent: ferrous_heap::FunctionHandle,
+        bx: usize,
+        base: usize,
+        pseudo: &[u32],
+        ra: usize,
+    ) -> RtResult<usize> {
+        let Function::Lua(cl) = self.heap.function(parent)? else {
+            return Err(RtError::runtime(
+                "internal error: CLOSURE outside a Lua function",
+            ));
+        };
+        let env = cl.env;
+        let parent_upvalues = cl.upvalues.clone();
+        let Some(&child) = self.heap.proto(cl.proto)?.protos.get(bx) else {
+            return Err(RtError::runtime("internal error: bad prototype index"));
+        };
+        let nups = usize::from(self.heap.proto(child)?.num_upvalues);
+        let mut upvalues = Vec::with_capacity(nups);
+        for &ins in pseudo.iter().take(nups) {
+            let b = (ins >> 23) as usize;
+            if ins & 0x3f == ferrous_compiler::OpCode::Move as u32 {
+                upvalues.push(self.find_upvalue(base + b)?);
+            } else {
+                let Some(&uv) = parent_upvalues.get(b) else {
+                    return Err(RtError::runtime("internal error: bad upvalue index"));
+                };
+                upvalues.push(uv);
+            }
+        }
+        let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
+            proto: child,
+            upvalues: upvalues.into_boxed_slice(),
+            env,
+        }))?;
+        self.th.stack[ra] = Value::Function(f);
+        Ok(nups)
+    }
+
+    // ----- running from the host and re-entering from natives -----
+
+    /// Calls `f(args)` and runs it to completion, returning its results. Used by the host and by
+    /// natives that need a Lua function's results (`table.sort`, `gsub`, `tostring`): these
+    /// nest at most `MAX_CCALLS` deep. Errors come back as [`RtError::Value`].
+    pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Vec<Value>> {
+        let nested = !self.th.frames.is_empty();
+        if nested && self.th.n_ccalls >= MAX_CCALLS {
+            return Err(RtError::runtime("C stack overflow"));
+        }
+        let func = self.call_slot();
+        self.th.ensure_stack(func + args.len() + MIN_STACK);
+        self.th.stack[func] = f;
+        self.th.stack[func + 1..func + 1 + args.len()].copy_from_slice(args);
+        self.th.top = func + 1 + args.len();
+        let depth = self.th.frames.len();
+        let saved_ccalls = self.th.n_ccalls;
+        if nested {
+            self.th.n_ccalls += 1;
+            self.reentry += 1;
+        }
+        let res = self.run_call(func, args.len(), depth);
+        if nested {
+            self.reentry -= 1;
+            self.th.n_ccalls = saved_ccalls;
+        }
+        res?;
+        let results = self.th.stack[func..self.th.top].to_vec();
+        self.th.top = func;
+        Ok(results)
+    }
+
+    /// Calls the function at `func` as a host-level call and runs the loop until it returns.
+    fn run_call(&mut self, func: usize, nargs: usize, depth: usize) -> RtResult<()> {
+        match self.precall(func, nargs, -1, Cont::Host) {
+            Ok(Flow::Stop) => return Ok(()),
+            Ok(Flow::Continue) => {}
+            Err(err) if self.th.frames.len() <= depth => {
+                // The call failed before any frame was pushed: the error belongs to the caller.
+                let value = self.error_to_value(err);
+                return Err(RtError::Value(value));
+            }
+            Err(err) => match self.raise(err)? {
+                Flow::Stop => return Ok(()),
+                Flow::Continue => {}
+            },
+        }
+        self.run_loop()
+    }
+
+    /// Runs the loop until the innermost host-level frame returns, handling errors on the way.
+    pub(crate) fn run_loop(&mut self) -> RtResult<()> {
+        loop {
+            match self.execute() {
+                Ok(Exit::Returned) => return Ok(()),
+                Ok(Exit::Paused) => return Err(RtError::Paused),
+                Err(err) => match self.raise(err)? {
+                    Flow::Stop => return Ok(()),
+                    Flow::Continue => {}
+                },
+            }
+        }
+    }
+
+    // ----- errors -----
+
+    /// Raises `err` in the running code: unwinds to the nearest protected call (`pcall`,
+    /// `xpcall`, a coroutine's body) and lets it handle the error. An error that reaches a
+    /// host-level frame pops it and comes back as `Err`.
+    pub(crate) fn raise(&mut self, err: RtError) -> RtResult<Flow> {
+        let killed = match &err {
+            RtError::Killed(msg) => Some(msg.clone()),
+            _ => None,
+        };
+        let mut value = self.error_to_value(err);
+        loop {
+            self.error_value = value;
+            let Some(idx) = self.th.frames.iter().rposition(|f| match f.cont {
+                Cont::Pcall | Cont::Xpcall | Cont::XpcallHandler => killed.is_none(),
+                Cont::CoroutineBody | Cont::Host => true,
+                _ => false,
+            }) else {
+                // No frame at all is protected: the thread is unwound completely.
+                self.close_upvalues(0)?;
+                self.th.frames.clear();
+                self.th.n_ccalls = 0;
+                self.error_value = Value::Nil;
+                return Err(killed.map_or(RtError::Value(value), RtError::Killed));
+            };
+            let frame = self.th.frames[idx].clone();
+            let step = match frame.cont {
+                Cont::Host => {
+                    if self.capture_traceback && self.pending_traceback.is_none() {
+                        self.pending_traceback = Some(self.traceback(0));
+                    }
+                    self.close_upvalues(frame.func as usize)?;
+                    self.th.frames.truncate(idx);
+                    self.th.n_ccalls = frame.ccalls_before;
+                    self.th.top = frame.func as usize;
+                    self.error_value = Value::Nil;
+                    return Err(killed.map_or(RtError::Value(value), RtError::Killed));
+                }
+                Cont::Pcall => {
+                    self.close_upvalues(frame.func as usize)?;
+                    self.th.frames.truncate(idx);
+                    self.th.n_ccalls = frame.ccalls_before;
+                    match self.th.frames.pop() {
+                        Some(parent) => {
+                            let at = parent.func as usize;
+                            self.th.ensure_stack(at + 2);
+                            self.th.stack[at] = Value::Boolean(false);
+                            self.th.stack[at + 1] = value;
+                            self.post_call(parent, at, 2)
+                        }
+                        None => Err(RtError::runtime("internal error: pcall frame lost")),
+                    }
+                }
+                Cont::Xpcall => {
+                    // The handler runs where the error happened, before unwinding.
+                    let handler = self.th.stack[frame.func as usize - 1];
+                    self.call_meta(handler, &[value], Cont::XpcallHandler)
+                }
+                Cont::XpcallHandler => {
+                    // An error in the error handler.
+                    match self.unwind_to_xpcall() {
+                        Ok((parent, at)) => {
+                            self.th.stack[at] = Value::Boolean(false);
+                            self.th.stack[at + 1] = self.message_value(b"error in error handling");
+                            self.post_call(parent, at, 2)
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Cont::CoroutineBody => self.coroutine_failed(value, killed.clone()),
+                _ => Err(RtError::runtime("internal error: unwinding")),
+            };
+            match step {
+                Ok(flow) => {
+                    self.error_value = Value::Nil;
+                    return Ok(flow);
+                }
+                Err(RtError::Killed(msg)) => {
+                    return self.raise_killed(msg);
+                }
+                Err(err) => value = self.error_to_value(err),
+            }
+        }
+    }
+
+    fn raise_killed(&mut self, msg: Vec<u8>) -> RtResult<Flow> {
+        self.raise(RtError::Killed(msg))
+    }
+
+    // ----- coroutines -----
+
+    /// Takes a suspended thread's state out of the heap.
+    fn take_thread_state(&mut self, thread: ThreadHandle) -> RtResult<Box<ThreadState>> {
+        let payload = self.heap.tx().thread_mut(thread)?.payload.take();
+        let Some(payload) = payload else {
+            return Err(RtError::runtime("internal error: thread state missing"));
+        };
+        let any: Box<dyn std::any::Any> = payload;
+        any.downcast::<ThreadState>()
+            .map_err(|_| RtError::runtime("internal error: thread state of another kind"))
+    }
+
+    /// Makes `thread` the running thread; the state of the running one goes back to the heap.
+    fn switch_to(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RtResult<()> {
+        let old = std::mem::replace(&mut self.th, *state);
+        let old_handle = self.current;
+        self.heap.tx().thread_mut(old_handle)?.payload = Some(Box::new(old));
+        self.current = thread;
+        Ok(())
+    }
+
+    /// `coroutine.resume`/`wrap`: the running thread's top frame is the resuming native; the
+    /// last `nargs` values on its stack go to the coroutine.
+    fn resume_thread(&mut self, co: ThreadHandle, nargs: usize, wrap: bool) -> RtResult<Flow> {
+        if self.th.n_ccalls >= MAX_CCALLS {
+            return Err(RtError::runtime("C stack overflow"));
+        }
+        let mut state = self.take_thread_state(co)?;
+        let args_start = self.th.top - nargs;
+        let first_time = state.frames.is_empty();
+        state.ensure_stack(state.top + nargs + MIN_STACK);
+        for j in 0..nargs {
+            state.stack[state.top + j] = self.th.stack[args_start + j];
+        }
+        state.top += nargs;
+        state.resumer = Some(self.current);
+        state.status = CoStatus::Running;
+        state.wrapped = wrap;
+        state.n_ccalls = self.th.n_ccalls + 1;
+        state.base_ccalls = state.n_ccalls;
+        self.th.top = args_start;
+        self.th.status = CoStatus::Normal;
+        self.switch_to(co, state)?;
+        if first_time {
+            let nargs = self.th.top - 1;
+            self.precall(0, nargs, -1, Cont::CoroutineBody)
+        } else {
+            let Some(frame) = self.th.frames.pop() else {
+                return Err(RtError::runtime("internal error: yield frame lost"));
+            };
+            let start = self.th.top - nargs;
+            self.post_call(frame, start, nargs)
+        }
+    }
+
+    /// `coroutine.yield`: the running coroutine's top frame is the yielding native.
+    fn yield_values(&mut self, n: usize) -> RtResult<Flow> {
+        let Some(resumer) = self.th.resumer else {
+            return Err(RtError::native(
+                "attempt to yield across metamethod/C-call boundary",
+            ));
+        };
+        if self.th.n_ccalls > self.th.base_ccalls {
+            return Err(RtError::native(
+                "attempt to yield across metamethod/C-call boundary",
+            ));
+        }
+        let start = self.th.top - n;
+        let values: Vec<Value> = self.th.stack[start..self.th.top].to_vec();
+        self.th.top = start;
+        self.th.status = CoStatus::Suspended;
+        self.th.resumer = None;
+        let wrapped = self.th.wrapped;
+        let state = self.take_thread_state(resumer)?;
+        self.switch_to(resumer, state)?;
+        self.deliver_to_resumer(&values, wrapped, true)
+    }
+
+    /// The coroutine's body returned `n` results at `res`.
+    fn finish_coroutine(&mut self, res: usize, n: usize) -> RtResult<Flow> {
+        let values: Vec<Value> = self.th.stack[res..res + n].to_vec();
+        self.th.status = CoStatus::Dead;
+        self.th.frames.clear();
+        self.th.top = 0;
+        let Some(resumer) = self.th.resumer.take() else {
+            return Err(RtError::runtime(
+                "internal error: coroutine without resumer",
+            ));
+        };
+        let wrapped = self.th.wrapped;
+        let state = self.take_thread_state(resumer)?;
+        self.switch_to(resumer, state)?;
+        self.deliver_to_resumer(&values, wrapped, true)
+    }
+
+    /// An error reached the bottom of a coroutine: it dies, and the resumer gets the error.
+    fn coroutine_failed(&mut self, value: Value, killed: Option<Vec<u8>>) -> RtResult<Flow> {
+        self.close_upvalues(0)?;
+        self.th.status = CoStatus::Dead;
+        self.th.frames.clear();
+        self.th.top = 0;
+        self.th.n_ccalls = 0;
+        let Some(resumer) = self.th.resumer.take() else {
+            return Err(RtError::runtime(
+                "internal error: coroutine without resumer",
+            ));
+        };
+        let wrapped = self.th.wrapped;
+        // Keep the error value alive in the dead coroutine's stack while switching.
+        self.th.stack[0] = value;
+        let state = self.take_thread_state(resumer)?;
+        self.switch_to(resumer, state)?;
+        if let Some(msg) = killed {
+            return Err(RtError::Killed(msg));
+        }
+        if wrapped {
+            // `coroutine.wrap` propagates the error, with the caller's position added to strings.
+            let value = match value {
+                Value::String(s) => {
+                    let mut msg = self.where_(1);
+                    msg.extend_from_slice(self.heap.str_bytes(s)?);
+                    self.message_value(&msg)
+                }
+                Value::Number(x) => {
+                    let mut msg = self.where_(1);
+                    crate::stdlib::number::fmt_number(x, &mut msg);
+                    self.message_value(&msg)
+                }
+                other => other,
+            };
+            return Err(RtError::Value(value));
+        }
+        self.deliver_to_resumer(&[value], false, false)
+    }
+
+    /// Returns from the resuming native on top of the (now running) resumer: `true, values...`
+    /// for `resume` (or `false, err`), just the values for `wrap`.
+    fn deliver_to_resumer(&mut self, values: &[Value], wrapped: bool, ok: bool) -> RtResult<Flow> {
+        let Some(frame) = self.th.frames.pop() else {
+            return Err(RtError::runtime("internal error: resume frame lost"));
+        };
+        let start = self.th.top;
+        if !wrapped {
+            self.th.push(Value::Boolean(ok));
+        }
+        for v in values {
+            self.th.push(*v);
+        }
+        let n = self.th.top - start;
+        self.post_call(frame, start, n)
+    }
+}

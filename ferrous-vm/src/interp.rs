@@ -1,0 +1,581 @@
+//! The interpreter loop: executes the Lua frame on top of the running thread's frame stack,
+//! instruction by instruction, until a host-level frame returns or the fuel runs out.
+//!
+//! Calls, returns, metamethods, protected calls and coroutine switches never recurse in Rust:
+//! they push or pop frames (see `call.rs`) and the loop picks up whatever frame is on top
+//! (`continue 'frame`). The hot paths (register moves, arithmetic on numbers, table access on the
+//! array part or with string keys, Lua-to-Lua calls) allocate nothing.
+//!
+//! Invariant: before any operation that can raise an error, call a function or collect garbage,
+//! the current `pc` is saved in the frame (`save_pc!`), so positions and variable names in
+//! error messages are those of the instruction being executed.
+
+use ferrous_compiler::OpCode;
+use ferrous_heap::Value;
+
+use crate::error::{RtError, RtResult};
+use crate::thread::Cont;
+use crate::value::is_truthy;
+use crate::vm::Vm;
+
+/// Why the loop stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// The host-level frame returned; its results are at `stack[func..top]`.
+    Returned,
+    /// The fuel ran out; calling `execute` again continues where it stopped.
+    Paused,
+}
+
+/// What happened to a call request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Execution continues in whatever Lua frame is now on top.
+    Continue,
+    /// A host-level frame returned.
+    Stop,
+}
+
+const OP_MOVE: u32 = OpCode::Move as u32;
+const OP_LOADK: u32 = OpCode::LoadK as u32;
+const OP_LOADBOOL: u32 = OpCode::LoadBool as u32;
+const OP_LOADNIL: u32 = OpCode::LoadNil as u32;
+const OP_GETUPVAL: u32 = OpCode::GetUpval as u32;
+const OP_GETGLOBAL: u32 = OpCode::GetGlobal as u32;
+const OP_GETTABLE: u32 = OpCode::GetTable as u32;
+const OP_SETGLOBAL: u32 = OpCode::SetGlobal as u32;
+const OP_SETUPVAL: u32 = OpCode::SetUpval as u32;
+const OP_SETTABLE: u32 = OpCode::SetTable as u32;
+const OP_NEWTABLE: u32 = OpCode::NewTable as u32;
+const OP_SELF: u32 = OpCode::OpSelf as u32;
+const OP_ADD: u32 = OpCode::Add as u32;
+const OP_SUB: u32 = OpCode::Sub as u32;
+const OP_MUL: u32 = OpCode::Mul as u32;
+const OP_DIV: u32 = OpCode::Div as u32;
+const OP_MOD: u32 = OpCode::Mod as u32;
+const OP_POW: u32 = OpCode::Pow as u32;
+const OP_UNM: u32 = OpCode::Unm as u32;
+const OP_NOT: u32 = OpCode::Not as u32;
+const OP_LEN: u32 = OpCode::Len as u32;
+const OP_CONCAT: u32 = OpCode::Concat as u32;
+const OP_JMP: u32 = OpCode::Jmp as u32;
+const OP_EQ: u32 = OpCode::Eq as u32;
+const OP_LT: u32 = OpCode::Lt as u32;
+const OP_LE: u32 = OpCode::Le as u32;
+const OP_TEST: u32 = OpCode::Test as u32;
+const OP_TESTSET: u32 = OpCode::TestSet as u32;
+const OP_CALL: u32 = OpCode::Call as u32;
+const OP_TAILCALL: u32 = OpCode::TailCall as u32;
+const OP_RETURN: u32 = OpCode::Return as u32;
+const OP_FORLOOP: u32 = OpCode::ForLoop as u32;
+const OP_FORPREP: u32 = OpCode::ForPrep as u32;
+const OP_TFORLOOP: u32 = OpCode::TForLoop as u32;
+const OP_SETLIST: u32 = OpCode::SetList as u32;
+const OP_CLOSE: u32 = OpCode::Close as u32;
+const OP_CLOSURE: u32 = OpCode::Closure as u32;
+const OP_VARARG: u32 = OpCode::VarArg as u32;
+
+/// 5.1's `LFIELDS_PER_FLUSH`.
+const FIELDS_PER_FLUSH: usize = 50;
+
+#[inline(always)]
+fn arg_b(i: u32) -> usize {
+    (i >> 23) as usize
+}
+
+#[inline(always)]
+fn arg_c(i: u32) -> usize {
+    ((i >> 14) & 0x1ff) as usize
+}
+
+#[inline(always)]
+fn arg_bx(i: u32) -> usize {
+    (i >> 14) as usize
+}
+
+#[inline(always)]
+fn arg_sbx(i: u32) -> isize {
+    (i >> 14) as isize - 131_071
+}
+
+/// 5.1's `luaO_fb2int`: the "floating point byte" table sizes of `OP_NEWTABLE`.
+fn fb2int(x: usize) -> usize {
+    let e = (x >> 3) & 31;
+    if e == 0 { x } else { ((x & 7) + 8) << (e - 1) }
+}
+
+/// The arithmetic events, in the order of their opcodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Unm,
+}
+
+impl Arith {
+    #[inline]
+    pub(crate) fn apply(self, x: f64, y: f64) -> f64 {
+        match self {
+            Arith::Add => x + y,
+            Arith::Sub => x - y,
+            Arith::Mul => x * y,
+            Arith::Div => x / y,
+            Arith::Mod => x - (x / y).floor() * y,
+            Arith::Pow => x.powf(y),
+            Arith::Unm => -x,
+        }
+    }
+}
+
+impl Vm {
+    /// Runs the Lua frame on top of the frame stack (and everything it calls) until a
+    /// host-level frame returns or the fuel runs out.
+    pub(crate) fn execute(&mut self) -> RtResult<Exit> {
+        'frame: loop {
+            let fi = self.th.frames.len() - 1;
+            let frame = &self.th.frames[fi];
+            let Some(lua) = &frame.lua else {
+                return Err(RtError::runtime(
+                    "internal error: native frame on top of the loop",
+                ));
+            };
+            let code = lua.code.clone();
+            let k = lua.constants.clone();
+            let closure = lua.closure;
+            let env = lua.env;
+            let base = frame.base as usize;
+            let mut pc = frame.pc as usize;
+            let thread = self.current;
+
+            // After a slow path that may have called a metamethod: if a new frame runs (or the
+            // thread changed), go run it; otherwise this frame goes on where `post_call` left it.
+            macro_rules! resync {
+                () => {
+                    if self.current != thread || self.th.frames.len() != fi + 1 {
+                        continue 'frame;
+                    }
+                    pc = self.th.frames[fi].pc as usize;
+                };
+            }
+            macro_rules! save_pc {
+                () => {
+                    self.th.frames[fi].pc = pc as u32
+                };
+            }
+            macro_rules! rk {
+                ($x:expr) => {{
+                    let x = $x;
+                    if x & 256 != 0 {
+                        k[x & 255]
+                    } else {
+                        self.th.stack[base + x]
+                    }
+                }};
+            }
+            // Register operand name hint for error messages: `Some(reg)` for registers, `None`
+            // for constants.
+            macro_rules! rk_reg {
+                ($x:expr) => {{
+                    let x = $x;
+                    if x & 256 != 0 { None } else { Some(x as u32) }
+                }};
+            }
+
+            loop {
+                self.fuel -= 1;
+                if self.fuel < 0 {
+                    save_pc!();
+                    if self.out_of_fuel()? {
+                        return Ok(Exit::Paused);
+                    }
+                }
+                let Some(&i) = code.get(pc) else {
+                    return Err(RtError::runtime("internal error: pc out of range"));
+                };
+                pc += 1;
+                let a = ((i >> 6) & 0xff) as usize;
+                let ra = base + a;
+                match i & 0x3f {
+                    OP_MOVE => {
+                        self.th.stack[ra] = self.th.stack[base + arg_b(i)];
+                    }
+                    OP_LOADK => {
+                        self.th.stack[ra] = k[arg_bx(i)];
+                    }
+                    OP_LOADBOOL => {
+                        self.th.stack[ra] = Value::Boolean(arg_b(i) != 0);
+                        if arg_c(i) != 0 {
+                            pc += 1;
+                        }
+                    }
+                    OP_LOADNIL => {
+                        let rb = base + arg_b(i);
+                        self.th.stack[ra..=rb].fill(Value::Nil);
+                    }
+                    OP_GETUPVAL => {
+                        save_pc!();
+                        self.th.stack[ra] = self.get_upvalue(closure, arg_b(i))?;
+                    }
+                    OP_GETGLOBAL => {
+                        let key = k[arg_bx(i)];
+                        let v = match key {
+                            Value::String(s) => self.heap.tx().raw_get_str(env, s)?,
+                            _ => Value::Nil,
+                        };
+                        if !matches!(v, Value::Nil) || !self.has_index_meta(env) {
+                            self.th.stack[ra] = v;
+                        } else {
+                            save_pc!();
+                            self.index(Value::Table(env), key, None, ra)?;
+                            resync!();
+                        }
+                    }
+                    OP_GETTABLE => {
+                        let rb = self.th.stack[base + arg_b(i)];
+                        let key = rk!(arg_c(i));
+                        if let Value::Table(t) = rb {
+                            let v = self.heap.tx().raw_get(t, key)?;
+                            if !matches!(v, Value::Nil) || !self.has_index_meta(t) {
+                                self.th.stack[ra] = v;
+                                continue;
+                            }
+                        }
+                        save_pc!();
+                        self.index(rb, key, Some(arg_b(i) as u32), ra)?;
+                        resync!();
+                    }
+                    OP_SETGLOBAL => {
+                        let key = k[arg_bx(i)];
+                        let v = self.th.stack[ra];
+                        save_pc!();
+                        self.set_index(Value::Table(env), key, v, None)?;
+                        resync!();
+                    }
+                    OP_SETUPVAL => {
+                        save_pc!();
+                        let v = self.th.stack[ra];
+                        self.set_upvalue(closure, arg_b(i), v)?;
+                    }
+                    OP_SETTABLE => {
+                        let t = self.th.stack[ra];
+                        let key = rk!(arg_b(i));
+                        let v = rk!(arg_c(i));
+                        save_pc!();
+                        self.set_index(t, key, v, Some(a as u32))?;
+                        resync!();
+                    }
+                    OP_NEWTABLE => {
+                        save_pc!();
+                        let t = self
+                            .heap
+                            .tx()
+                            .new_table(fb2int(arg_b(i)), fb2int(arg_c(i)))?;
+                        self.th.stack[ra] = Value::Table(t);
+                        self.gc_check();
+                    }
+                    OP_SELF => {
+                        let rb = self.th.stack[base + arg_b(i)];
+                        let key = rk!(arg_c(i));
+                        self.th.stack[ra + 1] = rb;
+                        if let Value::Table(t) = rb {
+                            let v = self.heap.tx().raw_get(t, key)?;
+                            if !matches!(v, Value::Nil) || !self.has_index_meta(t) {
+                                self.th.stack[ra] = v;
+                                continue;
+                            }
+                        }
+                        save_pc!();
+                        self.index(rb, key, Some(arg_b(i) as u32), ra)?;
+                        resync!();
+                    }
+                    OP_ADD | OP_SUB | OP_MUL | OP_DIV | OP_MOD | OP_POW => {
+                        let (b, c) = (arg_b(i), arg_c(i));
+                        let (x, y) = (rk!(b), rk!(c));
+                        let op = match i & 0x3f {
+                            OP_ADD => Arith::Add,
+                            OP_SUB => Arith::Sub,
+                            OP_MUL => Arith::Mul,
+                            OP_DIV => Arith::Div,
+                            OP_MOD => Arith::Mod,
+                            _ => Arith::Pow,
+                        };
+                        if let (Value::Number(x), Value::Number(y)) = (x, y) {
+                            self.th.stack[ra] = Value::Number(op.apply(x, y));
+                        } else {
+                            save_pc!();
+                            self.arith(op, x, y, rk_reg!(b), rk_reg!(c), ra)?;
+                            resync!();
+                        }
+                    }
+                    OP_UNM => {
+                        let b = arg_b(i);
+                        let x = self.th.stack[base + b];
+                        if let Value::Number(x) = x {
+                            self.th.stack[ra] = Value::Number(-x);
+                        } else {
+                            save_pc!();
+                            let reg = Some(b as u32);
+                            self.arith(Arith::Unm, x, x, reg, reg, ra)?;
+                            resync!();
+                        }
+                    }
+                    OP_NOT => {
+                        let x = self.th.stack[base + arg_b(i)];
+                        self.th.stack[ra] = Value::Boolean(!is_truthy(x));
+                    }
+                    OP_LEN => {
+                        let b = arg_b(i);
+                        let x = self.th.stack[base + b];
+                        match x {
+                            Value::Table(t) => {
+                                let n = self.heap.tx().len(t)?;
+                                self.th.stack[ra] = Value::Number(n as f64);
+                            }
+                            Value::String(s) => {
+                                let n = self.heap.str_bytes(s)?.len();
+                                self.th.stack[ra] = Value::Number(n as f64);
+                            }
+                            _ => {
+                                save_pc!();
+                                self.len_meta(x, b as u32, ra)?;
+                                resync!();
+                            }
+                        }
+                    }
+                    OP_CONCAT => {
+                        let (b, c) = (arg_b(i), arg_c(i));
+                        save_pc!();
+                        if self.concat(base + c, c - b + 1)? {
+                            self.th.stack[ra] = self.th.stack[base + b];
+                            self.gc_check();
+                        } else {
+                            resync!();
+                        }
+                    }
+                    OP_JMP => {
+                        pc = (pc as isize + arg_sbx(i)) as usize;
+                    }
+                    OP_EQ => {
+                        let (x, y) = (rk!(arg_b(i)), rk!(arg_c(i)));
+                        let res = match (x, y) {
+                            (Value::Table(_), Value::Table(_))
+                            | (Value::UserData(_), Value::UserData(_))
+                                if x != y =>
+                            {
+                                save_pc!();
+                                match self.eq_meta(x, y)? {
+                                    Some(res) => res,
+                                    None => continue 'frame,
+                                }
+                            }
+                            _ => x == y,
+                        };
+                        if res == (a != 0) {
+                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    OP_LT | OP_LE => {
+                        let (x, y) = (rk!(arg_b(i)), rk!(arg_c(i)));
+                        let le = i & 0x3f == OP_LE;
+                        let res = if let (Value::Number(x), Value::Number(y)) = (x, y) {
+                            if le { x <= y } else { x < y }
+                        } else {
+                            save_pc!();
+                            match self.less(x, y, le)? {
+                                Some(res) => res,
+                                None => continue 'frame,
+                            }
+                        };
+                        if res == (a != 0) {
+                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    OP_TEST => {
+                        if is_truthy(self.th.stack[ra]) == (arg_c(i) != 0) {
+                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    OP_TESTSET => {
+                        let rb = self.th.stack[base + arg_b(i)];
+                        if is_truthy(rb) == (arg_c(i) != 0) {
+                            self.th.stack[ra] = rb;
+                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    OP_CALL => {
+                        let b = arg_b(i);
+                        let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
+                        let nresults = arg_c(i) as i32 - 1;
+                        save_pc!();
+                        if self.precall(ra, nargs, nresults, Cont::Call)? == Flow::Stop {
+                            return Ok(Exit::Returned);
+                        }
+                        // A native callee has already returned: this frame goes on.
+                        resync!();
+                    }
+                    OP_TAILCALL => {
+                        let b = arg_b(i);
+                        let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
+                        save_pc!();
+                        if self.tail_call(fi, ra, nargs)? == Flow::Stop {
+                            return Ok(Exit::Returned);
+                        }
+                        continue 'frame;
+                    }
+                    OP_RETURN => {
+                        let b = arg_b(i);
+                        let n = if b != 0 { b - 1 } else { self.th.top - ra };
+                        save_pc!();
+                        if !self.th.open_upvalues.is_empty() {
+                            self.close_upvalues(base)?;
+                        }
+                        let Some(frame) = self.th.frames.pop() else {
+                            return Err(RtError::runtime(
+                                "internal error: no frame to return from",
+                            ));
+                        };
+                        match self.post_call(frame, ra, n)? {
+                            Flow::Continue => continue 'frame,
+                            Flow::Stop => return Ok(Exit::Returned),
+                        }
+                    }
+                    OP_FORLOOP => {
+                        if let (Value::Number(idx), Value::Number(limit), Value::Number(step)) = (
+                            self.th.stack[ra],
+                            self.th.stack[ra + 1],
+                            self.th.stack[ra + 2],
+                        ) {
+                            let idx = idx + step;
+                            let go_on = if step > 0.0 {
+                                idx <= limit
+                            } else {
+                                limit <= idx
+                            };
+                            if go_on {
+                                pc = (pc as isize + arg_sbx(i)) as usize;
+                                self.th.stack[ra] = Value::Number(idx);
+                                self.th.stack[ra + 3] = Value::Number(idx);
+                            }
+                        } else {
+                            return Err(RtError::runtime("internal error: bad for loop state"));
+                        }
+                    }
+                    OP_FORPREP => {
+                        save_pc!();
+                        let init = self.for_number(ra, "initial")?;
+                        self.for_number(ra + 1, "limit")?;
+                        let step = self.for_number(ra + 2, "step")?;
+                        self.th.stack[ra] = Value::Number(init - step);
+                        pc = (pc as isize + arg_sbx(i)) as usize;
+                    }
+                    OP_TFORLOOP => {
+                        let cb = ra + 3;
+                        self.th.ensure_stack(cb + 3 + arg_c(i));
+                        self.th.stack[cb + 2] = self.th.stack[ra + 2];
+                        self.th.stack[cb + 1] = self.th.stack[ra + 1];
+                        self.th.stack[cb] = self.th.stack[ra];
+                        save_pc!();
+                        if self.precall(cb, 2, arg_c(i) as i32, Cont::ForIter)? == Flow::Stop {
+                            return Ok(Exit::Returned);
+                        }
+                        // A native iterator has returned and `post_call` moved the pc.
+                        resync!();
+                    }
+                    OP_SETLIST => {
+                        let mut n = arg_b(i);
+                        let mut c = arg_c(i);
+                        if n == 0 {
+                            n = self.th.top - ra - 1;
+                        }
+                        if c == 0 {
+                            c = code.get(pc).copied().unwrap_or(0) as usize;
+                            pc += 1;
+                        }
+                        let Value::Table(t) = self.th.stack[ra] else {
+                            return Err(RtError::runtime("internal error: SETLIST on a non-table"));
+                        };
+                        save_pc!();
+                        let first = (c - 1) * FIELDS_PER_FLUSH;
+                        let mut tx = self.heap.tx();
+                        for j in 1..=n {
+                            tx.raw_set_int(t, (first + j) as i64, self.th.stack[ra + j])?;
+                        }
+                    }
+                    OP_CLOSE => {
+                        save_pc!();
+                        self.close_upvalues(ra)?;
+                    }
+                    OP_CLOSURE => {
+                        save_pc!();
+                        let n = self.make_closure(closure, arg_bx(i), base, &code[pc..], ra)?;
+                        pc += n;
+                        self.gc_check();
+                    }
+                    OP_VARARG => {
+                        let b = arg_b(i);
+                        let n_varargs = self.th.frames[fi].n_varargs as usize;
+                        let from = base - n_varargs;
+                        let wanted = if b == 0 { n_varargs } else { b - 1 };
+                        self.th.ensure_stack(ra + wanted);
+                        for j in 0..wanted {
+                            self.th.stack[ra + j] = if j < n_varargs {
+                                self.th.stack[from + j]
+                            } else {
+                                Value::Nil
+                            };
+                        }
+                        if b == 0 {
+                            self.th.top = ra + wanted;
+                        }
+                    }
+                    other => {
+                        return Err(RtError::runtime(format!(
+                            "internal error: unknown opcode {other}"
+                        )));
+                    }
+                }
+            }
+        }
+    }
+
+    /// `OP_FORPREP`'s conversion of a loop control value (strings convert in place).
+    fn for_number(&mut self, slot: usize, what: &str) -> RtResult<f64> {
+        match self.to_number(self.th.stack[slot]) {
+            Some(n) => {
+                self.th.stack[slot] = Value::Number(n);
+                Ok(n)
+            }
+            None => Err(RtError::runtime(format!(
+                "'for' {what} value must be a number"
+            ))),
+        }
+    }
+
+    /// The fuel ran out: `true` to pause and return to the host, `false` to go on.
+    fn out_of_fuel(&mut self) -> RtResult<bool> {
+        if self.reentry == 0 {
+            self.fuel = 0;
+            return Ok(true);
+        }
+        // A nested loop (a native re-entering Lua) cannot pause: ask the host whether to stop.
+        if let Some(interrupt) = self.interrupt.as_mut() {
+            if let Some(msg) = interrupt() {
+                return Err(RtError::Killed(msg));
+            }
+        }
+        self.fuel = self.slice;
+        Ok(false)
+    }
+}

@@ -1,0 +1,128 @@
+//! The loader: turns a `CompiledModule` into prototypes on the heap and a closure over them.
+//!
+//! The module's string table is interned once; constants, names and the chunk name then refer
+//! to the interned handles. Every instruction is decoded once here, so the interpreter never
+//! meets an unknown opcode from a module (it still reports one as an error, never a default).
+//!
+//! Invariant: a loaded prototype's constants are `nil`, booleans, numbers and interned strings,
+//! and its nested prototypes are loaded before it (the module's tree is walked iteratively, so a
+//! deeply nested module cannot overflow the Rust stack).
+
+use std::rc::Rc;
+
+use ferrous_compiler::{CompiledModule, Constant, Proto};
+use ferrous_heap::{Function, LocalVar, LuaClosure, ProtoHandle, Prototype, StringHandle, Value};
+
+use crate::error::{RtError, RtResult};
+use crate::stdlib::base::LoadError;
+use crate::vm::Vm;
+
+impl Vm {
+    /// Compiles `source` and returns the main function (a closure over the globals).
+    pub(crate) fn load_chunk(
+        &mut self,
+        source: &[u8],
+        chunk_name: &[u8],
+    ) -> Result<Value, LoadError> {
+        let module = ferrous_compiler::compile(source, chunk_name)
+            .map_err(|e| LoadError::Syntax(e.message_bytes().to_vec()))?;
+        self.load_module(&module).map_err(LoadError::Runtime)
+    }
+
+    /// Loads a compiled module and returns its main function.
+    pub fn load_module(&mut self, module: &CompiledModule) -> RtResult<Value> {
+        let mut strings = Vec::with_capacity(module.strings.len());
+        for s in &module.strings {
+            strings.push(self.intern(s)?);
+        }
+        let main = self.load_proto_tree(&module.main, &strings)?;
+        let env = self.globals;
+        let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
+            proto: main,
+            upvalues: Box::new([]),
+            env,
+        }))?;
+        Ok(Value::Function(f))
+    }
+
+    /// Loads `root` and its nested prototypes, children first, without recursion.
+    fn load_proto_tree(&mut self, root: &Proto, strings: &[StringHandle]) -> RtResult<ProtoHandle> {
+        // Post-order walk: (proto, loaded children so far).
+        let mut stack: Vec<(&Proto, Vec<ProtoHandle>)> = vec![(root, Vec::new())];
+        loop {
+            let Some((proto, children)) = stack.last_mut() else {
+                return Err(RtError::runtime("internal error: empty loader stack"));
+            };
+            if children.len() < proto.protos.len() {
+                let child = &proto.protos[children.len()];
+                stack.push((child, Vec::new()));
+                continue;
+            }
+            let Some((proto, children)) = stack.pop() else {
+                return Err(RtError::runtime("internal error: empty loader stack"));
+            };
+            let handle = self.load_proto(proto, children, strings)?;
+            match stack.last_mut() {
+                Some((_, siblings)) => siblings.push(handle),
+                None => return Ok(handle),
+            }
+        }
+    }
+
+    fn load_proto(
+        &mut self,
+        proto: &Proto,
+        children: Vec<ProtoHandle>,
+        strings: &[StringHandle],
+    ) -> RtResult<ProtoHandle> {
+        let string = |idx: ferrous_compiler::StrIdx| -> RtResult<StringHandle> {
+            strings
+                .get(idx.0 as usize)
+                .copied()
+                .ok_or_else(|| RtError::runtime("internal error: bad string index"))
+        };
+        let mut code = Vec::with_capacity(proto.code.len());
+        for ins in &proto.code {
+            ins.opcode()
+                .map_err(|e| RtError::runtime(format!("invalid bytecode: {e}")))?;
+            code.push(ins.0);
+        }
+        let mut constants = Vec::with_capacity(proto.constants.len());
+        for k in &proto.constants {
+            constants.push(match *k {
+                Constant::Nil => Value::Nil,
+                Constant::Boolean(b) => Value::Boolean(b),
+                Constant::Number(n) => Value::Number(n),
+                Constant::String(idx) => Value::String(string(idx)?),
+            });
+        }
+        let mut local_vars = Vec::with_capacity(proto.local_vars.len());
+        for var in &proto.local_vars {
+            local_vars.push(LocalVar {
+                name: string(var.name)?,
+                start_pc: var.start_pc,
+                end_pc: var.end_pc,
+            });
+        }
+        let mut upvalue_names = Vec::with_capacity(proto.upvalue_names.len());
+        for name in &proto.upvalue_names {
+            upvalue_names.push(string(*name)?);
+        }
+        let prototype = Prototype {
+            code: Rc::from(code),
+            constants: Rc::from(constants),
+            protos: children.into_boxed_slice(),
+            num_upvalues: proto.num_upvalues() as u8,
+            num_params: proto.num_params,
+            is_vararg: proto.is_vararg,
+            max_stack_size: proto.max_stack_size,
+            source: string(proto.source)?,
+            line_defined: proto.line_defined,
+            last_line_defined: proto.last_line_defined,
+            line_info: Rc::from(proto.line_info.clone()),
+            local_vars: local_vars.into_boxed_slice(),
+            upvalue_names: upvalue_names.into_boxed_slice(),
+        };
+        Ok(self.heap.tx().new_proto(prototype)?)
+    }
+}

@@ -1,0 +1,230 @@
+//! Native (Rust) functions: the registry that gives each one an id, the calling context with
+//! 5.1's typed argument checks (`luaL_check*`), and what a native returns.
+//!
+//! A native function receives a [`Ctx`]: its arguments are the stack slots `base .. base + nargs`
+//! of the running thread. It pushes its results and returns [`Ret::values`]; natives that must run
+//! Lua code without Rust recursion (`pcall`, `coroutine.resume`, ...) return a request that the
+//! interpreter loop carries out.
+//!
+//! Invariant: natives are identified by [`NativeFn`] ids (index into [`Natives`]), never by
+//! function-pointer comparison.
+
+use ferrous_heap::{FunctionHandle, NativeFn, StringHandle, TableHandle, ThreadHandle, Value};
+
+use crate::error::{RtError, RtResult};
+use crate::thread::Cont;
+use crate::vm::Vm;
+
+/// The signature of every native function.
+pub type NativeFunction = fn(&mut Ctx<'_>) -> RtResult<Ret>;
+
+/// One registered native function.
+pub(crate) struct NativeEntry {
+    pub name: &'static str,
+    pub func: NativeFunction,
+}
+
+/// The registry of native functions of one VM.
+#[derive(Default)]
+pub(crate) struct Natives {
+    pub entries: Vec<NativeEntry>,
+}
+
+impl Natives {
+    pub fn register(&mut self, name: &'static str, func: NativeFunction) -> NativeFn {
+        let id = NativeFn(u32::try_from(self.entries.len()).unwrap_or(u32::MAX));
+        self.entries.push(NativeEntry { name, func });
+        id
+    }
+
+    #[inline]
+    pub fn get(&self, id: NativeFn) -> Option<&NativeEntry> {
+        self.entries.get(id.0 as usize)
+    }
+}
+
+/// What a native function asks the interpreter to do when it returns.
+#[derive(Debug)]
+pub struct Ret(pub(crate) RetKind);
+
+#[derive(Debug)]
+pub(crate) enum RetKind {
+    /// The last `n` values below the stack top are the results.
+    Values(usize),
+    /// Call the function in stack slot `func` with the values above it (up to the top) as
+    /// arguments; what happens to its results is decided by `cont`.
+    Call { func: usize, cont: Cont },
+    /// Yield the last `n` values below the stack top to the resumer.
+    Yield(usize),
+    /// Resume `thread` with the last `n` values below the stack top; `wrap` says whether errors
+    /// propagate (`coroutine.wrap`) or become `false, msg` (`coroutine.resume`).
+    Resume {
+        thread: ThreadHandle,
+        nargs: usize,
+        wrap: bool,
+    },
+}
+
+impl Ret {
+    /// The last `n` values pushed are the results.
+    pub fn values(n: usize) -> Ret {
+        Ret(RetKind::Values(n))
+    }
+}
+
+/// The context of one native call.
+pub struct Ctx<'a> {
+    pub(crate) vm: &'a mut Vm,
+    /// First argument's stack slot.
+    pub(crate) base: usize,
+    /// Number of arguments.
+    pub(crate) nargs: usize,
+    /// The native's own function value (for its upvalues), when it is a closure.
+    pub(crate) closure: Option<FunctionHandle>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The VM.
+    pub fn vm(&mut self) -> &mut Vm {
+        self.vm
+    }
+
+    /// Number of arguments.
+    pub fn nargs(&self) -> usize {
+        self.nargs
+    }
+
+    /// Argument `n` (1-based); `nil` when absent.
+    #[inline]
+    pub fn arg(&self, n: usize) -> Value {
+        if n >= 1 && n <= self.nargs {
+            self.vm.th.stack[self.base + n - 1]
+        } else {
+            Value::Nil
+        }
+    }
+
+    /// Whether argument `n` is absent or nil (`lua_isnoneornil`).
+    pub fn is_none_or_nil(&self, n: usize) -> bool {
+        matches!(self.arg(n), Value::Nil)
+    }
+
+    /// The arguments as a slice of the stack.
+    pub fn args(&self) -> &[Value] {
+        &self.vm.th.stack[self.base..self.base + self.nargs]
+    }
+
+    /// `luaL_checkany`.
+    pub fn check_any(&self, n: usize) -> RtResult<Value> {
+        if n > self.nargs {
+            return Err(RtError::arg(n as u32, "value expected"));
+        }
+        Ok(self.arg(n))
+    }
+
+    /// `luaL_typerror`: `bad argument #n to 'f' (T expected, got U)`.
+    pub fn type_error(&self, n: usize, expected: &str) -> RtError {
+        let got = if n > self.nargs {
+            "no value"
+        } else {
+            self.vm.type_name(self.arg(n))
+        };
+        RtError::arg(n as u32, format!("{expected} expected, got {got}"))
+    }
+
+    /// `luaL_checknumber`: numbers, and strings convertible to numbers.
+    pub fn check_number(&mut self, n: usize) -> RtResult<f64> {
+        match self.vm.to_number(self.arg(n)) {
+            Some(x) => Ok(x),
+            None => Err(self.type_error(n, "number")),
+        }
+    }
+
+    /// `luaL_optnumber`.
+    pub fn opt_number(&mut self, n: usize, default: f64) -> RtResult<f64> {
+        if self.is_none_or_nil(n) {
+            Ok(default)
+        } else {
+            self.check_number(n)
+        }
+    }
+
+    /// `luaL_checkinteger`: the number truncated toward zero (`lua_Integer` cast).
+    pub fn check_integer(&mut self, n: usize) -> RtResult<i64> {
+        Ok(crate::value::number_to_integer(self.check_number(n)?))
+    }
+
+    /// `luaL_optinteger`.
+    pub fn opt_integer(&mut self, n: usize, default: i64) -> RtResult<i64> {
+        if self.is_none_or_nil(n) {
+            Ok(default)
+        } else {
+            self.check_integer(n)
+        }
+    }
+
+    /// `luaL_checklstring`: strings, and numbers converted in place to strings.
+    pub fn check_string(&mut self, n: usize) -> RtResult<StringHandle> {
+        match self.arg(n) {
+            Value::String(s) => Ok(s),
+            Value::Number(x) => {
+                let s = self.vm.number_to_string(x)?;
+                self.vm.th.stack[self.base + n - 1] = Value::String(s);
+                Ok(s)
+            }
+            _ => Err(self.type_error(n, "string")),
+        }
+    }
+
+    /// Like [`Ctx::check_string`], returning a copy of the bytes.
+    pub fn check_bytes(&mut self, n: usize) -> RtResult<Vec<u8>> {
+        let s = self.check_string(n)?;
+        Ok(self.vm.str_bytes(s)?.to_vec())
+    }
+
+    /// `luaL_optlstring`.
+    pub fn opt_string(&mut self, n: usize) -> RtResult<Option<StringHandle>> {
+        if self.is_none_or_nil(n) {
+            Ok(None)
+        } else {
+            self.check_string(n).map(Some)
+        }
+    }
+
+    /// `luaL_checktype(L, n, LUA_TTABLE)`.
+    pub fn check_table(&self, n: usize) -> RtResult<TableHandle> {
+        match self.arg(n) {
+            Value::Table(t) => Ok(t),
+            _ => Err(self.type_error(n, "table")),
+        }
+    }
+
+    /// Pushes one result.
+    #[inline]
+    pub fn push(&mut self, value: Value) {
+        self.vm.th.push(value);
+    }
+
+    /// Pushes a string result.
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> RtResult<()> {
+        let s = self.vm.intern(bytes)?;
+        self.push(Value::String(s));
+        Ok(())
+    }
+
+    /// Returns the given values as the results.
+    pub fn ret(&mut self, values: &[Value]) -> RtResult<Ret> {
+        for value in values {
+            self.push(*value);
+        }
+        Ok(Ret::values(values.len()))
+    }
+
+    /// The upvalue `n` (0-based) of the running native closure.
+    pub fn upvalue(&self, n: usize) -> RtResult<Value> {
+        let Some(closure) = self.closure else {
+            return Ok(Value::Nil);
+        };
+        self.vm.native_upvalue(closure, n)
+    }
+}

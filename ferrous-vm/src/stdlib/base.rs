@@ -1,0 +1,532 @@
+//! The base library of Lua 5.1 (lbaselib.c): `print`, `type`, `tostring`, `tonumber`, `pcall`,
+//! `error`, metatables, raw access, iteration, `select`, `unpack`, environments, `loadstring`,
+//! `load`, `collectgarbage`, `_G`, `_VERSION`.
+
+use std::io::Write;
+
+use ferrous_heap::{Function, Value, names};
+
+use crate::error::{RtError, RtResult};
+use crate::native::{Ctx, Ret, RetKind};
+use crate::stdlib::number;
+use crate::thread::Cont;
+use crate::value::{is_truthy, number_to_int, type_name};
+use crate::vm::Vm;
+
+/// 5.1's `LUAI_MAXCSTACK`: the most values a native may push (bounds `unpack`).
+const MAX_C_STACK: i64 = 8000;
+
+pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+    let globals = vm.globals;
+    super::set_funcs(
+        vm,
+        globals,
+        &[
+            ("assert", assert),
+            ("collectgarbage", collectgarbage),
+            ("error", error),
+            ("gcinfo", gcinfo),
+            ("getfenv", getfenv),
+            ("getmetatable", getmetatable),
+            ("load", load),
+            ("loadstring", loadstring),
+            ("next", next),
+            ("pcall", pcall),
+            ("print", print),
+            ("rawequal", rawequal),
+            ("rawget", rawget),
+            ("rawset", rawset),
+            ("select", select),
+            ("setfenv", setfenv),
+            ("setmetatable", setmetatable),
+            ("tonumber", tonumber),
+            ("tostring", tostring),
+            ("type", type_),
+            ("unpack", unpack),
+            ("xpcall", xpcall),
+        ],
+    )?;
+    vm.set_global("_G", Value::Table(globals))?;
+    let version = vm.intern(b"Lua 5.1")?;
+    vm.set_global("_VERSION", Value::String(version))?;
+    // `pairs` and `ipairs` return their iterators, which are natives of their own.
+    let next_fn = vm.get_global("next")?;
+    vm.pairs_next = next_fn;
+    vm.ipairs_iter = vm.native("ipairs_iterator", ipairs_aux);
+    vm.register("pairs", pairs)?;
+    vm.register("ipairs", ipairs)?;
+    Ok(())
+}
+
+impl Vm {
+    /// `tostring` without metamethods: what `luaL_tolstring`'s default case prints.
+    pub(crate) fn tostring_raw(&self, v: Value, out: &mut Vec<u8>) -> RtResult<()> {
+        match v {
+            Value::Nil => out.extend_from_slice(b"nil"),
+            Value::Boolean(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+            Value::Number(n) => number::fmt_number(n, out),
+            Value::String(s) => out.extend_from_slice(self.heap.str_bytes(s)?),
+            other => {
+                let id = match other {
+                    Value::Table(h) => h.id(),
+                    Value::Function(h) => h.id(),
+                    Value::NativeFunction(id) => u64::from(id.0) << 4 | 0x8,
+                    Value::UserData(h) => h.id(),
+                    Value::Thread(h) => h.id(),
+                    _ => 0,
+                };
+                // Addresses differ from C Lua's anyway; keep their shape (`table: 0x...`).
+                let _ = write!(
+                    out,
+                    "{}: 0x{:08x}",
+                    type_name(other),
+                    0x5555_0000_u64 + id * 0x20
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `tostring(v)`, calling `__tostring` when there is one.
+    pub(crate) fn tostring_value(&mut self, v: Value) -> RtResult<Value> {
+        if let Value::String(_) = v {
+            return Ok(v);
+        }
+        let tm = self.metamethod(v, names::TOSTRING);
+        if !matches!(tm, Value::Nil) {
+            let res = self.call_value(tm, &[v])?;
+            return Ok(res.first().copied().unwrap_or(Value::Nil));
+        }
+        let mut buf = Vec::new();
+        self.tostring_raw(v, &mut buf)?;
+        Ok(Value::String(self.intern(&buf)?))
+    }
+}
+
+fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let n = ctx.nargs();
+    let tostring_fn = ctx.vm.get_global("tostring")?;
+    let builtin =
+        matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
+    let mut line = Vec::new();
+    for i in 1..=n {
+        let v = ctx.arg(i);
+        let s = if builtin {
+            ctx.vm.tostring_value(v)?
+        } else {
+            ctx.vm
+                .call_value(tostring_fn, &[v])?
+                .first()
+                .copied()
+                .unwrap_or(Value::Nil)
+        };
+        if i > 1 {
+            line.push(b'\t');
+        }
+        match s {
+            Value::String(s) => line.extend_from_slice(ctx.vm.heap.str_bytes(s)?),
+            Value::Number(x) => number::fmt_number(x, &mut line),
+            _ => {
+                return Err(RtError::native(
+                    "'tostring' must return a string to 'print'",
+                ));
+            }
+        }
+    }
+    line.push(b'\n');
+    ctx.vm.write_stdout(&line);
+    Ok(Ret::values(0))
+}
+
+fn type_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let v = ctx.check_any(1)?;
+    let name = match type_name(v) {
+        "nil" => names::NIL,
+        "boolean" => names::BOOLEAN,
+        "number" => names::NUMBER,
+        "string" => names::STRING,
+        "table" => names::TABLE,
+        "function" => names::FUNCTION,
+        "userdata" => names::USERDATA,
+        _ => names::THREAD,
+    };
+    ctx.ret(&[Value::String(name)])
+}
+
+fn tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let v = ctx.check_any(1)?;
+    let s = ctx.vm.tostring_value(v)?;
+    ctx.ret(&[s])
+}
+
+fn tonumber(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let base = ctx.opt_integer(2, 10)?;
+    if base == 10 {
+        let v = ctx.check_any(1)?;
+        let res = ctx.vm.to_number(v).map_or(Value::Nil, Value::Number);
+        return ctx.ret(&[res]);
+    }
+    let s = ctx.check_bytes(1)?;
+    if !(2..=36).contains(&base) {
+        return Err(RtError::arg(2, "base out of range"));
+    }
+    let res = number::str_to_number_base(&s, base as u32).map_or(Value::Nil, Value::Number);
+    ctx.ret(&[res])
+}
+
+fn assert(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let v = ctx.check_any(1)?;
+    if is_truthy(v) {
+        return Ok(Ret::values(ctx.push_args_again()));
+    }
+    let msg = match ctx.opt_string(2)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => b"assertion failed!".to_vec(),
+    };
+    Err(RtError::Native(msg))
+}
+
+fn error(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let level = ctx.opt_integer(2, 1)?;
+    let v = ctx.arg(1);
+    if level > 0 && matches!(v, Value::String(_) | Value::Number(_)) {
+        let mut msg = ctx.vm.where_(level as usize);
+        ctx.vm.plain_tostring(v, &mut msg)?;
+        let value = ctx.vm.message_value(&msg);
+        return Err(RtError::Value(value));
+    }
+    Err(RtError::Value(v))
+}
+
+fn pcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    ctx.check_any(1)?;
+    Ok(Ret(RetKind::Call {
+        func: ctx.base,
+        cont: Cont::Pcall,
+    }))
+}
+
+fn xpcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    ctx.check_any(2)?;
+    // Stack: handler, then the function, called without arguments.
+    let (f, handler) = (ctx.arg(1), ctx.arg(2));
+    ctx.vm.th.stack[ctx.base] = handler;
+    ctx.vm.th.stack[ctx.base + 1] = f;
+    ctx.vm.th.top = ctx.base + 2;
+    Ok(Ret(RetKind::Call {
+        func: ctx.base + 1,
+        cont: Cont::Xpcall,
+    }))
+}
+
+fn rawequal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let a = ctx.check_any(1)?;
+    let b = ctx.check_any(2)?;
+    ctx.ret(&[Value::Boolean(a == b)])
+}
+
+fn rawget(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let k = ctx.check_any(2)?;
+    let v = ctx.vm.heap.tx().raw_get(t, k)?;
+    ctx.ret(&[v])
+}
+
+fn rawset(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let k = ctx.check_any(2)?;
+    let v = ctx.check_any(3)?;
+    ctx.vm.heap.tx().raw_set(t, k, v)?;
+    ctx.ret(&[Value::Table(t)])
+}
+
+fn setmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let mt = match ctx.arg(2) {
+        Value::Nil => None,
+        Value::Table(mt) => Some(mt),
+        _ => return Err(RtError::arg(2, "nil or table expected")),
+    };
+    if let Some(old) = ctx.vm.heap.metatable(t)? {
+        if !matches!(ctx.vm.heap.raw_get_str(old, names::METATABLE)?, Value::Nil) {
+            return Err(RtError::native("cannot change a protected metatable"));
+        }
+    }
+    ctx.vm.heap.tx().set_metatable(t, mt)?;
+    ctx.ret(&[Value::Table(t)])
+}
+
+fn getmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let v = ctx.check_any(1)?;
+    let Some(mt) = ctx.vm.metatable_of(v) else {
+        return ctx.ret(&[Value::Nil]);
+    };
+    let protected = ctx.vm.heap.raw_get_str(mt, names::METATABLE)?;
+    if matches!(protected, Value::Nil) {
+        ctx.ret(&[Value::Table(mt)])
+    } else {
+        ctx.ret(&[protected])
+    }
+}
+
+fn next(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let k = ctx.arg(2);
+    match ctx.vm.heap.tx().next(t, k) {
+        Ok(Some((k, v))) => ctx.ret(&[k, v]),
+        Ok(None) => ctx.ret(&[Value::Nil]),
+        Err(ferrous_heap::HeapError::InvalidNextKey) => {
+            Err(RtError::native("invalid key to 'next'"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn pairs(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let f = ctx.vm.pairs_next;
+    ctx.ret(&[f, Value::Table(t), Value::Nil])
+}
+
+fn ipairs(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let f = ctx.vm.ipairs_iter;
+    ctx.ret(&[f, Value::Table(t), Value::Number(0.0)])
+}
+
+fn ipairs_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let i = i64::from(number_to_int(ctx.check_number(2)?)) + 1;
+    let v = ctx.vm.heap.tx().raw_get_int(t, i)?;
+    if matches!(v, Value::Nil) {
+        return Ok(Ret::values(0));
+    }
+    ctx.ret(&[Value::Number(i as f64), v])
+}
+
+fn select(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let n = ctx.nargs() as i64;
+    if let Value::String(s) = ctx.arg(1) {
+        if ctx.vm.heap.str_bytes(s)?.first() == Some(&b'#') {
+            return ctx.ret(&[Value::Number((n - 1) as f64)]);
+        }
+    }
+    let mut i = i64::from(number_to_int(ctx.check_number(1)?));
+    if i < 0 {
+        i += n;
+    } else if i > n {
+        i = n;
+    }
+    if i < 1 {
+        return Err(RtError::arg(1, "index out of range"));
+    }
+    // The results are the arguments from `i + 1` on, already on the stack.
+    Ok(Ret::values((n - i) as usize))
+}
+
+fn unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let t = ctx.check_table(1)?;
+    let i = i64::from(number_to_int(ctx.opt_number(2, 1.0)?));
+    let e = if ctx.is_none_or_nil(3) {
+        ctx.vm.heap.tx().len(t)? as i64
+    } else {
+        i64::from(number_to_int(ctx.check_number(3)?))
+    };
+    if i > e {
+        return Ok(Ret::values(0));
+    }
+    let n = e - i + 1;
+    if n <= 0 || n + ctx.nargs() as i64 > MAX_C_STACK {
+        return Err(RtError::native("too many results to unpack"));
+    }
+    for k in i..=e {
+        let v = ctx.vm.heap.tx().raw_get_int(t, k)?;
+        ctx.push(v);
+    }
+    Ok(Ret::values(n as usize))
+}
+
+/// The function at stack level `level` (1 = the caller of the native), for `getfenv`/`setfenv`.
+fn level_function(ctx: &mut Ctx<'_>, arg: Value) -> RtResult<Option<Value>> {
+    if matches!(arg, Value::Function(_) | Value::NativeFunction(_)) {
+        return Ok(Some(arg));
+    }
+    let level = if matches!(arg, Value::Nil) {
+        1
+    } else {
+        crate::value::number_to_integer(ctx.check_number(1)?)
+    };
+    if level < 0 {
+        return Err(RtError::arg(1, "level must be non-negative"));
+    }
+    if level == 0 {
+        return Ok(None);
+    }
+    let frames = &ctx.vm.th.frames;
+    let Some(idx) = frames.len().checked_sub(1 + level as usize) else {
+        return Err(RtError::arg(1, "invalid level"));
+    };
+    let func = frames[idx].func as usize;
+    Ok(Some(ctx.vm.th.stack[func]))
+}
+
+fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let arg = ctx.arg(1);
+    let env = match level_function(ctx, arg)? {
+        Some(Value::Function(h)) => match ctx.vm.heap.function(h)? {
+            Function::Lua(cl) => Value::Table(cl.env),
+            Function::Native(_) => Value::Table(ctx.vm.globals),
+        },
+        _ => Value::Table(ctx.vm.globals),
+    };
+    ctx.ret(&[env])
+}
+
+fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let env = ctx.check_table(2)?;
+    let arg = ctx.arg(1);
+    match level_function(ctx, arg)? {
+        None => {
+            ctx.vm.globals = env;
+            Ok(Ret::values(0))
+        }
+        Some(Value::Function(h)) if matches!(ctx.vm.heap.function(h)?, Function::Lua(_)) => {
+            if let Function::Lua(cl) = ctx.vm.heap.tx().function_mut(h)? {
+                cl.env = env;
+            }
+            // Running frames of this closure cache their environment.
+            for frame in &mut ctx.vm.th.frames {
+                if let Some(lua) = &mut frame.lua {
+                    if lua.closure == h {
+                        lua.env = env;
+                    }
+                }
+            }
+            ctx.ret(&[Value::Function(h)])
+        }
+        _ => Err(RtError::native(
+            "'setfenv' cannot change environment of given object",
+        )),
+    }
+}
+
+fn loadstring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let source = ctx.check_bytes(1)?;
+    let chunk_name = match ctx.opt_string(2)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => source.clone(),
+    };
+    load_result(ctx, &source, &chunk_name)
+}
+
+fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let reader = ctx.arg(1);
+    if !matches!(reader, Value::Function(_) | Value::NativeFunction(_)) {
+        return Err(ctx.type_error(1, "function"));
+    }
+    let chunk_name = match ctx.opt_string(2)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => b"=(load)".to_vec(),
+    };
+    let mut source = Vec::new();
+    loop {
+        let piece = ctx.vm.call_value(reader, &[])?;
+        match piece.first().copied().unwrap_or(Value::Nil) {
+            Value::Nil => break,
+            Value::String(s) => {
+                let bytes = ctx.vm.heap.str_bytes(s)?;
+                if bytes.is_empty() {
+                    break;
+                }
+                source.extend_from_slice(bytes);
+            }
+            _ => return Err(RtError::native("reader function must return a string")),
+        }
+    }
+    load_result(ctx, &source, &chunk_name)
+}
+
+/// Compiles and returns the function, or `nil, message`.
+fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> RtResult<Ret> {
+    match ctx.vm.load_chunk(source, chunk_name) {
+        Ok(f) => ctx.ret(&[f]),
+        Err(LoadError::Syntax(msg)) => {
+            let msg = ctx.vm.message_value(&msg);
+            ctx.ret(&[Value::Nil, msg])
+        }
+        Err(LoadError::Runtime(e)) => Err(e),
+    }
+}
+
+/// Why `load_chunk` failed.
+pub(crate) enum LoadError {
+    /// The message of a syntax error.
+    Syntax(Vec<u8>),
+    /// Loading itself failed (memory).
+    Runtime(RtError),
+}
+
+fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    const OPTIONS: &[&str] = &[
+        "stop",
+        "restart",
+        "collect",
+        "count",
+        "step",
+        "setpause",
+        "setstepmul",
+    ];
+    let opt = match ctx.opt_string(1)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => b"collect".to_vec(),
+    };
+    let Some(opt) = OPTIONS.iter().find(|o| o.as_bytes() == opt.as_slice()) else {
+        let mut msg = b"invalid option '".to_vec();
+        msg.extend_from_slice(&opt);
+        msg.push(b'\'');
+        return Err(RtError::Arg { narg: 1, msg });
+    };
+    let arg = ctx.opt_integer(2, 0)?;
+    let res = match *opt {
+        "stop" => {
+            ctx.vm.gc_stopped = true;
+            0.0
+        }
+        "restart" => {
+            ctx.vm.gc_stopped = false;
+            0.0
+        }
+        "collect" => {
+            ctx.vm.collect_garbage();
+            0.0
+        }
+        "count" => ctx.vm.heap.bytes_allocated() as f64 / 1024.0,
+        "step" => {
+            let finished = ctx.vm.gc_step();
+            return ctx.ret(&[Value::Boolean(finished)]);
+        }
+        "setpause" => f64::from(ctx.vm.heap.set_pause(arg as u32)),
+        _ => f64::from(ctx.vm.heap.set_stepmul(arg as u32)),
+    };
+    ctx.ret(&[Value::Number(res)])
+}
+
+fn gcinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let kb = (ctx.vm.heap.bytes_allocated() / 1024) as f64;
+    ctx.ret(&[Value::Number(kb)])
+}
+
+impl Ctx<'_> {
+    /// Returns all the arguments as results (they are already on the stack).
+    fn push_args_again(&mut self) -> usize {
+        self.vm.th.top = self.base + self.nargs;
+        self.nargs
+    }
+}
+
+impl Vm {
+    /// Writes to the VM's standard output.
+    pub(crate) fn write_stdout(&mut self, bytes: &[u8]) {
+        let _ = self.stdout.write_all(bytes);
+    }
+}

@@ -1,0 +1,148 @@
+//! The `coroutine` library (lbaselib.c's co-routine half): `create`, `resume`, `yield`,
+//! `status`, `wrap`, `running`. Switching threads is done by the interpreter loop
+//! (`call.rs`); these natives check arguments and ask for the switch.
+
+use ferrous_heap::{Function, NativeClosure, Thread, ThreadHandle, Value};
+
+use crate::error::{RtError, RtResult};
+use crate::native::{Ctx, Ret, RetKind};
+use crate::thread::{CoStatus, ThreadState};
+use crate::vm::Vm;
+
+pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+    super::new_lib(
+        vm,
+        "coroutine",
+        &[
+            ("create", create),
+            ("resume", resume),
+            ("running", running),
+            ("status", status),
+            ("wrap", wrap),
+            ("yield", yield_),
+        ],
+    )?;
+    vm.wrap_aux = vm.natives.register("wrap", wrap_aux);
+    Ok(())
+}
+
+impl Vm {
+    /// The status of a coroutine as `coroutine.status` names it.
+    pub(crate) fn co_status(&self, co: ThreadHandle) -> CoStatus {
+        if co == self.current {
+            return CoStatus::Running;
+        }
+        self.heap
+            .thread(co)
+            .ok()
+            .and_then(|t| t.downcast_ref::<ThreadState>())
+            .map_or(CoStatus::Normal, |state| state.status)
+    }
+}
+
+fn status_name(status: CoStatus) -> &'static str {
+    match status {
+        CoStatus::Suspended => "suspended",
+        CoStatus::Running => "running",
+        CoStatus::Normal => "normal",
+        CoStatus::Dead => "dead",
+    }
+}
+
+fn new_coroutine(ctx: &mut Ctx<'_>) -> RtResult<ThreadHandle> {
+    let f = ctx.arg(1);
+    let is_lua = match f {
+        Value::Function(h) => matches!(ctx.vm.heap.function(h)?, Function::Lua(_)),
+        _ => false,
+    };
+    if !is_lua {
+        return Err(RtError::arg(1, "Lua function expected"));
+    }
+    let mut state = ThreadState::new();
+    state.stack[0] = f;
+    state.top = 1;
+    let co = ctx.vm.heap.tx().new_thread(Thread {
+        payload: Some(Box::new(state)),
+    })?;
+    Ok(co)
+}
+
+fn create(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let co = new_coroutine(ctx)?;
+    ctx.ret(&[Value::Thread(co)])
+}
+
+fn check_co(ctx: &Ctx<'_>) -> RtResult<ThreadHandle> {
+    match ctx.arg(1) {
+        Value::Thread(co) => Ok(co),
+        _ => Err(RtError::arg(1, "coroutine expected")),
+    }
+}
+
+fn resume(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let co = check_co(ctx)?;
+    let status = ctx.vm.co_status(co);
+    if status != CoStatus::Suspended {
+        let msg = format!("cannot resume {} coroutine", status_name(status));
+        let msg = ctx.vm.message_value(msg.as_bytes());
+        return ctx.ret(&[Value::Boolean(false), msg]);
+    }
+    Ok(Ret(RetKind::Resume {
+        thread: co,
+        nargs: ctx.nargs() - 1,
+        wrap: false,
+    }))
+}
+
+fn yield_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    Ok(Ret(RetKind::Yield(ctx.nargs())))
+}
+
+fn status(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let co = check_co(ctx)?;
+    let name = status_name(ctx.vm.co_status(co));
+    ctx.push_bytes(name.as_bytes())?;
+    Ok(Ret::values(1))
+}
+
+fn running(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if ctx.vm.current == ctx.vm.main_thread {
+        return ctx.ret(&[Value::Nil]);
+    }
+    let co = ctx.vm.current;
+    ctx.ret(&[Value::Thread(co)])
+}
+
+fn wrap(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let co = new_coroutine(ctx)?;
+    let env = ctx.vm.globals;
+    let id = ctx.vm.wrap_aux;
+    let f = ctx
+        .vm
+        .heap
+        .tx()
+        .new_function(Function::Native(NativeClosure {
+            id,
+            upvalues: Box::new([Value::Thread(co)]),
+            env,
+        }))?;
+    ctx.ret(&[Value::Function(f)])
+}
+
+fn wrap_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let Value::Thread(co) = ctx.upvalue(0)? else {
+        return Err(RtError::native("internal error: wrap without coroutine"));
+    };
+    let status = ctx.vm.co_status(co);
+    if status != CoStatus::Suspended {
+        return Err(RtError::native(format!(
+            "cannot resume {} coroutine",
+            status_name(status)
+        )));
+    }
+    Ok(Ret(RetKind::Resume {
+        thread: co,
+        nargs: ctx.nargs(),
+        wrap: true,
+    }))
+}

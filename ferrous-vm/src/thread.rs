@@ -1,0 +1,173 @@
+//! The execution state of one Lua thread (the main thread or a coroutine): one contiguous value
+//! stack, the call frames, and the open upvalues.
+//!
+//! Invariants:
+//! - `stack.len()` is the allocated size; slots at or above `top` may hold stale values (they are
+//!   traced anyway, which is conservative and safe).
+//! - Every frame's registers `base .. base + max_stack` lie inside `stack`.
+//! - `open_upvalues` is sorted by stack slot, ascending, with at most one upvalue per slot.
+//! - The running thread's state lives in `Vm::th`; every other thread's state lives in its heap
+//!   `Thread` object as a [`Payload`], so the GC sees all of them.
+
+use std::rc::Rc;
+
+use ferrous_heap::{
+    FunctionHandle, ProtoHandle, TableHandle, ThreadHandle, Trace, Tracer, UpValueHandle, Value,
+};
+
+/// What the caller does with a frame's results when the frame returns. This is what lets
+/// metamethods, `pcall` and coroutines run inside the one interpreter loop, without Rust recursion.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Cont {
+    /// A call from `OP_CALL` (or `OP_TAILCALL` in a native frame): results go to the function's
+    /// slot, adjusted to the frame's `nresults`.
+    Call,
+    /// A metamethod whose first result is stored in an absolute stack slot.
+    Store(u32),
+    /// A metamethod whose results are ignored (`__newindex`).
+    Discard,
+    /// A comparison metamethod: its truth value (negated for `__le` emulated with `not __lt`)
+    /// decides the conditional jump of the calling `OP_EQ`/`OP_LT`/`OP_LE`.
+    Cond { negate: bool },
+    /// A `__concat` metamethod inside `OP_CONCAT`: the result replaces the pair at `slot`, then the
+    /// concatenation of the remaining `total` operands ending at `slot` resumes.
+    Concat { slot: u32, total: u32 },
+    /// The iterator call of `OP_TFORLOOP`.
+    ForIter,
+    /// A protected call made by `pcall` (the waiting `pcall` native is the frame below):
+    /// results are prefixed with `true`.
+    Pcall,
+    /// A protected call made by `xpcall`; the handler sits in the slot below the function.
+    Xpcall,
+    /// The running `xpcall` error handler: its first result becomes the error message returned by
+    /// the innermost `xpcall`.
+    XpcallHandler,
+    /// The body of a coroutine: returning finishes the coroutine.
+    CoroutineBody,
+    /// A call made by the host or by a native function re-entering the loop: returning stops
+    /// the loop that started it.
+    Host,
+}
+
+/// The code a Lua frame executes, held by reference count so the frame never borrows the heap.
+#[derive(Clone, Debug)]
+pub(crate) struct LuaCode {
+    pub closure: FunctionHandle,
+    pub proto: ProtoHandle,
+    pub code: Rc<[u32]>,
+    pub constants: Rc<[Value]>,
+    /// The closure's environment (globals), cached; `setfenv` updates running frames.
+    pub env: TableHandle,
+}
+
+/// One activation record.
+#[derive(Clone, Debug)]
+pub(crate) struct Frame {
+    /// The stack slot holding the called function.
+    pub func: u32,
+    /// The first register (Lua) or the first argument (native).
+    pub base: u32,
+    /// One past the frame's last register (`base + max_stack_size` for Lua frames): calls made
+    /// on behalf of this frame (metamethods, error handlers) put their function here.
+    pub top: u32,
+    /// The index of the next instruction (Lua frames only).
+    pub pc: u32,
+    /// Results the caller wants; -1 means all of them.
+    pub nresults: i32,
+    /// How many extra arguments a vararg function received; they sit just below `base`.
+    pub n_varargs: u32,
+    /// What to do with the results.
+    pub cont: Cont,
+    /// Lua code, or `None` for a native function frame.
+    pub lua: Option<LuaCode>,
+    /// Whether this frame was entered by a tail call (tracebacks print `(tail call)`).
+    pub tail: bool,
+    /// The thread's `n_ccalls` before this frame was pushed; restored when it is popped.
+    pub ccalls_before: u32,
+}
+
+/// Status of a coroutine, as `coroutine.status` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CoStatus {
+    /// Created or yielded: can be resumed.
+    Suspended,
+    /// Currently executing.
+    Running,
+    /// Resumed another coroutine and waits for it.
+    Normal,
+    /// Returned or raised an error.
+    Dead,
+}
+
+/// The state of one Lua thread.
+#[derive(Debug)]
+pub(crate) struct ThreadState {
+    pub stack: Vec<Value>,
+    /// First free slot, for variable results and native arguments.
+    pub top: usize,
+    pub frames: Vec<Frame>,
+    pub open_upvalues: Vec<(u32, UpValueHandle)>,
+    pub status: CoStatus,
+    /// The thread that resumed this one, while it runs.
+    pub resumer: Option<ThreadHandle>,
+    /// Nested "C calls" (metamethods, protected calls, re-entries), as 5.1's `nCcalls`.
+    pub n_ccalls: u32,
+    /// `n_ccalls` when this coroutine was resumed: yielding is allowed only at that level.
+    pub base_ccalls: u32,
+    /// Whether the resume that is running this coroutine came from `coroutine.wrap`.
+    pub wrapped: bool,
+}
+
+impl ThreadState {
+    pub fn new() -> Self {
+        ThreadState {
+            stack: vec![Value::Nil; 64],
+            top: 0,
+            frames: Vec::new(),
+            open_upvalues: Vec::new(),
+            status: CoStatus::Suspended,
+            resumer: None,
+            n_ccalls: 0,
+            base_ccalls: 0,
+            wrapped: false,
+        }
+    }
+
+    /// Makes sure `stack[..needed]` exists.
+    #[inline]
+    pub fn ensure_stack(&mut self, needed: usize) {
+        if needed > self.stack.len() {
+            let new_len = needed.max(self.stack.len() * 2);
+            self.stack.resize(new_len, Value::Nil);
+        }
+    }
+
+    /// Pushes a value at `top`.
+    #[inline]
+    pub fn push(&mut self, value: Value) {
+        self.ensure_stack(self.top + 1);
+        self.stack[self.top] = value;
+        self.top += 1;
+    }
+}
+
+impl Trace for ThreadState {
+    fn trace(&self, tracer: &mut Tracer) {
+        for value in &self.stack {
+            tracer.value(*value);
+        }
+        for frame in &self.frames {
+            if let Some(lua) = &frame.lua {
+                tracer.value(Value::Function(lua.closure));
+                tracer.proto(lua.proto);
+                tracer.table(lua.env);
+            }
+        }
+        for (_, upvalue) in &self.open_upvalues {
+            tracer.upvalue(*upvalue);
+        }
+        if let Some(resumer) = self.resumer {
+            tracer.value(Value::Thread(resumer));
+        }
+    }
+}

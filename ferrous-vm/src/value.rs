@@ -1,0 +1,43 @@
+//! Value-level rules of Lua 5.1 that do not depend on the interpreter state: type names,
+//! truthiness, number-to-integer casts, and raw equality.
+
+use ferrous_heap::Value;
+
+/// The type name `type(v)` returns.
+#[inline]
+pub(crate) fn type_name(value: Value) -> &'static str {
+    match value {
+        Value::Nil => "nil",
+        Value::Boolean(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Table(_) => "table",
+        Value::Function(_) | Value::NativeFunction(_) => "function",
+        Value::UserData(_) => "userdata",
+        Value::Thread(_) => "thread",
+    }
+}
+
+/// Lua truthiness: only `nil` and `false` are false.
+#[inline]
+pub(crate) fn is_truthy(value: Value) -> bool {
+    !matches!(value, Value::Nil | Value::Boolean(false))
+}
+
+/// The C cast `(lua_Integer)n` of 5.1 on 64-bit Linux (`ptrdiff_t`): truncation toward zero;
+/// NaN and out-of-range values give `i64::MIN`, as x86-64's `cvttsd2si` does.
+#[inline]
+pub(crate) fn number_to_integer(n: f64) -> i64 {
+    if n.is_nan() || n >= 9.223_372_036_854_776e18 || n < -9.223_372_036_854_776e18 {
+        i64::MIN
+    } else {
+        n as i64
+    }
+}
+
+/// The C cast `(int)n` used by 5.1 where it wants an `int` (`lua_tointeger` results passed to
+/// functions taking `int`): the 64-bit truncation, then the low 32 bits.
+#[inline]
+pub(crate) fn number_to_int(n: f64) -> i32 {
+    number_to_integer(n) as i32
+}

@@ -1,0 +1,374 @@
+//! The VM: the heap, the running thread, the globals, the native registry, limits, and the
+//! roots the garbage collector starts from.
+//!
+//! Invariants:
+//! - The running thread's state is `Vm::th`; all other threads' states are heap payloads.
+//! - Garbage is collected only at safe points of the interpreter loop ([`Vm::gc_check`]), when no
+//!   heap transaction is open and every live value is reachable from [`Roots`].
+
+use ferrous_heap::{
+    FunctionHandle, Heap, HeapError, NativeFn, StringHandle, TableHandle, ThreadHandle, Trace,
+    Tracer, Value,
+};
+
+use crate::error::{RtError, RtResult};
+use crate::native::{NativeFunction, Natives};
+use crate::stdlib::number;
+use crate::thread::ThreadState;
+
+/// 5.1's `LUAI_MAXCALLS`: the deepest Lua call stack before `stack overflow`.
+pub(crate) const MAX_FRAMES: usize = 20_000;
+/// 5.1's `LUAI_MAXCCALLS`: nested C calls (metamethods, protected calls) before `C stack overflow`.
+pub(crate) const MAX_CCALLS: u32 = 200;
+/// The largest stack a thread may grow to (slots).
+pub(crate) const MAX_STACK: usize = 1_000_000;
+
+/// Which standard libraries a VM gets; chosen when it is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// Only the base library and `coroutine`.
+    Base,
+    /// What Redis scripts see: base, `string`, `table`, `math` (no `io`, `os`, `require`).
+    Sandbox,
+    /// The command-line interpreter: everything, including `io`, `os` and `require`.
+    Cli,
+}
+
+/// Builds a [`Vm`].
+#[derive(Clone, Debug)]
+pub struct VmBuilder {
+    profile: Profile,
+    memory_limit: Option<usize>,
+}
+
+impl VmBuilder {
+    /// The library profile.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The memory cap in bytes; allocations beyond it raise `not enough memory`.
+    pub fn memory_limit(mut self, limit: Option<usize>) -> Self {
+        self.memory_limit = limit;
+        self
+    }
+
+    /// Creates the VM with its libraries.
+    pub fn build(self) -> Vm {
+        let mut vm = Vm::bare();
+        crate::stdlib::open(&mut vm, self.profile);
+        vm.heap.set_memory_limit(self.memory_limit);
+        vm
+    }
+}
+
+/// A Lua 5.1 virtual machine.
+pub struct Vm {
+    pub(crate) heap: Heap,
+    /// The running thread.
+    pub(crate) th: ThreadState,
+    pub(crate) current: ThreadHandle,
+    pub(crate) main_thread: ThreadHandle,
+    pub(crate) globals: TableHandle,
+    pub(crate) registry: TableHandle,
+    pub(crate) string_meta: Option<TableHandle>,
+    pub(crate) natives: Natives,
+    /// Instructions left before the loop returns to the host (`i64::MAX` = unlimited).
+    pub(crate) fuel: i64,
+    /// Nested interpreter loops (natives re-entering Lua).
+    pub(crate) reentry: u32,
+    /// Values the host pinned (kept alive across collections).
+    pub(crate) pinned: Vec<Value>,
+    /// The error value being raised, kept as a root while the stack unwinds.
+    pub(crate) error_value: Value,
+    /// Whether `collectgarbage("stop")` is in effect.
+    pub(crate) gc_stopped: bool,
+    /// Where `print` writes.
+    pub(crate) stdout: Box<dyn std::io::Write>,
+    /// `next`, returned by `pairs`.
+    pub(crate) pairs_next: Value,
+    /// The iterator `ipairs` returns.
+    pub(crate) ipairs_iter: Value,
+    /// The native behind `coroutine.wrap`'s functions.
+    pub(crate) wrap_aux: NativeFn,
+    /// Whether errors reaching the host record a traceback.
+    pub(crate) capture_traceback: bool,
+    /// The traceback recorded for the error on its way to the host.
+    pub(crate) pending_traceback: Option<String>,
+    /// Asked when a nested run's fuel runs out: `Some(msg)` kills the script.
+    pub(crate) interrupt: Option<Box<dyn FnMut() -> Option<Vec<u8>>>>,
+    /// Fuel given to nested runs each time theirs runs out.
+    pub(crate) slice: i64,
+    /// A function was `start`ed and waits for `run_for`.
+    pub(crate) started: bool,
+    /// `not enough memory`, interned up front so raising it never allocates.
+    pub(crate) oom_message: StringHandle,
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Vm::builder().build()
+    }
+}
+
+impl Vm {
+    /// A builder; the default profile is [`Profile::Cli`].
+    pub fn builder() -> VmBuilder {
+        VmBuilder {
+            profile: Profile::Cli,
+            memory_limit: None,
+        }
+    }
+
+    /// A VM without any library.
+    pub(crate) fn bare() -> Vm {
+        let mut heap = Heap::new();
+        let (globals, registry, main_thread, oom_message) = {
+            let mut tx = heap.tx();
+            let globals = tx
+                .new_table(0, 64)
+                .expect("a fresh heap has no memory limit");
+            let registry = tx
+                .new_table(0, 8)
+                .expect("a fresh heap has no memory limit");
+            let main_thread = tx
+                .new_thread(ferrous_heap::Thread { payload: None })
+                .expect("a fresh heap has no memory limit");
+            let oom = tx
+                .intern(b"not enough memory")
+                .expect("a fresh heap has no memory limit");
+            (globals, registry, main_thread, oom)
+        };
+        Vm {
+            heap,
+            th: ThreadState::new(),
+            current: main_thread,
+            main_thread,
+            globals,
+            registry,
+            string_meta: None,
+            natives: Natives::default(),
+            fuel: i64::MAX,
+            reentry: 0,
+            pinned: Vec::new(),
+            error_value: Value::Nil,
+            gc_stopped: false,
+            stdout: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            pairs_next: Value::Nil,
+            ipairs_iter: Value::Nil,
+            wrap_aux: NativeFn(u32::MAX),
+            capture_traceback: false,
+            pending_traceback: None,
+            interrupt: None,
+            slice: 100_000,
+            started: false,
+            oom_message,
+        }
+    }
+
+    /// The globals table (`_G`).
+    pub fn globals(&self) -> TableHandle {
+        self.globals
+    }
+
+    /// Registers a native function and returns its value.
+    pub fn native(&mut self, name: &'static str, func: NativeFunction) -> Value {
+        Value::NativeFunction(self.natives.register(name, func))
+    }
+
+    /// Sets the global `name` to a native function.
+    pub fn register(&mut self, name: &'static str, func: NativeFunction) -> RtResult<()> {
+        let value = self.native(name, func);
+        self.set_global(name, value)
+    }
+
+    /// Sets a global variable (raw).
+    pub fn set_global(&mut self, name: &str, value: Value) -> RtResult<()> {
+        let key = self.intern(name.as_bytes())?;
+        let globals = self.globals;
+        self.heap.tx().raw_set_str(globals, key, value)?;
+        Ok(())
+    }
+
+    /// Reads a global variable (raw).
+    pub fn get_global(&mut self, name: &str) -> RtResult<Value> {
+        let key = self.intern(name.as_bytes())?;
+        Ok(self.heap.tx().raw_get_str(self.globals, key)?)
+    }
+
+    /// Interns a byte string.
+    #[inline]
+    pub fn intern(&mut self, bytes: &[u8]) -> RtResult<StringHandle> {
+        Ok(self.heap.tx().intern(bytes)?)
+    }
+
+    /// The bytes of a string.
+    #[inline]
+    pub fn str_bytes(&self, s: StringHandle) -> Result<&[u8], HeapError> {
+        self.heap.str_bytes(s)
+    }
+
+    /// Creates a table.
+    pub fn new_table(&mut self, narr: usize, nhash: usize) -> RtResult<TableHandle> {
+        Ok(self.heap.tx().new_table(narr, nhash)?)
+    }
+
+    /// The heap, for direct (raw) access by embedders and libraries.
+    pub fn heap(&mut self) -> &mut Heap {
+        &mut self.heap
+    }
+
+    /// Keeps `value` alive across garbage collections until [`Vm::unpin_all`].
+    pub fn pin(&mut self, value: Value) {
+        self.pinned.push(value);
+    }
+
+    /// Releases every pinned value.
+    pub fn unpin_all(&mut self) {
+        self.pinned.clear();
+    }
+
+    /// `type(v)`.
+    pub fn type_name(&self, value: Value) -> &'static str {
+        crate::value::type_name(value)
+    }
+
+    /// `tonumber` without a base: numbers, and strings that convert (`lua_tonumber`).
+    #[inline]
+    pub fn to_number(&self, value: Value) -> Option<f64> {
+        match value {
+            Value::Number(n) => Some(n),
+            Value::String(s) => number::str_to_number(self.heap.str_bytes(s).ok()?),
+            _ => None,
+        }
+    }
+
+    /// A number as Lua prints it (`%.14g`), interned.
+    pub fn number_to_string(&mut self, n: f64) -> RtResult<StringHandle> {
+        let mut buf = Vec::with_capacity(24);
+        number::fmt_number(n, &mut buf);
+        self.intern(&buf)
+    }
+
+    /// The name a native function was registered under.
+    pub(crate) fn native_name(&self, id: NativeFn) -> &'static str {
+        self.natives.get(id).map_or("?", |entry| entry.name)
+    }
+
+    /// Upvalue `n` of a native closure.
+    pub(crate) fn native_upvalue(&self, closure: FunctionHandle, n: usize) -> RtResult<Value> {
+        match self.heap.function(closure)? {
+            ferrous_heap::Function::Native(native) => {
+                Ok(native.upvalues.get(n).copied().unwrap_or(Value::Nil))
+            }
+            ferrous_heap::Function::Lua(_) => Ok(Value::Nil),
+        }
+    }
+
+    /// The metatable of any value (`lua_getmetatable`).
+    pub(crate) fn metatable_of(&self, value: Value) -> Option<TableHandle> {
+        match value {
+            Value::Table(t) => self.heap.metatable(t).ok().flatten(),
+            Value::UserData(u) => self.heap.userdata(u).ok().and_then(|u| u.metatable),
+            Value::String(_) => self.string_meta,
+            _ => None,
+        }
+    }
+
+    /// A safe point: collects garbage when the allocation debt asks for it.
+    #[inline]
+    pub(crate) fn gc_check(&mut self) {
+        if !self.gc_stopped && self.heap.should_collect() {
+            self.gc_step();
+        }
+    }
+
+    /// One collector step with the VM's roots.
+    pub(crate) fn gc_step(&mut self) -> bool {
+        let values = self.root_values();
+        let roots = Roots::of(&self.th, values, &self.pinned);
+        self.heap.step(&roots)
+    }
+
+    /// A full collection with the VM's roots.
+    pub fn collect_garbage(&mut self) {
+        let values = self.root_values();
+        let roots = Roots::of(&self.th, values, &self.pinned);
+        self.heap.collect(&roots);
+    }
+
+    /// Turns an [`RtError`] raised by the running code into the Lua error value, as 5.1 builds
+    /// it: the position prefix, then the message.
+    pub(crate) fn error_to_value(&mut self, err: RtError) -> Value {
+        let msg = match err {
+            RtError::Value(v) => return v,
+            RtError::Runtime(msg) => {
+                let mut out = self.where_(0);
+                out.extend_from_slice(&msg);
+                out
+            }
+            RtError::Native(msg) => {
+                let mut out = self.where_(1);
+                out.extend_from_slice(&msg);
+                out
+            }
+            RtError::Arg { narg, msg } => {
+                let mut out = self.where_(1);
+                out.extend_from_slice(&self.arg_error_text(narg, &msg));
+                out
+            }
+            RtError::OutOfMemory => b"not enough memory".to_vec(),
+            RtError::Killed(msg) => msg,
+            RtError::Paused => b"paused".to_vec(),
+        };
+        self.message_value(&msg)
+    }
+
+    /// A string value for an error message; if even that cannot be allocated, the pre-interned
+    /// `not enough memory`.
+    pub(crate) fn message_value(&mut self, msg: &[u8]) -> Value {
+        match self.heap.tx().intern(msg) {
+            Ok(s) => Value::String(s),
+            Err(_) => Value::String(self.oom_message),
+        }
+    }
+}
+
+/// Everything the collector starts from.
+pub(crate) struct Roots<'a> {
+    th: &'a ThreadState,
+    values: [Value; 8],
+    pinned: &'a [Value],
+}
+
+impl Vm {
+    fn root_values(&self) -> [Value; 8] {
+        let vm = self;
+        [
+            Value::Table(vm.globals),
+            Value::Table(vm.registry),
+            vm.string_meta.map_or(Value::Nil, Value::Table),
+            Value::Thread(vm.main_thread),
+            Value::Thread(vm.current),
+            vm.error_value,
+            vm.pairs_next,
+            Value::String(vm.oom_message),
+        ]
+    }
+}
+
+impl<'a> Roots<'a> {
+    fn of(th: &'a ThreadState, values: [Value; 8], pinned: &'a [Value]) -> Roots<'a> {
+        Roots { th, values, pinned }
+    }
+}
+
+impl Trace for Roots<'_> {
+    fn trace(&self, tracer: &mut Tracer) {
+        self.th.trace(tracer);
+        for value in self.values.iter().chain(self.pinned) {
+            tracer.value(*value);
+        }
+    }
+}
