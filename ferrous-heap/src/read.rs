@@ -53,6 +53,25 @@ impl Heap {
         Ok(self.table_ref(table)?.get_str(key))
     }
 
+    /// The border `#t` without `__len`, as 5.1's `luaH_getn`.
+    #[inline]
+    pub fn len(&self, table: TableHandle) -> Result<usize> {
+        Ok(self.table_ref(table)?.len())
+    }
+
+    /// `next(t, key)`: the following pair, or `None` after the last one. `InvalidNextKey` if
+    /// `key` is not in the table (a key whose value was set to nil during the traversal is).
+    #[inline]
+    pub fn next(&self, table: TableHandle, key: Value) -> Result<Option<(Value, Value)>> {
+        self.table_ref(table)?.next(key)
+    }
+
+    /// Whether the table is read-only.
+    #[inline]
+    pub fn is_readonly(&self, table: TableHandle) -> Result<bool> {
+        Ok(self.table_ref(table)?.readonly)
+    }
+
     /// The table's metatable.
     #[inline]
     pub fn metatable(&self, table: TableHandle) -> Result<Option<TableHandle>> {

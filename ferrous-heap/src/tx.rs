@@ -4,6 +4,7 @@
 //! queued, and dropping it commits nothing because there is nothing to commit. While it exists
 //! the collector cannot run, so every handle that was valid when it opened stays valid.
 //! Every accessor validates its handle and returns `HeapError::StaleHandle` instead of panicking.
+//! The read accessors delegate to the shared reads on `&Heap` (`read.rs`).
 //! The table accessors here are the VM's hot path: they are `#[inline]`, allocate nothing on
 //! reads, and compare string keys by handle.
 
@@ -33,15 +34,6 @@ fn alloc<T>(arena: &mut Arena<T>, memory: &mut Memory, value: T, size: usize) ->
 }
 
 impl HeapTransaction<'_> {
-    #[inline]
-    fn table_ref(&self, table: TableHandle) -> Result<&Table> {
-        self.heap
-            .objects
-            .tables
-            .get(table.raw())
-            .ok_or(HeapError::StaleHandle)
-    }
-
     /// The table and the byte counter, borrowed together for writes that may grow the table.
     #[inline]
     fn table_mut(&mut self, table: TableHandle) -> Result<(&mut Table, &mut Memory)> {
@@ -97,10 +89,7 @@ impl HeapTransaction<'_> {
     /// A string's bytes.
     #[inline]
     pub fn str_bytes(&self, string: StringHandle) -> Result<&[u8]> {
-        match self.heap.objects.strings.get(string.raw()) {
-            Some(s) => Ok(&s.bytes),
-            None => Err(HeapError::StaleHandle),
-        }
+        self.heap.str_bytes(string)
     }
 
     // ----- tables -----
@@ -123,19 +112,19 @@ impl HeapTransaction<'_> {
     /// `rawget(t, key)`. A nil or NaN key reads nil.
     #[inline]
     pub fn raw_get(&self, table: TableHandle, key: Value) -> Result<Value> {
-        Ok(self.table_ref(table)?.get(key))
+        self.heap.raw_get(table, key)
     }
 
     /// `rawget(t, i)`.
     #[inline]
     pub fn raw_get_int(&self, table: TableHandle, key: i64) -> Result<Value> {
-        Ok(self.table_ref(table)?.get_int(key))
+        self.heap.raw_get_int(table, key)
     }
 
     /// `rawget(t, s)` for a string key.
     #[inline]
     pub fn raw_get_str(&self, table: TableHandle, key: StringHandle) -> Result<Value> {
-        Ok(self.table_ref(table)?.get_str(key))
+        self.heap.raw_get_str(table, key)
     }
 
     /// `rawset(t, key, value)`: `NilKey`/`NaNKey` for bad keys, `ReadOnly` for read-only
@@ -168,20 +157,20 @@ impl HeapTransaction<'_> {
     /// The border `#t` without `__len`, as 5.1's `luaH_getn`.
     #[inline]
     pub fn len(&self, table: TableHandle) -> Result<usize> {
-        Ok(self.table_ref(table)?.len())
+        self.heap.len(table)
     }
 
     /// `next(t, key)`: the following pair, or `None` after the last one. `InvalidNextKey` if
     /// `key` is not in the table (a key whose value was set to nil during the traversal is).
     #[inline]
     pub fn next(&self, table: TableHandle, key: Value) -> Result<Option<(Value, Value)>> {
-        self.table_ref(table)?.next(key)
+        self.heap.next(table, key)
     }
 
     /// The table's metatable.
     #[inline]
     pub fn metatable(&self, table: TableHandle) -> Result<Option<TableHandle>> {
-        Ok(self.table_ref(table)?.metatable)
+        self.heap.metatable(table)
     }
 
     /// Sets or removes the table's metatable; `ReadOnly` if the table is read-only.
@@ -191,7 +180,7 @@ impl HeapTransaction<'_> {
         metatable: Option<TableHandle>,
     ) -> Result<()> {
         if let Some(metatable) = metatable {
-            self.table_ref(metatable)?;
+            self.heap.metatable(metatable)?;
         }
         self.table_mut(table)?.0.set_metatable(metatable)
     }
@@ -205,7 +194,7 @@ impl HeapTransaction<'_> {
     /// Whether the table is read-only.
     #[inline]
     pub fn is_readonly(&self, table: TableHandle) -> Result<bool> {
-        Ok(self.table_ref(table)?.readonly)
+        self.heap.is_readonly(table)
     }
 
     /// The metamethod for `event` in the metatable `metatable` (nil if absent). For the fast
@@ -242,11 +231,7 @@ impl HeapTransaction<'_> {
     /// A closure.
     #[inline]
     pub fn function(&self, function: FunctionHandle) -> Result<&Function> {
-        self.heap
-            .objects
-            .functions
-            .get(function.raw())
-            .ok_or(HeapError::StaleHandle)
+        self.heap.function(function)
     }
 
     /// A closure, mutably (to change its environment or a native closure's upvalues; replacing
@@ -270,12 +255,7 @@ impl HeapTransaction<'_> {
     /// An upvalue's state.
     #[inline]
     pub fn upvalue(&self, upvalue: UpValueHandle) -> Result<UpValue> {
-        self.heap
-            .objects
-            .upvalues
-            .get(upvalue.raw())
-            .copied()
-            .ok_or(HeapError::StaleHandle)
+        self.heap.upvalue(upvalue)
     }
 
     /// Replaces an upvalue's state (closing it, or writing a closed upvalue's value).
@@ -301,11 +281,7 @@ impl HeapTransaction<'_> {
     /// A prototype.
     #[inline]
     pub fn proto(&self, proto: ProtoHandle) -> Result<&Prototype> {
-        self.heap
-            .objects
-            .protos
-            .get(proto.raw())
-            .ok_or(HeapError::StaleHandle)
+        self.heap.proto(proto)
     }
 
     // ----- userdata and threads -----
@@ -320,11 +296,7 @@ impl HeapTransaction<'_> {
     /// A userdata.
     #[inline]
     pub fn userdata(&self, userdata: UserDataHandle) -> Result<&UserData> {
-        self.heap
-            .objects
-            .userdata
-            .get(userdata.raw())
-            .ok_or(HeapError::StaleHandle)
+        self.heap.userdata(userdata)
     }
 
     /// A userdata, mutably.
@@ -347,11 +319,7 @@ impl HeapTransaction<'_> {
     /// A thread.
     #[inline]
     pub fn thread(&self, thread: ThreadHandle) -> Result<&Thread> {
-        self.heap
-            .objects
-            .threads
-            .get(thread.raw())
-            .ok_or(HeapError::StaleHandle)
+        self.heap.thread(thread)
     }
 
     /// A thread, mutably (to take its payload out while it runs, and put it back).
