@@ -4,11 +4,13 @@
 //! - `ferrous disasm FILE` (`disasm.rs`): bytecode listing, like `luac5.1 -l -l`.
 //! - `ferrous run FILE [ARGS]` or `ferrous FILE [ARGS]` (`run.rs`): run a script like `lua5.1`.
 //! - `ferrous -e CODE`: run a chunk given on the command line.
+//! - `ferrous` alone (`repl.rs`): the interactive loop of `lua5.1 -i`.
 
 use std::process::ExitCode;
 
 mod check;
 mod disasm;
+mod repl;
 mod run;
 
 fn main() -> ExitCode {
@@ -27,9 +29,7 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(_) => run::run_file(&args),
-        None => Err(anyhow::anyhow!(
-            "usage: ferrous [run] FILE [ARGS] | ferrous -e CODE | ferrous check FILE | ferrous disasm FILE"
-        )),
+        None => repl::run(),
     };
     match res {
         Ok(code) => code,

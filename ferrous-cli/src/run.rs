@@ -55,7 +55,7 @@ fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {
 }
 
 /// Prints an error the way lua5.1's `l_message` does, and returns the failure status.
-fn report(err: &Error) -> ExitCode {
+pub(crate) fn report(err: &Error) -> ExitCode {
     let mut out = b"ferrous: ".to_vec();
     match err {
         Error::Runtime {
