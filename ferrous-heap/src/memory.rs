@@ -23,6 +23,14 @@ impl Memory {
         self.allocated
     }
 
+    /// Whether charging `bytes` more would stay within the limit.
+    pub(crate) fn can_charge(&self, bytes: usize) -> bool {
+        match self.allocated().checked_add(bytes) {
+            Some(total) => self.limit.is_none_or(|limit| total <= limit),
+            None => false,
+        }
+    }
+
     pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
         self.limit = limit;
     }

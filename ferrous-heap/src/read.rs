@@ -160,3 +160,12 @@ handle_ids!(
     UserDataHandle,
     ThreadHandle
 );
+
+impl Heap {
+    /// Whether `bytes` more could be allocated without passing the memory limit. Lets callers
+    /// refuse a huge allocation (`string.rep`) before building it.
+    #[inline]
+    pub fn can_allocate(&self, bytes: usize) -> bool {
+        self.memory.can_charge(bytes)
+    }
+}

@@ -124,8 +124,8 @@ impl Arith {
             Arith::Sub => x - y,
             Arith::Mul => x * y,
             Arith::Div => x / y,
-            Arith::Mod => x - (x / y).floor() * y,
-            Arith::Pow => x.powf(y),
+            Arith::Mod => crate::stdlib::number::lua_mod(x, y),
+            Arith::Pow => crate::stdlib::number::lua_pow(x, y),
             Arith::Unm => -x,
         }
     }

@@ -104,6 +104,12 @@ pub struct Vm {
     pub(crate) started: bool,
     /// `not enough memory`, interned up front so raising it never allocates.
     pub(crate) oom_message: StringHandle,
+    /// The generator behind `math.random` (Redis's in the sandbox, glibc's in the CLI).
+    pub(crate) random: crate::stdlib::math::Random,
+    /// The pattern matcher's reusable backtracking stack.
+    pub(crate) matcher: crate::stdlib::lua_pattern::PatternMatcher,
+    /// The native behind `string.gmatch`'s iterators.
+    pub(crate) gmatch_aux: NativeFn,
 }
 
 impl Default for Vm {
@@ -164,6 +170,9 @@ impl Vm {
             slice: 100_000,
             started: false,
             oom_message,
+            random: crate::stdlib::math::Random::glibc(),
+            matcher: crate::stdlib::lua_pattern::PatternMatcher::new(),
+            gmatch_aux: NativeFn(u32::MAX),
         }
     }
 

@@ -5,11 +5,16 @@
 
 pub(crate) mod base;
 pub(crate) mod coroutine;
+pub(crate) mod format;
+pub(crate) mod lua_pattern;
+pub(crate) mod math;
 pub(crate) mod number;
+pub(crate) mod string;
+pub(crate) mod table;
 
-use ferrous_heap::{TableHandle, Value};
+use ferrous_heap::{MetaEvent, TableHandle, Value, names};
 
-use crate::error::RtResult;
+use crate::error::{RtError, RtResult};
 use crate::native::NativeFunction;
 use crate::vm::{Profile, Vm};
 
@@ -19,8 +24,78 @@ pub(crate) fn open(vm: &mut Vm, profile: Profile) {
     // the VM is still usable, only without the library.
     let _ = base::open(vm);
     let _ = coroutine::open(vm);
-    match profile {
-        Profile::Base | Profile::Sandbox | Profile::Cli => {}
+    if profile == Profile::Base {
+        return;
+    }
+    let _ = string::open(vm);
+    let _ = table::open(vm);
+    let _ = math::open(vm);
+    vm.random = match profile {
+        Profile::Sandbox => math::Random::lrand48(),
+        _ => math::Random::glibc(),
+    };
+}
+
+/// 5.1's `MAXTAGLOOP`.
+const MAX_TAG_LOOP: usize = 100;
+
+impl Vm {
+    /// `lua_gettable` for natives: `t[key]` with `__index`, calling a metamethod function
+    /// through the bounded re-entry.
+    pub(crate) fn index_sync(&mut self, t: Value, key: Value) -> RtResult<Value> {
+        let mut t = t;
+        for _ in 0..MAX_TAG_LOOP {
+            let tm = match t {
+                Value::Table(h) => {
+                    let v = self.heap.raw_get(h, key)?;
+                    if !matches!(v, Value::Nil) {
+                        return Ok(v);
+                    }
+                    match self.heap.metatable(h)? {
+                        Some(mt) => self.heap.fast_metamethod(mt, MetaEvent::Index),
+                        None => Value::Nil,
+                    }
+                }
+                other => {
+                    let tm = self.metamethod(other, names::INDEX);
+                    if matches!(tm, Value::Nil) {
+                        return Err(self.type_error(None, other, "index"));
+                    }
+                    tm
+                }
+            };
+            match tm {
+                Value::Nil => return Ok(Value::Nil),
+                Value::Function(_) | Value::NativeFunction(_) => {
+                    let res = self.call_value(tm, &[t, key])?;
+                    return Ok(res.first().copied().unwrap_or(Value::Nil));
+                }
+                next => t = next,
+            }
+        }
+        Err(RtError::runtime("loop in gettable"))
+    }
+
+    /// `lua_lessthan` for natives (`table.sort`): numbers, strings, or a shared `__lt` called
+    /// through the bounded re-entry.
+    pub(crate) fn less_than_sync(&mut self, a: Value, b: Value) -> RtResult<bool> {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => Ok(x < y),
+            (Value::String(x), Value::String(y)) => {
+                Ok(self.heap.str_bytes(x)? < self.heap.str_bytes(y)?)
+            }
+            _ if crate::value::type_name(a) != crate::value::type_name(b) => {
+                Err(self.order_error(a, b))
+            }
+            _ => {
+                let tm = self.metamethod(a, names::LT);
+                if matches!(tm, Value::Nil) || tm != self.metamethod(b, names::LT) {
+                    return Err(self.order_error(a, b));
+                }
+                let res = self.call_value(tm, &[a, b])?;
+                Ok(res.first().is_some_and(|v| crate::value::is_truthy(*v)))
+            }
+        }
     }
 }
 
