@@ -110,6 +110,13 @@ pub struct Vm {
     pub(crate) matcher: crate::stdlib::lua_pattern::PatternMatcher,
     /// The native behind `string.gmatch`'s iterators.
     pub(crate) gmatch_aux: NativeFn,
+    /// The metatable of `io` file handles.
+    pub(crate) file_meta: Option<TableHandle>,
+    /// The native behind `io.lines` iterators.
+    pub(crate) lines_aux: NativeFn,
+    /// `io.input()` and `io.output()`.
+    pub(crate) default_input: Value,
+    pub(crate) default_output: Value,
 }
 
 impl Default for Vm {
@@ -173,6 +180,10 @@ impl Vm {
             random: crate::stdlib::math::Random::glibc(),
             matcher: crate::stdlib::lua_pattern::PatternMatcher::new(),
             gmatch_aux: NativeFn(u32::MAX),
+            file_meta: None,
+            lines_aux: NativeFn(u32::MAX),
+            default_input: Value::Nil,
+            default_output: Value::Nil,
         }
     }
 
@@ -347,12 +358,12 @@ impl Vm {
 /// Everything the collector starts from.
 pub(crate) struct Roots<'a> {
     th: &'a ThreadState,
-    values: [Value; 8],
+    values: [Value; 11],
     pinned: &'a [Value],
 }
 
 impl Vm {
-    fn root_values(&self) -> [Value; 8] {
+    fn root_values(&self) -> [Value; 11] {
         let vm = self;
         [
             Value::Table(vm.globals),
@@ -363,12 +374,15 @@ impl Vm {
             vm.error_value,
             vm.pairs_next,
             Value::String(vm.oom_message),
+            vm.file_meta.map_or(Value::Nil, Value::Table),
+            vm.default_input,
+            vm.default_output,
         ]
     }
 }
 
 impl<'a> Roots<'a> {
-    fn of(th: &'a ThreadState, values: [Value; 8], pinned: &'a [Value]) -> Roots<'a> {
+    fn of(th: &'a ThreadState, values: [Value; 11], pinned: &'a [Value]) -> Roots<'a> {
         Roots { th, values, pinned }
     }
 }

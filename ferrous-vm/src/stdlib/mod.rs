@@ -6,9 +6,11 @@
 pub(crate) mod base;
 pub(crate) mod coroutine;
 pub(crate) mod format;
+pub(crate) mod io;
 pub(crate) mod lua_pattern;
 pub(crate) mod math;
 pub(crate) mod number;
+pub(crate) mod os;
 pub(crate) mod string;
 pub(crate) mod table;
 
@@ -30,6 +32,10 @@ pub(crate) fn open(vm: &mut Vm, profile: Profile) {
     let _ = string::open(vm);
     let _ = table::open(vm);
     let _ = math::open(vm);
+    if profile == Profile::Cli {
+        let _ = io::open(vm);
+        let _ = os::open(vm);
+    }
     vm.random = match profile {
         Profile::Sandbox => math::Random::lrand48(),
         _ => math::Random::glibc(),

@@ -1,0 +1,691 @@
+//! The `io` library for the command-line profile (liolib.c): `io.write`, `io.read`,
+//! `io.lines`, `io.open`, `io.close`, `io.type`, `io.output`, `io.input`, the standard files,
+//! and file handles with `read`, `write`, `lines`, `seek`, `flush`, `setvbuf` and `close`.
+//!
+//! Invariants: never opened in the Redis sandbox (the profile decides, not a later deletion);
+//! output to the standard output goes through the VM's `stdout`, so `print` and `io.write`
+//! interleave as in C; failures return `nil, "name: message", errno` like 5.1.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use ferrous_heap::{Function, NativeClosure, Trace, Tracer, UserData, UserDataHandle, Value};
+
+use crate::error::{RtError, RtResult};
+use crate::native::{Ctx, Ret};
+use crate::stdlib::number;
+use crate::vm::Vm;
+
+/// What a Lua file handle refers to.
+#[derive(Debug)]
+pub(crate) enum Stream {
+    Stdin,
+    Stdout,
+    Stderr,
+    File(File),
+    Closed,
+}
+
+/// The payload of a file userdata: the stream and a read-ahead buffer.
+#[derive(Debug)]
+pub(crate) struct LuaFile {
+    stream: Stream,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl Trace for LuaFile {
+    fn trace(&self, _tracer: &mut Tracer<'_>) {}
+}
+
+impl LuaFile {
+    fn new(stream: Stream) -> Self {
+        LuaFile {
+            stream,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+        }
+    }
+
+    /// Makes at least one unread byte available; false at end of file.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.pos < self.buf.len() {
+            return Ok(true);
+        }
+        self.buf.clear();
+        self.pos = 0;
+        self.buf.resize(8192, 0);
+        let n = match &mut self.stream {
+            Stream::Stdin => std::io::stdin().lock().read(&mut self.buf)?,
+            Stream::File(f) => f.read(&mut self.buf)?,
+            _ => 0,
+        };
+        self.buf.truncate(n);
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(n > 0)
+    }
+
+    fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        Ok(if self.fill()? {
+            Some(self.buf[self.pos])
+        } else {
+            None
+        })
+    }
+
+    /// `*l`: a line without its newline; `None` at end of file.
+    fn read_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        let mut line = Vec::new();
+        let mut any = false;
+        while self.fill()? {
+            any = true;
+            let rest = &self.buf[self.pos..];
+            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+                line.extend_from_slice(&rest[..nl]);
+                self.pos += nl + 1;
+                return Ok(Some(line));
+            }
+            line.extend_from_slice(rest);
+            self.pos = self.buf.len();
+        }
+        Ok(if any { Some(line) } else { None })
+    }
+
+    /// `*a`: everything left.
+    fn read_all(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        while self.fill()? {
+            out.extend_from_slice(&self.buf[self.pos..]);
+            self.pos = self.buf.len();
+        }
+        Ok(out)
+    }
+
+    /// `n`: up to `n` bytes; `None` at end of file.
+    fn read_n(&mut self, n: usize) -> std::io::Result<Option<Vec<u8>>> {
+        let mut out = Vec::new();
+        while out.len() < n && self.fill()? {
+            let take = (n - out.len()).min(self.buf.len() - self.pos);
+            out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
+            self.pos += take;
+        }
+        Ok(if out.is_empty() && n > 0 {
+            None
+        } else {
+            Some(out)
+        })
+    }
+
+    /// `*n`: a number as `fscanf("%lf")` reads it.
+    fn read_number(&mut self) -> std::io::Result<Option<f64>> {
+        while let Some(b) = self.peek()? {
+            if !number::is_c_space(b) {
+                break;
+            }
+            self.pos += 1;
+        }
+        // Accept the longest prefix that can still be a number, as fscanf("%lf") does.
+        let mut text = Vec::new();
+        let mut hex = false;
+        let mut seen_exp = false;
+        while let Some(b) = self.peek()? {
+            let prev = text.last().copied();
+            let ok = match b {
+                b'+' | b'-' => text.is_empty() || matches!(prev, Some(b'e' | b'E' | b'p' | b'P')),
+                b'0'..=b'9' | b'.' => true,
+                b'x' | b'X' => text == b"0" || text == b"+0" || text == b"-0",
+                b'a'..=b'f' | b'A'..=b'F' if hex => !seen_exp,
+                b'e' | b'E' => !seen_exp && text.iter().any(u8::is_ascii_digit),
+                b'p' | b'P' => hex && !seen_exp,
+                _ => false,
+            };
+            if !ok {
+                break;
+            }
+            if matches!(b, b'x' | b'X') {
+                hex = true;
+            } else if (!hex && matches!(b, b'e' | b'E')) || (hex && matches!(b, b'p' | b'P')) {
+                seen_exp = true;
+            }
+            text.push(b);
+            self.pos += 1;
+        }
+        Ok(number::str_to_number(&text))
+    }
+
+    /// Discards the read-ahead (moving the OS position back) before a write or seek.
+    fn sync_read_ahead(&mut self) -> std::io::Result<()> {
+        let unread = self.buf.len() - self.pos;
+        if unread > 0 {
+            if let Stream::File(f) = &mut self.stream {
+                f.seek(SeekFrom::Current(-(unread as i64)))?;
+            }
+        }
+        self.buf.clear();
+        self.pos = 0;
+        Ok(())
+    }
+}
+
+pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+    // The methods of file handles.
+    let methods = vm.new_table(0, 8)?;
+    super::set_funcs(
+        vm,
+        methods,
+        &[
+            ("close", f_close),
+            ("flush", f_flush),
+            ("lines", f_lines),
+            ("read", f_read),
+            ("seek", f_seek),
+            ("setvbuf", f_setvbuf),
+            ("write", f_write),
+        ],
+    )?;
+    let meta = vm.new_table(0, 2)?;
+    vm.heap
+        .tx()
+        .raw_set_str(meta, ferrous_heap::names::INDEX, Value::Table(methods))?;
+    let tostring = vm.native("tostring", f_tostring);
+    vm.heap
+        .tx()
+        .raw_set_str(meta, ferrous_heap::names::TOSTRING, tostring)?;
+    vm.file_meta = Some(meta);
+    let io = super::new_lib(
+        vm,
+        "io",
+        &[
+            ("close", io_close),
+            ("input", io_input),
+            ("lines", io_lines),
+            ("open", io_open),
+            ("output", io_output),
+            ("read", io_read),
+            ("type", io_type),
+            ("write", io_write),
+        ],
+    )?;
+    vm.lines_aux = vm.natives.register("lines_iterator", lines_aux);
+    for (name, stream) in [
+        ("stdin", Stream::Stdin),
+        ("stdout", Stream::Stdout),
+        ("stderr", Stream::Stderr),
+    ] {
+        let f = new_file(vm, stream)?;
+        let key = vm.intern(name.as_bytes())?;
+        vm.heap.tx().raw_set_str(io, key, Value::UserData(f))?;
+        match name {
+            "stdin" => vm.default_input = Value::UserData(f),
+            "stdout" => vm.default_output = Value::UserData(f),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn new_file(vm: &mut Vm, stream: Stream) -> RtResult<UserDataHandle> {
+    let meta = vm.file_meta;
+    Ok(vm.heap.tx().new_userdata(UserData {
+        metatable: meta,
+        env: None,
+        data: Box::new(LuaFile::new(stream)),
+    })?)
+}
+
+/// `nil, "prefix: message", errno` for a failed operation.
+fn fail(ctx: &mut Ctx<'_>, prefix: Option<&[u8]>, err: &std::io::Error) -> RtResult<Ret> {
+    let mut msg = Vec::new();
+    if let Some(p) = prefix {
+        msg.extend_from_slice(p);
+        msg.extend_from_slice(b": ");
+    }
+    msg.extend_from_slice(c_error_text(err).as_bytes());
+    ctx.push(Value::Nil);
+    ctx.push_bytes(&msg)?;
+    ctx.push(Value::Number(f64::from(err.raw_os_error().unwrap_or(0))));
+    Ok(Ret::values(3))
+}
+
+/// The C `strerror` text of an I/O error (Rust appends ` (os error N)`).
+pub(crate) fn c_error_text(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" (os error") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// The file handle in argument `n` (`tofile`): errors for non-files and closed files.
+fn check_file(ctx: &Ctx<'_>, n: usize) -> RtResult<UserDataHandle> {
+    let Value::UserData(h) = ctx.arg(n) else {
+        return Err(ctx.type_error(n, "FILE*"));
+    };
+    let Some(file) = ctx.vm.heap.userdata(h)?.downcast_ref::<LuaFile>() else {
+        return Err(ctx.type_error(n, "FILE*"));
+    };
+    if matches!(file.stream, Stream::Closed) {
+        return Err(RtError::native("attempt to use a closed file"));
+    }
+    Ok(h)
+}
+
+fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> T) -> RtResult<T> {
+    let mut tx = vm.heap.tx();
+    match tx.userdata_mut(h)?.downcast_mut::<LuaFile>() {
+        Some(file) => Ok(f(file)),
+        None => Err(RtError::native("attempt to use a closed file")),
+    }
+}
+
+fn stream_kind(vm: &Vm, h: UserDataHandle) -> Option<&'static str> {
+    let file = vm.heap.userdata(h).ok()?.downcast_ref::<LuaFile>()?;
+    Some(match file.stream {
+        Stream::Stdout => "stdout",
+        Stream::Stderr => "stderr",
+        Stream::Closed => "closed",
+        _ => "other",
+    })
+}
+
+/// Writes arguments `first..` to file `h` (`g_write`).
+fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret> {
+    let mut out = Vec::new();
+    for i in first..=ctx.nargs() {
+        match ctx.arg(i) {
+            Value::Number(n) => number::fmt_number(n, &mut out),
+            _ => {
+                let s = ctx.check_string(i)?;
+                out.extend_from_slice(ctx.vm.heap.str_bytes(s)?);
+            }
+        }
+    }
+    let res = match stream_kind(ctx.vm, h) {
+        Some("stdout") => {
+            ctx.vm.write_stdout(&out);
+            Ok(())
+        }
+        Some("stderr") => {
+            ctx.vm.flush_stdout();
+            std::io::stderr().write_all(&out)
+        }
+        _ => with_file(ctx.vm, h, |file| {
+            file.sync_read_ahead()?;
+            match &mut file.stream {
+                Stream::File(f) => f.write_all(&out),
+                _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
+            }
+        })?,
+    };
+    match res {
+        Ok(()) => ctx.ret(&[Value::UserData(h)]),
+        Err(e) => fail(ctx, None, &e),
+    }
+}
+
+/// Reads with the formats in arguments `first..` from file `h` (`g_read`).
+fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret> {
+    ctx.vm.flush_stdout();
+    let nformats = ctx.nargs().saturating_sub(first - 1);
+    let formats: Vec<Value> = if nformats == 0 {
+        vec![Value::Nil]
+    } else {
+        (first..=ctx.nargs()).map(|i| ctx.arg(i)).collect()
+    };
+    let mut n = 0;
+    for (k, format) in formats.iter().enumerate() {
+        let res: std::io::Result<Option<Value>> = match *format {
+            Value::Nil => with_file(ctx.vm, h, LuaFile::read_line)?.map(|line| {
+                line.map(|l| ctx.vm.intern(&l).map(Value::String))
+                    .transpose()
+                    .unwrap_or(None)
+            }),
+            Value::Number(count) => {
+                let count = count.max(0.0) as usize;
+                if count == 0 {
+                    let empty = Value::String(ctx.vm.intern(b"")?);
+                    with_file(ctx.vm, h, |f| f.peek())?.map(|b| b.map(|_| empty))
+                } else {
+                    with_file(ctx.vm, h, |f| f.read_n(count))?.map(|bytes| {
+                        bytes
+                            .map(|b| ctx.vm.intern(&b).map(Value::String))
+                            .transpose()
+                            .unwrap_or(None)
+                    })
+                }
+            }
+            Value::String(s) => {
+                let fmt = ctx.vm.heap.str_bytes(s)?.to_vec();
+                match fmt.get(..2) {
+                    Some(b"*n") => {
+                        with_file(ctx.vm, h, LuaFile::read_number)?.map(|x| x.map(Value::Number))
+                    }
+                    Some(b"*l") => with_file(ctx.vm, h, LuaFile::read_line)?.map(|line| {
+                        line.map(|l| ctx.vm.intern(&l).map(Value::String))
+                            .transpose()
+                            .unwrap_or(None)
+                    }),
+                    Some(b"*a") => with_file(ctx.vm, h, LuaFile::read_all)?
+                        .map(|all| ctx.vm.intern(&all).map(Value::String).ok()),
+                    _ => return Err(RtError::arg((first + k) as u32, "invalid format")),
+                }
+            }
+            _ => return Err(RtError::arg((first + k) as u32, "invalid option")),
+        };
+        match res {
+            Ok(Some(v)) => {
+                ctx.push(v);
+                n += 1;
+            }
+            Ok(None) => {
+                ctx.push(Value::Nil);
+                return Ok(Ret::values(n + 1));
+            }
+            Err(e) => return fail(ctx, None, &e),
+        }
+    }
+    Ok(Ret::values(n))
+}
+
+fn default_file(ctx: &Ctx<'_>, output: bool) -> RtResult<UserDataHandle> {
+    let v = if output {
+        ctx.vm.default_output
+    } else {
+        ctx.vm.default_input
+    };
+    match v {
+        Value::UserData(h) => {
+            if stream_kind(ctx.vm, h) == Some("closed") {
+                return Err(RtError::native(if output {
+                    "standard output file is closed"
+                } else {
+                    "standard input file is closed"
+                }));
+            }
+            Ok(h)
+        }
+        _ => Err(RtError::native("no default file")),
+    }
+}
+
+fn io_write(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = default_file(ctx, true)?;
+    write_args(ctx, h, 1)
+}
+
+fn io_read(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = default_file(ctx, false)?;
+    read_args(ctx, h, 1)
+}
+
+fn f_write(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = check_file(ctx, 1)?;
+    write_args(ctx, h, 2)
+}
+
+fn f_read(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = check_file(ctx, 1)?;
+    read_args(ctx, h, 2)
+}
+
+fn open_file(name: &[u8], mode: &[u8]) -> std::io::Result<File> {
+    let path = std::path::Path::new(std::ffi::OsStr::from_encoded_bytes_checked(name)?);
+    let mut opts = std::fs::OpenOptions::new();
+    let plus = mode.contains(&b'+');
+    match mode.first() {
+        Some(b'r') => opts.read(true).write(plus),
+        Some(b'w') => opts.write(true).create(true).truncate(true).read(plus),
+        Some(b'a') => opts.append(true).create(true).read(plus),
+        _ => return Err(std::io::Error::from_raw_os_error(22)),
+    };
+    opts.open(path)
+}
+
+/// `OsStr::from_encoded_bytes_unchecked` is unsafe; on Unix every byte string is a path.
+trait FromBytesChecked {
+    fn from_encoded_bytes_checked(bytes: &[u8]) -> std::io::Result<&std::ffi::OsStr>;
+}
+
+impl FromBytesChecked for std::ffi::OsStr {
+    fn from_encoded_bytes_checked(bytes: &[u8]) -> std::io::Result<&std::ffi::OsStr> {
+        use std::os::unix::ffi::OsStrExt;
+        if bytes.contains(&0) {
+            return Err(std::io::Error::from_raw_os_error(2));
+        }
+        Ok(std::ffi::OsStr::from_bytes(bytes))
+    }
+}
+
+fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let name = ctx.check_bytes(1)?;
+    let mode = match ctx.opt_string(2)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => b"r".to_vec(),
+    };
+    match open_file(&name, &mode) {
+        Ok(f) => {
+            let h = new_file(ctx.vm, Stream::File(f))?;
+            ctx.ret(&[Value::UserData(h)])
+        }
+        Err(e) => fail(ctx, Some(&name), &e),
+    }
+}
+
+fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
+    match stream_kind(ctx.vm, h) {
+        Some("stdout" | "stderr") => {
+            // 5.1 refuses to close the standard files.
+            ctx.push(Value::Nil);
+            ctx.push_bytes(b"cannot close standard file")?;
+            Ok(Ret::values(2))
+        }
+        _ => {
+            with_file(ctx.vm, h, |f| {
+                f.stream = Stream::Closed;
+                f.buf.clear();
+            })?;
+            ctx.ret(&[Value::Boolean(true)])
+        }
+    }
+}
+
+fn io_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = if ctx.is_none_or_nil(1) {
+        default_file(ctx, true)?
+    } else {
+        check_file(ctx, 1)?
+    };
+    close_handle(ctx, h)
+}
+
+fn f_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = check_file(ctx, 1)?;
+    close_handle(ctx, h)
+}
+
+fn f_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = check_file(ctx, 1)?;
+    if stream_kind(ctx.vm, h) == Some("stdout") {
+        ctx.vm.flush_stdout();
+    }
+    ctx.ret(&[Value::UserData(h)])
+}
+
+fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    check_file(ctx, 1)?;
+    ctx.ret(&[Value::Boolean(true)])
+}
+
+fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = check_file(ctx, 1)?;
+    let whence = match ctx.opt_string(2)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => b"cur".to_vec(),
+    };
+    let offset = ctx.opt_integer(3, 0)?;
+    let target = match whence.as_slice() {
+        b"set" => SeekFrom::Start(offset.max(0) as u64),
+        b"cur" => SeekFrom::Current(offset),
+        b"end" => SeekFrom::End(offset),
+        _ => {
+            let mut msg = b"invalid option '".to_vec();
+            msg.extend_from_slice(&whence);
+            msg.push(b'\'');
+            return Err(RtError::Arg { narg: 2, msg });
+        }
+    };
+    let res = with_file(ctx.vm, h, |f| {
+        f.sync_read_ahead()?;
+        match &mut f.stream {
+            Stream::File(file) => file.seek(target),
+            _ => Err(std::io::Error::from_raw_os_error(29)),
+        }
+    })?;
+    match res {
+        Ok(pos) => ctx.ret(&[Value::Number(pos as f64)]),
+        Err(e) => fail(ctx, None, &e),
+    }
+}
+
+fn io_type(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    ctx.check_any(1)?;
+    let kind = match ctx.arg(1) {
+        Value::UserData(h) => stream_kind(ctx.vm, h),
+        _ => None,
+    };
+    match kind {
+        Some("closed") => ctx.push_bytes(b"closed file")?,
+        Some(_) => ctx.push_bytes(b"file")?,
+        None => ctx.push(Value::Nil),
+    }
+    Ok(Ret::values(1))
+}
+
+fn f_tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let Value::UserData(h) = ctx.arg(1) else {
+        return Err(ctx.type_error(1, "FILE*"));
+    };
+    let text = if stream_kind(ctx.vm, h) == Some("closed") {
+        "file (closed)".to_owned()
+    } else {
+        format!("file (0x{:08x})", 0x5555_0000_u64 + h.id() * 0x20)
+    };
+    ctx.push_bytes(text.as_bytes())?;
+    Ok(Ret::values(1))
+}
+
+/// `io.input([file])` / `io.output([file])`: sets (by name or handle) or returns the default.
+fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
+    match ctx.arg(1) {
+        Value::Nil => {}
+        Value::UserData(_) => {
+            let h = check_file(ctx, 1)?;
+            set_default_value(ctx.vm, output, Value::UserData(h));
+        }
+        _ => {
+            let name = ctx.check_bytes(1)?;
+            let mode: &[u8] = if output { b"w" } else { b"r" };
+            match open_file(&name, mode) {
+                Ok(f) => {
+                    let h = new_file(ctx.vm, Stream::File(f))?;
+                    set_default_value(ctx.vm, output, Value::UserData(h));
+                }
+                Err(e) => {
+                    let mut msg = name.clone();
+                    msg.extend_from_slice(b": ");
+                    msg.extend_from_slice(c_error_text(&e).as_bytes());
+                    return Err(RtError::Native(msg));
+                }
+            }
+        }
+    }
+    let v = if output {
+        ctx.vm.default_output
+    } else {
+        ctx.vm.default_input
+    };
+    ctx.ret(&[v])
+}
+
+fn set_default_value(vm: &mut Vm, output: bool, v: Value) {
+    if output {
+        vm.default_output = v;
+    } else {
+        vm.default_input = v;
+    }
+}
+
+fn io_input(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    set_default(ctx, false)
+}
+
+fn io_output(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    set_default(ctx, true)
+}
+
+/// An iterator over the lines of `h`; `close` says whether it closes the file at the end.
+fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> RtResult<Ret> {
+    let env = ctx.vm.globals;
+    let id = ctx.vm.lines_aux;
+    let f = ctx
+        .vm
+        .heap
+        .tx()
+        .new_function(Function::Native(NativeClosure {
+            id,
+            upvalues: Box::new([Value::UserData(h), Value::Boolean(close)]),
+            env,
+        }))?;
+    ctx.ret(&[Value::Function(f)])
+}
+
+fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let (Value::UserData(h), close) = (ctx.upvalue(0)?, ctx.upvalue(1)?) else {
+        return Err(RtError::native("internal error: lines state"));
+    };
+    if stream_kind(ctx.vm, h) == Some("closed") {
+        return Err(RtError::native("file is already closed"));
+    }
+    match with_file(ctx.vm, h, LuaFile::read_line)? {
+        Ok(Some(line)) => {
+            ctx.push_bytes(&line)?;
+            Ok(Ret::values(1))
+        }
+        Ok(None) => {
+            if close == Value::Boolean(true) {
+                with_file(ctx.vm, h, |f| f.stream = Stream::Closed)?;
+            }
+            Ok(Ret::values(0))
+        }
+        Err(e) => Err(RtError::native(c_error_text(&e))),
+    }
+}
+
+fn io_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if ctx.is_none_or_nil(1) {
+        let h = default_file(ctx, false)?;
+        return lines_iterator(ctx, h, false);
+    }
+    let name = ctx.check_bytes(1)?;
+    match open_file(&name, b"r") {
+        Ok(f) => {
+            let h = new_file(ctx.vm, Stream::File(f))?;
+            lines_iterator(ctx, h, true)
+        }
+        Err(e) => {
+            let mut msg = name.clone();
+            msg.extend_from_slice(b": ");
+            msg.extend_from_slice(c_error_text(&e).as_bytes());
+            Err(RtError::arg(1, msg))
+        }
+    }
+}
+
+fn f_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = check_file(ctx, 1)?;
+    lines_iterator(ctx, h, false)
+}
