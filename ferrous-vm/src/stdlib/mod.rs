@@ -11,6 +11,7 @@ pub(crate) mod lua_pattern;
 pub(crate) mod math;
 pub(crate) mod number;
 pub(crate) mod os;
+pub(crate) mod package;
 pub(crate) mod string;
 pub(crate) mod table;
 
@@ -35,6 +36,7 @@ pub(crate) fn open(vm: &mut Vm, profile: Profile) {
     if profile == Profile::Cli {
         let _ = io::open(vm);
         let _ = os::open(vm);
+        let _ = package::open(vm);
     }
     vm.random = match profile {
         Profile::Sandbox => math::Random::lrand48(),
