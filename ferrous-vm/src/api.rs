@@ -1,12 +1,28 @@
-//! The embedding API: load source, call functions, run with a fuel budget.
+//! The embedding API: load source, call functions, register Rust functions, run with a fuel
+//! budget.
 //!
 //! ```
-//! use ferrous_vm::Vm;
+//! use ferrous_vm::{Ctx, Ret, RtResult, Value, Vm};
+//!
+//! // A Rust function with 5.1-style argument checks: `bad argument #1 to 'double' (number
+//! // expected, got string)` when called with a non-number.
+//! fn double(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+//!     let x = ctx.check_number(1)?;
+//!     ctx.ret(&[Value::Number(2.0 * x)])
+//! }
 //!
 //! let mut vm = Vm::builder().build();
-//! let f = vm.load(b"local a, b = ... return a + b", "=example").unwrap();
-//! let res = vm.call(f, &[1.0.into(), 2.0.into()]).unwrap();
-//! assert_eq!(res, vec![3.0.into()]);
+//! vm.register("double", double).unwrap();
+//! let f = vm.load(b"local a, b = ... return double(a) + b", "=example").unwrap();
+//! let res = vm.call(f, &[Value::Number(1.0), Value::Number(2.0)]).unwrap();
+//! assert_eq!(res, vec![Value::Number(4.0)]);
+//!
+//! let bad = vm.load(b"return double('x')", "=example").unwrap();
+//! let err = vm.call(bad, &[]).unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "example:1: bad argument #1 to 'double' (number expected, got string)"
+//! );
 //! ```
 
 use std::io::Write;
