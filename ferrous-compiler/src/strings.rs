@@ -62,7 +62,12 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply only moves entropy upwards; the table uses the low bits, so fold the
+        // high bits down (keys such as float bits of integers differ only in high bits).
+        let h = self.hash;
+        (h ^ (h >> 29) ^ (h >> 47))
+            .wrapping_mul(SEED)
+            .rotate_left(26)
     }
 }
 
