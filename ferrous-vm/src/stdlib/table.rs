@@ -10,7 +10,7 @@ use ferrous_heap::{TableHandle, Value};
 
 use crate::error::{RtError, RtResult};
 use crate::native::{Ctx, Ret};
-use crate::value::{is_truthy, number_to_int};
+use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
 
 pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
@@ -77,7 +77,8 @@ fn concat(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         let v = geti(ctx.vm, t, k)?;
         if !ctx.vm.plain_tostring(v, &mut out)? {
             return Err(RtError::native(format!(
-                "invalid value (at index {k}) in table for 'concat'"
+                "invalid value ({}) at index {k} in table for 'concat'",
+                type_name(v)
             )));
         }
         if k != last {
@@ -117,7 +118,8 @@ fn insert(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 fn remove(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let (t, e) = table_and_len(ctx)?;
     let mut pos = opt_int(ctx, 2, e)?;
-    if e == 0 {
+    // 5.1.5: a position outside `1..=#t` removes nothing and returns nothing.
+    if !(1 <= pos && pos <= e) {
         return Ok(Ret::values(0));
     }
     let removed = geti(ctx.vm, t, pos)?;

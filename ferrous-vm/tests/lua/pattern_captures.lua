@@ -1,0 +1,45 @@
+-- captures: nesting, empty, unclosed, invalid
+local function show(...)
+  local n = select('#', ...)
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    parts[i] = type(v) == "string" and string.format("%q", v) or tostring(v)
+  end
+  return table.concat(parts, " ")
+end
+local function try(s, p, init)
+  local ok, a = pcall(function() return show(string.find(s, p, init)) end)
+  local ok2, b = pcall(function() return show(string.match(s, p, init)) end)
+  local ok3, c = pcall(function() return show(string.gsub(s, p, "<%0>")) end)
+  print(show(p), "find:", a, "match:", b, "gsub:", c)
+end
+
+try("hello world", "(%a+) (%a+)")
+try("hello", "(h)(e)(l)(l)(o)")
+try("hello", "((h)(e))")
+try("hello", "(h(e(l)))")
+try("hello", "()")
+try("hello", "(%a*)")
+try("hello", "(%d*)")
+try("hello", "(l+)")
+try("hello", "(")
+try("hello", ")")
+try("hello", "(()")
+try("hello", "(h))")
+try("hello", "%(")
+try("(x)", "%((.)%)")
+try("abc", "(a)(b)(c)(d?)")
+try("key = val", "(%w+)%s*=%s*(%w+)")
+try("abc", "(.-)$")
+try("abc", "(.)(.-)(.)")
+try("abab", "(ab)*")
+print(string.match("date: 2024-05-06", "(%d+)-(%d+)-(%d+)"))
+print(select("#", string.match("abc", "(a)(b)(c)")))
+print(select("#", string.find("abc", "(a)(b)(c)")))
+print(select("#", string.match("abc", "abc")))
+print(string.gsub("abc", "(a)(b)(c)", "%3%2%1"))
+print(string.gsub("abc", "(a)", "%0%1"))
+print(pcall(string.gsub, "abc", "a", "%1"))
+print(pcall(string.gsub, "abc", "(a)", "%2"))
+

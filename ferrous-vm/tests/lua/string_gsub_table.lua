@@ -1,0 +1,22 @@
+-- gsub with table replacements
+local t = {name = "Lua", version = "5.1", ["1"] = "one", [1] = "ONE"}
+print(string.gsub("$name is $version", "%$(%w+)", t))
+print(string.gsub("$name $missing", "%$(%w+)", t))
+print(string.gsub("a1", "%d", t))
+print(string.gsub("name", "%w+", t))
+print(string.gsub("x y", "%w", {x = false, y = "Y"}))
+print(string.gsub("x y", "%w", {x = 12, y = 1.5}))
+print(pcall(string.gsub, "x y", "%w", {x = {}}))
+print(pcall(string.gsub, "x y", "%w", {x = true}))
+print(pcall(string.gsub, "x", "x", {x = function() end}))
+local mt = setmetatable({}, {__index = function(_, k) return k:upper() end})
+print(string.gsub("abc def", "%w+", mt))
+local calls = 0
+local mt2 = setmetatable({}, {__index = function(_, k) calls = calls + 1; return nil end})
+print(string.gsub("a b c", "%w", mt2), calls)
+print(string.gsub("k=v", "(%w)=(%w)", {k = "K"}))
+print(string.gsub("abc", "()", {[1] = "<", [3] = ">"}))
+print(string.gsub("abc", "b", {}))
+print(string.gsub("hello", "l", {l = "L"}, 1))
+print(string.gsub("", "x", {}))
+string.gsub("x", "x", {x = {}})
