@@ -497,21 +497,19 @@ impl Parser<'_> {
     pub(crate) fn exp2rk(&mut self, e: &mut ExpDesc) -> LResult<i32> {
         self.exp2val(e)?;
         match e.k {
-            ExpKind::KNum | ExpKind::True | ExpKind::False | ExpKind::Nil => {
-                if self.fs.k.len() as u32 <= MAXINDEXRK {
-                    e.info = match e.k {
-                        ExpKind::Nil => self.nil_k()?,
-                        ExpKind::KNum => self.number_k(e.nval)?,
-                        _ => self.bool_k(e.k == ExpKind::True)?,
-                    };
-                    e.k = ExpKind::K;
-                    return Ok(rk_as_k(e.info as u32) as i32);
-                }
+            ExpKind::KNum | ExpKind::True | ExpKind::False | ExpKind::Nil
+                if self.fs.k.len() as u32 <= MAXINDEXRK =>
+            {
+                e.info = match e.k {
+                    ExpKind::Nil => self.nil_k()?,
+                    ExpKind::KNum => self.number_k(e.nval)?,
+                    _ => self.bool_k(e.k == ExpKind::True)?,
+                };
+                e.k = ExpKind::K;
+                return Ok(rk_as_k(e.info as u32) as i32);
             }
-            ExpKind::K => {
-                if e.info as u32 <= MAXINDEXRK {
-                    return Ok(rk_as_k(e.info as u32) as i32);
-                }
+            ExpKind::K if e.info as u32 <= MAXINDEXRK => {
+                return Ok(rk_as_k(e.info as u32) as i32);
             }
             _ => {}
         }

@@ -292,7 +292,7 @@ impl<'s> Lexer<'s> {
             };
             let span = self.raw.span();
             let (tok, sem) = match res {
-                Err(err) => return Err(self.from_lex_err(err)),
+                Err(err) => return Err(self.lex_error(err)),
                 Ok(raw) => match raw {
                     RawTok::Newline | RawTok::Comment | RawTok::BadLongDelim => continue,
                     RawTok::And => (Tok::And, Sem::None),
@@ -347,7 +347,7 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    fn from_lex_err(&self, err: LexErr) -> Box<CompileError> {
+    fn lex_error(&self, err: LexErr) -> Box<CompileError> {
         let near = match &err.near {
             Near::None => None,
             Near::Eof => Some(Tok::Eos.text()),

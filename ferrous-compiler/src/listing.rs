@@ -219,11 +219,9 @@ fn print_code(module: &CompiledModule, f: &Proto, child_ids: &[usize], out: &mut
                     out.extend_from_slice(c_str(module.string(*s)));
                 }
             }
-            OpCode::GetTable | OpCode::OpSelf => {
-                if is_k(c) {
-                    out.extend_from_slice(b"\t; ");
-                    print_constant(module, f, index_k(c), out);
-                }
+            OpCode::GetTable | OpCode::OpSelf if is_k(c) => {
+                out.extend_from_slice(b"\t; ");
+                print_constant(module, f, index_k(c), out);
             }
             OpCode::SetTable
             | OpCode::Add
@@ -233,20 +231,20 @@ fn print_code(module: &CompiledModule, f: &Proto, child_ids: &[usize], out: &mut
             | OpCode::Pow
             | OpCode::Eq
             | OpCode::Lt
-            | OpCode::Le => {
-                if is_k(b) || is_k(c) {
-                    out.extend_from_slice(b"\t; ");
-                    if is_k(b) {
-                        print_constant(module, f, index_k(b), out);
-                    } else {
-                        out.push(b'-');
-                    }
-                    out.push(b' ');
-                    if is_k(c) {
-                        print_constant(module, f, index_k(c), out);
-                    } else {
-                        out.push(b'-');
-                    }
+            | OpCode::Le
+                if is_k(b) || is_k(c) =>
+            {
+                out.extend_from_slice(b"\t; ");
+                if is_k(b) {
+                    print_constant(module, f, index_k(b), out);
+                } else {
+                    out.push(b'-');
+                }
+                out.push(b' ');
+                if is_k(c) {
+                    print_constant(module, f, index_k(c), out);
+                } else {
+                    out.push(b'-');
                 }
             }
             OpCode::Jmp | OpCode::ForLoop | OpCode::ForPrep => {
