@@ -120,7 +120,6 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
         ("log10", log10),
         ("max", max),
         ("min", min),
-        ("mod", fmod),
         ("modf", modf),
         ("pow", pow),
         ("rad", rad),
@@ -133,6 +132,11 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
         ("tanh", tanh),
     ];
     let t = super::new_lib(vm, "math", funcs)?;
+    // LUA_COMPAT_MOD: `math.mod` is the same function value as `math.fmod`.
+    let fmod_key = vm.intern(b"fmod")?;
+    let fmod_fn = vm.heap.raw_get_str(t, fmod_key)?;
+    let mod_key = vm.intern(b"mod")?;
+    vm.heap.tx().raw_set_str(t, mod_key, fmod_fn)?;
     for (name, value) in [("pi", std::f64::consts::PI), ("huge", f64::INFINITY)] {
         let key = vm.intern(name.as_bytes())?;
         vm.heap.tx().raw_set_str(t, key, Value::Number(value))?;
@@ -171,32 +175,38 @@ unary! {
     tanh => f64::tanh;
 }
 
+/// `f(luaL_checknumber(L, 1), luaL_checknumber(L, 2))` as lua5.1 is built (GCC, x86-64):
+/// C call arguments are evaluated right to left, so argument #2 is checked first.
+fn check_two_numbers(ctx: &mut Ctx<'_>) -> RtResult<(f64, f64)> {
+    let b = ctx.check_number(2)?;
+    let a = ctx.check_number(1)?;
+    Ok((a, b))
+}
+
 fn atan2(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let y = ctx.check_number(1)?;
-    let x = ctx.check_number(2)?;
+    let (y, x) = check_two_numbers(ctx)?;
     ctx.ret(&[Value::Number(y.atan2(x))])
 }
 
 fn fmod(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let a = ctx.check_number(1)?;
-    let b = ctx.check_number(2)?;
+    let (a, b) = check_two_numbers(ctx)?;
     // Rust's `%` on floats is C's fmod.
     ctx.ret(&[Value::Number(a % b)])
 }
 
 fn pow(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let a = ctx.check_number(1)?;
-    let b = ctx.check_number(2)?;
+    let (a, b) = check_two_numbers(ctx)?;
     ctx.ret(&[Value::Number(a.powf(b))])
 }
 
 fn modf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let x = ctx.check_number(1)?;
     let int = x.trunc();
+    // C's `modf`: the fractional part has the sign of `x` (`modf(-1)` is `-1, -0`).
     let frac = if x.is_infinite() {
         0.0f64.copysign(x)
     } else {
-        x - int
+        (x - int).copysign(x)
     };
     ctx.ret(&[Value::Number(int), Value::Number(frac)])
 }
@@ -225,8 +235,8 @@ fn frexp_f64(x: f64) -> (f64, i32) {
 }
 
 fn ldexp(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let m = ctx.check_number(1)?;
-    let e = number_to_int(ctx.check_number(2)?);
+    let (m, e) = check_two_numbers(ctx)?;
+    let e = number_to_int(e);
     ctx.ret(&[Value::Number(ldexp_f64(m, e))])
 }
 

@@ -51,6 +51,11 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
         ],
     )?;
     vm.gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
+    // LUA_COMPAT_GFIND: `string.gfind` is the same function value as `string.gmatch`.
+    let gmatch_key = vm.intern(b"gmatch")?;
+    let gmatch_fn = vm.heap.raw_get_str(t, gmatch_key)?;
+    let gfind_key = vm.intern(b"gfind")?;
+    vm.heap.tx().raw_set_str(t, gfind_key, gmatch_fn)?;
     let meta = vm.new_table(0, 1)?;
     vm.heap
         .tx()
