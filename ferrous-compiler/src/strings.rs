@@ -75,12 +75,21 @@ impl Hasher for FxHasher {
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The string table under construction.
-#[derive(Default)]
 pub(crate) struct Interner {
     bytes: FxHashMap<Box<[u8]>, u32>,
-    names: Rodeo<Spur>,
+    names: Rodeo<Spur, BuildHasherDefault<FxHasher>>,
     /// `StrIdx` of each interned identifier, indexed by its `Spur`.
     name_idx: Vec<StrIdx>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            bytes: FxHashMap::default(),
+            names: Rodeo::with_hasher(BuildHasherDefault::default()),
+            name_idx: Vec::new(),
+        }
+    }
 }
 
 impl Interner {
