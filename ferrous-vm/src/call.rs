@@ -38,7 +38,7 @@ impl Vm {
         nresults: i32,
         cont: Cont,
     ) -> RtResult<Flow> {
-        self.precall_tail(func, nargs, nresults, cont, false)
+        self.precall_tail(func, nargs, nresults, cont, 0)
     }
 
     fn precall_tail(
@@ -47,7 +47,7 @@ impl Vm {
         mut nargs: usize,
         nresults: i32,
         cont: Cont,
-        tail: bool,
+        tailcalls: u32,
     ) -> RtResult<Flow> {
         loop {
             match self.th.stack[func] {
@@ -57,7 +57,7 @@ impl Vm {
                         Function::Native(nc) => (None, Some(nc.id)),
                     };
                     if let Some((proto, env)) = lua {
-                        self.enter_lua(func, nargs, nresults, cont, h, proto, env, tail)?;
+                        self.enter_lua(func, nargs, nresults, cont, h, proto, env, tailcalls)?;
                         return Ok(Flow::Continue);
                     }
                     if let Some(id) = native {
@@ -105,7 +105,7 @@ impl Vm {
         closure: ferrous_heap::FunctionHandle,
         proto_handle: ferrous_heap::ProtoHandle,
         env: ferrous_heap::TableHandle,
-        tail: bool,
+        tailcalls: u32,
     ) -> RtResult<()> {
         if self.th.frames.len() >= MAX_FRAMES {
             return Err(RtError::runtime("stack overflow"));
@@ -181,7 +181,7 @@ impl Vm {
                 constants,
                 env,
             }),
-            tail,
+            tailcalls,
             ccalls_before,
         });
         Ok(())
@@ -223,7 +223,7 @@ impl Vm {
             n_varargs: 0,
             cont,
             lua: None,
-            tail: false,
+            tailcalls: 0,
             ccalls_before,
         });
         let ret = f(&mut Ctx {
@@ -244,7 +244,33 @@ impl Vm {
             }
             RetKind::Call { func, cont } => {
                 let nargs = self.th.top - func - 1;
-                self.precall(func, nargs, -1, cont)
+                let depth = self.th.frames.len();
+                match self.precall(func, nargs, -1, cont) {
+                    Err(err)
+                        if matches!(cont, Cont::Pcall | Cont::Xpcall)
+                            && self.th.frames.len() == depth
+                            && !matches!(err, RtError::Killed(_) | RtError::Paused) =>
+                    {
+                        // The call failed before its frame existed (`pcall(nil)`, stack or C
+                        // stack overflow): the protected call still catches the error. A
+                        // stand-in frame with the protecting continuation lets `raise` find it.
+                        let ccalls_before = self.th.n_ccalls;
+                        self.th.frames.push(Frame {
+                            func: func as u32,
+                            base: func as u32 + 1,
+                            top: self.th.top as u32,
+                            pc: 0,
+                            nresults: -1,
+                            n_varargs: 0,
+                            cont,
+                            lua: None,
+                            tailcalls: 0,
+                            ccalls_before,
+                        });
+                        self.raise(err)
+                    }
+                    other => other,
+                }
             }
             RetKind::Yield(n) => self.yield_values(n),
             RetKind::Resume {
@@ -269,13 +295,14 @@ impl Vm {
         let frame = &self.th.frames[fi];
         let func = frame.func as usize;
         let (nresults, cont, ccalls_before) = (frame.nresults, frame.cont, frame.ccalls_before);
+        let tailcalls = frame.tailcalls.saturating_add(1);
         if !self.th.open_upvalues.is_empty() {
             self.close_upvalues(frame.base as usize)?;
         }
         self.th.stack.copy_within(ra..=ra + nargs, func);
         self.th.frames.truncate(fi);
         self.th.n_ccalls = ccalls_before;
-        self.precall_tail(func, nargs, nresults, cont, true)
+        self.precall_tail(func, nargs, nresults, cont, tailcalls)
     }
 
     /// Moves `n` results from `res` to `func`, adjusted to `wanted` (-1 = all).
@@ -752,8 +779,8 @@ impl Vm {
     }
 
     /// Makes `thread` the running thread; the state of the running one goes back to the heap.
-    fn switch_to(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RtResult<()> {
-        let old = std::mem::replace(&mut self.th, *state);
+    fn switch_to(&mut self, thread: ThreadHandle, state: ThreadState) -> RtResult<()> {
+        let old = std::mem::replace(&mut self.th, state);
         let old_handle = self.current;
         self.heap.tx().thread_mut(old_handle)?.payload = Some(Box::new(old));
         self.current = thread;
@@ -781,7 +808,7 @@ impl Vm {
         state.base_ccalls = state.n_ccalls;
         self.th.top = args_start;
         self.th.status = CoStatus::Normal;
-        self.switch_to(co, state)?;
+        self.switch_to(co, *state)?;
         if first_time {
             let nargs = self.th.top - 1;
             self.precall(0, nargs, -1, Cont::CoroutineBody)
@@ -797,12 +824,12 @@ impl Vm {
     /// `coroutine.yield`: the running coroutine's top frame is the yielding native.
     fn yield_values(&mut self, n: usize) -> RtResult<Flow> {
         let Some(resumer) = self.th.resumer else {
-            return Err(RtError::native(
+            return Err(RtError::runtime(
                 "attempt to yield across metamethod/C-call boundary",
             ));
         };
         if self.th.n_ccalls > self.th.base_ccalls {
-            return Err(RtError::native(
+            return Err(RtError::runtime(
                 "attempt to yield across metamethod/C-call boundary",
             ));
         }
@@ -813,7 +840,7 @@ impl Vm {
         self.th.resumer = None;
         let wrapped = self.th.wrapped;
         let state = self.take_thread_state(resumer)?;
-        self.switch_to(resumer, state)?;
+        self.switch_to(resumer, *state)?;
         self.deliver_to_resumer(&values, wrapped, true)
     }
 
@@ -830,7 +857,7 @@ impl Vm {
         };
         let wrapped = self.th.wrapped;
         let state = self.take_thread_state(resumer)?;
-        self.switch_to(resumer, state)?;
+        self.switch_to(resumer, *state)?;
         self.deliver_to_resumer(&values, wrapped, true)
     }
 
@@ -850,7 +877,7 @@ impl Vm {
         // Keep the error value alive in the dead coroutine's stack while switching.
         self.th.stack[0] = value;
         let state = self.take_thread_state(resumer)?;
-        self.switch_to(resumer, state)?;
+        self.switch_to(resumer, *state)?;
         if let Some(msg) = killed {
             return Err(RtError::Killed(msg));
         }

@@ -47,17 +47,39 @@ impl Vm {
     /// The `chunk:line:` prefix for the frame `level` levels below the top (0 = the running one),
     /// or nothing when that frame is not a Lua function (`luaL_where`).
     pub(crate) fn where_(&self, level: usize) -> Vec<u8> {
-        let frames = &self.th.frames;
-        let Some(frame) = frames.len().checked_sub(1 + level).map(|i| &frames[i]) else {
+        let Some(Some(idx)) = self.level_frame(level) else {
             return Vec::new();
         };
-        match self.frame_line(frame) {
+        match self.frame_line(&self.th.frames[idx]) {
             Some((source, line)) => {
                 let mut out = source;
                 out.extend_from_slice(format!(":{line}: ").as_bytes());
                 out
             }
             None => Vec::new(),
+        }
+    }
+
+    /// `lua_getstack`: the frame at stack level `level` (0 = the running function). Each tail call
+    /// a frame replaced is a level of its own: `Some(None)` is such a lost level, `None` a level
+    /// deeper than the stack.
+    pub(crate) fn level_frame(&self, level: usize) -> Option<Option<usize>> {
+        let mut level = level as i64;
+        let mut idx = self.th.frames.len();
+        while level > 0 && idx > 0 {
+            idx -= 1;
+            level -= 1;
+            let frame = &self.th.frames[idx];
+            if frame.lua.is_some() {
+                level -= i64::from(frame.tailcalls);
+            }
+        }
+        if level == 0 && idx > 0 {
+            Some(Some(idx - 1))
+        } else if level < 0 {
+            Some(None)
+        } else {
+            None
         }
     }
 
@@ -111,7 +133,7 @@ impl Vm {
         let Some(frame) = frames.get(idx) else {
             return (None, Vec::new());
         };
-        if frame.tail || idx == 0 {
+        if frame.tailcalls > 0 || idx == 0 {
             return (None, Vec::new());
         }
         let caller = &frames[idx - 1];
@@ -243,11 +265,17 @@ impl Vm {
     /// `stack traceback:` as lua5.1's `debug.traceback` prints it, from frame `level` down.
     pub(crate) fn traceback(&self, level: usize) -> String {
         let mut out = String::from("stack traceback:");
-        let frames = &self.th.frames;
-        let n = frames.len();
-        let levels: Vec<usize> = (0..n.saturating_sub(level)).rev().collect();
+        // Every stack level, innermost first: a frame, then the tail calls it replaced.
+        let mut levels: Vec<Option<usize>> = Vec::new();
+        for (idx, frame) in self.th.frames.iter().enumerate().rev() {
+            levels.push(Some(idx));
+            if frame.lua.is_some() {
+                levels.extend(std::iter::repeat_n(None, frame.tailcalls as usize));
+            }
+        }
+        let levels = levels.get(level..).unwrap_or(&[]);
         let total = levels.len();
-        for (i, &idx) in levels.iter().enumerate() {
+        for (i, entry) in levels.iter().enumerate() {
             if total > LEVELS1 + LEVELS2 && i == LEVELS1 {
                 out.push_str("\n\t...");
             }
@@ -255,9 +283,9 @@ impl Vm {
                 continue;
             }
             out.push_str("\n\t");
-            out.push_str(&self.frame_description(idx));
-            if frames[idx].tail {
-                out.push_str("\n\t(tail call): ?");
+            match entry {
+                Some(idx) => out.push_str(&self.frame_description(*idx)),
+                None => out.push_str("(tail call): ?"),
             }
         }
         out

@@ -155,7 +155,9 @@ impl Vm {
             // thread changed), go run it; otherwise this frame goes on where `post_call` left it.
             macro_rules! resync {
                 () => {
-                    if self.current != thread || self.th.frames.len() != fi + 1 {
+                    if self.current != thread || self.th.frames.len() != fi + 1 || self.env_changed
+                    {
+                        self.env_changed = false;
                         continue 'frame;
                     }
                     pc = self.th.frames[fi].pc as usize;

@@ -80,8 +80,9 @@ pub(crate) struct Frame {
     pub cont: Cont,
     /// Lua code, or `None` for a native function frame.
     pub lua: Option<LuaCode>,
-    /// Whether this frame was entered by a tail call (tracebacks print `(tail call)`).
-    pub tail: bool,
+    /// How many calls this frame's tail calls replaced (5.1's `tailcalls`): each counts as one
+    /// stack level (`(tail call): ?` in tracebacks, `getfenv(level)`, `error(msg, level)`).
+    pub tailcalls: u32,
     /// The thread's `n_ccalls` before this frame was pushed; restored when it is popped.
     pub ccalls_before: u32,
 }

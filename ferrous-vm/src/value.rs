@@ -28,7 +28,7 @@ pub(crate) fn is_truthy(value: Value) -> bool {
 /// NaN and out-of-range values give `i64::MIN`, as x86-64's `cvttsd2si` does.
 #[inline]
 pub(crate) fn number_to_integer(n: f64) -> i64 {
-    if n.is_nan() || n >= 9.223_372_036_854_776e18 || n < -9.223_372_036_854_776e18 {
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n) {
         i64::MIN
     } else {
         n as i64

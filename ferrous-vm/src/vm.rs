@@ -102,6 +102,8 @@ pub struct Vm {
     pub(crate) slice: i64,
     /// A function was `start`ed and waits for `run_for`.
     pub(crate) started: bool,
+    /// `setfenv` changed the environment of a running frame: the loop reloads its cached copy.
+    pub(crate) env_changed: bool,
     /// `not enough memory`, interned up front so raising it never allocates.
     pub(crate) oom_message: StringHandle,
     /// The generator behind `math.random` (Redis's in the sandbox, glibc's in the CLI).
@@ -176,6 +178,7 @@ impl Vm {
             interrupt: None,
             slice: 100_000,
             started: false,
+            env_changed: false,
             oom_message,
             random: crate::stdlib::math::Random::glibc(),
             matcher: crate::stdlib::lua_pattern::PatternMatcher::new(),

@@ -49,9 +49,9 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     vm.set_global("_G", Value::Table(globals))?;
     let version = vm.intern(b"Lua 5.1")?;
     vm.set_global("_VERSION", Value::String(version))?;
-    // `pairs` and `ipairs` return their iterators, which are natives of their own.
-    let next_fn = vm.get_global("next")?;
-    vm.pairs_next = next_fn;
+    // `pairs` and `ipairs` return their iterators, which are natives of their own (as in 5.1,
+    // the `next` that `pairs` returns is not the global `next`).
+    vm.pairs_next = vm.native("next", next);
     vm.ipairs_iter = vm.native("ipairs_iterator", ipairs_aux);
     vm.register("pairs", pairs)?;
     vm.register("ipairs", ipairs)?;
@@ -243,7 +243,7 @@ fn rawset(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 fn setmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let t = ctx.check_table(1)?;
     let mt = match ctx.arg(2) {
-        Value::Nil => None,
+        Value::Nil if ctx.nargs() >= 2 => None,
         Value::Table(mt) => Some(mt),
         _ => return Err(RtError::arg(2, "nil or table expected")),
     };
@@ -346,15 +346,17 @@ fn unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(n as usize))
 }
 
-/// The function at stack level `level` (1 = the caller of the native), for `getfenv`/`setfenv`.
-fn level_function(ctx: &mut Ctx<'_>, arg: Value) -> RtResult<Option<Value>> {
+/// 5.1's `getfunc`: the function argument, or the function at stack level `level` (1 = the
+/// caller of the native; `opt`: an absent level means 1), for `getfenv`/`setfenv`. `None` for
+/// level 0 (the running thread's environment).
+fn level_function(ctx: &mut Ctx<'_>, arg: Value, opt: bool) -> RtResult<Option<Value>> {
     if matches!(arg, Value::Function(_) | Value::NativeFunction(_)) {
         return Ok(Some(arg));
     }
-    let level = if matches!(arg, Value::Nil) {
+    let level = if opt && matches!(arg, Value::Nil) {
         1
     } else {
-        crate::value::number_to_integer(ctx.check_number(1)?)
+        i64::from(number_to_int(ctx.check_number(1)?))
     };
     if level < 0 {
         return Err(RtError::arg(1, "level must be non-negative"));
@@ -362,17 +364,21 @@ fn level_function(ctx: &mut Ctx<'_>, arg: Value) -> RtResult<Option<Value>> {
     if level == 0 {
         return Ok(None);
     }
-    let frames = &ctx.vm.th.frames;
-    let Some(idx) = frames.len().checked_sub(1 + level as usize) else {
-        return Err(RtError::arg(1, "invalid level"));
-    };
-    let func = frames[idx].func as usize;
-    Ok(Some(ctx.vm.th.stack[func]))
+    match ctx.vm.level_frame(level as usize) {
+        None => Err(RtError::arg(1, "invalid level")),
+        Some(None) => Err(RtError::native(format!(
+            "no function environment for tail call at level {level}"
+        ))),
+        Some(Some(idx)) => {
+            let func = ctx.vm.th.frames[idx].func as usize;
+            Ok(Some(ctx.vm.th.stack[func]))
+        }
+    }
 }
 
 fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let arg = ctx.arg(1);
-    let env = match level_function(ctx, arg)? {
+    let env = match level_function(ctx, arg, true)? {
         Some(Value::Function(h)) => match ctx.vm.heap.function(h)? {
             Function::Lua(cl) => Value::Table(cl.env),
             Function::Native(_) => Value::Table(ctx.vm.globals),
@@ -385,7 +391,7 @@ fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let env = ctx.check_table(2)?;
     let arg = ctx.arg(1);
-    match level_function(ctx, arg)? {
+    match level_function(ctx, arg, false)? {
         None => {
             ctx.vm.globals = env;
             Ok(Ret::values(0))
@@ -394,11 +400,13 @@ fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             if let Function::Lua(cl) = ctx.vm.heap.tx().function_mut(h)? {
                 cl.env = env;
             }
-            // Running frames of this closure cache their environment.
+            // Running frames of this closure cache their environment; the interpreter reloads
+            // its copy when `env_changed` is set.
             for frame in &mut ctx.vm.th.frames {
                 if let Some(lua) = &mut frame.lua {
                     if lua.closure == h {
                         lua.env = env;
+                        ctx.vm.env_changed = true;
                     }
                 }
             }
@@ -430,7 +438,12 @@ fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     };
     let mut source = Vec::new();
     loop {
-        let piece = ctx.vm.call_value(reader, &[])?;
+        // 5.1 reads inside a protected call: an error of the reader is returned as `nil, msg`.
+        let piece = match ctx.vm.call_value(reader, &[]) {
+            Ok(piece) => piece,
+            Err(RtError::Value(msg)) => return ctx.ret(&[Value::Nil, msg]),
+            Err(e) => return Err(e),
+        };
         match piece.first().copied().unwrap_or(Value::Nil) {
             Value::Nil => break,
             Value::String(s) => {
@@ -440,7 +453,16 @@ fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 }
                 source.extend_from_slice(bytes);
             }
-            _ => return Err(RtError::native("reader function must return a string")),
+            Value::Number(x) => {
+                // `lua_tostring` converts numbers; the chunk goes on.
+                number::fmt_number(x, &mut source);
+            }
+            _ => {
+                let msg = ctx
+                    .vm
+                    .message_value(b"reader function must return a string");
+                return ctx.ret(&[Value::Nil, msg]);
+            }
         }
     }
     load_result(ctx, &source, &chunk_name)

@@ -275,9 +275,7 @@ fn difftime(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn getenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let name = ctx.check_bytes(1)?;
-    let value = String::from_utf8(name)
-        .ok()
-        .and_then(|n| std::env::var_os(n));
+    let value = String::from_utf8(name).ok().and_then(std::env::var_os);
     match value {
         Some(v) => {
             use std::os::unix::ffi::OsStrExt;

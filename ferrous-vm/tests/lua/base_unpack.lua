@@ -1,0 +1,17 @@
+print(unpack({1, 2, 3}))
+print(unpack({1, 2, 3}, 2))
+print(unpack({1, 2, 3}, 2, 3))
+print(unpack({1, 2, 3}, 3, 2))
+print(unpack({1, 2, 3}, -1, 1))
+print(unpack({}, 1, 3))
+print(unpack({n = 3}))
+print(select('#', unpack({1, nil, 3})))
+print(unpack({"a", "b"}, "1", "2"))
+print(pcall(unpack))
+print(pcall(unpack, nil))
+print(pcall(unpack, {}, 1, 1e8))
+print(pcall(unpack, {}, "x"))
+local t = {}
+for i = 1, 100 do t[i] = i end
+print(select('#', unpack(t)))
+print((unpack(t, 50)))

@@ -1,0 +1,17 @@
+local function try(f) local ok, e = pcall(f) print(e) end
+try(function() return 1 < "2" end)
+try(function() return "1" < 2 end)
+try(function() return {} < {} end)
+try(function() return {} < 1 end)
+try(function() return nil < nil end)
+try(function() return nil <= 1 end)
+try(function() return true >= false end)
+try(function() return print > print end)
+try(function() local t = {} return t.x < 1 end)
+try(function() return 1 > nil end)
+try(function() return coroutine.create(function() end) < 1 end)
+try(function() return 2 >= {} end)
+try(function() return "a" <= {} end)
+print(1 == "1", {} == {}, nil == false)
+print("10" < "9", 10 < 9, "abc" < "abcd")
+return {} < {}
