@@ -4,11 +4,21 @@
 //!   compiler panic (it returns a module or an error);
 //! - random valid programs (from a small grammar-directed generator) always compile, and,
 //!   when `luac5.1` is installed, their listing equals `luac5.1 -l -l`'s.
+//!
+//! `FERROUS_FUZZ_CASES=N` runs N cases per property instead (for long local runs).
 
 use std::process::Command;
 
 use ferrous_compiler::{compile, listing};
 use proptest::prelude::*;
+
+/// Number of cases: `default`, or `FERROUS_FUZZ_CASES` for a longer local run.
+fn cases(default: u32) -> u32 {
+    std::env::var("FERROUS_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 const PIECES: &[&str] = &[
     "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local",
@@ -28,7 +38,7 @@ fn soup() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(600), ..ProptestConfig::default() })]
 
     #[test]
     fn token_soup_never_panics(src in soup()) {
@@ -164,7 +174,7 @@ impl Gen {
         in_loop: bool,
         budget: u32,
     ) -> String {
-        match self.pick(12) {
+        match self.pick(17) {
             0 | 1 => {
                 let name = format!("l{}", locals.len());
                 let s = if self.pick(4) == 0 {
@@ -238,7 +248,9 @@ impl Gen {
     }
 }
 
-fn luac_listing(src: &str) -> Option<Vec<u8>> {
+/// luac5.1's listing of `src`: `None` when luac5.1 is not installed, `Some(Err(message))`
+/// when it rejects the program.
+fn luac_listing(src: &str) -> Option<Result<Vec<u8>, String>> {
     let dir = std::env::temp_dir().join(format!("ferrous-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
     std::fs::write(dir.join("gen.lua"), src).ok()?;
@@ -247,7 +259,11 @@ fn luac_listing(src: &str) -> Option<Vec<u8>> {
         .current_dir(&dir)
         .output()
         .ok()?;
-    out.status.success().then_some(out.stdout)
+    Some(if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    })
 }
 
 fn strip_addresses(s: &[u8]) -> String {
@@ -266,7 +282,7 @@ fn strip_addresses(s: &[u8]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 250, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(250), ..ProptestConfig::default() })]
 
     #[test]
     fn valid_programs_compile_like_luac(seed in any::<u64>()) {
@@ -275,8 +291,9 @@ proptest! {
         let module = compile(src.as_bytes(), b"@gen.lua");
         prop_assert!(module.is_ok(), "{src}\n{:?}", module.err().map(|e| e.to_string()));
         if let (Ok(module), Some(theirs)) = (module, luac_listing(&src)) {
+            prop_assert!(theirs.is_ok(), "{src}\nluac5.1 rejects it: {:?}", theirs.err());
             let ours = strip_addresses(&listing(&module));
-            let theirs = strip_addresses(&theirs);
+            let theirs = strip_addresses(&theirs.unwrap_or_default());
             prop_assert!(ours == theirs, "{src}\n--- luac5.1:\n{theirs}\n--- ferrous:\n{ours}");
         }
     }
