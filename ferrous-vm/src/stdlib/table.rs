@@ -285,14 +285,16 @@ impl Sorter {
                     self.swap(vm, i, j)?;
                 }
                 self.swap(vm, u - 1, i)?;
-                // a[l..i-1] <= a[i] == P <= a[i+1..u]; sort the smaller part later, the
-                // larger one now (5.1 recurses on the smaller one and loops on the larger).
+                // a[l..i-1] <= a[i] == P <= a[i+1..u]. 5.1 recurses on the smaller part, then
+                // loops on the larger: sort the smaller now and keep the larger for later, so
+                // a comparator sees the same calls in the same order (and the stack stays
+                // logarithmic, as every pending range is larger than the ones above it).
                 if i - l < u - i {
-                    ranges.push((l, i - 1));
-                    l = i + 1;
-                } else {
                     ranges.push((i + 1, u));
                     u = i - 1;
+                } else {
+                    ranges.push((l, i - 1));
+                    l = i + 1;
                 }
             }
         }
