@@ -18,7 +18,7 @@ use crate::interp::{Exit, Flow};
 use crate::native::{Ctx, RetKind};
 use crate::thread::{CoStatus, Cont, Frame, LuaCode, ThreadState};
 use crate::value::is_truthy;
-use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_STACK, Vm};
+use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_REENTRY, MAX_STACK, Vm};
 
 /// 5.1's `LUA_MINSTACK`: free slots a native function may use without asking.
 const MIN_STACK: usize = 20;
@@ -391,6 +391,16 @@ impl Vm {
                     res = pfunc;
                     n += 1;
                 }
+                Cont::NativeReturn => {
+                    let Some(parent) = self.th.frames.pop() else {
+                        return Err(RtError::runtime("internal error: native frame lost"));
+                    };
+                    let pfunc = parent.func as usize;
+                    self.th.stack[pfunc] = first;
+                    frame = parent;
+                    res = pfunc;
+                    n = 1;
+                }
                 Cont::XpcallHandler => {
                     let (parent, at) = self.unwind_to_xpcall()?;
                     self.th.stack[at] = Value::Boolean(false);
@@ -619,7 +629,7 @@ impl Vm {
     /// nest at most `MAX_CCALLS` deep. Errors come back as [`RtError::Value`].
     pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Vec<Value>> {
         let nested = !self.th.frames.is_empty();
-        if nested && self.th.n_ccalls >= MAX_CCALLS {
+        if nested && (self.th.n_ccalls >= MAX_CCALLS || self.reentry >= MAX_REENTRY) {
             return Err(RtError::runtime("C stack overflow"));
         }
         let func = self.call_slot();
@@ -682,6 +692,19 @@ impl Vm {
     /// `xpcall`, a coroutine's body) and lets it handle the error. An error that reaches a
     /// host-level frame pops it and comes back as `Err`.
     pub(crate) fn raise(&mut self, err: RtError) -> RtResult<Flow> {
+        let out_of_memory = matches!(err, RtError::OutOfMemory);
+        let res = self.unwind(err);
+        if out_of_memory {
+            // The frames that filled the heap are gone: collect their garbage now, so the code
+            // that caught the error (or the host's next script) finds memory again. The
+            // collection threshold alone may lie above the memory cap.
+            self.collect_garbage();
+        }
+        res
+    }
+
+    /// `raise` without the collection after running out of memory.
+    fn unwind(&mut self, err: RtError) -> RtResult<Flow> {
         let killed = match &err {
             RtError::Killed(msg) => Some(msg.clone()),
             _ => None,
@@ -705,7 +728,7 @@ impl Vm {
             let step = match frame.cont {
                 Cont::Host => {
                     if self.capture_traceback && self.pending_traceback.is_none() {
-                        self.pending_traceback = Some(self.traceback(0));
+                        self.pending_traceback = Some(self.error_traceback());
                     }
                     self.close_upvalues(frame.func as usize)?;
                     self.th.frames.truncate(idx);
@@ -750,6 +773,8 @@ impl Vm {
             };
             match step {
                 Ok(flow) => {
+                    // The error was caught: a traceback recorded on its way is stale.
+                    self.pending_traceback = None;
                     self.error_value = Value::Nil;
                     return Ok(flow);
                 }

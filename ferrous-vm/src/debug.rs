@@ -262,8 +262,24 @@ impl Vm {
         }
     }
 
-    /// `stack traceback:` as lua5.1's `debug.traceback` prints it, from frame `level` down.
+    /// `stack traceback:` as lua5.1's `debug.traceback` prints it, from stack level `level` down
+    /// (level 0 is the running function).
     pub(crate) fn traceback(&self, level: usize) -> String {
+        self.traceback_levels(level, 0)
+    }
+
+    /// The traceback lua5.1's standalone interpreter prints for an uncaught error raised by the
+    /// running function: its handler calls `debug.traceback(msg, 2)` from two levels above the
+    /// error, which decides where the `...` cut falls.
+    pub(crate) fn error_traceback(&self) -> String {
+        self.traceback_levels(0, 2)
+    }
+
+    /// `db_errorfb`: the levels from `skip` down, where level `j` of this stack is level
+    /// `j + offset` of the stack `db_errorfb` walks; levels past the first `LEVELS1` are cut to the
+    /// last `LEVELS2` when there are more than `LEVELS2` of them left. The bottom `[C]: ?` line
+    /// is left to the caller.
+    fn traceback_levels(&self, skip: usize, offset: usize) -> String {
         let mut out = String::from("stack traceback:");
         // Every stack level, innermost first: a frame, then the tail calls it replaced.
         let mut levels: Vec<Option<usize>> = Vec::new();
@@ -273,20 +289,26 @@ impl Vm {
                 levels.extend(std::iter::repeat_n(None, frame.tailcalls as usize));
             }
         }
-        let levels = levels.get(level..).unwrap_or(&[]);
-        let total = levels.len();
-        for (i, entry) in levels.iter().enumerate() {
-            if total > LEVELS1 + LEVELS2 && i == LEVELS1 {
-                out.push_str("\n\t...");
-            }
-            if total > LEVELS1 + LEVELS2 && i >= LEVELS1 && i < total - LEVELS2 {
+        // One level more than the frames: the host's C function below the first frame, whose
+        // `[C]: ?` line the callers print.
+        let last = levels.len() + offset;
+        let mut abs = skip + offset;
+        let mut first_part = true;
+        while abs < last {
+            if abs >= LEVELS1 && first_part {
+                first_part = false;
+                if abs + LEVELS2 < last {
+                    out.push_str("\n\t...");
+                    abs = last + 1 - LEVELS2;
+                }
                 continue;
             }
             out.push_str("\n\t");
-            match entry {
-                Some(idx) => out.push_str(&self.frame_description(*idx)),
+            match levels[abs - offset] {
+                Some(idx) => out.push_str(&self.frame_description(idx)),
                 None => out.push_str("(tail call): ?"),
             }
+            abs += 1;
         }
         out
     }

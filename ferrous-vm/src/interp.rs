@@ -476,9 +476,9 @@ impl Vm {
                     }
                     OP_FORPREP => {
                         save_pc!();
-                        let init = self.for_number(ra, "initial")?;
-                        self.for_number(ra + 1, "limit")?;
-                        let step = self.for_number(ra + 2, "step")?;
+                        let init = self.for_number(ra, "'for' initial value must be a number")?;
+                        self.for_number(ra + 1, "'for' limit must be a number")?;
+                        let step = self.for_number(ra + 2, "'for' step must be a number")?;
                         self.th.stack[ra] = Value::Number(init - step);
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
@@ -553,15 +553,13 @@ impl Vm {
     }
 
     /// `OP_FORPREP`'s conversion of a loop control value (strings convert in place).
-    fn for_number(&mut self, slot: usize, what: &str) -> RtResult<f64> {
+    fn for_number(&mut self, slot: usize, msg: &'static str) -> RtResult<f64> {
         match self.to_number(self.th.stack[slot]) {
             Some(n) => {
                 self.th.stack[slot] = Value::Number(n);
                 Ok(n)
             }
-            None => Err(RtError::runtime(format!(
-                "'for' {what} value must be a number"
-            ))),
+            None => Err(RtError::runtime(msg)),
         }
     }
 

@@ -2,8 +2,9 @@
 //! stack, the call frames, and the open upvalues.
 //!
 //! Invariants:
-//! - `stack.len()` is the allocated size; slots at or above `top` may hold stale values (they are
-//!   traced anyway, which is conservative and safe).
+//! - `stack.len()` is the allocated size; slots at or above `top` may hold stale values. Those
+//!   above every frame's `top` are cleared before each collection (`clear_dead_slots`); the
+//!   others are traced, which is conservative and safe.
 //! - Every frame's registers `base .. base + max_stack` lie inside `stack`.
 //! - `open_upvalues` is sorted by stack slot, ascending, with at most one upvalue per slot.
 //! - The running thread's state lives in `Vm::th`; every other thread's state lives in its heap
@@ -42,6 +43,9 @@ pub(crate) enum Cont {
     /// The running `xpcall` error handler: its first result becomes the error message returned by
     /// the innermost `xpcall`.
     XpcallHandler,
+    /// A call a native function made as its last act (`tostring` calling `__tostring`): the
+    /// callee's first result becomes the one result of the waiting native (the frame below).
+    NativeReturn,
     /// The body of a coroutine: returning finishes the coroutine.
     CoroutineBody,
     /// A call made by the host or by a native function re-entering the loop: returning stops
@@ -140,6 +144,22 @@ impl ThreadState {
         if needed > self.stack.len() {
             let new_len = needed.max(self.stack.len() * 2);
             self.stack.resize(new_len, Value::Nil);
+        }
+    }
+
+    /// Clears the slots above every frame's registers and above `top` before a collection (as
+    /// 5.1's `traversestack` does), so dead values left there by returned or unwound frames are
+    /// not kept alive.
+    pub fn clear_dead_slots(&mut self) {
+        let live = self
+            .frames
+            .iter()
+            .map(|f| f.top as usize)
+            .max()
+            .unwrap_or(0)
+            .max(self.top);
+        if let Some(dead) = self.stack.get_mut(live..) {
+            dead.fill(Value::Nil);
         }
     }
 

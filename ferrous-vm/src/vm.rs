@@ -20,6 +20,11 @@ use crate::thread::ThreadState;
 pub(crate) const MAX_FRAMES: usize = 20_000;
 /// 5.1's `LUAI_MAXCCALLS`: nested C calls (metamethods, protected calls) before `C stack overflow`.
 pub(crate) const MAX_CCALLS: u32 = 200;
+/// Nested interpreter loops (a native calling Lua that calls the native again: `print` through
+/// `__tostring`, `table.sort` comparators, `gsub` callbacks) before `C stack overflow`. Each one
+/// costs Rust stack (16-25 KiB in debug builds), so this is lower than `MAX_CCALLS`: 64 of
+/// them fit in a 2 MiB thread stack.
+pub(crate) const MAX_REENTRY: u32 = 64;
 /// The largest stack a thread may grow to (slots).
 pub(crate) const MAX_STACK: usize = 1_000_000;
 
@@ -309,6 +314,7 @@ impl Vm {
 
     /// One collector step with the VM's roots.
     pub(crate) fn gc_step(&mut self) -> bool {
+        self.th.clear_dead_slots();
         let values = self.root_values();
         let roots = Roots::of(&self.th, values, &self.pinned);
         self.heap.step(&roots)
@@ -316,6 +322,7 @@ impl Vm {
 
     /// A full collection with the VM's roots.
     pub fn collect_garbage(&mut self) {
+        self.th.clear_dead_slots();
         let values = self.root_values();
         let roots = Roots::of(&self.th, values, &self.pinned);
         self.heap.collect(&roots);

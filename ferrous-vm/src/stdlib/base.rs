@@ -155,6 +155,18 @@ fn type_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let v = ctx.check_any(1)?;
+    let tm = ctx.vm.metamethod(v, names::TOSTRING);
+    if !matches!(tm, Value::Nil) {
+        // `__tostring(v)` runs in the interpreter loop (no Rust recursion); its first result is
+        // this function's result.
+        let func = ctx.vm.th.top;
+        ctx.push(tm);
+        ctx.push(v);
+        return Ok(Ret(RetKind::Call {
+            func,
+            cont: Cont::NativeReturn,
+        }));
+    }
     let s = ctx.vm.tostring_value(v)?;
     ctx.ret(&[s])
 }

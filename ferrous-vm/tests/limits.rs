@@ -1,0 +1,296 @@
+//! Limits through the public API: no Lua program overflows the Rust stack, runaway recursion is
+//! the Lua error `stack overflow` / `C stack overflow` and leaves the VM usable, fuel pauses and
+//! resumes a script without changing its result, the host can interrupt nested runs, and the
+//! memory cap raises `not enough memory` and leaves the VM usable.
+//!
+//! Every test runs on a thread with the default 2 MiB test stack (debug builds included).
+
+use ferrous_vm::{Error, Outcome, Profile, Value, Vm};
+
+/// The default stack of a Rust test thread.
+const TEST_STACK: usize = 2 << 20;
+
+/// Runs `f` on a thread with a 2 MiB stack.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(TEST_STACK)
+        .spawn(f)
+        .expect("spawn test thread")
+        .join()
+        .expect("test thread panicked");
+}
+
+/// Compiles and runs `src` to completion.
+fn run(vm: &mut Vm, src: &str) -> Result<Vec<Value>, Error> {
+    let f = vm.load(src.as_bytes(), "=input")?;
+    vm.call(f, &[])
+}
+
+/// The message of a runtime error.
+fn message(res: Result<Vec<Value>, Error>) -> String {
+    match res {
+        Err(Error::Runtime { message, .. }) => String::from_utf8_lossy(&message).into_owned(),
+        other => panic!("expected a runtime error, got {other:?}"),
+    }
+}
+
+/// Runs `src`, which returns one string, and gives that string.
+fn run_string(vm: &mut Vm, src: &str) -> String {
+    let res = run(vm, src).expect("script runs");
+    match res.first() {
+        Some(Value::String(s)) => {
+            String::from_utf8_lossy(vm.str_bytes(*s).expect("live string")).into_owned()
+        }
+        other => panic!("expected a string result, got {other:?}"),
+    }
+}
+
+/// The VM still runs ordinary code.
+fn assert_usable(vm: &mut Vm) {
+    let res = run(vm, "local t = {} for i = 1, 100 do t[i] = i end return #t").expect("runs");
+    assert_eq!(res, vec![Value::Number(100.0)]);
+}
+
+#[test]
+fn infinite_tail_recursion_runs_in_constant_space_and_pauses() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let f = vm
+            .load(b"local function f() return f() end return f()", "=input")
+            .expect("compiles");
+        vm.start(f, &[]).expect("starts");
+        for _ in 0..5 {
+            assert_eq!(vm.run_for(200_000).expect("no error"), Outcome::Paused);
+        }
+        vm.abort();
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn infinite_recursion_is_a_stack_overflow_error() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let msg = message(run(&mut vm, "function f() f() end f()"));
+        assert_eq!(msg, "input:1: stack overflow");
+        assert_usable(&mut vm);
+        let msg = run_string(
+            &mut vm,
+            "local function g() return 1 + g() end return select(2, pcall(g))",
+        );
+        assert_eq!(msg, "input:1: stack overflow");
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn long_index_chain_is_a_loop_in_gettable() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let src = "local t = {} local c = t \
+                   for i = 1, 100000 do local n = {} setmetatable(c, {__index = n}) c = n end \
+                   return t.missing";
+        assert_eq!(message(run(&mut vm, src)), "input:1: loop in gettable");
+        let src = "local t = {} local c = t \
+                   for i = 1, 100000 do local n = {} setmetatable(c, {__newindex = n}) c = n end \
+                   t.x = 1";
+        assert_eq!(message(run(&mut vm, src)), "input:1: loop in settable");
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn deep_index_functions_are_a_c_stack_overflow() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let src = "local mt = {} \
+                   mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+                   return select(2, pcall(function() return setmetatable({}, mt).x end))";
+        assert_eq!(run_string(&mut vm, src), "input:1: C stack overflow");
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn nested_pcall_is_bounded() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let src = "local function nest(n) if n == 0 then return 'bottom' end \
+                   return select(2, pcall(nest, n - 1)) end \
+                   return nest(150), nest(100000)";
+        let res = run(&mut vm, src).expect("runs");
+        assert_eq!(res.len(), 2);
+        let text = |v: &Value, vm: &Vm| match v {
+            Value::String(s) => String::from_utf8_lossy(vm.str_bytes(*s).unwrap()).into_owned(),
+            other => panic!("not a string: {other:?}"),
+        };
+        assert_eq!(text(&res[0], &vm), "bottom");
+        assert_eq!(text(&res[1], &vm), "C stack overflow");
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn recursive_tostring_is_a_c_stack_overflow() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let src = "local t = setmetatable({}, {}) \
+                   getmetatable(t).__tostring = function(self) return tostring(self) end \
+                   return select(2, pcall(tostring, t))";
+        assert_eq!(run_string(&mut vm, src), "C stack overflow");
+        // Through `print`, which calls `tostring` from Rust.
+        let src = "local t = setmetatable({}, {}) \
+                   getmetatable(t).__tostring = function(self) print(self) return 'x' end \
+                   return select(2, pcall(print, t))";
+        assert_eq!(run_string(&mut vm, src), "C stack overflow");
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn natives_calling_lua_recursively_are_bounded() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().profile(Profile::Sandbox).build();
+        let src = "local function g(s) return (string.gsub('a', 'a', g)) end \
+                   return select(2, pcall(g, 'a'))";
+        assert_eq!(run_string(&mut vm, src), "C stack overflow");
+        let src = "local cmp cmp = function(a, b) table.sort({3, 2, 1}, cmp) return a < b end \
+                   return select(2, pcall(table.sort, {3, 2, 1}, cmp))";
+        assert_eq!(run_string(&mut vm, src), "C stack overflow");
+        let src = "local mt = {} \
+                   mt.__lt = function(a, b) return setmetatable({}, mt) < setmetatable({}, mt) end \
+                   return select(2, pcall(function() return setmetatable({}, mt) < setmetatable({}, mt) end))";
+        assert_eq!(run_string(&mut vm, src), "input:1: C stack overflow");
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn deep_coroutine_nesting_is_bounded() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let src = "local function nest(n) if n == 0 then return 'bottom' end \
+                   local co = coroutine.create(nest) \
+                   local ok, v = coroutine.resume(co, n - 1) return v end \
+                   return nest(100) .. ' ' .. nest(100000)";
+        assert_eq!(run_string(&mut vm, src), "bottom C stack overflow");
+        let src = "local function nest(n) if n == 0 then return 'bottom' end \
+                   return coroutine.wrap(nest)(n - 1) end \
+                   return select(2, pcall(nest, 100000))";
+        assert!(run_string(&mut vm, src).ends_with("C stack overflow"));
+        assert_usable(&mut vm);
+    });
+}
+
+const WORK: &str = "local t, s = {}, 0 \
+    for i = 1, 3000 do t[i] = i * 2 end \
+    for k, v in ipairs(t) do s = s + v % 7 end \
+    local co = coroutine.wrap(function() for i = 1, 100 do coroutine.yield(i) end end) \
+    for i = 1, 100 do s = s + co() end \
+    local ok, e = pcall(function() for i = 1, 50 do s = s + i end error('x') end) \
+    return s, #t, ok";
+
+#[test]
+fn fuel_pauses_and_resumes_with_the_same_result() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let expected = run(&mut vm, WORK).expect("runs");
+        for fuel in [1, 7, 100, 1000, 100_000] {
+            let f = vm.load(WORK.as_bytes(), "=input").expect("compiles");
+            vm.start(f, &[]).expect("starts");
+            let mut pauses = 0;
+            let res = loop {
+                match vm.run_for(fuel).expect("no error") {
+                    Outcome::Finished(res) => break res,
+                    Outcome::Paused => pauses += 1,
+                }
+            };
+            assert_eq!(res, expected, "fuel {fuel}");
+            assert!(fuel >= 100_000 || pauses > 0, "fuel {fuel} never paused");
+        }
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn errors_in_a_sliced_run_reach_the_host() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let f = vm
+            .load(b"for i = 1, 1000 do end local t = nil return t.x", "=input")
+            .expect("compiles");
+        vm.start(f, &[]).expect("starts");
+        let err = loop {
+            match vm.run_for(100) {
+                Ok(Outcome::Paused) => continue,
+                Ok(Outcome::Finished(res)) => panic!("finished: {res:?}"),
+                Err(err) => break err,
+            }
+        };
+        assert_eq!(
+            err.to_string(),
+            "input:1: attempt to index local 't' (a nil value)"
+        );
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn interrupt_kills_a_nested_run() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().profile(Profile::Sandbox).build();
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counter = asked.clone();
+        vm.set_interrupt(Some(Box::new(move || {
+            counter.set(counter.get() + 1);
+            (counter.get() >= 3).then(|| b"script killed".to_vec())
+        })));
+        // The comparator loops forever inside `table.sort`, a native that cannot pause:
+        // the interrupt is asked, and `pcall` cannot catch the kill.
+        let f = vm
+            .load(
+                b"return pcall(table.sort, {3, 2, 1}, function(a, b) while true do end end)",
+                "=input",
+            )
+            .expect("compiles");
+        vm.start(f, &[]).expect("starts");
+        let res = loop {
+            match vm.run_for(1000) {
+                Ok(Outcome::Paused) => continue,
+                other => break other,
+            }
+        };
+        match res {
+            Err(Error::Killed(msg)) => assert_eq!(msg, b"script killed"),
+            other => panic!("expected a kill, got {other:?}"),
+        }
+        assert!(asked.get() >= 3);
+        vm.set_interrupt(None);
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn memory_cap_raises_not_enough_memory() {
+    on_small_stack(|| {
+        let mut vm = Vm::builder().memory_limit(Some(4 << 20)).build();
+        let res = run(
+            &mut vm,
+            "local t = {} for i = 1, 1e7 do t[i] = {i} end return #t",
+        );
+        assert!(
+            matches!(res, Err(Error::OutOfMemory)) || message(res) == "not enough memory",
+            "expected not enough memory"
+        );
+        // pcall catches it, as 5.1 does.
+        let msg = run_string(
+            &mut vm,
+            "local ok, e = pcall(function() local t = {} for i = 1, 1e7 do t[i] = 'x' .. i end end) \
+             return e",
+        );
+        assert_eq!(msg, "not enough memory");
+        // The VM runs the next script.
+        vm.collect_garbage();
+        assert_usable(&mut vm);
+    });
+}
