@@ -1,0 +1,3 @@
+print("before")
+local function f() error(42.5, 2) end
+f()

@@ -1,0 +1,2 @@
+print("before")
+error(setmetatable({}, {__tostring = function() return "not used by lua.c" end}))
