@@ -54,8 +54,16 @@ fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {
     }
 }
 
-/// Prints an error the way lua5.1's `l_message` does, and returns the failure status.
+/// Prints an error the way lua5.1's `report` does (nothing for a `nil` error value), and
+/// returns the failure status.
 pub(crate) fn report(err: &Error) -> ExitCode {
+    if let Error::Runtime {
+        value: Some(Value::Nil),
+        ..
+    } = err
+    {
+        return ExitCode::FAILURE;
+    }
     let mut out = b"ferrous: ".to_vec();
     match err {
         Error::Runtime {

@@ -124,7 +124,12 @@ fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             line.push(b'\t');
         }
         match s {
-            Value::String(s) => line.extend_from_slice(ctx.vm.heap.str_bytes(s)?),
+            Value::String(s) => {
+                // 5.1 writes each value with `fputs`, which stops at the first NUL byte.
+                let bytes = ctx.vm.heap.str_bytes(s)?;
+                let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                line.extend_from_slice(&bytes[..end]);
+            }
             Value::Number(x) => number::fmt_number(x, &mut line),
             _ => {
                 return Err(RtError::native(
