@@ -94,6 +94,58 @@ impl Vm {
         self.type_error(reg, value, "call")
     }
 
+    /// `OP_CALL`'s fast path: if `closure` is a Lua function with fixed parameters, pushes its
+    /// frame (exactly as [`Vm::precall`] would with `Cont::Call`) and returns true; otherwise
+    /// does nothing and returns false.
+    #[inline]
+    pub(crate) fn enter_lua_call(
+        &mut self,
+        closure: ferrous_heap::FunctionHandle,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    ) -> RtResult<bool> {
+        let Function::Lua(cl) = self.heap.function(closure)? else {
+            return Ok(false);
+        };
+        let (proto_handle, env) = (cl.proto, cl.env);
+        let proto = self.heap.proto(proto_handle)?;
+        if proto.is_vararg != 0 {
+            return Ok(false);
+        }
+        let n_params = usize::from(proto.num_params);
+        let max_stack = usize::from(proto.max_stack_size);
+        if self.th.frames.len() >= MAX_FRAMES {
+            return Err(RtError::runtime("stack overflow"));
+        }
+        let base = func + 1;
+        let top = base + max_stack;
+        if top > MAX_STACK {
+            return Err(RtError::runtime("stack overflow"));
+        }
+        self.th.ensure_stack(top + 1);
+        self.th.stack[base + nargs.min(n_params)..top].fill(Value::Nil);
+        self.th.top = top;
+        let ccalls_before = self.th.n_ccalls;
+        self.th.frames.push(Frame {
+            func: func as u32,
+            base: base as u32,
+            top: top as u32,
+            pc: 0,
+            nresults,
+            n_varargs: 0,
+            cont: Cont::Call,
+            lua: Some(LuaCode {
+                closure,
+                proto: proto_handle,
+                env,
+            }),
+            tailcalls: 0,
+            ccalls_before,
+        });
+        Ok(true)
+    }
+
     /// Pushes the frame of a Lua function (5.1's `luaD_precall` for Lua closures).
     #[allow(clippy::too_many_arguments)]
     fn enter_lua(
@@ -122,8 +174,6 @@ impl Vm {
         let is_vararg = proto.is_vararg != 0;
         let proto_needs_arg = proto.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0;
         let max_stack = usize::from(proto.max_stack_size);
-        let code = proto.code.clone();
-        let constants = proto.constants.clone();
         let (base, n_varargs) = if is_vararg {
             (func + 1 + nargs, nargs.saturating_sub(n_params))
         } else {
@@ -177,8 +227,6 @@ impl Vm {
             lua: Some(LuaCode {
                 closure,
                 proto: proto_handle,
-                code,
-                constants,
                 env,
             }),
             tailcalls,
@@ -307,9 +355,16 @@ impl Vm {
 
     /// Moves `n` results from `res` to `func`, adjusted to `wanted` (-1 = all).
     #[inline]
-    fn move_results(&mut self, func: usize, res: usize, n: usize, wanted: i32) {
+    pub(crate) fn move_results(&mut self, func: usize, res: usize, n: usize, wanted: i32) {
         if res != func {
-            self.th.stack.copy_within(res..res + n, func);
+            if n <= 4 {
+                // Few results (the common case): a loop beats `memmove`'s call.
+                for j in 0..n {
+                    self.th.stack[func + j] = self.th.stack[res + j];
+                }
+            } else {
+                self.th.stack.copy_within(res..res + n, func);
+            }
         }
         if wanted < 0 {
             self.th.top = func + n;
@@ -366,9 +421,11 @@ impl Vm {
                         if let Some(lua) = &top.lua {
                             let pc = top.pc as usize;
                             if !matches!(control, Value::Nil) {
-                                let jump = lua
-                                    .code
-                                    .get(pc)
+                                let jump = self
+                                    .heap
+                                    .proto(lua.proto)
+                                    .ok()
+                                    .and_then(|p| p.code.get(pc))
                                     .map_or(0, |&i| (i >> 14) as isize - 131_071);
                                 top.pc = (pc as isize + jump) as u32;
                                 self.th.stack[func - 1] = control;
@@ -425,15 +482,13 @@ impl Vm {
             return;
         };
         let pc = top.pc as usize;
+        let code: &[u32] = self.heap.proto(lua.proto).map_or(&[], |p| &p.code);
         let a = pc
             .checked_sub(1)
-            .and_then(|p| lua.code.get(p))
+            .and_then(|p| code.get(p))
             .map_or(0, |&i| (i >> 6) & 0xff);
         if res == (a != 0) {
-            let jump = lua
-                .code
-                .get(pc)
-                .map_or(0, |&i| (i >> 14) as isize - 131_071);
+            let jump = code.get(pc).map_or(0, |&i| (i >> 14) as isize - 131_071);
             top.pc = (pc as isize + 1 + jump) as u32;
         } else {
             top.pc += 1;
@@ -446,7 +501,7 @@ impl Vm {
         let Some(idx) = self.th.frames.iter().rposition(|f| f.cont == Cont::Xpcall) else {
             return Err(RtError::runtime("internal error: xpcall frame lost"));
         };
-        let protected = self.th.frames[idx].clone();
+        let protected = self.th.frames[idx];
         self.close_upvalues(protected.func as usize)?;
         self.th.frames.truncate(idx);
         self.th.n_ccalls = protected.ccalls_before;
@@ -724,7 +779,7 @@ impl Vm {
                 self.error_value = Value::Nil;
                 return Err(killed.map_or(RtError::Value(value), RtError::Killed));
             };
-            let frame = self.th.frames[idx].clone();
+            let frame = self.th.frames[idx];
             let step = match frame.cont {
                 Cont::Host => {
                     if self.capture_traceback && self.pending_traceback.is_none() {
@@ -803,11 +858,12 @@ impl Vm {
             .map_err(|_| RtError::runtime("internal error: thread state of another kind"))
     }
 
-    /// Makes `thread` the running thread; the state of the running one goes back to the heap.
-    fn switch_to(&mut self, thread: ThreadHandle, state: ThreadState) -> RtResult<()> {
-        let old = std::mem::replace(&mut self.th, state);
+    /// Makes `thread` the running thread; the state of the running one goes back to the heap,
+    /// in the box `state` came in (a switch allocates nothing).
+    fn switch_to(&mut self, thread: ThreadHandle, mut state: Box<ThreadState>) -> RtResult<()> {
+        std::mem::swap(&mut self.th, &mut *state);
         let old_handle = self.current;
-        self.heap.tx().thread_mut(old_handle)?.payload = Some(Box::new(old));
+        self.heap.tx().thread_mut(old_handle)?.payload = Some(state);
         self.current = thread;
         Ok(())
     }
@@ -833,7 +889,7 @@ impl Vm {
         state.base_ccalls = state.n_ccalls;
         self.th.top = args_start;
         self.th.status = CoStatus::Normal;
-        self.switch_to(co, *state)?;
+        self.switch_to(co, state)?;
         if first_time {
             let nargs = self.th.top - 1;
             self.precall(0, nargs, -1, Cont::CoroutineBody)
@@ -859,19 +915,15 @@ impl Vm {
             ));
         }
         let start = self.th.top - n;
-        let values: Vec<Value> = self.th.stack[start..self.th.top].to_vec();
         self.th.top = start;
         self.th.status = CoStatus::Suspended;
         self.th.resumer = None;
         let wrapped = self.th.wrapped;
-        let state = self.take_thread_state(resumer)?;
-        self.switch_to(resumer, *state)?;
-        self.deliver_to_resumer(&values, wrapped, true)
+        self.return_to_resumer(resumer, start, n, wrapped, true)
     }
 
     /// The coroutine's body returned `n` results at `res`.
     fn finish_coroutine(&mut self, res: usize, n: usize) -> RtResult<Flow> {
-        let values: Vec<Value> = self.th.stack[res..res + n].to_vec();
         self.th.status = CoStatus::Dead;
         self.th.frames.clear();
         self.th.top = 0;
@@ -881,9 +933,7 @@ impl Vm {
             ));
         };
         let wrapped = self.th.wrapped;
-        let state = self.take_thread_state(resumer)?;
-        self.switch_to(resumer, *state)?;
-        self.deliver_to_resumer(&values, wrapped, true)
+        self.return_to_resumer(resumer, res, n, wrapped, true)
     }
 
     /// An error reached the bottom of a coroutine: it dies, and the resumer gets the error.
@@ -901,8 +951,11 @@ impl Vm {
         let wrapped = self.th.wrapped;
         // Keep the error value alive in the dead coroutine's stack while switching.
         self.th.stack[0] = value;
+        if killed.is_none() && !wrapped {
+            return self.return_to_resumer(resumer, 0, 1, false, false);
+        }
         let state = self.take_thread_state(resumer)?;
-        self.switch_to(resumer, *state)?;
+        self.switch_to(resumer, state)?;
         if let Some(msg) = killed {
             return Err(RtError::Killed(msg));
         }
@@ -923,23 +976,37 @@ impl Vm {
             };
             return Err(RtError::Value(value));
         }
-        self.deliver_to_resumer(&[value], false, false)
+        Err(RtError::runtime("internal error: coroutine error lost"))
     }
 
-    /// Returns from the resuming native on top of the (now running) resumer: `true, values...`
-    /// for `resume` (or `false, err`), just the values for `wrap`.
-    fn deliver_to_resumer(&mut self, values: &[Value], wrapped: bool, ok: bool) -> RtResult<Flow> {
-        let Some(frame) = self.th.frames.pop() else {
+    /// Switches back to `resumer` and returns from the resuming native on top of it: `true,
+    /// values...` for `resume` (or `false, err`), just the values for `wrap`. The values are
+    /// `stack[start..start + n]` of the thread being left; they are copied straight into the
+    /// resumer's stack.
+    fn return_to_resumer(
+        &mut self,
+        resumer: ThreadHandle,
+        start: usize,
+        n: usize,
+        wrapped: bool,
+        ok: bool,
+    ) -> RtResult<Flow> {
+        let mut state = self.take_thread_state(resumer)?;
+        let Some(frame) = state.frames.pop() else {
             return Err(RtError::runtime("internal error: resume frame lost"));
         };
-        let start = self.th.top;
+        let res = state.top;
+        state.ensure_stack(res + n + 1);
         if !wrapped {
-            self.th.push(Value::Boolean(ok));
+            state.stack[state.top] = Value::Boolean(ok);
+            state.top += 1;
         }
-        for v in values {
-            self.th.push(*v);
+        for j in 0..n {
+            state.stack[state.top] = self.th.stack[start + j];
+            state.top += 1;
         }
-        let n = self.th.top - start;
-        self.post_call(frame, start, n)
+        let count = state.top - res;
+        self.switch_to(resumer, state)?;
+        self.post_call(frame, res, count)
     }
 }

@@ -144,7 +144,7 @@ impl Vm {
             return (None, Vec::new());
         };
         let pc = caller.pc.saturating_sub(1) as usize;
-        let Some(&word) = lua.code.get(pc) else {
+        let Some(&word) = self.code_of(lua).get(pc) else {
             return (None, Vec::new());
         };
         let ins = Ins::decode(word);
@@ -180,7 +180,7 @@ impl Vm {
                     .and_then(|child| self.heap.proto(*child).ok())
                     .map_or(0, |child| usize::from(child.num_upvalues))
             };
-            let ins = Ins::decode(symbexec(&lua.code, pc as usize, reg, nups));
+            let ins = Ins::decode(symbexec(&proto.code, pc as usize, reg, nups));
             let constant_name = |idx: u32| -> Vec<u8> {
                 match proto.constants.get(idx as usize) {
                     Some(Value::String(s)) => self.heap.str_bytes(*s).unwrap_or(b"?").to_vec(),

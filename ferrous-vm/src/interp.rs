@@ -10,8 +10,10 @@
 //! the current `pc` is saved in the frame (`save_pc!`), so positions and variable names in
 //! error messages are those of the instruction being executed.
 
+use std::rc::Rc;
+
 use ferrous_compiler::OpCode;
-use ferrous_heap::Value;
+use ferrous_heap::{ProtoHandle, Value};
 
 use crate::error::{RtError, RtResult};
 use crate::thread::Cont;
@@ -75,6 +77,9 @@ const OP_CLOSE: u32 = OpCode::Close as u32;
 const OP_CLOSURE: u32 = OpCode::Closure as u32;
 const OP_VARARG: u32 = OpCode::VarArg as u32;
 
+/// The running prototype, its instructions and its constants, as the loop caches them.
+type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
+
 /// 5.1's `LFIELDS_PER_FLUSH`.
 const FIELDS_PER_FLUSH: usize = 50;
 
@@ -135,6 +140,9 @@ impl Vm {
     /// Runs the Lua frame on top of the frame stack (and everything it calls) until a
     /// host-level frame returns or the fuel runs out.
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
+        // The running prototype's code and constants. Frames hold only handles; these are
+        // reloaded from the heap when the frame on top runs another prototype.
+        let mut loaded: Option<LoadedCode> = None;
         'frame: loop {
             let fi = self.th.frames.len() - 1;
             let frame = &self.th.frames[fi];
@@ -143,8 +151,15 @@ impl Vm {
                     "internal error: native frame on top of the loop",
                 ));
             };
-            let code = lua.code.clone();
-            let k = lua.constants.clone();
+            if loaded.as_ref().map(|l| l.0) != Some(lua.proto) {
+                let proto = self.heap.proto(lua.proto)?;
+                loaded = Some((lua.proto, proto.code.clone(), proto.constants.clone()));
+            }
+            let Some((_, code, k)) = &loaded else {
+                return Err(RtError::runtime("internal error: no code loaded"));
+            };
+            let code: &[u32] = code;
+            let k: &[Value] = k;
             let closure = lua.closure;
             let env = lua.env;
             let base = frame.base as usize;
@@ -267,6 +282,12 @@ impl Vm {
                         let key = rk!(arg_b(i));
                         let v = rk!(arg_c(i));
                         save_pc!();
+                        if let Value::Table(h) = t {
+                            if !self.has_newindex_meta(h) {
+                                self.heap.tx().raw_set(h, key, v)?;
+                                continue;
+                            }
+                        }
                         self.set_index(t, key, v, Some(a as u32))?;
                         resync!();
                     }
@@ -421,6 +442,11 @@ impl Vm {
                         let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
+                        if let Value::Function(h) = self.th.stack[ra] {
+                            if self.enter_lua_call(h, ra, nargs, nresults)? {
+                                continue 'frame;
+                            }
+                        }
                         if self.precall(ra, nargs, nresults, Cont::Call)? == Flow::Stop {
                             return Ok(Exit::Returned);
                         }
@@ -440,8 +466,19 @@ impl Vm {
                         let b = arg_b(i);
                         let n = if b != 0 { b - 1 } else { self.th.top - ra };
                         save_pc!();
-                        if !self.th.open_upvalues.is_empty() {
-                            self.close_upvalues(base)?;
+                        if let Some(&(slot, _)) = self.th.open_upvalues.last() {
+                            if slot as usize >= base {
+                                self.close_upvalues(base)?;
+                            }
+                        }
+                        let frame = &self.th.frames[fi];
+                        if matches!(frame.cont, Cont::Call) {
+                            // The common Lua-to-Lua return: what `post_call` does for `Call`.
+                            let (func, nresults) = (frame.func as usize, frame.nresults);
+                            self.th.n_ccalls = frame.ccalls_before;
+                            self.th.frames.truncate(fi);
+                            self.move_results(func, ra, n, nresults);
+                            continue 'frame;
                         }
                         let Some(frame) = self.th.frames.pop() else {
                             return Err(RtError::runtime(

@@ -36,6 +36,18 @@ impl Vm {
         }
     }
 
+    /// Whether table `t` has a metatable with `__newindex` (the fast-path check of `SETTABLE`).
+    #[inline]
+    pub(crate) fn has_newindex_meta(&self, t: TableHandle) -> bool {
+        match self.heap.metatable(t) {
+            Ok(Some(mt)) => !matches!(
+                self.heap.fast_metamethod(mt, MetaEvent::NewIndex),
+                Value::Nil
+            ),
+            _ => false,
+        }
+    }
+
     /// `luaV_gettable`: `dest := t[key]`. `reg` names `t` in errors.
     pub(crate) fn index(
         &mut self,
@@ -265,7 +277,7 @@ impl Vm {
             return Ok(());
         };
         let pc = frame.pc as usize;
-        let Some(&i) = pc.checked_sub(1).and_then(|p| lua.code.get(p)) else {
+        let Some(&i) = pc.checked_sub(1).and_then(|p| self.code_of(lua).get(p)) else {
             return Ok(());
         };
         let base = frame.base as usize;

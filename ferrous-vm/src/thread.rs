@@ -10,8 +10,6 @@
 //! - The running thread's state lives in `Vm::th`; every other thread's state lives in its heap
 //!   `Thread` object as a [`Payload`], so the GC sees all of them.
 
-use std::rc::Rc;
-
 use ferrous_heap::{
     FunctionHandle, ProtoHandle, TableHandle, ThreadHandle, Trace, Tracer, UpValueHandle, Value,
 };
@@ -53,19 +51,19 @@ pub(crate) enum Cont {
     Host,
 }
 
-/// The code a Lua frame executes, held by reference count so the frame never borrows the heap.
-#[derive(Clone, Debug)]
+/// The function a Lua frame executes: handles only, so frames are small `Copy` values. The
+/// interpreter loop keeps the prototype's code and constants in its locals (reloaded from the
+/// heap when the running prototype changes).
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct LuaCode {
     pub closure: FunctionHandle,
     pub proto: ProtoHandle,
-    pub code: Rc<[u32]>,
-    pub constants: Rc<[Value]>,
     /// The closure's environment (globals), cached; `setfenv` updates running frames.
     pub env: TableHandle,
 }
 
 /// One activation record.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame {
     /// The stack slot holding the called function.
     pub func: u32,

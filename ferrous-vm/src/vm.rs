@@ -294,6 +294,13 @@ impl Vm {
         }
     }
 
+    /// The instructions a Lua frame runs (empty if its prototype is gone, which cannot happen
+    /// while the frame is on a stack).
+    #[inline]
+    pub(crate) fn code_of(&self, lua: &crate::thread::LuaCode) -> &[u32] {
+        self.heap.proto(lua.proto).map_or(&[], |p| &p.code)
+    }
+
     /// The metatable of any value (`lua_getmetatable`).
     pub(crate) fn metatable_of(&self, value: Value) -> Option<TableHandle> {
         match value {

@@ -298,7 +298,7 @@ fn getinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
     let current_line = frame_idx
         .and_then(|idx| {
-            let frame = ctx.vm.th.frames[idx].clone();
+            let frame = ctx.vm.th.frames[idx];
             ctx.vm.frame_line(&frame).map(|(_, line)| f64::from(line))
         })
         .unwrap_or(-1.0);
