@@ -41,6 +41,19 @@ impl Heap {
         Ok(self.table_ref(table)?.get(key))
     }
 
+    /// `rawget(t, key)` by reference (nil is a reference to a static nil): cheaper to return
+    /// than a `Value` on hot paths.
+    #[inline]
+    pub fn raw_get_ref(&self, table: TableHandle, key: Value) -> Result<&Value> {
+        Ok(self.table_ref(table)?.get_ref(key))
+    }
+
+    /// `rawget(t, s)` for a string key, by reference.
+    #[inline]
+    pub fn raw_get_str_ref(&self, table: TableHandle, key: StringHandle) -> Result<&Value> {
+        Ok(self.table_ref(table)?.get_str_ref(key))
+    }
+
     /// `rawget(t, i)`.
     #[inline]
     pub fn raw_get_int(&self, table: TableHandle, key: i64) -> Result<Value> {

@@ -683,6 +683,28 @@ impl Vm {
     /// natives that need a Lua function's results (`table.sort`, `gsub`, `tostring`): these
     /// nest at most `MAX_CCALLS` deep. Errors come back as [`RtError::Value`].
     pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Vec<Value>> {
+        let func = self.call_in_place(f, args)?;
+        let results = self.th.stack[func..self.th.top].to_vec();
+        self.th.top = func;
+        Ok(results)
+    }
+
+    /// [`Vm::call_value`] keeping only the first result (nil if none), without allocating:
+    /// `table.sort` comparators, `gsub` callbacks, `__tostring`.
+    pub(crate) fn call_value1(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
+        let func = self.call_in_place(f, args)?;
+        let first = if self.th.top > func {
+            self.th.stack[func]
+        } else {
+            Value::Nil
+        };
+        self.th.top = func;
+        Ok(first)
+    }
+
+    /// Runs `f(args)` to completion; its results are left at `stack[func..top]`, and `func` is
+    /// returned.
+    fn call_in_place(&mut self, f: Value, args: &[Value]) -> RtResult<usize> {
         let nested = !self.th.frames.is_empty();
         if nested && (self.th.n_ccalls >= MAX_CCALLS || self.reentry >= MAX_REENTRY) {
             return Err(RtError::runtime("C stack overflow"));
@@ -704,9 +726,7 @@ impl Vm {
             self.th.n_ccalls = saved_ccalls;
         }
         res?;
-        let results = self.th.stack[func..self.th.top].to_vec();
-        self.th.top = func;
-        Ok(results)
+        Ok(func)
     }
 
     /// Calls the function at `func` as a host-level call and runs the loop until it returns.

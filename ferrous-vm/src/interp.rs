@@ -240,7 +240,7 @@ impl Vm {
                     OP_GETGLOBAL => {
                         let key = k[arg_bx(i)];
                         let v = match key {
-                            Value::String(s) => self.heap.tx().raw_get_str(env, s)?,
+                            Value::String(s) => *self.heap.raw_get_str_ref(env, s)?,
                             _ => Value::Nil,
                         };
                         if !matches!(v, Value::Nil) || !self.has_index_meta(env) {
@@ -255,8 +255,7 @@ impl Vm {
                         let rb = self.th.stack[base + arg_b(i)];
                         let key = rk!(arg_c(i));
                         if let Value::Table(t) = rb {
-                            let v = self.heap.tx().raw_get(t, key)?;
-                            if !matches!(v, Value::Nil) || !self.has_index_meta(t) {
+                            if let Some(&v) = self.index_fast(t, key) {
                                 self.th.stack[ra] = v;
                                 continue;
                             }
@@ -305,8 +304,7 @@ impl Vm {
                         let key = rk!(arg_c(i));
                         self.th.stack[ra + 1] = rb;
                         if let Value::Table(t) = rb {
-                            let v = self.heap.tx().raw_get(t, key)?;
-                            if !matches!(v, Value::Nil) || !self.has_index_meta(t) {
+                            if let Some(&v) = self.index_fast(t, key) {
                                 self.th.stack[ra] = v;
                                 continue;
                             }

@@ -36,6 +36,30 @@ impl Vm {
         }
     }
 
+    /// `t[key]` when it is settled without calling anything: a raw hit, a miss without
+    /// `__index`, or a hit in an `__index` table (the method-call case). `None` sends the caller
+    /// to [`Vm::index`].
+    #[inline]
+    pub(crate) fn index_fast(&self, t: TableHandle, key: Value) -> Option<&Value> {
+        let v = self.heap.raw_get_ref(t, key).ok()?;
+        if !matches!(v, Value::Nil) {
+            return Some(v);
+        }
+        let mt = match self.heap.metatable(t) {
+            Ok(Some(mt)) => mt,
+            Ok(None) => return Some(v),
+            Err(_) => return None,
+        };
+        match self.heap.fast_metamethod(mt, MetaEvent::Index) {
+            Value::Nil => Some(v),
+            Value::Table(class) => {
+                let v = self.heap.raw_get_ref(class, key).ok()?;
+                (!matches!(v, Value::Nil)).then_some(v)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether table `t` has a metatable with `__newindex` (the fast-path check of `SETTABLE`).
     #[inline]
     pub(crate) fn has_newindex_meta(&self, t: TableHandle) -> bool {

@@ -32,6 +32,9 @@ use crate::handle::TableHandle;
 use crate::memory::Memory;
 use crate::value::Value;
 
+/// What absent keys read as, by reference.
+static NIL: Value = Value::Nil;
+
 /// Hash parts with at most this many slots are searched linearly, without an index.
 pub(crate) const LINEAR_MAX: usize = 8;
 
@@ -145,26 +148,30 @@ impl Table {
     }
 
     #[inline]
-    fn get_hash(&self, key: Value) -> Value {
-        match self.find(key) {
-            Some(pos) => self
-                .entries
-                .get(pos)
-                .map_or(Value::Nil, |entry| entry.value),
-            None => Value::Nil,
+    fn get_hash(&self, key: Value) -> &Value {
+        match self.find(key).and_then(|pos| self.entries.get(pos)) {
+            Some(entry) => &entry.value,
+            None => &NIL,
         }
     }
 
     /// `t[key]` without metamethods. A nil or NaN key reads nil.
     #[inline]
     pub(crate) fn get(&self, key: Value) -> Value {
+        *self.get_ref(key)
+    }
+
+    /// [`Table::get`] by reference: returning a pointer lets callers read the value straight from
+    /// the table (a `Value` returned through memory costs a store-forwarding stall).
+    #[inline]
+    pub(crate) fn get_ref(&self, key: Value) -> &Value {
         match key {
             Value::Number(n) => match as_integer(n) {
-                Some(i) => self.get_int(i),
-                None if n.is_nan() => Value::Nil,
+                Some(i) => self.get_int_ref(i),
+                None if n.is_nan() => &NIL,
                 None => self.get_hash(key),
             },
-            Value::Nil => Value::Nil,
+            Value::Nil => &NIL,
             _ => self.get_hash(key),
         }
     }
@@ -172,8 +179,13 @@ impl Table {
     /// `t[i]` without metamethods.
     #[inline]
     pub(crate) fn get_int(&self, i: i64) -> Value {
+        *self.get_int_ref(i)
+    }
+
+    #[inline]
+    fn get_int_ref(&self, i: i64) -> &Value {
         match self.array.get((i as u64).wrapping_sub(1) as usize) {
-            Some(value) if i >= 1 => *value,
+            Some(value) if i >= 1 => value,
             _ => self.get_hash(Value::Number(i as f64)),
         }
     }
@@ -181,6 +193,12 @@ impl Table {
     /// `t[key]` for a string key, without metamethods.
     #[inline]
     pub(crate) fn get_str(&self, key: crate::handle::StringHandle) -> Value {
+        *self.get_str_ref(key)
+    }
+
+    /// [`Table::get_str`] by reference.
+    #[inline]
+    pub(crate) fn get_str_ref(&self, key: crate::handle::StringHandle) -> &Value {
         self.get_hash(Value::String(key))
     }
 

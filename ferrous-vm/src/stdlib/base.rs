@@ -94,8 +94,7 @@ impl Vm {
         }
         let tm = self.metamethod(v, names::TOSTRING);
         if !matches!(tm, Value::Nil) {
-            let res = self.call_value(tm, &[v])?;
-            return Ok(res.first().copied().unwrap_or(Value::Nil));
+            return self.call_value1(tm, &[v]);
         }
         let mut buf = Vec::new();
         self.tostring_raw(v, &mut buf)?;
@@ -114,11 +113,7 @@ fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         let s = if builtin {
             ctx.vm.tostring_value(v)?
         } else {
-            ctx.vm
-                .call_value(tostring_fn, &[v])?
-                .first()
-                .copied()
-                .unwrap_or(Value::Nil)
+            ctx.vm.call_value1(tostring_fn, &[v])?
         };
         if i > 1 {
             line.push(b'\t');

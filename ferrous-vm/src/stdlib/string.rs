@@ -414,11 +414,7 @@ fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 for i in 0..m.n_values() {
                     args.push(ctx.vm.capture_value(&subject, &m, i)?);
                 }
-                ctx.vm
-                    .call_value(f, &args)?
-                    .first()
-                    .copied()
-                    .unwrap_or(Value::Nil)
+                ctx.vm.call_value1(f, &args)?
             }
         };
         match value {

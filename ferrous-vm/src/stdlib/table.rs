@@ -203,8 +203,8 @@ impl Sorter {
     fn less(&self, vm: &mut Vm, a: Value, b: Value) -> RtResult<bool> {
         match self.comp {
             Some(f) => {
-                let res = vm.call_value(f, &[a, b])?;
-                Ok(res.first().is_some_and(|v| is_truthy(*v)))
+                let res = vm.call_value1(f, &[a, b])?;
+                Ok(is_truthy(res))
             }
             None => vm.less_than_sync(a, b),
         }
