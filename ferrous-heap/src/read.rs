@@ -123,6 +123,15 @@ impl Heap {
             .ok_or(HeapError::StaleHandle)
     }
 
+    /// An upvalue's state, by reference (see [`Heap::raw_get_ref`]).
+    #[inline]
+    pub fn upvalue_ref(&self, upvalue: UpValueHandle) -> Result<&UpValue> {
+        self.objects
+            .upvalues
+            .get(upvalue.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+
     /// A prototype.
     #[inline]
     pub fn proto(&self, proto: ProtoHandle) -> Result<&Prototype> {

@@ -535,6 +535,26 @@ impl Vm {
 
     // ----- upvalues and closures -----
 
+    /// [`Vm::get_upvalue`]'s fast path, by reference: a closed upvalue, or an open one on the
+    /// running thread's stack. `None` sends the caller to the slow path.
+    #[inline]
+    pub(crate) fn upvalue_fast(
+        &self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+    ) -> Option<&Value> {
+        let Ok(Function::Lua(cl)) = self.heap.function(closure) else {
+            return None;
+        };
+        match self.heap.upvalue_ref(*cl.upvalues.get(idx)?).ok()? {
+            UpValue::Closed(v) => Some(v),
+            UpValue::Open { thread, slot } if *thread == self.current => {
+                self.th.stack.get(*slot as usize)
+            }
+            UpValue::Open { .. } => None,
+        }
+    }
+
     /// Reads upvalue `idx` of a Lua closure.
     pub(crate) fn get_upvalue(
         &self,
@@ -550,6 +570,40 @@ impl Vm {
         match self.heap.upvalue(uv)? {
             UpValue::Closed(v) => Ok(v),
             UpValue::Open { thread, slot } => Ok(self.thread_slot(thread, slot as usize)),
+        }
+    }
+
+    /// [`Vm::set_upvalue`]'s fast path: true if the write was done (a closed upvalue, or an
+    /// open one on the running thread's stack).
+    #[inline]
+    pub(crate) fn set_upvalue_fast(
+        &mut self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+        value: Value,
+    ) -> bool {
+        let Ok(Function::Lua(cl)) = self.heap.function(closure) else {
+            return false;
+        };
+        let Some(&uv) = cl.upvalues.get(idx) else {
+            return false;
+        };
+        match self.heap.upvalue_ref(uv) {
+            Ok(&UpValue::Open { thread, slot }) if thread == self.current => {
+                match self.th.stack.get_mut(slot as usize) {
+                    Some(v) => {
+                        *v = value;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Ok(UpValue::Closed(_)) => self
+                .heap
+                .tx()
+                .set_upvalue(uv, UpValue::Closed(value))
+                .is_ok(),
+            _ => false,
         }
     }
 
@@ -651,7 +705,6 @@ impl Vm {
             ));
         };
         let env = cl.env;
-        let parent_upvalues = cl.upvalues.clone();
         let Some(&child) = self.heap.proto(cl.proto)?.protos.get(bx) else {
             return Err(RtError::runtime("internal error: bad prototype index"));
         };
@@ -662,7 +715,12 @@ impl Vm {
             if ins & 0x3f == ferrous_compiler::OpCode::Move as u32 {
                 upvalues.push(self.find_upvalue(base + b)?);
             } else {
-                let Some(&uv) = parent_upvalues.get(b) else {
+                // The parent's upvalue, looked up again rather than cloning the parent's list.
+                let uv = match self.heap.function(parent)? {
+                    Function::Lua(cl) => cl.upvalues.get(b).copied(),
+                    Function::Native(_) => None,
+                };
+                let Some(uv) = uv else {
                     return Err(RtError::runtime("internal error: bad upvalue index"));
                 };
                 upvalues.push(uv);

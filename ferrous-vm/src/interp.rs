@@ -234,8 +234,12 @@ impl Vm {
                         self.th.stack[ra..=rb].fill(Value::Nil);
                     }
                     OP_GETUPVAL => {
-                        save_pc!();
-                        self.th.stack[ra] = self.get_upvalue(closure, arg_b(i))?;
+                        if let Some(&v) = self.upvalue_fast(closure, arg_b(i)) {
+                            self.th.stack[ra] = v;
+                        } else {
+                            save_pc!();
+                            self.th.stack[ra] = self.get_upvalue(closure, arg_b(i))?;
+                        }
                     }
                     OP_GETGLOBAL => {
                         let key = k[arg_bx(i)];
@@ -272,9 +276,11 @@ impl Vm {
                         resync!();
                     }
                     OP_SETUPVAL => {
-                        save_pc!();
                         let v = self.th.stack[ra];
-                        self.set_upvalue(closure, arg_b(i), v)?;
+                        if !self.set_upvalue_fast(closure, arg_b(i), v) {
+                            save_pc!();
+                            self.set_upvalue(closure, arg_b(i), v)?;
+                        }
                     }
                     OP_SETTABLE => {
                         let t = self.th.stack[ra];
