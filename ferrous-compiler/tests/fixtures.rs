@@ -41,3 +41,25 @@ fn err_fixtures() {
         }
     });
 }
+
+/// Every committed snapshot belongs to a fixture that still exists (what
+/// `cargo insta test --unreferenced reject` checks), so a renamed or deleted fixture cannot
+/// leave a stale snapshot behind.
+#[test]
+fn no_unreferenced_snapshots() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(tests.join("snapshots")).expect("snapshots folder") {
+        let name = entry.expect("snapshot entry").file_name();
+        let name = name.to_string_lossy();
+        let fixture = name
+            .strip_suffix(".snap")
+            .and_then(|n| n.strip_prefix("fixtures__"))
+            .and_then(|n| n.split_once("_fixtures@"))
+            .map(|(kind, file)| tests.join("fixtures").join(kind).join(file));
+        if !fixture.is_some_and(|f| f.is_file()) {
+            stale.push(name.into_owned());
+        }
+    }
+    assert!(stale.is_empty(), "snapshots without a fixture: {stale:?}");
+}
