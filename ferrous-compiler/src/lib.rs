@@ -29,6 +29,7 @@ pub use crate::module::{
     CompiledModule, Constant, LocalVar, Proto, StrIdx, VARARG_HASARG, VARARG_ISVARARG,
     VARARG_NEEDSARG,
 };
+pub use crate::number::{str_to_number, str_to_number_base};
 pub use crate::opcodes::{
     BITRK, DecodeError, Instruction, LFIELDS_PER_FLUSH, MAXARG_A, MAXARG_B, MAXARG_BX, MAXARG_C,
     MAXARG_SBX, MAXINDEXRK, NUM_OPCODES, OpArgMode, OpCode, OpFormat, index_k, is_k,

@@ -1,34 +1,273 @@
-//! Number text conversions with the C library's exact behaviour.
+//! Number text conversions with the C library's exact behaviour, shared by the lexer and the
+//! VM (`tonumber`, string coercions).
 //!
-//! - `str2d` is 5.1's `luaO_str2d` over glibc's `strtod`: decimal numerals (correctly
-//!   rounded), hexadecimal integers and hexadecimal floats (`0x1p4`), nothing else; trailing
-//!   characters other than spaces make the conversion fail.
+//! - `str_to_number` is 5.1's `luaO_str2d` over glibc's `strtod`: decimal numerals (correctly
+//!   rounded), hexadecimal integers and floats (`0x1p4`), `inf`/`nan`, surrounding spaces; the
+//!   string ends at its first NUL, as C sees it.
+//! - `str_to_number_base` is `tonumber(s, base)`'s `strtoul` path (bases 2..36 other than 10).
 //! - `fmt_g14` is `printf("%.14g")` (`LUA_NUMBER_FMT`), as `luac -l` prints constants.
 //!
-//! Invariant: both functions are total (no panics) on any input.
+//! Invariant: every function is total (no panics) on any input.
 
-/// Converts a numeral like `luaO_str2d`; `None` means "malformed number".
-pub(crate) fn str2d(s: &[u8]) -> Option<f64> {
-    let (value, end) = strtod_prefix(s)?;
-    // `luaO_str2d` retries with `strtoul(s, 16)` when `strtod` stops at an `x`; that
-    // retry stops at or before the same `x`, so it never yields a complete conversion.
+/// C `isspace` in the C locale.
+pub(crate) fn is_c_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The bytes a C function sees: everything before the first NUL.
+fn c_str(s: &[u8]) -> &[u8] {
+    match s.iter().position(|&b| b == 0) {
+        Some(nul) => &s[..nul],
+        None => s,
+    }
+}
+
+/// `luaO_str2d`: converts a whole string to a number (`tonumber(s)`, coercions), or `None`.
+pub fn str_to_number(s: &[u8]) -> Option<f64> {
+    let s = c_str(s);
+    let (mut value, mut end) = strtod(s)?;
+    if matches!(s.get(end), Some(b'x' | b'X')) {
+        // 5.1 retries hexadecimal constants with strtoul; on glibc strtod already read them,
+        // so this only decides where the (failed) conversion ends.
+        let (int, int_end) = strtoul(s, 16);
+        value = int as f64;
+        end = int_end;
+    }
     let rest = &s[end..];
-    if rest.iter().all(|c| is_space(*c)) {
+    if rest.iter().all(|&b| is_c_space(b)) {
         Some(value)
     } else {
         None
     }
 }
 
-/// C's `isspace` in the C locale.
-pub(crate) fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+/// `tonumber(s, base)` for `base` in 2..=36 other than 10 (`luaB_tonumber`'s `strtoul` path;
+/// with base 10, 5.1 calls `luaO_str2d`, i.e. `str_to_number`): a negative number wraps modulo 2^64 and an overflowing one saturates at 2^64 - 1, as
+/// `unsigned long` does on 64-bit Linux.
+pub fn str_to_number_base(s: &[u8], base: u32) -> Option<f64> {
+    if !(2..=36).contains(&base) {
+        // The VM raises "base out of range" before getting here.
+        return None;
+    }
+    let s = c_str(s);
+    let (value, end) = strtoul(s, base);
+    if end == 0 {
+        return None;
+    }
+    let rest = &s[end..];
+    if rest.iter().all(|&b| is_c_space(b)) {
+        Some(value as f64)
+    } else {
+        None
+    }
 }
 
-/// The longest prefix `strtod` converts: `(value, bytes used)`, or `None` when nothing is.
-fn strtod_prefix(s: &[u8]) -> Option<(f64, usize)> {
+/// Case-insensitive ASCII prefix test.
+fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// glibc `strtod` on a NUL-free string: the value and the index where parsing stopped, or
+/// `None` when nothing was converted.
+fn strtod(s: &[u8]) -> Option<(f64, usize)> {
     let mut i = 0;
-    while i < s.len() && is_space(s[i]) {
+    while i < s.len() && is_c_space(s[i]) {
+        i += 1;
+    }
+    let num_start = i;
+    let negative = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let signed = |v: f64| if negative { -v } else { v };
+    let rest = &s[i..];
+    if starts_with_ci(rest, b"inf") {
+        let len = if starts_with_ci(rest, b"infinity") {
+            8
+        } else {
+            3
+        };
+        return Some((signed(f64::INFINITY), i + len));
+    }
+    if starts_with_ci(rest, b"nan") {
+        let mut end = i + 3;
+        if s.get(end) == Some(&b'(') {
+            let mut j = end + 1;
+            while j < s.len() && (s[j].is_ascii_alphanumeric() || s[j] == b'_') {
+                j += 1;
+            }
+            if s.get(j) == Some(&b')') {
+                end = j + 1;
+            }
+        }
+        // glibc's NAN is positive; `-nan` sets the sign bit (printed back as `-nan`).
+        let nan = f64::from_bits(0x7ff8_0000_0000_0000);
+        return Some((signed(nan), end));
+    }
+    if rest.len() >= 2 && rest[0] == b'0' && (rest[1] | 0x20) == b'x' {
+        if let Some((value, end)) = parse_hex_float(s, i + 2) {
+            return Some((signed(value), end));
+        }
+        // "0x" without hex digits: strtod reads the "0" and stops at the 'x'.
+    }
+    let mut j = i;
+    let mut n_digits = 0;
+    while j < s.len() && s[j].is_ascii_digit() {
+        j += 1;
+        n_digits += 1;
+    }
+    if s.get(j) == Some(&b'.') {
+        j += 1;
+        while j < s.len() && s[j].is_ascii_digit() {
+            j += 1;
+            n_digits += 1;
+        }
+    }
+    if n_digits == 0 {
+        return None;
+    }
+    if matches!(s.get(j), Some(b'e' | b'E')) {
+        let mut k = j + 1;
+        if matches!(s.get(k), Some(b'+' | b'-')) {
+            k += 1;
+        }
+        if s.get(k).is_some_and(u8::is_ascii_digit) {
+            while k < s.len() && s[k].is_ascii_digit() {
+                k += 1;
+            }
+            j = k;
+        }
+    }
+    // The validated text is ASCII and in a form Rust's correctly rounding parser accepts.
+    let text = std::str::from_utf8(&s[num_start..j]).ok()?;
+    let value: f64 = text.parse().ok()?;
+    Some((value, j))
+}
+
+/// The value of an ASCII hex digit.
+fn hex_digit(byte: u8) -> Option<u64> {
+    match byte {
+        b'0'..=b'9' => Some(u64::from(byte - b'0')),
+        b'a'..=b'f' => Some(u64::from(byte - b'a' + 10)),
+        b'A'..=b'F' => Some(u64::from(byte - b'A' + 10)),
+        _ => None,
+    }
+}
+
+/// Parses the mantissa (after `0x`) and optional `p` exponent of a hexadecimal float, rounding to
+/// nearest-even like glibc. Returns the magnitude and the end index, `None` without hex digits.
+fn parse_hex_float(s: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let mut mantissa: u64 = 0;
+    let mut exp: i64 = 0;
+    let mut sticky = false;
+    let mut any_digit = false;
+    let mut seen_point = false;
+    while i < s.len() {
+        let byte = s[i];
+        if byte == b'.' && !seen_point {
+            seen_point = true;
+            i += 1;
+            continue;
+        }
+        let Some(digit) = hex_digit(byte) else { break };
+        any_digit = true;
+        if mantissa >> 60 == 0 {
+            mantissa = (mantissa << 4) | digit;
+            if seen_point {
+                exp -= 4;
+            }
+        } else {
+            sticky |= digit != 0;
+            if !seen_point {
+                exp += 4;
+            }
+        }
+        i += 1;
+    }
+    if !any_digit {
+        return None;
+    }
+    if matches!(s.get(i), Some(b'p' | b'P')) {
+        let mut k = i + 1;
+        let negative = match s.get(k) {
+            Some(b'-') => {
+                k += 1;
+                true
+            }
+            Some(b'+') => {
+                k += 1;
+                false
+            }
+            _ => false,
+        };
+        if s.get(k).is_some_and(u8::is_ascii_digit) {
+            let mut p_exp: i64 = 0;
+            while k < s.len() && s[k].is_ascii_digit() {
+                p_exp = (p_exp * 10 + i64::from(s[k] - b'0')).min(1 << 40);
+                k += 1;
+            }
+            exp += if negative { -p_exp } else { p_exp };
+            i = k;
+        }
+    }
+    Some((compose_binary(mantissa, exp, sticky), i))
+}
+
+/// Rounds `mantissa * 2^exp` (plus a non-zero tail below it when `sticky`) to the nearest
+/// double, ties to even, with gradual underflow and overflow to infinity.
+fn compose_binary(mantissa: u64, exp: i64, sticky: bool) -> f64 {
+    if mantissa == 0 {
+        return 0.0;
+    }
+    let lz = mantissa.leading_zeros();
+    let m = mantissa << lz;
+    // value = m * 2^(top - 63), m in [2^63, 2^64).
+    let top = exp - i64::from(lz) + 63;
+    if top > 1023 {
+        return f64::INFINITY;
+    }
+    let keep = if top >= -1022 { 53 } else { 53 - (-1022 - top) };
+    let shift = 64 - keep;
+    if shift > 64 {
+        return 0.0; // Below half the smallest subnormal.
+    }
+    let (mut q, rem, half) = if shift == 64 {
+        (0u64, m, 1u64 << 63)
+    } else {
+        (m >> shift, m & ((1u64 << shift) - 1), 1u64 << (shift - 1))
+    };
+    if rem > half || (rem == half && (sticky || q & 1 == 1)) {
+        q += 1;
+    }
+    if top >= -1022 {
+        let mut top = top;
+        if q == 1 << 53 {
+            q >>= 1;
+            top += 1;
+            if top > 1023 {
+                return f64::INFINITY;
+            }
+        }
+        f64::from_bits((((top + 1023) as u64) << 52) | (q & ((1 << 52) - 1)))
+    } else {
+        // Subnormal: q * 2^-1074; q == 2^52 is exactly the smallest normal.
+        f64::from_bits(q)
+    }
+}
+
+/// glibc `strtoul` on a NUL-free string: the value and the end index; the end is 0 when nothing
+/// was converted (or the index of the `x` of a bare `0x` in base 16, as glibc reports it).
+fn strtoul(s: &[u8], base: u32) -> (u64, usize) {
+    let mut i = 0;
+    while i < s.len() && is_c_space(s[i]) {
         i += 1;
     }
     let negative = match s.get(i) {
@@ -42,150 +281,32 @@ fn strtod_prefix(s: &[u8]) -> Option<(f64, usize)> {
         }
         _ => false,
     };
-    let (value, end) = if s.get(i) == Some(&b'0') && matches!(s.get(i + 1), Some(b'x' | b'X')) {
-        match hex_float(&s[i + 2..]) {
-            Some((v, used)) => (v, i + 2 + used),
-            // "0x" without hex digits: strtod converts the "0".
-            None => (0.0, i + 1),
-        }
-    } else {
-        let used = decimal_len(&s[i..])?;
-        let text = std::str::from_utf8(&s[i..i + used]).ok()?;
-        (text.parse::<f64>().ok()?, i + used)
-    };
-    Some((if negative { -value } else { value }, end))
-}
-
-/// Length of the decimal floating-point numeral at the start of `s`, if there is one.
-fn decimal_len(s: &[u8]) -> Option<usize> {
-    let digits = |from: usize| s[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let int_digits = digits(0);
-    let mut i = int_digits;
-    let mut frac_digits = 0;
-    if s.get(i) == Some(&b'.') {
-        frac_digits = digits(i + 1);
-        i += 1 + frac_digits;
+    if base == 16 && s.get(i) == Some(&b'0') && matches!(s.get(i + 1), Some(b'x' | b'X')) {
+        i += 2;
     }
-    if int_digits + frac_digits == 0 {
-        return None;
-    }
-    if matches!(s.get(i), Some(b'e' | b'E')) {
-        let mut j = i + 1;
-        if matches!(s.get(j), Some(b'+' | b'-')) {
-            j += 1;
-        }
-        let exp_digits = digits(j);
-        if exp_digits > 0 {
-            i = j + exp_digits;
-        }
-    }
-    Some(i)
-}
-
-fn hex_digit(c: u8) -> Option<u64> {
-    (c as char).to_digit(16).map(u64::from)
-}
-
-/// Parses the part of a hexadecimal float after `0x`: `(value, bytes used)`, or `None`
-/// when there is no hex digit.
-fn hex_float(s: &[u8]) -> Option<(f64, usize)> {
-    let mut mant: u64 = 0;
-    let mut exp2: i64 = 0;
-    let mut sticky = false;
-    let mut any_digit = false;
-    let mut i = 0;
-    let mut seen_point = false;
-    loop {
-        match s.get(i) {
-            Some(&b'.') if !seen_point => seen_point = true,
-            Some(&c) => match hex_digit(c) {
-                Some(d) => {
-                    any_digit = true;
-                    if mant >> 60 == 0 {
-                        mant = (mant << 4) | d;
-                        if seen_point {
-                            exp2 -= 4;
-                        }
-                    } else {
-                        sticky |= d != 0;
-                        if !seen_point {
-                            exp2 += 4;
-                        }
-                    }
-                }
-                None => break,
-            },
-            None => break,
+    let save = i;
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    while let Some(digit) = s.get(i).and_then(|&b| char::from(b).to_digit(base)) {
+        match value
+            .checked_mul(u64::from(base))
+            .and_then(|v| v.checked_add(u64::from(digit)))
+        {
+            Some(v) => value = v,
+            None => overflow = true,
         }
         i += 1;
     }
-    if !any_digit {
-        return None;
+    if i == save {
+        let bare_0x = save >= 2 && (s[save - 1] | 0x20) == b'x' && s[save - 2] == b'0';
+        return (0, if bare_0x { save - 1 } else { 0 });
     }
-    if matches!(s.get(i), Some(b'p' | b'P')) {
-        let mut j = i + 1;
-        let negative = match s.get(j) {
-            Some(b'-') => {
-                j += 1;
-                true
-            }
-            Some(b'+') => {
-                j += 1;
-                false
-            }
-            _ => false,
-        };
-        let start = j;
-        let mut e: i64 = 0;
-        while let Some(d) = s.get(j).filter(|c| c.is_ascii_digit()) {
-            e = (e * 10 + i64::from(d - b'0')).min(1 << 40);
-            j += 1;
-        }
-        if j > start {
-            exp2 += if negative { -e } else { e };
-            i = j;
-        }
-    }
-    Some((make_f64(mant, exp2, sticky), i))
-}
-
-/// `mant * 2^exp2`, correctly rounded (ties to even); `sticky` marks nonzero bits below `mant`.
-fn make_f64(mant: u64, exp2: i64, sticky: bool) -> f64 {
-    if mant == 0 {
-        return 0.0;
-    }
-    let shift = mant.leading_zeros();
-    let m = mant << shift;
-    // value = m * 2^(e - 63), with m in [2^63, 2^64): unbiased exponent e.
-    let e = exp2 - i64::from(shift) + 63;
-    if e > 1023 {
-        return f64::INFINITY;
-    }
-    // Number of low bits of `m` to drop: 11 for normals, more for subnormals.
-    let drop: i64 = if e >= -1022 { 11 } else { 11 + (-1022 - e) };
-    if drop > 64 {
-        return 0.0;
-    }
-    let wide = u128::from(m);
-    let kept = (wide >> drop) as u64;
-    let rem = wide & ((1u128 << drop) - 1);
-    let half = 1u128 << (drop - 1);
-    let round_up = rem > half || (rem == half && (sticky || kept & 1 == 1));
-    let mut kept = kept + u64::from(round_up);
-    if e >= -1022 {
-        let mut e = e;
-        if kept == 1 << 53 {
-            kept >>= 1;
-            e += 1;
-            if e > 1023 {
-                return f64::INFINITY;
-            }
-        }
-        let bits = (((e + 1023) as u64) << 52) | (kept & ((1 << 52) - 1));
-        f64::from_bits(bits)
+    if overflow {
+        (u64::MAX, i)
+    } else if negative {
+        (value.wrapping_neg(), i)
     } else {
-        // Subnormal (or rounded up to the smallest normal, which the bit pattern encodes).
-        f64::from_bits(kept)
+        (value, i)
     }
 }
 
@@ -227,45 +348,17 @@ mod tests {
 
     #[test]
     fn numerals() {
-        assert_eq!(str2d(b"3"), Some(3.0));
-        assert_eq!(str2d(b"3."), Some(3.0));
-        assert_eq!(str2d(b".5"), Some(0.5));
-        assert_eq!(str2d(b"1e10"), Some(1e10));
-        assert_eq!(str2d(b"1E-3"), Some(1e-3));
-        assert_eq!(str2d(b"1.e2"), Some(100.0));
-        assert_eq!(str2d(b"0x1F"), Some(31.0));
-        assert_eq!(str2d(b"0X1p4"), Some(16.0));
-        assert_eq!(str2d(b"0x.8"), Some(0.5));
-        assert_eq!(str2d(b"0xffffffffffffffffff"), Some(4.722366482869645e21));
-        assert_eq!(str2d(b"1e400"), Some(f64::INFINITY));
-        for bad in [
-            &b"3x"[..],
-            b"0x",
-            b"1e",
-            b".5e+",
-            b"3..2",
-            b"1.2.3",
-            b"0xg",
-            b"08x",
-        ] {
-            assert_eq!(str2d(bad), None, "{}", String::from_utf8_lossy(bad));
-        }
+        assert_eq!(str_to_number(b"3"), Some(3.0));
+        assert_eq!(str_to_number(b" 0x1p4 "), Some(16.0));
+        assert_eq!(str_to_number(b"1e"), None);
+        assert_eq!(str_to_number(b"5\0junk"), Some(5.0));
+        assert_eq!(str_to_number_base(b"ff", 16), Some(255.0));
     }
 
     #[test]
     fn g14() {
-        assert_eq!(fmt_g14(34.0), "34");
-        assert_eq!(fmt_g14(0.1), "0.1");
         assert_eq!(fmt_g14(1e15), "1e+15");
-        assert_eq!(fmt_g14(1e14), "1e+14");
-        assert_eq!(fmt_g14(123456789012345.0), "1.2345678901234e+14");
-        assert_eq!(fmt_g14(12345678901234.0), "12345678901234");
-        assert_eq!(fmt_g14(0.0001), "0.0001");
-        assert_eq!(fmt_g14(0.00001), "1e-05");
-        assert_eq!(fmt_g14(-2.5), "-2.5");
-        assert_eq!(fmt_g14(1.0 / 3.0), "0.33333333333333");
-        assert_eq!(fmt_g14(f64::INFINITY), "inf");
+        assert_eq!(fmt_g14(0.1), "0.1");
         assert_eq!(fmt_g14(-0.0), "-0");
-        assert_eq!(fmt_g14(1e300), "1e+300");
     }
 }

@@ -14,7 +14,7 @@ use logos::{FilterResult, Lexer, Skip};
 
 use super::RawTok;
 use crate::error::CompileErrorKind;
-use crate::number::str2d;
+use crate::number::str_to_number;
 
 /// What a lexical error is near.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -330,7 +330,7 @@ pub(super) fn short_string<'s>(lex: &mut Lex<'s>) -> Result<StrLit<'s>, LexErr> 
 /// A numeral just matched (`read_numeral`): convert it like `luaO_str2d`.
 pub(super) fn number(lex: &mut Lex<'_>) -> Result<f64, LexErr> {
     let text = lex.slice();
-    str2d(text).ok_or_else(|| {
+    str_to_number(text).ok_or_else(|| {
         err(
             lex,
             CompileErrorKind::MalformedNumber,
