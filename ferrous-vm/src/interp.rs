@@ -16,6 +16,7 @@ use ferrous_compiler::OpCode;
 use ferrous_heap::{ProtoHandle, Value};
 
 use crate::error::{RtError, RtResult};
+use crate::ops::unknown_opcode;
 use crate::thread::Cont;
 use crate::value::is_truthy;
 use crate::vm::Vm;
@@ -80,9 +81,6 @@ const OP_VARARG: u32 = OpCode::VarArg as u32;
 /// The running prototype, its instructions and its constants, as the loop caches them.
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 
-/// 5.1's `LFIELDS_PER_FLUSH`.
-const FIELDS_PER_FLUSH: usize = 50;
-
 #[inline(always)]
 fn arg_b(i: u32) -> usize {
     (i >> 23) as usize
@@ -101,12 +99,6 @@ fn arg_bx(i: u32) -> usize {
 #[inline(always)]
 fn arg_sbx(i: u32) -> isize {
     (i >> 14) as isize - 131_071
-}
-
-/// 5.1's `luaO_fb2int`: the "floating point byte" table sizes of `OP_NEWTABLE`.
-fn fb2int(x: usize) -> usize {
-    let e = (x >> 3) & 31;
-    if e == 0 { x } else { ((x & 7) + 8) << (e - 1) }
 }
 
 /// The arithmetic events, in the order of their opcodes.
@@ -139,6 +131,11 @@ impl Arith {
 impl Vm {
     /// Runs the Lua frame on top of the frame stack (and everything it calls) until a
     /// host-level frame returns or the fuel runs out.
+    ///
+    /// Performance: only the fast paths live in this function; every slow path is a call to an
+    /// out-of-line method (`ops.rs`, `meta.rs`, `call.rs`), so the loop's state stays in machine
+    /// registers. The fuel is counted in a local and written back to `Vm::fuel` with the pc
+    /// (`save_pc!`) before anything that can read it (calls, natives, errors, pauses).
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
@@ -165,6 +162,7 @@ impl Vm {
             let base = frame.base as usize;
             let mut pc = frame.pc as usize;
             let thread = self.current;
+            let mut fuel = self.fuel;
 
             // After a slow path that may have called a metamethod: if a new frame runs (or the
             // thread changed), go run it; otherwise this frame goes on where `post_call` left it.
@@ -176,11 +174,13 @@ impl Vm {
                         continue 'frame;
                     }
                     pc = self.th.frames[fi].pc as usize;
+                    fuel = self.fuel;
                 };
             }
             macro_rules! save_pc {
                 () => {
-                    self.th.frames[fi].pc = pc as u32
+                    self.th.frames[fi].pc = pc as u32;
+                    self.fuel = fuel;
                 };
             }
             macro_rules! rk {
@@ -193,6 +193,17 @@ impl Vm {
                     }
                 }};
             }
+            // An operand by reference: matching on it reads the tag and payload in place.
+            macro_rules! rk_ref {
+                ($x:expr) => {{
+                    let x = $x;
+                    if x & 256 != 0 {
+                        &k[x & 255]
+                    } else {
+                        &self.th.stack[base + x]
+                    }
+                }};
+            }
             // Register operand name hint for error messages: `Some(reg)` for registers, `None`
             // for constants.
             macro_rules! rk_reg {
@@ -201,14 +212,37 @@ impl Vm {
                     if x & 256 != 0 { None } else { Some(x as u32) }
                 }};
             }
+            macro_rules! arith {
+                ($i:ident, $ra:ident, $op:expr, $x:ident, $y:ident, $res:expr) => {{
+                    let (b, c) = (arg_b($i), arg_c($i));
+                    if let (&Value::Number($x), &Value::Number($y)) = (rk_ref!(b), rk_ref!(c)) {
+                        self.th.stack[$ra] = Value::Number($res);
+                    } else {
+                        save_pc!();
+                        let (x, y) = (rk!(b), rk!(c));
+                        self.arith($op, x, y, rk_reg!(b), rk_reg!(c), $ra)?;
+                        resync!();
+                    }
+                }};
+            }
+            macro_rules! cond_jump {
+                ($res:expr) => {
+                    if $res {
+                        pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                    } else {
+                        pc += 1;
+                    }
+                };
+            }
 
             loop {
-                self.fuel -= 1;
-                if self.fuel < 0 {
+                fuel -= 1;
+                if fuel < 0 {
                     save_pc!();
                     if self.out_of_fuel()? {
                         return Ok(Exit::Paused);
                     }
+                    fuel = self.fuel;
                 }
                 let Some(&i) = code.get(pc) else {
                     return Err(RtError::runtime("internal error: pc out of range"));
@@ -286,24 +320,24 @@ impl Vm {
                         let t = self.th.stack[ra];
                         let key = rk!(arg_b(i));
                         let v = rk!(arg_c(i));
-                        save_pc!();
                         if let Value::Table(h) = t {
                             if !self.has_newindex_meta(h) {
-                                self.heap.tx().raw_set(h, key, v)?;
-                                continue;
+                                match self.heap.tx().raw_set(h, key, v) {
+                                    Ok(()) => continue,
+                                    Err(err) => {
+                                        save_pc!();
+                                        return Err(err.into());
+                                    }
+                                }
                             }
                         }
+                        save_pc!();
                         self.set_index(t, key, v, Some(a as u32))?;
                         resync!();
                     }
                     OP_NEWTABLE => {
                         save_pc!();
-                        let t = self
-                            .heap
-                            .tx()
-                            .new_table(fb2int(arg_b(i)), fb2int(arg_c(i)))?;
-                        self.th.stack[ra] = Value::Table(t);
-                        self.gc_check();
+                        self.op_newtable(i, ra)?;
                     }
                     OP_SELF => {
                         let rb = self.th.stack[base + arg_b(i)];
@@ -319,32 +353,19 @@ impl Vm {
                         self.index(rb, key, Some(arg_b(i) as u32), ra)?;
                         resync!();
                     }
-                    OP_ADD | OP_SUB | OP_MUL | OP_DIV | OP_MOD | OP_POW => {
-                        let (b, c) = (arg_b(i), arg_c(i));
-                        let (x, y) = (rk!(b), rk!(c));
-                        let op = match i & 0x3f {
-                            OP_ADD => Arith::Add,
-                            OP_SUB => Arith::Sub,
-                            OP_MUL => Arith::Mul,
-                            OP_DIV => Arith::Div,
-                            OP_MOD => Arith::Mod,
-                            _ => Arith::Pow,
-                        };
-                        if let (Value::Number(x), Value::Number(y)) = (x, y) {
-                            self.th.stack[ra] = Value::Number(op.apply(x, y));
-                        } else {
-                            save_pc!();
-                            self.arith(op, x, y, rk_reg!(b), rk_reg!(c), ra)?;
-                            resync!();
-                        }
-                    }
+                    OP_ADD => arith!(i, ra, Arith::Add, x, y, x + y),
+                    OP_SUB => arith!(i, ra, Arith::Sub, x, y, x - y),
+                    OP_MUL => arith!(i, ra, Arith::Mul, x, y, x * y),
+                    OP_DIV => arith!(i, ra, Arith::Div, x, y, x / y),
+                    OP_MOD => arith!(i, ra, Arith::Mod, x, y, Arith::Mod.apply(x, y)),
+                    OP_POW => arith!(i, ra, Arith::Pow, x, y, Arith::Pow.apply(x, y)),
                     OP_UNM => {
                         let b = arg_b(i);
-                        let x = self.th.stack[base + b];
-                        if let Value::Number(x) = x {
+                        if let &Value::Number(x) = &self.th.stack[base + b] {
                             self.th.stack[ra] = Value::Number(-x);
                         } else {
                             save_pc!();
+                            let x = self.th.stack[base + b];
                             let reg = Some(b as u32);
                             self.arith(Arith::Unm, x, x, reg, reg, ra)?;
                             resync!();
@@ -356,21 +377,13 @@ impl Vm {
                     }
                     OP_LEN => {
                         let b = arg_b(i);
-                        let x = self.th.stack[base + b];
-                        match x {
-                            Value::Table(t) => {
-                                let n = self.heap.tx().len(t)?;
-                                self.th.stack[ra] = Value::Number(n as f64);
-                            }
-                            Value::String(s) => {
-                                let n = self.heap.str_bytes(s)?.len();
-                                self.th.stack[ra] = Value::Number(n as f64);
-                            }
-                            _ => {
-                                save_pc!();
-                                self.len_meta(x, b as u32, ra)?;
-                                resync!();
-                            }
+                        if let Value::Table(t) = self.th.stack[base + b] {
+                            let n = self.heap.tx().len(t)?;
+                            self.th.stack[ra] = Value::Number(n as f64);
+                        } else {
+                            save_pc!();
+                            self.op_len(base + b, b as u32, ra)?;
+                            resync!();
                         }
                     }
                     OP_CONCAT => {
@@ -387,50 +400,55 @@ impl Vm {
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
                     OP_EQ => {
-                        let (x, y) = (rk!(arg_b(i)), rk!(arg_c(i)));
-                        let res = match (x, y) {
-                            (Value::Table(_), Value::Table(_))
-                            | (Value::UserData(_), Value::UserData(_))
-                                if x != y =>
-                            {
+                        let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
+                            (&Value::Number(x), &Value::Number(y)) => x == y,
+                            (&x, &y) => {
+                                if matches!(
+                                    (x, y),
+                                    (Value::Table(_), Value::Table(_))
+                                        | (Value::UserData(_), Value::UserData(_))
+                                ) && x != y
+                                {
+                                    save_pc!();
+                                    match self.eq_meta(x, y)? {
+                                        Some(res) => res,
+                                        None => continue 'frame,
+                                    }
+                                } else {
+                                    x == y
+                                }
+                            }
+                        };
+                        cond_jump!(res == (a != 0));
+                    }
+                    OP_LT => {
+                        let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
+                            (&Value::Number(x), &Value::Number(y)) => x < y,
+                            (&x, &y) => {
                                 save_pc!();
-                                match self.eq_meta(x, y)? {
+                                match self.less(x, y, false)? {
                                     Some(res) => res,
                                     None => continue 'frame,
                                 }
                             }
-                            _ => x == y,
                         };
-                        if res == (a != 0) {
-                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
-                        } else {
-                            pc += 1;
-                        }
+                        cond_jump!(res == (a != 0));
                     }
-                    OP_LT | OP_LE => {
-                        let (x, y) = (rk!(arg_b(i)), rk!(arg_c(i)));
-                        let le = i & 0x3f == OP_LE;
-                        let res = if let (Value::Number(x), Value::Number(y)) = (x, y) {
-                            if le { x <= y } else { x < y }
-                        } else {
-                            save_pc!();
-                            match self.less(x, y, le)? {
-                                Some(res) => res,
-                                None => continue 'frame,
+                    OP_LE => {
+                        let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
+                            (&Value::Number(x), &Value::Number(y)) => x <= y,
+                            (&x, &y) => {
+                                save_pc!();
+                                match self.less(x, y, true)? {
+                                    Some(res) => res,
+                                    None => continue 'frame,
+                                }
                             }
                         };
-                        if res == (a != 0) {
-                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
-                        } else {
-                            pc += 1;
-                        }
+                        cond_jump!(res == (a != 0));
                     }
                     OP_TEST => {
-                        if is_truthy(self.th.stack[ra]) == (arg_c(i) != 0) {
-                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
-                        } else {
-                            pc += 1;
-                        }
+                        cond_jump!(is_truthy(self.th.stack[ra]) == (arg_c(i) != 0));
                     }
                     OP_TESTSET => {
                         let rb = self.th.stack[base + arg_b(i)];
@@ -495,11 +513,12 @@ impl Vm {
                         }
                     }
                     OP_FORLOOP => {
-                        if let (Value::Number(idx), Value::Number(limit), Value::Number(step)) = (
-                            self.th.stack[ra],
-                            self.th.stack[ra + 1],
-                            self.th.stack[ra + 2],
-                        ) {
+                        let Some(regs) = self.th.stack.get_mut(ra..ra + 4) else {
+                            return Err(RtError::runtime("internal error: bad for loop state"));
+                        };
+                        if let (&Value::Number(idx), &Value::Number(limit), &Value::Number(step)) =
+                            (&regs[0], &regs[1], &regs[2])
+                        {
                             let idx = idx + step;
                             let go_on = if step > 0.0 {
                                 idx <= limit
@@ -508,8 +527,8 @@ impl Vm {
                             };
                             if go_on {
                                 pc = (pc as isize + arg_sbx(i)) as usize;
-                                self.th.stack[ra] = Value::Number(idx);
-                                self.th.stack[ra + 3] = Value::Number(idx);
+                                regs[0] = Value::Number(idx);
+                                regs[3] = Value::Number(idx);
                             }
                         } else {
                             return Err(RtError::runtime("internal error: bad for loop state"));
@@ -517,44 +536,25 @@ impl Vm {
                     }
                     OP_FORPREP => {
                         save_pc!();
-                        let init = self.for_number(ra, "'for' initial value must be a number")?;
-                        self.for_number(ra + 1, "'for' limit must be a number")?;
-                        let step = self.for_number(ra + 2, "'for' step must be a number")?;
-                        self.th.stack[ra] = Value::Number(init - step);
+                        self.op_forprep(ra)?;
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
                     OP_TFORLOOP => {
-                        let cb = ra + 3;
-                        self.th.ensure_stack(cb + 3 + arg_c(i));
-                        self.th.stack[cb + 2] = self.th.stack[ra + 2];
-                        self.th.stack[cb + 1] = self.th.stack[ra + 1];
-                        self.th.stack[cb] = self.th.stack[ra];
                         save_pc!();
-                        if self.precall(cb, 2, arg_c(i) as i32, Cont::ForIter)? == Flow::Stop {
+                        if self.op_tforloop(ra, arg_c(i))? == Flow::Stop {
                             return Ok(Exit::Returned);
                         }
                         // A native iterator has returned and `post_call` moved the pc.
                         resync!();
                     }
                     OP_SETLIST => {
-                        let mut n = arg_b(i);
                         let mut c = arg_c(i);
-                        if n == 0 {
-                            n = self.th.top - ra - 1;
-                        }
                         if c == 0 {
                             c = code.get(pc).copied().unwrap_or(0) as usize;
                             pc += 1;
                         }
-                        let Value::Table(t) = self.th.stack[ra] else {
-                            return Err(RtError::runtime("internal error: SETLIST on a non-table"));
-                        };
                         save_pc!();
-                        let first = (c - 1) * FIELDS_PER_FLUSH;
-                        let mut tx = self.heap.tx();
-                        for j in 1..=n {
-                            tx.raw_set_int(t, (first + j) as i64, self.th.stack[ra + j])?;
-                        }
+                        self.op_setlist(ra, arg_b(i), c)?;
                     }
                     OP_CLOSE => {
                         save_pc!();
@@ -562,61 +562,14 @@ impl Vm {
                     }
                     OP_CLOSURE => {
                         save_pc!();
-                        let n = self.make_closure(closure, arg_bx(i), base, &code[pc..], ra)?;
-                        pc += n;
-                        self.gc_check();
+                        pc += self.op_closure(closure, arg_bx(i), base, &code[pc..], ra)?;
                     }
                     OP_VARARG => {
-                        let b = arg_b(i);
-                        let n_varargs = self.th.frames[fi].n_varargs as usize;
-                        let from = base - n_varargs;
-                        let wanted = if b == 0 { n_varargs } else { b - 1 };
-                        self.th.ensure_stack(ra + wanted);
-                        for j in 0..wanted {
-                            self.th.stack[ra + j] = if j < n_varargs {
-                                self.th.stack[from + j]
-                            } else {
-                                Value::Nil
-                            };
-                        }
-                        if b == 0 {
-                            self.th.top = ra + wanted;
-                        }
+                        self.op_vararg(fi, base, ra, arg_b(i));
                     }
-                    other => {
-                        return Err(RtError::runtime(format!(
-                            "internal error: unknown opcode {other}"
-                        )));
-                    }
+                    other => return Err(unknown_opcode(other)),
                 }
             }
         }
-    }
-
-    /// `OP_FORPREP`'s conversion of a loop control value (strings convert in place).
-    fn for_number(&mut self, slot: usize, msg: &'static str) -> RtResult<f64> {
-        match self.to_number(self.th.stack[slot]) {
-            Some(n) => {
-                self.th.stack[slot] = Value::Number(n);
-                Ok(n)
-            }
-            None => Err(RtError::runtime(msg)),
-        }
-    }
-
-    /// The fuel ran out: `true` to pause and return to the host, `false` to go on.
-    fn out_of_fuel(&mut self) -> RtResult<bool> {
-        if self.reentry == 0 {
-            self.fuel = 0;
-            return Ok(true);
-        }
-        // A nested loop (a native re-entering Lua) cannot pause: ask the host whether to stop.
-        if let Some(interrupt) = self.interrupt.as_mut() {
-            if let Some(msg) = interrupt() {
-                return Err(RtError::Killed(msg));
-            }
-        }
-        self.fuel = self.slice;
-        Ok(false)
     }
 }

@@ -18,6 +18,7 @@ mod interp;
 mod loader;
 mod meta;
 mod native;
+mod ops;
 mod stdlib;
 mod thread;
 mod value;

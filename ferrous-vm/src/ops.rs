@@ -1,0 +1,160 @@
+//! The out-of-line bodies of the interpreter's less frequent opcodes (`NEWTABLE`, `LEN` on
+//! non-tables, `FORPREP`, `TFORLOOP`, `SETLIST`, `CLOSURE`, `VARARG`) and the fuel check.
+//!
+//! They live outside `Vm::execute` and are never inlined into it, so the loop's hot state (pc,
+//! base, code, constants, fuel) stays in machine registers. Each is called after the loop saved
+//! its pc and fuel (`save_pc!`), like any other slow path.
+
+use ferrous_heap::{FunctionHandle, Value};
+
+use crate::error::{RtError, RtResult};
+use crate::interp::Flow;
+use crate::thread::Cont;
+use crate::vm::Vm;
+
+/// 5.1's `LFIELDS_PER_FLUSH`.
+const FIELDS_PER_FLUSH: usize = 50;
+
+/// 5.1's `luaO_fb2int`: the "floating point byte" table sizes of `OP_NEWTABLE`.
+fn fb2int(x: usize) -> usize {
+    let e = (x >> 3) & 31;
+    if e == 0 { x } else { ((x & 7) + 8) << (e - 1) }
+}
+
+/// The error for an opcode the loop does not know.
+#[cold]
+#[inline(never)]
+pub(crate) fn unknown_opcode(op: u32) -> RtError {
+    RtError::runtime(format!("internal error: unknown opcode {op}"))
+}
+
+impl Vm {
+    /// `OP_NEWTABLE`: `R(A) := {}` with the size hints of instruction `i`.
+    #[inline(never)]
+    pub(crate) fn op_newtable(&mut self, i: u32, ra: usize) -> RtResult<()> {
+        let (b, c) = ((i >> 23) as usize, ((i >> 14) & 0x1ff) as usize);
+        let t = self.heap.tx().new_table(fb2int(b), fb2int(c))?;
+        self.th.stack[ra] = Value::Table(t);
+        self.gc_check();
+        Ok(())
+    }
+
+    /// `OP_LEN` of anything but a table: a string's length or the `__len` metamethod. `reg`
+    /// names the operand in errors.
+    #[inline(never)]
+    pub(crate) fn op_len(&mut self, slot: usize, reg: u32, ra: usize) -> RtResult<()> {
+        let x = self.th.stack[slot];
+        match x {
+            Value::Table(t) => {
+                let n = self.heap.tx().len(t)?;
+                self.th.stack[ra] = Value::Number(n as f64);
+            }
+            Value::String(s) => {
+                let n = self.heap.str_bytes(s)?.len();
+                self.th.stack[ra] = Value::Number(n as f64);
+            }
+            _ => self.len_meta(x, reg, ra)?,
+        }
+        Ok(())
+    }
+
+    /// `OP_FORPREP`'s conversions and first step back: `R(A) -= R(A+2)`.
+    #[inline(never)]
+    pub(crate) fn op_forprep(&mut self, ra: usize) -> RtResult<()> {
+        let init = self.for_number(ra, "'for' initial value must be a number")?;
+        self.for_number(ra + 1, "'for' limit must be a number")?;
+        let step = self.for_number(ra + 2, "'for' step must be a number")?;
+        self.th.stack[ra] = Value::Number(init - step);
+        Ok(())
+    }
+
+    /// `OP_FORPREP`'s conversion of a loop control value (strings convert in place).
+    fn for_number(&mut self, slot: usize, msg: &'static str) -> RtResult<f64> {
+        match self.to_number(self.th.stack[slot]) {
+            Some(n) => {
+                self.th.stack[slot] = Value::Number(n);
+                Ok(n)
+            }
+            None => Err(RtError::runtime(msg)),
+        }
+    }
+
+    /// `OP_TFORLOOP`: calls the iterator `R(A)(R(A+1), R(A+2))` for `c` results at `R(A+3)`.
+    #[inline(never)]
+    pub(crate) fn op_tforloop(&mut self, ra: usize, c: usize) -> RtResult<Flow> {
+        let cb = ra + 3;
+        self.th.ensure_stack(cb + 3 + c);
+        self.th.stack[cb + 2] = self.th.stack[ra + 2];
+        self.th.stack[cb + 1] = self.th.stack[ra + 1];
+        self.th.stack[cb] = self.th.stack[ra];
+        self.precall(cb, 2, c as i32, Cont::ForIter)
+    }
+
+    /// `OP_SETLIST`: `R(A)[(c-1)*FPF+j] := R(A+j)` for `1 <= j <= n` (`n == 0`: up to `top`).
+    #[inline(never)]
+    pub(crate) fn op_setlist(&mut self, ra: usize, n: usize, c: usize) -> RtResult<()> {
+        let n = if n == 0 { self.th.top - ra - 1 } else { n };
+        let Value::Table(t) = self.th.stack[ra] else {
+            return Err(RtError::runtime("internal error: SETLIST on a non-table"));
+        };
+        let first = (c - 1) * FIELDS_PER_FLUSH;
+        let mut tx = self.heap.tx();
+        for j in 1..=n {
+            tx.raw_set_int(t, (first + j) as i64, self.th.stack[ra + j])?;
+        }
+        Ok(())
+    }
+
+    /// `OP_CLOSURE`, then a collector safe point. Returns how many of the pseudo-instructions
+    /// that follow it (`pseudo`) it consumed.
+    #[inline(never)]
+    pub(crate) fn op_closure(
+        &mut self,
+        parent: FunctionHandle,
+        bx: usize,
+        base: usize,
+        pseudo: &[u32],
+        ra: usize,
+    ) -> RtResult<usize> {
+        let n = self.make_closure(parent, bx, base, pseudo, ra)?;
+        self.gc_check();
+        Ok(n)
+    }
+
+    /// `OP_VARARG`: `R(A), ..., R(A+B-2) = vararg` (`b == 0`: all of them, setting `top`).
+    #[inline(never)]
+    pub(crate) fn op_vararg(&mut self, fi: usize, base: usize, ra: usize, b: usize) {
+        let n_varargs = self.th.frames[fi].n_varargs as usize;
+        let from = base - n_varargs;
+        let wanted = if b == 0 { n_varargs } else { b - 1 };
+        self.th.ensure_stack(ra + wanted);
+        for j in 0..wanted {
+            self.th.stack[ra + j] = if j < n_varargs {
+                self.th.stack[from + j]
+            } else {
+                Value::Nil
+            };
+        }
+        if b == 0 {
+            self.th.top = ra + wanted;
+        }
+    }
+
+    /// The fuel ran out: `true` to pause and return to the host, `false` to go on.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn out_of_fuel(&mut self) -> RtResult<bool> {
+        if self.reentry == 0 {
+            self.fuel = 0;
+            return Ok(true);
+        }
+        // A nested loop (a native re-entering Lua) cannot pause: ask the host whether to stop.
+        if let Some(interrupt) = self.interrupt.as_mut() {
+            if let Some(msg) = interrupt() {
+                return Err(RtError::Killed(msg));
+            }
+        }
+        self.fuel = self.slice;
+        Ok(false)
+    }
+}
