@@ -107,7 +107,10 @@ impl Vm {
         Ok(())
     }
 
-    /// Runs the started function for at most `fuel` instructions.
+    /// Runs the started function for at most `fuel` units of work: one per backward jump (loop
+    /// iteration) and per call made by Lua code, so every unbounded execution is charged. Code
+    /// between two charges is straight-line and bounded by the size of its function; pattern
+    /// matching charges its own steps.
     pub fn run_for(&mut self, fuel: u64) -> Result<Outcome, Error> {
         self.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
         let res = if self.started {

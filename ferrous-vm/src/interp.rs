@@ -134,8 +134,9 @@ impl Vm {
     ///
     /// Performance: only the fast paths live in this function; every slow path is a call to an
     /// out-of-line method (`ops.rs`, `meta.rs`, `call.rs`), so the loop's state stays in machine
-    /// registers. The fuel is counted in a local and written back to `Vm::fuel` with the pc
-    /// (`save_pc!`) before anything that can read it (calls, natives, errors, pauses).
+    /// registers. The fuel is charged per backward jump and per call (`charge!`), counted in a
+    /// local and written back to `Vm::fuel` with the pc (`save_pc!`) before anything that can
+    /// read it (calls, natives, errors, pauses).
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
@@ -235,15 +236,22 @@ impl Vm {
                 };
             }
 
-            loop {
-                fuel -= 1;
-                if fuel < 0 {
-                    save_pc!();
-                    if self.out_of_fuel()? {
-                        return Ok(Exit::Paused);
+            // One unit of fuel for a backward jump or a call, checked with the pc of the
+            // instruction to run next.
+            macro_rules! charge {
+                () => {
+                    fuel -= 1;
+                    if fuel < 0 {
+                        save_pc!();
+                        if self.out_of_fuel()? {
+                            return Ok(Exit::Paused);
+                        }
+                        fuel = self.fuel;
                     }
-                    fuel = self.fuel;
-                }
+                };
+            }
+
+            loop {
                 let Some(&i) = code.get(pc) else {
                     return Err(RtError::runtime("internal error: pc out of range"));
                 };
@@ -397,7 +405,11 @@ impl Vm {
                         }
                     }
                     OP_JMP => {
-                        pc = (pc as isize + arg_sbx(i)) as usize;
+                        let sbx = arg_sbx(i);
+                        pc = (pc as isize + sbx) as usize;
+                        if sbx < 0 {
+                            charge!();
+                        }
                     }
                     OP_EQ => {
                         let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
@@ -460,6 +472,9 @@ impl Vm {
                         }
                     }
                     OP_CALL => {
+                        pc -= 1;
+                        charge!();
+                        pc += 1;
                         let b = arg_b(i);
                         let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
                         let nresults = arg_c(i) as i32 - 1;
@@ -476,6 +491,9 @@ impl Vm {
                         resync!();
                     }
                     OP_TAILCALL => {
+                        pc -= 1;
+                        charge!();
+                        pc += 1;
                         let b = arg_b(i);
                         let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
                         save_pc!();
@@ -499,7 +517,13 @@ impl Vm {
                             let (func, nresults) = (frame.func as usize, frame.nresults);
                             self.th.n_ccalls = frame.ccalls_before;
                             self.th.frames.truncate(fi);
-                            self.move_results(func, ra, n, nresults);
+                            if nresults == 1 && n >= 1 {
+                                // One result wanted and given (expressions, `x = f()`).
+                                self.th.stack[func] = self.th.stack[ra];
+                                self.th.top = func + 1;
+                            } else {
+                                self.move_results(func, ra, n, nresults);
+                            }
                             continue 'frame;
                         }
                         let Some(frame) = self.th.frames.pop() else {
@@ -529,6 +553,7 @@ impl Vm {
                                 pc = (pc as isize + arg_sbx(i)) as usize;
                                 regs[0] = Value::Number(idx);
                                 regs[3] = Value::Number(idx);
+                                charge!();
                             }
                         } else {
                             return Err(RtError::runtime("internal error: bad for loop state"));

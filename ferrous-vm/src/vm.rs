@@ -79,7 +79,8 @@ pub struct Vm {
     pub(crate) registry: TableHandle,
     pub(crate) string_meta: Option<TableHandle>,
     pub(crate) natives: Natives,
-    /// Instructions left before the loop returns to the host (`i64::MAX` = unlimited).
+    /// Fuel left before the loop returns to the host (`i64::MAX` = unlimited): one unit per
+    /// backward jump and per Lua call (see `Vm::run_for`).
     pub(crate) fuel: i64,
     /// Nested interpreter loops (natives re-entering Lua).
     pub(crate) reentry: u32,
