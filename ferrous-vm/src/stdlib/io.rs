@@ -322,7 +322,8 @@ fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Re
         })?,
     };
     match res {
-        Ok(()) => ctx.ret(&[Value::UserData(h)]),
+        // 5.1's `g_write` returns `true` (5.2 returns the file).
+        Ok(()) => ctx.ret(&[Value::Boolean(true)]),
         Err(e) => fail(ctx, None, &e),
     }
 }

@@ -1,0 +1,18 @@
+-- os: time tables and UTC dates, clock, getenv, rename/remove results.
+print(os.time{year=2000, month=1, day=1, hour=0}, os.time{year=2024, month=2, day=29, hour=12, min=30, sec=15})
+print(os.time{year=2023, month=14, day=1, hour=0}, os.time{year=2023, month=1, day=0, hour=0})
+print(pcall(os.time, {year=2000}))
+print(os.date("!%Y-%m-%d %H:%M:%S", 0), os.date("!%c", 1700000000))
+print(os.date("!%a %A %b %B %d %H %I %j %m %M %p %S %w %y %Y %%", 951782400))
+print(os.date("!%x %X", 1234567890))
+local t = os.date("!*t", 1700000000)
+print(t.year, t.month, t.day, t.hour, t.min, t.sec, t.wday, t.yday, t.isdst)
+print(type(os.time()), type(os.clock()), os.clock() >= 0, os.difftime(10, 4), os.difftime(5))
+print(os.getenv("FERROUS_SURELY_UNSET_VARIABLE"), type(os.getenv("PATH")))
+local a, b = os.tmpname(), os.tmpname()
+print(a ~= b, io.open(a) ~= nil)
+local function hide(...) local t = {...} for i = 1, select("#", ...) do if type(t[i]) == "string" then t[i] = t[i]:gsub(a, "A", 1, true):gsub(b, "B", 1, true) end end return unpack(t, 1, select("#", ...)) end
+print(hide(os.rename(a, b)))
+print(hide(os.rename(a, b)))
+print(hide(os.remove(b)))
+print(hide(os.remove(b)))
