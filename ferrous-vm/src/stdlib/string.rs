@@ -275,11 +275,6 @@ fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> RtResult<Ret> {
     let pattern = ctx.vm.heap.str_bytes(p)?.to_vec();
     let init = ctx.opt_integer(3, 1)?;
     let plain = find && is_truthy(ctx.arg(4));
-    let l = subject.len() as i64;
-    let rel = posrelat(init, subject.len()) - 1;
-    if rel > l {
-        // 5.1 clamps; a start past the end can only match an empty pattern.
-    }
     let start = start_index(init, subject.len());
     let m = ctx.vm.with_pattern_fuel(|matcher, fuel| {
         if find {
