@@ -9,7 +9,7 @@
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 
-use ferrous_heap::{Function, NativeClosure, Trace, Tracer, UserData, UserDataHandle, Value};
+use ferrous_heap::{Trace, Tracer, UserData, UserDataHandle, Value};
 
 use crate::error::{RtError, RtResult};
 use crate::native::{Ctx, Ret};
@@ -630,18 +630,10 @@ fn io_output(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// An iterator over the lines of `h`; `close` says whether it closes the file at the end.
 fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> RtResult<Ret> {
-    let env = ctx.vm.globals;
     let id = ctx.vm.lines_aux;
-    let f = ctx
-        .vm
-        .heap
-        .tx()
-        .new_function(Function::Native(NativeClosure {
-            id,
-            upvalues: Box::new([Value::UserData(h), Value::Boolean(close)]),
-            env,
-        }))?;
-    ctx.ret(&[Value::Function(f)])
+    let upvalues = Box::new([Value::UserData(h), Value::Boolean(close)]);
+    let f = super::native_closure(ctx.vm, id, upvalues)?;
+    ctx.ret(&[f])
 }
 
 fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {

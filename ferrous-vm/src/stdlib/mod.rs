@@ -121,6 +121,20 @@ pub(crate) fn new_lib(
     Ok(t)
 }
 
+/// A native closure of `id` over `upvalues` (iterators such as `gmatch`'s and `io.lines`'),
+/// with the globals as environment.
+pub(crate) fn native_closure(
+    vm: &mut Vm,
+    id: ferrous_heap::NativeFn,
+    upvalues: Box<[Value]>,
+) -> RtResult<Value> {
+    let env = vm.globals;
+    let f = vm.heap.tx().new_function(ferrous_heap::Function::Native(
+        ferrous_heap::NativeClosure { id, upvalues, env },
+    ))?;
+    Ok(Value::Function(f))
+}
+
 /// Sets native functions as fields of table `t`.
 pub(crate) fn set_funcs(
     vm: &mut Vm,

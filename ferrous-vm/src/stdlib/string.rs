@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use ferrous_heap::{Function, NativeClosure, Value};
+use ferrous_heap::{Function, Value};
 
 use super::format::{self, FormatArgs, FormatError};
 use super::lua_pattern::{
@@ -308,18 +308,10 @@ fn match_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 fn gmatch(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
-    let env = ctx.vm.globals;
     let id = ctx.vm.gmatch_aux;
-    let f = ctx
-        .vm
-        .heap
-        .tx()
-        .new_function(Function::Native(NativeClosure {
-            id,
-            upvalues: Box::new([Value::String(s), Value::String(p), Value::Number(0.0)]),
-            env,
-        }))?;
-    ctx.ret(&[Value::Function(f)])
+    let upvalues = Box::new([Value::String(s), Value::String(p), Value::Number(0.0)]);
+    let f = super::native_closure(ctx.vm, id, upvalues)?;
+    ctx.ret(&[f])
 }
 
 fn gmatch_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
