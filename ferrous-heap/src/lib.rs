@@ -54,8 +54,8 @@ pub use crate::{
     heap::Heap,
     meta::MetaEvent,
     object::{
-        Function, LocalVar, LuaClosure, NativeClosure, Payload, Prototype, Thread, UpValue,
-        UserData,
+        CallShape, Function, LocalVar, LuaClosure, NativeClosure, Payload, Prototype, Thread,
+        UpValue, UpValueList, UserData,
     },
     trace::{Trace, Tracer},
     tx::HeapTransaction,

@@ -36,10 +36,88 @@ pub enum Function {
 pub struct LuaClosure {
     /// The code.
     pub proto: ProtoHandle,
+    /// The prototype's call shape, copied so that entering the function reads one heap object.
+    /// **Invariant:** equal to `proto`'s [`Prototype::call_shape`].
+    pub shape: CallShape,
     /// The captured variables, one per upvalue of the prototype.
-    pub upvalues: Box<[UpValueHandle]>,
+    pub upvalues: UpValueList,
     /// The function's environment (`getfenv`).
     pub env: TableHandle,
+}
+
+/// What a call needs to know about a prototype: a small `Copy` value each [`LuaClosure`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallShape {
+    /// Number of fixed parameters.
+    pub num_params: u8,
+    /// The `VARARG_*` flags of 5.1.
+    pub is_vararg: u8,
+    /// Number of registers the function needs.
+    pub max_stack_size: u8,
+    /// Number of upvalues.
+    pub num_upvalues: u8,
+}
+
+/// A closure's upvalue handles: up to [`UpValueList::INLINE`] of them stored in place (no
+/// allocation), more in a boxed slice. Dereferences to `[UpValueHandle]`.
+#[derive(Debug, Clone)]
+pub enum UpValueList {
+    /// `len <= INLINE` handles; the slots past `len` repeat the first one and are never read.
+    Inline {
+        /// How many of `items` are upvalues.
+        len: u8,
+        /// The handles.
+        items: [UpValueHandle; UpValueList::INLINE],
+    },
+    /// Any number of handles.
+    Boxed(Box<[UpValueHandle]>),
+}
+
+impl UpValueList {
+    /// How many handles are stored without an allocation.
+    pub const INLINE: usize = 2;
+
+    /// An empty list.
+    #[inline]
+    pub fn new() -> Self {
+        UpValueList::Boxed(Box::new([]))
+    }
+}
+
+impl Default for UpValueList {
+    fn default() -> Self {
+        UpValueList::new()
+    }
+}
+
+impl From<&[UpValueHandle]> for UpValueList {
+    #[inline]
+    fn from(handles: &[UpValueHandle]) -> Self {
+        match handles {
+            [] => UpValueList::new(),
+            [first, ..] if handles.len() <= UpValueList::INLINE => {
+                let mut items = [*first; UpValueList::INLINE];
+                items[..handles.len()].copy_from_slice(handles);
+                UpValueList::Inline {
+                    len: handles.len() as u8,
+                    items,
+                }
+            }
+            _ => UpValueList::Boxed(handles.into()),
+        }
+    }
+}
+
+impl std::ops::Deref for UpValueList {
+    type Target = [UpValueHandle];
+
+    #[inline]
+    fn deref(&self) -> &[UpValueHandle] {
+        match self {
+            UpValueList::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or(&[]),
+            UpValueList::Boxed(handles) => handles,
+        }
+    }
 }
 
 /// A native function instance with upvalues (5.1's C closure).
@@ -217,6 +295,17 @@ impl UpValue {
 }
 
 impl Prototype {
+    /// The call shape that closures over this prototype carry.
+    #[inline]
+    pub fn call_shape(&self) -> CallShape {
+        CallShape {
+            num_params: self.num_params,
+            is_vararg: self.is_vararg,
+            max_stack_size: self.max_stack_size,
+            num_upvalues: self.num_upvalues,
+        }
+    }
+
     pub(crate) fn trace_children(&self, tracer: &mut Tracer<'_>) {
         tracer.values(&self.constants);
         self.protos.iter().for_each(|proto| tracer.proto(*proto));

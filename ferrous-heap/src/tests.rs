@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::{
     Function, HeapError, LuaClosure, NativeClosure, NativeFn, Prototype, StringHandle, TableHandle,
-    Thread, Trace, Tracer, UpValue, UserData, Value, heap::Heap, names,
+    Thread, Trace, Tracer, UpValue, UpValueList, UserData, Value, heap::Heap, names,
 };
 
 /// The values a test keeps alive across collections.
@@ -135,7 +135,13 @@ fn stale_handles_are_errors_after_collection() {
     let f = tx
         .new_function(Function::Lua(LuaClosure {
             proto: p,
-            upvalues: Box::new([u]),
+            shape: crate::CallShape {
+                num_params: 0,
+                is_vararg: 2,
+                max_stack_size: 2,
+                num_upvalues: 1,
+            },
+            upvalues: UpValueList::from(&[u][..]),
             env: t,
         }))
         .expect("no limit");
@@ -194,7 +200,13 @@ fn everything_reachable_from_roots_survives() {
     let f = tx
         .new_function(Function::Lua(LuaClosure {
             proto: p,
-            upvalues: Box::new([u]),
+            shape: crate::CallShape {
+                num_params: 0,
+                is_vararg: 2,
+                max_stack_size: 2,
+                num_upvalues: 1,
+            },
+            upvalues: UpValueList::from(&[u][..]),
             env,
         }))
         .expect("no limit");

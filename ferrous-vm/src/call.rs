@@ -11,7 +11,9 @@
 //!   `n_ccalls`; popping any frame restores the count saved in it (`ccalls_before`).
 //! - Unwinding closes the upvalues of every frame it removes.
 
-use ferrous_heap::{Function, LuaClosure, ThreadHandle, UpValue, Value, names};
+use ferrous_heap::{
+    CallShape, Function, LuaClosure, ThreadHandle, UpValue, UpValueList, Value, names,
+};
 
 use crate::error::{RtError, RtResult};
 use crate::interp::{Exit, Flow};
@@ -26,6 +28,14 @@ const MIN_STACK: usize = 20;
 /// Whether a continuation counts as a nested "C call" (5.1 runs these through `luaD_call`).
 fn counts_as_ccall(cont: Cont) -> bool {
     !matches!(cont, Cont::Call | Cont::CoroutineBody | Cont::Host)
+}
+
+/// The frame [`Vm::enter_lua_call`] pushed, as the interpreter loop needs it.
+pub(crate) struct Callee {
+    /// The first register.
+    pub base: usize,
+    pub proto: ferrous_heap::ProtoHandle,
+    pub env: ferrous_heap::TableHandle,
 }
 
 impl Vm {
@@ -53,11 +63,16 @@ impl Vm {
             match self.th.stack[func] {
                 Value::Function(h) => {
                     let (lua, native) = match self.heap.function(h)? {
-                        Function::Lua(cl) => (Some((cl.proto, cl.env)), None),
+                        Function::Lua(cl) => (Some((cl.proto, cl.env, cl.shape)), None),
                         Function::Native(nc) => (None, Some(nc.id)),
                     };
-                    if let Some((proto, env)) = lua {
-                        self.enter_lua(func, nargs, nresults, cont, h, proto, env, tailcalls)?;
+                    if let Some((proto, env, shape)) = lua {
+                        let code = LuaCode {
+                            closure: h,
+                            proto,
+                            env,
+                        };
+                        self.enter_lua(func, nargs, nresults, cont, code, shape, tailcalls)?;
                         return Ok(Flow::Continue);
                     }
                     if let Some(id) = native {
@@ -95,8 +110,8 @@ impl Vm {
     }
 
     /// `OP_CALL`'s fast path: if `closure` is a Lua function with fixed parameters, pushes its
-    /// frame (exactly as [`Vm::precall`] would with `Cont::Call`) and returns true; otherwise
-    /// does nothing and returns false.
+    /// frame (exactly as [`Vm::precall`] would with `Cont::Call`) and returns what the loop
+    /// needs to run it; otherwise does nothing and returns `None`.
     #[inline]
     pub(crate) fn enter_lua_call(
         &mut self,
@@ -104,17 +119,16 @@ impl Vm {
         func: usize,
         nargs: usize,
         nresults: i32,
-    ) -> RtResult<bool> {
+    ) -> RtResult<Option<Callee>> {
         let Function::Lua(cl) = self.heap.function(closure)? else {
-            return Ok(false);
+            return Ok(None);
         };
-        let (proto_handle, env) = (cl.proto, cl.env);
-        let proto = self.heap.proto(proto_handle)?;
-        if proto.is_vararg != 0 {
-            return Ok(false);
+        let (proto_handle, env, shape) = (cl.proto, cl.env, cl.shape);
+        if shape.is_vararg != 0 {
+            return Ok(None);
         }
-        let n_params = usize::from(proto.num_params);
-        let max_stack = usize::from(proto.max_stack_size);
+        let n_params = usize::from(shape.num_params);
+        let max_stack = usize::from(shape.max_stack_size);
         if self.th.frames.len() >= MAX_FRAMES {
             return Err(RtError::runtime("stack overflow"));
         }
@@ -143,7 +157,11 @@ impl Vm {
             tailcalls: 0,
             ccalls_before,
         });
-        Ok(true)
+        Ok(Some(Callee {
+            base,
+            proto: proto_handle,
+            env,
+        }))
     }
 
     /// Pushes the frame of a Lua function (5.1's `luaD_precall` for Lua closures).
@@ -154,9 +172,8 @@ impl Vm {
         nargs: usize,
         nresults: i32,
         cont: Cont,
-        closure: ferrous_heap::FunctionHandle,
-        proto_handle: ferrous_heap::ProtoHandle,
-        env: ferrous_heap::TableHandle,
+        code: LuaCode,
+        shape: CallShape,
         tailcalls: u32,
     ) -> RtResult<()> {
         if self.th.frames.len() >= MAX_FRAMES {
@@ -169,11 +186,10 @@ impl Vm {
             }
             self.th.n_ccalls += 1;
         }
-        let proto = self.heap.proto(proto_handle)?;
-        let n_params = usize::from(proto.num_params);
-        let is_vararg = proto.is_vararg != 0;
-        let proto_needs_arg = proto.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0;
-        let max_stack = usize::from(proto.max_stack_size);
+        let n_params = usize::from(shape.num_params);
+        let is_vararg = shape.is_vararg != 0;
+        let proto_needs_arg = shape.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0;
+        let max_stack = usize::from(shape.max_stack_size);
         let (base, n_varargs) = if is_vararg {
             (func + 1 + nargs, nargs.saturating_sub(n_params))
         } else {
@@ -224,11 +240,7 @@ impl Vm {
             nresults,
             n_varargs: n_varargs as u32,
             cont,
-            lua: Some(LuaCode {
-                closure,
-                proto: proto_handle,
-                env,
-            }),
+            lua: Some(code),
             tailcalls,
             ccalls_before,
         });
@@ -708,12 +720,14 @@ impl Vm {
         let Some(&child) = self.heap.proto(cl.proto)?.protos.get(bx) else {
             return Err(RtError::runtime("internal error: bad prototype index"));
         };
-        let nups = usize::from(self.heap.proto(child)?.num_upvalues);
-        let mut upvalues = Vec::with_capacity(nups);
-        for &ins in pseudo.iter().take(nups) {
+        let shape = self.heap.proto(child)?.call_shape();
+        let nups = usize::from(shape.num_upvalues);
+        let mut buf = [None; UpValueList::INLINE];
+        let mut boxed = Vec::new();
+        for (j, &ins) in pseudo.iter().take(nups).enumerate() {
             let b = (ins >> 23) as usize;
-            if ins & 0x3f == ferrous_compiler::OpCode::Move as u32 {
-                upvalues.push(self.find_upvalue(base + b)?);
+            let uv = if ins & 0x3f == ferrous_compiler::OpCode::Move as u32 {
+                self.find_upvalue(base + b)?
             } else {
                 // The parent's upvalue, looked up again rather than cloning the parent's list.
                 let uv = match self.heap.function(parent)? {
@@ -723,12 +737,28 @@ impl Vm {
                 let Some(uv) = uv else {
                     return Err(RtError::runtime("internal error: bad upvalue index"));
                 };
-                upvalues.push(uv);
+                uv
+            };
+            if nups <= UpValueList::INLINE {
+                buf[j] = Some(uv);
+            } else {
+                boxed.push(uv);
             }
         }
+        let upvalues = if nups > UpValueList::INLINE {
+            UpValueList::Boxed(boxed.into_boxed_slice())
+        } else if let [Some(first), second] = buf {
+            UpValueList::Inline {
+                len: nups as u8,
+                items: [first, second.unwrap_or(first)],
+            }
+        } else {
+            UpValueList::new()
+        };
         let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
             proto: child,
-            upvalues: upvalues.into_boxed_slice(),
+            shape,
+            upvalues,
             env,
         }))?;
         self.th.stack[ra] = Value::Function(f);

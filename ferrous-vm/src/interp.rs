@@ -81,6 +81,20 @@ const OP_VARARG: u32 = OpCode::VarArg as u32;
 /// The running prototype, its instructions and its constants, as the loop caches them.
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 
+impl Vm {
+    /// The code and constants of the Lua frame `fi`.
+    #[inline(never)]
+    fn load_code(&self, fi: usize) -> RtResult<LoadedCode> {
+        let Some(lua) = self.th.frames.get(fi).and_then(|f| f.lua) else {
+            return Err(RtError::runtime(
+                "internal error: native frame on top of the loop",
+            ));
+        };
+        let proto = self.heap.proto(lua.proto)?;
+        Ok((lua.proto, proto.code.clone(), proto.constants.clone()))
+    }
+}
+
 #[inline(always)]
 fn arg_b(i: u32) -> usize {
     (i >> 23) as usize
@@ -140,28 +154,22 @@ impl Vm {
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
-        let mut loaded: Option<LoadedCode> = None;
+        let (mut proto, mut code, mut k) = self.load_code(self.th.frames.len() - 1)?;
         'frame: loop {
-            let fi = self.th.frames.len() - 1;
+            let mut fi = self.th.frames.len() - 1;
             let frame = &self.th.frames[fi];
-            let Some(lua) = &frame.lua else {
+            let Some(lua) = frame.lua else {
                 return Err(RtError::runtime(
                     "internal error: native frame on top of the loop",
                 ));
             };
-            if loaded.as_ref().map(|l| l.0) != Some(lua.proto) {
-                let proto = self.heap.proto(lua.proto)?;
-                loaded = Some((lua.proto, proto.code.clone(), proto.constants.clone()));
-            }
-            let Some((_, code, k)) = &loaded else {
-                return Err(RtError::runtime("internal error: no code loaded"));
-            };
-            let code: &[u32] = code;
-            let k: &[Value] = k;
-            let closure = lua.closure;
-            let env = lua.env;
-            let base = frame.base as usize;
+            let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
+            if lua.proto != proto {
+                (proto, code, k) = self.load_code(fi)?;
+            }
+            let mut closure = lua.closure;
+            let mut env = lua.env;
             let thread = self.current;
             let mut fuel = self.fuel;
 
@@ -480,8 +488,14 @@ impl Vm {
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
                         if let Value::Function(h) = self.th.stack[ra] {
-                            if self.enter_lua_call(h, ra, nargs, nresults)? {
-                                continue 'frame;
+                            if let Some(callee) = self.enter_lua_call(h, ra, nargs, nresults)? {
+                                // Switch to the new frame without leaving the loop.
+                                fi += 1;
+                                (closure, env, base, pc) = (h, callee.env, callee.base, 0);
+                                if callee.proto != proto {
+                                    (proto, code, k) = self.load_code(fi)?;
+                                }
+                                continue;
                             }
                         }
                         if self.precall(ra, nargs, nresults, Cont::Call)? == Flow::Stop {
@@ -524,7 +538,22 @@ impl Vm {
                             } else {
                                 self.move_results(func, ra, n, nresults);
                             }
-                            continue 'frame;
+                            // Back to the calling Lua frame without leaving the loop.
+                            let Some(caller) = fi.checked_sub(1) else {
+                                continue 'frame;
+                            };
+                            let frame = &self.th.frames[caller];
+                            let Some(lua) = &frame.lua else {
+                                continue 'frame;
+                            };
+                            (closure, env) = (lua.closure, lua.env);
+                            (base, pc) = (frame.base as usize, frame.pc as usize);
+                            let caller_proto = lua.proto;
+                            fi = caller;
+                            if caller_proto != proto {
+                                (proto, code, k) = self.load_code(fi)?;
+                            }
+                            continue;
                         }
                         let Some(frame) = self.th.frames.pop() else {
                             return Err(RtError::runtime(

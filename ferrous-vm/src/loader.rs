@@ -11,7 +11,9 @@
 use std::rc::Rc;
 
 use ferrous_compiler::{CompiledModule, Constant, Proto};
-use ferrous_heap::{Function, LocalVar, LuaClosure, ProtoHandle, Prototype, StringHandle, Value};
+use ferrous_heap::{
+    Function, LocalVar, LuaClosure, ProtoHandle, Prototype, StringHandle, UpValueList, Value,
+};
 
 use crate::error::{RtError, RtResult};
 use crate::stdlib::base::LoadError;
@@ -37,9 +39,11 @@ impl Vm {
         }
         let main = self.load_proto_tree(&module.main, &strings)?;
         let env = self.globals;
+        let shape = self.heap.proto(main)?.call_shape();
         let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
             proto: main,
-            upvalues: Box::new([]),
+            shape,
+            upvalues: UpValueList::new(),
             env,
         }))?;
         Ok(Value::Function(f))
