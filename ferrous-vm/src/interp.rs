@@ -307,13 +307,13 @@ impl Vm {
                     }
                     OP_GETTABLE => {
                         let rb = self.th.stack[base + arg_b(i)];
-                        let key = rk!(arg_c(i));
                         if let Value::Table(t) = rb {
-                            if let Some(&v) = self.index_fast(t, key) {
+                            if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
                                 self.th.stack[ra] = v;
                                 continue;
                             }
                         }
+                        let key = rk!(arg_c(i));
                         save_pc!();
                         self.index(rb, key, Some(arg_b(i) as u32), ra)?;
                         resync!();
@@ -357,14 +357,15 @@ impl Vm {
                     }
                     OP_SELF => {
                         let rb = self.th.stack[base + arg_b(i)];
-                        let key = rk!(arg_c(i));
-                        self.th.stack[ra + 1] = rb;
                         if let Value::Table(t) = rb {
-                            if let Some(&v) = self.index_fast(t, key) {
+                            if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
+                                self.th.stack[ra + 1] = rb;
                                 self.th.stack[ra] = v;
                                 continue;
                             }
                         }
+                        let key = rk!(arg_c(i));
+                        self.th.stack[ra + 1] = rb;
                         save_pc!();
                         self.index(rb, key, Some(arg_b(i) as u32), ra)?;
                         resync!();

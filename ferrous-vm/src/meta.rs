@@ -39,9 +39,20 @@ impl Vm {
     /// `t[key]` when it is settled without calling anything: a raw hit, a miss without
     /// `__index`, or a hit in an `__index` table (the method-call case). `None` sends the caller
     /// to [`Vm::index`].
+    ///
+    /// The key is taken by reference, read in place from its register or constant: a copy
+    /// made just before the call would be reloaded through a store-forwarding stall.
     #[inline]
-    pub(crate) fn index_fast(&self, t: TableHandle, key: Value) -> Option<&Value> {
-        let v = self.heap.raw_get_ref(t, key).ok()?;
+    pub(crate) fn index_fast(&self, t: TableHandle, key: &Value) -> Option<&Value> {
+        // String keys (fields, methods) take the string-only lookup.
+        // Matching by reference loads the tag and the payload separately (a whole-`Value` load
+        // right after the register was written, e.g. a loop index, stalls).
+        let get = |t: TableHandle| match key {
+            Value::String(s) => self.heap.raw_get_str_ref(t, *s),
+            Value::Number(n) => self.heap.raw_get_ref(t, Value::Number(*n)),
+            _ => self.heap.raw_get_ref(t, *key),
+        };
+        let v = get(t).ok()?;
         if !matches!(v, Value::Nil) {
             return Some(v);
         }
@@ -53,7 +64,7 @@ impl Vm {
         match self.heap.fast_metamethod(mt, MetaEvent::Index) {
             Value::Nil => Some(v),
             Value::Table(class) => {
-                let v = self.heap.raw_get_ref(class, key).ok()?;
+                let v = get(class).ok()?;
                 (!matches!(v, Value::Nil)).then_some(v)
             }
             _ => None,

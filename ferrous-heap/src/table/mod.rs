@@ -28,7 +28,7 @@ mod tests;
 use hashbrown::HashTable;
 
 use crate::error::{HeapError, Result};
-use crate::handle::TableHandle;
+use crate::handle::{StringHandle, TableHandle};
 use crate::memory::Memory;
 use crate::value::Value;
 
@@ -135,6 +135,31 @@ impl Table {
     /// Position of `key` (normalized, not nil) in the hash part.
     #[inline]
     fn find(&self, key: Value) -> Option<usize> {
+        match key {
+            Value::String(s) => self.find_str(s),
+            _ => self.find_any(key),
+        }
+    }
+
+    /// [`Table::find`] for a string key: one tag test and one handle comparison per candidate.
+    #[inline]
+    fn find_str(&self, key: StringHandle) -> Option<usize> {
+        let is_key = |entry: &Entry| matches!(entry.key, Value::String(s) if s == key);
+        if self.node_cap <= LINEAR_MAX {
+            self.entries.iter().position(is_key)
+        } else {
+            let entries = &self.entries;
+            self.index
+                .find(key_hash(Value::String(key)), |&pos| {
+                    entries.get(pos as usize).is_some_and(is_key)
+                })
+                .map(|&pos| pos as usize)
+        }
+    }
+
+    /// [`Table::find`] for any key.
+    #[inline(never)]
+    fn find_any(&self, key: Value) -> Option<usize> {
         if self.node_cap <= LINEAR_MAX {
             self.entries.iter().position(|entry| entry.key == key)
         } else {
@@ -198,8 +223,11 @@ impl Table {
 
     /// [`Table::get_str`] by reference.
     #[inline]
-    pub(crate) fn get_str_ref(&self, key: crate::handle::StringHandle) -> &Value {
-        self.get_hash(Value::String(key))
+    pub(crate) fn get_str_ref(&self, key: StringHandle) -> &Value {
+        match self.find_str(key).and_then(|pos| self.entries.get(pos)) {
+            Some(entry) => &entry.value,
+            None => &NIL,
+        }
     }
 
     /// Fails if the table is read-only; otherwise clears the metamethod cache.
