@@ -18,7 +18,7 @@ use ferrous_heap::{ProtoHandle, Value};
 use crate::error::{RtError, RtResult};
 use crate::ops::unknown_opcode;
 use crate::thread::Cont;
-use crate::value::is_truthy;
+use crate::value::{copy_split, is_truthy};
 use crate::vm::Vm;
 
 /// Why the loop stopped.
@@ -155,6 +155,30 @@ impl Vm {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
         let (mut proto, mut code, mut k) = self.load_code(self.th.frames.len() - 1)?;
+        // The code of the prototype that ran before the current one: a call and its return
+        // (or a coroutine and its resumer) alternate between two prototypes, and switching back
+        // is then a swap of locals, without a heap lookup or reference counting.
+        let mut other: LoadedCode = (proto, code.clone(), k.clone());
+        // Makes the loop's code and constants those of prototype `$p` (run by frame `$fi`).
+        macro_rules! switch_code {
+            ($p:expr, $fi:expr) => {
+                let p = $p;
+                if p != proto {
+                    if p == other.0 {
+                        std::mem::swap(&mut proto, &mut other.0);
+                        std::mem::swap(&mut code, &mut other.1);
+                        std::mem::swap(&mut k, &mut other.2);
+                    } else {
+                        let (p2, c2, k2) = self.load_code($fi)?;
+                        other = (
+                            std::mem::replace(&mut proto, p2),
+                            std::mem::replace(&mut code, c2),
+                            std::mem::replace(&mut k, k2),
+                        );
+                    }
+                }
+            };
+        }
         'frame: loop {
             let mut fi = self.th.frames.len() - 1;
             let frame = &self.th.frames[fi];
@@ -165,9 +189,7 @@ impl Vm {
             };
             let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
-            if lua.proto != proto {
-                (proto, code, k) = self.load_code(fi)?;
-            }
+            switch_code!(lua.proto, fi);
             let mut closure = lua.closure;
             let mut env = lua.env;
             let thread = self.current;
@@ -326,7 +348,8 @@ impl Vm {
                         resync!();
                     }
                     OP_SETUPVAL => {
-                        let v = self.th.stack[ra];
+                        // Usually the result of an arithmetic instruction just before.
+                        let v = copy_split(&self.th.stack[ra]);
                         if !self.set_upvalue_fast(closure, arg_b(i), v) {
                             save_pc!();
                             self.set_upvalue(closure, arg_b(i), v)?;
@@ -493,9 +516,7 @@ impl Vm {
                                 // Switch to the new frame without leaving the loop.
                                 fi += 1;
                                 (closure, env, base, pc) = (h, callee.env, callee.base, 0);
-                                if callee.proto != proto {
-                                    (proto, code, k) = self.load_code(fi)?;
-                                }
+                                switch_code!(callee.proto, fi);
                                 continue;
                             }
                         }
@@ -551,9 +572,7 @@ impl Vm {
                             (base, pc) = (frame.base as usize, frame.pc as usize);
                             let caller_proto = lua.proto;
                             fi = caller;
-                            if caller_proto != proto {
-                                (proto, code, k) = self.load_code(fi)?;
-                            }
+                            switch_code!(caller_proto, fi);
                             continue;
                         }
                         let Some(frame) = self.th.frames.pop() else {
