@@ -274,6 +274,9 @@ impl Vm {
         let base = func + 1;
         self.th.top = base + nargs;
         self.th.ensure_stack(self.th.top + MIN_STACK);
+        // The frame is pushed with a placeholder continuation that is then overwritten: built
+        // whole, it was assembled in a temporary from `cont`'s narrow copies and then moved with
+        // wide loads, which stalled.
         self.th.frames.push(Frame {
             func: func as u32,
             base: base as u32,
@@ -281,11 +284,14 @@ impl Vm {
             pc: 0,
             nresults,
             n_varargs: 0,
-            cont,
+            cont: Cont::Call,
             lua: None,
             tailcalls: 0,
             ccalls_before,
         });
+        if let Some(frame) = self.th.frames.last_mut() {
+            frame.cont = cont;
+        }
         let ret = f(&mut Ctx {
             vm: self,
             base,
@@ -398,11 +404,17 @@ impl Vm {
         loop {
             self.th.n_ccalls = frame.ccalls_before;
             let func = frame.func as usize;
-            let first = if n > 0 {
-                self.th.stack[res]
-            } else {
-                Value::Nil
-            };
+            // The first result, read only by the continuations that use it (the common `Call`
+            // moves the results; reading one it just got from a native would stall).
+            macro_rules! first {
+                () => {
+                    if n > 0 {
+                        self.th.stack[res]
+                    } else {
+                        Value::Nil
+                    }
+                };
+            }
             match frame.cont {
                 Cont::Call => {
                     self.move_results(func, res, n, frame.nresults);
@@ -413,16 +425,16 @@ impl Vm {
                     return Ok(Flow::Stop);
                 }
                 Cont::Store(slot) => {
-                    self.th.stack[slot as usize] = first;
+                    self.th.stack[slot as usize] = first!();
                     return Ok(Flow::Continue);
                 }
                 Cont::Discard => return Ok(Flow::Continue),
                 Cont::Cond { negate } => {
-                    self.cond_jump(is_truthy(first) != negate);
+                    self.cond_jump(is_truthy(first!()) != negate);
                     return Ok(Flow::Continue);
                 }
                 Cont::Concat { slot, total } => {
-                    self.th.stack[slot as usize] = first;
+                    self.th.stack[slot as usize] = first!();
                     self.concat_resume(slot as usize, total as usize)?;
                     return Ok(Flow::Continue);
                 }
@@ -465,12 +477,13 @@ impl Vm {
                         return Err(RtError::runtime("internal error: native frame lost"));
                     };
                     let pfunc = parent.func as usize;
-                    self.th.stack[pfunc] = first;
+                    self.th.stack[pfunc] = first!();
                     frame = parent;
                     res = pfunc;
                     n = 1;
                 }
                 Cont::XpcallHandler => {
+                    let first = first!();
                     let (parent, at) = self.unwind_to_xpcall()?;
                     self.th.stack[at] = Value::Boolean(false);
                     self.th.stack[at + 1] = first;
@@ -966,14 +979,32 @@ impl Vm {
             .map_err(|_| RtError::runtime("internal error: thread state of another kind"))
     }
 
-    /// Makes `thread` the running thread; the state of the running one goes back to the heap,
-    /// in the box `state` came in (a switch allocates nothing).
-    fn switch_to(&mut self, thread: ThreadHandle, mut state: Box<ThreadState>) -> RtResult<()> {
+    /// Makes `thread` (whose state is `state`) the running thread. Returns the handle and the
+    /// state of the thread that was running, in the box `state` came in (a switch allocates
+    /// nothing); the caller hands them back with [`Vm::put_thread_state`].
+    ///
+    /// Performance: callers write the two states' fields after the swap, not before: the swap
+    /// copies the state with wide loads, which stall on fields just written.
+    fn swap_state(
+        &mut self,
+        thread: ThreadHandle,
+        mut state: Box<ThreadState>,
+    ) -> (ThreadHandle, Box<ThreadState>) {
         std::mem::swap(&mut self.th, &mut *state);
-        let old_handle = self.current;
-        self.heap.tx().thread_mut(old_handle)?.payload = Some(state);
-        self.current = thread;
+        let old_handle = std::mem::replace(&mut self.current, thread);
+        (old_handle, state)
+    }
+
+    /// Stores the state of a thread that is not running in its heap object.
+    fn put_thread_state(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RtResult<()> {
+        self.heap.tx().thread_mut(thread)?.payload = Some(state);
         Ok(())
+    }
+
+    /// Makes `thread` the running thread; the state of the running one goes back to the heap.
+    fn switch_to(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RtResult<()> {
+        let (old_handle, old) = self.swap_state(thread, state);
+        self.put_thread_state(old_handle, old)
     }
 
     /// `coroutine.resume`/`wrap`: the running thread's top frame is the resuming native; the
@@ -982,22 +1013,23 @@ impl Vm {
         if self.th.n_ccalls >= MAX_CCALLS {
             return Err(RtError::runtime("C stack overflow"));
         }
-        let mut state = self.take_thread_state(co)?;
-        let args_start = self.th.top - nargs;
-        let first_time = state.frames.is_empty();
-        state.ensure_stack(state.top + nargs + MIN_STACK);
-        for j in 0..nargs {
-            state.stack[state.top + j] = self.th.stack[args_start + j];
-        }
-        state.top += nargs;
-        state.resumer = Some(self.current);
-        state.status = CoStatus::Running;
-        state.wrapped = wrap;
-        state.n_ccalls = self.th.n_ccalls + 1;
-        state.base_ccalls = state.n_ccalls;
-        self.th.top = args_start;
-        self.th.status = CoStatus::Normal;
-        self.switch_to(co, state)?;
+        let state = self.take_thread_state(co)?;
+        let (resumer, mut old) = self.swap_state(co, state);
+        let args_start = old.top - nargs;
+        old.top = args_start;
+        old.status = CoStatus::Normal;
+        let n_ccalls = old.n_ccalls + 1;
+        let first_time = self.th.frames.is_empty();
+        let top = self.th.top;
+        self.th.ensure_stack(top + nargs + MIN_STACK);
+        self.th.stack[top..top + nargs].copy_from_slice(&old.stack[args_start..args_start + nargs]);
+        self.th.top = top + nargs;
+        self.th.resumer = Some(resumer);
+        self.th.status = CoStatus::Running;
+        self.th.wrapped = wrap;
+        self.th.n_ccalls = n_ccalls;
+        self.th.base_ccalls = n_ccalls;
+        self.put_thread_state(resumer, old)?;
         if first_time {
             let nargs = self.th.top - 1;
             self.precall(0, nargs, -1, Cont::CoroutineBody)
@@ -1023,9 +1055,6 @@ impl Vm {
             ));
         }
         let start = self.th.top - n;
-        self.th.top = start;
-        self.th.status = CoStatus::Suspended;
-        self.th.resumer = None;
         let wrapped = self.th.wrapped;
         self.return_to_resumer(resumer, start, n, wrapped, true)
     }
@@ -1090,7 +1119,8 @@ impl Vm {
     /// Switches back to `resumer` and returns from the resuming native on top of it: `true,
     /// values...` for `resume` (or `false, err`), just the values for `wrap`. The values are
     /// `stack[start..start + n]` of the thread being left; they are copied straight into the
-    /// resumer's stack.
+    /// resumer's stack. The thread being left is suspended at `start` (a yield) unless it is
+    /// dead already.
     fn return_to_resumer(
         &mut self,
         resumer: ThreadHandle,
@@ -1099,22 +1129,27 @@ impl Vm {
         wrapped: bool,
         ok: bool,
     ) -> RtResult<Flow> {
-        let mut state = self.take_thread_state(resumer)?;
-        let Some(frame) = state.frames.pop() else {
+        let state = self.take_thread_state(resumer)?;
+        let (left, mut old) = self.swap_state(resumer, state);
+        if old.status != CoStatus::Dead {
+            old.top = start;
+            old.status = CoStatus::Suspended;
+            old.resumer = None;
+        }
+        let Some(frame) = self.th.frames.pop() else {
+            self.put_thread_state(left, old)?;
             return Err(RtError::runtime("internal error: resume frame lost"));
         };
-        let res = state.top;
-        state.ensure_stack(res + n + 1);
+        let res = self.th.top;
+        self.th.ensure_stack(res + n + 1);
+        let mut top = res;
         if !wrapped {
-            state.stack[state.top] = Value::Boolean(ok);
-            state.top += 1;
+            self.th.stack[top] = Value::Boolean(ok);
+            top += 1;
         }
-        for j in 0..n {
-            state.stack[state.top] = self.th.stack[start + j];
-            state.top += 1;
-        }
-        let count = state.top - res;
-        self.switch_to(resumer, state)?;
-        self.post_call(frame, res, count)
+        self.th.stack[top..top + n].copy_from_slice(&old.stack[start..start + n]);
+        self.th.top = top + n;
+        self.put_thread_state(left, old)?;
+        self.post_call(frame, res, top + n - res)
     }
 }

@@ -221,10 +221,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// The upvalue `n` (0-based) of the running native closure.
+    #[inline]
     pub fn upvalue(&self, n: usize) -> RtResult<Value> {
         let Some(closure) = self.closure else {
             return Ok(Value::Nil);
         };
-        self.vm.native_upvalue(closure, n)
+        Ok(*self.vm.native_upvalue(closure, n))
     }
 }

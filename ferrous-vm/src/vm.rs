@@ -285,13 +285,13 @@ impl Vm {
         self.natives.get(id).map_or("?", |entry| entry.name)
     }
 
-    /// Upvalue `n` of a native closure.
-    pub(crate) fn native_upvalue(&self, closure: FunctionHandle, n: usize) -> RtResult<Value> {
-        match self.heap.function(closure)? {
-            ferrous_heap::Function::Native(native) => {
-                Ok(native.upvalues.get(n).copied().unwrap_or(Value::Nil))
-            }
-            ferrous_heap::Function::Lua(_) => Ok(Value::Nil),
+    /// Upvalue `n` of a native closure (nil if it has none), by reference: a `Result<Value, _>`
+    /// returned from here went through memory and stalled the caller's read.
+    pub(crate) fn native_upvalue(&self, closure: FunctionHandle, n: usize) -> &Value {
+        const NIL: Value = Value::Nil;
+        match self.heap.function(closure) {
+            Ok(ferrous_heap::Function::Native(native)) => native.upvalues.get(n).unwrap_or(&NIL),
+            _ => &NIL,
         }
     }
 
