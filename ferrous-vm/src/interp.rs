@@ -314,27 +314,29 @@ impl Vm {
                         }
                     }
                     OP_GETGLOBAL => {
-                        let key = k[arg_bx(i)];
-                        let v = match key {
-                            Value::String(s) => *self.heap.raw_get_str_ref(env, s)?,
-                            _ => Value::Nil,
-                        };
-                        if !matches!(v, Value::Nil) || !self.has_index_meta(env) {
-                            self.th.stack[ra] = v;
-                        } else {
-                            save_pc!();
-                            self.index(Value::Table(env), key, None, ra)?;
-                            resync!();
+                        // The key and the value by reference (whole-`Value` copies went through
+                        // stack temporaries and stalled).
+                        if let &Value::String(s) = &k[arg_bx(i)] {
+                            let v = self.heap.raw_get_str_ref(env, s)?;
+                            if !matches!(v, Value::Nil) {
+                                self.th.stack[ra] = *v;
+                                continue;
+                            }
                         }
+                        save_pc!();
+                        self.op_getglobal_nil(env, k[arg_bx(i)], ra)?;
+                        resync!();
                     }
                     OP_GETTABLE => {
-                        let rb = self.th.stack[base + arg_b(i)];
-                        if let Value::Table(t) = rb {
+                        // The table's tag and handle are read in place: a whole-`Value` copy of
+                        // a register written just before stalls.
+                        if let &Value::Table(t) = &self.th.stack[base + arg_b(i)] {
                             if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
                                 self.th.stack[ra] = v;
                                 continue;
                             }
                         }
+                        let rb = self.th.stack[base + arg_b(i)];
                         let key = rk!(arg_c(i));
                         save_pc!();
                         self.index(rb, key, Some(arg_b(i) as u32), ra)?;
@@ -379,14 +381,14 @@ impl Vm {
                         self.op_newtable(i, ra)?;
                     }
                     OP_SELF => {
-                        let rb = self.th.stack[base + arg_b(i)];
-                        if let Value::Table(t) = rb {
+                        if let &Value::Table(t) = &self.th.stack[base + arg_b(i)] {
                             if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
-                                self.th.stack[ra + 1] = rb;
+                                self.th.stack[ra + 1] = Value::Table(t);
                                 self.th.stack[ra] = v;
                                 continue;
                             }
                         }
+                        let rb = self.th.stack[base + arg_b(i)];
                         let key = rk!(arg_c(i));
                         self.th.stack[ra + 1] = rb;
                         save_pc!();

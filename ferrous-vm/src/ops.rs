@@ -5,7 +5,7 @@
 //! base, code, constants, fuel) stays in machine registers. Each is called after the loop saved
 //! its pc and fuel (`save_pc!`), like any other slow path.
 
-use ferrous_heap::{FunctionHandle, Value};
+use ferrous_heap::{FunctionHandle, TableHandle, Value};
 
 use crate::error::{RtError, RtResult};
 use crate::interp::Flow;
@@ -37,6 +37,22 @@ impl Vm {
         self.th.stack[ra] = Value::Table(t);
         self.gc_check();
         Ok(())
+    }
+
+    /// `OP_GETGLOBAL` when the raw read found nil: nil, or the environment's `__index`.
+    #[inline(never)]
+    pub(crate) fn op_getglobal_nil(
+        &mut self,
+        env: TableHandle,
+        key: Value,
+        ra: usize,
+    ) -> RtResult<()> {
+        if self.has_index_meta(env) {
+            self.index(Value::Table(env), key, None, ra)
+        } else {
+            self.th.stack[ra] = Value::Nil;
+            Ok(())
+        }
     }
 
     /// `OP_LEN` of anything but a table: a string's length or the `__len` metamethod. `reg`
