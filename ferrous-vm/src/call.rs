@@ -137,7 +137,8 @@ impl Vm {
         if top > MAX_STACK {
             return Err(RtError::runtime("stack overflow"));
         }
-        self.th.ensure_stack(top + 1);
+        // `top < base + REGS`: this also gives the loop its whole register window.
+        self.th.ensure_stack(base + crate::interp::REGS);
         self.th.stack[base + nargs.min(n_params)..top].fill(Value::Nil);
         self.th.top = top;
         let ccalls_before = self.th.n_ccalls;
@@ -200,7 +201,8 @@ impl Vm {
             self.th.n_ccalls = ccalls_before;
             return Err(RtError::runtime("stack overflow"));
         }
-        self.th.ensure_stack(top + 1);
+        // `top < base + REGS`: this also gives the loop its whole register window.
+        self.th.ensure_stack(base + crate::interp::REGS);
         let first_nil = if is_vararg {
             let stack = &mut self.th.stack;
             // 5.1's adjust_varargs: the fixed parameters move above the actual arguments.

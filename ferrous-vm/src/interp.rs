@@ -78,6 +78,12 @@ const OP_CLOSE: u32 = OpCode::Close as u32;
 const OP_CLOSURE: u32 = OpCode::Closure as u32;
 const OP_VARARG: u32 = OpCode::VarArg as u32;
 
+/// The register window of a Lua frame: `stack[base..base + REGS]` exists for every Lua frame
+/// (`Vm::enter_lua`, `Vm::enter_lua_call` and the top of the loop make sure of it; the stack
+/// never shrinks), so the loop takes the window with one bounds check (`regs!`) and indexes it
+/// with 8-bit register numbers without further checks.
+pub(crate) const REGS: usize = 256;
+
 /// The running prototype, its instructions and its constants, as the loop caches them.
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 
@@ -189,6 +195,7 @@ impl Vm {
             };
             let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
+            self.th.ensure_stack(base + REGS);
             switch_code!(lua.proto, fi);
             let mut closure = lua.closure;
             let mut env = lua.env;
@@ -243,11 +250,54 @@ impl Vm {
                     if x & 256 != 0 { None } else { Some(x as u32) }
                 }};
             }
+            // The frame's register window (see `REGS`): one bounds check for the whole
+            // instruction.
+            macro_rules! regs {
+                () => {{
+                    let Some(regs) = self
+                        .th
+                        .stack
+                        .get_mut(base..base + REGS)
+                        .and_then(|r| <&mut [Value; REGS]>::try_from(r).ok())
+                    else {
+                        return Err(RtError::runtime("internal error: registers out of range"));
+                    };
+                    regs
+                }};
+            }
+            // The register window, shared.
+            macro_rules! regs_ref {
+                () => {{
+                    let Some(regs) = self
+                        .th
+                        .stack
+                        .get(base..base + REGS)
+                        .and_then(|r| <&[Value; REGS]>::try_from(r).ok())
+                    else {
+                        return Err(RtError::runtime("internal error: registers out of range"));
+                    };
+                    regs
+                }};
+            }
+            // `rk_ref!` within a register window.
+            macro_rules! rk_in {
+                ($regs:ident, $x:expr) => {{
+                    let x = $x;
+                    if x & 256 != 0 {
+                        &k[x & 255]
+                    } else {
+                        &$regs[x & 255]
+                    }
+                }};
+            }
             macro_rules! arith {
                 ($i:ident, $ra:ident, $op:expr, $x:ident, $y:ident, $res:expr) => {{
                     let (b, c) = (arg_b($i), arg_c($i));
-                    if let (&Value::Number($x), &Value::Number($y)) = (rk_ref!(b), rk_ref!(c)) {
-                        self.th.stack[$ra] = Value::Number($res);
+                    let regs = regs!();
+                    if let (&Value::Number($x), &Value::Number($y)) =
+                        (rk_in!(regs, b), rk_in!(regs, c))
+                    {
+                        regs[($i >> 6) as usize & 0xff] = Value::Number($res);
                     } else {
                         save_pc!();
                         let (x, y) = (rk!(b), rk!(c));
@@ -290,10 +340,11 @@ impl Vm {
                 let ra = base + a;
                 match i & 0x3f {
                     OP_MOVE => {
-                        self.th.stack[ra] = self.th.stack[base + arg_b(i)];
+                        let regs = regs!();
+                        regs[a] = regs[arg_b(i) & 0xff];
                     }
                     OP_LOADK => {
-                        self.th.stack[ra] = k[arg_bx(i)];
+                        regs!()[a] = k[arg_bx(i)];
                     }
                     OP_LOADBOOL => {
                         self.th.stack[ra] = Value::Boolean(arg_b(i) != 0);
@@ -330,9 +381,10 @@ impl Vm {
                     OP_GETTABLE => {
                         // The table's tag and handle are read in place: a whole-`Value` copy of
                         // a register written just before stalls.
-                        if let &Value::Table(t) = &self.th.stack[base + arg_b(i)] {
-                            if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
-                                self.th.stack[ra] = v;
+                        let regs = regs_ref!();
+                        if let &Value::Table(t) = &regs[arg_b(i) & 0xff] {
+                            if let Some(&v) = self.index_fast(t, rk_in!(regs, arg_c(i))) {
+                                regs!()[a] = v;
                                 continue;
                             }
                         }
@@ -358,9 +410,10 @@ impl Vm {
                         }
                     }
                     OP_SETTABLE => {
-                        let t = self.th.stack[ra];
-                        let key = rk!(arg_b(i));
-                        let v = rk!(arg_c(i));
+                        let regs = regs_ref!();
+                        let t = regs[a];
+                        let key = *rk_in!(regs, arg_b(i));
+                        let v = *rk_in!(regs, arg_c(i));
                         if let Value::Table(h) = t {
                             if !self.has_newindex_meta(h) {
                                 match self.heap.tx().raw_set(h, key, v) {
@@ -446,7 +499,8 @@ impl Vm {
                         }
                     }
                     OP_EQ => {
-                        let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
+                        let regs = regs!();
+                        let res = match (rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i))) {
                             (&Value::Number(x), &Value::Number(y)) => x == y,
                             (&x, &y) => {
                                 if matches!(
@@ -468,7 +522,8 @@ impl Vm {
                         cond_jump!(res == (a != 0));
                     }
                     OP_LT => {
-                        let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
+                        let regs = regs!();
+                        let res = match (rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i))) {
                             (&Value::Number(x), &Value::Number(y)) => x < y,
                             (&x, &y) => {
                                 save_pc!();
@@ -481,7 +536,8 @@ impl Vm {
                         cond_jump!(res == (a != 0));
                     }
                     OP_LE => {
-                        let res = match (rk_ref!(arg_b(i)), rk_ref!(arg_c(i))) {
+                        let regs = regs!();
+                        let res = match (rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i))) {
                             (&Value::Number(x), &Value::Number(y)) => x <= y,
                             (&x, &y) => {
                                 save_pc!();
@@ -494,7 +550,7 @@ impl Vm {
                         cond_jump!(res == (a != 0));
                     }
                     OP_TEST => {
-                        cond_jump!(is_truthy(self.th.stack[ra]) == (arg_c(i) != 0));
+                        cond_jump!(is_truthy(regs!()[a]) == (arg_c(i) != 0));
                     }
                     OP_TESTSET => {
                         let rb = self.th.stack[base + arg_b(i)];
@@ -588,7 +644,7 @@ impl Vm {
                         }
                     }
                     OP_FORLOOP => {
-                        let Some(regs) = self.th.stack.get_mut(ra..ra + 4) else {
+                        let Some(regs) = regs!().get_mut(a..a + 4) else {
                             return Err(RtError::runtime("internal error: bad for loop state"));
                         };
                         if let (&Value::Number(idx), &Value::Number(limit), &Value::Number(step)) =

@@ -5,7 +5,8 @@
 //! - `stack.len()` is the allocated size; slots at or above `top` may hold stale values. Those
 //!   above every frame's `top` are cleared before each collection (`clear_dead_slots`); the
 //!   others are traced, which is conservative and safe.
-//! - Every frame's registers `base .. base + max_stack` lie inside `stack`.
+//! - Every frame's registers `base .. base + max_stack` lie inside `stack`; for a Lua frame the
+//!   whole register window `base .. base + interp::REGS` does (the stack never shrinks).
 //! - `open_upvalues` is sorted by stack slot, ascending, with at most one upvalue per slot.
 //! - The running thread's state lives in `Vm::th`; every other thread's state lives in its heap
 //!   `Thread` object as a [`Payload`], so the GC sees all of them.
@@ -149,16 +150,22 @@ impl ThreadState {
     /// 5.1's `traversestack` does), so dead values left there by returned or unwound frames are
     /// not kept alive.
     pub fn clear_dead_slots(&mut self) {
-        let live = self
-            .frames
+        let live = self.live_slots();
+        if let Some(dead) = self.stack.get_mut(live..) {
+            dead.fill(Value::Nil);
+        }
+    }
+
+    /// One past the last slot that can still be read: the highest frame `top`, or `top`. The
+    /// slots above are written before they are read again (they include the spare register
+    /// window the interpreter keeps above the last Lua frame, `interp::REGS`).
+    fn live_slots(&self) -> usize {
+        self.frames
             .iter()
             .map(|f| f.top as usize)
             .max()
             .unwrap_or(0)
-            .max(self.top);
-        if let Some(dead) = self.stack.get_mut(live..) {
-            dead.fill(Value::Nil);
-        }
+            .max(self.top)
     }
 
     /// Pushes a value at `top`.
@@ -172,7 +179,10 @@ impl ThreadState {
 
 impl Trace for ThreadState {
     fn trace(&self, tracer: &mut Tracer) {
-        for value in &self.stack {
+        // Dead slots are not traced: for the running thread they are cleared before every
+        // collection; a suspended thread writes them before it reads them.
+        let live = self.live_slots().min(self.stack.len());
+        for value in &self.stack[..live] {
             tracer.value(*value);
         }
         for frame in &self.frames {
