@@ -411,7 +411,12 @@ impl Vm {
                     }
                     OP_SETTABLE => {
                         let regs = regs_ref!();
-                        let t = regs[a];
+                        // The table's tag and handle are read in place (it is often the result
+                        // of the `NEWTABLE` just before).
+                        let t = match &regs[a] {
+                            &Value::Table(h) => Value::Table(h),
+                            other => *other,
+                        };
                         let key = *rk_in!(regs, arg_b(i));
                         let v = *rk_in!(regs, arg_c(i));
                         if let Value::Table(h) = t {
