@@ -76,11 +76,11 @@ impl Vm {
                         return Ok(Flow::Continue);
                     }
                     if let Some(id) = native {
-                        return self.call_native(func, nargs, nresults, cont, id, Some(h));
+                        return self.call_native(id, func, nargs, nresults, cont);
                     }
                 }
                 Value::NativeFunction(id) => {
-                    return self.call_native(func, nargs, nresults, cont, id, None);
+                    return self.call_native(id, func, nargs, nresults, cont);
                 }
                 other => {
                     // `__call`: the metamethod is called with the object as first argument.
@@ -249,16 +249,23 @@ impl Vm {
         Ok(())
     }
 
-    /// Runs a native function to completion (or to its request).
+    /// Runs the native function `id` in stack slot `func` to completion (or to its request).
+    ///
+    /// Performance: the closure handle is read back from the slot rather than passed: as an
+    /// argument, the 12-byte `Option` went through memory in two parts and was read back in
+    /// one, which stalled.
     fn call_native(
         &mut self,
+        id: ferrous_heap::NativeFn,
         func: usize,
         nargs: usize,
         nresults: i32,
         cont: Cont,
-        id: ferrous_heap::NativeFn,
-        closure: Option<ferrous_heap::FunctionHandle>,
     ) -> RtResult<Flow> {
+        let closure = match &self.th.stack[func] {
+            &Value::Function(h) => Some(h),
+            _ => None,
+        };
         if self.th.frames.len() >= MAX_FRAMES {
             return Err(RtError::runtime("stack overflow"));
         }
