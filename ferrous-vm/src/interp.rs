@@ -357,8 +357,15 @@ impl Vm {
                         self.th.stack[ra..=rb].fill(Value::Nil);
                     }
                     OP_GETUPVAL => {
-                        if let Some(&v) = self.upvalue_fast(closure, arg_b(i)) {
-                            self.th.stack[ra] = v;
+                        if let Some(v) = self.upvalue_fast(closure, arg_b(i)) {
+                            // A number is copied as tag and payload (`SETUPVAL` stores it so);
+                            // a whole-`Value` load of it would stall.
+                            if let &Value::Number(x) = v {
+                                regs!()[a] = Value::Number(std::hint::black_box(x));
+                            } else {
+                                let v = *v;
+                                self.th.stack[ra] = v;
+                            }
                         } else {
                             save_pc!();
                             self.th.stack[ra] = self.get_upvalue(closure, arg_b(i))?;
@@ -618,7 +625,11 @@ impl Vm {
                             self.th.frames.truncate(fi);
                             if nresults == 1 && n >= 1 {
                                 // One result wanted and given (expressions, `x = f()`).
-                                self.th.stack[func] = self.th.stack[ra];
+                                if let &Value::Number(x) = &self.th.stack[ra] {
+                                    self.th.stack[func] = Value::Number(std::hint::black_box(x));
+                                } else {
+                                    self.th.stack[func] = self.th.stack[ra];
+                                }
                                 self.th.top = func + 1;
                             } else {
                                 self.move_results(func, ra, n, nresults);
