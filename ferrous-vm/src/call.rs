@@ -1018,11 +1018,24 @@ impl Vm {
 
     /// `coroutine.resume`/`wrap`: the running thread's top frame is the resuming native; the
     /// last `nargs` values on its stack go to the coroutine.
+    /// `coroutine.resume` checks the coroutine's status itself (a bad status is a result, not
+    /// an error); for `wrap` it is checked here, on the state taken out of the heap.
     fn resume_thread(&mut self, co: ThreadHandle, nargs: usize, wrap: bool) -> RtResult<Flow> {
-        if self.th.n_ccalls >= MAX_CCALLS {
-            return Err(RtError::runtime("C stack overflow"));
+        if co == self.current {
+            return Err(RtError::native("cannot resume running coroutine"));
         }
         let state = self.take_thread_state(co)?;
+        if state.status != CoStatus::Suspended || self.th.n_ccalls >= MAX_CCALLS {
+            let status = state.status;
+            self.put_thread_state(co, state)?;
+            if status != CoStatus::Suspended {
+                return Err(RtError::native(format!(
+                    "cannot resume {} coroutine",
+                    crate::stdlib::coroutine::status_name(status)
+                )));
+            }
+            return Err(RtError::runtime("C stack overflow"));
+        }
         let (resumer, mut old) = self.swap_state(co, state);
         let args_start = old.top - nargs;
         old.top = args_start;
