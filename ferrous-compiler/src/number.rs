@@ -67,6 +67,21 @@ fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {
     s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
+/// Skips an optional `+` or `-` at `*i`; true for `-`.
+fn take_sign(s: &[u8], i: &mut usize) -> bool {
+    match s.get(*i) {
+        Some(b'-') => {
+            *i += 1;
+            true
+        }
+        Some(b'+') => {
+            *i += 1;
+            false
+        }
+        _ => false,
+    }
+}
+
 /// glibc `strtod` on a NUL-free string: the value and the index where parsing stopped, or
 /// `None` when nothing was converted.
 fn strtod(s: &[u8]) -> Option<(f64, usize)> {
@@ -75,17 +90,7 @@ fn strtod(s: &[u8]) -> Option<(f64, usize)> {
         i += 1;
     }
     let num_start = i;
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let negative = take_sign(s, &mut i);
     let signed = |v: f64| if negative { -v } else { v };
     let rest = &s[i..];
     if starts_with_ci(rest, b"inf") {
@@ -197,17 +202,7 @@ fn parse_hex_float(s: &[u8], start: usize) -> Option<(f64, usize)> {
     }
     if matches!(s.get(i), Some(b'p' | b'P')) {
         let mut k = i + 1;
-        let negative = match s.get(k) {
-            Some(b'-') => {
-                k += 1;
-                true
-            }
-            Some(b'+') => {
-                k += 1;
-                false
-            }
-            _ => false,
-        };
+        let negative = take_sign(s, &mut k);
         if s.get(k).is_some_and(u8::is_ascii_digit) {
             let mut p_exp: i64 = 0;
             while k < s.len() && s[k].is_ascii_digit() {
@@ -270,17 +265,7 @@ fn strtoul(s: &[u8], base: u32) -> (u64, usize) {
     while i < s.len() && is_c_space(s[i]) {
         i += 1;
     }
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let negative = take_sign(s, &mut i);
     if base == 16 && s.get(i) == Some(&b'0') && matches!(s.get(i + 1), Some(b'x' | b'X')) {
         i += 2;
     }

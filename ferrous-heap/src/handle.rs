@@ -20,6 +20,13 @@ macro_rules! handles {
             pub(crate) const fn raw(self) -> RawHandle {
                 self.0
             }
+
+            /// A number identifying the object while it lives (slot and generation), for
+            /// printing (`table: 0x...`).
+            #[inline]
+            pub fn id(self) -> u64 {
+                self.0.bits()
+            }
         }
     )*};
 }

@@ -159,30 +159,6 @@ impl Heap {
             .ok_or(HeapError::StaleHandle)
     }
 }
-
-macro_rules! handle_ids {
-    ($($name:ident),*) => {$(
-        impl $name {
-            /// A number identifying the object while it lives (slot and generation), for
-            /// printing (`table: 0x...`).
-            #[inline]
-            pub fn id(self) -> u64 {
-                self.raw().bits()
-            }
-        }
-    )*};
-}
-
-handle_ids!(
-    StringHandle,
-    TableHandle,
-    FunctionHandle,
-    UpValueHandle,
-    ProtoHandle,
-    UserDataHandle,
-    ThreadHandle
-);
-
 impl Heap {
     /// Whether `bytes` more could be allocated without passing the memory limit. Lets callers
     /// refuse a huge allocation (`string.rep`) before building it.
