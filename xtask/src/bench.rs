@@ -29,6 +29,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".lua"))
+        .filter(|n| selected(args, n.trim_end_matches(".lua")))
         .collect();
     programs.sort();
     let luajit = crate::oracles::is_installed("luajit");
@@ -74,6 +75,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     crate::cargo(&["bench", "-p", "ferrous-heap", "--", "--quick"])?;
     bench_compile_hook(&root)
+}
+
+/// Whether program `name` runs: every program unless names are given (`cargo xtask bench --quick
+/// fib closures`).
+fn selected(args: &[String], name: &str) -> bool {
+    let mut names = args.iter().filter(|a| !a.starts_with("--")).peekable();
+    names.peek().is_none() || names.any(|a| a == name)
 }
 
 /// Runs a command `RUNS` times; the best wall-clock time and the output of the last run.

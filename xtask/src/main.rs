@@ -29,7 +29,7 @@ fn main() -> Result<()> {
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci         fmt check, clippy, layering check, the whole test suite (with oracles)\n  \
-                 bench      benchmarks against lua5.1 and luajit, as ratios\n  \
+                 bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing"
             );
