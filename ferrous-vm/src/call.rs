@@ -30,12 +30,20 @@ fn counts_as_ccall(cont: Cont) -> bool {
     !matches!(cont, Cont::Call | Cont::CoroutineBody | Cont::Host)
 }
 
-/// The frame [`Vm::enter_lua_call`] pushed, as the interpreter loop needs it.
-pub(crate) struct Callee {
-    /// The first register.
-    pub base: usize,
-    pub proto: ferrous_heap::ProtoHandle,
-    pub env: ferrous_heap::TableHandle,
+/// What [`Vm::enter_lua_call`] did with a `Value::Function` callee.
+pub(crate) enum Callee {
+    /// It pushed the frame of a Lua function with fixed parameters; the loop runs it.
+    Lua {
+        /// The first register.
+        base: usize,
+        proto: ferrous_heap::ProtoHandle,
+        env: ferrous_heap::TableHandle,
+    },
+    /// Nothing: the callee is this native function (the caller runs it with
+    /// [`Vm::call_native`], without looking the function up again).
+    Native(ferrous_heap::NativeFn),
+    /// Nothing: the callee is a vararg Lua function (the caller goes through [`Vm::precall`]).
+    Other,
 }
 
 impl Vm {
@@ -111,7 +119,7 @@ impl Vm {
 
     /// `OP_CALL`'s fast path: if `closure` is a Lua function with fixed parameters, pushes its
     /// frame (exactly as [`Vm::precall`] would with `Cont::Call`) and returns what the loop
-    /// needs to run it; otherwise does nothing and returns `None`.
+    /// needs to run it; otherwise does nothing and says what the callee is.
     #[inline]
     pub(crate) fn enter_lua_call(
         &mut self,
@@ -119,13 +127,14 @@ impl Vm {
         func: usize,
         nargs: usize,
         nresults: i32,
-    ) -> RtResult<Option<Callee>> {
-        let Function::Lua(cl) = self.heap.function(closure)? else {
-            return Ok(None);
+    ) -> RtResult<Callee> {
+        let cl = match self.heap.function(closure)? {
+            Function::Lua(cl) => cl,
+            Function::Native(nc) => return Ok(Callee::Native(nc.id)),
         };
         let (proto_handle, env, shape) = (cl.proto, cl.env, cl.shape);
         if shape.is_vararg != 0 {
-            return Ok(None);
+            return Ok(Callee::Other);
         }
         let n_params = usize::from(shape.num_params);
         let max_stack = usize::from(shape.max_stack_size);
@@ -158,11 +167,11 @@ impl Vm {
             tailcalls: 0,
             ccalls_before,
         });
-        Ok(Some(Callee {
+        Ok(Callee::Lua {
             base,
             proto: proto_handle,
             env,
-        }))
+        })
     }
 
     /// Pushes the frame of a Lua function (5.1's `luaD_precall` for Lua closures).
@@ -254,7 +263,7 @@ impl Vm {
     /// Performance: the closure handle is read back from the slot rather than passed: as an
     /// argument, the 12-byte `Option` went through memory in two parts and was read back in
     /// one, which stalled.
-    fn call_native(
+    pub(crate) fn call_native(
         &mut self,
         id: ferrous_heap::NativeFn,
         func: usize,
@@ -313,7 +322,14 @@ impl Vm {
                     return Err(RtError::runtime("internal error: native frame lost"));
                 };
                 let start = self.th.top.saturating_sub(n);
-                let flow = self.post_call(frame, start, n)?;
+                let flow = if frame.cont == Cont::Call {
+                    // The common case, what `post_call` does for it without its dispatch.
+                    self.th.n_ccalls = frame.ccalls_before;
+                    self.move_results(frame.func as usize, start, n, frame.nresults);
+                    Flow::Continue
+                } else {
+                    self.post_call(frame, start, n)?
+                };
                 self.gc_check();
                 Ok(flow)
             }
@@ -360,12 +376,15 @@ impl Vm {
     /// space); anything else is called normally and its results returned by the `RETURN` that
     /// follows.
     pub(crate) fn tail_call(&mut self, fi: usize, ra: usize, nargs: usize) -> RtResult<Flow> {
-        let is_lua = match self.th.stack[ra] {
-            Value::Function(h) => matches!(self.heap.function(h)?, Function::Lua(_)),
-            _ => false,
-        };
-        if !is_lua {
-            return self.precall(ra, nargs, -1, Cont::Call);
+        match self.th.stack[ra] {
+            Value::Function(h) => {
+                if let Function::Native(nc) = self.heap.function(h)? {
+                    let id = nc.id;
+                    return self.call_native(id, ra, nargs, -1, Cont::Call);
+                }
+            }
+            Value::NativeFunction(id) => return self.call_native(id, ra, nargs, -1, Cont::Call),
+            _ => return self.precall(ra, nargs, -1, Cont::Call),
         }
         let frame = &self.th.frames[fi];
         let func = frame.func as usize;

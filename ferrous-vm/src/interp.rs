@@ -15,6 +15,7 @@ use std::rc::Rc;
 use ferrous_compiler::OpCode;
 use ferrous_heap::{ProtoHandle, Value};
 
+use crate::call::Callee;
 use crate::error::{RtError, RtResult};
 use crate::ops::unknown_opcode;
 use crate::thread::Cont;
@@ -581,16 +582,34 @@ impl Vm {
                         let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
-                        if let Value::Function(h) = self.th.stack[ra] {
-                            if let Some(callee) = self.enter_lua_call(h, ra, nargs, nresults)? {
-                                // Switch to the new frame without leaving the loop.
-                                fi += 1;
-                                (closure, env, base, pc) = (h, callee.env, callee.base, 0);
-                                switch_code!(callee.proto, fi);
-                                continue;
+                        let flow = match &self.th.stack[ra] {
+                            &Value::Function(h) => {
+                                match self.enter_lua_call(h, ra, nargs, nresults)? {
+                                    Callee::Lua {
+                                        base: callee_base,
+                                        proto: callee_proto,
+                                        env: callee_env,
+                                    } => {
+                                        // Switch to the new frame without leaving the loop.
+                                        fi += 1;
+                                        (closure, env, base, pc) = (h, callee_env, callee_base, 0);
+                                        switch_code!(callee_proto, fi);
+                                        continue;
+                                    }
+                                    Callee::Native(id) => {
+                                        self.call_native(id, ra, nargs, nresults, Cont::Call)?
+                                    }
+                                    Callee::Other => {
+                                        self.precall(ra, nargs, nresults, Cont::Call)?
+                                    }
+                                }
                             }
-                        }
-                        if self.precall(ra, nargs, nresults, Cont::Call)? == Flow::Stop {
+                            &Value::NativeFunction(id) => {
+                                self.call_native(id, ra, nargs, nresults, Cont::Call)?
+                            }
+                            _ => self.precall(ra, nargs, nresults, Cont::Call)?,
+                        };
+                        if flow == Flow::Stop {
                             return Ok(Exit::Returned);
                         }
                         // A native callee has already returned: this frame goes on.
