@@ -582,8 +582,8 @@ impl Vm {
                         let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
-                        let flow = match &self.th.stack[ra] {
-                            &Value::Function(h) => {
+                        let flow = match self.th.stack[ra] {
+                            Value::Function(h) => {
                                 match self.enter_lua_call(h, ra, nargs, nresults)? {
                                     Callee::Lua {
                                         base: callee_base,
@@ -604,7 +604,7 @@ impl Vm {
                                     }
                                 }
                             }
-                            &Value::NativeFunction(id) => {
+                            Value::NativeFunction(id) => {
                                 self.call_native(id, ra, nargs, nresults, Cont::Call)?
                             }
                             _ => self.precall(ra, nargs, nresults, Cont::Call)?,
