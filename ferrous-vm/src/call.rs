@@ -322,14 +322,7 @@ impl Vm {
                     return Err(RtError::runtime("internal error: native frame lost"));
                 };
                 let start = self.th.top.saturating_sub(n);
-                let flow = if frame.cont == Cont::Call {
-                    // The common case, what `post_call` does for it without its dispatch.
-                    self.th.n_ccalls = frame.ccalls_before;
-                    self.move_results(frame.func as usize, start, n, frame.nresults);
-                    Flow::Continue
-                } else {
-                    self.post_call(frame, start, n)?
-                };
+                let flow = self.finish_call(frame, start, n)?;
                 self.gc_check();
                 Ok(flow)
             }
@@ -421,6 +414,19 @@ impl Vm {
                 self.th.stack[func + n..func + wanted].fill(Value::Nil);
             }
             self.th.top = func + wanted;
+        }
+    }
+
+    /// [`Vm::post_call`] with its common case, a plain call, inlined: the results are moved
+    /// where the caller wants them.
+    #[inline]
+    fn finish_call(&mut self, frame: Frame, res: usize, n: usize) -> RtResult<Flow> {
+        if frame.cont == Cont::Call {
+            self.th.n_ccalls = frame.ccalls_before;
+            self.move_results(frame.func as usize, res, n, frame.nresults);
+            Ok(Flow::Continue)
+        } else {
+            self.post_call(frame, res, n)
         }
     }
 
@@ -1079,7 +1085,7 @@ impl Vm {
                 return Err(RtError::runtime("internal error: yield frame lost"));
             };
             let start = self.th.top - nargs;
-            self.post_call(frame, start, nargs)
+            self.finish_call(frame, start, nargs)
         }
     }
 
@@ -1191,6 +1197,6 @@ impl Vm {
         self.th.stack[top..top + n].copy_from_slice(&old.stack[start..start + n]);
         self.th.top = top + n;
         self.put_thread_state(left, old)?;
-        self.post_call(frame, res, top + n - res)
+        self.finish_call(frame, res, top + n - res)
     }
 }
