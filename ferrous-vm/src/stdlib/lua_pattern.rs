@@ -185,6 +185,8 @@ enum Backtrack {
 #[derive(Debug, Default)]
 pub(crate) struct PatternMatcher {
     stack: Vec<Backtrack>,
+    /// Scratch bytes for the VM: a capture is copied here before it is interned.
+    pub(crate) scratch: Vec<u8>,
 }
 
 /// The progress of one `string.gsub` call between [`PatternMatcher::gsub_next`] calls. It holds
