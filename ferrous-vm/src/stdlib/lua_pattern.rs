@@ -122,29 +122,21 @@ struct RawCapture {
     len: isize,
 }
 
-/// A successful match: the matched range of the subject and its captures.
-#[derive(Clone, Debug)]
+/// A successful match: the matched range of the subject. Its captures stay in the
+/// [`PatternMatcher`] that made it, read with [`PatternMatcher::capture`] until the matcher's
+/// next call (so a match is a few words to move around, not 32 capture slots).
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Match {
     /// Index of the first matched byte (0-based; Lua's `find` returns `start + 1`).
     pub(crate) start: usize,
     /// Index after the last matched byte (Lua's `find` returns it as the end position).
     pub(crate) end: usize,
     level: usize,
-    captures: [RawCapture; MAX_CAPTURES],
+    /// The matcher call that made this match (see [`PatternMatcher::capture`]).
+    stamp: u64,
 }
 
 impl Match {
-    fn new(start: usize, end: usize, level: usize, captures: &[RawCapture; MAX_CAPTURES]) -> Self {
-        let mut copy = [RawCapture::default(); MAX_CAPTURES];
-        copy[..level].copy_from_slice(&captures[..level]);
-        Self {
-            start,
-            end,
-            level,
-            captures: copy,
-        }
-    }
-
     /// The number of captures the pattern made: what `string.find` returns after the positions.
     pub(crate) fn level(&self) -> usize {
         self.level
@@ -154,25 +146,6 @@ impl Match {
     /// captures, or the whole match when there are none.
     pub(crate) fn n_values(&self) -> usize {
         self.level.max(1)
-    }
-
-    /// Capture `i` (0-based) as 5.1's `push_onecapture`: index 0 of a pattern without captures is
-    /// the whole match; a missing capture is `invalid capture index` and an open one
-    /// `unfinished capture`.
-    pub(crate) fn capture(&self, i: usize) -> Result<Capture, PatternError> {
-        if i >= self.level {
-            return if i == 0 {
-                Ok(Capture::Bytes(self.start..self.end))
-            } else {
-                Err(PatternError::InvalidCaptureIndex)
-            };
-        }
-        let cap = self.captures[i];
-        match cap.len {
-            CAP_UNFINISHED => Err(PatternError::UnfinishedCapture),
-            CAP_POSITION => Ok(Capture::Position(cap.init + 1)),
-            len => Ok(Capture::Bytes(cap.init..cap.init + len as usize)),
-        }
     }
 }
 
@@ -207,6 +180,8 @@ pub(crate) struct PatternMatcher {
     /// Compiled short patterns, replaced round-robin from `next_victim`.
     cache: Vec<Compiled>,
     next_victim: usize,
+    /// Counts matching calls, so that a [`Match`] knows whether the capture slots are its own.
+    stamp: u64,
     /// Scratch bytes for the VM: a capture is copied here before it is interned.
     pub(crate) scratch: Vec<u8>,
 }
@@ -254,6 +229,7 @@ pub(crate) fn expand_replacement(
     repl: &[u8],
     subject: &[u8],
     m: &Match,
+    matcher: &PatternMatcher,
     out: &mut Vec<u8>,
 ) -> Result<(), PatternError> {
     let mut i = 0;
@@ -271,7 +247,7 @@ pub(crate) fn expand_replacement(
         } else if byte == b'0' {
             out.extend_from_slice(&subject[m.start..m.end]);
         } else {
-            match m.capture(usize::from(byte - b'1'))? {
+            match matcher.capture(m, usize::from(byte - b'1'))? {
                 Capture::Bytes(range) => out.extend_from_slice(&subject[range]),
                 Capture::Position(pos) => push_decimal(pos, out),
             }
@@ -285,13 +261,15 @@ pub(crate) fn expand_replacement(
 /// cached when short, else read from its bytes). A macro rather than a function so that the
 /// body is monomorphized for both program kinds and borrows the matcher's fields apart.
 macro_rules! with_state {
-    ($matcher:ident, $src:expr, $pat:expr, |$state:ident| $body:expr) => {
+    ($matcher:ident, $src:expr, $pat:expr, |$state:ident| $body:expr) => {{
+        $matcher.stamp = $matcher.stamp.wrapping_add(1);
         match $matcher.compiled($pat) {
             Some(i) => {
                 let mut $state = State {
                     src: $src,
                     prog: &$matcher.cache[i],
                     level: 0,
+                    stamp: $matcher.stamp,
                     captures: &mut $matcher.captures,
                     stack: &mut $matcher.stack,
                 };
@@ -303,13 +281,14 @@ macro_rules! with_state {
                     src: $src,
                     prog: &raw,
                     level: 0,
+                    stamp: $matcher.stamp,
                     captures: &mut $matcher.captures,
                     stack: &mut $matcher.stack,
                 };
                 $body
             }
         }
-    };
+    }};
 }
 
 impl PatternMatcher {
@@ -335,15 +314,38 @@ impl PatternMatcher {
             let found = plain_find(&subject[init..], pattern, fuel)?;
             Ok(found.map(|at| {
                 let start = init + at;
-                Match::new(
+                Match {
                     start,
-                    start + pattern.len(),
-                    0,
-                    &[RawCapture::default(); MAX_CAPTURES],
-                )
+                    end: start + pattern.len(),
+                    level: 0,
+                    stamp: 0,
+                }
             }))
         } else {
             self.match_pattern(subject, pattern, init, fuel)
+        }
+    }
+
+    /// Capture `i` (0-based) of `m`, the last match this matcher made, as 5.1's
+    /// `push_onecapture`: index 0 of a pattern without captures is the whole match; a missing
+    /// capture is `invalid capture index` and an open one `unfinished capture`. The captures of
+    /// an older match are gone: asking for them is `invalid capture index` too.
+    pub(crate) fn capture(&self, m: &Match, i: usize) -> Result<Capture, PatternError> {
+        if i >= m.level {
+            return if i == 0 {
+                Ok(Capture::Bytes(m.start..m.end))
+            } else {
+                Err(PatternError::InvalidCaptureIndex)
+            };
+        }
+        if m.stamp != self.stamp {
+            return Err(PatternError::InvalidCaptureIndex);
+        }
+        let cap = self.captures[i];
+        match cap.len {
+            CAP_UNFINISHED => Err(PatternError::UnfinishedCapture),
+            CAP_POSITION => Ok(Capture::Position(cap.init + 1)),
+            len => Ok(Capture::Bytes(cap.init..cap.init + len as usize)),
         }
     }
 
@@ -558,6 +560,7 @@ struct State<'a, P> {
     src: &'a [u8],
     prog: &'a P,
     level: usize,
+    stamp: u64,
     captures: &'a mut [RawCapture; MAX_CAPTURES],
     stack: &'a mut Vec<Backtrack>,
 }
@@ -568,7 +571,7 @@ impl<P: Program> State<'_, P> {
             start,
             end,
             level: self.level,
-            captures: *self.captures,
+            stamp: self.stamp,
         }
     }
 

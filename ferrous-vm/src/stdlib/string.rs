@@ -291,7 +291,11 @@ impl Vm {
     /// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
     /// scratch buffer, since interning cannot borrow the heap it inserts into.
     fn capture_value(&mut self, subject: StringHandle, m: &Match, i: usize) -> RtResult<Value> {
-        match m.capture(i).map_err(|e| RtError::native(e.to_string()))? {
+        match self
+            .matcher
+            .capture(m, i)
+            .map_err(|e| RtError::native(e.to_string()))?
+        {
             Capture::Bytes(range) => {
                 let scratch = &mut self.matcher.scratch;
                 scratch.clear();
@@ -416,7 +420,7 @@ fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                     }
                 };
                 n += 1;
-                expand_replacement(repl, subject, &m, &mut out)?;
+                expand_replacement(repl, subject, &m, matcher, &mut out)?;
                 if !gsub_fits(heap, out.len()) {
                     return Ok(false);
                 }

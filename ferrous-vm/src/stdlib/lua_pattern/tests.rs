@@ -18,25 +18,35 @@ fn join(parts: &[Vec<u8>], sep: u8) -> Vec<u8> {
     out
 }
 
-fn capture_bytes(subject: &[u8], m: &Match, i: usize) -> Result<Vec<u8>, PatternError> {
-    Ok(match m.capture(i)? {
+fn capture_bytes(
+    subject: &[u8],
+    matcher: &PatternMatcher,
+    m: &Match,
+    i: usize,
+) -> Result<Vec<u8>, PatternError> {
+    Ok(match matcher.capture(m, i)? {
         Capture::Bytes(range) => subject[range].to_vec(),
         Capture::Position(pos) => pos.to_string().into_bytes(),
     })
 }
 
 /// The values string.find (`find`) or string.match return for a match.
-fn values(subject: &[u8], m: &Match, find: bool) -> Result<Vec<u8>, PatternError> {
+fn values(
+    subject: &[u8],
+    matcher: &PatternMatcher,
+    m: &Match,
+    find: bool,
+) -> Result<Vec<u8>, PatternError> {
     let mut parts = Vec::new();
     if find {
         parts.push((m.start + 1).to_string().into_bytes());
         parts.push(m.end.to_string().into_bytes());
         for i in 0..m.level() {
-            parts.push(capture_bytes(subject, m, i)?);
+            parts.push(capture_bytes(subject, matcher, m, i)?);
         }
     } else {
         for i in 0..m.n_values() {
-            parts.push(capture_bytes(subject, m, i)?);
+            parts.push(capture_bytes(subject, matcher, m, i)?);
         }
     }
     Ok(join(&parts, b'|'))
@@ -48,7 +58,8 @@ fn render(res: Result<Vec<u8>, PatternError>) -> Vec<u8> {
 
 fn find(subject: &[u8], pattern: &[u8], init: i64, plain: bool) -> Vec<u8> {
     let mut fuel = FUEL;
-    let res = PatternMatcher::new()
+    let mut matcher = PatternMatcher::new();
+    let res = matcher
         .find(
             subject,
             pattern,
@@ -56,15 +67,20 @@ fn find(subject: &[u8], pattern: &[u8], init: i64, plain: bool) -> Vec<u8> {
             plain,
             &mut fuel,
         )
-        .and_then(|m| m.map_or(Ok(b"nil".to_vec()), |m| values(subject, &m, true)));
+        .and_then(|m| m.map_or(Ok(b"nil".to_vec()), |m| values(subject, &matcher, &m, true)));
     render(res)
 }
 
 fn str_match(subject: &[u8], pattern: &[u8]) -> Vec<u8> {
     let mut fuel = FUEL;
-    let res = PatternMatcher::new()
+    let mut matcher = PatternMatcher::new();
+    let res = matcher
         .match_pattern(subject, pattern, 0, &mut fuel)
-        .and_then(|m| m.map_or(Ok(b"nil".to_vec()), |m| values(subject, &m, false)));
+        .and_then(|m| {
+            m.map_or(Ok(b"nil".to_vec()), |m| {
+                values(subject, &matcher, &m, false)
+            })
+        });
     render(res)
 }
 
@@ -75,7 +91,7 @@ fn gmatch(subject: &[u8], pattern: &[u8]) -> Vec<u8> {
     let mut iterations = Vec::new();
     for _ in 0..30 {
         match matcher.gmatch_next(subject, pattern, &mut pos, &mut fuel) {
-            Ok(Some(m)) => match values(subject, &m, false) {
+            Ok(Some(m)) => match values(subject, &matcher, &m, false) {
                 Ok(v) => iterations.push(v),
                 Err(err) => return render(Err(err)),
             },
@@ -97,7 +113,7 @@ fn gsub(subject: &[u8], pattern: &[u8], repl: &[u8], max: Option<i64>) -> Vec<u8
         match matcher.gsub_next(subject, pattern, &mut state, &mut out, &mut fuel) {
             Ok(Some(m)) => {
                 n += 1;
-                if let Err(err) = expand_replacement(repl, subject, &m, &mut out) {
+                if let Err(err) = expand_replacement(repl, subject, &m, &matcher, &mut out) {
                     return render(Err(err));
                 }
             }
@@ -1367,3 +1383,40 @@ const GSUB_CASES: &[GsubCase] = &[
     (b"abc", b"b%", b"x", None, b"ERR malformed pattern (ends with '%')"),
     (b"abc", b"x%", b"x", None, b"abc|0"),
 ];
+
+#[test]
+fn captures_belong_to_the_last_match_and_cache_evictions_are_invisible() {
+    let subject = b"k1=v1 k2=v2";
+    let mut matcher = PatternMatcher::new();
+    let mut fuel = FUEL;
+    let first = matcher
+        .match_pattern(subject, b"(%w+)=(%w+)", 0, &mut fuel)
+        .expect("no error")
+        .expect("a match");
+    assert_eq!(matcher.capture(&first, 1), Ok(Capture::Bytes(3..5)));
+    let second = matcher
+        .match_pattern(subject, b"(k2)", 0, &mut fuel)
+        .expect("no error")
+        .expect("a match");
+    assert_eq!(matcher.capture(&second, 0), Ok(Capture::Bytes(6..8)));
+    assert_eq!(
+        matcher.capture(&first, 0),
+        Err(PatternError::InvalidCaptureIndex)
+    );
+    // More patterns than the cache holds, twice over: same answers as a fresh matcher.
+    let patterns: Vec<Vec<u8>> = (0..3 * CACHE_SIZE)
+        .map(|i| format!("(k{})=([%w]+)", i % 4).into_bytes())
+        .collect();
+    for pattern in patterns.iter().chain(&patterns) {
+        let mut fresh = PatternMatcher::new();
+        let expected = fresh
+            .match_pattern(subject, pattern, 0, &mut fuel)
+            .expect("no error")
+            .map(|m| values(subject, &fresh, &m, true));
+        let got = matcher
+            .match_pattern(subject, pattern, 0, &mut fuel)
+            .expect("no error")
+            .map(|m| values(subject, &matcher, &m, true));
+        assert_eq!(got, expected, "{}", show(pattern));
+    }
+}
