@@ -180,6 +180,8 @@ pub(crate) struct PatternMatcher {
     /// Compiled short patterns, replaced round-robin from `next_victim`.
     cache: Vec<Compiled>,
     next_victim: usize,
+    /// The cache entry used last.
+    last_used: usize,
     /// Counts matching calls, so that a [`Match`] knows whether the capture slots are its own.
     stamp: u64,
     /// Scratch bytes for the VM: a capture is copied here before it is interned.
@@ -413,17 +415,28 @@ impl PatternMatcher {
         if pattern.len() > MAX_COMPILED {
             return None;
         }
+        // The last pattern used is the likeliest (a gmatch loop, a gsub with a function).
+        if self
+            .cache
+            .get(self.last_used)
+            .is_some_and(|c| *c.key == *pattern)
+        {
+            return Some(self.last_used);
+        }
         if let Some(i) = self.cache.iter().position(|c| *c.key == *pattern) {
+            self.last_used = i;
             return Some(i);
         }
         let compiled = Compiled::new(pattern);
         if self.cache.len() < CACHE_SIZE {
             self.cache.push(compiled);
-            return Some(self.cache.len() - 1);
+            self.last_used = self.cache.len() - 1;
+            return Some(self.last_used);
         }
         let i = self.next_victim % CACHE_SIZE;
         self.cache[i] = compiled;
         self.next_victim = (i + 1) % CACHE_SIZE;
+        self.last_used = i;
         Some(i)
     }
 }
