@@ -1,7 +1,12 @@
 //! Lua 5.1 pattern matching (lstrlib.c `match` and friends) without recursion, with a fuel budget
 //! and a bounded backtracking stack.
 //!
-//! The matcher interprets the pattern directly, like 5.1, item by item. Where 5.1's `match` recurses
+//! The matcher walks the pattern item by item, like 5.1. Short patterns are decoded once into
+//! items (`program::Compiled`, bracket sets as 256-bit tables) and cached in the
+//! [`PatternMatcher`]; long ones are decoded from their bytes as the matcher reaches each item
+//! (`program::Raw`). When every match must begin with a byte of some set (the first item after
+//! leading captures is `x` or `x+`) or with a frontier, start positions are found by a scan
+//! instead of a failed match attempt each. Where 5.1's `match` recurses
 //! (on `?`, `*`, `+`, `-` and captures), this one pushes a [`Backtrack`] entry on an explicit stack
 //! and keeps going; on failure it pops entries, undoing capture changes and resuming at the next
 //! alternative, which visits alternatives in exactly 5.1's order. So results and errors are 5.1's,
@@ -24,16 +29,22 @@
 //! * Character classes use the C locale: bytes >= 128 belong to no class.
 //! * Fuel: every matching step costs one unit of the `fuel` budget passed in: each pattern item
 //!   tried at a subject position, each subject byte scanned by a greedy expansion, `%b` or a
-//!   back-reference, and about one unit per 16 bytes scanned by a plain search. When the budget
+//!   back-reference, and about one unit per 16 bytes scanned by a plain search or a
+//!   start-position scan. When the budget
 //!   reaches zero the call returns [`PatternError::FuelExhausted`]; the VM charges the fuel spent
 //!   (the decrease of `*fuel`) to its instruction budget and raises its time-limit error.
 //! * Memory: the backtracking stack holds at most one entry per pattern item on the current path
 //!   (Lua patterns have no loops), and is capped at [`MAX_BACKTRACK`] entries; past that the match
 //!   fails with [`PatternError::TooComplex`] ("pattern too complex", Lua 5.2's text: 5.1 has no
-//!   limit and crashes with a C stack overflow near 150 000 nested items).
+//!   limit and crashes with a C stack overflow near 150 000 nested items). The cache holds at
+//!   most `CACHE_SIZE` compiled patterns of at most `MAX_COMPILED` bytes each.
+
+mod program;
 
 use std::fmt;
 use std::ops::Range;
+
+use program::{Compiled, Item, Program, Raw, Rep, Set, Start};
 
 /// Maximum number of captures in a pattern (`LUA_MAXCAPTURES`).
 pub(crate) const MAX_CAPTURES: usize = 32;
@@ -111,29 +122,21 @@ struct RawCapture {
     len: isize,
 }
 
-/// A successful match: the matched range of the subject and its captures.
-#[derive(Clone, Debug)]
+/// A successful match: the matched range of the subject. Its captures stay in the
+/// [`PatternMatcher`] that made it, read with [`PatternMatcher::capture`] until the matcher's
+/// next call (so a match is a few words to move around, not 32 capture slots).
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Match {
     /// Index of the first matched byte (0-based; Lua's `find` returns `start + 1`).
     pub(crate) start: usize,
     /// Index after the last matched byte (Lua's `find` returns it as the end position).
     pub(crate) end: usize,
     level: usize,
-    captures: [RawCapture; MAX_CAPTURES],
+    /// The matcher call that made this match (see [`PatternMatcher::capture`]).
+    stamp: u64,
 }
 
 impl Match {
-    fn new(start: usize, end: usize, level: usize, captures: &[RawCapture; MAX_CAPTURES]) -> Self {
-        let mut copy = [RawCapture::default(); MAX_CAPTURES];
-        copy[..level].copy_from_slice(&captures[..level]);
-        Self {
-            start,
-            end,
-            level,
-            captures: copy,
-        }
-    }
-
     /// The number of captures the pattern made: what `string.find` returns after the positions.
     pub(crate) fn level(&self) -> usize {
         self.level
@@ -143,25 +146,6 @@ impl Match {
     /// captures, or the whole match when there are none.
     pub(crate) fn n_values(&self) -> usize {
         self.level.max(1)
-    }
-
-    /// Capture `i` (0-based) as 5.1's `push_onecapture`: index 0 of a pattern without captures is
-    /// the whole match; a missing capture is `invalid capture index` and an open one
-    /// `unfinished capture`.
-    pub(crate) fn capture(&self, i: usize) -> Result<Capture, PatternError> {
-        if i >= self.level {
-            return if i == 0 {
-                Ok(Capture::Bytes(self.start..self.end))
-            } else {
-                Err(PatternError::InvalidCaptureIndex)
-            };
-        }
-        let cap = self.captures[i];
-        match cap.len {
-            CAP_UNFINISHED => Err(PatternError::UnfinishedCapture),
-            CAP_POSITION => Ok(Capture::Position(cap.init + 1)),
-            len => Ok(Capture::Bytes(cap.init..cap.init + len as usize)),
-        }
     }
 }
 
@@ -174,17 +158,34 @@ enum Backtrack {
     Closed { level: usize },
     /// `x?` matched one `x`: on failure, go on without it from `(s, p)`.
     Optional { s: usize, p: usize },
-    /// `x*` / `x+` matched `count` items from `s`: on failure, retry with one fewer.
-    MaxExpand { s: usize, count: usize, ep: usize },
-    /// `x-` is trying the rest at `s`: on failure, eat one more `x` (item at `p`) and retry.
-    MinExpand { s: usize, p: usize, ep: usize },
+    /// `x*` / `x+` matched `count` items from `s`: on failure, retry with one fewer (the rest
+    /// of the pattern starts at `next`).
+    MaxExpand { s: usize, count: usize, next: usize },
+    /// `x-` (the item at `p`) is trying the rest at `s`: on failure, eat one more `x` and retry.
+    MinExpand { s: usize, p: usize },
 }
 
-/// Reusable matcher scratch space (the backtracking stack). Keeping one alive across calls saves
-/// an allocation per call for patterns that backtrack.
+/// How many compiled patterns the matcher keeps.
+const CACHE_SIZE: usize = 8;
+
+/// Patterns longer than this are read from their bytes instead of being compiled and cached.
+const MAX_COMPILED: usize = 256;
+
+/// Reusable matcher state: the backtracking stack, the capture slots, and the last compiled
+/// patterns. Keeping one alive across calls saves allocations and pattern decoding per call.
 #[derive(Debug, Default)]
 pub(crate) struct PatternMatcher {
     stack: Vec<Backtrack>,
+    captures: [RawCapture; MAX_CAPTURES],
+    /// Compiled short patterns, replaced round-robin from `next_victim`.
+    cache: Vec<Compiled>,
+    next_victim: usize,
+    /// The cache entry used last.
+    last_used: usize,
+    /// Counts matching calls, so that a [`Match`] knows whether the capture slots are its own.
+    stamp: u64,
+    /// Scratch bytes for the VM: a capture is copied here before it is interned.
+    pub(crate) scratch: Vec<u8>,
 }
 
 /// The progress of one `string.gsub` call between [`PatternMatcher::gsub_next`] calls. It holds
@@ -230,6 +231,7 @@ pub(crate) fn expand_replacement(
     repl: &[u8],
     subject: &[u8],
     m: &Match,
+    matcher: &PatternMatcher,
     out: &mut Vec<u8>,
 ) -> Result<(), PatternError> {
     let mut i = 0;
@@ -247,7 +249,7 @@ pub(crate) fn expand_replacement(
         } else if byte == b'0' {
             out.extend_from_slice(&subject[m.start..m.end]);
         } else {
-            match m.capture(usize::from(byte - b'1'))? {
+            match matcher.capture(m, usize::from(byte - b'1'))? {
                 Capture::Bytes(range) => out.extend_from_slice(&subject[range]),
                 Capture::Position(pos) => push_decimal(pos, out),
             }
@@ -255,6 +257,40 @@ pub(crate) fn expand_replacement(
         i += 1;
     }
     Ok(())
+}
+
+/// Runs `$body` with `$state`, a [`State`] over `$src` and the pattern `$pat` (compiled and
+/// cached when short, else read from its bytes). A macro rather than a function so that the
+/// body is monomorphized for both program kinds and borrows the matcher's fields apart.
+macro_rules! with_state {
+    ($matcher:ident, $src:expr, $pat:expr, |$state:ident| $body:expr) => {{
+        $matcher.stamp = $matcher.stamp.wrapping_add(1);
+        match $matcher.compiled($pat) {
+            Some(i) => {
+                let mut $state = State {
+                    src: $src,
+                    prog: &$matcher.cache[i],
+                    level: 0,
+                    stamp: $matcher.stamp,
+                    captures: &mut $matcher.captures,
+                    stack: &mut $matcher.stack,
+                };
+                $body
+            }
+            None => {
+                let raw = Raw { pat: $pat };
+                let mut $state = State {
+                    src: $src,
+                    prog: &raw,
+                    level: 0,
+                    stamp: $matcher.stamp,
+                    captures: &mut $matcher.captures,
+                    stack: &mut $matcher.stack,
+                };
+                $body
+            }
+        }
+    }};
 }
 
 impl PatternMatcher {
@@ -280,15 +316,38 @@ impl PatternMatcher {
             let found = plain_find(&subject[init..], pattern, fuel)?;
             Ok(found.map(|at| {
                 let start = init + at;
-                Match::new(
+                Match {
                     start,
-                    start + pattern.len(),
-                    0,
-                    &[RawCapture::default(); MAX_CAPTURES],
-                )
+                    end: start + pattern.len(),
+                    level: 0,
+                    stamp: 0,
+                }
             }))
         } else {
             self.match_pattern(subject, pattern, init, fuel)
+        }
+    }
+
+    /// Capture `i` (0-based) of `m`, the last match this matcher made, as 5.1's
+    /// `push_onecapture`: index 0 of a pattern without captures is the whole match; a missing
+    /// capture is `invalid capture index` and an open one `unfinished capture`. The captures of
+    /// an older match are gone: asking for them is `invalid capture index` too.
+    pub(crate) fn capture(&self, m: &Match, i: usize) -> Result<Capture, PatternError> {
+        if i >= m.level {
+            return if i == 0 {
+                Ok(Capture::Bytes(m.start..m.end))
+            } else {
+                Err(PatternError::InvalidCaptureIndex)
+            };
+        }
+        if m.stamp != self.stamp {
+            return Err(PatternError::InvalidCaptureIndex);
+        }
+        let cap = self.captures[i];
+        match cap.len {
+            CAP_UNFINISHED => Err(PatternError::UnfinishedCapture),
+            CAP_POSITION => Ok(Capture::Position(cap.init + 1)),
+            len => Ok(Capture::Bytes(cap.init..cap.init + len as usize)),
         }
     }
 
@@ -302,25 +361,12 @@ impl PatternMatcher {
         fuel: &mut u64,
     ) -> Result<Option<Match>, PatternError> {
         let (pattern, anchor) = split_anchor(c_str(pattern));
-        let mut state = State::new(subject, pattern, &mut self.stack);
         let init = init.min(subject.len());
-        let first = if anchor { None } else { state.first_literal() };
-        let mut s1 = init;
-        loop {
-            if let Some(byte) = first {
-                match skip_to(byte, subject, s1, fuel)? {
-                    Some(next) => s1 = next,
-                    None => return Ok(None),
-                }
-            }
-            if let Some(e) = state.do_match(s1, fuel)? {
-                return Ok(Some(state.to_match(s1, e)));
-            }
-            s1 += 1;
-            if anchor || s1 > subject.len() {
-                return Ok(None);
-            }
-        }
+        with_state!(self, subject, pattern, |state| {
+            Ok(state
+                .search(init, anchor, fuel)?
+                .map(|(s, e)| state.to_match(s, e)))
+        })
     }
 
     /// One `gmatch` iteration: the first match at or after `*pos` (0-based), moving `*pos` past
@@ -333,23 +379,14 @@ impl PatternMatcher {
         pos: &mut usize,
         fuel: &mut u64,
     ) -> Result<Option<Match>, PatternError> {
-        let mut state = State::new(subject, c_str(pattern), &mut self.stack);
-        let first = state.first_literal();
-        let mut src = *pos;
-        while src <= subject.len() {
-            if let Some(byte) = first {
-                match skip_to(byte, subject, src, fuel)? {
-                    Some(next) => src = next,
-                    None => return Ok(None),
-                }
-            }
-            if let Some(e) = state.do_match(src, fuel)? {
-                *pos = if e == src { e + 1 } else { e };
-                return Ok(Some(state.to_match(src, e)));
-            }
-            src += 1;
-        }
-        Ok(None)
+        let pattern = c_str(pattern);
+        with_state!(self, subject, pattern, |state| {
+            let Some((s, e)) = state.search(*pos, false, fuel)? else {
+                return Ok(None);
+            };
+            *pos = if e == s { e + 1 } else { e };
+            Ok(Some(state.to_match(s, e)))
+        })
     }
 
     /// One step of `string.gsub`: copies the unmatched subject bytes to `out` and returns the next
@@ -368,15 +405,39 @@ impl PatternMatcher {
         if let Some(end) = gsub.pending.take() {
             gsub.advance(Some(end), anchor, subject, out);
         }
-        let mut state = State::new(subject, pattern, &mut self.stack);
-        while !gsub.done {
-            if let Some(e) = state.do_match(gsub.src, fuel)? {
-                gsub.pending = Some(e);
-                return Ok(Some(state.to_match(gsub.src, e)));
-            }
-            gsub.advance(None, anchor, subject, out);
+        with_state!(self, subject, pattern, |state| state
+            .gsub_step(gsub, anchor, out, fuel))
+    }
+
+    /// The index in the cache of `pattern` compiled, compiling it if needed; `None` for a
+    /// pattern too long to cache.
+    fn compiled(&mut self, pattern: &[u8]) -> Option<usize> {
+        if pattern.len() > MAX_COMPILED {
+            return None;
         }
-        Ok(None)
+        // The last pattern used is the likeliest (a gmatch loop, a gsub with a function).
+        if self
+            .cache
+            .get(self.last_used)
+            .is_some_and(|c| *c.key == *pattern)
+        {
+            return Some(self.last_used);
+        }
+        if let Some(i) = self.cache.iter().position(|c| *c.key == *pattern) {
+            self.last_used = i;
+            return Some(i);
+        }
+        let compiled = Compiled::new(pattern);
+        if self.cache.len() < CACHE_SIZE {
+            self.cache.push(compiled);
+            self.last_used = self.cache.len() - 1;
+            return Some(self.last_used);
+        }
+        let i = self.next_victim % CACHE_SIZE;
+        self.cache[i] = compiled;
+        self.next_victim = (i + 1) % CACHE_SIZE;
+        self.last_used = i;
+        Some(i)
     }
 }
 
@@ -459,19 +520,6 @@ fn charge_scan(bytes: usize, fuel: &mut u64) -> Result<(), PatternError> {
     Ok(())
 }
 
-/// The first index at or after `from` holding `byte`, if any.
-fn skip_to(
-    byte: u8,
-    subject: &[u8],
-    from: usize,
-    fuel: &mut u64,
-) -> Result<Option<usize>, PatternError> {
-    let hay = subject.get(from..).unwrap_or(&[]);
-    let found = memchr(byte, hay);
-    charge_scan(found.unwrap_or(hay.len()), fuel)?;
-    Ok(found.map(|k| from + k))
-}
-
 /// `memchr`: the index of the first `needle` byte in `hay`, eight bytes at a time.
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -520,110 +568,24 @@ fn plain_find(hay: &[u8], needle: &[u8], fuel: &mut u64) -> Result<Option<usize>
     Ok(None)
 }
 
-/// Character class bits of the C locale, one byte per character.
-const ALPHA: u8 = 1;
-const CNTRL: u8 = 2;
-const DIGIT: u8 = 4;
-const LOWER: u8 = 8;
-const PUNCT: u8 = 16;
-const SPACE: u8 = 32;
-const UPPER: u8 = 64;
-const XDIGIT: u8 = 128;
-
-/// `ctype.h` of the C locale as a table: bytes >= 128 are in no class.
-const CLASSES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut c = 0;
-    while c < 128 {
-        let b = c as u8;
-        let mut bits = 0;
-        if b.is_ascii_alphabetic() {
-            bits |= ALPHA;
-        }
-        if b.is_ascii_control() {
-            bits |= CNTRL;
-        }
-        if b.is_ascii_digit() {
-            bits |= DIGIT;
-        }
-        if b.is_ascii_lowercase() {
-            bits |= LOWER;
-        }
-        if b.is_ascii_punctuation() {
-            bits |= PUNCT;
-        }
-        if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-            bits |= SPACE;
-        }
-        if b.is_ascii_uppercase() {
-            bits |= UPPER;
-        }
-        if b.is_ascii_hexdigit() {
-            bits |= XDIGIT;
-        }
-        table[c] = bits;
-        c += 1;
-    }
-    table
-};
-
-/// `match_class`: whether byte `c` is in class `%cl` (`%a`, `%A`, ...; any other `cl` is itself).
-fn match_class(c: u8, cl: u8) -> bool {
-    let bits = match cl.to_ascii_lowercase() {
-        b'a' => ALPHA,
-        b'c' => CNTRL,
-        b'd' => DIGIT,
-        b'l' => LOWER,
-        b'p' => PUNCT,
-        b's' => SPACE,
-        b'u' => UPPER,
-        b'w' => ALPHA | DIGIT,
-        b'x' => XDIGIT,
-        b'z' => {
-            return (c == 0) == cl.is_ascii_lowercase();
-        }
-        _ => return cl == c,
-    };
-    (CLASSES[usize::from(c)] & bits != 0) == cl.is_ascii_lowercase()
-}
-
 /// The state of one match attempt series over one subject and pattern.
-struct State<'a> {
+struct State<'a, P> {
     src: &'a [u8],
-    pat: &'a [u8],
+    prog: &'a P,
     level: usize,
-    captures: [RawCapture; MAX_CAPTURES],
+    stamp: u64,
+    captures: &'a mut [RawCapture; MAX_CAPTURES],
     stack: &'a mut Vec<Backtrack>,
 }
 
-impl<'a> State<'a> {
-    fn new(src: &'a [u8], pat: &'a [u8], stack: &'a mut Vec<Backtrack>) -> Self {
-        Self {
-            src,
-            pat,
-            level: 0,
-            captures: [RawCapture::default(); MAX_CAPTURES],
-            stack,
-        }
-    }
-
+impl<P: Program> State<'_, P> {
     fn to_match(&self, start: usize, end: usize) -> Match {
-        Match::new(start, end, self.level, &self.captures)
-    }
-
-    /// The pattern byte at `p`, NUL past the end (the C string terminator).
-    #[inline]
-    fn pat_at(&self, p: usize) -> u8 {
-        self.pat.get(p).copied().unwrap_or(0)
-    }
-
-    /// When every match must start with one literal byte (the first item is a plain byte that is
-    /// neither optional nor special), that byte: start positions without it fail at once in 5.1
-    /// without an error, so they can be skipped.
-    fn first_literal(&self) -> Option<u8> {
-        let first = self.pat_at(0);
-        let plain = first != 0 && !SPECIALS.contains(&first) && first != b')' && first != b']';
-        (plain && !matches!(self.pat_at(1), b'*' | b'?' | b'-')).then_some(first)
+        Match {
+            start,
+            end,
+            level: self.level,
+            stamp: self.stamp,
+        }
     }
 
     fn push(&mut self, entry: Backtrack) -> Result<(), PatternError> {
@@ -634,107 +596,105 @@ impl<'a> State<'a> {
         Ok(())
     }
 
-    /// `classend`: the index just after the single-character class starting at `p`.
-    fn class_end(&self, p: usize) -> Result<usize, PatternError> {
-        let first = self.pat_at(p);
-        let mut p = p + 1;
-        match first {
-            b'%' => {
-                if p >= self.pat.len() {
-                    return Err(PatternError::EndsWithPercent);
-                }
-                Ok(p + 1)
-            }
-            b'[' => {
-                if self.pat_at(p) == b'^' {
-                    p += 1;
-                }
-                loop {
-                    if p >= self.pat.len() {
-                        return Err(PatternError::MissingBracket);
-                    }
-                    let c = self.pat[p];
-                    p += 1;
-                    if c == b'%' && p < self.pat.len() {
-                        p += 1;
-                    }
-                    if self.pat_at(p) == b']' {
-                        return Ok(p + 1);
-                    }
-                }
-            }
-            _ => Ok(p),
-        }
+    /// The first position at or after `from` (and at most the subject length) where a match may
+    /// start, given what every match starts with (`start`, if known).
+    fn candidate(
+        &self,
+        start: Option<Start>,
+        from: usize,
+        fuel: &mut u64,
+    ) -> Result<Option<usize>, PatternError> {
+        let Some(start) = start else {
+            return Ok((from <= self.src.len()).then_some(from));
+        };
+        let hay = self.src.get(from..).unwrap_or(&[]);
+        let found = match start {
+            Start::Class(Set::Byte(byte)) => memchr(byte, hay),
+            Start::Class(set) => hay.iter().position(|&c| self.prog.contains(set, c)),
+            Start::Frontier(set) => (from..=self.src.len()).position(|s| {
+                let previous = self.src.get(s.wrapping_sub(1)).copied().unwrap_or(0);
+                let current = self.src.get(s).copied().unwrap_or(0);
+                !self.prog.contains(set, previous) && self.prog.contains(set, current)
+            }),
+        };
+        charge_scan(found.unwrap_or(hay.len()), fuel)?;
+        Ok(found.map(|k| from + k))
     }
 
-    /// `matchbracketclass`: whether `c` is in the set `[...]` from `p` (the `[`) to `ec` (the `]`).
-    fn bracket_class(&self, c: u8, p: usize, ec: usize) -> bool {
-        let mut p = p;
-        let mut sig = true;
-        if self.pat_at(p + 1) == b'^' {
-            sig = false;
-            p += 1;
-        }
+    /// The first match at or after `from`, as (start, end); with `anchor`, only at `from`.
+    fn search(
+        &mut self,
+        from: usize,
+        anchor: bool,
+        fuel: &mut u64,
+    ) -> Result<Option<(usize, usize)>, PatternError> {
+        let start = if anchor { None } else { self.prog.start() };
+        let mut s = from;
         loop {
-            p += 1;
-            if p >= ec {
-                return !sig;
+            if !anchor {
+                match self.candidate(start, s, fuel)? {
+                    Some(next) => s = next,
+                    None => return Ok(None),
+                }
             }
-            let byte = self.pat[p];
-            if byte == b'%' {
-                p += 1;
-                if match_class(c, self.pat_at(p)) {
-                    return sig;
-                }
-            } else if self.pat_at(p + 1) == b'-' && p + 2 < ec {
-                p += 2;
-                if byte <= c && c <= self.pat[p] {
-                    return sig;
-                }
-            } else if byte == c {
-                return sig;
+            if let Some(e) = self.do_match(s, fuel)? {
+                return Ok(Some((s, e)));
+            }
+            s += 1;
+            if anchor || s > self.src.len() {
+                return Ok(None);
             }
         }
     }
 
-    /// `singlematch`: whether byte `c` matches the single-character class at `p..ep`.
-    #[inline]
-    fn single_match(&self, c: u8, p: usize, ep: usize) -> bool {
-        match self.pat_at(p) {
-            b'.' => true,
-            b'%' => match_class(c, self.pat_at(p + 1)),
-            b'[' => self.bracket_class(c, p, ep - 1),
-            byte => byte == c,
+    /// The body of [`PatternMatcher::gsub_next`] after the pending skip.
+    fn gsub_step(
+        &mut self,
+        gsub: &mut GsubState,
+        anchor: bool,
+        out: &mut Vec<u8>,
+        fuel: &mut u64,
+    ) -> Result<Option<Match>, PatternError> {
+        let start = if anchor { None } else { self.prog.start() };
+        while !gsub.done {
+            if start.is_some() {
+                let next = self.candidate(start, gsub.src, fuel)?;
+                let to = next.unwrap_or(self.src.len());
+                out.extend_from_slice(self.src.get(gsub.src..to).unwrap_or(&[]));
+                gsub.src = to;
+                if next.is_none() {
+                    // No match can start anywhere, not even at the end of the subject.
+                    gsub.done = true;
+                    return Ok(None);
+                }
+            }
+            if let Some(e) = self.do_match(gsub.src, fuel)? {
+                gsub.pending = Some(e);
+                return Ok(Some(self.to_match(gsub.src, e)));
+            }
+            gsub.advance(None, anchor, self.src, out);
         }
+        Ok(None)
     }
 
-    /// How many bytes from `s` match the class at `p..ep` (the greedy part of `max_expand`).
-    fn max_count(&self, s: usize, p: usize, ep: usize, fuel: &mut u64) -> usize {
-        let count = if self.pat_at(p) == b'.' {
-            self.src.len() - s
+    /// How many bytes from `s` are in `set` (the greedy part of `max_expand`).
+    fn max_count(&self, s: usize, set: Set, fuel: &mut u64) -> usize {
+        let rest = self.src.get(s..).unwrap_or(&[]);
+        let count = if set == Set::Any {
+            rest.len()
         } else {
-            self.src[s..]
-                .iter()
-                .take_while(|&&c| self.single_match(c, p, ep))
+            rest.iter()
+                .take_while(|&&c| self.prog.contains(set, c))
                 .count()
         };
         *fuel = fuel.saturating_sub(count as u64);
         count
     }
 
-    /// `matchbalance`: the end of a `%bxy` match starting at `s` (`p` points at `x`).
-    fn match_balance(
-        &self,
-        s: usize,
-        p: usize,
-        fuel: &mut u64,
-    ) -> Result<Option<usize>, PatternError> {
-        if p + 1 >= self.pat.len() {
-            return Err(PatternError::Unbalanced);
-        }
-        let (open, close) = (self.pat[p], self.pat[p + 1]);
+    /// `matchbalance`: the end of a `%bxy` match starting at `s`.
+    fn match_balance(&self, s: usize, open: u8, close: u8, fuel: &mut u64) -> Option<usize> {
         if self.src.get(s) != Some(&open) {
-            return Ok(None);
+            return None;
         }
         let mut depth = 1usize;
         for (i, &c) in self.src.iter().enumerate().skip(s + 1) {
@@ -742,14 +702,14 @@ impl<'a> State<'a> {
                 depth -= 1;
                 if depth == 0 {
                     *fuel = fuel.saturating_sub((i - s) as u64);
-                    return Ok(Some(i + 1));
+                    return Some(i + 1);
                 }
             } else if c == open {
                 depth += 1;
             }
         }
         *fuel = fuel.saturating_sub((self.src.len() - s) as u64);
-        Ok(None)
+        None
     }
 
     /// `match_capture`: the end of a back-reference to capture `%digit` matched at `s`.
@@ -769,8 +729,8 @@ impl<'a> State<'a> {
             return Ok(None);
         };
         *fuel = fuel.saturating_sub(len as u64);
-        let matched =
-            self.src.len() - s >= len && self.src[cap.init..cap.init + len] == self.src[s..s + len];
+        let matched = self.src.len() - s >= len
+            && self.src.get(cap.init..cap.init + len) == self.src.get(s..s + len);
         Ok(matched.then_some(s + len))
     }
 
@@ -782,14 +742,16 @@ impl<'a> State<'a> {
             .ok_or(PatternError::InvalidPatternCapture)
     }
 
-    /// 5.1's `match(ms, s, p)` from `p = 0` with `level = 0`: the end of the match starting at
-    /// `s`, or `None`. Iterative: choice points live on `self.stack`.
+    /// 5.1's `match(ms, s, p)` from the first item with `level = 0`: the end of the match
+    /// starting at `s`, or `None`. Iterative: choice points live on `self.stack`.
     fn do_match(&mut self, s: usize, fuel: &mut u64) -> Result<Option<usize>, PatternError> {
         self.level = 0;
         self.stack.clear();
+        let prog = self.prog;
+        let end = prog.end();
+        let len = self.src.len();
         let mut s = s;
         let mut p = 0;
-        let end_of_pattern = self.pat.len();
         'resume: loop {
             // Run forward from (s, p) until the pattern ends (success) or an item fails.
             loop {
@@ -797,83 +759,31 @@ impl<'a> State<'a> {
                     return Err(PatternError::FuelExhausted);
                 }
                 *fuel -= 1;
-                match self.pat_at(p) {
-                    b'(' => {
-                        if self.level >= MAX_CAPTURES {
-                            return Err(PatternError::TooManyCaptures);
-                        }
-                        let (len, next) = if self.pat_at(p + 1) == b')' {
-                            (CAP_POSITION, p + 2)
-                        } else {
-                            (CAP_UNFINISHED, p + 1)
-                        };
-                        self.captures[self.level] = RawCapture { init: s, len };
-                        self.level += 1;
-                        self.push(Backtrack::Opened)?;
-                        p = next;
-                    }
-                    b')' => {
-                        let l = self.capture_to_close()?;
-                        self.captures[l].len = (s - self.captures[l].init) as isize;
-                        self.push(Backtrack::Closed { level: l })?;
-                        p += 1;
-                    }
-                    0 if p >= end_of_pattern => return Ok(Some(s)),
-                    b'$' if p + 1 == end_of_pattern => {
-                        if s == self.src.len() {
-                            return Ok(Some(s));
-                        }
-                        break;
-                    }
-                    b'%' if self.pat_at(p + 1) == b'b' => {
-                        match self.match_balance(s, p + 2, fuel)? {
-                            Some(e) => {
-                                s = e;
-                                p += 4;
+                if p >= end {
+                    return Ok(Some(s));
+                }
+                let (item, next) = prog.item(p)?;
+                match item {
+                    Item::Single(set, rep) => {
+                        let m = s < len && prog.contains(set, self.src[s]);
+                        match rep {
+                            Rep::One => {
+                                if !m {
+                                    break;
+                                }
+                                s += 1;
                             }
-                            None => break,
-                        }
-                    }
-                    b'%' if self.pat_at(p + 1) == b'f' => {
-                        p += 2;
-                        if self.pat_at(p) != b'[' {
-                            return Err(PatternError::MissingFrontierBracket);
-                        }
-                        let ep = self.class_end(p)?;
-                        let previous = if s == 0 { 0 } else { self.src[s - 1] };
-                        let current = self.src.get(s).copied().unwrap_or(0);
-                        if self.bracket_class(previous, p, ep - 1)
-                            || !self.bracket_class(current, p, ep - 1)
-                        {
-                            break;
-                        }
-                        p = ep;
-                    }
-                    b'%' if self.pat_at(p + 1).is_ascii_digit() => {
-                        match self.match_back_reference(s, self.pat_at(p + 1), fuel)? {
-                            Some(e) => {
-                                s = e;
-                                p += 2;
-                            }
-                            None => break,
-                        }
-                    }
-                    _ => {
-                        let ep = self.class_end(p)?;
-                        let m = s < self.src.len() && self.single_match(self.src[s], p, ep);
-                        match self.pat_at(ep) {
-                            b'?' => {
+                            Rep::Optional => {
                                 if m {
-                                    if ep + 1 == end_of_pattern {
+                                    if next == end {
                                         return Ok(Some(s + 1));
                                     }
-                                    self.push(Backtrack::Optional { s, p: ep + 1 })?;
+                                    self.push(Backtrack::Optional { s, p: next })?;
                                     s += 1;
                                 }
-                                p = ep + 1;
                             }
-                            b'*' | b'+' => {
-                                let base = if self.pat_at(ep) == b'+' {
+                            Rep::Star | Rep::Plus => {
+                                let base = if rep == Rep::Plus {
                                     if !m {
                                         break;
                                     }
@@ -881,31 +791,72 @@ impl<'a> State<'a> {
                                 } else {
                                     s
                                 };
-                                let count = self.max_count(base, p, ep, fuel);
-                                if ep + 1 == end_of_pattern {
+                                let count = self.max_count(base, set, fuel);
+                                if next == end {
                                     return Ok(Some(base + count));
                                 }
-                                self.push(Backtrack::MaxExpand { s: base, count, ep })?;
+                                self.push(Backtrack::MaxExpand {
+                                    s: base,
+                                    count,
+                                    next,
+                                })?;
                                 s = base + count;
-                                p = ep + 1;
                             }
-                            b'-' => {
-                                if ep + 1 == end_of_pattern {
+                            Rep::Lazy => {
+                                if next == end {
                                     return Ok(Some(s));
                                 }
-                                self.push(Backtrack::MinExpand { s, p, ep })?;
-                                p = ep + 1;
-                            }
-                            _ => {
-                                if !m {
-                                    break;
-                                }
-                                s += 1;
-                                p = ep;
+                                self.push(Backtrack::MinExpand { s, p })?;
                             }
                         }
                     }
+                    Item::Open | Item::Position => {
+                        if self.level >= MAX_CAPTURES {
+                            return Err(PatternError::TooManyCaptures);
+                        }
+                        let cap_len = if item == Item::Position {
+                            CAP_POSITION
+                        } else {
+                            CAP_UNFINISHED
+                        };
+                        self.captures[self.level] = RawCapture {
+                            init: s,
+                            len: cap_len,
+                        };
+                        self.level += 1;
+                        self.push(Backtrack::Opened)?;
+                    }
+                    Item::Close => {
+                        let l = self.capture_to_close()?;
+                        self.captures[l].len = (s - self.captures[l].init) as isize;
+                        self.push(Backtrack::Closed { level: l })?;
+                    }
+                    Item::EndAnchor => {
+                        if s == len {
+                            return Ok(Some(s));
+                        }
+                        break;
+                    }
+                    Item::Balance(open, close) => match self.match_balance(s, open, close, fuel) {
+                        Some(e) => s = e,
+                        None => break,
+                    },
+                    Item::Frontier(set) => {
+                        let previous = if s == 0 { 0 } else { self.src[s - 1] };
+                        let current = self.src.get(s).copied().unwrap_or(0);
+                        if prog.contains(set, previous) || !prog.contains(set, current) {
+                            break;
+                        }
+                    }
+                    Item::BackReference(digit) => {
+                        match self.match_back_reference(s, digit, fuel)? {
+                            Some(e) => s = e,
+                            None => break,
+                        }
+                    }
+                    Item::Error(err) => return Err(err),
                 }
+                p = next;
             }
             // Failure: undo and resume at the most recent alternative.
             while let Some(entry) = self.stack.pop() {
@@ -917,27 +868,30 @@ impl<'a> State<'a> {
                         p = alt_p;
                         continue 'resume;
                     }
-                    Backtrack::MaxExpand { s: base, count, ep } => {
+                    Backtrack::MaxExpand {
+                        s: base,
+                        count,
+                        next,
+                    } => {
                         if count > 0 {
                             self.stack.push(Backtrack::MaxExpand {
                                 s: base,
                                 count: count - 1,
-                                ep,
+                                next,
                             });
                             s = base + count - 1;
-                            p = ep + 1;
+                            p = next;
                             continue 'resume;
                         }
                     }
-                    Backtrack::MinExpand { s: at, p: item, ep } => {
-                        if at < self.src.len() && self.single_match(self.src[at], item, ep) {
-                            self.stack.push(Backtrack::MinExpand {
-                                s: at + 1,
-                                p: item,
-                                ep,
-                            });
+                    Backtrack::MinExpand { s: at, p: item } => {
+                        let (Item::Single(set, _), next) = prog.item(item)? else {
+                            continue;
+                        };
+                        if at < len && prog.contains(set, self.src[at]) {
+                            self.stack.push(Backtrack::MinExpand { s: at + 1, p: item });
                             s = at + 1;
-                            p = ep + 1;
+                            p = next;
                             continue 'resume;
                         }
                     }

@@ -12,11 +12,12 @@
 
 use std::borrow::Cow;
 
-use ferrous_heap::{Function, Value};
+use ferrous_heap::{Function, Heap, HeapError, StringHandle, Value};
 
 use super::format::{self, FormatArgs, FormatError};
 use super::lua_pattern::{
-    Capture, GsubState, Match, PatternError, PatternMatcher, expand_replacement, start_index,
+    Capture, GsubState, MAX_CAPTURES, Match, PatternError, PatternMatcher, expand_replacement,
+    start_index,
 };
 use crate::error::{RtError, RtResult};
 use crate::native::{Ctx, Ret};
@@ -215,25 +216,45 @@ fn format_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 // ----- patterns -----
 
+/// Why a matcher step stopped: a pattern error (fuel included) or a VM error.
+enum StepError {
+    Pattern(PatternError),
+    Rt(RtError),
+}
+
+impl From<PatternError> for StepError {
+    fn from(err: PatternError) -> Self {
+        Self::Pattern(err)
+    }
+}
+
+impl From<HeapError> for StepError {
+    fn from(err: HeapError) -> Self {
+        Self::Rt(err.into())
+    }
+}
+
 impl Vm {
-    /// Runs a matcher step with fuel: charged to the instruction budget; when a step needs more
-    /// than `PATTERN_FUEL`, the host's interrupt may stop the script, else the step is retried
-    /// with twice the fuel.
-    fn with_pattern_fuel<T>(
+    /// Runs a matcher step with fuel. The step reads the strings it needs from the heap itself,
+    /// so subjects are never copied. Fuel spent is charged to the instruction budget; when a step
+    /// needs more than `PATTERN_FUEL`, the host's interrupt may stop the script, else the step is
+    /// retried with twice the fuel (a step must leave its caller's state as it was when it
+    /// returns an error).
+    fn match_with_fuel<T>(
         &mut self,
-        mut step: impl FnMut(&mut PatternMatcher, &mut u64) -> Result<T, PatternError>,
+        mut step: impl FnMut(&mut PatternMatcher, &Heap, &mut u64) -> Result<T, StepError>,
     ) -> RtResult<T> {
         let mut budget = PATTERN_FUEL;
         loop {
             let mut fuel = budget;
-            let res = step(&mut self.matcher, &mut fuel);
+            let res = step(&mut self.matcher, &self.heap, &mut fuel);
             let spent = budget - fuel;
             self.fuel = self
                 .fuel
                 .saturating_sub(i64::try_from(spent / 16).unwrap_or(i64::MAX));
             match res {
                 Ok(v) => return Ok(v),
-                Err(PatternError::FuelExhausted) => {
+                Err(StepError::Pattern(PatternError::FuelExhausted)) => {
                     if let Some(interrupt) = self.interrupt.as_mut() {
                         if let Some(msg) = interrupt() {
                             return Err(RtError::Killed(msg));
@@ -241,13 +262,20 @@ impl Vm {
                     }
                     budget = budget.saturating_mul(2);
                 }
-                Err(e) => return Err(RtError::native(e.to_string())),
+                Err(StepError::Pattern(e)) => return Err(RtError::native(e.to_string())),
+                Err(StepError::Rt(e)) => return Err(e),
             }
         }
     }
 
-    /// Pushes the captures of a match (or the whole match) as Lua values; returns how many.
-    fn push_captures(&mut self, subject: &[u8], m: &Match, whole_if_none: bool) -> RtResult<usize> {
+    /// Pushes the captures of a match of `subject` (or the whole match) as Lua values; returns
+    /// how many.
+    fn push_captures(
+        &mut self,
+        subject: StringHandle,
+        m: &Match,
+        whole_if_none: bool,
+    ) -> RtResult<usize> {
         let n = if whole_if_none {
             m.n_values()
         } else {
@@ -260,9 +288,20 @@ impl Vm {
         Ok(n)
     }
 
-    fn capture_value(&mut self, subject: &[u8], m: &Match, i: usize) -> RtResult<Value> {
-        match m.capture(i).map_err(|e| RtError::native(e.to_string()))? {
-            Capture::Bytes(range) => Ok(Value::String(self.intern(&subject[range])?)),
+    /// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
+    /// scratch buffer, since interning cannot borrow the heap it inserts into.
+    fn capture_value(&mut self, subject: StringHandle, m: &Match, i: usize) -> RtResult<Value> {
+        match self
+            .matcher
+            .capture(m, i)
+            .map_err(|e| RtError::native(e.to_string()))?
+        {
+            Capture::Bytes(range) => {
+                let scratch = &mut self.matcher.scratch;
+                scratch.clear();
+                scratch.extend_from_slice(self.heap.str_bytes(subject)?.get(range).unwrap_or(&[]));
+                Ok(Value::String(self.heap.tx().intern(&self.matcher.scratch)?))
+            }
             Capture::Position(pos) => Ok(Value::Number(pos as f64)),
         }
     }
@@ -271,17 +310,17 @@ impl Vm {
 fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> RtResult<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
-    let subject = ctx.vm.heap.str_bytes(s)?.to_vec();
-    let pattern = ctx.vm.heap.str_bytes(p)?.to_vec();
     let init = ctx.opt_integer(3, 1)?;
     let plain = find && is_truthy(ctx.arg(4));
-    let start = start_index(init, subject.len());
-    let m = ctx.vm.with_pattern_fuel(|matcher, fuel| {
-        if find {
-            matcher.find(&subject, &pattern, start, plain, fuel)
+    let m = ctx.vm.match_with_fuel(|matcher, heap, fuel| {
+        let subject = heap.str_bytes(s)?;
+        let pattern = heap.str_bytes(p)?;
+        let start = start_index(init, subject.len());
+        Ok(if find {
+            matcher.find(subject, pattern, start, plain, fuel)?
         } else {
-            matcher.match_pattern(&subject, &pattern, start, fuel)
-        }
+            matcher.match_pattern(subject, pattern, start, fuel)?
+        })
     })?;
     let Some(m) = m else {
         return ctx.ret(&[Value::Nil]);
@@ -289,10 +328,10 @@ fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> RtResult<Ret> {
     if find {
         ctx.push(Value::Number((m.start + 1) as f64));
         ctx.push(Value::Number(m.end as f64));
-        let n = ctx.vm.push_captures(&subject, &m, false)?;
+        let n = ctx.vm.push_captures(s, &m, false)?;
         Ok(Ret::values(n + 2))
     } else {
-        let n = ctx.vm.push_captures(&subject, &m, true)?;
+        let n = ctx.vm.push_captures(s, &m, true)?;
         Ok(Ret::values(n))
     }
 }
@@ -320,16 +359,12 @@ fn gmatch_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     else {
         return Err(RtError::native("internal error: gmatch state"));
     };
-    let subject = ctx.vm.heap.str_bytes(s)?.to_vec();
-    let pattern = ctx.vm.heap.str_bytes(p)?.to_vec();
     let mut at = pos as usize;
-    let m = ctx.vm.with_pattern_fuel(|matcher, fuel| {
+    let m = ctx.vm.match_with_fuel(|matcher, heap, fuel| {
         let mut probe = at;
-        let res = matcher.gmatch_next(&subject, &pattern, &mut probe, fuel);
-        if res.is_ok() {
-            at = probe;
-        }
-        res
+        let m = matcher.gmatch_next(heap.str_bytes(s)?, heap.str_bytes(p)?, &mut probe, fuel)?;
+        at = probe;
+        Ok(m)
     })?;
     let Some(m) = m else {
         return Ok(Ret::values(0));
@@ -341,86 +376,115 @@ fn gmatch_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
         }
     }
-    let n = ctx.vm.push_captures(&subject, &m, true)?;
+    let n = ctx.vm.push_captures(s, &m, true)?;
     Ok(Ret::values(n))
+}
+
+/// Whether a `gsub` result of `len` bytes may still grow.
+fn gsub_fits(heap: &Heap, len: usize) -> bool {
+    len <= MAX_STRING && heap.can_allocate(len)
 }
 
 fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
-    let subject = ctx.vm.heap.str_bytes(s)?.to_vec();
-    let pattern = ctx.vm.heap.str_bytes(p)?.to_vec();
     let repl = ctx.arg(3);
-    if !matches!(
-        repl,
-        Value::Number(_)
-            | Value::String(_)
-            | Value::Function(_)
-            | Value::NativeFunction(_)
-            | Value::Table(_)
-    ) {
-        return Err(RtError::arg(3, "string/function/table expected"));
-    }
-    let repl_bytes = match repl {
-        Value::String(_) | Value::Number(_) => Some(ctx.check_bytes(3)?),
-        _ => None,
+    let repl_string = match repl {
+        Value::String(_) | Value::Number(_) => Some(ctx.check_string(3)?),
+        Value::Function(_) | Value::NativeFunction(_) | Value::Table(_) => None,
+        _ => return Err(RtError::arg(3, "string/function/table expected")),
     };
+    let subject_len = ctx.vm.heap.str_bytes(s)?.len();
     let max_n = if ctx.is_none_or_nil(4) {
-        subject.len() as i64 + 1
+        subject_len as i64 + 1
     } else {
         i64::from(number_to_int(ctx.check_number(4)?))
     };
-    let mut out = Vec::with_capacity(subject.len());
+    let mut out = Vec::with_capacity(subject_len);
     let mut state = GsubState::new();
     let mut n = 0i64;
-    while n < max_n {
-        let m = ctx.vm.with_pattern_fuel(|matcher, fuel| {
-            let mut probe_state = state;
-            let mut probe_out = Vec::new();
-            let res = matcher.gsub_next(&subject, &pattern, &mut probe_state, &mut probe_out, fuel);
-            if res.is_ok() {
-                state = probe_state;
-                out.extend_from_slice(&probe_out);
-            }
-            res
-        })?;
-        let Some(m) = m else {
-            break;
-        };
-        n += 1;
-        if let Some(repl_bytes) = &repl_bytes {
-            expand_replacement(repl_bytes, &subject, &m, &mut out)
-                .map_err(|e| RtError::native(e.to_string()))?;
-            continue;
-        }
-        let first = ctx.vm.capture_value(&subject, &m, 0)?;
-        let value = match repl {
-            Value::Table(t) => ctx.vm.index_sync(Value::Table(t), first)?,
-            f => {
-                let mut args = Vec::with_capacity(m.n_values());
-                for i in 0..m.n_values() {
-                    args.push(ctx.vm.capture_value(&subject, &m, i)?);
+    if let Some(r) = repl_string {
+        // A string replacement needs no Lua code: the whole loop is one matcher step.
+        let fits = ctx.vm.match_with_fuel(|matcher, heap, fuel| {
+            let (subject, pattern, repl) =
+                (heap.str_bytes(s)?, heap.str_bytes(p)?, heap.str_bytes(r)?);
+            while n < max_n {
+                let (saved_state, saved_len) = (state, out.len());
+                let m = match matcher.gsub_next(subject, pattern, &mut state, &mut out, fuel) {
+                    Ok(Some(m)) => m,
+                    Ok(None) => break,
+                    Err(e) => {
+                        state = saved_state;
+                        out.truncate(saved_len);
+                        return Err(e.into());
+                    }
+                };
+                n += 1;
+                expand_replacement(repl, subject, &m, matcher, &mut out)?;
+                if !gsub_fits(heap, out.len()) {
+                    return Ok(false);
                 }
-                ctx.vm.call_value1(f, &args)?
             }
-        };
-        match value {
-            Value::Nil | Value::Boolean(false) => out.extend_from_slice(&subject[m.start..m.end]),
-            Value::String(_) | Value::Number(_) => {
-                ctx.vm.plain_tostring(value, &mut out)?;
-            }
-            other => {
-                return Err(RtError::native(format!(
-                    "invalid replacement value (a {})",
-                    type_name(other)
-                )));
-            }
-        }
-        if out.len() > MAX_STRING || !ctx.vm.heap.can_allocate(out.len()) {
+            Ok(true)
+        })?;
+        if !fits {
             return Err(RtError::OutOfMemory);
         }
+    } else {
+        while n < max_n {
+            let m = ctx.vm.match_with_fuel(|matcher, heap, fuel| {
+                let (saved_state, saved_len) = (state, out.len());
+                let res = matcher.gsub_next(
+                    heap.str_bytes(s)?,
+                    heap.str_bytes(p)?,
+                    &mut state,
+                    &mut out,
+                    fuel,
+                );
+                if res.is_err() {
+                    state = saved_state;
+                    out.truncate(saved_len);
+                }
+                Ok(res?)
+            })?;
+            let Some(m) = m else {
+                break;
+            };
+            n += 1;
+            let first = ctx.vm.capture_value(s, &m, 0)?;
+            let value = match repl {
+                Value::Table(t) => ctx.vm.index_sync(Value::Table(t), first)?,
+                f => {
+                    let mut args = [Value::Nil; MAX_CAPTURES];
+                    let n_args = m.n_values();
+                    args[0] = first;
+                    for (i, arg) in args.iter_mut().enumerate().take(n_args).skip(1) {
+                        *arg = ctx.vm.capture_value(s, &m, i)?;
+                    }
+                    ctx.vm.call_value1(f, &args[..n_args])?
+                }
+            };
+            match value {
+                Value::Nil | Value::Boolean(false) => {
+                    let subject = ctx.vm.heap.str_bytes(s)?;
+                    out.extend_from_slice(subject.get(m.start..m.end).unwrap_or(&[]));
+                }
+                Value::String(_) | Value::Number(_) => {
+                    ctx.vm.plain_tostring(value, &mut out)?;
+                }
+                other => {
+                    return Err(RtError::native(format!(
+                        "invalid replacement value (a {})",
+                        type_name(other)
+                    )));
+                }
+            }
+            if !gsub_fits(&ctx.vm.heap, out.len()) {
+                return Err(RtError::OutOfMemory);
+            }
+        }
     }
-    state.finish(&subject, &mut out);
+    state.finish(ctx.vm.heap.str_bytes(s)?, &mut out);
     ctx.push_bytes(&out)?;
     ctx.push(Value::Number(n as f64));
     Ok(Ret::values(2))

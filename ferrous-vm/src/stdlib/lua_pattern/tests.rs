@@ -18,25 +18,35 @@ fn join(parts: &[Vec<u8>], sep: u8) -> Vec<u8> {
     out
 }
 
-fn capture_bytes(subject: &[u8], m: &Match, i: usize) -> Result<Vec<u8>, PatternError> {
-    Ok(match m.capture(i)? {
+fn capture_bytes(
+    subject: &[u8],
+    matcher: &PatternMatcher,
+    m: &Match,
+    i: usize,
+) -> Result<Vec<u8>, PatternError> {
+    Ok(match matcher.capture(m, i)? {
         Capture::Bytes(range) => subject[range].to_vec(),
         Capture::Position(pos) => pos.to_string().into_bytes(),
     })
 }
 
 /// The values string.find (`find`) or string.match return for a match.
-fn values(subject: &[u8], m: &Match, find: bool) -> Result<Vec<u8>, PatternError> {
+fn values(
+    subject: &[u8],
+    matcher: &PatternMatcher,
+    m: &Match,
+    find: bool,
+) -> Result<Vec<u8>, PatternError> {
     let mut parts = Vec::new();
     if find {
         parts.push((m.start + 1).to_string().into_bytes());
         parts.push(m.end.to_string().into_bytes());
         for i in 0..m.level() {
-            parts.push(capture_bytes(subject, m, i)?);
+            parts.push(capture_bytes(subject, matcher, m, i)?);
         }
     } else {
         for i in 0..m.n_values() {
-            parts.push(capture_bytes(subject, m, i)?);
+            parts.push(capture_bytes(subject, matcher, m, i)?);
         }
     }
     Ok(join(&parts, b'|'))
@@ -48,7 +58,8 @@ fn render(res: Result<Vec<u8>, PatternError>) -> Vec<u8> {
 
 fn find(subject: &[u8], pattern: &[u8], init: i64, plain: bool) -> Vec<u8> {
     let mut fuel = FUEL;
-    let res = PatternMatcher::new()
+    let mut matcher = PatternMatcher::new();
+    let res = matcher
         .find(
             subject,
             pattern,
@@ -56,15 +67,20 @@ fn find(subject: &[u8], pattern: &[u8], init: i64, plain: bool) -> Vec<u8> {
             plain,
             &mut fuel,
         )
-        .and_then(|m| m.map_or(Ok(b"nil".to_vec()), |m| values(subject, &m, true)));
+        .and_then(|m| m.map_or(Ok(b"nil".to_vec()), |m| values(subject, &matcher, &m, true)));
     render(res)
 }
 
 fn str_match(subject: &[u8], pattern: &[u8]) -> Vec<u8> {
     let mut fuel = FUEL;
-    let res = PatternMatcher::new()
+    let mut matcher = PatternMatcher::new();
+    let res = matcher
         .match_pattern(subject, pattern, 0, &mut fuel)
-        .and_then(|m| m.map_or(Ok(b"nil".to_vec()), |m| values(subject, &m, false)));
+        .and_then(|m| {
+            m.map_or(Ok(b"nil".to_vec()), |m| {
+                values(subject, &matcher, &m, false)
+            })
+        });
     render(res)
 }
 
@@ -75,7 +91,7 @@ fn gmatch(subject: &[u8], pattern: &[u8]) -> Vec<u8> {
     let mut iterations = Vec::new();
     for _ in 0..30 {
         match matcher.gmatch_next(subject, pattern, &mut pos, &mut fuel) {
-            Ok(Some(m)) => match values(subject, &m, false) {
+            Ok(Some(m)) => match values(subject, &matcher, &m, false) {
                 Ok(v) => iterations.push(v),
                 Err(err) => return render(Err(err)),
             },
@@ -97,7 +113,7 @@ fn gsub(subject: &[u8], pattern: &[u8], repl: &[u8], max: Option<i64>) -> Vec<u8
         match matcher.gsub_next(subject, pattern, &mut state, &mut out, &mut fuel) {
             Ok(Some(m)) => {
                 n += 1;
-                if let Err(err) = expand_replacement(repl, subject, &m, &mut out) {
+                if let Err(err) = expand_replacement(repl, subject, &m, &matcher, &mut out) {
                     return render(Err(err));
                 }
             }
@@ -1262,6 +1278,36 @@ const FIND_CASES: &[FindCase] = &[
     (b"x)y", b")", 1, false, b"2|2"),
     (b"x)y", b"x)", 1, false, b"1|2"),
     (b"x]y", b"]", 1, false, b"2|2"),
+    // Start-position scans (literal, class, frontier), init past the end, long (uncompiled)
+    // patterns, and errors after a scanned first item.
+    (b"key12= key1x key15=", b"key1%d=", 2, false, b"14|19"),
+    (b"key12= key1x key15=", b"key1%d=", 8, false, b"14|19"),
+    (b"abc", b"%a+", 10, false, b"nil"),
+    (b"abc", b"%a+", 4, false, b"nil"),
+    (b"abc", b"()", 4, false, b"4|3|4"),
+    (b"abc", b"()", 5, false, b"4|3|4"),
+    (b"abc", b"^%a", 2, false, b"2|2"),
+    (b"abc", b"^%a", 4, false, b"nil"),
+    (b"a%b", b"%", 1, true, b"2|2"),
+    (b"x[y]", b"[y]", 1, true, b"2|4"),
+    (b"x[y]", b"[y]", 1, false, b"3|3"),
+    (b"a+b", b"+", 1, true, b"2|2"),
+    (b"hello world", b"%f[%w]%w+", 2, false, b"7|11"),
+    (b"hello world", b"%f[%W]", 1, false, b"6|5"),
+    (b"hello", b"%f[%z]", 1, false, b"6|5"),
+    (b"hello", b"%f[%z]", 6, false, b"6|5"),
+    (b"", b"%f[%z]", 1, false, b"nil"),
+    (b"", b"%f[^%z]", 1, false, b"nil"),
+    (b"aaa", b"((%a)%a*)", 2, false, b"2|3|aa|a"),
+    (b"12ab", b"(((%a+)))", 1, false, b"3|4|ab|ab|ab"),
+    (b"x1y2", b"()%d", 2, false, b"2|2|2"),
+    (b"aab", b"a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?(%d+)", 1, false, b"nil"),
+    (b"aa12b", b"a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?(%d+)", 1, false, b"1|4|12"),
+    (b"xx", b"(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)", 1, false, b"nil"),
+    (b"x", b"(xa?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?%", 1, false, b"ERR malformed pattern (ends with '%')"),
+    (b"ab", b"a[b", 1, false, b"ERR malformed pattern (missing ']')"),
+    (b"ab", b"[b", 1, false, b"ERR malformed pattern (missing ']')"),
+    (b"ab", b"%f[%a]%", 1, false, b"ERR malformed pattern (ends with '%')"),
 ];
 
 /// (subject, pattern, replacement, max, result)
@@ -1310,4 +1356,67 @@ const GSUB_CASES: &[GsubCase] = &[
     (b"abc", b".-", b"x", None, b"xaxbxcx|4"),
     (b"abc", b"a(", b"x", None, b"xbc|1"),
     (b"a\x00b\x00c", b"\x00", b"-", None, b"-a-\x00-b-\x00-c-|6"),
+    // Start-position scans, empty subjects, frontier at both ends, long (uncompiled) patterns.
+    (b"hello world", b"%f[%w]%w+", b"<%0>", None, b"<hello> <world>|2"),
+    (b"THE (quick) fox", b"%f[%a]%a+%f[%A]", b"X", None, b"X (X) X|3"),
+    (b"abc", b"%f[%z]", b"!", None, b"abc!|1"),
+    (b"abc", b"%f[%a]", b"!", None, b"!abc|1"),
+    (b"abc def", b"%f[%s]", b"|", None, b"abc| def|1"),
+    (b"a1b22c333", b"((%d)%d*)", b"[%1:%2]", None, b"a[1:1]b[22:2]c[333:3]|3"),
+    (b"a1b22c333", b"()%d+()", b"%1-%2", None, b"a2-3b4-6c7-10|3"),
+    (b"  x  y ", b"%s+", b"", None, b"xy|3"),
+    (b"x=1, y=22, =3, z=", b"(%w+)=(%d+)", b"%2=%1", None, b"1=x, 22=y, =3, z=|2"),
+    (b"$name $x$ $", b"%$(%w+)", b"<%1>", None, b"<name> <x>$ $|2"),
+    (b"abc abc", b"[%a]+", b"-", Some(1), b"- abc|1"),
+    (b"^^a", b"^%^", b"x", None, b"x^a|1"),
+    (b"aXbXc", b"X", b"%%", None, b"a%b%c|2"),
+    (b"word1 key2=14", b"(%a+)(%d+)", b"%2%1", None, b"1word 2key=14|2"),
+    (b"12 345 6", b"%d+", b"#", None, b"# # #|3"),
+    (b"", b"%d+", b"#", None, b"|0"),
+    (b"", b"%f[%z]", b"#", None, b"|0"),
+    (b"9", b"%d", b"#", None, b"#|1"),
+    (b"ab12cd", b"%d*", b"-", None, b"-a-b--c-d-|6"),
+    (b"ab12cd", b"[%d]+", b"-", None, b"ab-cd|1"),
+    (b"ab12cd", b"[^%d]+", b"-", None, b"-12-|2"),
+    (b"aa12b3", b"a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?(%d+)", b"<%1>", None, b"<12>b<3>|2"),
+    (b"aXa", b"(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)", b"x", None, b"aXa|0"),
+    (b"abc", b"b%", b"x", None, b"ERR malformed pattern (ends with '%')"),
+    (b"abc", b"x%", b"x", None, b"abc|0"),
 ];
+
+#[test]
+fn captures_belong_to_the_last_match_and_cache_evictions_are_invisible() {
+    let subject = b"k1=v1 k2=v2";
+    let mut matcher = PatternMatcher::new();
+    let mut fuel = FUEL;
+    let first = matcher
+        .match_pattern(subject, b"(%w+)=(%w+)", 0, &mut fuel)
+        .expect("no error")
+        .expect("a match");
+    assert_eq!(matcher.capture(&first, 1), Ok(Capture::Bytes(3..5)));
+    let second = matcher
+        .match_pattern(subject, b"(k2)", 0, &mut fuel)
+        .expect("no error")
+        .expect("a match");
+    assert_eq!(matcher.capture(&second, 0), Ok(Capture::Bytes(6..8)));
+    assert_eq!(
+        matcher.capture(&first, 0),
+        Err(PatternError::InvalidCaptureIndex)
+    );
+    // More patterns than the cache holds, twice over: same answers as a fresh matcher.
+    let patterns: Vec<Vec<u8>> = (0..3 * CACHE_SIZE)
+        .map(|i| format!("(k{})=([%w]+)", i % 4).into_bytes())
+        .collect();
+    for pattern in patterns.iter().chain(&patterns) {
+        let mut fresh = PatternMatcher::new();
+        let expected = fresh
+            .match_pattern(subject, pattern, 0, &mut fuel)
+            .expect("no error")
+            .map(|m| values(subject, &fresh, &m, true));
+        let got = matcher
+            .match_pattern(subject, pattern, 0, &mut fuel)
+            .expect("no error")
+            .map(|m| values(subject, &matcher, &m, true));
+        assert_eq!(got, expected, "{}", show(pattern));
+    }
+}
