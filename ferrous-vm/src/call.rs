@@ -17,7 +17,7 @@ use ferrous_heap::{
 
 use crate::error::{RtError, RtResult};
 use crate::interp::{Exit, Flow};
-use crate::native::{Ctx, RetKind};
+use crate::native::{Ctx, ResumeRequest, RetKind};
 use crate::thread::{CoStatus, Cont, Frame, LuaCode, ThreadState};
 use crate::value::is_truthy;
 use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_REENTRY, MAX_STACK, Vm};
@@ -357,11 +357,12 @@ impl Vm {
                 }
             }
             RetKind::Yield(n) => self.yield_values(n),
-            RetKind::Resume {
-                thread,
-                nargs,
-                wrap,
-            } => self.resume_thread(thread, nargs, wrap),
+            RetKind::Resume(ResumeRequest { thread, wrap }) => {
+                // The arguments to pass: all of the native's, but the coroutine itself for
+                // `coroutine.resume`.
+                let nargs = self.th.top.saturating_sub(base + usize::from(!wrap));
+                self.resume_thread(thread, nargs, wrap)
+            }
         }
     }
 

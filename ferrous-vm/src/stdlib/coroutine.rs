@@ -5,7 +5,7 @@
 use ferrous_heap::{Function, NativeClosure, Thread, ThreadHandle, Value};
 
 use crate::error::{RtError, RtResult};
-use crate::native::{Ctx, Ret, RetKind};
+use crate::native::{Ctx, ResumeRequest, Ret, RetKind};
 use crate::thread::{CoStatus, ThreadState};
 use crate::vm::Vm;
 
@@ -87,11 +87,10 @@ fn resume(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         let msg = ctx.vm.message_value(msg.as_bytes());
         return ctx.ret(&[Value::Boolean(false), msg]);
     }
-    Ok(Ret(RetKind::Resume {
+    Ok(Ret(RetKind::Resume(ResumeRequest {
         thread: co,
-        nargs: ctx.nargs() - 1,
         wrap: false,
-    }))
+    })))
 }
 
 fn yield_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
@@ -135,9 +134,8 @@ fn wrap_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     };
     // The status ("cannot resume dead coroutine") is checked by `Vm::resume_thread` on the
     // state it takes out of the heap anyway: one heap lookup and downcast instead of two.
-    Ok(Ret(RetKind::Resume {
+    Ok(Ret(RetKind::Resume(ResumeRequest {
         thread: co,
-        nargs: ctx.nargs(),
         wrap: true,
-    }))
+    })))
 }
