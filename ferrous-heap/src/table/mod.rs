@@ -33,7 +33,7 @@ use crate::memory::Memory;
 use crate::value::Value;
 
 /// What absent keys read as, by reference.
-static NIL: Value = Value::Nil;
+pub(crate) static NIL: Value = Value::Nil;
 
 /// Hash parts with at most this many slots are searched linearly, without an index.
 pub(crate) const LINEAR_MAX: usize = 8;
@@ -198,6 +198,70 @@ impl Table {
             },
             Value::Nil => &NIL,
             _ => self.get_hash(key),
+        }
+    }
+
+    /// `t[key]` without metamethods, for a key read in place from a register or constant:
+    /// matching by reference reads the tag and the payload separately (a whole-`Value` copy of
+    /// a register written just before stalls). Number keys in the array part take two
+    /// branches: an exact `f64 -> i64 -> f64` round trip (5.1's `lua_number2int` and compare)
+    /// and one unsigned bounds check (0 and negative integers wrap past any array length).
+    #[inline(always)]
+    pub(crate) fn get_key_ref(&self, key: &Value) -> &Value {
+        match key {
+            Value::String(s) => self.get_str_ref(*s),
+            &Value::Number(n) => {
+                let i = n as i64;
+                if i as f64 == n {
+                    let idx = (i as u64).wrapping_sub(1);
+                    if idx < self.array.len() as u64 {
+                        if let Some(value) = self.array.get(idx as usize) {
+                            return value;
+                        }
+                    }
+                }
+                self.get_num_hash(n)
+            }
+            Value::Nil => &NIL,
+            _ => self.get_hash(*key),
+        }
+    }
+
+    /// A number key that is not an array index: NaN reads nil, integers are normalized
+    /// (`-0` is 0).
+    #[inline(never)]
+    fn get_num_hash(&self, n: f64) -> &Value {
+        match as_integer(n) {
+            Some(i) => self.get_int_ref(i),
+            None if n.is_nan() => &NIL,
+            None => self.get_hash(Value::Number(n)),
+        }
+    }
+
+    /// `t[key] = value` without metamethods, the key read in place (see
+    /// [`Table::get_key_ref`]). An array slot is written after one flags test (`absent`); the
+    /// rest goes to [`Table::set`], which checks `readonly` itself.
+    #[inline(always)]
+    pub(crate) fn set_key(&mut self, key: &Value, value: Value, memory: &mut Memory) -> Result<()> {
+        match key {
+            &Value::Number(n) => {
+                let i = n as i64;
+                if i as f64 == n && !self.readonly {
+                    let idx = (i as u64).wrapping_sub(1);
+                    if idx < self.array.len() as u64 {
+                        if let Some(slot) = self.array.get_mut(idx as usize) {
+                            if self.absent != 0 {
+                                self.absent = 0;
+                            }
+                            *slot = value;
+                            return Ok(());
+                        }
+                    }
+                }
+                self.set(Value::Number(n), value, memory)
+            }
+            Value::String(s) => self.set_str(*s, value, memory),
+            _ => self.set(*key, value, memory),
         }
     }
 
