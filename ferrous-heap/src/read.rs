@@ -13,7 +13,7 @@ use crate::handle::{
 use crate::heap::Heap;
 use crate::meta::MetaEvent;
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
-use crate::table::Table;
+use crate::table::{NIL, Table};
 use crate::value::Value;
 
 impl Heap {
@@ -46,6 +46,43 @@ impl Heap {
     #[inline]
     pub fn raw_get_ref(&self, table: TableHandle, key: Value) -> Result<&Value> {
         Ok(self.table_ref(table)?.get_ref(key))
+    }
+
+    /// `t[key]` when it is settled without calling anything (the fast case of 5.1's
+    /// `luaV_gettable`): a raw hit, a miss in a table without `__index`, or a hit in an
+    /// `__index` table (the method-call case). `None` sends the caller to the slow path (a
+    /// stale handle, an `__index` function, a miss in the `__index` table).
+    ///
+    /// The key is taken by reference and matched in place (see [`Table::get_key_ref`]); the
+    /// table is looked up once.
+    #[inline(always)]
+    pub fn get_fast(&self, t: TableHandle, key: &Value) -> Option<&Value> {
+        let table = self.objects.tables.get(t.raw())?;
+        let value = table.get_key_ref(key);
+        if !matches!(value, Value::Nil) {
+            return Some(value);
+        }
+        match table.metatable {
+            None => Some(value),
+            Some(mt) => self.get_fast_index(mt, key),
+        }
+    }
+
+    /// [`Heap::get_fast`] after a miss in a table with a metatable.
+    #[inline(never)]
+    fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
+        let meta = self.table_ref(mt).ok()?;
+        if meta.absent & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
+            return Some(&NIL);
+        }
+        match meta.get_str_ref(MetaEvent::Index.name()) {
+            Value::Nil => Some(&NIL),
+            &Value::Table(class) => {
+                let value = self.table_ref(class).ok()?.get_key_ref(key);
+                (!matches!(value, Value::Nil)).then_some(value)
+            }
+            _ => None,
+        }
     }
 
     /// `rawget(t, s)` for a string key, by reference.

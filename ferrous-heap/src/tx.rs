@@ -135,6 +135,45 @@ impl HeapTransaction<'_> {
         table.set(key, value, memory)
     }
 
+    /// `t[key] = value` when that is a raw set (the fast case of 5.1's `luaV_settable`): the
+    /// table is writable and has no metatable, or a metatable without `__newindex` (a miss is
+    /// remembered in the metatable's absent bits). Returns `Ok(false)`, having changed
+    /// nothing, when the caller must take the slow path (`__newindex`, read-only); errors are
+    /// those of [`HeapTransaction::raw_set`]. The key is read in place
+    /// (see [`Heap::get_fast`]); a table without a metatable is looked up once.
+    #[inline(always)]
+    pub fn set_fast(&mut self, table: TableHandle, key: &Value, value: Value) -> Result<bool> {
+        let heap = &mut *self.heap;
+        let Some(tbl) = heap.objects.tables.get_mut(table.raw()) else {
+            return Err(HeapError::StaleHandle);
+        };
+        if tbl.metatable.is_some() || tbl.readonly {
+            return self.set_fast_meta(table, key, value);
+        }
+        tbl.set_key(key, value, &mut heap.memory)?;
+        Ok(true)
+    }
+
+    /// [`HeapTransaction::set_fast`] for a table with a metatable or a read-only one.
+    #[inline(never)]
+    fn set_fast_meta(&mut self, table: TableHandle, key: &Value, value: Value) -> Result<bool> {
+        let (readonly, metatable) = {
+            let tbl = self.table_mut(table)?.0;
+            (tbl.readonly, tbl.metatable)
+        };
+        if readonly {
+            return Ok(false);
+        }
+        if let Some(mt) = metatable {
+            if self.metamethod(mt, MetaEvent::NewIndex)? != Value::Nil {
+                return Ok(false);
+            }
+        }
+        let (tbl, memory) = self.table_mut(table)?;
+        tbl.set_key(key, value, memory)?;
+        Ok(true)
+    }
+
     /// `rawset(t, i, value)`.
     #[inline]
     pub fn raw_set_int(&mut self, table: TableHandle, key: i64, value: Value) -> Result<()> {

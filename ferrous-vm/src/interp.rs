@@ -419,25 +419,23 @@ impl Vm {
                     }
                     OP_SETTABLE => {
                         let regs = regs_ref!();
-                        // The table's tag and handle are read in place (it is often the result
-                        // of the `NEWTABLE` just before).
-                        let t = match &regs[a] {
-                            &Value::Table(h) => Value::Table(h),
-                            other => *other,
-                        };
-                        let key = *rk_in!(regs, arg_b(i));
-                        let v = *rk_in!(regs, arg_c(i));
-                        if let Value::Table(h) = t {
-                            if !self.has_newindex_meta(h) {
-                                match self.heap.tx().raw_set(h, key, v) {
-                                    Ok(()) => continue,
-                                    Err(err) => {
-                                        save_pc!();
-                                        return Err(err.into());
-                                    }
+                        // The table's tag and handle and the key are read in place, the value
+                        // as tag and payload (each is often written just before: `NEWTABLE`,
+                        // a loop index, an arithmetic result; whole-`Value` reloads stall).
+                        if let &Value::Table(h) = &regs[a] {
+                            let v = copy_split(rk_in!(regs, arg_c(i)));
+                            match self.heap.tx().set_fast(h, rk_in!(regs, arg_b(i)), v) {
+                                Ok(true) => continue,
+                                Ok(false) => {}
+                                Err(err) => {
+                                    save_pc!();
+                                    return Err(err.into());
                                 }
                             }
                         }
+                        let t = self.th.stack[ra];
+                        let key = rk!(arg_b(i));
+                        let v = rk!(arg_c(i));
                         save_pc!();
                         self.set_index(t, key, v, Some(a as u32))?;
                         resync!();

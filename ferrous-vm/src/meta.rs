@@ -42,45 +42,9 @@ impl Vm {
     ///
     /// The key is taken by reference, read in place from its register or constant: a copy
     /// made just before the call would be reloaded through a store-forwarding stall.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn index_fast(&self, t: TableHandle, key: &Value) -> Option<&Value> {
-        // String keys (fields, methods) take the string-only lookup.
-        // Matching by reference loads the tag and the payload separately (a whole-`Value` load
-        // right after the register was written, e.g. a loop index, stalls).
-        let get = |t: TableHandle| match key {
-            Value::String(s) => self.heap.raw_get_str_ref(t, *s),
-            Value::Number(n) => self.heap.raw_get_ref(t, Value::Number(*n)),
-            _ => self.heap.raw_get_ref(t, *key),
-        };
-        let v = get(t).ok()?;
-        if !matches!(v, Value::Nil) {
-            return Some(v);
-        }
-        let mt = match self.heap.metatable(t) {
-            Ok(Some(mt)) => mt,
-            Ok(None) => return Some(v),
-            Err(_) => return None,
-        };
-        match self.heap.fast_metamethod(mt, MetaEvent::Index) {
-            Value::Nil => Some(v),
-            Value::Table(class) => {
-                let v = get(class).ok()?;
-                (!matches!(v, Value::Nil)).then_some(v)
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether table `t` has a metatable with `__newindex` (the fast-path check of `SETTABLE`).
-    #[inline]
-    pub(crate) fn has_newindex_meta(&self, t: TableHandle) -> bool {
-        match self.heap.metatable(t) {
-            Ok(Some(mt)) => !matches!(
-                self.heap.fast_metamethod(mt, MetaEvent::NewIndex),
-                Value::Nil
-            ),
-            _ => false,
-        }
+        self.heap.get_fast(t, key)
     }
 
     /// `luaV_gettable`: `dest := t[key]`. `reg` names `t` in errors.
@@ -100,7 +64,7 @@ impl Vm {
                     return Ok(());
                 }
                 let tm = match self.heap.metatable(h)? {
-                    Some(mt) => self.heap.fast_metamethod(mt, MetaEvent::Index),
+                    Some(mt) => self.heap.tx().metamethod(mt, MetaEvent::Index)?,
                     None => Value::Nil,
                 };
                 if matches!(tm, Value::Nil) {
@@ -141,10 +105,17 @@ impl Vm {
         for depth in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(h) = t {
                 let tm = match self.heap.metatable(h)? {
-                    Some(mt) => self.heap.fast_metamethod(mt, MetaEvent::NewIndex),
+                    Some(mt) => self.heap.tx().metamethod(mt, MetaEvent::NewIndex)?,
                     None => Value::Nil,
                 };
+                // 5.1's `luaH_set` refuses a nil or NaN key before `__newindex` is consulted.
+                let bad_key = match key {
+                    Value::Nil => true,
+                    Value::Number(n) => n.is_nan(),
+                    _ => false,
+                };
                 if matches!(tm, Value::Nil)
+                    || bad_key
                     || !matches!(self.heap.tx().raw_get(h, key)?, Value::Nil)
                 {
                     self.heap.tx().raw_set(h, key, value)?;

@@ -21,11 +21,12 @@
 //! `node_cap > LINEAR_MAX` the index maps every entry's key to its position.
 //! **Invariant:** every write path checks `readonly` first and clears the metamethod cache.
 
+mod index;
 mod resize;
 #[cfg(test)]
 mod tests;
 
-use hashbrown::HashTable;
+use self::index::HashIndex;
 
 use crate::error::{HeapError, Result};
 use crate::handle::{StringHandle, TableHandle};
@@ -33,7 +34,7 @@ use crate::memory::Memory;
 use crate::value::Value;
 
 /// What absent keys read as, by reference.
-static NIL: Value = Value::Nil;
+pub(crate) static NIL: Value = Value::Nil;
 
 /// Hash parts with at most this many slots are searched linearly, without an index.
 pub(crate) const LINEAR_MAX: usize = 8;
@@ -50,7 +51,7 @@ pub(crate) struct Entry {
 pub(crate) struct Table {
     array: Vec<Value>,
     entries: Vec<Entry>,
-    index: HashTable<u32>,
+    index: HashIndex,
     node_cap: usize,
     /// The metatable.
     pub(crate) metatable: Option<TableHandle>,
@@ -79,6 +80,23 @@ pub(crate) fn key_hash(key: Value) -> u64 {
     let product = u128::from(bits ^ tag.wrapping_mul(0x9e37_79b9_7f4a_7c15))
         * u128::from(0x5851_f42d_4c95_7f2d_u64);
     (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// The hash of a key for the hash part's index, whose first slot is taken from the top bits:
+/// a string key is its handle times 2^64/phi (Fibonacci hashing: consecutive handles, such as
+/// keys interned in a loop, land evenly apart), any other key [`key_hash`].
+#[inline(always)]
+fn index_hash(key: Value) -> u64 {
+    match key {
+        Value::String(s) => str_index_hash(s),
+        _ => key_hash(key),
+    }
+}
+
+/// [`index_hash`] of a string key.
+#[inline(always)]
+fn str_index_hash(key: StringHandle) -> u64 {
+    key.raw().bits().wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// If `n` is an integer, that integer (`-0` gives 0); NaN, fractions and huge values give None.
@@ -110,8 +128,8 @@ impl Table {
 
     fn heap_size_for(array_len: usize, node_cap: usize) -> usize {
         let per_node = if node_cap > LINEAR_MAX {
-            // Entry, index slot (u32) and control byte, with hashbrown's 8/7 load factor.
-            size_of::<Entry>() + 6
+            // Entry and two index slots.
+            size_of::<Entry>() + HashIndex::BYTES_PER_NODE
         } else {
             size_of::<Entry>()
         };
@@ -149,11 +167,25 @@ impl Table {
             self.entries.iter().position(is_key)
         } else {
             let entries = &self.entries;
-            self.index
-                .find(key_hash(Value::String(key)), |&pos| {
-                    entries.get(pos as usize).is_some_and(is_key)
-                })
-                .map(|&pos| pos as usize)
+            self.index.find(str_index_hash(key), |pos| {
+                entries.get(pos).is_some_and(is_key)
+            })
+        }
+    }
+
+    /// The entry of string key `key`, if any: [`Table::find_str`] without a second bounds
+    /// check on the way to the value.
+    #[inline(always)]
+    fn str_entry(&self, key: StringHandle) -> Option<&Entry> {
+        let is_key = |entry: &&Entry| matches!(entry.key, Value::String(s) if s == key);
+        if self.node_cap <= LINEAR_MAX {
+            self.entries.iter().find(is_key)
+        } else {
+            let entries = &self.entries;
+            let pos = self.index.find(str_index_hash(key), |pos| {
+                entries.get(pos).is_some_and(|e| is_key(&e))
+            })?;
+            entries.get(pos)
         }
     }
 
@@ -164,11 +196,9 @@ impl Table {
             self.entries.iter().position(|entry| entry.key == key)
         } else {
             let entries = &self.entries;
-            self.index
-                .find(key_hash(key), |&pos| {
-                    entries.get(pos as usize).is_some_and(|e| e.key == key)
-                })
-                .map(|&pos| pos as usize)
+            self.index.find(index_hash(key), |pos| {
+                entries.get(pos).is_some_and(|e| e.key == key)
+            })
         }
     }
 
@@ -201,6 +231,70 @@ impl Table {
         }
     }
 
+    /// `t[key]` without metamethods, for a key read in place from a register or constant:
+    /// matching by reference reads the tag and the payload separately (a whole-`Value` copy of
+    /// a register written just before stalls). Number keys in the array part take two
+    /// branches: an exact `f64 -> i64 -> f64` round trip (5.1's `lua_number2int` and compare)
+    /// and one unsigned bounds check (0 and negative integers wrap past any array length).
+    #[inline(always)]
+    pub(crate) fn get_key_ref(&self, key: &Value) -> &Value {
+        match key {
+            Value::String(s) => self.get_str_ref(*s),
+            &Value::Number(n) => {
+                let i = n as i64;
+                if i as f64 == n {
+                    let idx = (i as u64).wrapping_sub(1);
+                    if idx < self.array.len() as u64 {
+                        if let Some(value) = self.array.get(idx as usize) {
+                            return value;
+                        }
+                    }
+                }
+                self.get_num_hash(n)
+            }
+            Value::Nil => &NIL,
+            _ => self.get_hash(*key),
+        }
+    }
+
+    /// A number key that is not an array index: NaN reads nil, integers are normalized
+    /// (`-0` is 0).
+    #[inline(never)]
+    fn get_num_hash(&self, n: f64) -> &Value {
+        match as_integer(n) {
+            Some(i) => self.get_int_ref(i),
+            None if n.is_nan() => &NIL,
+            None => self.get_hash(Value::Number(n)),
+        }
+    }
+
+    /// `t[key] = value` without metamethods, the key read in place (see
+    /// [`Table::get_key_ref`]). An array slot is written after one flags test (`absent`); the
+    /// rest goes to [`Table::set`], which checks `readonly` itself.
+    #[inline(always)]
+    pub(crate) fn set_key(&mut self, key: &Value, value: Value, memory: &mut Memory) -> Result<()> {
+        match key {
+            &Value::Number(n) => {
+                let i = n as i64;
+                if i as f64 == n && !self.readonly {
+                    let idx = (i as u64).wrapping_sub(1);
+                    if idx < self.array.len() as u64 {
+                        if let Some(slot) = self.array.get_mut(idx as usize) {
+                            if self.absent != 0 {
+                                self.absent = 0;
+                            }
+                            *slot = value;
+                            return Ok(());
+                        }
+                    }
+                }
+                self.set(Value::Number(n), value, memory)
+            }
+            Value::String(s) => self.set_str(*s, value, memory),
+            _ => self.set(*key, value, memory),
+        }
+    }
+
     /// `t[i]` without metamethods.
     #[inline]
     pub(crate) fn get_int(&self, i: i64) -> Value {
@@ -224,7 +318,7 @@ impl Table {
     /// [`Table::get_str`] by reference.
     #[inline]
     pub(crate) fn get_str_ref(&self, key: StringHandle) -> &Value {
-        match self.find_str(key).and_then(|pos| self.entries.get(pos)) {
+        match self.str_entry(key) {
             Some(entry) => &entry.value,
             None => &NIL,
         }
@@ -282,7 +376,7 @@ impl Table {
     }
 
     /// `t[key] = value` for a string key, without metamethods.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn set_str(
         &mut self,
         key: crate::handle::StringHandle,
@@ -290,7 +384,11 @@ impl Table {
         memory: &mut Memory,
     ) -> Result<()> {
         self.begin_write()?;
-        self.set_hash(Value::String(key), value, memory)
+        if let Some(entry) = self.find_str(key).and_then(|pos| self.entries.get_mut(pos)) {
+            entry.value = value;
+            return Ok(());
+        }
+        self.new_key(Value::String(key), value, memory)
     }
 
     #[inline]
@@ -304,6 +402,7 @@ impl Table {
 
     /// Adds a key that is in neither part. As in 5.1 this happens even when `value` is nil (the
     /// entry is then born a tombstone), and a full hash part triggers a rehash first.
+    #[inline(never)]
     fn new_key(&mut self, key: Value, value: Value, memory: &mut Memory) -> Result<()> {
         if self.entries.len() >= self.node_cap {
             self.rehash(key, memory)?;
@@ -339,11 +438,7 @@ impl Table {
         let pos = entries.len() as u32;
         entries.push(Entry { key, value });
         if *node_cap > LINEAR_MAX {
-            index.insert_unique(key_hash(key), pos, |&p| {
-                entries
-                    .get(p as usize)
-                    .map_or(0, |entry| key_hash(entry.key))
-            });
+            index.insert(index_hash(key), pos);
         }
     }
 

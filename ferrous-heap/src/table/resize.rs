@@ -9,8 +9,7 @@
 //! **Invariant:** `resize` charges the new size to `Memory` and makes every allocation it needs
 //! before it changes anything, so a refused allocation leaves the table as it was.
 
-use hashbrown::HashTable;
-
+use super::index::HashIndex;
 use super::{Entry, LINEAR_MAX, Table, as_integer};
 use crate::error::{HeapError, Result};
 use crate::memory::Memory;
@@ -135,10 +134,14 @@ impl Table {
         if entries.try_reserve_exact(node_cap).is_err() {
             return Err(refused(memory));
         }
-        let mut index = HashTable::new();
-        if node_cap > LINEAR_MAX && index.try_reserve(node_cap, |_: &u32| 0).is_err() {
-            return Err(refused(memory));
-        }
+        let index = if node_cap > LINEAR_MAX {
+            match HashIndex::with_capacity(node_cap) {
+                Ok(index) => index,
+                Err(_) => return Err(refused(memory)),
+            }
+        } else {
+            HashIndex::default()
+        };
         if array_size > self.array.len()
             && self
                 .array

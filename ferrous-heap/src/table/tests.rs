@@ -307,3 +307,131 @@ fn metatable_slot() {
     tx.set_metatable(t, None).expect("writable");
     assert_eq!(tx.metatable(t), Ok(None));
 }
+
+/// The keys the number fast paths must treat like `raw_get`/`raw_set`: around the array part,
+/// fractions, huge and non-finite floats, `-0`.
+const EDGE_KEYS: [f64; 16] = [
+    0.0,
+    -0.0,
+    1.0,
+    4.0,
+    5.0,
+    -1.0,
+    1.5,
+    4.5,
+    4294967297.0,
+    9007199254740993.0,
+    9_223_372_036_854_775_808.0,
+    -9_223_372_036_854_775_808.0,
+    1e300,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::MIN_POSITIVE,
+];
+
+#[test]
+fn get_fast_agrees_with_raw_get_on_edge_keys() {
+    let mut heap = Heap::new();
+    let t = build(&mut heap, 4, &seq(1..=4));
+    let mut tx = heap.tx();
+    for (n, &key) in EDGE_KEYS.iter().enumerate() {
+        if !(1.0..=4.0).contains(&key) || key.fract() != 0.0 {
+            tx.raw_set(t, num(key), num(100.0 + n as f64))
+                .expect("valid key");
+        }
+    }
+    let s = tx.intern(b"s").expect("no limit");
+    tx.raw_set_str(t, s, num(7.0)).expect("writable");
+    for key in EDGE_KEYS.iter().map(|&k| num(k)).chain([
+        num(f64::NAN),
+        Value::Nil,
+        Value::String(s),
+        Value::Boolean(true),
+    ]) {
+        let raw = tx.raw_get(t, key).expect("live table");
+        assert_eq!(heap.get_fast(t, &key).copied(), Some(raw), "key {key:?}");
+        tx = heap.tx();
+    }
+}
+
+#[test]
+fn set_fast_agrees_with_raw_set_on_edge_keys() {
+    let mut heap = Heap::new();
+    let fast = build(&mut heap, 4, &seq(1..=4));
+    let raw = build(&mut heap, 4, &seq(1..=4));
+    let mut tx = heap.tx();
+    for (n, &key) in EDGE_KEYS.iter().enumerate() {
+        let value = num(100.0 + n as f64);
+        assert_eq!(tx.set_fast(fast, &num(key), value), Ok(true));
+        tx.raw_set(raw, num(key), value).expect("valid key");
+    }
+    for key in [num(f64::NAN), Value::Nil] {
+        assert_eq!(
+            tx.set_fast(fast, &key, num(1.0)),
+            tx.raw_set(raw, key, num(1.0)).map(|()| true)
+        );
+    }
+    let mut key = Value::Nil;
+    while let Some((k, v)) = tx.next(raw, key).expect("valid key") {
+        assert_eq!(tx.raw_get(fast, k), Ok(v), "key {k:?}");
+        key = k;
+    }
+    assert_eq!(tx.len(fast), tx.len(raw));
+}
+
+#[test]
+fn set_fast_leaves_read_only_tables_and_newindex_to_the_slow_path() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(2, 0).expect("no limit");
+    let mt = tx.new_table(0, 0).expect("no limit");
+    let x = Value::String(tx.intern(b"x").expect("no limit"));
+    assert_eq!(tx.set_fast(t, &num(1.0), num(1.0)), Ok(true));
+    tx.set_readonly(t, true).expect("live table");
+    for key in [num(1.0), num(3.0), x, Value::Nil] {
+        assert_eq!(tx.set_fast(t, &key, num(2.0)), Ok(false), "key {key:?}");
+    }
+    assert_eq!(tx.raw_get_int(t, 1), Ok(num(1.0)), "unchanged");
+    assert_eq!(tx.raw_set_int(t, 1, num(2.0)), Err(HeapError::ReadOnly));
+    tx.set_readonly(t, false).expect("live table");
+    tx.set_metatable(t, Some(mt)).expect("writable");
+    assert_eq!(tx.set_fast(t, &x, num(3.0)), Ok(true), "no __newindex");
+    tx.raw_set_str(mt, names::NEWINDEX, num(0.0))
+        .expect("writable");
+    assert_eq!(tx.set_fast(t, &x, num(4.0)), Ok(false), "__newindex added");
+    assert_eq!(tx.set_fast(t, &num(2.0), num(4.0)), Ok(false));
+    assert_eq!(tx.raw_get(t, x), Ok(num(3.0)));
+    tx.raw_set_str(mt, names::NEWINDEX, Value::Nil)
+        .expect("writable");
+    assert_eq!(tx.set_fast(t, &x, num(5.0)), Ok(true), "__newindex removed");
+    assert_eq!(tx.raw_get(t, x), Ok(num(5.0)));
+    let stale = tx.new_table(0, 0).expect("no limit");
+    heap.collect(&t);
+    assert_eq!(
+        heap.tx().set_fast(stale, &num(1.0), num(1.0)),
+        Err(HeapError::StaleHandle)
+    );
+    assert_eq!(heap.get_fast(stale, &num(1.0)), None);
+}
+
+#[test]
+fn get_fast_follows_one_index_table() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let obj = tx.new_table(0, 0).expect("no limit");
+    let mt = tx.new_table(0, 0).expect("no limit");
+    let class = tx.new_table(0, 0).expect("no limit");
+    let m = Value::String(tx.intern(b"m").expect("no limit"));
+    tx.set_metatable(obj, Some(mt)).expect("writable");
+    assert_eq!(heap.get_fast(obj, &m), Some(&Value::Nil), "no __index");
+    let mut tx = heap.tx();
+    tx.raw_set_str(mt, names::INDEX, Value::Table(class))
+        .expect("writable");
+    tx.raw_set(class, m, num(1.0)).expect("writable");
+    assert_eq!(heap.get_fast(obj, &m), Some(&num(1.0)));
+    assert_eq!(heap.get_fast(obj, &num(1.0)), None, "miss in the class");
+    heap.tx()
+        .raw_set_str(mt, names::INDEX, num(0.0))
+        .expect("writable");
+    assert_eq!(heap.get_fast(obj, &m), None, "a non-table __index");
+}

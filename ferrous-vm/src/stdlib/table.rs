@@ -4,7 +4,9 @@
 //! `sort` is 5.1's quicksort (`auxsort`) step for step, so inconsistent comparators give the same
 //! results and the same `invalid order function for sorting` error; its recursion on the
 //! smaller half is an explicit stack here. Comparators run through `Vm::call_value` (bounded
-//! re-entry).
+//! re-entry). Without a comparator, an array of numbers (no NaN) or of strings is sorted as a
+//! copy with the same steps and written back (`CopySlots`): nothing can observe the
+//! difference, and a comparison is then one `<` on `f64`s or byte strings.
 
 use ferrous_heap::{TableHandle, Value};
 
@@ -193,113 +195,230 @@ fn foreach(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(0))
 }
 
-/// The comparison of `sort`: the comparator, or `<` (with `__lt`).
-struct Sorter {
+/// The slots `sort` permutes and the order it uses: 5.1's `lua_rawgeti`, `lua_rawseti` and
+/// `sort_comp`.
+trait Slots {
+    type Elem: Copy;
+    fn get(&mut self, i: i64) -> RtResult<Self::Elem>;
+    fn set(&mut self, i: i64, v: Self::Elem) -> RtResult<()>;
+    fn less(&mut self, a: Self::Elem, b: Self::Elem) -> RtResult<bool>;
+}
+
+/// The table itself, compared by the comparator or `<` (with `__lt`): what 5.1 does, and what
+/// any comparison that can run Lua code (and so see the table mid-sort) needs.
+struct TableSlots<'v> {
+    vm: &'v mut Vm,
     t: TableHandle,
     comp: Option<Value>,
 }
 
-impl Sorter {
-    fn less(&self, vm: &mut Vm, a: Value, b: Value) -> RtResult<bool> {
+impl Slots for TableSlots<'_> {
+    type Elem = Value;
+
+    fn get(&mut self, i: i64) -> RtResult<Value> {
+        geti(self.vm, self.t, i)
+    }
+
+    fn set(&mut self, i: i64, v: Value) -> RtResult<()> {
+        seti(self.vm, self.t, i, v)
+    }
+
+    fn less(&mut self, a: Value, b: Value) -> RtResult<bool> {
         match self.comp {
             Some(f) => {
-                let res = vm.call_value1(f, &[a, b])?;
+                let res = self.vm.call_value1(f, &[a, b])?;
                 Ok(is_truthy(res))
             }
-            None => vm.less_than_sync(a, b),
+            None => self.vm.less_than_sync(a, b),
         }
     }
+}
 
-    fn get(&self, vm: &Vm, i: i64) -> RtResult<Value> {
-        geti(vm, self.t, i)
+/// `t[1..=n]` copied out, when every element is a number (no NaN) or every one a string and
+/// there is no comparator: `<` is then a total order that runs no Lua code, so nothing can
+/// see the table mid-sort, the scans never leave `1..=n`, and sorting the copy with the same
+/// steps and writing it back gives 5.1's result.
+struct CopySlots<T, F> {
+    elems: Vec<T>,
+    less: F,
+}
+
+impl<T: Copy, F: Fn(&T, &T) -> bool> Slots for CopySlots<T, F> {
+    type Elem = T;
+
+    #[inline]
+    fn get(&mut self, i: i64) -> RtResult<T> {
+        // Unreachable under a total order; an error rather than a panic all the same.
+        let idx = usize::try_from(i - 1).ok();
+        idx.and_then(|idx| self.elems.get(idx))
+            .copied()
+            .ok_or_else(|| RtError::native("invalid order function for sorting"))
     }
 
-    fn set(&self, vm: &mut Vm, i: i64, v: Value) -> RtResult<()> {
-        seti(vm, self.t, i, v)
-    }
-
-    fn swap(&self, vm: &mut Vm, i: i64, j: i64) -> RtResult<()> {
-        let (a, b) = (self.get(vm, i)?, self.get(vm, j)?);
-        self.set(vm, i, b)?;
-        self.set(vm, j, a)
-    }
-
-    /// `auxsort` of ltablib.c, with the tail recursion and the recursion on the smaller part
-    /// both turned into a loop over an explicit stack of ranges.
-    fn sort(&self, vm: &mut Vm, lo: i64, up: i64) -> RtResult<()> {
-        let mut ranges = vec![(lo, up)];
-        while let Some((mut l, mut u)) = ranges.pop() {
-            while l < u {
-                // Sort elements a[l], a[(l+u)/2] and a[u].
-                let (al, au) = (self.get(vm, l)?, self.get(vm, u)?);
-                if self.less(vm, au, al)? {
-                    self.swap(vm, l, u)?;
-                }
-                if u - l == 1 {
-                    break;
-                }
-                let mut i = (l + u) / 2;
-                let (ai, al) = (self.get(vm, i)?, self.get(vm, l)?);
-                if self.less(vm, ai, al)? {
-                    self.swap(vm, i, l)?;
-                } else {
-                    let (ai, au) = (self.get(vm, i)?, self.get(vm, u)?);
-                    if self.less(vm, au, ai)? {
-                        self.swap(vm, i, u)?;
-                    }
-                }
-                if u - l == 2 {
-                    break;
-                }
-                let pivot = self.get(vm, i)?;
-                // a[l] <= P == a[u-1] <= a[u], only need to sort from l+1 to u-2.
-                self.swap(vm, i, u - 1)?;
-                i = l;
-                let mut j = u - 1;
-                loop {
-                    // Repeat ++i until a[i] >= P.
-                    loop {
-                        i += 1;
-                        let ai = self.get(vm, i)?;
-                        if !self.less(vm, ai, pivot)? {
-                            break;
-                        }
-                        if i > u {
-                            return Err(RtError::native("invalid order function for sorting"));
-                        }
-                    }
-                    // Repeat --j until a[j] <= P.
-                    loop {
-                        j -= 1;
-                        let aj = self.get(vm, j)?;
-                        if !self.less(vm, pivot, aj)? {
-                            break;
-                        }
-                        if j < l {
-                            return Err(RtError::native("invalid order function for sorting"));
-                        }
-                    }
-                    if j < i {
-                        break;
-                    }
-                    self.swap(vm, i, j)?;
-                }
-                self.swap(vm, u - 1, i)?;
-                // a[l..i-1] <= a[i] == P <= a[i+1..u]. 5.1 recurses on the smaller part, then
-                // loops on the larger: sort the smaller now and keep the larger for later, so
-                // a comparator sees the same calls in the same order (and the stack stays
-                // logarithmic, as every pending range is larger than the ones above it).
-                if i - l < u - i {
-                    ranges.push((i + 1, u));
-                    u = i - 1;
-                } else {
-                    ranges.push((l, i - 1));
-                    l = i + 1;
-                }
-            }
+    #[inline]
+    fn set(&mut self, i: i64, v: T) -> RtResult<()> {
+        if let Some(slot) = usize::try_from(i - 1)
+            .ok()
+            .and_then(|idx| self.elems.get_mut(idx))
+        {
+            *slot = v;
         }
         Ok(())
     }
+
+    #[inline]
+    fn less(&mut self, a: T, b: T) -> RtResult<bool> {
+        Ok((self.less)(&a, &b))
+    }
+}
+
+/// Sorts `t[1..=n]` through a copy (see [`CopySlots`]) when that gives 5.1's result; `None`
+/// when the elements do not allow it (the caller sorts the table in place).
+fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<RtResult<()>> {
+    let len = usize::try_from(n).ok()?;
+    if vm.heap.is_readonly(t).ok()? {
+        return None;
+    }
+    let mut values = Vec::with_capacity(len);
+    for i in 1..=n {
+        values.push(vm.heap.raw_get_int(t, i).ok()?);
+    }
+    let sorted: Vec<Value> = match values.first() {
+        Some(Value::Number(_)) => {
+            let mut nums = Vec::with_capacity(len);
+            for v in &values {
+                match *v {
+                    Value::Number(x) if !x.is_nan() => nums.push(x),
+                    _ => return None,
+                }
+            }
+            let mut slots = CopySlots {
+                elems: nums,
+                less: |a: &f64, b: &f64| a < b,
+            };
+            let res = auxsort(&mut slots, 1, n);
+            let sorted = slots.elems.into_iter().map(Value::Number).collect();
+            if let Err(err) = res {
+                return Some(write_back(vm, t, sorted).and(Err(err)));
+            }
+            sorted
+        }
+        Some(Value::String(_)) => {
+            let heap = &vm.heap;
+            let mut strs = Vec::with_capacity(len);
+            for v in &values {
+                match *v {
+                    Value::String(s) => strs.push((s, heap.str_bytes(s).ok()?)),
+                    _ => return None,
+                }
+            }
+            // Byte order is `l_strcmp` under the C locale (`strcoll` is `strcmp` there, and
+            // the `\0` handling makes a prefix sort first).
+            let mut slots = CopySlots {
+                elems: strs,
+                less: |a: &(_, &[u8]), b: &(_, &[u8])| a.1 < b.1,
+            };
+            let res = auxsort(&mut slots, 1, n);
+            let sorted = slots.elems.iter().map(|&(s, _)| Value::String(s)).collect();
+            if let Err(err) = res {
+                return Some(write_back(vm, t, sorted).and(Err(err)));
+            }
+            sorted
+        }
+        _ => return None,
+    };
+    Some(write_back(vm, t, sorted))
+}
+
+/// Stores `values` at `t[1..]`.
+fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> RtResult<()> {
+    let mut tx = vm.heap.tx();
+    for (i, v) in (1..).zip(values) {
+        tx.raw_set_int(t, i, v)?;
+    }
+    Ok(())
+}
+
+/// `auxsort` of ltablib.c, with the tail recursion and the recursion on the smaller part both
+/// turned into a loop over an explicit stack of ranges.
+fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RtResult<()> {
+    let swap = |a: &mut S, i: i64, j: i64| -> RtResult<()> {
+        let (ai, aj) = (a.get(i)?, a.get(j)?);
+        a.set(i, aj)?;
+        a.set(j, ai)
+    };
+    let mut ranges = vec![(lo, up)];
+    while let Some((mut l, mut u)) = ranges.pop() {
+        while l < u {
+            // Sort elements a[l], a[(l+u)/2] and a[u].
+            let (al, au) = (a.get(l)?, a.get(u)?);
+            if a.less(au, al)? {
+                swap(a, l, u)?;
+            }
+            if u - l == 1 {
+                break;
+            }
+            let mut i = (l + u) / 2;
+            let (ai, al) = (a.get(i)?, a.get(l)?);
+            if a.less(ai, al)? {
+                swap(a, i, l)?;
+            } else {
+                let (ai, au) = (a.get(i)?, a.get(u)?);
+                if a.less(au, ai)? {
+                    swap(a, i, u)?;
+                }
+            }
+            if u - l == 2 {
+                break;
+            }
+            let pivot = a.get(i)?;
+            // a[l] <= P == a[u-1] <= a[u], only need to sort from l+1 to u-2.
+            swap(a, i, u - 1)?;
+            i = l;
+            let mut j = u - 1;
+            loop {
+                // Repeat ++i until a[i] >= P.
+                loop {
+                    i += 1;
+                    let ai = a.get(i)?;
+                    if !a.less(ai, pivot)? {
+                        break;
+                    }
+                    if i > u {
+                        return Err(RtError::native("invalid order function for sorting"));
+                    }
+                }
+                // Repeat --j until a[j] <= P.
+                loop {
+                    j -= 1;
+                    let aj = a.get(j)?;
+                    if !a.less(pivot, aj)? {
+                        break;
+                    }
+                    if j < l {
+                        return Err(RtError::native("invalid order function for sorting"));
+                    }
+                }
+                if j < i {
+                    break;
+                }
+                swap(a, i, j)?;
+            }
+            swap(a, u - 1, i)?;
+            // a[l..i-1] <= a[i] == P <= a[i+1..u]. 5.1 recurses on the smaller part, then
+            // loops on the larger: sort the smaller now and keep the larger for later, so a
+            // comparator sees the same calls in the same order (and the stack stays
+            // logarithmic, as every pending range is larger than the ones above it).
+            if i - l < u - i {
+                ranges.push((i + 1, u));
+                u = i - 1;
+            } else {
+                ranges.push((l, i - 1));
+                l = i + 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn sort(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
@@ -309,6 +428,17 @@ fn sort(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     } else {
         Some(check_function(ctx, 2)?)
     };
-    Sorter { t, comp }.sort(ctx.vm, 1, n)?;
+    if comp.is_none() && n > 1 {
+        if let Some(res) = sort_copy(ctx.vm, t, n) {
+            res?;
+            return Ok(Ret::values(0));
+        }
+    }
+    let mut slots = TableSlots {
+        vm: ctx.vm,
+        t,
+        comp,
+    };
+    auxsort(&mut slots, 1, n)?;
     Ok(Ret::values(0))
 }
