@@ -118,15 +118,17 @@ impl Vm {
     }
 
     /// `OP_CALL`'s fast path: if `closure` is a Lua function with fixed parameters, pushes its
-    /// frame (exactly as [`Vm::precall`] would with `Cont::Call`) and returns what the loop
-    /// needs to run it; otherwise does nothing and says what the callee is.
-    #[inline]
+    /// frame (exactly as [`Vm::precall`] would with `Cont::Call`, or `Cont::Host` when `host`)
+    /// and returns what the loop needs to run it; otherwise does nothing and says what the
+    /// callee is.
+    #[inline(always)]
     pub(crate) fn enter_lua_call(
         &mut self,
         closure: ferrous_heap::FunctionHandle,
         func: usize,
         nargs: usize,
         nresults: i32,
+        host: bool,
     ) -> RtResult<Callee> {
         let cl = match self.heap.function(closure)? {
             Function::Lua(cl) => cl,
@@ -167,6 +169,12 @@ impl Vm {
             tailcalls: 0,
             ccalls_before,
         });
+        if host {
+            // Written after the push, as in `call_native`.
+            if let Some(frame) = self.th.frames.last_mut() {
+                frame.cont = Cont::Host;
+            }
+        }
         Ok(Callee::Lua {
             base,
             proto: proto_handle,
@@ -867,7 +875,19 @@ impl Vm {
 
     /// Calls the function at `func` as a host-level call and runs the loop until it returns.
     fn run_call(&mut self, func: usize, nargs: usize, depth: usize) -> RtResult<()> {
-        match self.precall(func, nargs, -1, Cont::Host) {
+        // A Lua function with fixed parameters (sort comparators, gsub callbacks): its frame is
+        // pushed without `precall`'s dispatch.
+        let entered = match self.th.stack[func] {
+            Value::Function(h) => self.enter_lua_call(h, func, nargs, -1, true),
+            _ => Ok(Callee::Other),
+        };
+        let res = match entered {
+            Ok(Callee::Lua { .. }) => Ok(Flow::Continue),
+            Ok(Callee::Native(id)) => self.call_native(id, func, nargs, -1, Cont::Host),
+            Ok(Callee::Other) => self.precall(func, nargs, -1, Cont::Host),
+            Err(err) => Err(err),
+        };
+        match res {
             Ok(Flow::Stop) => return Ok(()),
             Ok(Flow::Continue) => {}
             Err(err) if self.th.frames.len() <= depth => {

@@ -582,7 +582,7 @@ impl Vm {
                         save_pc!();
                         let flow = match self.th.stack[ra] {
                             Value::Function(h) => {
-                                match self.enter_lua_call(h, ra, nargs, nresults)? {
+                                match self.enter_lua_call(h, ra, nargs, nresults, false)? {
                                     Callee::Lua {
                                         base: callee_base,
                                         proto: callee_proto,
@@ -665,6 +665,15 @@ impl Vm {
                             fi = caller;
                             switch_code!(caller_proto, fi);
                             continue;
+                        }
+                        if matches!(frame.cont, Cont::Host) {
+                            // The return of a host-level call (`Vm::call_value` from a native:
+                            // sort comparators, gsub callbacks): what `post_call` does for it.
+                            let func = frame.func as usize;
+                            self.th.n_ccalls = frame.ccalls_before;
+                            self.th.frames.truncate(fi);
+                            self.move_results(func, ra, n, -1);
+                            return Ok(Exit::Returned);
                         }
                         let Some(frame) = self.th.frames.pop() else {
                             return Err(RtError::runtime(
