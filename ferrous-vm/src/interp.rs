@@ -628,13 +628,15 @@ impl Vm {
                     OP_RETURN => {
                         let b = arg_b(i);
                         let n = if b != 0 { b - 1 } else { self.th.top - ra };
-                        save_pc!();
                         if let Some(&(slot, _)) = self.th.open_upvalues.last() {
                             if slot as usize >= base {
+                                save_pc!();
                                 self.close_upvalues(base)?;
                             }
                         }
                         let frame = &self.th.frames[fi];
+                        // The fast path needs no `save_pc!`: the frame goes away, and the loop
+                        // goes on with its local fuel.
                         if matches!(frame.cont, Cont::Call) {
                             // The common Lua-to-Lua return: what `post_call` does for `Call`.
                             let (func, nresults) = (frame.func as usize, frame.nresults);
@@ -653,10 +655,12 @@ impl Vm {
                             }
                             // Back to the calling Lua frame without leaving the loop.
                             let Some(caller) = fi.checked_sub(1) else {
+                                self.fuel = fuel;
                                 continue 'frame;
                             };
                             let frame = &self.th.frames[caller];
                             let Some(lua) = &frame.lua else {
+                                self.fuel = fuel;
                                 continue 'frame;
                             };
                             (closure, env) = (lua.closure, lua.env);
@@ -673,8 +677,10 @@ impl Vm {
                             self.th.n_ccalls = frame.ccalls_before;
                             self.th.frames.truncate(fi);
                             self.move_results(func, ra, n, -1);
+                            self.fuel = fuel;
                             return Ok(Exit::Returned);
                         }
+                        save_pc!();
                         let Some(frame) = self.th.frames.pop() else {
                             return Err(RtError::runtime(
                                 "internal error: no frame to return from",
