@@ -174,6 +174,8 @@ impl Vm {
             if let Some(frame) = self.th.frames.last_mut() {
                 frame.cont = Cont::Host;
             }
+            // As in `enter_lua`: no `OP_CALL` charged this call.
+            self.fuel -= 1;
         }
         Ok(Callee::Lua {
             base,
@@ -203,6 +205,12 @@ impl Vm {
                 return Err(RtError::runtime("C stack overflow"));
             }
             self.th.n_ccalls += 1;
+        }
+        if cont != Cont::Call {
+            // A Lua function entered without an `OP_CALL` (a metamethod, an iterator, a callback,
+            // a coroutine body) costs one unit of fuel too: metamethods calling each other need
+            // no call instruction (see the fuel invariant in `interp.rs`).
+            self.fuel -= 1;
         }
         let n_params = usize::from(shape.num_params);
         let is_vararg = shape.is_vararg != 0;

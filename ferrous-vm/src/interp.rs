@@ -155,7 +155,8 @@ impl Vm {
     ///
     /// Performance: only the fast paths live in this function; every slow path is a call to an
     /// out-of-line method (`ops.rs`, `meta.rs`, `call.rs`), so the loop's state stays in machine
-    /// registers. The fuel is charged per backward jump and per call (`charge!`), counted in a
+    /// registers. The fuel is charged per backward jump and per call (`charge!`; frames entered
+    /// without a call instruction are charged by `enter_lua` and checked at the top), counted in a
     /// local and written back to `Vm::fuel` with the pc (`save_pc!`) before anything that can
     /// read it (calls, natives, errors, pauses).
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
@@ -202,6 +203,14 @@ impl Vm {
             let mut env = lua.env;
             let thread = self.current;
             let mut fuel = self.fuel;
+            if fuel < 0 {
+                // The frame was entered without an `OP_CALL` (a metamethod, an iterator, a
+                // callback) and its unit of fuel was the last one.
+                if self.out_of_fuel()? {
+                    return Ok(Exit::Paused);
+                }
+                fuel = self.fuel;
+            }
 
             // After a slow path that may have called a metamethod: if a new frame runs (or the
             // thread changed), go run it; otherwise this frame goes on where `post_call` left it.
@@ -720,6 +729,11 @@ impl Vm {
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
                     OP_TFORLOOP => {
+                        // The iterator call, charged like `OP_CALL`: a loop over a native
+                        // iterator (`for _ in type do end`) has no other charge.
+                        pc -= 1;
+                        charge!();
+                        pc += 1;
                         save_pc!();
                         if self.op_tforloop(ra, arg_c(i))? == Flow::Stop {
                             return Ok(Exit::Returned);

@@ -212,6 +212,72 @@ fn fuel_pauses_and_resumes_with_the_same_result() {
     });
 }
 
+/// Runs `src` in slices of `fuel` and counts the pauses.
+fn pauses_with(vm: &mut Vm, src: &str, fuel: u64) -> u64 {
+    let f = vm.load(src.as_bytes(), "=input").expect("compiles");
+    vm.start(f, &[]).expect("starts");
+    let mut pauses = 0;
+    while vm.run_for(fuel).expect("no error") == Outcome::Paused {
+        pauses += 1;
+    }
+    pauses
+}
+
+#[test]
+fn fuel_is_charged_without_call_instructions() {
+    // Unbounded work that runs no `CALL` and no backward `JMP` of its own: a generic `for` over
+    // a native iterator that never returns nil (the loop's jump is part of `TFORLOOP`), and an
+    // exponential tree of `__index` functions calling each other through `GETTABLE`.
+    const ENDLESS: [&str; 3] = [
+        "for _ in type do end",
+        "local n = 0 for _ in function() n = n + 1 return n end do end",
+        "local t = setmetatable({}, {__index = function(t, k) \
+             if k == 0 then return 1 end return t[k - 1] + t[k - 1] end}) \
+         return t[150]",
+    ];
+    // Without the charge a run never returns: the test fails on a timeout instead of hanging.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(TEST_STACK)
+        .spawn(move || {
+            let mut vm = Vm::builder().build();
+            for src in ENDLESS {
+                let f = vm.load(src.as_bytes(), "=input").expect("compiles");
+                vm.start(f, &[]).expect("starts");
+                for _ in 0..3 {
+                    assert_eq!(
+                        vm.run_for(10_000).expect("no error"),
+                        Outcome::Paused,
+                        "{src}"
+                    );
+                }
+                vm.abort();
+                assert_usable(&mut vm);
+            }
+            done.send(()).expect("test is waiting");
+        })
+        .expect("spawn test thread");
+    finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("every endless program pauses when its fuel runs out");
+}
+
+#[test]
+fn fuel_counts_every_unit_once_however_it_is_sliced() {
+    // A run paused on a `CALL` or `TFORLOOP` charges it again when it resumes, so slices of
+    // one unit cost at most twice the units of one slice.
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let units = pauses_with(&mut vm, WORK, 1);
+        assert!(units > 3000, "only {units} pauses");
+        let tenths = pauses_with(&mut vm, WORK, 10);
+        assert!(
+            tenths * 10 >= units && tenths * 10 <= units * 3,
+            "{tenths} pauses by 10 against {units} by 1"
+        );
+    });
+}
+
 #[test]
 fn errors_in_a_sliced_run_reach_the_host() {
     on_small_stack(|| {
