@@ -1,22 +1,31 @@
 //! Per-type object storage: the only module that knows the arena crate.
 //!
-//! [`Arena<T>`] wraps `generational_arena::Arena<T>`; [`RawHandle`] is the 8-byte (u32 index,
-//! u32 generation) form that typed handles carry. Swapping the arena crate means rewriting this
-//! file only.
+//! [`Arena<T>`] wraps `generational_arena::Arena<T>` and keeps an occupancy bitmap (`live`, one
+//! bit per slot) next to it; [`RawHandle`] is the 8-byte (u32 slot, u32 generation) form that
+//! typed handles carry. Swapping the arena crate means rewriting this file only.
 //!
-//! The arena crate keeps a 64-bit generation per arena that grows by one on every removal. A
-//! handle keeps its low 32 bits. At the access boundary the handle is turned back into an arena
-//! index by reading the slot (`get_unknown_gen`) and comparing the low 32 bits of the slot's
-//! generation, rather than by `Index::from_raw_parts(index, generation as u64)`: the latter would
-//! reject every object that has outlived 2^32 frees in its arena, which a long-running server
-//! reaches. The price is that a stale handle is accepted again only if its slot is reused by an
-//! object whose generation is equal modulo 2^32.
+//! The arena crate keeps one 64-bit generation per arena that grows by one on every removal; a
+//! new object takes the arena's current generation. A handle keeps its low 32 bits. At the
+//! access boundary the handle is turned back into an arena index by reading the slot
+//! (`get_unknown_gen`: a bounds check and an occupancy test) and comparing the low 32 bits of
+//! the slot's generation, rather than by `Index::from_raw_parts(index, generation as u64)`: the
+//! latter would reject every object that has outlived 2^32 frees in its arena, which a
+//! long-running server reaches. The price is that a stale handle is accepted again only if its
+//! slot is reused by an object whose generation is equal to the handle's modulo 2^32, that is
+//! only after a multiple of 2^32 frees in the same arena since the handle's object was freed.
+//!
+//! The occupancy bitmap lets [`Arena::sweep`] find the dead objects a word at a time
+//! (`live & !marked`): a live object is never visited by the sweep, and a dead one is visited
+//! once, to remove it from the crate's arena (`get_unknown_gen` for its index, then `remove`).
+//! Freed slots go on the crate's free list, which hands out the most recently freed first.
 //!
 //! [`MarkBits`] is a mark bitmap indexed by slot, kept outside the arena so the collector can
-//! read objects and set marks at the same time.
+//! read objects and set marks at the same time. The sweep clears it.
 //!
 //! **Invariant:** a `RawHandle` is only produced by [`Arena::insert`] (or, for the pinned names,
 //! by construction at generation 0 in an arena that has never freed anything).
+//! **Invariant:** bit `i` of `live` is set exactly when slot `i` of the crate's arena holds a
+//! value (set by `insert`, cleared by `sweep`, the only two ways the crate's arena changes).
 
 use generational_arena::Index;
 
@@ -48,6 +57,17 @@ impl RawHandle {
         ((self.generation as u64) << 32) | self.index as u64
     }
 
+    /// The handle of the object the crate's arena stores at `index`, if the slot fits in 32 bits.
+    #[inline]
+    fn from_index(index: Index) -> Option<RawHandle> {
+        let (slot, generation) = index.into_raw_parts();
+        Some(RawHandle {
+            index: u32::try_from(slot).ok()?,
+            // Truncation intended: handles keep the low 32 bits of the generation (module docs).
+            generation: generation as u32,
+        })
+    }
+
     #[inline]
     fn matches(self, index: Index) -> bool {
         // Truncation intended: handles keep the low 32 bits of the generation (module docs).
@@ -59,27 +79,29 @@ impl RawHandle {
 #[derive(Debug)]
 pub(crate) struct Arena<T> {
     inner: generational_arena::Arena<T>,
+    /// Bit `i` set: slot `i` of `inner` holds a value.
+    live: Vec<u64>,
 }
 
 impl<T> Arena<T> {
     pub(crate) fn new() -> Arena<T> {
         Arena {
             inner: generational_arena::Arena::new(),
+            live: Vec::new(),
         }
     }
 
     /// Stores `value` and returns its handle; `OutOfMemory` if the slot number would not fit
     /// in 32 bits.
+    #[inline]
     pub(crate) fn insert(&mut self, value: T) -> Result<RawHandle> {
         let index = self.inner.insert(value);
-        let (slot, generation) = index.into_raw_parts();
-        match u32::try_from(slot) {
-            // Truncation intended: see the module docs.
-            Ok(slot) => Ok(RawHandle {
-                index: slot,
-                generation: generation as u32,
-            }),
-            Err(_) => {
+        match RawHandle::from_index(index) {
+            Some(handle) => {
+                set_bit(&mut self.live, handle.index());
+                Ok(handle)
+            }
+            None => {
                 self.inner.remove(index);
                 Err(HeapError::OutOfMemory)
             }
@@ -116,16 +138,55 @@ impl<T> Arena<T> {
         self.inner.len()
     }
 
+    /// How many objects the next [`Arena::sweep`] with `marks` would free.
+    pub(crate) fn count_unmarked(&self, marks: &MarkBits) -> usize {
+        self.live
+            .iter()
+            .enumerate()
+            .map(|(word_idx, live)| {
+                let marked = marks.words.get(word_idx).copied().unwrap_or(0);
+                (live & !marked).count_ones() as usize
+            })
+            .sum()
+    }
+
     /// Frees every object whose slot is not marked in `marks`, calling `on_free` with each one
-    /// before it is dropped.
-    pub(crate) fn sweep(&mut self, marks: &MarkBits, mut on_free: impl FnMut(&T)) {
-        self.inner.retain(|index, value| {
-            let keep = marks.get(index.into_raw_parts().0);
-            if !keep {
-                on_free(value);
+    /// (and the handle it had) before it is dropped, and clears `marks`. Only the dead objects
+    /// are visited: the occupied slots are found a word at a time from the occupancy bitmap.
+    pub(crate) fn sweep(&mut self, marks: &mut MarkBits, mut on_free: impl FnMut(RawHandle, &T)) {
+        // Slots are visited (and their objects dropped) in ascending order: descending, which
+        // would make the crate's free list hand out the lowest slot first, took 28.5 ms instead
+        // of 19.5 ms on a million dead tables (the frees of their buffers ran against the
+        // allocator's order).
+        for (word_idx, live) in self.live.iter_mut().enumerate() {
+            let marked = marks.words.get(word_idx).copied().unwrap_or(0);
+            let mut dead = *live & !marked;
+            *live &= !dead;
+            while dead != 0 {
+                let slot = word_idx * 64 + dead.trailing_zeros() as usize;
+                dead &= dead - 1;
+                let Some((value, index)) = self.inner.get_unknown_gen(slot) else {
+                    continue;
+                };
+                if let Some(handle) = RawHandle::from_index(index) {
+                    on_free(handle, value);
+                }
+                drop(self.inner.remove(index));
             }
-            keep
-        });
+        }
+        marks.clear();
+    }
+}
+
+/// Sets bit `index` of `words`, growing it as needed.
+#[inline]
+fn set_bit(words: &mut Vec<u64>, index: usize) {
+    let word_idx = index / 64;
+    if word_idx >= words.len() {
+        words.resize(word_idx + 1, 0);
+    }
+    if let Some(word) = words.get_mut(word_idx) {
+        *word |= 1 << (index % 64);
     }
 }
 
@@ -175,12 +236,13 @@ mod tests {
     fn stale_handle_is_rejected_after_removal_and_reuse() {
         let mut arena = Arena::new();
         let first = arena.insert(1).expect("small arena");
-        let marks = MarkBits::default();
-        arena.sweep(&marks, |_| {});
+        let mut marks = MarkBits::default();
+        arena.sweep(&mut marks, |_, _| {});
         assert_eq!(arena.get(first), None);
         let second = arena.insert(2).expect("small arena");
         assert_eq!(second.index(), first.index(), "the slot is reused");
         assert_eq!(arena.get(first), None);
+        assert_eq!(arena.get_mut(first), None);
         assert_eq!(arena.get(second), Some(&2));
     }
 
@@ -199,11 +261,58 @@ mod tests {
         assert!(marks.set(kept.index()));
         assert!(!marks.set(kept.index()));
         let mut freed = Vec::new();
-        arena.sweep(&marks, |value| freed.push(*value));
+        arena.sweep(&mut marks, |_, value| freed.push(*value));
         assert_eq!(freed, ["dropped"]);
         assert!(arena.contains(kept));
         assert!(!arena.contains(dropped));
-        marks.clear();
-        assert!(!marks.get(kept.index()));
+        assert!(!marks.get(kept.index()), "the sweep clears the marks");
+    }
+
+    #[test]
+    fn sweep_across_words_frees_exactly_the_unmarked_and_reuses_their_slots() {
+        let mut arena = Arena::new();
+        let handles: Vec<RawHandle> = (0..200)
+            .map(|i| arena.insert(i).expect("small arena"))
+            .collect();
+        let mut marks = MarkBits::default();
+        for handle in handles.iter().filter(|h| h.index() % 3 == 0) {
+            marks.set(handle.index());
+        }
+        let mut freed = Vec::new();
+        arena.sweep(&mut marks, |_, value| freed.push(*value));
+        assert_eq!(freed.len(), 200 - 67);
+        assert!(freed.iter().all(|value| value % 3 != 0));
+        assert_eq!(arena.len(), 67);
+        for (i, handle) in handles.iter().enumerate() {
+            assert_eq!(arena.get(*handle).copied(), (i % 3 == 0).then_some(i));
+        }
+        // The freed slots are reused, most recently freed first (the crate's free list), before
+        // the arena grows.
+        let reused = arena.insert(1000).expect("small arena");
+        assert_eq!(reused.index(), 199);
+        for i in 0..(200 - 67 - 1) {
+            let handle = arena.insert(2000 + i).expect("small arena");
+            assert!(handle.index() < 200, "slot {} reused", handle.index());
+        }
+        assert_eq!(arena.insert(0).expect("small arena").index(), 200);
+        // Every old handle to a freed slot stays stale even though the slot is reused.
+        for handle in handles.iter().filter(|h| h.index() % 3 != 0) {
+            assert!(!arena.contains(*handle));
+        }
+    }
+
+    #[test]
+    fn a_slot_freed_many_times_keeps_rejecting_old_handles() {
+        let mut arena = Arena::new();
+        let mut marks = MarkBits::default();
+        let mut old = Vec::new();
+        for i in 0..100 {
+            let handle = arena.insert(i).expect("small arena");
+            assert_eq!(handle.index(), 0);
+            old.push(handle);
+            arena.sweep(&mut marks, |_, _| {});
+        }
+        assert!(old.iter().all(|handle| !arena.contains(*handle)));
+        assert_eq!(arena.len(), 0);
     }
 }

@@ -6,8 +6,10 @@
 //! nested tables costs a million gray-stack pushes, not a million Rust frames. Tables whose
 //! metatable has `__mode` containing `k` and/or `v` are weak: their weak side is not traced, and
 //! after propagation the entries whose weak key or value is unmarked get a nil value (strings
-//! count as values, never cleared, as in 5.1's `iscleared`). Finally the intern table is pruned
-//! and every arena swept, releasing each freed object's bytes.
+//! count as values, never cleared, as in 5.1's `iscleared`). Finally every arena is swept,
+//! releasing each freed object's bytes (and dropping each freed string from the intern table).
+//! A sweep visits only the dead objects (see `arena.rs`), so a cycle costs the live objects'
+//! marking plus the dead objects' freeing, nothing per live object in the sweep.
 //!
 //! The gray stack and the marks live in the heap and `propagate` takes a work budget, so
 //! marking can become incremental; that would also need write barriers in the transaction's
@@ -20,7 +22,8 @@
 
 use crate::arena::MarkBits;
 use crate::handle::{
-    FunctionHandle, ProtoHandle, TableHandle, ThreadHandle, UpValueHandle, UserDataHandle,
+    FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
+    UserDataHandle,
 };
 use crate::heap::Objects;
 use crate::memory::Memory;
@@ -51,18 +54,6 @@ pub(crate) struct Marks {
     pub(crate) protos: MarkBits,
     pub(crate) userdata: MarkBits,
     pub(crate) threads: MarkBits,
-}
-
-impl Marks {
-    fn clear(&mut self) {
-        self.strings.clear();
-        self.tables.clear();
-        self.functions.clear();
-        self.upvalues.clear();
-        self.protos.clear();
-        self.userdata.clear();
-        self.threads.clear();
-    }
 }
 
 /// Which sides of a table are weak.
@@ -218,32 +209,40 @@ impl Collector {
         }
     }
 
-    /// Frees everything unmarked and resets the marks.
+    /// Frees everything unmarked and resets the marks (each arena's sweep clears its own).
+    /// The intern table drops the freed strings one by one when they are few (most cycles
+    /// free no string at all), or in one pass over the table when they are many.
     fn sweep(&mut self, objects: &mut Objects, interner: &mut Interner, memory: &mut Memory) {
-        let marks = &self.marks;
-        interner.prune(&marks.strings);
-        objects
-            .strings
-            .sweep(&marks.strings, |s| memory.release(s.heap_size()));
+        let marks = &mut self.marks;
+        let dead_strings = objects.strings.count_unmarked(&marks.strings);
+        let one_by_one = dead_strings.saturating_mul(4) < interner.len();
+        if !one_by_one {
+            interner.prune(&marks.strings);
+        }
+        objects.strings.sweep(&mut marks.strings, |raw, s| {
+            if one_by_one {
+                interner.forget(StringHandle(raw), s.hash);
+            }
+            memory.release(s.heap_size());
+        });
         objects
             .tables
-            .sweep(&marks.tables, |t| memory.release(t.heap_size()));
+            .sweep(&mut marks.tables, |_, t| memory.release(t.heap_size()));
         objects
             .functions
-            .sweep(&marks.functions, |f| memory.release(f.heap_size()));
+            .sweep(&mut marks.functions, |_, f| memory.release(f.heap_size()));
         objects
             .upvalues
-            .sweep(&marks.upvalues, |u| memory.release(u.heap_size()));
+            .sweep(&mut marks.upvalues, |_, u| memory.release(u.heap_size()));
         objects
             .protos
-            .sweep(&marks.protos, |p| memory.release(p.heap_size()));
+            .sweep(&mut marks.protos, |_, p| memory.release(p.heap_size()));
         objects
             .userdata
-            .sweep(&marks.userdata, |u| memory.release(u.heap_size()));
+            .sweep(&mut marks.userdata, |_, u| memory.release(u.heap_size()));
         objects
             .threads
-            .sweep(&marks.threads, |t| memory.release(t.heap_size()));
-        self.marks.clear();
+            .sweep(&mut marks.threads, |_, t| memory.release(t.heap_size()));
     }
 }
 

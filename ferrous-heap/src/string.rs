@@ -6,7 +6,8 @@
 //! candidates against the bytes in the arena, so no second copy of any string exists.
 //!
 //! **Invariant:** equal bytes <=> equal handle, for as long as the string is alive; the intern
-//! table holds exactly the live strings (the sweep prunes it before freeing them).
+//! table holds exactly the live strings (the sweep removes each string from it as it frees it,
+//! or prunes it in one pass first when many strings die).
 
 use hashbrown::HashTable;
 
@@ -115,8 +116,16 @@ impl Interner {
         self.table.retain(|handle| marks.get(handle.raw().index()));
     }
 
+    /// Drops the entry of one string that is about to be freed (`hash` is its hash).
+    #[inline]
+    pub(crate) fn forget(&mut self, handle: StringHandle, hash: u64) {
+        if let Ok(entry) = self.table.find_entry(hash, |h| *h == handle) {
+            entry.remove();
+        }
+    }
+
     /// The number of interned strings.
-    #[cfg(test)]
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.table.len()
     }

@@ -453,3 +453,91 @@ fn collection_policy() {
     assert!(heap.step(&()));
     assert!(!heap.should_collect());
 }
+
+#[test]
+fn closures_created_across_collections_reuse_slots_and_keep_the_live_ones() {
+    let mut heap = Heap::new();
+    let env = table(&mut heap);
+    let mut roots = Roots(vec![Value::Table(env)]);
+    heap.collect(&roots);
+    let empty = heap.bytes_allocated();
+    let p = proto(&mut heap, Value::Nil);
+    let shape = crate::CallShape {
+        num_params: 0,
+        is_vararg: 0,
+        max_stack_size: 2,
+        num_upvalues: 1,
+    };
+    let (mut kept, mut dropped, mut collections) = (Vec::new(), Vec::new(), 0);
+    for i in 0..1000 {
+        let mut tx = heap.tx();
+        let u = tx
+            .new_upvalue(UpValue::Closed(num(f64::from(i))))
+            .expect("no limit");
+        let closure = LuaClosure {
+            proto: p,
+            shape,
+            upvalues: UpValueList::from(&[u][..]),
+            env,
+        };
+        let f = tx.new_function(Function::Lua(closure)).expect("no limit");
+        if i % 10 == 0 {
+            roots.0.push(Value::Function(f));
+            kept.push((f, u, i));
+        } else {
+            dropped.push((f, u));
+        }
+        // Collections in the middle of creating closures, at the VM's pace.
+        if heap.should_collect() {
+            heap.collect(&roots);
+            collections += 1;
+        }
+    }
+    assert!(collections > 1, "{collections} collections");
+    heap.collect(&roots);
+    let tx = heap.tx();
+    for &(f, u, i) in &kept {
+        let Ok(Function::Lua(closure)) = tx.function(f) else {
+            panic!("closure {i} is rooted");
+        };
+        assert_eq!(closure.proto, p);
+        assert_eq!(&*closure.upvalues, &[u]);
+        assert_eq!(tx.upvalue(u), Ok(UpValue::Closed(num(f64::from(i)))));
+    }
+    for &(f, u) in &dropped {
+        assert!(tx.function(f).is_err());
+        assert_eq!(tx.upvalue(u), Err(HeapError::StaleHandle));
+    }
+    // Freed slots were reused: the arenas stayed far smaller than 1000 objects.
+    let highest = kept.iter().map(|(f, ..)| f.raw().index());
+    let highest = highest.chain(dropped.iter().map(|(f, _)| f.raw().index()));
+    assert!(highest.max().is_some_and(|slot| slot < 500));
+    roots.0.truncate(1);
+    heap.collect(&roots);
+    assert_eq!(heap.bytes_allocated(), empty);
+}
+
+#[test]
+fn the_intern_table_forgets_exactly_the_freed_strings() {
+    let mut heap = Heap::new();
+    let kept: Vec<_> = (0..300)
+        .map(|i| intern(&mut heap, format!("kept {i}").as_bytes()))
+        .collect();
+    let dropped: Vec<_> = (0..300)
+        .map(|i| intern(&mut heap, format!("dropped {i}").as_bytes()))
+        .collect();
+    heap.collect(&Roots(kept.iter().map(|s| Value::String(*s)).collect()));
+    assert_eq!(heap.interner.len(), names::ALL.len() + kept.len());
+    for (i, s) in kept.iter().enumerate() {
+        assert_eq!(intern(&mut heap, format!("kept {i}").as_bytes()), *s);
+    }
+    for (i, s) in dropped.iter().enumerate() {
+        assert_eq!(heap.tx().str_bytes(*s), Err(HeapError::StaleHandle));
+        let again = intern(&mut heap, format!("dropped {i}").as_bytes());
+        assert_ne!(again, *s, "a new string, never the stale handle");
+        assert_eq!(
+            heap.tx().str_bytes(again),
+            Ok(format!("dropped {i}").as_bytes())
+        );
+    }
+}

@@ -108,17 +108,57 @@ fn as_integer(n: f64) -> Option<i64> {
 
 impl Table {
     /// A table with `narr` array slots and room for `nhash` hash entries (rounded up to a power
-    /// of two), charged to `memory`.
+    /// of two), charged to `memory`. Built directly in its final shape (a fresh table has
+    /// nothing to move, so it needs none of `resize`'s work): one allocation per non-empty part,
+    /// plus the index of a hash part above [`LINEAR_MAX`].
+    #[inline]
     pub(crate) fn new(narr: usize, nhash: usize, memory: &mut Memory) -> Result<Table> {
-        let mut table = Table::default();
-        memory.charge(table.heap_size())?;
-        if narr > 0 || nhash > 0 {
-            if let Err(err) = table.resize(narr, nhash, memory) {
-                memory.release(table.heap_size());
-                return Err(err);
+        let node_cap = match nhash {
+            0 => 0,
+            n => n
+                .checked_next_power_of_two()
+                .ok_or(HeapError::OutOfMemory)?,
+        };
+        if narr > resize::MAX_SIZE || node_cap > resize::MAX_SIZE {
+            return Err(HeapError::OutOfMemory);
+        }
+        let bytes = Self::heap_size_for(narr, node_cap);
+        memory.charge(bytes)?;
+        match Self::with_parts(narr, node_cap) {
+            Some(table) => Ok(table),
+            None => {
+                memory.release(bytes);
+                Err(HeapError::OutOfMemory)
             }
         }
-        Ok(table)
+    }
+
+    /// The allocations of [`Table::new`], already charged; `None` if one is refused.
+    #[inline]
+    fn with_parts(narr: usize, node_cap: usize) -> Option<Table> {
+        let mut array = Vec::new();
+        if narr > 0 {
+            array.try_reserve_exact(narr).ok()?;
+            array.resize(narr, Value::Nil);
+        }
+        let mut entries = Vec::new();
+        if node_cap > 0 {
+            entries.try_reserve_exact(node_cap).ok()?;
+        }
+        let index = if node_cap > LINEAR_MAX {
+            HashIndex::with_capacity(node_cap).ok()?
+        } else {
+            HashIndex::default()
+        };
+        Some(Table {
+            array,
+            entries,
+            index,
+            node_cap,
+            metatable: None,
+            absent: 0,
+            readonly: false,
+        })
     }
 
     /// Bytes charged for this table.

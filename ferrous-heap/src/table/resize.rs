@@ -18,7 +18,7 @@ use crate::value::Value;
 /// Log2 of the largest array part (5.1's `MAXBITS` on a 32-bit `int`).
 const MAX_BITS: usize = 30;
 /// The largest array part, and the largest hash part.
-const MAX_SIZE: usize = 1 << MAX_BITS;
+pub(super) const MAX_SIZE: usize = 1 << MAX_BITS;
 
 /// `ceil(log2(k))` for `k >= 1`.
 #[inline]
