@@ -1,6 +1,6 @@
 //! Pre-interned names, reachable as constants without a lookup.
 //!
-//! `Heap::new` interns [`ALL`] first, in order, into an empty strings arena, so the name with
+//! `Heap::new` interns `ALL` first, in order, into an empty strings arena, so the name with
 //! position `i` in the list lives at slot `i`, generation 0, in every heap; the constants below
 //! are those handles. The collector marks them on every cycle, so they are never freed.
 //!

@@ -53,7 +53,7 @@ impl Heap {
     /// `__index` table (the method-call case). `None` sends the caller to the slow path (a
     /// stale handle, an `__index` function, a miss in the `__index` table).
     ///
-    /// The key is taken by reference and matched in place (see [`Table::get_key_ref`]); the
+    /// The key is taken by reference and matched in place (see `Table::get_key_ref`); the
     /// table is looked up once.
     #[inline(always)]
     pub fn get_fast(&self, t: TableHandle, key: &Value) -> Option<&Value> {
