@@ -51,7 +51,7 @@ macro_rules! for_each_op {
             LoadBool = 2, "LOADBOOL", ABC, U, U, true, false;
             /// R(A) := ... := R(B) := nil
             LoadNil = 3, "LOADNIL", ABC, R, N, true, false;
-            /// R(A) := UpValue[B]
+            /// R(A) := UpValue\[B\]
             GetUpval = 4, "GETUPVAL", ABC, U, N, true, false;
             /// R(A) := Gbl[Kst(Bx)]
             GetGlobal = 5, "GETGLOBAL", ABx, K, N, true, false;
@@ -59,7 +59,7 @@ macro_rules! for_each_op {
             GetTable = 6, "GETTABLE", ABC, R, K, true, false;
             /// Gbl[Kst(Bx)] := R(A)
             SetGlobal = 7, "SETGLOBAL", ABx, K, N, false, false;
-            /// UpValue[B] := R(A)
+            /// UpValue\[B\] := R(A)
             SetUpval = 8, "SETUPVAL", ABC, U, N, false, false;
             /// R(A)[RK(B)] := RK(C)
             SetTable = 9, "SETTABLE", ABC, K, K, false, false;
@@ -115,7 +115,7 @@ macro_rules! for_each_op {
             SetList = 34, "SETLIST", ABC, U, U, false, false;
             /// close all variables in the stack up to (>=) R(A)
             Close = 35, "CLOSE", ABC, N, N, false, false;
-            /// R(A) := closure(KPROTO[Bx], R(A), ... ,R(A+n)); followed by n MOVE/GETUPVAL pseudo-instructions
+            /// R(A) := closure(KPROTO\[Bx\], R(A), ... ,R(A+n)); followed by n MOVE/GETUPVAL pseudo-instructions
             Closure = 36, "CLOSURE", ABx, U, N, true, false;
             /// R(A), R(A+1), ..., R(A+B-1) = vararg
             VarArg = 37, "VARARG", ABC, U, N, true, false;
