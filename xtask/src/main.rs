@@ -28,7 +28,7 @@ fn main() -> Result<()> {
             println!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci         fmt check, clippy, layering check, the whole test suite (with oracles)\n  \
+                 ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing"
@@ -53,6 +53,13 @@ fn ci() -> Result<()> {
             "-D",
             "warnings",
         ])
+    })?;
+    step("doc", || {
+        // The library crates' API docs (what docs.rs shows) build without broken links.
+        cargo_env(
+            &["doc", "--workspace", "--no-deps", "--quiet"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
     })?;
     step("test", || {
         // Snapshot tests must not write new snapshots in CI: a missing or changed snapshot fails.
