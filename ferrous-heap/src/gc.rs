@@ -98,9 +98,16 @@ impl Collector {
         }
     }
 
-    /// Sets the next threshold from the live bytes, as 5.1's `setthreshold`.
-    pub(crate) fn set_threshold(&mut self, live: usize) {
-        self.threshold = (live / 100).saturating_mul(self.pause as usize);
+    /// Sets the next threshold from the live bytes, as 5.1's `setthreshold`; under a memory
+    /// cap, no higher than halfway from the live bytes to the cap. Without that bound a cycle
+    /// run while a script held much live data set a threshold above the cap: once that data
+    /// was garbage nothing collected it, and every allocation failed with `not enough memory`.
+    pub(crate) fn set_threshold(&mut self, live: usize, limit: Option<usize>) {
+        let paced = (live / 100).saturating_mul(self.pause as usize);
+        self.threshold = match limit {
+            Some(limit) => paced.min(live + limit.saturating_sub(live) / 2),
+            None => paced,
+        };
     }
 
     /// Runs one whole cycle.
@@ -115,7 +122,7 @@ impl Collector {
         while !self.propagate(objects, usize::MAX) {}
         self.clear_weak(objects);
         self.sweep(objects, interner, memory);
-        self.set_threshold(memory.allocated());
+        self.set_threshold(memory.allocated(), memory.limit());
     }
 
     fn mark_roots(&mut self, objects: &Objects, roots: &dyn Trace) {

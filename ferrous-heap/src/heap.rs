@@ -78,7 +78,8 @@ impl Heap {
                 .interner
                 .intern(&mut heap.objects.strings, &mut heap.memory, name);
         }
-        heap.gc.set_threshold(heap.memory.allocated());
+        heap.gc
+            .set_threshold(heap.memory.allocated(), heap.memory.limit());
         heap
     }
 
@@ -129,6 +130,10 @@ impl Heap {
     /// `HeapError::OutOfMemory` and leaves the heap unchanged. `None` removes the cap.
     pub fn set_memory_limit(&mut self, limit: Option<usize>) {
         self.memory.set_limit(limit);
+        let (live, threshold) = (self.memory.allocated(), self.gc.threshold);
+        self.gc.set_threshold(live, limit);
+        // Only ever lowered here: a cycle sets the paced threshold again.
+        self.gc.threshold = self.gc.threshold.min(threshold);
     }
 
     /// `collectgarbage("setpause", pause)`; returns the previous value.

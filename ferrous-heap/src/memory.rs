@@ -31,6 +31,11 @@ impl Memory {
         }
     }
 
+    /// The cap on allocated bytes, if any.
+    pub(crate) fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
     pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
         self.limit = limit;
     }

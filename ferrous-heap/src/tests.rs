@@ -455,6 +455,34 @@ fn collection_policy() {
 }
 
 #[test]
+fn under_a_memory_cap_collection_is_due_before_the_cap() {
+    // A cycle with much live data would pace the next one at twice that, above the cap; the
+    // threshold stays halfway from the live bytes to the cap instead.
+    let mut heap = Heap::new();
+    let keep: Vec<Value> = (0..2000)
+        .map(|i| Value::String(intern(&mut heap, format!("live {i:0>200}").as_bytes())))
+        .collect();
+    let live = heap.bytes_allocated();
+    heap.set_memory_limit(Some(live + live / 2));
+    heap.collect(&Roots(keep));
+    assert!(!heap.should_collect());
+    let mut i = 0;
+    while !heap.should_collect() {
+        intern(&mut heap, format!("garbage {i:0>200}").as_bytes());
+        i += 1;
+    }
+    let cap = live + live / 2;
+    assert!(
+        heap.bytes_allocated() < cap,
+        "{} of {cap}",
+        heap.bytes_allocated()
+    );
+    // Once the garbage is collected the heap is back to its live bytes.
+    heap.collect(&());
+    assert!(heap.bytes_allocated() < live);
+}
+
+#[test]
 fn closures_created_across_collections_reuse_slots_and_keep_the_live_ones() {
     let mut heap = Heap::new();
     let env = table(&mut heap);

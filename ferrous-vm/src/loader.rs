@@ -32,7 +32,22 @@ impl Vm {
     }
 
     /// Loads a compiled module and returns its main function.
+    ///
+    /// When the heap is at its memory cap, the garbage is collected and the load tried once
+    /// more before `not enough memory` is reported: a failed load leaves only unreachable
+    /// objects, and its caller (the host, or `load`/`loadstring`/`require`, whose arguments are
+    /// on the stack) holds no handle the collector cannot see.
     pub fn load_module(&mut self, module: &CompiledModule) -> RtResult<Value> {
+        match self.load_module_once(module) {
+            Err(RtError::OutOfMemory) => {
+                self.collect_garbage();
+                self.load_module_once(module)
+            }
+            res => res,
+        }
+    }
+
+    fn load_module_once(&mut self, module: &CompiledModule) -> RtResult<Value> {
         let mut strings = Vec::with_capacity(module.strings.len());
         for s in &module.strings {
             strings.push(self.intern(s)?);

@@ -337,6 +337,39 @@ fn interrupt_kills_a_nested_run() {
 }
 
 #[test]
+fn garbage_left_by_a_script_never_fills_the_memory_cap() {
+    // The first script collects while it holds about 5 MiB: 5.1's pacing alone would then wait
+    // for 10 MiB, above the 8 MiB cap, and the next scripts would find the heap full of its
+    // garbage. Loading and running them must work with no explicit collection.
+    on_small_stack(|| {
+        let mut vm = Vm::builder().memory_limit(Some(8 << 20)).build();
+        // Each run builds different strings (equal ones would be found interned).
+        let big = |run: u32| {
+            format!(
+                "local t = {{}} for i = 1, 4000 do t[i] = string.rep('x', 1200) .. i .. '/{run}' end \
+                 collectgarbage() return #t"
+            )
+        };
+        assert_eq!(
+            run(&mut vm, &big(0)).expect("fits"),
+            vec![Value::Number(4000.0)]
+        );
+        for n in 1..4 {
+            let again = run(&mut vm, &big(n));
+            assert_eq!(again.expect("fits again"), vec![Value::Number(4000.0)]);
+            let source = format!("return {}", "1 + ".repeat(20_000) + "1");
+            let f = vm
+                .load(source.as_bytes(), "=big")
+                .expect("a large chunk loads");
+            assert_eq!(
+                vm.call(f, &[]).expect("runs"),
+                vec![Value::Number(20_001.0)]
+            );
+        }
+    });
+}
+
+#[test]
 fn memory_cap_raises_not_enough_memory() {
     on_small_stack(|| {
         let mut vm = Vm::builder().memory_limit(Some(4 << 20)).build();
