@@ -1,0 +1,275 @@
+//! Random programs compared with `lua5.1`: string matching (`find`, `match`, `gsub`, `gmatch`),
+//! `string.format` and `string.rep`, `table.sort` with and without a comparator, tables with
+//! integer, float and string keys, `__index` functions, and errors caught by `pcall`. Each case
+//! prints its results; all cases run as one script on both, and the outputs must be equal.
+//!
+//! `FERROUS_DIFF_CASES=N` changes the number of cases (2,000 by default). Without `lua5.1` the
+//! test passes silently, except under `CI=true`, where a missing oracle is a failure.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::rc::Rc;
+
+use ferrous_vm::Vm;
+
+/// A `Write` that appends to a shared buffer.
+struct Capture(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// xorshift64*: deterministic, so a failing case number reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn int(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const SUBJECTS: &[&str] = &[
+    "'hello world 123'",
+    "'a,b,,c'",
+    "'  trim  '",
+    "'key1=10 key22=7 x='",
+    "'aaa'",
+    "''",
+    "'THE (quick) fox'",
+    "'a.b-c+d*e'",
+    "'x\\0y'",
+    "'1 22 333 4444'",
+    "'f(a(b)c) (d'",
+];
+
+const PATTERNS: &[&str] = &[
+    "'%a+'",
+    "'%d+'",
+    "'(%w+)=(%d*)'",
+    "'^%s*(.-)%s*$'",
+    "','",
+    "'a*'",
+    "'a-'",
+    "'(a)(a?)'",
+    "'%f[%w]%w+'",
+    "'[%p]'",
+    "'[^%s]+'",
+    "'.'",
+    "'%s'",
+    "'()'",
+    "'(%d)(%d)'",
+    "'[a-c]+'",
+    "'%u'",
+    "'^h'",
+    "'o$'",
+    "'%.'",
+    "'x%z?y'",
+    "'b*'",
+    "'[%d%a]+'",
+    "'%b()'",
+    "'(h)(e)(l)'",
+    "'[%]]'",
+];
+
+/// One statement that prints what it computes.
+fn case(rng: &mut Rng) -> String {
+    let subject = rng.pick(SUBJECTS);
+    let pattern = rng.pick(PATTERNS);
+    match rng.below(11) {
+        0 => format!(
+            "print(string.find({subject}, {pattern}, {}))",
+            rng.int(-5, 20)
+        ),
+        1 => format!("print(string.find({subject}, {pattern}, 1, true))"),
+        2 => format!("print(string.match({subject}, {pattern}))"),
+        3 => format!(
+            "print(string.gsub({subject}, {pattern}, {}, {}))",
+            rng.pick(&[
+                "'%0%0'",
+                "'X'",
+                "'<%1>'",
+                "''",
+                "{a = 'A', ['1'] = 1}",
+                "string.upper"
+            ]),
+            rng.pick(&["nil", "1", "2", "0"])
+        ),
+        4 => format!(
+            "local t = {{}} for a, b in string.gmatch({subject}, {pattern}) do \
+             t[#t + 1] = tostring(a) .. ':' .. tostring(b) end print(table.concat(t, '|'))"
+        ),
+        5 => {
+            let strings = rng.below(3) == 0;
+            let n = rng.below(40);
+            let items: Vec<String> = (0..n)
+                .map(|_| {
+                    let v = rng.int(-50, 50);
+                    if strings {
+                        format!("'s{v}'")
+                    } else {
+                        v.to_string()
+                    }
+                })
+                .collect();
+            format!(
+                "local t = {{{}}} table.sort(t) print(table.concat(t, ','))",
+                items.join(", ")
+            )
+        }
+        6 => {
+            let n = rng.below(30);
+            let items: Vec<String> = (0..n)
+                .map(|_| format!("{{k = {}}}", rng.int(0, 9)))
+                .collect();
+            format!(
+                "local t = {{{}}} for i, v in ipairs(t) do v.id = i end \
+                 table.sort(t, function(a, b) if a.k ~= b.k then return a.k > b.k end \
+                 return a.id < b.id end) \
+                 local o = {{}} for i, v in ipairs(t) do o[i] = v.k .. '.' .. v.id end \
+                 print(table.concat(o, ','))",
+                items.join(", ")
+            )
+        }
+        7 => {
+            let keys = [
+                "1", "2", "3", "0", "-1", "1.5", "2^31", "2^53", "'a'", "'b'", "true", "4",
+            ];
+            let body: Vec<String> = (0..rng.int(1, 12))
+                .map(|j| format!("t[{}] = {j}", rng.pick(&keys)))
+                .collect();
+            format!(
+                "local t = {{}} {} local n = 0 for k, v in pairs(t) do n = n + v end \
+                 print(n, t[1], t[2.0], t.a, rawget(t, 2^53))",
+                body.join(" ")
+            )
+        }
+        8 => "local t = setmetatable({1, 2}, {__index = function(t, k) return k * 2 end}) \
+              print(t[1], t[3], t[2.5], rawget(t, 3)) print(pcall(function() t[nil] = 1 end)) \
+              print(pcall(function() t[0/0] = 1 end))"
+            .to_owned(),
+        9 => format!(
+            "print(pcall(string.rep, {subject}, {}, {}))",
+            rng.int(-1, 5),
+            rng.pick(&["nil", "','", "''"])
+        ),
+        _ => format!(
+            "print(pcall(string.format, {}, {}))",
+            rng.pick(&[
+                "'%5.2f'", "'%d'", "'%s|%q'", "'%x'", "'%g'", "'%-5s|'", "'%c'"
+            ]),
+            rng.pick(&["1.5", "255", subject, "-0.0", "1e300", "65", "{}"])
+        ),
+    }
+}
+
+/// `n` cases, each protected by `pcall` and introduced by a numbered line.
+fn script(n: u64) -> String {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut src = String::new();
+    for i in 1..=n {
+        src.push_str(&format!(
+            "print('== case {i}') print(pcall(function() {} end))\n",
+            case(&mut rng)
+        ));
+    }
+    src
+}
+
+fn run_ferrous(source: &str) -> Vec<u8> {
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let mut vm = Vm::builder().build();
+    vm.set_stdout(Box::new(Capture(out.clone())));
+    let f = vm
+        .load(source.as_bytes(), "=stdin")
+        .expect("generated cases compile");
+    vm.call(f, &[]).expect("every case is protected by pcall");
+    out.take()
+}
+
+fn run_lua51(source: &str) -> Option<Vec<u8>> {
+    let mut child = Command::new("lua5.1")
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()?
+        .write_all(source.as_bytes())
+        .expect("lua5.1 reads the script");
+    let output = child.wait_with_output().expect("lua5.1 runs");
+    assert!(
+        output.status.success(),
+        "lua5.1 failed on the generated script"
+    );
+    Some(output.stdout)
+}
+
+#[test]
+fn random_library_cases_match_lua51() {
+    let n = std::env::var("FERROUS_DIFF_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let source = script(n);
+    let Some(expected) = run_lua51(&source) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "lua5.1 is required under CI=true"
+        );
+        return;
+    };
+    let actual = run_ferrous(&source);
+    if actual == expected {
+        return;
+    }
+    // Report the first case whose output differs, with its source.
+    let (expected, actual) = (
+        String::from_utf8_lossy(&expected),
+        String::from_utf8_lossy(&actual),
+    );
+    let cases = |text: &str| -> Vec<String> { text.split("== case ").map(str::to_owned).collect() };
+    let (want, got) = (cases(&expected), cases(&actual));
+    let i = want
+        .iter()
+        .zip(&got)
+        .position(|(w, g)| w != g)
+        .unwrap_or(want.len().min(got.len()));
+    let line = source.lines().nth(i.saturating_sub(1)).unwrap_or("");
+    panic!(
+        "case {i} differs from lua5.1\n{line}\n--- lua5.1\n{}\n--- ferrous\n{}",
+        want.get(i).map_or("", String::as_str),
+        got.get(i).map_or("", String::as_str)
+    );
+}
+
+#[test]
+fn border_after_nil_stores_to_absent_keys() {
+    // FIXME: lua5.1 prints `0` then `6 6`. Storing nil to an absent key creates a dead node in
+    // 5.1, and a new key whose main position holds a dead node reuses it; the insertion-ordered
+    // hash part does not model main positions, so it rehashes at another time and `#t` finds
+    // another border (both are borders, as the manual allows). Ferrous prints `0` then `4 4`.
+    let source = "local t = {} for i = 1, 6 do t[i] = i end for i = 1, 19, 2 do t[i] = nil end \
+                  print(#t) t[#t + 1] = 'x' print(#t, t[#t])";
+    assert_eq!(run_ferrous(source), b"0\n4\t4\n");
+}
