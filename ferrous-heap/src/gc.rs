@@ -202,7 +202,7 @@ impl Collector {
                     }
                 }
             }
-            for (pos, entry) in table.entries().iter().enumerate() {
+            for (pos, entry) in table.nodes().iter().enumerate() {
                 if entry.value != Value::Nil
                     && ((mode.keys && is_cleared(objects, &mut self.marks, entry.key))
                         || (mode.values && is_cleared(objects, &mut self.marks, entry.value)))
@@ -265,9 +265,9 @@ fn trace_table(table: &Table, tracer: &mut Tracer<'_>) -> WeakMode {
     if !mode.values {
         tracer.values(table.array());
     }
-    for entry in table.entries() {
+    for entry in table.nodes() {
         if entry.value == Value::Nil {
-            continue; // A tombstone keeps nothing alive (5.1's dead keys).
+            continue; // A dead key (or a free node) keeps nothing alive, as in 5.1.
         }
         if !mode.keys {
             tracer.value(entry.key);
@@ -284,7 +284,7 @@ fn weak_mode(objects: &Objects, metatable: TableHandle) -> WeakMode {
     let Some(metatable) = objects.tables.get(metatable.raw()) else {
         return WeakMode::default();
     };
-    let Value::String(mode) = metatable.get_str(names::MODE) else {
+    let Value::String(mode) = metatable.get_str(names::MODE, &objects.lua_hashes) else {
         return WeakMode::default();
     };
     let Some(mode) = objects.strings.get(mode.raw()) else {

@@ -13,7 +13,7 @@ use crate::gc::Collector;
 use crate::memory::Memory;
 use crate::names;
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
-use crate::string::{Interner, LuaString};
+use crate::string::{Interner, LuaHashes, LuaString};
 use crate::table::Table;
 use crate::trace::Trace;
 use crate::tx::HeapTransaction;
@@ -22,6 +22,8 @@ use crate::tx::HeapTransaction;
 #[derive(Debug)]
 pub(crate) struct Objects {
     pub(crate) strings: Arena<LuaString>,
+    /// 5.1's hash of each string, by slot (see `LuaHashes`).
+    pub(crate) lua_hashes: LuaHashes,
     pub(crate) tables: Arena<Table>,
     pub(crate) functions: Arena<Function>,
     pub(crate) upvalues: Arena<UpValue>,
@@ -53,12 +55,15 @@ impl Heap {
         Heap::with_hash_seed(0)
     }
 
-    /// Like [`Heap::new`], with `seed` mixed into the string hash (to make hash flooding
-    /// harder for untrusted input; the default seed is fixed, for reproducible runs).
+    /// Like [`Heap::new`], with `seed` mixed into the intern table's string hash (to make hash
+    /// flooding of the intern table harder for untrusted input; the default seed is fixed, for
+    /// reproducible runs). Tables place string keys by 5.1's unseeded hash, as lua5.1 does, so
+    /// their chains are as long as 5.1's for the same keys.
     pub fn with_hash_seed(seed: u64) -> Heap {
         let mut heap = Heap {
             objects: Objects {
                 strings: Arena::new(),
+                lua_hashes: LuaHashes::default(),
                 tables: Arena::new(),
                 functions: Arena::new(),
                 upvalues: Arena::new(),
@@ -74,9 +79,12 @@ impl Heap {
         for name in names::ALL {
             // No limit is set and the arena is small, so interning cannot fail; the names
             // tests check that each lands at its constant's slot.
-            let _ = heap
-                .interner
-                .intern(&mut heap.objects.strings, &mut heap.memory, name);
+            let _ = heap.interner.intern(
+                &mut heap.objects.strings,
+                &mut heap.objects.lua_hashes,
+                &mut heap.memory,
+                name,
+            );
         }
         heap.gc
             .set_threshold(heap.memory.allocated(), heap.memory.limit());

@@ -38,14 +38,16 @@ impl Heap {
     /// `rawget(t, key)`.
     #[inline]
     pub fn raw_get(&self, table: TableHandle, key: Value) -> Result<Value> {
-        Ok(self.table_ref(table)?.get(key))
+        Ok(self.table_ref(table)?.get(key, &self.objects.lua_hashes))
     }
 
     /// `rawget(t, key)` by reference (nil is a reference to a static nil): cheaper to return
     /// than a `Value` on hot paths.
     #[inline]
     pub fn raw_get_ref(&self, table: TableHandle, key: Value) -> Result<&Value> {
-        Ok(self.table_ref(table)?.get_ref(key))
+        Ok(self
+            .table_ref(table)?
+            .get_ref(key, &self.objects.lua_hashes))
     }
 
     /// `t[key]` when it is settled without calling anything (the fast case of 5.1's
@@ -58,7 +60,7 @@ impl Heap {
     #[inline(always)]
     pub fn get_fast(&self, t: TableHandle, key: &Value) -> Option<&Value> {
         let table = self.objects.tables.get(t.raw())?;
-        let value = table.get_key_ref(key);
+        let value = table.get_key_ref(key, &self.objects.lua_hashes);
         if !matches!(value, Value::Nil) {
             return Some(value);
         }
@@ -75,10 +77,13 @@ impl Heap {
         if meta.absent & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
             return Some(&NIL);
         }
-        match meta.get_str_ref(MetaEvent::Index.name()) {
+        match meta.get_str_ref(MetaEvent::Index.name(), &self.objects.lua_hashes) {
             Value::Nil => Some(&NIL),
             &Value::Table(class) => {
-                let value = self.table_ref(class).ok()?.get_key_ref(key);
+                let value = self
+                    .table_ref(class)
+                    .ok()?
+                    .get_key_ref(key, &self.objects.lua_hashes);
                 (!matches!(value, Value::Nil)).then_some(value)
             }
             _ => None,
@@ -88,7 +93,9 @@ impl Heap {
     /// `rawget(t, s)` for a string key, by reference.
     #[inline]
     pub fn raw_get_str_ref(&self, table: TableHandle, key: StringHandle) -> Result<&Value> {
-        Ok(self.table_ref(table)?.get_str_ref(key))
+        Ok(self
+            .table_ref(table)?
+            .get_str_ref(key, &self.objects.lua_hashes))
     }
 
     /// `rawget(t, i)`.
@@ -100,7 +107,9 @@ impl Heap {
     /// `rawget(t, s)` for a string key.
     #[inline]
     pub fn raw_get_str(&self, table: TableHandle, key: StringHandle) -> Result<Value> {
-        Ok(self.table_ref(table)?.get_str(key))
+        Ok(self
+            .table_ref(table)?
+            .get_str(key, &self.objects.lua_hashes))
     }
 
     /// The border `#t` without `__len`, as 5.1's `luaH_getn`.
@@ -113,7 +122,7 @@ impl Heap {
     /// `key` is not in the table (a key whose value was set to nil during the traversal is).
     #[inline]
     pub fn next(&self, table: TableHandle, key: Value) -> Result<Option<(Value, Value)>> {
-        self.table_ref(table)?.next(key)
+        self.table_ref(table)?.next(key, &self.objects.lua_hashes)
     }
 
     /// Whether the table is read-only.
@@ -138,7 +147,7 @@ impl Heap {
         if table.absent & event.absent_bit().unwrap_or(0) != 0 {
             return Value::Nil;
         }
-        table.get_str(event.name())
+        table.get_str(event.name(), &self.objects.lua_hashes)
     }
 
     /// A closure.

@@ -1,7 +1,9 @@
 //! Interned byte strings.
 //!
 //! Every Lua string lives once in the strings arena as a [`LuaString`]: its bytes (any bytes,
-//! not UTF-8) and a hash computed once, at interning, with a seeded `ahash` over every byte. The
+//! not UTF-8) and two hashes computed once, at interning: a seeded `ahash` over every byte for
+//! the interner, and 5.1's own string hash (`lua_hash`, kept in [`LuaHashes`] by slot) for table
+//! node placement. The
 //! [`Interner`] is a `hashbrown::HashTable<StringHandle>`: it stores only handles and compares
 //! candidates against the bytes in the arena, so no second copy of any string exists.
 //!
@@ -16,8 +18,8 @@ use crate::error::Result;
 use crate::handle::StringHandle;
 use crate::memory::Memory;
 
-/// Fixed seeds, so hashes (and so the order `next` visits string keys of small tables in) are
-/// the same from run to run. `Heap::with_hash_seed` mixes in a caller-chosen seed.
+/// Fixed seeds, so the interner's hashes are the same from run to run. `Heap::with_hash_seed`
+/// mixes in a caller-chosen seed. (Table order depends only on [`lua_hash`], which is unseeded.)
 const SEEDS: [u64; 4] = [
     0x243f_6a88_85a3_08d3,
     0x1319_8a2e_0370_7344,
@@ -25,17 +27,64 @@ const SEEDS: [u64; 4] = [
     0x082e_fa98_ec4e_6c89,
 ];
 
-/// A string object: its bytes and their hash.
+/// A string object: its bytes and their hashes.
 #[derive(Debug)]
 pub(crate) struct LuaString {
+    /// The interner's hash (seeded `ahash` over every byte).
     pub(crate) hash: u64,
     pub(crate) bytes: Box<[u8]>,
 }
 
+/// Lua 5.1.5's string hash (`luaS_newlstr`, no seed): the length, then every `step`-th byte
+/// from the end, where `step` grows by one per 32 bytes of length.
+pub(crate) fn lua_hash(bytes: &[u8]) -> u32 {
+    let len = bytes.len();
+    let mut h = len as u32;
+    let step = (len >> 5) + 1;
+    let mut l1 = len;
+    while l1 >= step {
+        let byte = bytes.get(l1 - 1).copied().unwrap_or_default();
+        h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(u32::from(byte));
+        l1 -= step;
+    }
+    h
+}
+
+/// Lua 5.1.5's hash of every string, by arena slot: what places a string key in a table's node
+/// vector. Kept beside the arena rather than in [`LuaString`], so a table lookup reads one `u32`
+/// from a dense vector (no occupancy or generation test): a slot's entry is written when a
+/// string is interned into it, and a stale handle just reads some hash, which can only lead to
+/// a key equal to that stale handle.
+#[derive(Debug, Default)]
+pub(crate) struct LuaHashes(Vec<u32>);
+
+impl LuaHashes {
+    /// The 5.1 hash of `key` (of whatever string last lived in its slot, or 0).
+    #[inline(always)]
+    pub(crate) fn get(&self, key: StringHandle) -> u32 {
+        self.0.get(key.raw().index()).copied().unwrap_or(0)
+    }
+
+    /// Records the hash of the string interned into `slot`.
+    fn set(&mut self, slot: usize, hash: u32) -> Result<()> {
+        if slot >= self.0.len() {
+            let extra = (slot + 1 - self.0.len()).max(self.0.len());
+            self.0
+                .try_reserve(extra)
+                .map_err(|_| crate::error::HeapError::OutOfMemory)?;
+            self.0.resize(slot + 1, 0);
+        }
+        if let Some(entry) = self.0.get_mut(slot) {
+            *entry = hash;
+        }
+        Ok(())
+    }
+}
+
 impl LuaString {
-    /// Bytes charged for a string of `len` bytes (object, bytes, intern-table slot).
+    /// Bytes charged for a string of `len` bytes (object, bytes, intern-table slot, 5.1 hash).
     pub(crate) fn heap_size_for(len: usize) -> usize {
-        size_of::<LuaString>() + len + size_of::<StringHandle>()
+        size_of::<LuaString>() + len + size_of::<StringHandle>() + size_of::<u32>()
     }
 
     pub(crate) fn heap_size(&self) -> usize {
@@ -86,6 +135,7 @@ impl Interner {
     pub(crate) fn intern(
         &mut self,
         strings: &mut Arena<LuaString>,
+        lua_hashes: &mut LuaHashes,
         memory: &mut Memory,
         bytes: &[u8],
     ) -> Result<StringHandle> {
@@ -105,6 +155,9 @@ impl Interner {
             }
         };
         let handle = StringHandle(raw);
+        // If this allocation is refused, the new string is unreachable and the next sweep
+        // frees it (and its charge).
+        lua_hashes.set(raw.index(), lua_hash(bytes))?;
         // The hasher is only consulted for live entries, whose strings are in the arena.
         self.table
             .insert_unique(hash, handle, |h| strings.get(h.raw()).map_or(0, |s| s.hash));
@@ -128,5 +181,24 @@ impl Interner {
     #[inline]
     pub(crate) fn len(&self) -> usize {
         self.table.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lua_hash;
+
+    #[test]
+    fn lua_hash_is_lua51s() {
+        // Worked by hand from `luaS_newlstr`: "" is its length, "a" is 1 ^ ((1 << 5) + 0 + 97).
+        assert_eq!(lua_hash(b""), 0);
+        assert_eq!(lua_hash(b"a"), 1 ^ (32 + 97));
+        // Past 32 bytes only every second byte (from the end) counts.
+        let long = [b'x'; 40];
+        let mut other = long;
+        other[0] = b'y';
+        assert_eq!(lua_hash(&long), lua_hash(&other), "byte 1 is skipped");
+        other[1] = b'y';
+        assert_ne!(lua_hash(&long), lua_hash(&other), "byte 2 counts");
     }
 }

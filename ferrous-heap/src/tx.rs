@@ -18,6 +18,7 @@ use crate::heap::Heap;
 use crate::memory::Memory;
 use crate::meta::MetaEvent;
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
+use crate::string::LuaHashes;
 use crate::table::Table;
 use crate::value::Value;
 
@@ -37,13 +38,23 @@ impl HeapTransaction<'_> {
     /// The table and the byte counter, borrowed together for writes that may grow the table.
     #[inline]
     fn table_mut(&mut self, table: TableHandle) -> Result<(&mut Table, &mut Memory)> {
+        let (table, _, memory) = self.table_mut_with_strings(table)?;
+        Ok((table, memory))
+    }
+
+    /// [`Self::table_mut`] plus the strings' 5.1 hashes, which string keys need.
+    #[inline]
+    fn table_mut_with_strings(
+        &mut self,
+        table: TableHandle,
+    ) -> Result<(&mut Table, &LuaHashes, &mut Memory)> {
         let heap = &mut *self.heap;
         let table = heap
             .objects
             .tables
             .get_mut(table.raw())
             .ok_or(HeapError::StaleHandle)?;
-        Ok((table, &mut heap.memory))
+        Ok((table, &heap.objects.lua_hashes, &mut heap.memory))
     }
 
     /// Whether the heap would like a collection at the next safe point.
@@ -58,8 +69,12 @@ impl HeapTransaction<'_> {
     #[inline]
     pub fn intern(&mut self, bytes: &[u8]) -> Result<StringHandle> {
         let heap = &mut *self.heap;
-        heap.interner
-            .intern(&mut heap.objects.strings, &mut heap.memory, bytes)
+        heap.interner.intern(
+            &mut heap.objects.strings,
+            &mut heap.objects.lua_hashes,
+            &mut heap.memory,
+            bytes,
+        )
     }
 
     /// The concatenation of `parts`, interned. Builds the bytes in a reused buffer, so an
@@ -79,8 +94,12 @@ impl HeapTransaction<'_> {
             }
         }
         let result = result.and_then(|()| {
-            heap.interner
-                .intern(&mut heap.objects.strings, &mut heap.memory, &buffer)
+            heap.interner.intern(
+                &mut heap.objects.strings,
+                &mut heap.objects.lua_hashes,
+                &mut heap.memory,
+                &buffer,
+            )
         });
         heap.scratch = buffer;
         result
@@ -131,8 +150,8 @@ impl HeapTransaction<'_> {
     /// tables, `OutOfMemory` if the table must grow past the memory limit.
     #[inline]
     pub fn raw_set(&mut self, table: TableHandle, key: Value, value: Value) -> Result<()> {
-        let (table, memory) = self.table_mut(table)?;
-        table.set(key, value, memory)
+        let (table, strings, memory) = self.table_mut_with_strings(table)?;
+        table.set(key, value, strings, memory)
     }
 
     /// `t[key] = value` when that is a raw set (the fast case of 5.1's `luaV_settable`): the
@@ -150,7 +169,7 @@ impl HeapTransaction<'_> {
         if tbl.metatable.is_some() || tbl.readonly {
             return self.set_fast_meta(table, key, value);
         }
-        tbl.set_key(key, value, &mut heap.memory)?;
+        tbl.set_key(key, value, &heap.objects.lua_hashes, &mut heap.memory)?;
         Ok(true)
     }
 
@@ -169,9 +188,23 @@ impl HeapTransaction<'_> {
                 return Ok(false);
             }
         }
-        let (tbl, memory) = self.table_mut(table)?;
-        tbl.set_key(key, value, memory)?;
+        let (tbl, strings, memory) = self.table_mut_with_strings(table)?;
+        tbl.set_key(key, value, strings, memory)?;
         Ok(true)
+    }
+
+    /// Gives the table an array part of exactly `size` slots if it has fewer (5.1's
+    /// `luaH_resizearray` in `OP_SETLIST`, so constructors size tables as 5.1 does);
+    /// `ReadOnly` if the table is read-only.
+    pub fn grow_array(&mut self, table: TableHandle, size: usize) -> Result<()> {
+        let (table, memory) = self.table_mut(table)?;
+        if table.readonly {
+            return Err(HeapError::ReadOnly);
+        }
+        if size > table.array().len() {
+            table.resize_array(size, memory)?;
+        }
+        Ok(())
     }
 
     /// `rawset(t, i, value)`.
@@ -189,8 +222,8 @@ impl HeapTransaction<'_> {
         key: StringHandle,
         value: Value,
     ) -> Result<()> {
-        let (table, memory) = self.table_mut(table)?;
-        table.set_str(key, value, memory)
+        let (table, strings, memory) = self.table_mut_with_strings(table)?;
+        table.set_str(key, value, strings, memory)
     }
 
     /// The border `#t` without `__len`, as 5.1's `luaH_getn`.
@@ -240,12 +273,12 @@ impl HeapTransaction<'_> {
     /// events a miss is remembered in the metatable until it is next written (5.1's `fasttm`).
     #[inline]
     pub fn metamethod(&mut self, metatable: TableHandle, event: MetaEvent) -> Result<Value> {
-        let (table, _) = self.table_mut(metatable)?;
+        let (table, strings, _) = self.table_mut_with_strings(metatable)?;
         let bit = event.absent_bit().unwrap_or(0);
         if table.absent & bit != 0 {
             return Ok(Value::Nil);
         }
-        let value = table.get_str(event.name());
+        let value = table.get_str(event.name(), strings);
         if value == Value::Nil {
             table.absent |= bit;
         }

@@ -855,7 +855,9 @@ impl Vm {
     }
 
     /// Runs `f(args)` to completion; its results are left at `stack[func..top]`, and `func` is
-    /// returned.
+    /// returned. Kept out of line (measured: with it inlined into `table.sort`'s comparator
+    /// calls, `sort.lua` ran 5% slower).
+    #[inline(never)]
     fn call_in_place(&mut self, f: Value, args: &[Value]) -> RtResult<usize> {
         let nested = !self.th.frames.is_empty();
         if nested && (self.th.n_ccalls >= MAX_CCALLS || self.reentry >= MAX_REENTRY) {

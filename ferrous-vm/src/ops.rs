@@ -115,6 +115,8 @@ impl Vm {
         };
         let first = (c - 1) * FIELDS_PER_FLUSH;
         let mut tx = self.heap.tx();
+        // As 5.1: the array part takes every item at once, so the constructor's sizes match.
+        tx.grow_array(t, first + n)?;
         for j in 1..=n {
             tx.raw_set_int(t, (first + j) as i64, self.th.stack[ra + j])?;
         }

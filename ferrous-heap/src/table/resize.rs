@@ -3,14 +3,13 @@
 //! When a new key meets a full hash part, `rehash` counts the integer keys by power-of-two
 //! slices (`numusearray`, the hash part, and the new key), `compute_sizes` picks the largest
 //! array size `n` (a power of two) such that more than `n/2` of the slots `1..=n` would be in
-//! use, and `resize` rebuilds both parts: the hash part gets room for every other live key,
-//! rounded up to a power of two. Tombstones are dropped here, and only here.
+//! use, and `resize` rebuilds both parts: the node vector gets room for every other live key,
+//! rounded up to a power of two. Dead keys are dropped here, and only here.
 //!
 //! **Invariant:** `resize` charges the new size to `Memory` and makes every allocation it needs
 //! before it changes anything, so a refused allocation leaves the table as it was.
 
-use super::index::HashIndex;
-use super::{Entry, LINEAR_MAX, Table, as_integer};
+use super::{Node, Table, as_integer};
 use crate::error::{HeapError, Result};
 use crate::memory::Memory;
 use crate::value::Value;
@@ -89,14 +88,15 @@ impl Table {
         total
     }
 
-    /// Grows the table to make room for the new key `extra` (5.1's `rehash`).
+    /// Grows the table to make room for the new key `extra` (5.1's `rehash`): only keys with
+    /// a non-nil value count, so dead keys are dropped here.
     pub(super) fn rehash(&mut self, extra: Value, memory: &mut Memory) -> Result<()> {
         let mut nums = [0usize; MAX_BITS + 1];
         let mut int_keys = self.num_use_array(&mut nums);
         let mut total = int_keys;
-        for entry in &self.entries {
-            if entry.value != Value::Nil {
-                int_keys += usize::from(count_int(entry.key, &mut nums));
+        for node in &self.nodes {
+            if node.value != Value::Nil {
+                int_keys += usize::from(count_int(node.key, &mut nums));
                 total += 1;
             }
         }
@@ -106,8 +106,15 @@ impl Table {
         self.resize(array_size, total - to_array, memory)
     }
 
-    /// Gives the table an array part of exactly `array_size` slots and a hash part with room
-    /// for `hash_size` keys (rounded up to a power of two), moving entries between the parts.
+    /// 5.1's `luaH_resizearray`: an array part of exactly `array_size` slots, the node vector
+    /// keeping its size (its keys are re-inserted all the same).
+    pub(crate) fn resize_array(&mut self, array_size: usize, memory: &mut Memory) -> Result<()> {
+        self.resize(array_size, self.nodes.len(), memory)
+    }
+
+    /// 5.1's `resize`: gives the table an array part of exactly `array_size` slots and a node
+    /// vector of `hash_size` nodes rounded up to a power of two, then re-inserts the keys of the
+    /// vanishing array slice and those of the old nodes, last node first, as 5.1 does.
     pub(super) fn resize(
         &mut self,
         array_size: usize,
@@ -130,18 +137,11 @@ impl Table {
             memory.adjust(new_bytes, old_bytes);
             HeapError::OutOfMemory
         };
-        let mut entries = Vec::new();
-        if entries.try_reserve_exact(node_cap).is_err() {
+        let mut nodes = Vec::new();
+        if nodes.try_reserve_exact(node_cap).is_err() {
             return Err(refused(memory));
         }
-        let index = if node_cap > LINEAR_MAX {
-            match HashIndex::with_capacity(node_cap) {
-                Ok(index) => index,
-                Err(_) => return Err(refused(memory)),
-            }
-        } else {
-            HashIndex::default()
-        };
+        nodes.resize(node_cap, Node::FREE);
         if array_size > self.array.len()
             && self
                 .array
@@ -151,32 +151,41 @@ impl Table {
             return Err(refused(memory));
         }
 
-        // Nothing can fail from here on.
-        let old_entries = std::mem::replace(&mut self.entries, entries);
-        self.index = index;
-        self.node_cap = node_cap;
+        // Nothing can fail from here on: the new node vector has room for every live key.
+        let old_nodes = std::mem::replace(&mut self.nodes, nodes);
+        self.last_free = node_cap;
         if array_size < self.array.len() {
-            for idx in array_size..self.array.len() {
-                let value = self.array.get(idx).copied().unwrap_or_default();
+            let vanishing = self.array.split_off(array_size);
+            self.array.shrink_to_fit();
+            for (offset, value) in vanishing.into_iter().enumerate() {
                 if value != Value::Nil {
-                    self.push_entry(Value::Number((idx + 1) as f64), value);
+                    let key = Value::Number((array_size + offset + 1) as f64);
+                    self.reinsert(key, 0, value);
                 }
             }
-            self.array.truncate(array_size);
-            self.array.shrink_to_fit();
         } else {
             self.array.resize(array_size, Value::Nil);
         }
-        for Entry { key, value } in old_entries {
-            if value == Value::Nil {
+        for node in old_nodes.iter().rev() {
+            if node.value == Value::Nil {
                 continue;
             }
-            match self.array_slot_mut(key) {
-                Some(slot) => *slot = value,
-                None => self.push_entry(key, value),
+            match self.array_slot_mut(node.key) {
+                Some(slot) => *slot = node.value,
+                None => self.reinsert(node.key, node.key_hash, node.value),
             }
         }
         Ok(())
+    }
+
+    /// Puts a live key into the hash part during a resize (it is absent, and a node is free).
+    fn reinsert(&mut self, key: Value, key_hash: u32, value: Value) {
+        if let Some(node) = self
+            .insert_key(key, key_hash)
+            .and_then(|pos| self.nodes.get_mut(pos))
+        {
+            node.value = value;
+        }
     }
 }
 

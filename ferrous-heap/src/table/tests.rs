@@ -108,7 +108,7 @@ fn keys_of_every_type() {
 }
 
 #[test]
-fn many_keys_use_the_index() {
+fn many_keys_share_chains() {
     let mut heap = Heap::new();
     let mut tx = heap.tx();
     let t = tx.new_table(0, 0).expect("no limit");
@@ -187,7 +187,7 @@ fn appends_grow_the_array_part_in_powers_of_two() {
     let t = build(&mut heap, 0, &seq(1..=1000));
     let table = heap.objects.tables.get(t.raw()).expect("live table");
     assert_eq!(table.array().len(), 1024);
-    assert!(table.entries().is_empty());
+    assert!(table.nodes().is_empty());
     assert_eq!(table.len(), 1000);
 }
 
@@ -434,4 +434,26 @@ fn get_fast_follows_one_index_table() {
         .raw_set_str(mt, names::INDEX, num(0.0))
         .expect("writable");
     assert_eq!(heap.get_fast(obj, &m), None, "a non-table __index");
+}
+
+#[test]
+fn next_visits_string_keys_in_lua51_order() {
+    // lua5.1: `local u = {} for i = 1, 10 do u['k'..i] = i end for k in pairs(u) ...`.
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let t = tx.new_table(0, 0).expect("no limit");
+    for i in 1..=10 {
+        let s = tx.intern(format!("k{i}").as_bytes()).expect("no limit");
+        tx.raw_set_str(t, s, num(f64::from(i))).expect("valid key");
+    }
+    let mut order = Vec::new();
+    let mut key = Value::Nil;
+    while let Some((k, _)) = tx.next(t, key).expect("present") {
+        let Value::String(s) = k else {
+            panic!("string keys only")
+        };
+        order.push(String::from_utf8_lossy(tx.str_bytes(s).expect("live")).into_owned());
+        key = k;
+    }
+    assert_eq!(order.join(" "), "k9 k8 k1 k3 k2 k10 k6 k7 k4 k5");
 }

@@ -215,10 +215,14 @@ struct TableSlots<'v> {
 impl Slots for TableSlots<'_> {
     type Elem = Value;
 
+    // Inlined into `auxsort`: a `RtResult<Value>` returned from an out-of-line call goes
+    // through memory and stalls the caller.
+    #[inline(always)]
     fn get(&mut self, i: i64) -> RtResult<Value> {
         geti(self.vm, self.t, i)
     }
 
+    #[inline(always)]
     fn set(&mut self, i: i64, v: Value) -> RtResult<()> {
         seti(self.vm, self.t, i, v)
     }
