@@ -216,9 +216,10 @@ impl Table {
     #[inline(always)]
     fn find_str(&self, key: StringHandle, key_hash: u32) -> Option<usize> {
         let mut idx = key_hash as usize & self.nodes.len().wrapping_sub(1);
+        let bits = key.raw().bits();
         loop {
             let node = self.nodes.get(idx)?;
-            if matches!(node.key, Value::String(s) if s == key) {
+            if matches!(node.key, Value::String(s) if s.raw().bits() == bits) {
                 return Some(idx);
             }
             idx = node.next as usize;
@@ -233,9 +234,11 @@ impl Table {
         let mut node = self
             .nodes
             .get(key_hash as usize & self.nodes.len().wrapping_sub(1))?;
+        let bits = key.raw().bits();
         loop {
+            // One 64-bit comparison of slot and generation.
             if let Value::String(s) = node.key {
-                if s == key {
+                if s.raw().bits() == bits {
                     return Some(node);
                 }
             }
