@@ -7,26 +7,15 @@
 //! traceback. Regenerate expectations from lua5.1 with `UPDATE_EXPECT=1 cargo test -p
 //! ferrous-vm --test conformance`.
 
+mod common;
+
 use std::cell::RefCell;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
 
+use common::Capture;
 use ferrous_vm::{Error, Vm};
-
-/// A `Write` that appends to a shared buffer.
-struct Capture(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn scripts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")

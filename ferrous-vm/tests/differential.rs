@@ -7,46 +7,15 @@
 //! `FERROUS_DIFF_CASES=N` changes the number of cases (2,000 by default). Without `lua5.1` the
 //! test passes silently, except under `CI=true`, where a missing oracle is a failure.
 
+mod common;
+
 use std::cell::RefCell;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
 
+use common::{Capture, Rng};
 use ferrous_vm::Vm;
-
-/// A `Write` that appends to a shared buffer.
-struct Capture(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// xorshift64*: deterministic, so a failing case number reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
 
 const SUBJECTS: &[&str] = &[
     "'hello world 123'",

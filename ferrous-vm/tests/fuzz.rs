@@ -6,27 +6,10 @@
 //! The generator is a seeded xorshift, so a failure names the seed and program that caused it.
 //! `FERROUS_FUZZ_CASES=N` runs more programs.
 
+mod common;
+
+use common::Rng;
 use ferrous_vm::{Outcome, Profile, Value, Vm};
-
-/// A tiny deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 const PATTERN_BYTES: &[u8] = b"()[]%^$*+-?.abc1 dw%a%d%s%b()%f[%a]";
 const FORMAT_SPECS: &[&str] = &[
