@@ -1,0 +1,43 @@
+//! The host: what `redis.call` reaches. An embedder implements [`CommandHost`] for its keyspace;
+//! the engine checks each command against Redis's rules (arity, flags, read-only scripts, OOM,
+//! cluster slots) before the host sees it.
+
+use crate::reply::Reply;
+
+/// What the engine tells the host about one command call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallContext {
+    /// The protocol the caller speaks (2 or 3): a script's `redis.setresp`, or the client's
+    /// `HELLO` for commands run outside scripts.
+    pub resp: u8,
+    /// The selected database.
+    pub db: usize,
+    /// Whether the call comes from a script (`redis.call`/`redis.pcall`).
+    pub from_script: bool,
+}
+
+impl Default for CallContext {
+    fn default() -> Self {
+        CallContext {
+            resp: 2,
+            db: 0,
+            from_script: false,
+        }
+    }
+}
+
+/// A keyspace that runs Redis commands.
+///
+/// `args[0]` is the command name as the caller wrote it (any case); the rest are its arguments,
+/// binary-safe. The host answers with the reply Redis would give, error texts included
+/// (`WRONGTYPE Operation against a key holding the wrong kind of value`).
+pub trait CommandHost {
+    /// Runs one command.
+    fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply;
+
+    /// Whether the host is over its memory limit (`maxmemory`): scripts then may not run
+    /// `denyoom` commands unless flagged `allow-oom`.
+    fn is_oom(&self) -> bool {
+        false
+    }
+}
