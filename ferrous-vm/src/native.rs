@@ -231,6 +231,26 @@ impl<'a> Ctx<'a> {
         Ok(Ret::values(values.len()))
     }
 
+    /// Charges `units` of fuel for work that grows with the input (decoding a large string,
+    /// building a large table): about one unit per 16 bytes or per element, like the loop's
+    /// charges. When the budget is spent the host's interrupt (`Vm::set_interrupt`) is asked
+    /// whether to stop the script (`Err(Killed)`, which `pcall` cannot catch); otherwise the
+    /// native goes on and the loop pauses at its next charge point.
+    pub fn charge(&mut self, units: u64) -> RtResult<()> {
+        let vm = &mut *self.vm;
+        vm.fuel = vm
+            .fuel
+            .saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
+        if vm.fuel <= 0 {
+            if let Some(interrupt) = vm.interrupt.as_mut() {
+                if let Some(msg) = interrupt() {
+                    return Err(RtError::Killed(msg));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The upvalue `n` (0-based) of the running native closure.
     #[inline]
     pub fn upvalue(&self, n: usize) -> RtResult<Value> {
