@@ -1,10 +1,16 @@
 //! Redis 7.0 compatible scripting on the Ferrous VM: KEYS/ARGV, `redis.*`, RESP conversion.
 //!
 //! - `reply.rs`: [`Reply`], the RESP3-shaped value commands and scripts answer with.
+//! - `libs/`: `cjson`, `cmsgpack`, `bit`, `struct`, as Redis bundles them.
 //! - `host.rs`: [`CommandHost`], what `redis.call` reaches, implemented by an embedder.
 
 mod host;
+mod libs;
 mod reply;
 
 pub use crate::host::{CallContext, CommandHost};
+pub use crate::libs::bit::open as open_bit;
+pub use crate::libs::cjson::open as open_cjson;
+pub use crate::libs::cmsgpack::open as open_cmsgpack;
+pub use crate::libs::structlib::open as open_struct;
 pub use crate::reply::Reply;

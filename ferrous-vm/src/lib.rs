@@ -11,6 +11,7 @@
 //! - Garbage is collected only at safe points of the loop, with every root visible.
 
 mod api;
+mod app_data;
 mod call;
 mod debug;
 mod error;

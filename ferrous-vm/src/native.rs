@@ -100,6 +100,16 @@ impl<'a> Ctx<'a> {
         self.vm
     }
 
+    /// The VM's data of type `T` (see [`Vm::set_app_data`]).
+    pub fn app_data<T: 'static>(&self) -> Option<&T> {
+        self.vm.app_data.get()
+    }
+
+    /// The VM's data of type `T`, mutably.
+    pub fn app_data_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        self.vm.app_data.get_mut()
+    }
+
     /// Number of arguments.
     pub fn nargs(&self) -> usize {
         self.nargs

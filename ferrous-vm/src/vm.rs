@@ -125,6 +125,8 @@ pub struct Vm {
     /// `io.input()` and `io.output()`.
     pub(crate) default_input: Value,
     pub(crate) default_output: Value,
+    /// Typed per-VM data of libraries and the host.
+    pub(crate) app_data: crate::app_data::AppData,
 }
 
 impl Default for Vm {
@@ -193,6 +195,7 @@ impl Vm {
             lines_aux: NativeFn(u32::MAX),
             default_input: Value::Nil,
             default_output: Value::Nil,
+            app_data: crate::app_data::AppData::default(),
         }
     }
 

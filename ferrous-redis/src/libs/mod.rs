@@ -1,0 +1,8 @@
+//! The Lua libraries Redis 7.0 bundles into every script's environment, one file each:
+//! `cjson`, `cmsgpack`, `bit` and `struct`. Each is opened into a VM through ferrous-vm's public
+//! API and is usable outside the Redis sandbox too ([`crate::open_cjson`] and friends).
+
+pub(crate) mod bit;
+pub(crate) mod cjson;
+pub(crate) mod cmsgpack;
+pub(crate) mod structlib;
