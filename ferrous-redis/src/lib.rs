@@ -2,15 +2,28 @@
 //!
 //! - `reply.rs`: [`Reply`], the RESP3-shaped value commands and scripts answer with.
 //! - `libs/`: `cjson`, `cmsgpack`, `bit`, `struct`, as Redis bundles them.
+//! - `engine/`: [`ScriptEngine`], EVAL/EVALSHA/SCRIPT on one sandboxed VM.
 //! - `host.rs`: [`CommandHost`], what `redis.call` reaches, implemented by an embedder.
 
+mod engine;
 mod host;
 mod libs;
 mod reply;
 
+pub use crate::engine::{EngineConfig, EngineError, Poll, ScriptEngine, ScriptFlags};
 pub use crate::host::{CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
 pub use crate::libs::cjson::open as open_cjson;
 pub use crate::libs::cmsgpack::open as open_cmsgpack;
 pub use crate::libs::structlib::open as open_struct;
 pub use crate::reply::Reply;
+
+/// The Redis version scripts see (`redis.REDIS_VERSION`) and servers report.
+pub const REDIS_VERSION: &str = "7.0.15";
+/// `redis.REDIS_VERSION_NUM`: `0x00MMmmpp`.
+pub const REDIS_VERSION_NUM: u32 = 0x0007_000f;
+
+/// The lowercase hex SHA1 of `bytes` (script names, `redis.sha1hex`).
+pub fn sha1_hex(bytes: &[u8]) -> String {
+    sha1_smol::Sha1::from(bytes).digest().to_string()
+}

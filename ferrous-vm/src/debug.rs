@@ -83,6 +83,19 @@ impl Vm {
         }
     }
 
+    /// The source (`@user_script`, as `debug.getinfo(...).source`) and current line of the
+    /// innermost Lua frame of the running thread: where an error escaping to the host happened.
+    pub(crate) fn innermost_lua_location(&self) -> Option<crate::api::ErrorLocation> {
+        self.th.frames.iter().rev().find_map(|frame| {
+            let lua = frame.lua.as_ref()?;
+            let proto = self.heap.proto(lua.proto).ok()?;
+            let pc = (frame.pc as usize).saturating_sub(1);
+            let line = proto.line_info.get(pc).copied().unwrap_or(0);
+            let source = self.heap.str_bytes(proto.source).ok()?.to_vec();
+            Some(crate::api::ErrorLocation { source, line })
+        })
+    }
+
     /// The short source name and current line of a Lua frame.
     pub(crate) fn frame_line(&self, frame: &Frame) -> Option<(Vec<u8>, u32)> {
         let lua = frame.lua.as_ref()?;

@@ -153,6 +153,11 @@ impl<'a> Ctx<'a> {
         RtError::arg(n as u32, format!("{expected} expected, got {got}"))
     }
 
+    /// `lua_tonumber`: argument `n` as a number when it is one or a string that converts.
+    pub fn to_number(&self, n: usize) -> Option<f64> {
+        self.vm.to_number(self.arg(n))
+    }
+
     /// `luaL_checknumber`: numbers, and strings convertible to numbers.
     pub fn check_number(&mut self, n: usize) -> RtResult<f64> {
         match self.vm.to_number(self.arg(n)) {
