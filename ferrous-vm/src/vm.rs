@@ -31,6 +31,8 @@ pub(crate) const MAX_STACK: usize = 1_000_000;
 /// Which standard libraries a VM gets; chosen when it is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
+    /// No library at all: open them one by one (`Vm::open_base`, `Vm::open_string`, ...).
+    Bare,
     /// Only the base library and `coroutine`.
     Base,
     /// What Redis scripts see: base, `string`, `table`, `math` (no `io`, `os`, `require`).

@@ -74,10 +74,12 @@ return getmetatable('')
 
 /// Builds the VM of a script engine: Redis's globals and libraries, then locked.
 pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> RtResult<Vm> {
-    let mut vm = Vm::builder()
-        .profile(Profile::Sandbox)
-        .memory_limit(None)
-        .build();
+    let mut vm = Vm::builder().profile(Profile::Bare).build();
+    vm.open_base()?;
+    vm.open_coroutine()?;
+    vm.open_table()?;
+    vm.open_string()?;
+    vm.open_math(true)?;
     remove_unlisted_globals(&mut vm)?;
     crate::open_cjson(&mut vm)?;
     crate::open_struct(&mut vm)?;
