@@ -4,10 +4,15 @@
 //! - `libs/`: `cjson`, `cmsgpack`, `bit`, `struct`, as Redis bundles them.
 //! - `host.rs`: [`CommandHost`], what `redis.call` reaches, implemented by an embedder.
 
+mod commands;
 mod host;
 mod libs;
 mod reply;
 
+pub use crate::commands::{
+    AclCategories, CommandError, CommandFlags, CommandSpec, KeyPositions, all_commands, crc16,
+    key_hash_slot, keys_of, lookup as lookup_command, lookup_sub as lookup_subcommand, resolve,
+};
 pub use crate::host::{CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
 pub use crate::libs::cjson::open as open_cjson;
