@@ -14,7 +14,7 @@ Usage:
   git -C redis show 7.0.15:src/commands.c > /tmp/commands.c
   python3 ferrous-redis/tools/gen_command_table.py --port 16380 --commands-c /tmp/commands.c \
       > ferrous-redis/src/commands/table.rs
-  cargo fmt --all   # not needed: the table is #[rustfmt::skip]
+The output is already as rustfmt leaves it (the rows are #[rustfmt::skip]).
 """
 
 import argparse
@@ -158,7 +158,10 @@ macro_rules! a {
 }
 
 /// One row.
-#[expect(clippy::too_many_arguments, reason = "one positional row per command keeps the table dense")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one positional row per command keeps the table dense"
+)]
 const fn c(
     name: &'static str,
     arity: i32,
@@ -170,7 +173,17 @@ const fn c(
     keys: KeyFinder,
     subcommands: &'static [CommandSpec],
 ) -> CommandSpec {
-    CommandSpec { name, arity, flags, first_key, last_key, key_step, acl_categories, keys, subcommands }
+    CommandSpec {
+        name,
+        arity,
+        flags,
+        first_key,
+        last_key,
+        key_step,
+        acl_categories,
+        keys,
+        subcommands,
+    }
 }
 
 /// Every command of a (non-sentinel) Redis 7.0.15 server, sorted by name.
