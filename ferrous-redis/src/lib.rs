@@ -5,11 +5,17 @@
 //! - `engine/`: [`ScriptEngine`], EVAL/EVALSHA/SCRIPT on one sandboxed VM.
 //! - `host.rs`: [`CommandHost`], what `redis.call` reaches, implemented by an embedder.
 
+mod commands;
 mod engine;
 mod host;
 mod libs;
 mod reply;
 
+pub use crate::commands::{
+    AclCategories, CommandError, CommandFlags, CommandSpec, KeyPositions, all_commands, crc16,
+    key_hash_slot, keys_of, lookup as lookup_command, lookup_sub as lookup_subcommand,
+    resolve as resolve_command,
+};
 pub use crate::engine::{EngineConfig, EngineError, Poll, ScriptEngine, ScriptFlags};
 pub use crate::host::{CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
@@ -27,3 +33,8 @@ pub const REDIS_VERSION_NUM: u32 = 0x0007_000f;
 pub fn sha1_hex(bytes: &[u8]) -> String {
     sha1_smol::Sha1::from(bytes).digest().to_string()
 }
+pub use crate::reply::cli::{CliError, render_no_raw, render_no_raw_bytes, render_raw};
+pub use crate::reply::resp::{
+    MAX_REPLY_DEPTH, ProtocolError, RequestLimits, encode as encode_reply, parse_reply,
+    parse_request,
+};

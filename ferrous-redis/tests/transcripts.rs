@@ -197,8 +197,16 @@ fn transcripts() {
                 continue;
             }
             count += 1;
-            let tag = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            failures.extend(run_on_engine(case).into_iter().map(|f| format!("[{tag}] {f}")));
+            let tag = file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            failures.extend(
+                run_on_engine(case)
+                    .into_iter()
+                    .map(|f| format!("[{tag}] {f}")),
+            );
             if let (Some(address), None) = (&reference, &case.skip_reference) {
                 failures.extend(
                     run_on_reference(address, case)

@@ -71,14 +71,19 @@ fn ci() -> Result<()> {
                 bail!("no reference redis-server (CI=true: cannot skip): {err:#}")
             }
             Err(err) => {
-                println!("warning: no reference redis-server ({err:#}); transcripts run on the engine only");
+                println!(
+                    "warning: no reference redis-server ({err:#}); transcripts run on the engine only"
+                );
                 String::new()
             }
         };
         // Snapshot tests must not write new snapshots in CI: a missing or changed snapshot fails.
         cargo_env(
             &["test", "--workspace", "--quiet"],
-            &[("INSTA_UPDATE", "no"), ("FERROUS_REDIS_REFERENCE", &address)],
+            &[
+                ("INSTA_UPDATE", "no"),
+                ("FERROUS_REDIS_REFERENCE", &address),
+            ],
         )
     })?;
     println!("xtask ci: all checks passed");
