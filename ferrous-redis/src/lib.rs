@@ -4,11 +4,14 @@
 //! - `libs/`: `cjson`, `cmsgpack`, `bit`, `struct`, as Redis bundles them.
 //! - `engine/`: [`ScriptEngine`], EVAL/EVALSHA/SCRIPT on one sandboxed VM.
 //! - `host.rs`: [`CommandHost`], what `redis.call` reaches, implemented by an embedder.
+//! - `memhost/`: `MemoryHost`, a ready in-memory keyspace with Redis's semantics (feature `memory-host`).
 
 mod commands;
 mod engine;
 mod host;
 mod libs;
+#[cfg(feature = "memory-host")]
+mod memhost;
 mod reply;
 
 pub use crate::commands::{
@@ -22,6 +25,8 @@ pub use crate::libs::bit::open as open_bit;
 pub use crate::libs::cjson::open as open_cjson;
 pub use crate::libs::cmsgpack::open as open_cmsgpack;
 pub use crate::libs::structlib::open as open_struct;
+#[cfg(feature = "memory-host")]
+pub use crate::memhost::{Clock, ManualClock, MemoryHost, SystemClock};
 pub use crate::reply::Reply;
 
 /// The Redis version scripts see (`redis.REDIS_VERSION`) and servers report.
