@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use ferrous_vm::{Error, Value};
 
-use super::cmdinfo;
 use super::sandbox;
 use super::shebang::{self, ScriptFlags};
 use super::{Running, ScriptEngine};
@@ -19,28 +18,13 @@ const CHUNK_NAME: &str = "@user_script";
 impl<H: CommandHost + 'static> ScriptEngine<H> {
     /// Runs a non-script command, or prepares a script: `Ok(())` means a script was started.
     pub(super) fn dispatch(&mut self, ctx: &CallContext, argv: &[Vec<u8>]) -> Result<(), Reply> {
-        let Some(name) = argv.first() else {
-            return Err(Reply::error("ERR empty command"));
-        };
-        let lower = name.to_ascii_lowercase();
-        let Some(info) = cmdinfo::lookup(argv) else {
-            return Err(unknown_command(argv));
-        };
-        if !info.arity_ok(argv.len()) {
-            return Err(Reply::Error(
-                format!(
-                    "ERR wrong number of arguments for '{}' command",
-                    String::from_utf8_lossy(&lower)
-                )
-                .into_bytes(),
-            ));
-        }
-        match lower.as_slice() {
-            b"eval" => self.start_eval(ctx, argv, false, false),
-            b"evalsha" => self.start_eval(ctx, argv, true, false),
-            b"eval_ro" => self.start_eval(ctx, argv, false, true),
-            b"evalsha_ro" => self.start_eval(ctx, argv, true, true),
-            b"script" => Err(self.script_command(argv)),
+        let spec = crate::commands::resolve(argv).map_err(|e| e.to_reply())?;
+        match spec.name {
+            "eval" => self.start_eval(ctx, argv, false, false),
+            "evalsha" => self.start_eval(ctx, argv, true, false),
+            "eval_ro" => self.start_eval(ctx, argv, false, true),
+            "evalsha_ro" => self.start_eval(ctx, argv, true, true),
+            name if name.starts_with("script|") => Err(self.script_command(argv)),
             _ => Err(self.host_mut().call(ctx, argv)),
         }
     }
@@ -267,18 +251,6 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 
 fn noscript() -> Reply {
     Reply::error("NOSCRIPT No matching script. Please use EVAL.")
-}
-
-/// Redis's reply to a command it does not know.
-fn unknown_command(argv: &[Vec<u8>]) -> Reply {
-    let mut msg = format!(
-        "ERR unknown command '{}', with args beginning with: ",
-        String::from_utf8_lossy(&argv[0])
-    );
-    for arg in argv.iter().skip(1) {
-        msg.push_str(&format!("'{}' ", String::from_utf8_lossy(arg)));
-    }
-    Reply::Error(msg.into_bytes())
 }
 
 /// The lowercase hex SHA1 of a script body.

@@ -170,7 +170,7 @@ fn check_and_run<H: CommandHost + 'static>(
     if !info.arity_ok(argv.len()) {
         return Err("Wrong number of args calling Redis command from script".to_owned());
     }
-    if info.noscript {
+    if cmdinfo::noscript(info) {
         return Err("This Redis command is not allowed from script".to_owned());
     }
     let Some(state) = ctx.app_data::<RunState>() else {
@@ -183,13 +183,13 @@ fn check_and_run<H: CommandHost + 'static>(
         state.resp,
         state.db,
     );
-    if read_only && (info.write || info.may_replicate) {
+    if read_only && cmdinfo::may_write(info) {
         return Err("Write commands are not allowed from read-only scripts.".to_owned());
     }
     let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
         return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
     };
-    if !allow_oom && !write_dirty && info.denyoom && host.is_oom() {
+    if !allow_oom && !write_dirty && cmdinfo::denyoom(info) && host.is_oom() {
         return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
     }
     let call = CallContext {
@@ -198,7 +198,7 @@ fn check_and_run<H: CommandHost + 'static>(
         from_script: true,
     };
     let reply = host.call(&call, argv);
-    if info.write {
+    if cmdinfo::write(info) {
         if let Some(state) = ctx.app_data_mut::<RunState>() {
             state.write_dirty = true;
         }
