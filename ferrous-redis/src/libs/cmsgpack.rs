@@ -22,12 +22,10 @@
 use ferrous_heap::TableHandle;
 use ferrous_vm::{Ctx, NativeFunction, Ret, RtError, RtResult, Value, Vm};
 
-use crate::libs::structlib::{MAX_C_STACK, c_i64};
+use crate::libs::structlib::{MAX_C_STACK, MAX_OUTPUT, c_i64};
 
 /// `LUACMSGPACK_MAX_NESTING`: tables this deep encode as nil.
 const MAX_NESTING: usize = 16;
-/// The largest encoding `pack` builds (2 GiB): beyond it, `not enough memory`.
-const MAX_OUTPUT: usize = 1 << 31;
 
 const FUNCS: [(&str, NativeFunction); 4] = [
     ("pack", mp_pack),
@@ -728,6 +726,33 @@ mod tests {
         let script = "local t = {} for i = 1, 100000 do t = {t} end \
                       return #cmsgpack.pack(t)";
         assert_eq!(eval(script, cmsgpack_open), "(integer) 17");
+    }
+
+    #[test]
+    fn huge_inputs_are_clean_errors() {
+        // 100,000 arguments, from the host (a script's `unpack` refuses that many).
+        let mut vm = Vm::builder().profile(ferrous_vm::Profile::Sandbox).build();
+        open(&mut vm).unwrap();
+        let get = vm.load(b"return cmsgpack.pack", "=test").unwrap();
+        let pack = vm.call(get, &[]).unwrap()[0];
+        let args = vec![Value::Number(1.0); 100_000];
+        let err = vm.call(pack, &args).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("(Too many arguments for MessagePack pack.)")
+        );
+        // Shared subtables make the encoding exponential: the memory cap stops it.
+        let mut vm = Vm::builder()
+            .profile(ferrous_vm::Profile::Sandbox)
+            .memory_limit(Some(64 << 20))
+            .build();
+        open(&mut vm).unwrap();
+        let script = "local t = string.rep('x', 100000) for i = 1, 15 do t = {t, t} end \
+                      local ok, e = pcall(cmsgpack.pack, t) return e";
+        assert_eq!(
+            crate::libs::bit::test_support::run(&mut vm, script),
+            "\"not enough memory\""
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ use ferrous_vm::{Ctx, NativeFunction, Ret, RtError, RtResult, Value, Vm};
 
 /// Lua 5.1's `LUAI_MAXCSTACK`: the most stack slots a native's frame may hold.
 pub(crate) const MAX_C_STACK: usize = 8000;
+/// The longest string `pack` builds (2 GiB): beyond it, `not enough memory`.
+pub(crate) const MAX_OUTPUT: usize = 1 << 31;
 /// The largest integer size (`MAXINTSIZE`).
 const MAX_INT_SIZE: i32 = 32;
 /// The default of `!` (`MAXALIGN`: the alignment of `double` on x86-64).
@@ -247,15 +249,20 @@ fn struct_pack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 missing_as_nil(ctx, arg, "string")?;
                 let s = ctx.check_string(arg)?;
                 arg += 1;
-                let bytes = ctx.vm().str_bytes(s)?;
-                let len = bytes.len() as u64;
+                let len = ctx.vm().str_bytes(s)?.len() as u64;
                 if size == 0 {
                     size = len;
                 }
                 if len < size {
                     return Err(RtError::arg(arg as u32, "string too short"));
                 }
-                out.extend_from_slice(&bytes[..size as usize]);
+                // In bounds: `size <= len`.
+                let new_len = out.len().saturating_add(size as usize);
+                if new_len > MAX_OUTPUT || !ctx.vm().heap().can_allocate(new_len) {
+                    return Err(RtError::OutOfMemory);
+                }
+                ctx.charge(size / 16)?;
+                out.extend_from_slice(&ctx.vm().str_bytes(s)?[..size as usize]);
                 if opt == b's' {
                     out.push(0);
                     size += 1;
@@ -435,6 +442,23 @@ mod tests {
                 struct_open
             ),
             "\"bad argument #2 to '?' (data string too short)\""
+        );
+    }
+
+    #[test]
+    fn output_respects_the_memory_cap() {
+        let mut vm = Vm::builder()
+            .profile(ferrous_vm::Profile::Sandbox)
+            .memory_limit(Some(64 << 20))
+            .build();
+        open(&mut vm).unwrap();
+        let script = "local s = string.rep('x', 1000000) \
+                      local ok, e = pcall(struct.pack, string.rep('c0', 200), \
+                      unpack((function() local t = {} for i = 1, 200 do t[i] = s end return t end)())) \
+                      return e";
+        assert_eq!(
+            crate::libs::bit::test_support::run(&mut vm, script),
+            "\"not enough memory\""
         );
     }
 
