@@ -323,6 +323,42 @@ pub(crate) mod test_support {
         }
     }
 
+    /// A xorshift generator for the no-panic tests.
+    pub(crate) struct Rng(pub u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// Random bytes, biased toward `alphabet` half of the time.
+        pub(crate) fn bytes(&mut self, max_len: u64, alphabet: &[u8]) -> Vec<u8> {
+            let len = self.next() % (max_len + 1);
+            (0..len)
+                .map(|_| {
+                    let r = self.next();
+                    if r & 1 == 0 && !alphabet.is_empty() {
+                        alphabet[(r >> 8) as usize % alphabet.len()]
+                    } else {
+                        (r >> 16) as u8
+                    }
+                })
+                .collect()
+        }
+    }
+
+    /// Calls the global function `lib.name` with `args` and returns whether it succeeded (an
+    /// error is fine; a panic fails the test).
+    pub(crate) fn call_global(vm: &mut Vm, lib: &str, name: &str, args: &[Value]) -> bool {
+        let src = format!("return {lib}.{name}");
+        let get = vm.load(src.as_bytes(), "=fuzz").unwrap();
+        let f = vm.call(get, &[]).unwrap()[0];
+        vm.call(f, args).is_ok()
+    }
+
     /// One transcript case: its name, script and expected reply.
     pub(crate) struct Case {
         pub name: String,

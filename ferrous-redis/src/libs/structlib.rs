@@ -463,6 +463,29 @@ mod tests {
     }
 
     #[test]
+    fn random_formats_never_panic() {
+        use crate::libs::bit::test_support::{Rng, call_global, vm};
+        let mut vm = vm();
+        let mut rng = Rng(0x5eed);
+        let alphabet = b"bBhHlLTiIxXcsfd<>!= 0123456789";
+        for _ in 0..3000 {
+            let fmt = rng.bytes(12, alphabet);
+            let data = rng.bytes(40, b"\0\x01\xff");
+            let fmt = vm.string_value(&fmt).unwrap();
+            // The host's values must be pinned across calls (they may collect garbage).
+            vm.unpin_all();
+            vm.pin(fmt);
+            let data = vm.string_value(&data).unwrap();
+            vm.pin(data);
+            let offset = Value::Number((rng.next() % 50) as f64 - 10.0);
+            let n = Value::Number(f64::from_bits(rng.next()));
+            call_global(&mut vm, "struct", "unpack", &[fmt, data, offset]);
+            call_global(&mut vm, "struct", "pack", &[fmt, n, data, n, data, n, data]);
+            call_global(&mut vm, "struct", "size", &[fmt]);
+        }
+    }
+
+    #[test]
     fn transcript_cases() {
         let failures = check_cases(include_str!("../../tests/cases/struct.toml"));
         assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -161,6 +161,32 @@ mod tests {
     }
 
     #[test]
+    fn random_input_never_panics() {
+        use crate::libs::bit::test_support::{Rng, call_global, vm};
+        let mut vm = vm();
+        let mut rng = Rng(0xc0ffee);
+        let alphabet = b"\x91\x81\xdc\xdd\xde\xdf\xd9\xda\xdb\xcf\xd3\xcb\xca\xc0\xc1\xc4\x00\xff";
+        for _ in 0..3000 {
+            let data = rng.bytes(40, alphabet);
+            let data = vm.string_value(&data).unwrap();
+            // The host's values must be pinned across calls (they may collect garbage).
+            vm.unpin_all();
+            vm.pin(data);
+            let a = Value::Number((rng.next() % 50) as f64 - 10.0);
+            let b = Value::Number((rng.next() % 50) as f64 - 10.0);
+            if call_global(&mut vm, "cmsgpack", "unpack", &[data]) {
+                // Whatever decodes must encode again.
+                let src =
+                    b"local s = ... if #s > 0 then return cmsgpack.pack(cmsgpack.unpack(s)) end";
+                let f = vm.load(src, "=fuzz").unwrap();
+                vm.call(f, &[data]).unwrap();
+            }
+            call_global(&mut vm, "cmsgpack", "unpack_one", &[data, a]);
+            call_global(&mut vm, "cmsgpack", "unpack_limit", &[data, a, b]);
+        }
+    }
+
+    #[test]
     fn transcript_cases() {
         let failures = check_cases(include_str!("../../../tests/cases/cmsgpack.toml"));
         assert!(failures.is_empty(), "{}", failures.join("\n"));
