@@ -117,7 +117,8 @@ impl Vm {
     pub(crate) fn arg_error_text(&self, narg: u32, msg: &[u8]) -> Vec<u8> {
         let top = self.th.frames.len().saturating_sub(1);
         let (kind, name) = self.called_name(top);
-        let mut narg = narg;
+        // Signed as in C: a method's argument 0 (`luaL_argerror(L, 0, ...)`) is `#-1`.
+        let mut narg = i64::from(narg);
         let mut out = Vec::new();
         if kind == Some("method") {
             narg -= 1;
