@@ -114,7 +114,7 @@ pub(crate) fn strtod(s: &[u8], start: usize) -> Option<(f64, usize)> {
         }
         return Some((sign(f64::NAN), i));
     }
-    if at(s, i) == b'0' && at(s, i + 1).to_ascii_lowercase() == b'x' {
+    if at(s, i) == b'0' && at(s, i + 1).eq_ignore_ascii_case(&b'x') {
         if let Some((x, end)) = hex(s, i + 2) {
             return Some((sign(x), end));
         }
@@ -149,7 +149,7 @@ fn decimal(s: &[u8], start: usize) -> Option<(f64, usize)> {
         return None;
     }
     let mut exp_text: &[u8] = &[];
-    if at(s, i).to_ascii_lowercase() == b'e' {
+    if at(s, i).eq_ignore_ascii_case(&b'e') {
         let mut j = i + 1;
         if matches!(at(s, j), b'+' | b'-') {
             j += 1;
@@ -225,7 +225,7 @@ fn hex(s: &[u8], start: usize) -> Option<(f64, usize)> {
     if !any_digit {
         return None;
     }
-    if at(s, i).to_ascii_lowercase() == b'p' {
+    if at(s, i).eq_ignore_ascii_case(&b'p') {
         let mut j = i + 1;
         let negative = at(s, j) == b'-';
         if matches!(at(s, j), b'+' | b'-') {
@@ -277,6 +277,9 @@ fn scale_binary(mantissa: u64, exp: i64, sticky: bool) -> f64 {
         };
         (kept + u64::from(round_up), exp + shift)
     };
+    if kept == 0 {
+        return 0.0;
+    }
     // `kept` has at most 54 bits and the product is representable (or overflows to inf), so
     // these multiplications are exact.
     let mut x = kept as f64;

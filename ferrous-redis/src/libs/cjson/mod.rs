@@ -82,6 +82,7 @@ impl Trace for JsonNull {
 }
 
 /// The library's natives, registered once per VM (so `cjson.new()` does not grow the registry).
+#[derive(Clone, Copy)]
 struct Natives {
     /// The module functions, in `lua_cjson_new`'s registration order.
     funcs: [(&'static str, NativeFn); 10],
@@ -101,29 +102,28 @@ pub fn open(vm: &mut Vm) -> RtResult<()> {
 }
 
 /// The registered natives, registering them on first use.
-fn natives(vm: &mut Vm) -> &Natives {
-    if vm.app_data::<Natives>().is_none() {
-        let table: [(&'static str, ferrous_vm::NativeFunction); 10] = [
-            ("encode", encode::encode),
-            ("decode", decode::decode),
-            ("encode_sparse_array", cfg_encode_sparse_array),
-            ("encode_max_depth", cfg_encode_max_depth),
-            ("decode_max_depth", cfg_decode_max_depth),
-            ("encode_number_precision", cfg_encode_number_precision),
-            ("encode_keep_buffer", cfg_encode_keep_buffer),
-            ("encode_invalid_numbers", cfg_encode_invalid_numbers),
-            ("decode_invalid_numbers", cfg_decode_invalid_numbers),
-            ("new", new),
-        ];
-        let funcs = table.map(|(name, f)| (name, native_id(vm.native(name, f))));
-        let null_tostring = native_id(vm.native("tostring", null_tostring));
-        vm.set_app_data(Natives {
-            funcs,
-            null_tostring,
-        });
+fn natives(vm: &mut Vm) -> Natives {
+    if let Some(natives) = vm.app_data::<Natives>() {
+        return *natives;
     }
-    vm.app_data::<Natives>()
-        .expect("registered just above when missing")
+    let table: [(&'static str, ferrous_vm::NativeFunction); 10] = [
+        ("encode", encode::encode),
+        ("decode", decode::decode),
+        ("encode_sparse_array", cfg_encode_sparse_array),
+        ("encode_max_depth", cfg_encode_max_depth),
+        ("decode_max_depth", cfg_decode_max_depth),
+        ("encode_number_precision", cfg_encode_number_precision),
+        ("encode_keep_buffer", cfg_encode_keep_buffer),
+        ("encode_invalid_numbers", cfg_encode_invalid_numbers),
+        ("decode_invalid_numbers", cfg_decode_invalid_numbers),
+        ("new", new),
+    ];
+    let natives = Natives {
+        funcs: table.map(|(name, f)| (name, native_id(vm.native(name, f)))),
+        null_tostring: native_id(vm.native("tostring", null_tostring)),
+    };
+    vm.set_app_data(natives);
+    natives
 }
 
 fn native_id(value: Value) -> NativeFn {

@@ -272,3 +272,154 @@ fn decode_never_panics() {
         assert!(res.is_ok(), "{text:?}: {res:?}");
     }
 }
+
+/// Random tables (cycles, metatables, odd keys and values) under random settings: encode
+/// either succeeds or raises a Lua error, and never panics.
+#[test]
+fn encode_never_panics() {
+    let src = r#"
+        local seed = 12345
+        local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n end
+        local pool = {}
+        local function gen(d)
+          local k = rnd(d > 4 and 6 or 11)
+          if k == 0 then return rnd(1000) - 500
+          elseif k == 1 then return ({1/0, -1/0, 0/0, -0, 2^31, 2^53, 1e300, 5e-324})[1 + rnd(8)]
+          elseif k == 2 then return string.rep(string.char(rnd(256)), rnd(5))
+          elseif k == 3 then return rnd(2) == 1
+          elseif k == 4 then return cjson.null
+          elseif k == 5 then return ({print, coroutine.create(function() end), cjson.encode})[1 + rnd(3)]
+          elseif k == 6 or k == 7 then
+            local t = {} pool[#pool + 1] = t
+            for i = 1, rnd(6) do t[i + rnd(3) * rnd(30)] = gen(d + 1) end
+            return t
+          elseif k == 8 then
+            local t = {} pool[#pool + 1] = t
+            for i = 1, rnd(5) do
+              local key = ({'k' .. rnd(9), rnd(20) - 5, 1.5, true, 2^40, 1/0})[1 + rnd(6)]
+              t[key] = gen(d + 1)
+            end
+            return t
+          elseif k == 9 and #pool > 0 then return pool[1 + rnd(#pool)]
+          else return setmetatable({gen(d + 1)}, {__index = function() return 1 end}) end
+        end
+        local n, ok_count = 0, 0
+        for i = 1, 400 do
+          cjson.encode_sparse_array(rnd(2) == 1, rnd(4), rnd(12))
+          cjson.encode_invalid_numbers(({'on', 'off', 'null'})[1 + rnd(3)])
+          cjson.encode_max_depth(1 + rnd(12))
+          cjson.encode_number_precision(1 + rnd(14))
+          local ok, res = pcall(cjson.encode, gen(0))
+          n = n + 1
+          if ok then
+            ok_count = ok_count + 1
+            local ok2 = pcall(cjson.decode, res)
+          end
+        end
+        return n .. ' ' .. tostring(ok_count > 0)
+    "#;
+    ok(src, "400 true");
+}
+
+/// Arbitrary bytes (not only near-JSON) never panic.
+#[test]
+fn decode_random_bytes() {
+    let src = r#"
+        local seed = 99
+        local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n end
+        local alphabet = '[]{},:"\\/ubfnrt0123456789+-.eExXpPinfaINFAl \0\255\128\t\n'
+        for i = 1, 3000 do
+          local parts = {}
+          for j = 1, rnd(20) do
+            if rnd(3) == 0 then parts[j] = string.char(rnd(256))
+            else local k = 1 + rnd(#alphabet) parts[j] = alphabet:sub(k, k) end
+          end
+          cjson.decode_invalid_numbers(rnd(2) == 1)
+          cjson.decode_max_depth(1 + rnd(5))
+          pcall(cjson.decode, table.concat(parts))
+        end
+        return 'done'
+    "#;
+    ok(src, "done");
+}
+
+/// A huge sparse array (ratio 0 allows any) stops at the memory limit instead of exhausting
+/// the process.
+#[test]
+fn encode_output_respects_memory_limit() {
+    let mut vm = Vm::builder()
+        .profile(Profile::Sandbox)
+        .memory_limit(Some(16 << 20))
+        .build();
+    super::open(&mut vm).expect("cjson opens");
+    let res = run(
+        &mut vm,
+        "cjson.encode_sparse_array(false, 0) return cjson.encode({[2^31 - 1] = 1})",
+    );
+    assert_eq!(res, Err("not enough memory".to_string()));
+    // The VM is still usable.
+    assert_eq!(
+        run(&mut vm, "return cjson.encode({1})"),
+        Ok("[1]".to_string())
+    );
+}
+
+/// Encoding and decoding charge fuel: a host interrupt stops a long conversion.
+#[test]
+fn conversions_charge_fuel() {
+    for (setup, src) in [
+        (
+            "local t = {} for i = 1, 100 do t[i] = i end INPUT = {} \
+             for i = 1, 2000 do INPUT[i] = t end",
+            "return cjson.encode(INPUT)",
+        ),
+        (
+            "INPUT = '[' .. string.rep('1,', 200000) .. '1]'",
+            "return cjson.decode(INPUT)",
+        ),
+    ] {
+        let mut vm = Vm::builder().profile(Profile::Sandbox).build();
+        super::open(&mut vm).expect("cjson opens");
+        assert_eq!(run(&mut vm, setup), Ok("nil".to_string()));
+        let f = vm.load(src.as_bytes(), "=test").expect("compiles");
+        vm.set_interrupt(Some(Box::new(|| Some(b"killed".to_vec()))));
+        vm.start(f, &[]).expect("starts");
+        match vm.run_for(100) {
+            Err(ferrous_vm::Error::Killed(msg)) => assert_eq!(msg, b"killed"),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+}
+
+/// Hexadecimal and decimal `strtod` against values computed by hand.
+#[test]
+fn strtod_edges() {
+    use super::fpconv::strtod;
+    let cases: &[(&str, f64, usize)] = &[
+        ("0x1p-1074", 5e-324, 9),
+        ("0x1p-1075", 0.0, 9),
+        ("0x1.8p-1074", 1e-323, 11),
+        ("0x1fffffffffffffp0", 9007199254740991.0, 18),
+        ("0x20000000000001p0", 9007199254740992.0, 18),
+        ("0x20000000000003p0", 9007199254740996.0, 18),
+        ("0x1p1023", 8.98846567431158e307, 8),
+        ("0x1p1024", f64::INFINITY, 8),
+        ("0x", 0.0, 1),
+        ("1e", 1.0, 1),
+        ("1.e2x", 100.0, 4),
+        ("-.5", -0.5, 3),
+        ("infinityx", f64::INFINITY, 8),
+        ("nan(x_1)y", f64::NAN, 8),
+    ];
+    for &(text, want, end) in cases {
+        let (got, got_end) = strtod(text.as_bytes(), 0).expect(text);
+        assert_eq!(got_end, end, "{text}");
+        if want.is_nan() {
+            assert!(got.is_nan(), "{text}");
+        } else {
+            assert_eq!(got.to_bits(), want.to_bits(), "{text}");
+        }
+    }
+    assert_eq!(strtod(b"-", 0), None);
+    assert_eq!(strtod(b".", 0), None);
+}
