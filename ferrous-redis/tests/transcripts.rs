@@ -9,7 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ferrous_redis::{CallContext, MemoryHost, ScriptEngine, render_no_raw};
+use ferrous_redis::{
+    CallContext, CliError, MemoryHost, Reply, ScriptEngine, encode_reply, parse_reply,
+    render_no_raw,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -109,7 +112,7 @@ fn run_on_engine(case: &Case) -> Vec<String> {
     }
     let mut failures = Vec::new();
     for (cmd, expected) in case.steps() {
-        let got = render_no_raw(&engine.command(&ctx, &bytes_argv(&cmd)));
+        let got = render(&engine.command(&ctx, &bytes_argv(&cmd)), ctx.resp);
         if got != expected {
             failures.push(format!(
                 "{}: {:?}\n  expected: {expected:?}\n  got:      {got:?}",
@@ -155,6 +158,27 @@ fn run_on_reference(address: &str, case: &Case) -> Vec<String> {
         }
     }
     failures
+}
+
+/// The reply as `redis-cli --no-raw` prints it on standard output after it crossed the wire in
+/// protocol `resp` (nothing for a type it cannot print: it complains on standard error).
+fn render(reply: &Reply, resp: u8) -> String {
+    let mut wire = Vec::new();
+    encode_reply(reply, resp, &mut wire);
+    let received = match parse_reply(&wire) {
+        Ok(Some((received, _))) => received,
+        other => return format!("<unparsable reply: {other:?}>"),
+    };
+    match render_no_raw(&received) {
+        Ok(mut text) => {
+            if text.ends_with('\n') {
+                text.pop();
+            }
+            text
+        }
+        Err(CliError::UnknownType(_)) => String::new(),
+        Err(err) => format!("<{err}>"),
+    }
 }
 
 fn short(cmd: &[String]) -> String {

@@ -180,6 +180,12 @@ impl<'a> Ctx<'a> {
         Ok(crate::value::number_to_integer(self.check_number(n)?))
     }
 
+    /// `luaL_checkint`: [`Ctx::check_integer`] cut to a C `int` (its low 32 bits), so
+    /// `string.rep('x', 2^32 + 3)` repeats 3 times, as in lua5.1.
+    pub fn check_int(&mut self, n: usize) -> RtResult<i32> {
+        Ok(self.check_integer(n)? as i32)
+    }
+
     /// `luaL_optinteger`.
     pub fn opt_integer(&mut self, n: usize, default: i64) -> RtResult<i64> {
         if self.is_none_or_nil(n) {

@@ -314,13 +314,20 @@ pub(crate) fn error_table(
     Ok(Value::Table(table))
 }
 
-/// Converts a command's reply into the Lua value `redis.call` returns. Error replies are
-/// handled by the caller (they raise or are returned as error tables).
-pub(crate) fn reply_to_lua(vm: &mut Vm, names: &Names, reply: &Reply) -> RtResult<Value> {
-    reply_to_lua_at(vm, names, reply, 0)
+/// Converts a command's reply into the Lua value `redis.call` returns, for a script speaking
+/// `resp` (a null is `false` in RESP2, `nil` in RESP3). Error replies are handled by the caller
+/// (they raise or are returned as error tables).
+pub(crate) fn reply_to_lua(vm: &mut Vm, names: &Names, reply: &Reply, resp: u8) -> RtResult<Value> {
+    reply_to_lua_at(vm, names, reply, resp, 0)
 }
 
-fn reply_to_lua_at(vm: &mut Vm, names: &Names, reply: &Reply, depth: usize) -> RtResult<Value> {
+fn reply_to_lua_at(
+    vm: &mut Vm,
+    names: &Names,
+    reply: &Reply,
+    resp: u8,
+    depth: usize,
+) -> RtResult<Value> {
     if depth > MAX_REPLY_DEPTH {
         return Err(RtError::native("reply nesting too deep"));
     }
@@ -332,7 +339,8 @@ fn reply_to_lua_at(vm: &mut Vm, names: &Names, reply: &Reply, depth: usize) -> R
     Ok(match reply {
         Reply::Integer(i) => Value::Number(*i as f64),
         Reply::Bulk(bytes) => Value::String(vm.intern(bytes)?),
-        Reply::Nil | Reply::NilArray => Value::Boolean(false),
+        Reply::Nil | Reply::NilArray if resp == 2 => Value::Boolean(false),
+        Reply::Nil | Reply::NilArray => Value::Nil,
         Reply::Status(s) => {
             let s = Value::String(vm.intern(s)?);
             single(vm, names.ok, s)?
@@ -345,7 +353,7 @@ fn reply_to_lua_at(vm: &mut Vm, names: &Names, reply: &Reply, depth: usize) -> R
         Reply::Array(items) => {
             let t = vm.new_table(items.len(), 0)?;
             for (i, item) in items.iter().enumerate() {
-                let v = reply_to_lua_at(vm, names, item, depth + 1)?;
+                let v = reply_to_lua_at(vm, names, item, resp, depth + 1)?;
                 vm.heap().tx().raw_set_int(t, i as i64 + 1, v)?;
             }
             Value::Table(t)
@@ -353,8 +361,8 @@ fn reply_to_lua_at(vm: &mut Vm, names: &Names, reply: &Reply, depth: usize) -> R
         Reply::Map(pairs) => {
             let inner = vm.new_table(0, pairs.len())?;
             for (k, v) in pairs {
-                let k = reply_to_lua_at(vm, names, k, depth + 1)?;
-                let v = reply_to_lua_at(vm, names, v, depth + 1)?;
+                let k = reply_to_lua_at(vm, names, k, resp, depth + 1)?;
+                let v = reply_to_lua_at(vm, names, v, resp, depth + 1)?;
                 vm.heap().tx().raw_set(inner, k, v)?;
             }
             single(vm, names.map, Value::Table(inner))?
@@ -362,7 +370,7 @@ fn reply_to_lua_at(vm: &mut Vm, names: &Names, reply: &Reply, depth: usize) -> R
         Reply::Set(items) => {
             let inner = vm.new_table(0, items.len())?;
             for item in items {
-                let k = reply_to_lua_at(vm, names, item, depth + 1)?;
+                let k = reply_to_lua_at(vm, names, item, resp, depth + 1)?;
                 vm.heap().tx().raw_set(inner, k, Value::Boolean(true))?;
             }
             single(vm, names.set, Value::Table(inner))?

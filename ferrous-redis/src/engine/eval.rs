@@ -261,8 +261,11 @@ fn sha_of(body: &[u8]) -> [u8; 40] {
     out
 }
 
-/// A SHA1 given by a client: its first 40 characters, lowercased (as `evalCalcFunctionName`).
+/// A SHA1 given by a client, lowercased; anything but 40 characters names no script.
 fn sha_key(sha: &[u8]) -> Option<[u8; 40]> {
+    if sha.len() != 40 {
+        return None;
+    }
     let prefix = sha.get(..40)?;
     let mut out = [0u8; 40];
     for (dst, src) in out.iter_mut().zip(prefix) {

@@ -155,7 +155,8 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtR
         return fail(ctx, &full, raise, true);
     }
     let names = names(ctx)?;
-    let value = convert::reply_to_lua(ctx.vm(), &names, &reply)?;
+    let resp = ctx.app_data::<RunState>().map_or(2, |s| s.resp);
+    let value = convert::reply_to_lua(ctx.vm(), &names, &reply, resp)?;
     ctx.ret(&[value])
 }
 

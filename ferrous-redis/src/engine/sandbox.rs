@@ -62,7 +62,7 @@ local function fix(ok, ...)
   return false, e
 end
 pcall = function(...)
-  if select('#', ...) == 0 then error(\"bad argument #1 to 'pcall' (value expected)\", 2) end
+  if select('#', ...) == 0 then return false, \"bad argument #1 to 'pcall' (value expected)\" end
   return fix(rawpcall(...))
 end
 __redis__err__handler = function(err)
