@@ -11,7 +11,8 @@ mod reply;
 
 pub use crate::commands::{
     AclCategories, CommandError, CommandFlags, CommandSpec, KeyPositions, all_commands, crc16,
-    key_hash_slot, keys_of, lookup as lookup_command, lookup_sub as lookup_subcommand, resolve as resolve_command,
+    key_hash_slot, keys_of, lookup as lookup_command, lookup_sub as lookup_subcommand,
+    resolve as resolve_command,
 };
 pub use crate::host::{CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
@@ -21,6 +22,6 @@ pub use crate::libs::structlib::open as open_struct;
 pub use crate::reply::Reply;
 pub use crate::reply::cli::{CliError, render_no_raw, render_no_raw_bytes, render_raw};
 pub use crate::reply::resp::{
-    MAX_REPLY_DEPTH, ProtocolError, RequestLimits, encode as encode_reply, parse_reply,
+    Argv, MAX_REPLY_DEPTH, ProtocolError, RequestLimits, encode as encode_reply, parse_reply,
     parse_request,
 };

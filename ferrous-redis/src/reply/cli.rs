@@ -34,7 +34,8 @@ const HIREDIS_BIGNUM: u32 = 13;
 pub fn render_no_raw(reply: &Reply) -> Result<String, CliError> {
     let mut out = Vec::new();
     tty(reply, b"", 0, &mut out)?;
-    Ok(String::from_utf8(out).unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
 }
 
 /// `reply` as `redis-cli --no-raw` prints it, as bytes (verbatim strings and statuses are written

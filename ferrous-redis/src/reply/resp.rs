@@ -14,7 +14,7 @@ mod request;
 
 use crate::reply::Reply;
 
-pub use self::request::{RequestLimits, parse_request};
+pub use self::request::{Argv, RequestLimits, parse_request};
 
 /// The deepest nesting [`parse_reply`] accepts.
 pub const MAX_REPLY_DEPTH: usize = 1024;
@@ -169,7 +169,11 @@ fn bulk(out: &mut Vec<u8>, kind: u8, bytes: &[u8]) {
 /// `addReplyDouble` sends) and `nan`/`-nan` by the sign bit.
 pub(crate) fn format_double(d: f64, out: &mut Vec<u8>) {
     if d.is_nan() {
-        out.extend_from_slice(if d.is_sign_negative() { b"-nan" } else { b"nan" });
+        out.extend_from_slice(if d.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
         return;
     }
     if d.is_infinite() {
@@ -298,19 +302,17 @@ pub fn parse_reply(buf: &[u8]) -> Result<Option<(Reply, usize)>, ProtocolError> 
                 _ => return Err(ProtocolError::InvalidReply("bad boolean")),
             },
             b'(' => Some(Reply::BigNumber(text.to_vec())),
-            b'$' | b'!' | b'=' => {
-                match length(text)? {
-                    None if kind == b'$' => Some(Reply::Nil),
-                    None => return Err(ProtocolError::InvalidReply("bad length")),
-                    Some(len) => {
-                        let Some((payload, next)) = read_payload(buf, pos, len)? else {
-                            return Ok(None);
-                        };
-                        pos = next;
-                        Some(blob(kind, payload)?)
-                    }
+            b'$' | b'!' | b'=' => match length(text)? {
+                None if kind == b'$' => Some(Reply::Nil),
+                None => return Err(ProtocolError::InvalidReply("bad length")),
+                Some(len) => {
+                    let Some((payload, next)) = read_payload(buf, pos, len)? else {
+                        return Ok(None);
+                    };
+                    pos = next;
+                    Some(blob(kind, payload)?)
                 }
-            }
+            },
             b'*' | b'~' | b'>' | b'%' | b'|' => {
                 let len = length(text)?;
                 match len {
@@ -446,7 +448,11 @@ fn read_line(buf: &[u8], pos: usize) -> Option<(u8, &[u8], usize)> {
 }
 
 /// `len` payload bytes at `pos` and the CRLF after them.
-fn read_payload(buf: &[u8], pos: usize, len: usize) -> Result<Option<(&[u8], usize)>, ProtocolError> {
+fn read_payload(
+    buf: &[u8],
+    pos: usize,
+    len: usize,
+) -> Result<Option<(&[u8], usize)>, ProtocolError> {
     let end = pos.saturating_add(len);
     let Some(crlf) = buf.get(end..end.saturating_add(2)) else {
         return Ok(None);
@@ -458,4 +464,8 @@ fn read_payload(buf: &[u8], pos: usize, len: usize) -> Result<Option<(&[u8], usi
 }
 
 #[cfg(test)]
+mod request_cases;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_request;
