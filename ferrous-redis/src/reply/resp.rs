@@ -7,9 +7,10 @@
 //! are `_`.
 //!
 //! Invariants: [`encode`] writes exactly one well-formed frame per reply (CR and LF inside
-//! status, error and big-number lines become spaces); nothing here recurses on the shape of a reply (the encoder and the decoder keep an
-//! explicit stack; the decoder refuses nesting deeper than [`MAX_REPLY_DEPTH`]), nothing panics,
-//! and no buffer is sized from a length the peer declared beyond what the input already holds.
+//! status, error and big-number lines become spaces); nothing here recurses on the shape of a
+//! reply (the encoder and the decoder keep an explicit stack; the decoder refuses nesting deeper
+//! than [`MAX_REPLY_DEPTH`]); nothing panics; and no buffer is sized from a length the peer
+//! declared beyond what the input already holds.
 
 mod request;
 
