@@ -31,7 +31,10 @@ impl AppData {
 impl Vm {
     /// Stores `value` as this VM's data of type `T`, returning the value it replaces.
     pub fn set_app_data<T: 'static>(&mut self, value: T) -> Option<T> {
-        let old = self.app_data.values.insert(TypeId::of::<T>(), Box::new(value))?;
+        let old = self
+            .app_data
+            .values
+            .insert(TypeId::of::<T>(), Box::new(value))?;
         old.downcast().ok().map(|boxed| *boxed)
     }
 

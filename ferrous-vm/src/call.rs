@@ -959,6 +959,7 @@ impl Vm {
                 _ => false,
             }) else {
                 // No frame at all is protected: the thread is unwound completely.
+                self.error_location = self.innermost_lua_location();
                 self.close_upvalues(0)?;
                 self.th.frames.clear();
                 self.th.n_ccalls = 0;
@@ -971,6 +972,7 @@ impl Vm {
                     if self.capture_traceback && self.pending_traceback.is_none() {
                         self.pending_traceback = Some(self.error_traceback());
                     }
+                    self.error_location = self.innermost_lua_location();
                     self.close_upvalues(frame.func as usize)?;
                     self.th.frames.truncate(idx);
                     self.th.n_ccalls = frame.ccalls_before;

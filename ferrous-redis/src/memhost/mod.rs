@@ -1,0 +1,420 @@
+//! [`MemoryHost`]: a complete in-memory keyspace that answers Redis 7.0's data commands with
+//! Redis's replies and error texts, for embedders that want scripts to run against something
+//! real without writing their own host.
+//!
+//! Sixteen databases ([`Db`]); values are strings, lists, hashes, sets and sorted sets
+//! ([`Value`]); keys expire lazily when touched and in bounded sweeps
+//! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
+//!
+//! Each command family has its own module (`strings`, `keys`, `hashes`, `lists`, `sets`,
+//! `zsets`, `zrange`, `zstore`, `server`); [`dispatch`] maps a lowercased name to its handler
+//! and arity. Handlers see an [`Exec`]: the selected database, the time frozen for the call, the
+//! protocol and the random generator.
+//!
+//! **Invariant:** no input panics: arity is checked again here (the engine checks it first),
+//! every index and size computation is checked, and errors come back as `Reply::Error`.
+
+mod args;
+mod bignum;
+mod clock;
+mod glob;
+mod hashes;
+mod keys;
+mod keyspace;
+mod lists;
+mod longdouble;
+mod numfmt;
+mod ordmap;
+mod scan;
+mod server;
+mod sets;
+mod strings;
+mod zrange;
+mod zset;
+mod zsets;
+mod zstore;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+
+use crate::host::{CallContext, CommandHost};
+use crate::reply::Reply;
+
+pub use self::clock::{Clock, ManualClock, SystemClock};
+
+use self::args::{CmdResult, err, wrongtype};
+use self::keyspace::{Db, Value};
+use self::ordmap::OrdMap;
+use self::zset::ZSet;
+
+/// The number of databases (`SELECT 0` to `SELECT 15`).
+const N_DBS: usize = 16;
+
+/// An in-memory Redis keyspace implementing [`CommandHost`].
+pub struct MemoryHost {
+    dbs: Vec<Db>,
+    clock: Box<dyn Clock + Send>,
+    rng: u64,
+}
+
+impl Default for MemoryHost {
+    fn default() -> Self {
+        MemoryHost::new()
+    }
+}
+
+impl std::fmt::Debug for MemoryHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sizes: Vec<usize> = self.dbs.iter().map(Db::len).collect();
+        f.debug_struct("MemoryHost")
+            .field("dbsizes", &sizes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MemoryHost {
+    /// An empty host on the system clock.
+    pub fn new() -> MemoryHost {
+        MemoryHost::with_clock(SystemClock)
+    }
+
+    /// An empty host whose expiry follows `clock`.
+    pub fn with_clock(clock: impl Clock + Send + 'static) -> MemoryHost {
+        MemoryHost {
+            dbs: (0..N_DBS).map(|_| Db::default()).collect(),
+            clock: Box::new(clock),
+            rng: 0x2545_f491_4f6c_dd1d,
+        }
+    }
+
+    /// Removes every key of every database.
+    pub fn flushall(&mut self) {
+        self.dbs.iter_mut().for_each(Db::clear);
+    }
+
+    /// Removes every key of database `db` (nothing if there is no such database).
+    pub fn flushdb(&mut self, db: usize) {
+        if let Some(db) = self.dbs.get_mut(db) {
+            db.clear();
+        }
+    }
+
+    /// The number of keys in database `db`, as `DBSIZE` counts them (keys that expired but were
+    /// not yet removed included); 0 for a database that does not exist.
+    pub fn dbsize(&self, db: usize) -> usize {
+        self.dbs.get(db).map_or(0, Db::len)
+    }
+
+    /// Looks at up to `budget` keys with an expiry time in each database and removes those whose
+    /// time has come; returns how many keys it removed.
+    pub fn active_expire(&mut self, budget: usize) -> usize {
+        let now = self.clock.now_ms();
+        self.dbs
+            .iter_mut()
+            .map(|db| db.active_expire(now, budget))
+            .sum()
+    }
+}
+
+impl CommandHost for MemoryHost {
+    fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
+        let Some(name) = args.first() else {
+            return err("ERR unknown command '', with args beginning with: ");
+        };
+        let lowered = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let Some((arity, handler)) = dispatch(&lowered) else {
+            return unknown_command(args);
+        };
+        let n_args = args.len() as i64;
+        if (arity > 0 && n_args != arity) || (arity < 0 && n_args < -arity) {
+            return err(&format!(
+                "ERR wrong number of arguments for '{lowered}' command"
+            ));
+        }
+        if ctx.db >= self.dbs.len() {
+            return err("ERR DB index is out of range");
+        }
+        let mut exec = Exec {
+            dbs: &mut self.dbs,
+            db: ctx.db,
+            now: self.clock.now_ms(),
+            resp: ctx.resp,
+            rng: &mut self.rng,
+        };
+        handler(&mut exec, args).unwrap_or_else(|error| error)
+    }
+}
+
+/// Redis's reply to a command it does not know.
+fn unknown_command(args: &[Vec<u8>]) -> Reply {
+    let clip = |bytes: &[u8], max: usize| -> String {
+        let end = bytes
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(bytes.len())
+            .min(max);
+        String::from_utf8_lossy(&bytes[..end]).into_owned()
+    };
+    let mut listed = String::new();
+    for arg in args.iter().skip(1) {
+        if listed.len() >= 128 {
+            break;
+        }
+        listed.push_str(&format!("'{}' ", clip(arg, 128 - listed.len())));
+    }
+    let name = clip(args.first().map_or(&[][..], Vec::as_slice), 128);
+    let text = format!("ERR unknown command '{name}', with args beginning with: {listed}");
+    Reply::Error(text.replace(['\r', '\n'], " ").into_bytes())
+}
+
+/// A command handler: all arguments, the name included.
+type Handler = fn(&mut Exec<'_>, &[Vec<u8>]) -> CmdResult;
+
+/// The handler and Redis arity (negative: at least that many) of a lowercased command name.
+fn dispatch(name: &str) -> Option<(i64, Handler)> {
+    let found: (i64, Handler) = match name {
+        // Strings.
+        "get" => (2, strings::get),
+        "set" => (-3, strings::set),
+        "setnx" => (3, strings::setnx),
+        "setex" => (4, strings::setex),
+        "psetex" => (4, strings::psetex),
+        "getset" => (3, strings::getset),
+        "getdel" => (2, strings::getdel),
+        "getex" => (-2, strings::getex),
+        "mget" => (-2, strings::mget),
+        "mset" => (-3, strings::mset),
+        "msetnx" => (-3, strings::msetnx),
+        "append" => (3, strings::append),
+        "strlen" => (2, strings::strlen),
+        "incr" => (2, strings::incr),
+        "decr" => (2, strings::decr),
+        "incrby" => (3, strings::incrby),
+        "decrby" => (3, strings::decrby),
+        "incrbyfloat" => (3, strings::incrbyfloat),
+        "getrange" => (4, strings::getrange),
+        "substr" => (4, strings::getrange),
+        "setrange" => (4, strings::setrange),
+        // Keys.
+        "del" => (-2, keys::del),
+        "unlink" => (-2, keys::del),
+        "exists" => (-2, keys::exists),
+        "type" => (2, keys::type_),
+        "expire" => (-3, keys::expire),
+        "pexpire" => (-3, keys::pexpire),
+        "expireat" => (-3, keys::expireat),
+        "pexpireat" => (-3, keys::pexpireat),
+        "ttl" => (2, keys::ttl),
+        "pttl" => (2, keys::pttl),
+        "expiretime" => (2, keys::expiretime),
+        "pexpiretime" => (2, keys::pexpiretime),
+        "persist" => (2, keys::persist),
+        "keys" => (2, keys::keys),
+        "scan" => (-2, keys::scan),
+        "randomkey" => (1, keys::randomkey),
+        "rename" => (3, keys::rename),
+        "renamenx" => (3, keys::renamenx),
+        "copy" => (-3, keys::copy),
+        // Server.
+        "dbsize" => (1, server::dbsize),
+        "flushdb" => (-1, server::flushdb),
+        "flushall" => (-1, server::flushall),
+        "time" => (1, server::time),
+        "ping" => (-1, server::ping),
+        "echo" => (2, server::echo),
+        // Hashes.
+        "hset" => (-4, hashes::hset),
+        "hmset" => (-4, hashes::hmset),
+        "hsetnx" => (4, hashes::hsetnx),
+        "hget" => (3, hashes::hget),
+        "hmget" => (-3, hashes::hmget),
+        "hgetall" => (2, hashes::hgetall),
+        "hdel" => (-3, hashes::hdel),
+        "hexists" => (3, hashes::hexists),
+        "hlen" => (2, hashes::hlen),
+        "hkeys" => (2, hashes::hkeys),
+        "hvals" => (2, hashes::hvals),
+        "hincrby" => (4, hashes::hincrby),
+        "hincrbyfloat" => (4, hashes::hincrbyfloat),
+        "hstrlen" => (3, hashes::hstrlen),
+        "hscan" => (-3, hashes::hscan),
+        "hrandfield" => (-2, hashes::hrandfield),
+        // Lists.
+        "lpush" => (-3, lists::lpush),
+        "rpush" => (-3, lists::rpush),
+        "lpushx" => (-3, lists::lpushx),
+        "rpushx" => (-3, lists::rpushx),
+        "lpop" => (-2, lists::lpop),
+        "rpop" => (-2, lists::rpop),
+        "llen" => (2, lists::llen),
+        "lrange" => (4, lists::lrange),
+        "lindex" => (3, lists::lindex),
+        "lset" => (4, lists::lset),
+        "lrem" => (4, lists::lrem),
+        "linsert" => (5, lists::linsert),
+        "ltrim" => (4, lists::ltrim),
+        "lpos" => (-3, lists::lpos),
+        "lmove" => (5, lists::lmove),
+        "rpoplpush" => (3, lists::rpoplpush),
+        // Sets.
+        "sadd" => (-3, sets::sadd),
+        "srem" => (-3, sets::srem),
+        "smembers" => (2, sets::smembers),
+        "sismember" => (3, sets::sismember),
+        "smismember" => (-3, sets::smismember),
+        "scard" => (2, sets::scard),
+        "spop" => (-2, sets::spop),
+        "srandmember" => (-2, sets::srandmember),
+        "sinter" => (-2, sets::sinter),
+        "sunion" => (-2, sets::sunion),
+        "sdiff" => (-2, sets::sdiff),
+        "sinterstore" => (-3, sets::sinterstore),
+        "sunionstore" => (-3, sets::sunionstore),
+        "sdiffstore" => (-3, sets::sdiffstore),
+        "smove" => (4, sets::smove),
+        "sscan" => (-3, sets::sscan),
+        "sintercard" => (-3, sets::sintercard),
+        // Sorted sets.
+        "zadd" => (-4, zsets::zadd),
+        "zincrby" => (4, zsets::zincrby),
+        "zscore" => (3, zsets::zscore),
+        "zmscore" => (-3, zsets::zmscore),
+        "zrem" => (-3, zsets::zrem),
+        "zcard" => (2, zsets::zcard),
+        "zcount" => (4, zsets::zcount),
+        "zrank" => (3, zsets::zrank),
+        "zrevrank" => (3, zsets::zrevrank),
+        "zpopmin" => (-2, zsets::zpopmin),
+        "zpopmax" => (-2, zsets::zpopmax),
+        "zscan" => (-3, zsets::zscan),
+        "zremrangebyrank" => (4, zsets::zremrangebyrank),
+        "zremrangebyscore" => (4, zsets::zremrangebyscore),
+        "zrange" => (-4, zrange::zrange),
+        "zrangebyscore" => (-4, zrange::zrangebyscore),
+        "zrevrange" => (-4, zrange::zrevrange),
+        "zrevrangebyscore" => (-4, zrange::zrevrangebyscore),
+        "zrangebylex" => (-4, zrange::zrangebylex),
+        "zrevrangebylex" => (-4, zrange::zrevrangebylex),
+        "zlexcount" => (4, zrange::zlexcount),
+        "zunionstore" => (-4, zstore::zunionstore),
+        "zinterstore" => (-4, zstore::zinterstore),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// What a handler works with during one call.
+pub(crate) struct Exec<'a> {
+    dbs: &'a mut [Db],
+    /// The selected database.
+    db: usize,
+    /// The time of the call, in ms: expiry checks within one command agree.
+    now: i64,
+    /// The caller's protocol (2 or 3).
+    resp: u8,
+    rng: &'a mut u64,
+}
+
+/// Generates typed accessors: read, write, and write-creating-if-missing.
+macro_rules! typed_access {
+    ($get:ident, $get_mut:ident, $create:ident, $variant:ident, $ty:ty, $new:expr) => {
+        /// The value under `key` if it has this type; `Ok(None)` when missing; `WRONGTYPE`.
+        pub(crate) fn $get(&mut self, key: &[u8]) -> Result<Option<&$ty>, Reply> {
+            match self.get(key) {
+                None => Ok(None),
+                Some(Value::$variant(value)) => Ok(Some(value)),
+                Some(_) => Err(wrongtype()),
+            }
+        }
+
+        /// Like the read accessor, mutably.
+        pub(crate) fn $get_mut(&mut self, key: &[u8]) -> Result<Option<&mut $ty>, Reply> {
+            match self.get_mut(key) {
+                None => Ok(None),
+                Some(Value::$variant(value)) => Ok(Some(value)),
+                Some(_) => Err(wrongtype()),
+            }
+        }
+
+        /// The value under `key`, created empty when missing; the caller must add to it.
+        pub(crate) fn $create(&mut self, key: &[u8]) -> Result<&mut $ty, Reply> {
+            let now = self.now;
+            let db = &mut self.dbs[self.db];
+            if db.get(key, now).is_none() {
+                db.set(key, Value::$variant($new));
+            }
+            match db.get_mut(key, now) {
+                Some(Value::$variant(value)) => Ok(value),
+                _ => Err(wrongtype()),
+            }
+        }
+    };
+}
+
+impl Exec<'_> {
+    /// The selected database.
+    pub(crate) fn db(&mut self) -> &mut Db {
+        &mut self.dbs[self.db]
+    }
+
+    /// Database `idx` (checked by the caller).
+    pub(crate) fn db_at(&mut self, idx: usize) -> Option<&mut Db> {
+        self.dbs.get_mut(idx)
+    }
+
+    /// The live value under `key`.
+    pub(crate) fn get(&mut self, key: &[u8]) -> Option<&Value> {
+        let now = self.now;
+        self.dbs[self.db].get(key, now)
+    }
+
+    /// The live value under `key`, mutably.
+    pub(crate) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
+        let now = self.now;
+        self.dbs[self.db].get_mut(key, now)
+    }
+
+    /// The next pseudo-random number (xorshift64*).
+    pub(crate) fn rand(&mut self) -> u64 {
+        let mut state = *self.rng;
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        *self.rng = state;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A pseudo-random number below `bound` (which must not be 0).
+    pub(crate) fn rand_below(&mut self, bound: usize) -> usize {
+        (self.rand() % bound.max(1) as u64) as usize
+    }
+
+    typed_access!(
+        string,
+        string_mut,
+        string_or_create,
+        Str,
+        Vec<u8>,
+        Vec::new()
+    );
+    typed_access!(
+        list,
+        list_mut,
+        list_or_create,
+        List,
+        VecDeque<Vec<u8>>,
+        VecDeque::new()
+    );
+    typed_access!(
+        hash,
+        hash_mut,
+        hash_or_create,
+        Hash,
+        OrdMap<Vec<u8>>,
+        OrdMap::new()
+    );
+    typed_access!(set, set_mut, set_or_create, Set, OrdMap<()>, OrdMap::new());
+    typed_access!(zset, zset_mut, zset_or_create, ZSet, ZSet, ZSet::new());
+}

@@ -1,0 +1,244 @@
+//! Unit tests of [`MemoryHost`] through one helper, [`check`]: run a command, get its reply.
+
+use super::{ManualClock, MemoryHost};
+use crate::host::{CallContext, CommandHost};
+use crate::reply::Reply;
+
+/// Runs `cmd` on `host` (database 0, RESP2) and returns the reply.
+fn check(host: &mut MemoryHost, cmd: &[&str]) -> Reply {
+    check_resp(host, 2, cmd)
+}
+
+fn check_resp(host: &mut MemoryHost, resp: u8, cmd: &[&str]) -> Reply {
+    let args: Vec<Vec<u8>> = cmd.iter().map(|a| a.as_bytes().to_vec()).collect();
+    let ctx = CallContext {
+        resp,
+        ..CallContext::default()
+    };
+    host.call(&ctx, &args)
+}
+
+fn bulk(text: &str) -> Reply {
+    Reply::Bulk(text.as_bytes().to_vec())
+}
+
+fn error(text: &str) -> Reply {
+    Reply::Error(text.as_bytes().to_vec())
+}
+
+fn array(items: &[&str]) -> Reply {
+    Reply::Array(items.iter().map(|s| bulk(s)).collect())
+}
+
+#[test]
+fn strings_set_get_and_options() {
+    let mut host = MemoryHost::new();
+    assert_eq!(check(&mut host, &["SET", "k", "v"]), Reply::ok());
+    assert_eq!(check(&mut host, &["get", "k"]), bulk("v"));
+    assert_eq!(check(&mut host, &["SET", "k", "w", "NX"]), Reply::Nil);
+    assert_eq!(check(&mut host, &["SET", "k", "w", "XX", "GET"]), bulk("v"));
+    assert_eq!(
+        check(&mut host, &["SET", "k", "w", "NX", "XX"]),
+        error("ERR syntax error")
+    );
+    assert_eq!(
+        check(&mut host, &["SET", "k", "w", "EX", "0"]),
+        error("ERR invalid expire time in 'set' command")
+    );
+    assert_eq!(
+        check(&mut host, &["INCR", "k"]),
+        error("ERR value is not an integer or out of range")
+    );
+    assert_eq!(
+        check(&mut host, &["SET", "n", "9223372036854775807"]),
+        Reply::ok()
+    );
+    assert_eq!(
+        check(&mut host, &["INCR", "n"]),
+        error("ERR increment or decrement would overflow")
+    );
+    assert_eq!(check(&mut host, &["INCRBYFLOAT", "f", "0.1"]), bulk("0.1"));
+    assert_eq!(check(&mut host, &["INCRBYFLOAT", "f", "0.2"]), bulk("0.3"));
+    assert_eq!(
+        check(
+            &mut host,
+            &[
+                "GETRANGE",
+                "k",
+                "-9223372036854775808",
+                "9223372036854775807"
+            ]
+        ),
+        bulk("w")
+    );
+    assert_eq!(
+        check(&mut host, &["SETRANGE", "k", "9223372036854775807", "x"]),
+        error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+    );
+    assert_eq!(
+        check(&mut host, &["LPUSH", "k", "x"]),
+        error(super::args::WRONGTYPE)
+    );
+}
+
+#[test]
+fn expiry_follows_the_manual_clock() {
+    let clock = ManualClock::new(1_000_000);
+    let mut host = MemoryHost::with_clock(clock.clone());
+    assert_eq!(
+        check(&mut host, &["SET", "k", "v", "PX", "100"]),
+        Reply::ok()
+    );
+    assert_eq!(check(&mut host, &["PTTL", "k"]), Reply::Integer(100));
+    assert_eq!(check(&mut host, &["SET", "j", "v", "EX", "1"]), Reply::ok());
+    clock.advance(100);
+    assert_eq!(check(&mut host, &["GET", "k"]), Reply::Nil);
+    assert_eq!(host.dbsize(0), 1);
+    clock.advance(1000);
+    assert_eq!(host.active_expire(10), 1);
+    assert_eq!(host.dbsize(0), 0);
+    assert_eq!(check(&mut host, &["SET", "k", "v"]), Reply::ok());
+    assert_eq!(
+        check(&mut host, &["EXPIRE", "k", "10", "GT"]),
+        Reply::Integer(0)
+    );
+    assert_eq!(
+        check(&mut host, &["EXPIRE", "k", "10", "NX"]),
+        Reply::Integer(1)
+    );
+    assert_eq!(check(&mut host, &["TTL", "k"]), Reply::Integer(10));
+    assert_eq!(
+        check(&mut host, &["EXPIRETIME", "k"]),
+        Reply::Integer(1_011)
+    );
+    assert_eq!(check(&mut host, &["EXPIRE", "k", "-1"]), Reply::Integer(1));
+    assert_eq!(check(&mut host, &["EXISTS", "k"]), Reply::Integer(0));
+    assert_eq!(check(&mut host, &["TIME"]), array(&["1001", "100000"]));
+}
+
+#[test]
+fn hashes_reply_by_protocol() {
+    let mut host = MemoryHost::new();
+    assert_eq!(
+        check(&mut host, &["HSET", "h", "a", "1", "b", "2"]),
+        Reply::Integer(2)
+    );
+    assert_eq!(
+        check(&mut host, &["HGETALL", "h"]),
+        array(&["a", "1", "b", "2"])
+    );
+    assert_eq!(
+        check_resp(&mut host, 3, &["HGETALL", "h"]),
+        Reply::Map(vec![(bulk("a"), bulk("1")), (bulk("b"), bulk("2"))])
+    );
+    assert_eq!(
+        check(&mut host, &["HINCRBYFLOAT", "h", "a", "10.5"]),
+        bulk("11.5")
+    );
+    assert_eq!(
+        check(&mut host, &["HSET", "h", "a"]),
+        error("ERR wrong number of arguments for 'hset' command")
+    );
+    assert_eq!(
+        check(&mut host, &["HDEL", "h", "a", "b"]),
+        Reply::Integer(2)
+    );
+    assert_eq!(check(&mut host, &["EXISTS", "h"]), Reply::Integer(0));
+}
+
+#[test]
+fn lists_handle_extreme_indexes() {
+    let mut host = MemoryHost::new();
+    assert_eq!(
+        check(&mut host, &["RPUSH", "l", "a", "b", "c"]),
+        Reply::Integer(3)
+    );
+    assert_eq!(
+        check(
+            &mut host,
+            &["LRANGE", "l", "-9223372036854775808", "9223372036854775807"]
+        ),
+        array(&["a", "b", "c"])
+    );
+    assert_eq!(
+        check(&mut host, &["LINDEX", "l", "-9223372036854775808"]),
+        Reply::Nil
+    );
+    assert_eq!(check(&mut host, &["LPOP", "l", "2"]), array(&["a", "b"]));
+    assert_eq!(check(&mut host, &["LPOP", "missing", "2"]), Reply::NilArray);
+    assert_eq!(
+        check(&mut host, &["LMOVE", "l", "l", "LEFT", "RIGHT"]),
+        bulk("c")
+    );
+    assert_eq!(check(&mut host, &["LTRIM", "l", "1", "0"]), Reply::ok());
+    assert_eq!(check(&mut host, &["EXISTS", "l"]), Reply::Integer(0));
+}
+
+#[test]
+fn zsets_format_scores_like_redis() {
+    let mut host = MemoryHost::new();
+    assert_eq!(
+        check(
+            &mut host,
+            &["ZADD", "z", "0.1", "a", "1.5", "b", "inf", "c"]
+        ),
+        Reply::Integer(3)
+    );
+    assert_eq!(
+        check(&mut host, &["ZSCORE", "z", "a"]),
+        bulk("0.10000000000000001")
+    );
+    assert_eq!(check(&mut host, &["ZSCORE", "z", "b"]), bulk("1.5"));
+    assert_eq!(check(&mut host, &["ZSCORE", "z", "c"]), bulk("inf"));
+    assert_eq!(
+        check_resp(&mut host, 3, &["ZSCORE", "z", "b"]),
+        Reply::Double(1.5)
+    );
+    assert_eq!(
+        check(
+            &mut host,
+            &["ZRANGE", "z", "(0.1", "+inf", "BYSCORE", "WITHSCORES"]
+        ),
+        array(&["b", "1.5", "c", "inf"])
+    );
+    assert_eq!(
+        check_resp(&mut host, 3, &["ZRANGE", "z", "0", "0", "WITHSCORES"]),
+        Reply::Array(vec![Reply::Array(vec![bulk("a"), Reply::Double(0.1)])])
+    );
+    assert_eq!(
+        check(&mut host, &["ZRANGEBYSCORE", "z", "x", "1"]),
+        error("ERR min or max is not a float")
+    );
+    assert_eq!(
+        check(&mut host, &["ZADD", "z", "INCR", "-inf", "c"]),
+        error("ERR resulting score is not a number (NaN)")
+    );
+}
+
+#[test]
+fn unknown_commands_and_bad_argv_do_not_panic() {
+    let mut host = MemoryHost::new();
+    assert_eq!(
+        check(&mut host, &["foo", "a"]),
+        error("ERR unknown command 'foo', with args beginning with: 'a' ")
+    );
+    assert!(host.call(&CallContext::default(), &[]).is_error());
+    for name in [
+        "get",
+        "set",
+        "lrange",
+        "zadd",
+        "hset",
+        "sinter",
+        "zunionstore",
+        "lpos",
+        "scan",
+        "copy",
+    ] {
+        for n_args in 0..6 {
+            let mut cmd = vec![name];
+            cmd.extend(std::iter::repeat_n("-1", n_args));
+            let _ = check(&mut host, &cmd);
+        }
+    }
+}
