@@ -71,6 +71,7 @@ CASES = [
     ("double_negative", ev3("return {double=-2.5e-300}")),
     ("double_inf", ev3("return {double=1/0}")),
     ("double_neg_inf", ev3("return {double=-1/0}")),
+    ("double_nan", ev3("return {double=0/0}")),
     ("double_in_array", ev3("return {{double=0.1},{double=-0}}")),
     ("true", ev3("return true")),
     ("false", ev3("return false")),

@@ -47,6 +47,19 @@ fn table_is_sorted_lowercase_and_complete() {
 }
 
 #[test]
+fn every_row_is_found_in_any_case() {
+    for command in all_commands() {
+        let upper = command.name.to_ascii_uppercase();
+        assert_eq!(lookup(upper.as_bytes()).map(|s| s.name), Some(command.name));
+        for sub in command.subcommands {
+            let (container, name) = sub.name.split_once('|').expect("full name");
+            let found = lookup_sub(container.as_bytes(), name.to_ascii_uppercase().as_bytes());
+            assert_eq!(found.map(|s| s.name), Some(sub.name));
+        }
+    }
+}
+
+#[test]
 fn known_rows() {
     let get = spec("get");
     assert_eq!(

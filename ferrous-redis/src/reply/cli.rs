@@ -22,7 +22,7 @@ pub enum CliError {
     /// redis-cli prints this text to stderr and exits with status 1.
     #[error("Unknown reply type: {0}")]
     UnknownType(u32),
-    /// Nesting deeper than [`MAX_RENDER_DEPTH`].
+    /// Nesting deeper than 1024 levels (`MAX_RENDER_DEPTH`).
     #[error("reply nested deeper than {MAX_RENDER_DEPTH} levels")]
     TooDeep,
 }

@@ -6,15 +6,17 @@
 //! / `:0`, big numbers and verbatim strings bulk strings, nulls `$-1` / `*-1`; in RESP3 both nulls
 //! are `_`.
 //!
-//! Invariants: nothing here recurses on the shape of a reply (the encoder and the decoder keep an
-//! explicit stack; the decoder refuses nesting deeper than [`MAX_REPLY_DEPTH`]), nothing panics,
-//! and no buffer is sized from a length the peer declared beyond what the input already holds.
+//! Invariants: [`encode`] writes exactly one well-formed frame per reply (CR and LF inside
+//! status, error and big-number lines become spaces); nothing here recurses on the shape of a
+//! reply (the encoder and the decoder keep an explicit stack; the decoder refuses nesting deeper
+//! than [`MAX_REPLY_DEPTH`]); nothing panics; and no buffer is sized from a length the peer
+//! declared beyond what the input already holds.
 
 mod request;
 
 use crate::reply::Reply;
 
-pub use self::request::{RequestLimits, parse_request};
+pub use self::request::{Argv, RequestLimits, parse_request};
 
 /// The deepest nesting [`parse_reply`] accepts.
 pub const MAX_REPLY_DEPTH: usize = 1024;
@@ -51,14 +53,15 @@ pub enum ProtocolError {
     #[error("Protocol error: unauthenticated bulk length")]
     UnauthenticatedBulkLength,
     /// A reply starting with a byte that is no RESP type (or a streamed type, which Redis 7.0
-    /// never sends).
-    #[error("invalid reply: unknown type byte {0:#04x}")]
+    /// never sends). `Display` is hiredis's text: `Protocol error, got "?" as reply type byte`.
+    #[error("Protocol error, got {} as reply type byte", show_type_byte(*.0))]
     UnknownReplyType(u8),
-    /// A reply whose header or payload is malformed; says which part.
-    #[error("invalid reply: {0}")]
+    /// A malformed reply; holds hiredis's text for it (`Bad double value`), which redis-cli
+    /// prints after `Error: ` before exiting with status 1.
+    #[error("{0}")]
     InvalidReply(&'static str),
     /// A reply nested deeper than [`MAX_REPLY_DEPTH`].
-    #[error("invalid reply: nested deeper than {MAX_REPLY_DEPTH} levels")]
+    #[error("Protocol error, reply nested deeper than {MAX_REPLY_DEPTH} levels")]
     TooDeep,
 }
 
@@ -86,6 +89,20 @@ impl ProtocolError {
         let mut text = b"ERR ".to_vec();
         text.extend_from_slice(&self.message());
         Reply::Error(text)
+    }
+}
+
+/// hiredis's `chrtos`: a byte in double quotes, C escapes for specials, `\xHH` if unprintable.
+fn show_type_byte(byte: u8) -> String {
+    match byte {
+        b'\\' | b'"' => format!("\"\\{}\"", char::from(byte)),
+        b'\n' => "\"\\n\"".to_owned(),
+        b'\r' => "\"\\r\"".to_owned(),
+        b'\t' => "\"\\t\"".to_owned(),
+        b'\x07' => "\"\\a\"".to_owned(),
+        b'\x08' => "\"\\b\"".to_owned(),
+        b' '..=b'~' => format!("\"{}\"", char::from(byte)),
+        _ => format!("\"\\x{byte:02x}\""),
     }
 }
 
@@ -146,10 +163,14 @@ pub fn encode(reply: &Reply, resp: u8, out: &mut Vec<u8>) {
     }
 }
 
-/// `<kind><text>\r\n`.
+/// `<kind><text>\r\n`. CR and LF in `text` become spaces (as Redis maps them in the statuses and
+/// errors it builds), so one reply is always one well-formed frame.
 fn line(out: &mut Vec<u8>, kind: u8, text: &[u8]) {
     out.push(kind);
-    out.extend_from_slice(text);
+    out.extend(
+        text.iter()
+            .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+    );
     out.extend_from_slice(b"\r\n");
 }
 
@@ -275,36 +296,51 @@ enum Frame {
 /// Parses one reply at the start of `buf`: `Ok(Some((reply, bytes used)))`, or `Ok(None)` when
 /// `buf` holds only part of it.
 ///
-/// Every RESP2 and RESP3 type is read; attributes (`|`) are skipped, pushes (`>`) read as arrays,
-/// blob errors (`!`) as errors, `_`, `$-1` and `*-1` as [`Reply::Nil`] / [`Reply::NilArray`].
+/// It checks what hiredis 7.0 (the reader redis-cli uses) checks, with the same error texts
+/// (`Bad double value`, `Protocol error, got "?" as reply type byte`, ...), and reads the same
+/// values: `_`, `$-1`, `=-1` and the `-1` counts of `%`, `~`, `>` as [`Reply::Nil`], `*-1` as
+/// [`Reply::NilArray`], pushes (`>`) as arrays. Beyond hiredis 7.0 it skips attributes (`|`),
+/// reads blob errors (`!`) as errors, and requires the CRLF after a payload (hiredis skips two
+/// bytes unchecked). Doubles are read with Rust's parser where hiredis uses `strtod`, so hex
+/// floats and leading blanks, which no server sends, are refused.
 pub fn parse_reply(buf: &[u8]) -> Result<Option<(Reply, usize)>, ProtocolError> {
     let mut pos = 0;
     let mut stack: Vec<Frame> = Vec::new();
     loop {
-        let Some((kind, text, next)) = read_line(buf, pos) else {
+        // hiredis rejects an unknown type byte before the line is complete.
+        let Some(&kind) = buf.get(pos) else {
+            return Ok(None);
+        };
+        if !b"+-:_,#($!=*~>%|".contains(&kind) {
+            return Err(ProtocolError::UnknownReplyType(kind));
+        }
+        let Some((text, next)) = read_line(buf, pos) else {
             return Ok(None);
         };
         pos = next;
         let remaining = buf.len().saturating_sub(pos);
         // A value is complete (`Some`) or an aggregate was opened (`None`).
         let value = match kind {
-            b'+' => Some(Reply::Status(text.to_vec())),
-            b'-' => Some(Reply::Error(text.to_vec())),
+            b'+' => Some(Reply::Status(simple_string(text)?)),
+            b'-' => Some(Reply::Error(simple_string(text)?)),
             b':' => Some(Reply::Integer(
-                string2ll(text).ok_or(ProtocolError::InvalidReply("bad integer"))?,
+                string2ll(text).ok_or(ProtocolError::InvalidReply("Bad integer value"))?,
             )),
             b'_' if text.is_empty() => Some(Reply::Nil),
-            b'_' => return Err(ProtocolError::InvalidReply("bad null")),
+            b'_' => return Err(ProtocolError::InvalidReply("Bad nil value")),
             b',' => Some(Reply::Double(parse_double(text)?)),
             b'#' => match text {
-                b"t" => Some(Reply::Boolean(true)),
-                b"f" => Some(Reply::Boolean(false)),
-                _ => return Err(ProtocolError::InvalidReply("bad boolean")),
+                b"t" | b"T" => Some(Reply::Boolean(true)),
+                b"f" | b"F" => Some(Reply::Boolean(false)),
+                _ => return Err(ProtocolError::InvalidReply("Bad bool value")),
             },
-            b'(' => Some(Reply::BigNumber(text.to_vec())),
-            b'$' | b'!' | b'=' => match length(text)? {
-                None if kind == b'$' => Some(Reply::Nil),
-                None => return Err(ProtocolError::InvalidReply("bad length")),
+            b'(' => Some(Reply::BigNumber(big_number(text)?)),
+            b'$' | b'!' | b'=' => match length(
+                text,
+                "Bad bulk string length",
+                "Bulk string length out of range",
+            )? {
+                None => Some(Reply::Nil),
                 Some(len) => {
                     let Some((payload, next)) = read_payload(buf, pos, len)? else {
                         return Ok(None);
@@ -313,38 +349,38 @@ pub fn parse_reply(buf: &[u8]) -> Result<Option<(Reply, usize)>, ProtocolError> 
                     Some(blob(kind, payload)?)
                 }
             },
-            b'*' | b'~' | b'>' | b'%' | b'|' => {
-                let len = length(text)?;
-                match len {
-                    None if kind == b'*' => Some(Reply::NilArray),
-                    None => return Err(ProtocolError::InvalidReply("bad length")),
-                    Some(0) => empty_aggregate(kind),
-                    Some(n) => {
-                        if stack.len() >= MAX_REPLY_DEPTH {
-                            return Err(ProtocolError::TooDeep);
-                        }
-                        // Every element takes at least 3 bytes (`_\r\n`).
-                        let cap = n.min(remaining / 3);
-                        stack.push(match kind {
-                            b'%' => Frame::Pairs {
-                                pairs: Vec::with_capacity(cap / 2),
-                                key: None,
-                                left: n,
-                            },
-                            b'|' => Frame::Attribute {
-                                left: n.saturating_mul(2),
-                            },
-                            _ => Frame::Items {
-                                kind,
-                                items: Vec::with_capacity(cap),
-                                left: n,
-                            },
-                        });
-                        None
+            _ => match length(
+                text,
+                "Bad multi-bulk length",
+                "Multi-bulk length out of range",
+            )? {
+                None if kind == b'*' => Some(Reply::NilArray),
+                None => Some(Reply::Nil),
+                Some(0) => empty_aggregate(kind),
+                Some(n) => {
+                    if stack.len() >= MAX_REPLY_DEPTH {
+                        return Err(ProtocolError::TooDeep);
                     }
+                    // Every element takes at least 3 bytes (`_\r\n`).
+                    let cap = n.min(remaining / 3);
+                    stack.push(match kind {
+                        b'%' => Frame::Pairs {
+                            pairs: Vec::with_capacity(cap / 2),
+                            key: None,
+                            left: n,
+                        },
+                        b'|' => Frame::Attribute {
+                            left: n.saturating_mul(2),
+                        },
+                        _ => Frame::Items {
+                            kind,
+                            items: Vec::with_capacity(cap),
+                            left: n,
+                        },
+                    });
+                    None
                 }
-            }
-            other => return Err(ProtocolError::UnknownReplyType(other)),
+            },
         };
         let Some(mut value) = value else { continue };
         // Hand the value to the aggregates it completes.
@@ -411,40 +447,74 @@ fn blob(kind: u8, payload: &[u8]) -> Result<Reply, ProtocolError> {
                 format: [*a, *b, *c],
                 text: text.to_vec(),
             },
-            _ => return Err(ProtocolError::InvalidReply("bad verbatim string")),
+            _ => {
+                return Err(ProtocolError::InvalidReply(
+                    "Verbatim string 4 bytes of content type are missing or incorrectly encoded.",
+                ));
+            }
         },
     })
 }
 
-/// A RESP3 double: `inf`, `-inf`, `nan` or a decimal number.
-fn parse_double(text: &[u8]) -> Result<f64, ProtocolError> {
-    std::str::from_utf8(text)
-        .ok()
-        .filter(|s| !s.is_empty())
-        .and_then(|s| s.parse::<f64>().ok())
-        .ok_or(ProtocolError::InvalidReply("bad double"))
+/// A status or error line: no CR or LF inside.
+fn simple_string(text: &[u8]) -> Result<Vec<u8>, ProtocolError> {
+    if text.iter().any(|&b| b == b'\r' || b == b'\n') {
+        return Err(ProtocolError::InvalidReply("Bad simple string value"));
+    }
+    Ok(text.to_vec())
 }
 
-/// A length header: `Some(n)`, `None` for `-1`, an error for anything else.
-fn length(text: &[u8]) -> Result<Option<usize>, ProtocolError> {
+/// A big number: decimal digits, possibly after a leading `-`.
+fn big_number(text: &[u8]) -> Result<Vec<u8>, ProtocolError> {
+    let digits = text.strip_prefix(b"-").unwrap_or(text);
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return Err(ProtocolError::InvalidReply("Bad bignum value"));
+    }
+    Ok(text.to_vec())
+}
+
+/// A RESP3 double as hiredis accepts it: `inf` or `-inf` (any case) or a finite number, in fewer
+/// than 326 bytes.
+fn parse_double(text: &[u8]) -> Result<f64, ProtocolError> {
+    if text.len() >= 326 {
+        return Err(ProtocolError::InvalidReply("Double value is too large"));
+    }
+    if text.eq_ignore_ascii_case(b"inf") {
+        return Ok(f64::INFINITY);
+    }
+    if text.eq_ignore_ascii_case(b"-inf") {
+        return Ok(f64::NEG_INFINITY);
+    }
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|d| d.is_finite())
+        .ok_or(ProtocolError::InvalidReply("Bad double value"))
+}
+
+/// A length or count header: `Some(n)`, `None` for `-1`, hiredis's errors for anything else.
+fn length(
+    text: &[u8],
+    bad: &'static str,
+    out_of_range: &'static str,
+) -> Result<Option<usize>, ProtocolError> {
     match string2ll(text) {
         Some(-1) => Ok(None),
         Some(n) => usize::try_from(n)
             .map(Some)
-            .map_err(|_| ProtocolError::InvalidReply("bad length")),
-        None => Err(ProtocolError::InvalidReply("bad length")),
+            .map_err(|_| ProtocolError::InvalidReply(out_of_range)),
+        None => Err(ProtocolError::InvalidReply(bad)),
     }
 }
 
-/// The line at `pos`: its type byte, its text up to the first CRLF, and the position after the
-/// CRLF; `None` when the CRLF has not arrived.
-fn read_line(buf: &[u8], pos: usize) -> Option<(u8, &[u8], usize)> {
+/// The text of the line at `pos` (after its type byte, up to the first CRLF) and the position
+/// after the CRLF; `None` when the CRLF has not arrived.
+fn read_line(buf: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     let rest = buf.get(pos..)?;
-    let (&kind, _) = rest.split_first()?;
     let end = rest.windows(2).position(|pair| pair == b"\r\n")?;
-    // A line that is only CRLF has no type byte: its "type" is `\r`, with no text.
+    // `end` is at least 1 here: the type byte was checked not to be CR.
     let text = rest.get(1..end.max(1)).unwrap_or_default();
-    Some((kind, text, pos + end + 2))
+    Some((text, pos + end + 2))
 }
 
 /// `len` payload bytes at `pos` and the CRLF after them.
@@ -458,10 +528,14 @@ fn read_payload(
         return Ok(None);
     };
     if crlf != b"\r\n" {
-        return Err(ProtocolError::InvalidReply("payload not followed by CRLF"));
+        return Err(ProtocolError::InvalidReply("Bad bulk string terminator"));
     }
     Ok(buf.get(pos..end).map(|payload| (payload, end + 2)))
 }
 
 #[cfg(test)]
+mod request_cases;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_request;

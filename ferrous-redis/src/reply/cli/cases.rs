@@ -349,6 +349,15 @@ pub(super) const CASES: &[Case] = &[
         raw3: Ok(b"-inf\n"),
     },
     Case {
+        name: "double_nan",
+        wire2: b"$4\r\n-nan\r\n",
+        no_raw2: Ok(b"\"-nan\"\n"),
+        raw2: Ok(b"-nan\n"),
+        wire3: b",-nan\r\n",
+        no_raw3: Err(b"Error: Bad double value\n"),
+        raw3: Err(b"Error: Bad double value\n"),
+    },
+    Case {
         name: "double_in_array",
         wire2: b"*2\r\n$19\r\n0.10000000000000001\r\n$2\r\n-0\r\n",
         no_raw2: Ok(b"1) \"0.10000000000000001\"\n2) \"-0\"\n"),

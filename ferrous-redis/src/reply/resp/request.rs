@@ -12,6 +12,9 @@
 
 use super::{ProtocolError, string2ll};
 
+/// A request's arguments, the command name first (`Vec<Vec<u8>>`).
+pub type Argv = Vec<Vec<u8>>;
+
 /// Redis's input limits (`PROTO_INLINE_MAX_SIZE`, `proto-max-bulk-len`, the multibulk count cap)
 /// and whether the client has authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +52,7 @@ impl Default for RequestLimits {
 pub fn parse_request(
     buf: &[u8],
     limits: &RequestLimits,
-) -> Result<Option<(Vec<Vec<u8>>, usize)>, ProtocolError> {
+) -> Result<Option<(Argv, usize)>, ProtocolError> {
     match buf.first() {
         None => Ok(None),
         Some(b'*') => parse_multibulk(buf, limits),
@@ -69,7 +72,7 @@ fn c_strchr(buf: &[u8], from: usize, byte: u8) -> Option<usize> {
 fn parse_multibulk(
     buf: &[u8],
     limits: &RequestLimits,
-) -> Result<Option<(Vec<Vec<u8>>, usize)>, ProtocolError> {
+) -> Result<Option<(Argv, usize)>, ProtocolError> {
     let Some(cr) = c_strchr(buf, 0, b'\r') else {
         if buf.len() > limits.max_inline_len {
             return Err(ProtocolError::TooBigMbulkCountString);
@@ -134,7 +137,7 @@ fn parse_multibulk(
 fn parse_inline(
     buf: &[u8],
     limits: &RequestLimits,
-) -> Result<Option<(Vec<Vec<u8>>, usize)>, ProtocolError> {
+) -> Result<Option<(Argv, usize)>, ProtocolError> {
     let Some(newline) = c_strchr(buf, 0, b'\n') else {
         if buf.len() > limits.max_inline_len {
             return Err(ProtocolError::TooBigInlineRequest);

@@ -31,7 +31,7 @@ fn doubles_print_like_percent_17g() {
     // glibc), and inf/-inf as addReplyDouble writes them.
     let cases: [(f64, &str); 16] = [
         (1.5, "1.5"),
-        (3.14, "3.1400000000000001"),
+        (3.25e-3, "0.0032499999999999999"),
         (0.1, "0.10000000000000001"),
         (0.0, "0"),
         (-0.0, "-0"),
@@ -88,6 +88,7 @@ fn encodes_each_shape_in_both_protocols() {
             b"=6\r\ntxt:hi\r\n",
         ),
     ];
+    assert_eq!(enc(&Reply::error("ERR a\r\nb"), 3), b"-ERR a  b\r\n");
     for (reply, resp2, resp3) in cases {
         assert_eq!(enc(&reply, 2), resp2, "{reply:?}");
         assert_eq!(enc(&reply, 3), resp3, "{reply:?}");
@@ -102,6 +103,10 @@ fn parses_every_type() {
     assert_eq!(parsed(b"#f\r\n"), Reply::Boolean(false));
     assert_eq!(parsed(b",-inf\r\n"), Reply::Double(f64::NEG_INFINITY));
     assert_eq!(parsed(b",1e+17\r\n"), Reply::Double(1e17));
+    assert_eq!(parsed(b",INF\r\n"), Reply::Double(f64::INFINITY));
+    assert_eq!(parsed(b"#T\r\n"), Reply::Boolean(true));
+    assert_eq!(parsed(b"%-1\r\n"), Reply::Nil);
+    assert_eq!(parsed(b"=-1\r\n"), Reply::Nil);
     assert_eq!(parsed(b"!5\r\nERR x\r\n"), Reply::error("ERR x"));
     assert_eq!(
         parsed(b">2\r\n+a\r\n:1\r\n"),
@@ -129,23 +134,28 @@ fn parses_every_type() {
 
 #[test]
 fn parse_errors() {
-    let bad: [(&[u8], ProtocolError); 10] = [
-        (b"?x\r\n", ProtocolError::UnknownReplyType(b'?')),
+    let invalid = ProtocolError::InvalidReply;
+    let bad: [(&[u8], ProtocolError); 17] = [
+        (b"?", ProtocolError::UnknownReplyType(b'?')),
         (b"\r\n", ProtocolError::UnknownReplyType(b'\r')),
-        (b":1x\r\n", ProtocolError::InvalidReply("bad integer")),
-        (b"$-2\r\n", ProtocolError::InvalidReply("bad length")),
-        (b"%-1\r\n", ProtocolError::InvalidReply("bad length")),
-        (
-            b"$1\r\nabc\r\n",
-            ProtocolError::InvalidReply("payload not followed by CRLF"),
-        ),
-        (b"#x\r\n", ProtocolError::InvalidReply("bad boolean")),
-        (b",x\r\n", ProtocolError::InvalidReply("bad double")),
+        (b":1x\r\n", invalid("Bad integer value")),
+        (b"$-2\r\n", invalid("Bulk string length out of range")),
+        (b"$x\r\n", invalid("Bad bulk string length")),
+        (b"%-2\r\n", invalid("Multi-bulk length out of range")),
+        (b"*01\r\n", invalid("Bad multi-bulk length")),
+        (b"$1\r\nabc\r\n", invalid("Bad bulk string terminator")),
+        (b"#x\r\n", invalid("Bad bool value")),
+        (b",x\r\n", invalid("Bad double value")),
+        (b",nan\r\n", invalid("Bad double value")),
+        (b",infinity\r\n", invalid("Bad double value")),
         (
             b"=2\r\nab\r\n",
-            ProtocolError::InvalidReply("bad verbatim string"),
+            invalid("Verbatim string 4 bytes of content type are missing or incorrectly encoded."),
         ),
-        (b"_x\r\n", ProtocolError::InvalidReply("bad null")),
+        (b"_x\r\n", invalid("Bad nil value")),
+        (b"(1a\r\n", invalid("Bad bignum value")),
+        (b"+a\rb\r\n", invalid("Bad simple string value")),
+        (b"*1\r\n\x00", ProtocolError::UnknownReplyType(0)),
     ];
     for (buf, err) in bad {
         assert_eq!(
@@ -155,6 +165,14 @@ fn parse_errors() {
             String::from_utf8_lossy(buf)
         );
     }
+    assert_eq!(
+        ProtocolError::UnknownReplyType(b'?').to_string(),
+        "Protocol error, got \"?\" as reply type byte"
+    );
+    assert_eq!(
+        ProtocolError::UnknownReplyType(0).to_string(),
+        "Protocol error, got \"\\x00\" as reply type byte"
+    );
     // A huge declared count allocates nothing much and waits for more input.
     assert_eq!(parse_reply(b"*9223372036854775807\r\n:1\r\n"), Ok(None));
     assert_eq!(parse_reply(b"$9223372036854775807\r\n"), Ok(None));
@@ -176,7 +194,6 @@ fn depth_is_capped() {
     let out = enc(&reply, 3);
     assert_eq!(out.len(), 100_000 * 4 + 4);
     // Dismantle iteratively: dropping 100,000 levels recursively could overflow a test stack.
-    let mut reply = reply;
     while let Reply::Array(mut items) = reply {
         reply = items.pop().unwrap_or(Reply::Nil);
     }
@@ -230,7 +247,11 @@ fn reply_tree(resp2_only: bool) -> impl Strategy<Value = Reply> {
                 .boxed(),
         );
         leaves.push(any::<bool>().prop_map(Reply::Boolean).boxed());
-        leaves.push(line_text().prop_map(Reply::BigNumber).boxed());
+        leaves.push(
+            "-?[0-9]{0,30}"
+                .prop_map(|digits| Reply::BigNumber(digits.into_bytes()))
+                .boxed(),
+        );
         leaves.push(
             (any::<[u8; 3]>(), bytes)
                 .prop_map(|(format, text)| Reply::Verbatim { format, text })
