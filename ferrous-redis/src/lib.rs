@@ -8,6 +8,7 @@
 
 mod commands;
 mod engine;
+mod glob;
 mod host;
 mod libs;
 #[cfg(feature = "memory-host")]

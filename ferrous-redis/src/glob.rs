@@ -1,5 +1,5 @@
-//! Glob matching exactly as Redis's `stringmatchlen` (`KEYS`, `SCAN ... MATCH`): `*`, `?`,
-//! `[abc]`, `[^a-z]`, `\x`.
+//! Glob matching exactly as Redis's `stringmatchlen` (`KEYS`, `SCAN ... MATCH`, `FUNCTION LIST
+//! LIBRARYNAME`): `*`, `?`, `[abc]`, `[^a-z]`, `\x`.
 //!
 //! This is a line-by-line port, including how Redis reads one byte past the end of a pattern
 //! (a NUL there): [`at`] answers 0 beyond the end, so odd patterns such as `[a` or a trailing
