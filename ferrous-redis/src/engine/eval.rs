@@ -8,7 +8,7 @@ use ferrous_vm::{Error, Value};
 
 use super::sandbox;
 use super::shebang::{self, ScriptFlags};
-use super::{Running, ScriptEngine};
+use super::{RunKind, Running, ScriptEngine};
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
@@ -24,7 +24,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             "evalsha" => self.start_eval(ctx, argv, true, false),
             "eval_ro" => self.start_eval(ctx, argv, false, true),
             "evalsha_ro" => self.start_eval(ctx, argv, true, true),
+            "fcall" => self.start_fcall(ctx, argv, false),
+            "fcall_ro" => self.start_fcall(ctx, argv, true),
             name if name.starts_with("script|") => Err(self.script_command(argv)),
+            name if name.starts_with("function|") => Err(self.function_command(name, argv)),
             _ => Err(self.host_mut().call(ctx, argv)),
         }
     }
@@ -174,12 +177,15 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.allow_oom = !compat && flags.contains(ScriptFlags::ALLOW_OOM);
             state.write_dirty = false;
         }
+        self.place_host(RunKind::Eval);
         if let Err(err) = self.vm.start(function, &[]) {
             self.end_run();
             return Err(Reply::Error(format!("ERR {err}").into_bytes()));
         }
         self.running = Some(Running {
-            sha,
+            name: sha.to_vec(),
+            kind: RunKind::Eval,
+            command: Vec::new(),
             started: Instant::now(),
             kill_requested: false,
         });
@@ -187,7 +193,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     }
 
     /// `scriptPrepareForRun`'s checks of a script with a shebang.
-    fn check_flags(&self, flags: ScriptFlags, ro: bool) -> Result<(), Reply> {
+    pub(crate) fn check_flags(&self, flags: ScriptFlags, ro: bool) -> Result<(), Reply> {
         if flags.contains(ScriptFlags::EVAL_COMPAT) {
             return Ok(());
         }
@@ -206,15 +212,17 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     }
 
     /// The error reply of a script that failed: the error handler's table
-    /// (`{err=..., source=..., line=...}`) turned into `-<err> script: <sha>, on <source>:<line>.`
-    pub(super) fn finish_error(&mut self, err: Error, sha: &[u8; 40]) -> Reply {
-        let location = self.vm.error_location().cloned();
+    /// (`{err=..., source=..., line=...}`) turned into `-<err> script: <name>, on <source>:<line>.`
+    /// (`name`: the script's SHA1 or the function's name).
+    pub(crate) fn finish_error(&mut self, err: Error, name: &[u8]) -> Reply {
+        let (vm, names) = self.vm_of(self.running.as_ref().map_or(RunKind::Eval, |r| r.kind));
+        let location = vm.error_location().cloned();
         let mut msg = match err {
             Error::Runtime {
                 value: Some(Value::Table(t)),
                 ..
-            } => match self.vm.heap().raw_get_str(t, self.names.err) {
-                Ok(Value::String(s)) => self.vm.str_bytes(s).unwrap_or_default().to_vec(),
+            } => match vm.heap().raw_get_str(t, names.err) {
+                Ok(Value::String(s)) => vm.str_bytes(s).unwrap_or_default().to_vec(),
                 Ok(Value::Number(n)) => {
                     let mut out = Vec::new();
                     ferrous_vm::format_g(n, 14, &mut out);
@@ -239,7 +247,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         };
         if let Some(location) = location {
             msg.extend_from_slice(b" script: ");
-            msg.extend_from_slice(sha);
+            msg.extend_from_slice(name);
             msg.extend_from_slice(b", on ");
             msg.extend_from_slice(&location.source);
             msg.extend_from_slice(format!(":{}.", location.line).as_bytes());

@@ -91,7 +91,12 @@ fn names(ctx: &Ctx<'_>) -> RtResult<Names> {
 }
 
 /// Raises (`raise`) or returns the error table for `text` (`luaPushError` + `luaError`).
-fn fail(ctx: &mut Ctx<'_>, text: &[u8], raise: bool, ignore_stats: bool) -> RtResult<Ret> {
+pub(crate) fn fail(
+    ctx: &mut Ctx<'_>,
+    text: &[u8],
+    raise: bool,
+    ignore_stats: bool,
+) -> RtResult<Ret> {
     let names = names(ctx)?;
     let table = convert::error_table(ctx.vm(), &names, text, ignore_stats)?;
     if raise {
@@ -254,7 +259,7 @@ fn single_string_arg(ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
 }
 
 /// `redis.log(level, ...)`.
-fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+pub(crate) fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     if ctx.nargs() < 2 {
         return fail(
             ctx,

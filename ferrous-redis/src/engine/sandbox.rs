@@ -88,10 +88,7 @@ pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Rt
     redis_lib::open::<H>(&mut vm)?;
     let string_meta = run_prelude(&mut vm)?;
     let globals = vm.globals();
-    let meta = vm.new_table(0, 1)?;
-    let index = vm.native("__index", nonexistent_global);
-    let key = vm.intern(b"__index")?;
-    vm.heap().tx().raw_set_str(meta, key, index)?;
+    let meta = error_metatable(&mut vm)?;
     vm.heap().tx().set_metatable(globals, Some(meta))?;
     protect_recursively(&mut vm, globals)?;
     if let Value::Table(t) = string_meta {
@@ -99,6 +96,15 @@ pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Rt
     }
     vm.heap().set_memory_limit(memory_limit);
     Ok(vm)
+}
+
+/// `luaSetErrorMetatable`'s metatable: reading a missing key of its table is an error.
+pub(crate) fn error_metatable(vm: &mut Vm) -> RtResult<TableHandle> {
+    let meta = vm.new_table(0, 1)?;
+    let index = vm.native("__index", nonexistent_global);
+    let key = vm.intern(b"__index")?;
+    vm.heap().tx().raw_set_str(meta, key, index)?;
+    Ok(meta)
 }
 
 fn remove_unlisted_globals(vm: &mut Vm) -> RtResult<()> {
