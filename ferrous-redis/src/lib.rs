@@ -8,6 +8,7 @@
 
 mod commands;
 mod engine;
+mod functions;
 mod glob;
 mod host;
 mod libs;

@@ -1,0 +1,1 @@
+//! Unit tests of Functions: the dump format, load and call through the engine.
