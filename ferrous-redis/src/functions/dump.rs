@@ -6,7 +6,8 @@
 //!
 //! Each library is stored as its code (metadata line included), as Redis stores it; restoring
 //! loads the code again. The checksum is Redis's CRC-64 (Jones polynomial, reflected) over
-//! everything before it. Decoding checks the length, checksum, magic and version before it
+//! everything before it, started at and xored with all ones: with Redis's zero start, a payload
+//! with a zero byte appended would still check (the CRC of data followed by its own CRC is 0). Decoding checks the length, checksum, magic and version before it
 //! reads anything, and every length against what is left: a truncated, corrupted or foreign
 //! payload is a [`DumpError`], never a panic.
 
@@ -40,9 +41,14 @@ pub(crate) fn encode<'a>(codes: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
         out.extend_from_slice(&len_u32(code.len()).to_le_bytes());
         out.extend_from_slice(code);
     }
-    let crc = crc64(0, &out);
+    let crc = checksum(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
+}
+
+/// The payload's checksum of `body`.
+pub(crate) fn checksum(body: &[u8]) -> u64 {
+    !crc64(!0, body)
 }
 
 /// A length as stored (library codes are far below 4 GiB; a larger one saturates, and its
@@ -62,7 +68,7 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Vec<&[u8]>, DumpError> {
             .try_into()
             .map_err(|_| DumpError::VersionOrChecksum)?,
     );
-    if crc64(0, body) != stored || &body[..4] != MAGIC {
+    if checksum(body) != stored || &body[..4] != MAGIC {
         return Err(DumpError::VersionOrChecksum);
     }
     let mut reader = Reader { rest: &body[4..] };
