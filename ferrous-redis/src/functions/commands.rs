@@ -135,6 +135,21 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         replies::stats(&self.functions.libraries, running)
     }
 
+    /// `INFO`'s `number_of_functions`.
+    pub fn number_of_functions(&self) -> usize {
+        self.functions.libraries.function_count()
+    }
+
+    /// `INFO`'s `number_of_libraries`.
+    pub fn number_of_libraries(&self) -> usize {
+        self.functions.libraries.library_count()
+    }
+
+    /// Bytes of the functions VM's heap (`used_memory_vm_functions`).
+    pub fn used_memory_vm_functions(&mut self) -> usize {
+        self.functions.vm.heap().bytes_allocated()
+    }
+
     /// `fcallCommandGeneric` up to the call: the function, numkeys, the flag checks, then the
     /// function starts with its `keys` and `args` tables.
     pub(crate) fn start_fcall(

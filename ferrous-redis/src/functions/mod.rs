@@ -10,7 +10,7 @@
 //! - `commands.rs`: the `FUNCTION` subcommands and `FCALL` on the [`ScriptEngine`];
 //!   `replies.rs`: `FUNCTION LIST`, `STATS` and `HELP` replies.
 //!
-//! Invariant: the functions VM holds a [`RunState`] from construction on (natives need its
+//! Invariant: the functions VM holds a `RunState` from construction on (natives need its
 //! names); the host's `HostSlot` moves into it before library code or a function runs.
 //!
 //! [`ScriptEngine`]: crate::ScriptEngine
