@@ -231,14 +231,16 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     /// [`ScriptEngine::busy_reply`] once [`ScriptEngine::is_busy`].
     ///
     /// While a script runs, only `SCRIPT KILL`, `FUNCTION KILL` and `FUNCTION STATS` are
-    /// answered (Redis's `allow-busy` scripting commands); anything else gets `BUSY`.
+    /// answered (Redis's `allow-busy` scripting commands); anything else gets `BUSY`, after
+    /// the unknown-command and arity errors (`processCommand`'s order).
     pub fn start(&mut self, ctx: &CallContext, argv: &[Vec<u8>]) -> Poll {
         if self.running.is_some() {
             let reply = match crate::commands::resolve(argv).map(|spec| spec.name) {
                 Ok("script|kill") => self.script_kill(),
                 Ok("function|kill") => self.function_kill(),
                 Ok("function|stats") => self.function_stats(),
-                _ => self.busy_reply(),
+                Ok(_) => self.busy_reply(),
+                Err(err) => err.to_reply(),
             };
             return Poll::Done(reply);
         }
