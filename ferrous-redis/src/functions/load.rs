@@ -30,7 +30,7 @@ pub(crate) struct Loader<'a> {
 
 impl Loader<'_> {
     /// Creates the library `code` in `libraries`, replacing one of the same name when
-    /// `replace`. `timeout`: `None` for no limit (`FUNCTION RESTORE`). Returns its name.
+    /// `replace`, with at most `timeout` of running time (`None`: no limit). Returns its name.
     pub(crate) fn create(
         &mut self,
         libraries: &mut Libraries,

@@ -32,7 +32,7 @@ use ferrous_vm::{RtResult, Vm};
 
 use self::env::FunctionEnv;
 use self::library::Libraries;
-use self::load::Loader;
+use self::load::{LOAD_TIMEOUT, Loader};
 use crate::engine::convert::Names;
 use crate::engine::redis_lib::RunState;
 use crate::host::CommandHost;
@@ -130,7 +130,8 @@ impl FunctionStore {
     }
 
     /// `FUNCTION RESTORE payload policy`: Redis's error text on failure, which changes
-    /// nothing.
+    /// nothing. Each library's code runs under the load time limit (Redis runs restored code
+    /// without one; a payload is client input here, so it gets the same bound as `LOAD`).
     pub(crate) fn restore(
         &mut self,
         payload: &[u8],
@@ -141,7 +142,7 @@ impl FunctionStore {
         let mut restored = Libraries::default();
         let (mut loader, _) = self.loader(slice_fuel);
         for code in codes {
-            if let Err(err) = loader.create(&mut restored, code, false, None) {
+            if let Err(err) = loader.create(&mut restored, code, false, Some(LOAD_TIMEOUT)) {
                 loader.release(restored.clear().into_iter());
                 return Err(err);
             }

@@ -343,3 +343,36 @@ fn the_host_follows_the_running_vm() {
     );
     let _ = e.host();
 }
+
+#[test]
+fn restored_code_runs_under_the_load_time_limit() {
+    let mut e = engine();
+    let spin = b"#!lua name=slow\nlocal a = 0\nwhile true do a = a + 1 end";
+    let payload = dump::encode([&spin[..]].into_iter());
+    assert_eq!(
+        cmd(&mut e, &[b"FUNCTION", b"RESTORE", &payload]),
+        err("ERR Error registering functions: ERR FUNCTION LOAD timeout")
+    );
+    assert_eq!(
+        cmd(&mut e, &[b"FUNCTION", b"LIST"]),
+        Reply::Array(Vec::new())
+    );
+}
+
+#[test]
+fn command_errors_come_before_busy() {
+    let mut e = engine();
+    cmd(&mut e, &[b"FUNCTION", b"LOAD", LOOP]);
+    assert_eq!(start(&mut e, &["FCALL", "spin", "0"]), Poll::Running);
+    let Poll::Done(Reply::Error(unknown)) = start(&mut e, &["NOSUCH"]) else {
+        panic!("an unknown command while a function runs");
+    };
+    assert!(unknown.starts_with(b"ERR unknown command 'NOSUCH'"));
+    assert_eq!(
+        start(&mut e, &["FUNCTION", "STATS", "x"]),
+        Poll::Done(err(
+            "ERR wrong number of arguments for 'function|stats' command"
+        ))
+    );
+    assert!(e.abort_running().is_some());
+}
