@@ -42,7 +42,8 @@ pub struct EngineConfig {
     /// `busy-reply-threshold` (alias `lua-time-limit`): after this long a running script makes
     /// other clients get `BUSY` and may be killed with `SCRIPT KILL`.
     pub busy_reply_threshold: Duration,
-    /// The memory cap of the Lua heap, in bytes (`None`: unbounded).
+    /// The memory cap of each Lua heap (`EVAL`'s and the functions'), in bytes (`None`:
+    /// unbounded).
     pub memory_limit: Option<usize>,
     /// Fuel of one slice of execution (about one unit per loop iteration or call): how often
     /// the engine regains control to check the clock and kill requests.
