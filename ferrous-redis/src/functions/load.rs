@@ -18,6 +18,9 @@ use crate::engine::convert::Names;
 
 /// `LOAD_TIMEOUT_MS`: how long a library's code may run while it loads.
 pub(crate) const LOAD_TIMEOUT: Duration = Duration::from_millis(500);
+/// The most fuel between two looks at the clock while loading (Redis's hook runs every 100,000
+/// instructions), whatever the engine's slice: the time limit holds with any configuration.
+const MAX_LOAD_SLICE: u64 = 100_000;
 
 /// The VM side of a load: the VM, its environment and interned names.
 pub(crate) struct Loader<'a> {
@@ -147,7 +150,7 @@ impl Loader<'_> {
         let started = Instant::now();
         self.vm.start(function, &[])?;
         loop {
-            match self.vm.run_for(self.slice_fuel)? {
+            match self.vm.run_for(self.slice_fuel.clamp(1, MAX_LOAD_SLICE))? {
                 Outcome::Finished(_) => return Ok(()),
                 Outcome::Paused => {
                     if timeout.is_some_and(|limit| started.elapsed() > limit) {
