@@ -82,11 +82,31 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         }
     }
 
-    /// `SCRIPT FLUSH`: forgets every cached script.
+    /// `SCRIPT FLUSH`: forgets every cached script and, as Redis does, starts a fresh Lua
+    /// state (library settings such as `cjson.encode_max_depth` go back to their defaults).
+    /// Should the new state fail to build, the old one stays, its cache emptied.
     pub fn script_flush(&mut self) {
         for key in self.cache.clear() {
             self.vm.registry_remove(key);
         }
+        if self.running.is_some() {
+            return;
+        }
+        let Ok(mut fresh) = sandbox::build::<H>(self.config.memory_limit) else {
+            return;
+        };
+        let Ok(names) = super::convert::Names::new(&mut fresh) else {
+            return;
+        };
+        if let Some(host) = self.vm.remove_app_data::<super::redis_lib::HostSlot<H>>() {
+            fresh.set_app_data(host);
+        }
+        if let Some(mut state) = self.vm.remove_app_data::<super::redis_lib::RunState>() {
+            state.names = names;
+            fresh.set_app_data(state);
+        }
+        self.vm = fresh;
+        self.names = names;
     }
 
     /// `SCRIPT LOAD`: compiles and caches a script, returning its SHA1.
