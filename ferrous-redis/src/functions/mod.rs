@@ -9,6 +9,7 @@
 //! - `dump.rs`: the `FUNCTION DUMP` payload (our own format, checksummed).
 //! - `commands.rs`: the `FUNCTION` subcommands and `FCALL` on the [`ScriptEngine`];
 //!   `replies.rs`: `FUNCTION LIST`, `STATS` and `HELP` replies.
+//! - `tests.rs`, `fuzz.rs`: unit tests and random libraries and calls.
 //!
 //! Invariant: the functions VM holds a `RunState` from construction on (natives need its
 //! names); the host's `HostSlot` moves into it before library code or a function runs.
@@ -18,6 +19,8 @@
 mod commands;
 mod dump;
 mod env;
+#[cfg(test)]
+mod fuzz;
 mod library;
 mod load;
 mod metadata;
