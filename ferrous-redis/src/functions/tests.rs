@@ -373,3 +373,28 @@ fn command_errors_come_before_busy() {
     );
     assert!(e.abort_running().is_some());
 }
+
+#[test]
+fn long_library_names_and_patterns_do_not_overflow() {
+    let mut e = engine();
+    let name = "a".repeat(100_000);
+    let code = format!("#!lua name={name}\nredis.register_function('f', function() return 1 end)");
+    assert!(matches!(
+        cmd(&mut e, &[b"FUNCTION", b"LOAD", code.as_bytes()]),
+        Reply::Bulk(_)
+    ));
+    let pattern = "*a".repeat(50_000);
+    let Reply::Array(found) = cmd(
+        &mut e,
+        &[b"FUNCTION", b"LIST", b"LIBRARYNAME", pattern.as_bytes()],
+    ) else {
+        panic!("FUNCTION LIST answers an array");
+    };
+    assert_eq!(found.len(), 1);
+    let missing = pattern + "b";
+    let listed = cmd(
+        &mut e,
+        &[b"FUNCTION", b"LIST", b"LIBRARYNAME", missing.as_bytes()],
+    );
+    assert_eq!(listed, Reply::Array(Vec::new()));
+}
