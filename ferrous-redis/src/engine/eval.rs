@@ -165,27 +165,21 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             return Err(Reply::error("ERR Number of keys can't be negative"));
         }
         let sha = if evalsha {
-            let key = sha_key(&argv[1]).ok_or_else(noscript)?;
-            if !self.cache.contains(&key) {
-                return Err(noscript());
-            }
-            self.cache.pin(&key);
-            key
+            sha_key(&argv[1]).ok_or_else(noscript)?
         } else {
             self.load_script(&argv[1], false)?
         };
-        let Some(script) = self.cache.get(&sha) else {
-            return Err(noscript());
+        let (flags, function) = match self.cache.lookup(&sha, evalsha) {
+            Some((flags, key)) => (flags, self.vm.registry_value(key)),
+            None => return Err(noscript()),
         };
-        let flags = script.flags;
-        let function = self.vm.registry_value(&script.function);
         self.check_flags(flags, ro)?;
         let split = 3 + numkeys as usize;
         let keys: Vec<&[u8]> = argv[3..split].iter().map(Vec::as_slice).collect();
         let args: Vec<&[u8]> = argv[split..].iter().map(Vec::as_slice).collect();
         let compat = flags.contains(ScriptFlags::EVAL_COMPAT);
-        let setup = sandbox::set_array_global(&mut self.vm, b"KEYS", &keys)
-            .and_then(|()| sandbox::set_array_global(&mut self.vm, b"ARGV", &args));
+        let setup = sandbox::set_array_global(&mut self.vm, self.names.keys, &keys)
+            .and_then(|()| sandbox::set_array_global(&mut self.vm, self.names.argv, &args));
         if setup.is_err() {
             return Err(Reply::error("ERR not enough memory"));
         }
