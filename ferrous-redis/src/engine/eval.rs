@@ -8,7 +8,7 @@ use ferrous_vm::{Error, Value};
 
 use super::sandbox;
 use super::shebang::{self, ScriptFlags};
-use super::{RunKind, Running, ScriptEngine};
+use super::{RunKind, Running, ScriptEngine, ScriptName};
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
@@ -197,7 +197,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             return Err(Reply::Error(format!("ERR {err}").into_bytes()));
         }
         self.running = Some(Running {
-            name: sha.to_vec(),
+            name: ScriptName::Sha(sha),
             kind: RunKind::Eval,
             command: Vec::new(),
             started: Instant::now(),
@@ -227,8 +227,8 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 
     /// The error reply of a script that failed: the error handler's table
     /// (`{err=..., source=..., line=...}`) turned into `-<err> script: <name>, on <source>:<line>.`
-    /// (`name`: the script's SHA1 or the function's name).
-    pub(crate) fn finish_error(&mut self, err: Error, name: &[u8]) -> Reply {
+    /// (`name`: the running script's SHA1 or function name).
+    pub(crate) fn finish_error(&mut self, err: Error) -> Reply {
         let (vm, names) = self.vm_of(self.running.as_ref().map_or(RunKind::Eval, |r| r.kind));
         let location = vm.error_location().cloned();
         let mut msg = match err {
@@ -261,7 +261,9 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         };
         if let Some(location) = location {
             msg.extend_from_slice(b" script: ");
-            msg.extend_from_slice(name);
+            if let Some(running) = &self.running {
+                msg.extend_from_slice(running.name.as_bytes());
+            }
             msg.extend_from_slice(b", on ");
             msg.extend_from_slice(&location.source);
             msg.extend_from_slice(format!(":{}.", location.line).as_bytes());

@@ -92,10 +92,27 @@ pub(crate) enum RunKind {
     Function,
 }
 
+/// What errors call a running script (`script: <name>`).
+pub(crate) enum ScriptName {
+    /// An `EVAL` script's SHA1.
+    Sha([u8; 40]),
+    /// A function's name.
+    Function(Vec<u8>),
+}
+
+impl ScriptName {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            ScriptName::Sha(sha) => sha,
+            ScriptName::Function(name) => name,
+        }
+    }
+}
+
 /// A script that has started and not finished.
 pub(crate) struct Running {
-    /// Its SHA1 (`EVAL`) or function name: errors say `script: <name>`.
-    pub(crate) name: Vec<u8>,
+    /// Its SHA1 or function name.
+    pub(crate) name: ScriptName,
     pub(crate) kind: RunKind,
     /// The command that started a function (`FUNCTION STATS`); empty for `EVAL`.
     pub(crate) command: Vec<Vec<u8>>,
@@ -256,12 +273,12 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         let Some(running) = self.running.as_ref() else {
             return Poll::Done(Reply::Error(b"ERR no script is running".to_vec()));
         };
-        let (name, kind, kill) = (running.name.clone(), running.kind, running.kill_requested);
+        let (kind, kill) = (running.kind, running.kill_requested);
         let fuel = self.config.slice_fuel;
         let (vm, names) = self.vm_of(kind);
         if kill {
             let err = vm.kill(b"ERR Script killed by user with SCRIPT KILL...");
-            return Poll::Done(self.finish_error(err, &name));
+            return Poll::Done(self.finish_error(err));
         }
         match vm.run_for(fuel) {
             Ok(ferrous_vm::Outcome::Paused) => Poll::Running,
@@ -272,7 +289,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
                 self.end_run();
                 Poll::Done(reply)
             }
-            Err(err) => Poll::Done(self.finish_error(err, &name)),
+            Err(err) => Poll::Done(self.finish_error(err)),
         }
     }
 
@@ -335,11 +352,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     /// Stops the running script now, whatever it did (`SHUTDOWN NOSAVE`, a vanished client
     /// the host chooses not to wait for). Its reply is returned.
     pub fn abort_running(&mut self) -> Option<Reply> {
-        let running = self.running.as_ref()?;
-        let (name, kind) = (running.name.clone(), running.kind);
+        let kind = self.running.as_ref()?.kind;
         let (vm, _) = self.vm_of(kind);
         let err = vm.kill(b"ERR Script killed by user with SCRIPT KILL...");
-        Some(self.finish_error(err, &name))
+        Some(self.finish_error(err))
     }
 
     /// Number of cached scripts (`INFO memory`'s `number_of_cached_scripts`).

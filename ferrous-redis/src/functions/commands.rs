@@ -10,7 +10,7 @@ use super::load::LOAD_TIMEOUT;
 use super::{RestorePolicy, replies};
 use crate::engine::eval::parse_i64;
 use crate::engine::shebang::ScriptFlags;
-use crate::engine::{RunKind, Running, ScriptEngine};
+use crate::engine::{RunKind, Running, ScriptEngine, ScriptName};
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
@@ -191,7 +191,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.write_dirty = false;
         }
         self.running = Some(Running {
-            name,
+            name: ScriptName::Function(name),
             kind: RunKind::Function,
             command: argv.to_vec(),
             started: Instant::now(),

@@ -98,7 +98,7 @@ pub(crate) fn stats(libraries: &Libraries, running: Option<&Running>) -> Reply {
     let running_script = match running {
         None => Reply::Nil,
         Some(running) => Reply::Map(vec![
-            (bulk("name"), Reply::Bulk(running.name.clone())),
+            (bulk("name"), Reply::Bulk(running.name.as_bytes().to_vec())),
             (
                 bulk("command"),
                 Reply::Array(running.command.iter().cloned().map(Reply::Bulk).collect()),
