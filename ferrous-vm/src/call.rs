@@ -25,6 +25,18 @@ use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_REENTRY, MAX_STACK, Vm};
 /// 5.1's `LUA_MINSTACK`: free slots a native function may use without asking.
 const MIN_STACK: usize = 20;
 
+/// Frames an `xpcall` message handler (and what it calls) may add past `MAX_FRAMES`, and the
+/// frames searched for a running handler when a limit is reached. 5.1 doubles its call-info
+/// array when it overflows, which leaves the handler room to run; an overflow inside that room
+/// is `error in error handling` (`LUA_ERRERR`).
+const HANDLER_EXTRA_FRAMES: usize = 1_000;
+
+/// Stack slots a message handler may use past `MAX_STACK`.
+const HANDLER_EXTRA_STACK: usize = HANDLER_EXTRA_FRAMES * crate::interp::REGS;
+
+/// Nested C calls a message handler may make past `MAX_CCALLS` (5.1's `LUAI_MAXCCALLS / 8`).
+const HANDLER_EXTRA_CCALLS: u32 = MAX_CCALLS / 8;
+
 /// Whether a continuation counts as a nested "C call" (5.1 runs these through `luaD_call`).
 fn counts_as_ccall(cont: Cont) -> bool {
     !matches!(cont, Cont::Call | Cont::CoroutineBody | Cont::Host)
@@ -106,6 +118,55 @@ impl Vm {
         }
     }
 
+    /// A call would pass `MAX_FRAMES`: `stack overflow`, unless a message handler may use its
+    /// extra room.
+    #[cold]
+    #[inline(never)]
+    fn frames_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+        let within = self.th.frames.len() < MAX_FRAMES + HANDLER_EXTRA_FRAMES;
+        self.past_limit(cont, within, "stack overflow")
+    }
+
+    /// A frame would end at `top`, past `MAX_STACK`.
+    #[cold]
+    #[inline(never)]
+    fn stack_past_limit(&mut self, cont: Cont, top: usize) -> RtResult<()> {
+        let within = top <= MAX_STACK + HANDLER_EXTRA_STACK;
+        self.past_limit(cont, within, "stack overflow")
+    }
+
+    /// A call would pass `MAX_CCALLS`.
+    #[cold]
+    #[inline(never)]
+    fn ccalls_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+        let within = self.th.n_ccalls < MAX_CCALLS + HANDLER_EXTRA_CCALLS;
+        self.past_limit(cont, within, "C stack overflow")
+    }
+
+    /// A call with continuation `cont` would pass a limit: with no message handler running
+    /// near the top of the stack, the error `msg`; with one (or `cont` calling one), the call
+    /// goes ahead while `within` its extra room, and past it is `error in error handling`
+    /// (5.1's `LUA_ERRERR`, which has no position).
+    fn past_limit(&mut self, cont: Cont, within: bool, msg: &'static str) -> RtResult<()> {
+        let handler_running = cont == Cont::XpcallHandler
+            || self
+                .th
+                .frames
+                .iter()
+                .rev()
+                .take(HANDLER_EXTRA_FRAMES)
+                .any(|f| f.cont == Cont::XpcallHandler);
+        if !handler_running {
+            return Err(RtError::runtime(msg));
+        }
+        if within {
+            return Ok(());
+        }
+        Err(RtError::Value(
+            self.message_value(b"error in error handling"),
+        ))
+    }
+
     /// `attempt to call ...`, naming the register when the function sits in the caller's frame.
     fn call_error(&self, func: usize, value: Value) -> RtError {
         let reg = self
@@ -141,12 +202,12 @@ impl Vm {
         let n_params = usize::from(shape.num_params);
         let max_stack = usize::from(shape.max_stack_size);
         if self.th.frames.len() >= MAX_FRAMES {
-            return Err(RtError::runtime("stack overflow"));
+            self.frames_past_limit(Cont::Call)?;
         }
         let base = func + 1;
         let top = base + max_stack;
         if top > MAX_STACK {
-            return Err(RtError::runtime("stack overflow"));
+            self.stack_past_limit(Cont::Call, top)?;
         }
         // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + crate::interp::REGS);
@@ -197,12 +258,12 @@ impl Vm {
         tailcalls: u32,
     ) -> RtResult<()> {
         if self.th.frames.len() >= MAX_FRAMES {
-            return Err(RtError::runtime("stack overflow"));
+            self.frames_past_limit(cont)?;
         }
         let ccalls_before = self.th.n_ccalls;
         if counts_as_ccall(cont) {
             if ccalls_before >= MAX_CCALLS {
-                return Err(RtError::runtime("C stack overflow"));
+                self.ccalls_past_limit(cont)?;
             }
             self.th.n_ccalls += 1;
         }
@@ -223,8 +284,10 @@ impl Vm {
         };
         let top = base + max_stack;
         if top > MAX_STACK {
-            self.th.n_ccalls = ccalls_before;
-            return Err(RtError::runtime("stack overflow"));
+            if let Err(err) = self.stack_past_limit(cont, top) {
+                self.th.n_ccalls = ccalls_before;
+                return Err(err);
+            }
         }
         // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + crate::interp::REGS);
@@ -295,7 +358,7 @@ impl Vm {
             _ => None,
         };
         if self.th.frames.len() >= MAX_FRAMES {
-            return Err(RtError::runtime("stack overflow"));
+            self.frames_past_limit(cont)?;
         }
         let Some(entry) = self.natives.get(id) else {
             return Err(RtError::runtime("internal error: unknown native function"));
@@ -304,7 +367,7 @@ impl Vm {
         let ccalls_before = self.th.n_ccalls;
         if counts_as_ccall(cont) {
             if ccalls_before >= MAX_CCALLS {
-                return Err(RtError::runtime("C stack overflow"));
+                self.ccalls_past_limit(cont)?;
             }
             self.th.n_ccalls += 1;
         }
@@ -997,21 +1060,32 @@ impl Vm {
                     }
                 }
                 Cont::Xpcall => {
-                    // The handler runs where the error happened, before unwinding.
-                    let handler = self.th.stack[frame.func as usize - 1];
-                    self.call_meta(handler, &[value], Cont::XpcallHandler)
-                }
-                Cont::XpcallHandler => {
-                    // An error in the error handler.
-                    match self.unwind_to_xpcall() {
-                        Ok((parent, at)) => {
-                            self.th.stack[at] = Value::Boolean(false);
-                            self.th.stack[at + 1] = self.message_value(b"error in error handling");
-                            self.post_call(parent, at, 2)
+                    // The handler runs where the error happened, before unwinding. As in 5.1,
+                    // only a function is called: any other handler (a callable table too) is an
+                    // error in error handling, and so is a handler that cannot even be entered.
+                    // Either way the handler's frame never exists, so retrying would loop.
+                    let handler = self
+                        .th
+                        .stack
+                        .get((frame.func as usize).wrapping_sub(1))
+                        .copied()
+                        .unwrap_or(Value::Nil);
+                    if matches!(handler, Value::Function(_) | Value::NativeFunction(_)) {
+                        let depth = self.th.frames.len();
+                        match self.call_meta(handler, &[value], Cont::XpcallHandler) {
+                            Err(err)
+                                if self.th.frames.len() <= depth
+                                    && !matches!(err, RtError::Killed(_) | RtError::Paused) =>
+                            {
+                                self.error_in_error_handling()
+                            }
+                            other => other,
                         }
-                        Err(e) => Err(e),
+                    } else {
+                        self.error_in_error_handling()
                     }
                 }
+                Cont::XpcallHandler => self.error_in_error_handling(),
                 Cont::CoroutineBody => self.coroutine_failed(value, killed.clone()),
                 _ => Err(RtError::runtime("internal error: unwinding")),
             };
@@ -1028,6 +1102,14 @@ impl Vm {
                 Err(err) => value = self.error_to_value(err),
             }
         }
+    }
+
+    /// The innermost `xpcall` returns `false, "error in error handling"` (5.1's `LUA_ERRERR`).
+    fn error_in_error_handling(&mut self) -> RtResult<Flow> {
+        let (parent, at) = self.unwind_to_xpcall()?;
+        self.th.stack[at] = Value::Boolean(false);
+        self.th.stack[at + 1] = self.message_value(b"error in error handling");
+        self.post_call(parent, at, 2)
     }
 
     fn raise_killed(&mut self, msg: Vec<u8>) -> RtResult<Flow> {

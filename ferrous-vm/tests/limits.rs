@@ -393,3 +393,141 @@ fn memory_cap_raises_not_enough_memory() {
         assert_usable(&mut vm);
     });
 }
+
+/// Runs `f` on a thread with a 2 MiB stack and fails if it has not finished within a minute:
+/// a regression that hangs fails instead of hanging the suite.
+fn on_small_stack_bounded(f: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(TEST_STACK)
+        .spawn(move || {
+            f();
+            done.send(()).expect("test is waiting");
+        })
+        .expect("spawn test thread");
+    finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("finished within a minute (a panic ends it early too)");
+}
+
+/// Formats every result as `tostring` does, separated by spaces.
+const SHOW: &str = "local function show(...) local t = {} \
+    for i = 1, select('#', ...) do t[i] = tostring((select(i, ...))) end \
+    return table.concat(t, ' ') end ";
+
+#[test]
+fn xpcall_handler_failures_end_in_error_in_error_handling() {
+    // A handler that is not a function (a callable table neither), that cannot be entered, or
+    // that fails is `error in error handling`; after a stack or C stack overflow the handler
+    // still runs, with a little room (5.1's LUA_ERRERR past it). Each of these used to loop
+    // forever in the unwinder. Expectations are lua5.1's.
+    const CASES: [(&str, &str); 18] = [
+        (
+            "return show(pcall(xpcall, function() error('x') end, nil))",
+            "true false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, false))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, 42))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, 'handler'))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, {}))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, \
+             setmetatable({}, {__call = function(_, m) return m end})))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, error))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() return 1, 2 end, nil))",
+            "true 1 2",
+        ),
+        (
+            "local function r() r() end return show(xpcall(r, function(m) return m end))",
+            "false input:1: stack overflow",
+        ),
+        (
+            "local function r() r() end return show(xpcall(r, nil))",
+            "false error in error handling",
+        ),
+        (
+            "local function r() r() end \
+             return show(xpcall(r, function(m) local ok, e = pcall(r) return e end))",
+            "false error in error handling",
+        ),
+        (
+            "local function r() r() end \
+             return show(xpcall(r, function(m) return xpcall(r, function(m2) return m2 end) end))",
+            "false false",
+        ),
+        (
+            "local function r() r() end xpcall(r, function(m) return m end) return show(pcall(r))",
+            "false input:1: stack overflow",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, \
+             function(m) return 'H:' .. m end))",
+            "false H:input:1: C stack overflow",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, nil))",
+            "false error in error handling",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, \
+             function(m) return pcall(error, m) end))",
+            "false false",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, \
+             function(m) return setmetatable({}, mt).x end))",
+            "false error in error handling",
+        ),
+        (
+            "return show(coroutine.wrap(function() \
+             return xpcall(function() error('x') end, nil) end)())",
+            "false error in error handling",
+        ),
+    ];
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().build();
+        for (src, expected) in CASES {
+            assert_eq!(run_string(&mut vm, &format!("{SHOW}{src}")), expected, "{src}");
+            assert_usable(&mut vm);
+        }
+    });
+}
+
+#[test]
+fn vararg_function_with_missing_fixed_arguments_is_called() {
+    // The `arg` table of a vararg function that does not use `...` was built from a reversed
+    // range of the stack when the call had fewer arguments than fixed parameters: a panic.
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let res = run(
+            &mut vm,
+            "local function f(a, b, ...) return arg.n, a end f() return f(), f(1), f(1, 2, 3)",
+        )
+        .expect("runs");
+        let n = |x: f64| Value::Number(x);
+        assert_eq!(res, vec![n(0.0), n(0.0), n(1.0), n(1.0)]);
+        assert_usable(&mut vm);
+    });
+}
