@@ -109,11 +109,17 @@ impl Vm {
     /// `OP_SETLIST`: `R(A)[(c-1)*FPF+j] := R(A+j)` for `1 <= j <= n` (`n == 0`: up to `top`).
     #[inline(never)]
     pub(crate) fn op_setlist(&mut self, ra: usize, n: usize, c: usize) -> RtResult<()> {
-        let n = if n == 0 { self.th.top - ra - 1 } else { n };
+        let n = if n == 0 {
+            self.th.top.saturating_sub(ra + 1)
+        } else {
+            n
+        };
         let Value::Table(t) = self.th.stack[ra] else {
             return Err(RtError::runtime("internal error: SETLIST on a non-table"));
         };
-        let first = (c - 1) * FIELDS_PER_FLUSH;
+        let Some(first) = c.checked_sub(1).map(|block| block * FIELDS_PER_FLUSH) else {
+            return Err(RtError::runtime("internal error: SETLIST block 0"));
+        };
         let mut tx = self.heap.tx();
         // As 5.1: the array part takes every item at once, so the constructor's sizes match.
         tx.grow_array(t, first + n)?;

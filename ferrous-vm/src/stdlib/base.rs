@@ -488,7 +488,18 @@ fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> RtResult<
             let msg = ctx.vm.message_value(&msg);
             ctx.ret(&[Value::Nil, msg])
         }
-        Err(LoadError::Runtime(e)) => Err(e),
+        // As 5.1's `load_aux`, any other failure is a result too; only running out of memory
+        // (and a kill) is raised.
+        Err(LoadError::Runtime(
+            e @ (RtError::OutOfMemory | RtError::Killed(_) | RtError::Paused),
+        )) => Err(e),
+        Err(LoadError::Runtime(e)) => {
+            let msg = match e {
+                RtError::Value(v) => v,
+                other => ctx.vm.message_value(other.to_string().as_bytes()),
+            };
+            ctx.ret(&[Value::Nil, msg])
+        }
     }
 }
 
