@@ -53,7 +53,8 @@ impl Vm {
             strings.push(self.intern(s)?);
         }
         let main = self.load_proto_tree(&module.main, &strings)?;
-        let env = self.globals;
+        // As `lua_load`: the chunk's environment is the running thread's global table.
+        let env = self.thread_globals();
         let shape = self.heap.proto(main)?.call_shape();
         let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
             proto: main,

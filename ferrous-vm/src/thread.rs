@@ -120,6 +120,10 @@ pub(crate) struct ThreadState {
     pub base_ccalls: u32,
     /// Whether the resume that is running this coroutine came from `coroutine.wrap`.
     pub wrapped: bool,
+    /// A coroutine's global table (5.1's per-thread `gt(L)`: `getfenv(0)`, `setfenv(0, t)`, the
+    /// environment of chunks it loads), taken from its creator. `None` for the main thread,
+    /// whose global table is `Vm::globals`.
+    pub globals: Option<TableHandle>,
 }
 
 impl ThreadState {
@@ -134,6 +138,7 @@ impl ThreadState {
             n_ccalls: 0,
             base_ccalls: 0,
             wrapped: false,
+            globals: None,
         }
     }
 
@@ -198,5 +203,15 @@ impl Trace for ThreadState {
         if let Some(resumer) = self.resumer {
             tracer.value(Value::Thread(resumer));
         }
+        if let Some(globals) = self.globals {
+            tracer.table(globals);
+        }
+    }
+}
+
+impl crate::vm::Vm {
+    /// The running thread's global table (5.1's `gt(L)`).
+    pub(crate) fn thread_globals(&self) -> TableHandle {
+        self.th.globals.unwrap_or(self.globals)
     }
 }

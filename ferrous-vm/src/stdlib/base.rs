@@ -102,9 +102,32 @@ impl Vm {
     }
 }
 
+/// `lua_getglobal`: the global `name` in the running thread's global table, through `__index`
+/// as `luaV_gettable` does (a table that `setfenv(0, t)` installed may inherit from `_G`).
+fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> RtResult<Value> {
+    let key = Value::String(ctx.vm.intern(name)?);
+    let mut t = ctx.vm.thread_globals();
+    for _ in 0..100 {
+        let v = ctx.vm.heap.tx().raw_get(t, key)?;
+        if !matches!(v, Value::Nil) {
+            return Ok(v);
+        }
+        match ctx.vm.metamethod(Value::Table(t), names::INDEX) {
+            Value::Table(next) => t = next,
+            tm @ (Value::Function(_) | Value::NativeFunction(_)) => {
+                return ctx.vm.call_value1(tm, &[Value::Table(t), key]);
+            }
+            // FIXME: an `__index` of another type is indexed in turn by 5.1 (a string's
+            // metatable, or an error); here it finds nothing.
+            _ => return Ok(Value::Nil),
+        }
+    }
+    Err(RtError::runtime("loop in gettable"))
+}
+
 fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let n = ctx.nargs();
-    let tostring_fn = ctx.vm.get_global("tostring")?;
+    let tostring_fn = thread_global(ctx, b"tostring")?;
     let builtin =
         matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
     let mut line = Vec::new();
@@ -395,6 +418,8 @@ fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             Function::Lua(cl) => Value::Table(cl.env),
             Function::Native(_) => Value::Table(ctx.vm.globals),
         },
+        // Level 0: the running thread's global table.
+        None => Value::Table(ctx.vm.thread_globals()),
         _ => Value::Table(ctx.vm.globals),
     };
     ctx.ret(&[env])
@@ -405,7 +430,11 @@ fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let arg = ctx.arg(1);
     match level_function(ctx, arg, false)? {
         None => {
-            ctx.vm.globals = env;
+            // Level 0: the running thread's global table only (a coroutine's is its own).
+            match &mut ctx.vm.th.globals {
+                Some(globals) => *globals = env,
+                None => ctx.vm.globals = env,
+            }
             Ok(Ret::values(0))
         }
         Some(Value::Function(h)) if matches!(ctx.vm.heap.function(h)?, Function::Lua(_)) => {
