@@ -285,6 +285,7 @@ fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> 
 fn stream_kind(vm: &Vm, h: UserDataHandle) -> Option<&'static str> {
     let file = vm.heap.userdata(h).ok()?.downcast_ref::<LuaFile>()?;
     Some(match file.stream {
+        Stream::Stdin => "stdin",
         Stream::Stdout => "stdout",
         Stream::Stderr => "stderr",
         Stream::Closed => "closed",
@@ -478,7 +479,7 @@ fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
     match stream_kind(ctx.vm, h) {
-        Some("stdout" | "stderr") => {
+        Some("stdin" | "stdout" | "stderr") => {
             // 5.1 refuses to close the standard files.
             ctx.push(Value::Nil);
             ctx.push_bytes(b"cannot close standard file")?;
