@@ -139,6 +139,14 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn ccalls_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+        if self.th.n_ccalls == MAX_CCALLS {
+            // As 5.1, which counts a call before checking it: the call that fails keeps its
+            // count until the error is caught, so a message handler called for this error runs
+            // one level higher, in its extra room (and a handler call that fails here is
+            // retried there with this error, as 5.1 calls the handler for it).
+            self.th.n_ccalls += 1;
+            return Err(RtError::runtime("C stack overflow"));
+        }
         let within = self.th.n_ccalls < MAX_CCALLS + HANDLER_EXTRA_CCALLS;
         self.past_limit(cont, within, "C stack overflow")
     }
@@ -162,9 +170,7 @@ impl Vm {
         if within {
             return Ok(());
         }
-        Err(RtError::Value(
-            self.message_value(b"error in error handling"),
-        ))
+        Err(RtError::ErrorHandling)
     }
 
     /// `attempt to call ...`, naming the register when the function sits in the caller's frame.
@@ -1016,6 +1022,7 @@ impl Vm {
             RtError::Killed(msg) => Some(msg.clone()),
             _ => None,
         };
+        let mut error_handling = matches!(err, RtError::ErrorHandling);
         let mut value = self.error_to_value(err);
         loop {
             self.error_value = value;
@@ -1059,33 +1066,12 @@ impl Vm {
                         None => Err(RtError::runtime("internal error: pcall frame lost")),
                     }
                 }
-                Cont::Xpcall => {
-                    // The handler runs where the error happened, before unwinding. As in 5.1,
-                    // only a function is called: any other handler (a callable table too) is an
-                    // error in error handling, and so is a handler that cannot even be entered.
-                    // Either way the handler's frame never exists, so retrying would loop.
-                    let handler = self
-                        .th
-                        .stack
-                        .get((frame.func as usize).wrapping_sub(1))
-                        .copied()
-                        .unwrap_or(Value::Nil);
-                    if matches!(handler, Value::Function(_) | Value::NativeFunction(_)) {
-                        let depth = self.th.frames.len();
-                        match self.call_meta(handler, &[value], Cont::XpcallHandler) {
-                            Err(err)
-                                if self.th.frames.len() <= depth
-                                    && !matches!(err, RtError::Killed(_) | RtError::Paused) =>
-                            {
-                                self.error_in_error_handling()
-                            }
-                            other => other,
-                        }
-                    } else {
-                        self.error_in_error_handling()
-                    }
-                }
-                Cont::XpcallHandler => self.error_in_error_handling(),
+                // The message handler runs where the error happened, before unwinding. As in
+                // 5.1 (where `L->errfunc` stays set while it runs), an error inside the handler
+                // calls it again, nested, until one call returns or the extra room past the
+                // limits runs out (`LUA_ERRERR`).
+                Cont::Xpcall | Cont::XpcallHandler if !error_handling => self.call_handler(value),
+                Cont::Xpcall | Cont::XpcallHandler => self.error_in_error_handling(),
                 Cont::CoroutineBody => self.coroutine_failed(value, killed.clone()),
                 _ => Err(RtError::runtime("internal error: unwinding")),
             };
@@ -1099,8 +1085,42 @@ impl Vm {
                 Err(RtError::Killed(msg)) => {
                     return self.raise_killed(msg);
                 }
-                Err(err) => value = self.error_to_value(err),
+                Err(err) => {
+                    error_handling = matches!(err, RtError::ErrorHandling);
+                    value = self.error_to_value(err);
+                }
             }
+        }
+    }
+
+    /// Calls the message handler of the innermost `xpcall` with the error `value`, on top of
+    /// the frames where the error happened. As in 5.1, a handler that is not a function (a
+    /// callable table neither) is `error in error handling`. A handler call that fails before
+    /// its frame exists is an error in the handler too; it is raised again (so the handler is
+    /// called for it) only when it made progress (a `C stack overflow` that raised the count),
+    /// otherwise it is `error in error handling`: retrying could loop.
+    fn call_handler(&mut self, value: Value) -> RtResult<Flow> {
+        let Some(xpcall) = self.th.frames.iter().rposition(|f| f.cont == Cont::Xpcall) else {
+            return Err(RtError::runtime("internal error: xpcall frame lost"));
+        };
+        let slot = (self.th.frames[xpcall].func as usize).wrapping_sub(1);
+        let handler = self.th.stack.get(slot).copied().unwrap_or(Value::Nil);
+        if !matches!(handler, Value::Function(_) | Value::NativeFunction(_)) {
+            return self.error_in_error_handling();
+        }
+        let (depth, ccalls) = (self.th.frames.len(), self.th.n_ccalls);
+        match self.call_meta(handler, &[value], Cont::XpcallHandler) {
+            Err(err)
+                if self.th.frames.len() <= depth
+                    && !matches!(
+                        err,
+                        RtError::Killed(_) | RtError::Paused | RtError::ErrorHandling
+                    )
+                    && self.th.n_ccalls <= ccalls =>
+            {
+                self.error_in_error_handling()
+            }
+            other => other,
         }
     }
 

@@ -421,7 +421,7 @@ fn xpcall_handler_failures_end_in_error_in_error_handling() {
     // that fails is `error in error handling`; after a stack or C stack overflow the handler
     // still runs, with a little room (5.1's LUA_ERRERR past it). Each of these used to loop
     // forever in the unwinder. Expectations are lua5.1's.
-    const CASES: [(&str, &str); 18] = [
+    const CASES: [(&str, &str); 25] = [
         (
             "return show(pcall(xpcall, function() error('x') end, nil))",
             "true false error in error handling",
@@ -504,6 +504,41 @@ fn xpcall_handler_failures_end_in_error_in_error_handling() {
             "return show(coroutine.wrap(function() \
              return xpcall(function() error('x') end, nil) end)())",
             "false error in error handling",
+        ),
+        // An error inside the handler calls it again (5.1 keeps `L->errfunc` while it runs).
+        (
+            "return show(xpcall(function() error({}) end, function(m) \
+             if type(m) ~= 'string' then error('not a string') end return 'got ' .. m end))",
+            "false got input:1: not a string",
+        ),
+        (
+            "local n = 0 return show(xpcall(function() error('x') end, function(m) \
+             n = n + 1 if n < 5 then error(n, 0) end return 'n=' .. n .. ' m=' .. m end))",
+            "false n=5 m=4",
+        ),
+        (
+            "local t = setmetatable({}, {__tostring = function(t) error(t) end}) \
+             return show(xpcall(function() error(t) end, tostring))",
+            "false C stack overflow",
+        ),
+        (
+            "local n = 0 return show(xpcall(function() error('x') end, function(m) \
+             n = n + 1 if m ~= 'C stack overflow' then error(n, 0) end return m end))",
+            "false C stack overflow",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, \
+             function(m) local ok, e = pcall(error, 'inner') return e end))",
+            "false inner",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, function(m) error(m, 0) end))",
+            "false error in error handling",
+        ),
+        (
+            "return show(pcall(xpcall, function() error('x') end, \
+             function(m) return nil + 1 end))",
+            "true false error in error handling",
         ),
     ];
     on_small_stack_bounded(|| {
