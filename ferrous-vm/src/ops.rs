@@ -147,7 +147,9 @@ impl Vm {
 
     /// `OP_VARARG`: `R(A), ..., R(A+B-2) = vararg` (`b == 0`: all of them, setting `top`).
     #[inline(never)]
-    pub(crate) fn op_vararg(&mut self, fi: usize, base: usize, ra: usize, b: usize) {
+    /// Returns the fuel the copy costs: a unit per 16 values, so that passing a growing `...`
+    /// on (`return f(1, ...)`, quadratic work) cannot run for long on little fuel.
+    pub(crate) fn op_vararg(&mut self, fi: usize, base: usize, ra: usize, b: usize) -> i64 {
         let n_varargs = self.th.frames[fi].n_varargs as usize;
         let from = base - n_varargs;
         let wanted = if b == 0 { n_varargs } else { b - 1 };
@@ -162,6 +164,7 @@ impl Vm {
         if b == 0 {
             self.th.top = ra + wanted;
         }
+        (wanted / 16) as i64
     }
 
     /// The fuel ran out: `true` to pause and return to the host, `false` to go on.

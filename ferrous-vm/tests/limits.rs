@@ -566,3 +566,28 @@ fn vararg_function_with_missing_fixed_arguments_is_called() {
         assert_usable(&mut vm);
     });
 }
+
+#[test]
+fn growing_varargs_are_charged_by_size() {
+    // Each call passes one more value on: the copies grow quadratically (lua5.1 runs this for
+    // minutes too). With one unit per call only, one slice of fuel ran 10,000 calls and 50
+    // million copies; `VARARG` charges a unit per 16 values, so the slice ends far sooner.
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().build();
+        let f = vm
+            .load(
+                b"n = 0 local function r(...) n = n + 1 return r(1, ...) end return r()",
+                "=input",
+            )
+            .expect("compiles");
+        vm.start(f, &[]).expect("starts");
+        assert_eq!(vm.run_for(10_000).expect("no error"), Outcome::Paused);
+        let calls = match vm.get_global("n").expect("reads n") {
+            Value::Number(n) => n,
+            other => panic!("n is {other:?}"),
+        };
+        assert!(calls < 2_000.0, "{calls} calls on 10,000 units");
+        vm.abort();
+        assert_usable(&mut vm);
+    });
+}
