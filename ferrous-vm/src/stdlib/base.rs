@@ -310,8 +310,9 @@ fn next(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     match ctx.vm.heap.tx().next(t, k) {
         Ok(Some((k, v))) => ctx.ret(&[k, v]),
         Ok(None) => ctx.ret(&[Value::Nil]),
+        // Raised by 5.1's `luaH_next` with `luaG_runerror` while `next` runs: no position.
         Err(ferrous_heap::HeapError::InvalidNextKey) => {
-            Err(RtError::native("invalid key to 'next'"))
+            Err(RtError::runtime("invalid key to 'next'"))
         }
         Err(e) => Err(e.into()),
     }
