@@ -311,9 +311,7 @@ impl Vm {
             if proto_needs_arg {
                 // 5.0 compatibility (`LUA_COMPAT_VARARG`): the extra arguments in a table `arg`
                 // (empty when there are fewer arguments than fixed parameters).
-                let extra = stack
-                    .get(func + 1 + n_params..base)
-                    .unwrap_or_default();
+                let extra = stack.get(func + 1 + n_params..base).unwrap_or_default();
                 let mut tx = self.heap.tx();
                 let arg = tx.new_table(extra.len(), 1)?;
                 for (j, v) in extra.iter().enumerate() {

@@ -544,7 +544,11 @@ fn xpcall_handler_failures_end_in_error_in_error_handling() {
     on_small_stack_bounded(|| {
         let mut vm = Vm::builder().build();
         for (src, expected) in CASES {
-            assert_eq!(run_string(&mut vm, &format!("{SHOW}{src}")), expected, "{src}");
+            assert_eq!(
+                run_string(&mut vm, &format!("{SHOW}{src}")),
+                expected,
+                "{src}"
+            );
             assert_usable(&mut vm);
         }
     });
