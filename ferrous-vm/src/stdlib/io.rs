@@ -195,6 +195,11 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     vm.heap
         .tx()
         .raw_set_str(meta, ferrous_heap::names::TOSTRING, tostring)?;
+    // Finalizers do not run, but a script can call `__gc` itself (errors.lua does).
+    let gc = vm.native("__gc", f_gc);
+    vm.heap
+        .tx()
+        .raw_set_str(meta, ferrous_heap::names::GC, gc)?;
     vm.file_meta = Some(meta);
     let io = super::new_lib(
         vm,
@@ -492,6 +497,24 @@ fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
             })?;
             ctx.ret(&[Value::Boolean(true)])
         }
+    }
+}
+
+/// `io_gc`: closes a file that is still open, but not a standard file; returns nothing.
+fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let Value::UserData(h) = ctx.arg(1) else {
+        return Err(ctx.type_error(1, "FILE*"));
+    };
+    match stream_kind(ctx.vm, h) {
+        None => Err(ctx.type_error(1, "FILE*")),
+        Some("other") => {
+            with_file(ctx.vm, h, |f| {
+                f.stream = Stream::Closed;
+                f.buf.clear();
+            })?;
+            Ok(Ret::values(0))
+        }
+        Some(_) => Ok(Ret::values(0)),
     }
 }
 
