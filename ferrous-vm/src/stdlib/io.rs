@@ -211,6 +211,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("open", io_open),
             ("output", io_output),
             ("read", io_read),
+            ("tmpfile", io_tmpfile),
             ("type", io_type),
             ("write", io_write),
         ],
@@ -465,6 +466,38 @@ impl FromBytesChecked for std::ffi::OsStr {
         }
         Ok(std::ffi::OsStr::from_bytes(bytes))
     }
+}
+
+/// `io.tmpfile`: a new file open for update (`w+`), removed from its directory at once, as C's
+/// `tmpfile` does; `nil, message, errno` when none can be made.
+fn io_tmpfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last_err = std::io::Error::from_raw_os_error(17);
+    for attempt in 0..100u32 {
+        let name = format!(
+            "/tmp/lua_tmpfile_{:08x}_{}",
+            seed ^ attempt.wrapping_mul(0x9E37_79B9),
+            std::process::id()
+        );
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&name)
+        {
+            Ok(f) => {
+                // The open handle keeps the file; nothing else can reach it.
+                let _ = std::fs::remove_file(&name);
+                let h = new_file(ctx.vm, Stream::File(f))?;
+                return ctx.ret(&[Value::UserData(h)]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_err = e,
+            Err(e) => return fail(ctx, None, &e),
+        }
+    }
+    fail(ctx, None, &last_err)
 }
 
 fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
