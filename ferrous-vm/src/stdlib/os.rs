@@ -27,6 +27,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("remove", remove),
             ("rename", rename),
             ("time", time),
+            ("setlocale", setlocale),
             ("tmpname", tmpname),
         ],
     )?;
@@ -355,6 +356,33 @@ fn rename(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let to = ctx.check_bytes(2)?;
     let res = std::fs::rename(path_of(&from), path_of(&to));
     os_result(ctx, &from, res)
+}
+
+/// `os.setlocale`: Ferrous has only the C locale (every library function behaves as in it),
+/// so querying answers `C`, asking for `C`, `POSIX` or the environment's (`""`) gives `C`,
+/// and any other locale cannot be set (nil). The category is checked as 5.1 does.
+fn setlocale(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    const CATEGORIES: [&[u8]; 6] = [b"all", b"collate", b"ctype", b"monetary", b"numeric", b"time"];
+    let locale = match ctx.opt_string(1)? {
+        Some(s) => Some(ctx.vm.heap.str_bytes(s)?.to_vec()),
+        None => None,
+    };
+    if let Some(s) = ctx.opt_string(2)? {
+        let category = ctx.vm.heap.str_bytes(s)?;
+        if !CATEGORIES.contains(&category) {
+            let mut msg = b"invalid option '".to_vec();
+            msg.extend_from_slice(category);
+            msg.push(b'\'');
+            return Err(RtError::Arg { narg: 2, msg });
+        }
+    }
+    match locale.as_deref() {
+        None | Some(b"" | b"C" | b"POSIX") => {
+            ctx.push_bytes(b"C")?;
+            Ok(Ret::values(1))
+        }
+        Some(_) => ctx.ret(&[Value::Nil]),
+    }
 }
 
 fn tmpname(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
