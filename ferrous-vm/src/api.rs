@@ -193,6 +193,58 @@ impl Vm {
         err
     }
 
+    /// A native function with upvalues (read with [`crate::Ctx::upvalue`]): state a native
+    /// carries per closure, such as a library's settings held in a userdata.
+    pub fn native_closure(
+        &mut self,
+        name: &'static str,
+        func: crate::NativeFunction,
+        upvalues: &[Value],
+    ) -> Result<Value, Error> {
+        let id = self.natives.register(name, func);
+        let env = self.globals;
+        let closure = ferrous_heap::NativeClosure {
+            id,
+            upvalues: upvalues.into(),
+            env,
+        };
+        match self
+            .heap
+            .tx()
+            .new_function(ferrous_heap::Function::Native(closure))
+        {
+            Ok(f) => Ok(Value::Function(f)),
+            Err(e) => Err(self.host_error(e.into())),
+        }
+    }
+
+    /// A full userdata holding `data` (any `'static` type that implements
+    /// [`ferrous_heap::Trace`], which reports the Lua values it holds, usually none), with an
+    /// optional metatable. Natives get it back with [`crate::Ctx::check_userdata`].
+    pub fn new_userdata<T: ferrous_heap::Payload>(
+        &mut self,
+        data: T,
+        metatable: Option<ferrous_heap::TableHandle>,
+    ) -> Result<Value, Error> {
+        let userdata = ferrous_heap::UserData {
+            metatable,
+            env: None,
+            data: Box::new(data),
+        };
+        match self.heap.tx().new_userdata(userdata) {
+            Ok(u) => Ok(Value::UserData(u)),
+            Err(e) => Err(self.host_error(e.into())),
+        }
+    }
+
+    /// The payload of a userdata value, if it is one holding a `T`.
+    pub fn userdata_ref<T: ferrous_heap::Payload>(&self, value: Value) -> Option<&T> {
+        match value {
+            Value::UserData(u) => self.heap.userdata(u).ok()?.downcast_ref::<T>(),
+            _ => None,
+        }
+    }
+
     /// Keeps `value` alive until the key is given back to [`Vm::registry_remove`].
     pub fn registry_insert(&mut self, value: Value) -> RegistryKey {
         match self.free_refs.pop() {

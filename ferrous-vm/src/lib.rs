@@ -31,5 +31,6 @@ pub use crate::native::{Ctx, NativeFunction, Ret};
 pub use crate::stdlib::number::format_g;
 pub use crate::vm::{Profile, Vm, VmBuilder};
 pub use ferrous_heap::{
-    FunctionHandle, Heap, StringHandle, TableHandle, ThreadHandle, UserDataHandle, Value,
+    FunctionHandle, Heap, Payload, StringHandle, TableHandle, ThreadHandle, Trace, Tracer,
+    UserDataHandle, Value,
 };

@@ -272,6 +272,23 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    /// `luaL_checkudata`: argument `n` as a userdata holding a `T`; otherwise
+    /// `bad argument #n to 'f' (<name> expected, got <type>)`.
+    pub fn check_userdata<T: ferrous_heap::Payload>(&self, n: usize, name: &str) -> RtResult<&T> {
+        if let Value::UserData(u) = self.arg(n) {
+            if let Some(data) = self
+                .vm
+                .heap
+                .userdata(u)
+                .ok()
+                .and_then(|u| u.downcast_ref::<T>())
+            {
+                return Ok(data);
+            }
+        }
+        Err(self.type_error(n, name))
+    }
+
     /// The upvalue `n` (0-based) of the running native closure.
     #[inline]
     pub fn upvalue(&self, n: usize) -> RtResult<Value> {
