@@ -36,6 +36,8 @@ mod zstore;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transcripts;
 
 use std::collections::VecDeque;
 
