@@ -98,7 +98,7 @@ pub(crate) fn spop(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
             None => Reply::Nil,
         });
     };
-    let all: Vec<Vec<u8>> = set.keys().cloned().collect();
+    let all = members(set);
     let picked = random_picks(x, all, count.unwrap_or(1))?;
     if let Some(set) = x.set_mut(&args[1])? {
         for member in &picked {
