@@ -99,16 +99,11 @@ fn strtod_all(text: &[u8]) -> Option<f64> {
     if unsigned.len() + 1 < lowered.len() {
         return None;
     }
-    if unsigned.starts_with("inf") {
-        if unsigned != "inf" && unsigned != "infinity" {
-            return None;
-        }
-    } else if unsigned.starts_with("nan") {
-        return None;
-    } else if !unsigned
+    let is_inf = unsigned == "inf" || unsigned == "infinity";
+    let is_decimal = unsigned
         .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
-    {
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'));
+    if !is_inf && !is_decimal {
         return None;
     }
     text.parse::<f64>().ok()

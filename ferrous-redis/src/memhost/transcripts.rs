@@ -34,38 +34,61 @@ fn repr(bytes: &[u8]) -> String {
 
 /// `cliFormatReplyTTY`.
 fn render_into(reply: &Reply, prefix: &str, out: &mut String) {
-    let aggregate = |items: Vec<(&Reply, Option<&Reply>)>, sep: char, empty: &str, out: &mut String| {
-        if items.is_empty() {
-            out.push_str(empty);
-            out.push('\n');
-            return;
-        }
-        let width = items.len().to_string().len();
-        let child_prefix = format!("{prefix}{}", " ".repeat(width + 2));
-        for (idx, (item, value)) in items.into_iter().enumerate() {
-            let lead = if idx == 0 { "" } else { prefix };
-            out.push_str(&format!("{lead}{:>width$}{sep} ", idx + 1));
-            render_into(item, &child_prefix, out);
-            if let Some(value) = value {
-                out.pop();
-                out.push_str(" => ");
-                render_into(value, &child_prefix, out);
+    let aggregate =
+        |items: Vec<(&Reply, Option<&Reply>)>, sep: char, empty: &str, out: &mut String| {
+            if items.is_empty() {
+                out.push_str(empty);
+                out.push('\n');
+                return;
             }
-        }
-    };
+            let width = items.len().to_string().len();
+            let child_prefix = format!("{prefix}{}", " ".repeat(width + 2));
+            for (idx, (item, value)) in items.into_iter().enumerate() {
+                let lead = if idx == 0 { "" } else { prefix };
+                out.push_str(&format!("{lead}{:>width$}{sep} ", idx + 1));
+                render_into(item, &child_prefix, out);
+                if let Some(value) = value {
+                    out.pop();
+                    out.push_str(" => ");
+                    render_into(value, &child_prefix, out);
+                }
+            }
+        };
     match reply {
         Reply::Error(text) => out.push_str(&format!("(error) {}\n", String::from_utf8_lossy(text))),
         Reply::Status(text) => out.push_str(&format!("{}\n", String::from_utf8_lossy(text))),
         Reply::Integer(n) => out.push_str(&format!("(integer) {n}\n")),
         Reply::Bulk(bytes) => out.push_str(&format!("{}\n", repr(bytes))),
         Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
-        Reply::Double(d) => out.push_str(&format!("(double) {}\n", String::from_utf8_lossy(&fmt_g17(*d)))),
+        Reply::Double(d) => out.push_str(&format!(
+            "(double) {}\n",
+            String::from_utf8_lossy(&fmt_g17(*d))
+        )),
         Reply::Boolean(b) => out.push_str(if *b { "(true)\n" } else { "(false)\n" }),
-        Reply::BigNumber(text) => out.push_str(&format!("(big number) {}\n", String::from_utf8_lossy(text))),
-        Reply::Verbatim { text, .. } => out.push_str(&format!("{}\n", String::from_utf8_lossy(text))),
-        Reply::Array(items) => aggregate(items.iter().map(|i| (i, None)).collect(), ')', "(empty array)", out),
-        Reply::Set(items) => aggregate(items.iter().map(|i| (i, None)).collect(), '~', "(empty set)", out),
-        Reply::Map(pairs) => aggregate(pairs.iter().map(|(k, v)| (k, Some(v))).collect(), '#', "(empty hash)", out),
+        Reply::BigNumber(text) => {
+            out.push_str(&format!("(big number) {}\n", String::from_utf8_lossy(text)))
+        }
+        Reply::Verbatim { text, .. } => {
+            out.push_str(&format!("{}\n", String::from_utf8_lossy(text)))
+        }
+        Reply::Array(items) => aggregate(
+            items.iter().map(|i| (i, None)).collect(),
+            ')',
+            "(empty array)",
+            out,
+        ),
+        Reply::Set(items) => aggregate(
+            items.iter().map(|i| (i, None)).collect(),
+            '~',
+            "(empty set)",
+            out,
+        ),
+        Reply::Map(pairs) => aggregate(
+            pairs.iter().map(|(k, v)| (k, Some(v))).collect(),
+            '#',
+            "(empty hash)",
+            out,
+        ),
     }
 }
 
@@ -93,7 +116,9 @@ fn basic_string(text: &str) -> Option<(String, &str)> {
                     'b' => out.push('\u{8}'),
                     'f' => out.push('\u{c}'),
                     'u' => {
-                        let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        let hex: String = (0..4)
+                            .filter_map(|_| chars.next().map(|(_, c)| c))
+                            .collect();
                         out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
                     }
                     other => out.push(other),
@@ -125,7 +150,9 @@ fn parse_cases(text: &str) -> Vec<Case> {
             case.name = basic_string(rest).map(|(s, _)| s).unwrap_or_default();
         } else if let (Some(rest), Some(case)) = (line.strip_prefix("resp = "), cases.last_mut()) {
             case.resp = rest.parse().unwrap_or(2);
-        } else if let (Some(mut rest), Some(case)) = (line.strip_prefix("{ cmd = ["), cases.last_mut()) {
+        } else if let (Some(mut rest), Some(case)) =
+            (line.strip_prefix("{ cmd = ["), cases.last_mut())
+        {
             let mut cmd = Vec::new();
             while let Some((arg, after)) = basic_string(rest) {
                 cmd.push(arg);
@@ -169,11 +196,19 @@ fn host_transcripts_match_redis() {
                 let args: Vec<Vec<u8>> = cmd.iter().map(|a| a.as_bytes().to_vec()).collect();
                 let got = render(&host.call(&ctx, &args));
                 if got != *expected {
-                    failures.push(format!("{}: {cmd:?}\n  expected: {expected:?}\n  got:      {got:?}", case.name));
+                    failures.push(format!(
+                        "{}: {cmd:?}\n  expected: {expected:?}\n  got:      {got:?}",
+                        case.name
+                    ));
                 }
             }
         }
     }
     assert!(n_steps > 0, "no host transcript steps found");
-    assert!(failures.is_empty(), "{} of {n_steps} steps differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n_steps} steps differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
