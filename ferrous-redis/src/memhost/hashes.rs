@@ -6,7 +6,7 @@ use super::Exec;
 use super::args::{CmdResult, NOT_FLOAT, OVERFLOW, SYNTAX, err, int_arg, is_kw, parse_i64};
 use super::glob::glob_match;
 use super::longdouble::{self, LongDouble};
-use super::scan::{page, parse_options, scan_reply};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use crate::reply::Reply;
 
 /// The most elements a random-sampling reply may hold (Redis would try to send them all).
@@ -188,10 +188,11 @@ pub(crate) fn hstrlen(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 /// `HSCAN key cursor [MATCH pattern] [COUNT count]`. Hashes of up to 128 fields come back whole
 /// in insertion order (as Redis's listpack hashes do).
 pub(crate) fn hscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 2, false)?;
+    let cursor = parse_cursor(&args[2])?;
     let Some(hash) = x.hash(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
+    let opts = parse_options(args, 3, false, cursor)?;
     let (taken, cursor) = if hash.len() <= 128 {
         (hash.iter().map(|(k, v)| (k.as_slice(), v)).collect(), 0)
     } else {

@@ -5,7 +5,7 @@
 use super::Exec;
 use super::args::{CmdResult, NO_SUCH_KEY, SYNTAX, err, int_arg, is_kw};
 use super::glob::glob_match;
-use super::scan::{page, parse_options, scan_reply};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use crate::reply::Reply;
 
 /// `DEL key...` (and `UNLINK`).
@@ -194,7 +194,8 @@ pub(crate) fn keys(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.
 pub(crate) fn scan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 1, true)?;
+    let cursor = parse_cursor(&args[1])?;
+    let opts = parse_options(args, 2, true, cursor)?;
     let now = x.now;
     let db = x.db();
     let (taken, cursor) = page(

@@ -88,14 +88,79 @@ fn below_max(member: &[u8], max: &LexBound) -> bool {
     }
 }
 
-/// Members within a lex range, in ascending order (the range assumes equal scores, as in Redis).
-fn lex_members<'a>(
+/// Whether a lex range can hold nothing whatever the members (`zslParseLexRange`'s check).
+fn lex_range_is_empty(min: &LexBound, max: &LexBound) -> bool {
+    fn rank(bound: &LexBound) -> (u8, &[u8], bool) {
+        match bound {
+            LexBound::Min => (0, &[], true),
+            LexBound::Member { bytes, exclusive } => (1, bytes.as_slice(), *exclusive),
+            LexBound::Max => (2, &[], true),
+        }
+    }
+    let (min_rank, min_bytes, min_ex) = rank(min);
+    let (max_rank, max_bytes, max_ex) = rank(max);
+    match (min_rank, min_bytes).cmp(&(max_rank, max_bytes)) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => min_ex || max_ex,
+        std::cmp::Ordering::Less => false,
+    }
+}
+
+/// The members a lex range selects, walked exactly as Redis walks a listpack: it finds the
+/// first member at or above `min` (the last at or below `max` when reversed), skips `offset`
+/// members, then takes members until one is past the far end. Lex ranges are meant for members
+/// of equal score; with mixed scores this gives what Redis gives for small sorted sets.
+fn lex_walk<'a>(
     zset: &'a ZSet,
-    min: &'a LexBound,
-    max: &'a LexBound,
-) -> impl DoubleEndedIterator<Item = (&'a [u8], f64)> {
-    zset.iter()
-        .filter(move |(m, _)| above_min(m, min) && below_max(m, max))
+    min: &LexBound,
+    max: &LexBound,
+    reverse: bool,
+    offset: i64,
+    limit: i64,
+) -> Vec<(&'a [u8], f64)> {
+    let all: Vec<(&[u8], f64)> = zset.iter().collect();
+    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+        return Vec::new();
+    };
+    if lex_range_is_empty(min, max) || !above_min(last.0, min) || !below_max(first.0, max) {
+        return Vec::new();
+    }
+    let start = if reverse {
+        all.iter()
+            .rposition(|(m, _)| below_max(m, max))
+            .filter(|&i| above_min(all[i].0, min))
+    } else {
+        all.iter()
+            .position(|(m, _)| above_min(m, min))
+            .filter(|&i| below_max(all[i].0, max))
+    };
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    if offset < 0 {
+        return Vec::new();
+    }
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+    let walk: Box<dyn Iterator<Item = &(&[u8], f64)>> = if reverse {
+        Box::new(all[..=start].iter().rev().skip(offset))
+    } else {
+        Box::new(all[start..].iter().skip(offset))
+    };
+    let limit = if limit < 0 {
+        usize::MAX
+    } else {
+        usize::try_from(limit).unwrap_or(usize::MAX)
+    };
+    walk.take(limit)
+        .take_while(|(m, _)| {
+            if reverse {
+                above_min(m, min)
+            } else {
+                below_max(m, max)
+            }
+        })
+        .copied()
+        .collect()
 }
 
 /// Redis's rank sanitising: the inclusive `start..=end` within `len` members, or `None`.
@@ -220,19 +285,7 @@ fn zrange_generic(
                 zset.len(),
             )
         }
-        Spec::Lex(min, max) => {
-            let range = lex_members(zset, min, max);
-            apply_limit(
-                if reverse {
-                    Box::new(range.rev())
-                } else {
-                    Box::new(range)
-                },
-                offset,
-                limit,
-                zset.len(),
-            )
-        }
+        Spec::Lex(min, max) => lex_walk(zset, min, max, reverse, offset, limit),
     };
     let reply = if !with_scores {
         picked
@@ -309,6 +362,6 @@ pub(crate) fn zlexcount(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let (min, max) = parse_lex_range(&args[2], &args[3]).ok_or_else(|| err(BAD_LEX))?;
     let count = x
         .zset(&args[1])?
-        .map_or(0, |z| lex_members(z, &min, &max).count());
+        .map_or(0, |z| lex_walk(z, &min, &max, false, 0, -1).len());
     Ok(Reply::Integer(count as i64))
 }

@@ -8,7 +8,7 @@ use super::args::{
 };
 use super::glob::glob_match;
 use super::numfmt::{double_reply, fmt_d2string};
-use super::scan::{page, parse_options, scan_reply};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use super::zrange::{parse_score_range, rank_range};
 use crate::reply::Reply;
 
@@ -112,7 +112,7 @@ pub(crate) fn zadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 pub(crate) fn zincrby(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let incr = float_arg(&args[2])?;
     let zset = x.zset_or_create(&args[1])?;
-    let score = incr + zset.score(&args[3]).unwrap_or(0.0);
+    let score = zset.score(&args[3]).map_or(incr, |current| current + incr);
     if score.is_nan() {
         x.db().remove_if_empty(&args[1]);
         return Err(err(NAN_SCORE));
@@ -248,10 +248,11 @@ pub(crate) fn zpopmax(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 /// `ZSCAN key cursor [MATCH pattern] [COUNT count]`. Sorted sets of up to 128 members come
 /// back whole in score order, as Redis's listpack sorted sets do.
 pub(crate) fn zscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 2, false)?;
+    let cursor = parse_cursor(&args[2])?;
     let Some(zset) = x.zset(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
+    let opts = parse_options(args, 3, false, cursor)?;
     let (taken, cursor) = if zset.len() <= 128 {
         (zset.iter().collect(), 0)
     } else {
