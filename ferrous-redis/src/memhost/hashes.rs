@@ -185,15 +185,18 @@ pub(crate) fn hstrlen(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Integer(len as i64))
 }
 
-/// `HSCAN key cursor [MATCH pattern] [COUNT count]`. Hashes of up to 128 fields come back whole
-/// in insertion order (as Redis's listpack hashes do).
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]`. Small hashes come back whole in insertion
+/// order, as Redis's listpack hashes do.
 pub(crate) fn hscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let cursor = parse_cursor(&args[2])?;
     let Some(hash) = x.hash(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
     let opts = parse_options(args, 3, false, cursor)?;
-    let (taken, cursor) = if hash.len() <= 128 {
+    // Redis keeps a hash of at most 128 fields, none longer than 64 bytes, as a listpack, which
+    // SCAN returns whole.
+    let is_listpack = hash.len() <= 128 && hash.iter().all(|(k, v)| k.len() <= 64 && v.len() <= 64);
+    let (taken, cursor) = if is_listpack {
         (hash.iter().map(|(k, v)| (k.as_slice(), v)).collect(), 0)
     } else {
         page(

@@ -222,6 +222,15 @@ fn unknown_commands_and_bad_argv_do_not_panic() {
         check(&mut host, &["foo", "a"]),
         error("ERR unknown command 'foo', with args beginning with: 'a' ")
     );
+    let long_a = "a".repeat(100);
+    let long_b = "b".repeat(50);
+    assert_eq!(
+        check(&mut host, &["foo", &long_a, &long_b, "c"]),
+        error(&format!(
+            "ERR unknown command 'foo', with args beginning with: '{long_a}' '{}' ",
+            &long_b[..25]
+        ))
+    );
     assert!(host.call(&CallContext::default(), &[]).is_error());
     for name in [
         "get",

@@ -7,7 +7,7 @@ use super::args::{
     CmdResult, MIN_MAX_FLOAT, POSITIVE, SYNTAX, err, float_arg, int_arg, positive_arg,
 };
 use super::glob::glob_match;
-use super::numfmt::{double_reply, fmt_d2string};
+use super::numfmt::{double_reply, fmt_d2string, fmt_g17};
 use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use super::zrange::{parse_score_range, rank_range};
 use crate::reply::Reply;
@@ -245,15 +245,19 @@ pub(crate) fn zpopmax(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     pop_generic(x, args, true)
 }
 
-/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`. Sorted sets of up to 128 members come
-/// back whole in score order, as Redis's listpack sorted sets do.
+/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`. Small sorted sets come back whole in
+/// score order, as Redis's listpack sorted sets do.
 pub(crate) fn zscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let cursor = parse_cursor(&args[2])?;
     let Some(zset) = x.zset(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
     let opts = parse_options(args, 3, false, cursor)?;
-    let (taken, cursor) = if zset.len() <= 128 {
+    // Redis keeps a sorted set of at most 128 members, none longer than 64 bytes, as a
+    // listpack: SCAN returns it whole, its scores stored as text (`d2string`).
+    let is_listpack = zset.len() <= 128 && zset.iter().all(|(m, _)| m.len() <= 64);
+    let fmt_score = if is_listpack { fmt_d2string } else { fmt_g17 };
+    let (taken, cursor) = if is_listpack {
         (zset.iter().collect(), 0)
     } else {
         page(zset.iter(), opts.cursor, opts.count)
@@ -261,7 +265,7 @@ pub(crate) fn zscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let elements = taken
         .into_iter()
         .filter(|(m, _)| opts.pattern.as_ref().is_none_or(|p| glob_match(p, m)))
-        .flat_map(|(m, s)| [Reply::Bulk(m.to_vec()), Reply::Bulk(fmt_d2string(s))])
+        .flat_map(|(m, s)| [Reply::Bulk(m.to_vec()), Reply::Bulk(fmt_score(s))])
         .collect();
     Ok(scan_reply(cursor, elements))
 }
