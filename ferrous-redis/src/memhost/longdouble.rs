@@ -3,9 +3,10 @@
 //! rounded to nearest even, and Redis's "human" printing (`%.17Lf` without trailing zeros).
 //!
 //! Doubles would print `0.1 + 0.2` as `0.30000000000000004`; Redis answers `0.3`.
-//! FIXME: subnormal long doubles keep a full significand, and hex floats (`0x1p3`) are refused.
+//! FIXME: subnormal long doubles keep a full significand.
 
 use super::bignum::BigUint;
+use super::hexfloat::parse_hex;
 
 /// A finite or infinite long double (NaN never survives parsing or an increment check).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,6 +73,14 @@ pub(crate) fn parse(text: &[u8]) -> Option<LongDouble> {
     let lowered = body.to_ascii_lowercase();
     if lowered == b"inf" || lowered == b"infinity" {
         return Some(LongDouble::Inf { neg });
+    }
+    if let Some(hex) = parse_hex(text) {
+        if hex.mantissa.is_zero() {
+            return Some(LongDouble::Zero { neg });
+        }
+        let (top, shift, sticky) = hex.mantissa.top_u128();
+        let value = normalize(neg, top, hex.exp2.saturating_add(shift as i64), sticky);
+        return matches!(value, LongDouble::Finite { .. }).then_some(value);
     }
     let mut digits = BigUint::default();
     let mut n_digits = 0usize;

@@ -19,6 +19,7 @@ mod bignum;
 mod clock;
 mod glob;
 mod hashes;
+mod hexfloat;
 mod keys;
 mod keyspace;
 mod lists;
