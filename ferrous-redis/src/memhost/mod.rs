@@ -56,6 +56,17 @@ use self::zset::ZSet;
 const N_DBS: usize = 16;
 
 /// An in-memory Redis keyspace implementing [`CommandHost`].
+///
+/// ```
+/// use ferrous_redis::{CallContext, CommandHost, MemoryHost, Reply};
+///
+/// let mut host = MemoryHost::new();
+/// let ctx = CallContext::default();
+/// let argv = |args: &[&str]| args.iter().map(|a| a.as_bytes().to_vec()).collect::<Vec<_>>();
+/// assert_eq!(host.call(&ctx, &argv(&["SET", "k", "10"])), Reply::ok());
+/// assert_eq!(host.call(&ctx, &argv(&["INCRBYFLOAT", "k", "0.1"])), Reply::bulk("10.1"));
+/// assert_eq!(host.dbsize(0), 1);
+/// ```
 pub struct MemoryHost {
     dbs: Vec<Db>,
     clock: Box<dyn Clock + Send>,

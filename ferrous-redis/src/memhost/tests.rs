@@ -92,9 +92,12 @@ fn expiry_follows_the_manual_clock() {
     assert_eq!(check(&mut host, &["PTTL", "k"]), Reply::Integer(100));
     assert_eq!(check(&mut host, &["SET", "j", "v", "EX", "1"]), Reply::ok());
     clock.advance(100);
+    assert_eq!(check(&mut host, &["PTTL", "k"]), Reply::Integer(0));
+    assert_eq!(check(&mut host, &["GET", "k"]), bulk("v"));
+    clock.advance(1);
     assert_eq!(check(&mut host, &["GET", "k"]), Reply::Nil);
     assert_eq!(host.dbsize(0), 1);
-    clock.advance(1000);
+    clock.advance(999);
     assert_eq!(host.active_expire(10), 1);
     assert_eq!(host.dbsize(0), 0);
     assert_eq!(check(&mut host, &["SET", "k", "v"]), Reply::ok());
@@ -114,6 +117,29 @@ fn expiry_follows_the_manual_clock() {
     assert_eq!(check(&mut host, &["EXPIRE", "k", "-1"]), Reply::Integer(1));
     assert_eq!(check(&mut host, &["EXISTS", "k"]), Reply::Integer(0));
     assert_eq!(check(&mut host, &["TIME"]), array(&["1001", "100000"]));
+    let db1 = CallContext {
+        db: 1,
+        ..CallContext::default()
+    };
+    let argv = |args: &[&str]| {
+        args.iter()
+            .map(|a| a.as_bytes().to_vec())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(host.call(&db1, &argv(&["SET", "other", "v"])), Reply::ok());
+    assert_eq!(host.dbsize(1), 1);
+    host.flushdb(0);
+    assert_eq!(host.dbsize(1), 1);
+    host.flushall();
+    assert_eq!(host.dbsize(1), 0);
+    let db16 = CallContext {
+        db: 16,
+        ..CallContext::default()
+    };
+    assert_eq!(
+        host.call(&db16, &argv(&["GET", "k"])),
+        error("ERR DB index is out of range")
+    );
 }
 
 #[test]
