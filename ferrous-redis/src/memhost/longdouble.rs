@@ -230,6 +230,43 @@ pub(crate) fn add(a: LongDouble, b: LongDouble) -> LongDouble {
     }
 }
 
+/// `value * factor`, rounded to nearest even.
+pub(crate) fn mul_u64(value: LongDouble, factor: u64) -> LongDouble {
+    match value {
+        LongDouble::Finite { neg, mant, exp } => {
+            normalize(neg, u128::from(mant) * u128::from(factor), exp, false)
+        }
+        LongDouble::Zero { .. } | LongDouble::Inf { .. } if factor == 0 => LongDouble::NaN,
+        other => other,
+    }
+}
+
+/// C's `(long long)value` on x86-64: truncation toward zero, and `i64::MIN` for anything out
+/// of range (NaN and infinities included).
+pub(crate) fn trunc_i64(value: LongDouble) -> i64 {
+    match value {
+        LongDouble::Zero { .. } => 0,
+        LongDouble::Finite { neg, mant, exp } => {
+            let magnitude = if exp >= 0 {
+                if exp > 63 {
+                    return i64::MIN;
+                }
+                u128::from(mant) << exp
+            } else if exp <= -64 {
+                0
+            } else {
+                u128::from(mant >> (-exp))
+            };
+            match (neg, i64::try_from(magnitude)) {
+                (false, Ok(positive)) => positive,
+                (true, Ok(positive)) => -positive,
+                _ => i64::MIN,
+            }
+        }
+        LongDouble::Inf { .. } | LongDouble::NaN => i64::MIN,
+    }
+}
+
 /// Redis's `LD_STR_HUMAN` printing: `%.17Lf`, trailing zeros (and a bare point) removed, `-0`
 /// printed as `0`. Infinities print as `inf` / `-inf`.
 pub(crate) fn to_human(value: LongDouble) -> Vec<u8> {

@@ -16,6 +16,7 @@
 
 mod args;
 mod bignum;
+mod blocking;
 mod clock;
 mod glob;
 mod hashes;
@@ -272,6 +273,12 @@ fn dispatch(name: &str) -> Option<(i64, Handler)> {
         "lpos" => (-3, lists::lpos),
         "lmove" => (5, lists::lmove),
         "rpoplpush" => (3, lists::rpoplpush),
+        "lmpop" => (-4, blocking::lmpop),
+        "blmpop" => (-5, blocking::blmpop),
+        "blpop" => (-3, blocking::blpop),
+        "brpop" => (-3, blocking::brpop),
+        "blmove" => (6, blocking::blmove),
+        "brpoplpush" => (4, blocking::brpoplpush),
         // Sets.
         "sadd" => (-3, sets::sadd),
         "srem" => (-3, sets::srem),
@@ -312,8 +319,20 @@ fn dispatch(name: &str) -> Option<(i64, Handler)> {
         "zrangebylex" => (-4, zrange::zrangebylex),
         "zrevrangebylex" => (-4, zrange::zrevrangebylex),
         "zlexcount" => (4, zrange::zlexcount),
+        "zrangestore" => (-5, zrange::zrangestore),
+        "zremrangebylex" => (4, zrange::zremrangebylex),
+        "zrandmember" => (-2, zsets::zrandmember),
+        "zmpop" => (-4, blocking::zmpop),
+        "bzmpop" => (-5, blocking::bzmpop),
+        "bzpopmin" => (-3, blocking::bzpopmin),
+        "bzpopmax" => (-3, blocking::bzpopmax),
         "zunionstore" => (-4, zstore::zunionstore),
         "zinterstore" => (-4, zstore::zinterstore),
+        "zdiffstore" => (-4, zstore::zdiffstore),
+        "zunion" => (-3, zstore::zunion),
+        "zinter" => (-3, zstore::zinter),
+        "zdiff" => (-3, zstore::zdiff),
+        "zintercard" => (-3, zstore::zintercard),
         _ => return None,
     };
     Some(found)

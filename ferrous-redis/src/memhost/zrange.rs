@@ -5,6 +5,7 @@
 
 use super::Exec;
 use super::args::{CmdResult, MIN_MAX_FLOAT, SYNTAX, err, int_arg, is_kw, parse_range_f64};
+use super::keyspace::Value;
 use super::numfmt::double_reply;
 use super::zset::{ScoreBound, ZSet};
 use crate::reply::Reply;
@@ -198,13 +199,16 @@ fn zrange_generic(
     args: &[Vec<u8>],
     mut kind: RangeType,
     rev: Option<bool>,
+    store: bool,
 ) -> CmdResult {
+    // `ZRANGESTORE dst src ...` has everything one argument later.
+    let base = if store { 2 } else { 1 };
     let mut reverse = rev;
     let (mut with_scores, mut offset, mut limit) = (false, 0i64, -1i64);
-    let mut idx = 4;
+    let mut idx = base + 3;
     while let Some(opt) = args.get(idx) {
         let left = args.len() - idx - 1;
-        if is_kw(opt, "withscores") {
+        if !store && is_kw(opt, "withscores") {
             with_scores = true;
         } else if is_kw(opt, "limit") && left >= 2 {
             offset = int_arg(&args[idx + 1])?;
@@ -235,7 +239,7 @@ fn zrange_generic(
             "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
         ));
     }
-    let (mut min_arg, mut max_arg) = (&args[2], &args[3]);
+    let (mut min_arg, mut max_arg) = (&args[base + 1], &args[base + 2]);
     if reverse && kind != RangeType::Rank {
         std::mem::swap(&mut min_arg, &mut max_arg);
     }
@@ -257,7 +261,11 @@ fn zrange_generic(
         _ => Spec::Rank(int_arg(min_arg)?, int_arg(max_arg)?),
     };
     let resp = x.resp;
-    let Some(zset) = x.zset(&args[1])? else {
+    let Some(zset) = x.zset(&args[base])? else {
+        if store {
+            x.db().remove(&args[1]);
+            return Ok(Reply::Integer(0));
+        }
         return Ok(Reply::Array(Vec::new()));
     };
     let picked: Vec<(&[u8], f64)> = match &spec {
@@ -287,6 +295,19 @@ fn zrange_generic(
         }
         Spec::Lex(min, max) => lex_walk(zset, min, max, reverse, offset, limit),
     };
+    if store {
+        let mut stored = ZSet::new();
+        for (member, score) in &picked {
+            stored.insert(member, *score);
+        }
+        let len = stored.len();
+        if len == 0 {
+            x.db().remove(&args[1]);
+        } else {
+            x.db().set(&args[1], Value::ZSet(stored));
+        }
+        return Ok(Reply::Integer(len as i64));
+    }
     let reply = if !with_scores {
         picked
             .into_iter()
@@ -329,32 +350,32 @@ fn apply_limit<'a>(
 
 /// `ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]`.
 pub(crate) fn zrange(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(x, args, RangeType::Auto, None)
+    zrange_generic(x, args, RangeType::Auto, None, false)
 }
 
 /// `ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]`.
 pub(crate) fn zrangebyscore(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(x, args, RangeType::Score, Some(false))
+    zrange_generic(x, args, RangeType::Score, Some(false), false)
 }
 
 /// `ZREVRANGE key start stop [WITHSCORES]`.
 pub(crate) fn zrevrange(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(x, args, RangeType::Rank, Some(true))
+    zrange_generic(x, args, RangeType::Rank, Some(true), false)
 }
 
 /// `ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]`.
 pub(crate) fn zrevrangebyscore(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(x, args, RangeType::Score, Some(true))
+    zrange_generic(x, args, RangeType::Score, Some(true), false)
 }
 
 /// `ZRANGEBYLEX key min max [LIMIT offset count]`.
 pub(crate) fn zrangebylex(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(x, args, RangeType::Lex, Some(false))
+    zrange_generic(x, args, RangeType::Lex, Some(false), false)
 }
 
 /// `ZREVRANGEBYLEX key max min [LIMIT offset count]`.
 pub(crate) fn zrevrangebylex(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(x, args, RangeType::Lex, Some(true))
+    zrange_generic(x, args, RangeType::Lex, Some(true), false)
 }
 
 /// `ZLEXCOUNT key min max`.
@@ -364,4 +385,26 @@ pub(crate) fn zlexcount(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
         .zset(&args[1])?
         .map_or(0, |z| lex_walk(z, &min, &max, false, 0, -1).len());
     Ok(Reply::Integer(count as i64))
+}
+
+/// `ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]`.
+pub(crate) fn zrangestore(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
+    zrange_generic(x, args, RangeType::Auto, None, true)
+}
+
+/// `ZREMRANGEBYLEX key min max`.
+pub(crate) fn zremrangebylex(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
+    let (min, max) = parse_lex_range(&args[2], &args[3]).ok_or_else(|| err(BAD_LEX))?;
+    let Some(zset) = x.zset_mut(&args[1])? else {
+        return Ok(Reply::Integer(0));
+    };
+    let members: Vec<Vec<u8>> = lex_walk(zset, &min, &max, false, 0, -1)
+        .into_iter()
+        .map(|(m, _)| m.to_vec())
+        .collect();
+    for member in &members {
+        zset.remove(member);
+    }
+    x.db().remove_if_empty(&args[1]);
+    Ok(Reply::Integer(members.len() as i64))
 }
