@@ -16,6 +16,7 @@
 
 mod args;
 mod bignum;
+mod bits;
 mod blocking;
 mod clock;
 mod glob;
@@ -212,6 +213,11 @@ fn dispatch(name: &str) -> Option<(i64, Handler)> {
         "getrange" => (4, strings::getrange),
         "substr" => (4, strings::getrange),
         "setrange" => (4, strings::setrange),
+        "setbit" => (4, bits::setbit),
+        "getbit" => (3, bits::getbit),
+        "bitcount" => (-2, bits::bitcount),
+        "bitpos" => (-3, bits::bitpos),
+        "bitop" => (-4, bits::bitop),
         // Keys.
         "del" => (-2, keys::del),
         "unlink" => (-2, keys::del),
@@ -232,6 +238,9 @@ fn dispatch(name: &str) -> Option<(i64, Handler)> {
         "rename" => (3, keys::rename),
         "renamenx" => (3, keys::renamenx),
         "copy" => (-3, keys::copy),
+        "touch" => (-2, keys::exists),
+        "move" => (3, keys::move_),
+        "swapdb" => (3, server::swapdb),
         // Server.
         "dbsize" => (1, server::dbsize),
         "flushdb" => (-1, server::flushdb),
@@ -395,6 +404,16 @@ impl Exec<'_> {
     /// Database `idx` (checked by the caller).
     pub(crate) fn db_at(&mut self, idx: usize) -> Option<&mut Db> {
         self.dbs.get_mut(idx)
+    }
+
+    /// Swaps two databases; `false` if either index is out of range.
+    pub(crate) fn swap_dbs(&mut self, first: i64, second: i64) -> bool {
+        let n_dbs = self.dbs.len() as i64;
+        if !(0..n_dbs).contains(&first) || !(0..n_dbs).contains(&second) {
+            return false;
+        }
+        self.dbs.swap(first as usize, second as usize);
+        true
     }
 
     /// The live value under `key`.
