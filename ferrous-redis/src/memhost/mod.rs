@@ -31,6 +31,7 @@ mod ordmap;
 mod scan;
 mod server;
 mod sets;
+mod sort;
 mod strings;
 mod zrange;
 mod zset;
@@ -157,6 +158,7 @@ impl CommandHost for MemoryHost {
             db: ctx.db,
             now: self.clock.now_ms(),
             resp: ctx.resp,
+            from_script: ctx.from_script,
             rng: &mut self.rng,
         };
         handler(&mut exec, args).unwrap_or_else(|error| error)
@@ -241,6 +243,8 @@ fn dispatch(name: &str) -> Option<(i64, Handler)> {
         "touch" => (-2, keys::exists),
         "move" => (3, keys::move_),
         "swapdb" => (3, server::swapdb),
+        "sort" => (-2, sort::sort),
+        "sort_ro" => (-2, sort::sort_ro),
         // Server.
         "dbsize" => (1, server::dbsize),
         "flushdb" => (-1, server::flushdb),
@@ -356,6 +360,8 @@ pub(crate) struct Exec<'a> {
     now: i64,
     /// The caller's protocol (2 or 3).
     resp: u8,
+    /// Whether a script runs the command (`SORT` orders sets for scripts).
+    from_script: bool,
     rng: &'a mut u64,
 }
 

@@ -15,7 +15,7 @@ use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use crate::reply::Reply;
 
 /// The members of `set` in the order Redis would list them where that order is fixed.
-fn members(set: &OrdMap<()>) -> Vec<Vec<u8>> {
+pub(crate) fn members(set: &OrdMap<()>) -> Vec<Vec<u8>> {
     let mut listed: Vec<Vec<u8>> = set.keys().cloned().collect();
     if listed.len() <= 512 && listed.iter().all(|m| parse_i64(m).is_some()) {
         listed.sort_by_key(|m| parse_i64(m).unwrap_or(0));
