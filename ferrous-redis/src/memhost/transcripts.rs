@@ -32,6 +32,23 @@ fn repr(bytes: &[u8]) -> String {
     out
 }
 
+/// `cliIsMultilineValueTTY`: whether a map value goes on its own lines.
+fn is_multiline(reply: &Reply) -> bool {
+    match reply {
+        Reply::Array(items) | Reply::Set(items) => match items.as_slice() {
+            [] => false,
+            [only] => is_multiline(only),
+            _ => true,
+        },
+        Reply::Map(pairs) => match pairs.as_slice() {
+            [] => false,
+            [(_, value)] => is_multiline(value),
+            _ => true,
+        },
+        _ => false,
+    }
+}
+
 /// `cliFormatReplyTTY`.
 fn render_into(reply: &Reply, prefix: &str, out: &mut String) {
     let aggregate =
@@ -50,6 +67,10 @@ fn render_into(reply: &Reply, prefix: &str, out: &mut String) {
                 if let Some(value) = value {
                     out.pop();
                     out.push_str(" => ");
+                    if is_multiline(value) {
+                        out.push('\n');
+                        out.push_str(&child_prefix);
+                    }
                     render_into(value, &child_prefix, out);
                 }
             }
