@@ -260,6 +260,8 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("time", 1, server::time),
     ("ping", -1, server::ping),
     ("echo", 2, server::echo),
+    ("publish", 3, server::publish),
+    ("spublish", 3, server::publish),
     // Hashes.
     ("hset", -4, hashes::hset),
     ("hmset", -4, hashes::hmset),
