@@ -7,7 +7,7 @@
 //! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
-//! module: `strings`, `bits`, `lcs`, `keys`, `sort`, `server`, `hashes`, `lists`, `blocking`
+//! module: `strings`, `bits`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`, `blocking`
 //! (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`, `zstore`.
 //! Handlers see an [`Exec`]: the selected database, the time frozen for the call, the protocol
 //! and the random generator. Support: `keyspace` (a database), `ordmap` and `zset` (the
@@ -28,6 +28,7 @@ mod clock;
 mod glob;
 mod hashes;
 mod hexfloat;
+mod hll;
 mod keys;
 mod keyspace;
 mod lcs;
@@ -223,6 +224,9 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("substr", 4, strings::getrange),
     ("setrange", 4, strings::setrange),
     ("lcs", -3, lcs::lcs),
+    ("pfadd", -2, hll::pfadd),
+    ("pfcount", -2, hll::pfcount),
+    ("pfmerge", -2, hll::pfmerge),
     ("setbit", 4, bits::setbit),
     ("getbit", 3, bits::getbit),
     ("bitcount", -2, bits::bitcount),
