@@ -378,3 +378,101 @@ fn random_argv_never_panics() {
         let _ = host.call(&ctx, &args);
     }
 }
+
+/// Follows `cmd`'s cursor (at argument `cursor_at`) to the end; returns every element seen.
+fn scan_all(
+    host: &mut MemoryHost,
+    cmd: &[&str],
+    cursor_at: usize,
+    every_call: &mut dyn FnMut(&mut MemoryHost),
+) -> Vec<Vec<u8>> {
+    let mut seen = Vec::new();
+    let mut cursor = "0".to_owned();
+    for _ in 0..10_000 {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args[cursor_at] = &cursor;
+        let Reply::Array(parts) = check(host, &args) else {
+            panic!("scan reply is an array");
+        };
+        let [Reply::Bulk(next), Reply::Array(items)] = parts.as_slice() else {
+            panic!("scan reply is [cursor, items]");
+        };
+        seen.extend(items.iter().filter_map(|item| match item {
+            Reply::Bulk(bytes) => Some(bytes.clone()),
+            _ => None,
+        }));
+        cursor = String::from_utf8_lossy(next).into_owned();
+        every_call(host);
+        if cursor == "0" {
+            return seen;
+        }
+    }
+    panic!("scan did not end");
+}
+
+#[test]
+fn scans_return_every_element_present_throughout() {
+    let mut host = MemoryHost::new();
+    for i in 0..500 {
+        let key = format!("key:{i}");
+        check(&mut host, &["SET", &key, "v"]);
+        check(&mut host, &["HSET", "h", &key, "v"]);
+        check(&mut host, &["SADD", "s", &key]);
+        check(&mut host, &["ZADD", "z", &i.to_string(), &key]);
+    }
+    // Keys come and go during the scan; the 500 that stay must all be seen.
+    let mut churn = 0;
+    let mut change = |host: &mut MemoryHost| {
+        churn += 1;
+        let extra = format!("extra:{churn}");
+        check(host, &["SET", &extra, "v"]);
+        check(host, &["DEL", &format!("extra:{}", churn - 1)]);
+    };
+    let seen = scan_all(&mut host, &["SCAN", "0", "COUNT", "7"], 1, &mut change);
+    for i in 0..500 {
+        let key = format!("key:{i}").into_bytes();
+        assert!(seen.contains(&key), "SCAN missed {i}");
+    }
+    let mut nothing = |_: &mut MemoryHost| {};
+    for (cmd, stride) in [
+        (&["HSCAN", "h", "0", "COUNT", "5"][..], 2),
+        (&["SSCAN", "s", "0", "COUNT", "5"][..], 1),
+        (&["ZSCAN", "z", "0", "COUNT", "5"][..], 2),
+    ] {
+        let seen = scan_all(&mut host, cmd, 2, &mut nothing);
+        let keys: Vec<&Vec<u8>> = seen.iter().step_by(stride).collect();
+        assert_eq!(keys.len(), 500, "{}", cmd[0]);
+        for i in 0..500 {
+            assert!(
+                keys.contains(&&format!("key:{i}").into_bytes()),
+                "{} missed {i}",
+                cmd[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn active_expiry_respects_its_budget() {
+    let clock = ManualClock::new(0);
+    let mut host = MemoryHost::with_clock(clock.clone());
+    for i in 0..100 {
+        check(&mut host, &["SET", &format!("k{i}"), "v", "PX", "10"]);
+    }
+    check(&mut host, &["SET", "stays", "v"]);
+    clock.set(11);
+    assert_eq!(host.active_expire(30), 30);
+    assert_eq!(host.dbsize(0), 71);
+    let mut removed = 30;
+    while removed < 100 {
+        removed += host.active_expire(30);
+    }
+    assert_eq!(host.dbsize(0), 1);
+    assert_eq!(host.active_expire(30), 0);
+}
+
+#[test]
+fn memory_host_is_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<MemoryHost>();
+}
