@@ -230,6 +230,29 @@ pub(crate) fn add(a: LongDouble, b: LongDouble) -> LongDouble {
     }
 }
 
+/// The long double equal to `value` (every double is one exactly).
+pub(crate) fn from_f64(value: f64) -> LongDouble {
+    let neg = value.is_sign_negative();
+    if value.is_nan() {
+        return LongDouble::NaN;
+    }
+    if value.is_infinite() {
+        return LongDouble::Inf { neg };
+    }
+    if value == 0.0 {
+        return LongDouble::Zero { neg };
+    }
+    let bits = value.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mant, exp) = if exp_bits == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), exp_bits - 1075)
+    };
+    normalize(neg, u128::from(mant), exp, false)
+}
+
 /// `value * factor`, rounded to nearest even.
 pub(crate) fn mul_u64(value: LongDouble, factor: u64) -> LongDouble {
     match value {
@@ -321,7 +344,7 @@ pub(crate) fn to_human(value: LongDouble) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{add, parse, to_human};
+    use super::{add, from_f64, parse, to_human};
 
     fn sum(a: &str, b: &str) -> String {
         let a = parse(a.as_bytes()).expect("a parses");
@@ -346,6 +369,8 @@ mod tests {
         assert_eq!(sum("0", "1e-30"), "0");
         assert_eq!(sum("0", "-1e-30"), "0");
         assert_eq!(sum("1.5", "1.5"), "3");
+        assert_eq!(to_human(from_f64(0.1)), b"0.10000000000000001");
+        assert_eq!(to_human(from_f64(-2.5)), b"-2.5");
         assert!(parse(b"1e5000").is_none());
         assert!(parse(b"1e-5000").is_none());
         assert!(parse(b" 1").is_none());

@@ -8,7 +8,7 @@
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
 //! module: `strings`, `bits`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`, `blocking`
-//! (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`, `zstore`.
+//! (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`, `zstore`, `geo`.
 //! Handlers see an [`Exec`]: the selected database, the time frozen for the call, the protocol
 //! and the random generator. Support: `keyspace` (a database), `ordmap` and `zset` (the
 //! collections), `args` (parsing, error texts), `numfmt` (`%.17g`), `longdouble` with `bignum`
@@ -25,6 +25,7 @@ mod bignum;
 mod bits;
 mod blocking;
 mod clock;
+mod geo;
 mod glob;
 mod hashes;
 mod hexfloat;
@@ -353,6 +354,10 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("bzmpop", -5, blocking::bzmpop),
     ("bzpopmin", -3, blocking::bzpopmin),
     ("bzpopmax", -3, blocking::bzpopmax),
+    ("geoadd", -5, geo::geoadd),
+    ("geopos", -2, geo::geopos),
+    ("geodist", -4, geo::geodist),
+    ("geohash", -2, geo::geohash),
     ("zunionstore", -4, zstore::zunionstore),
     ("zinterstore", -4, zstore::zinterstore),
     ("zdiffstore", -4, zstore::zdiffstore),
