@@ -1,7 +1,7 @@
 //! Geo commands that need no area search: `GEOADD` (`NX`, `XX`, `CH`), `GEOPOS`, `GEODIST`,
 //! `GEOHASH`, following `geo.c` and `geohash.c`: points are sorted-set members scored by a
-//! 52-bit interleaved geohash. FIXME: `GEOSEARCH`/`GEORADIUS` are not implemented, and RESP3
-//! `GEOPOS` sends doubles, which Redis prints as `%.17Lf` text.
+//! 52-bit interleaved geohash (area searches are in `geosearch`). FIXME: RESP3 `GEOPOS` sends
+//! doubles, which Redis prints as `%.17Lf` text.
 
 use super::Exec;
 use super::args::{CmdResult, SYNTAX, err, float_arg, is_kw, wrongtype};
@@ -10,12 +10,12 @@ use super::longdouble;
 use super::zsets::zadd;
 use crate::reply::Reply;
 
-const LONG_MIN: f64 = -180.0;
-const LONG_MAX: f64 = 180.0;
-const LAT_MIN: f64 = -85.051_128_78;
-const LAT_MAX: f64 = 85.051_128_78;
-const STEP: u32 = 26;
-const EARTH_RADIUS: f64 = 6_372_797.560_856;
+pub(crate) const LONG_MIN: f64 = -180.0;
+pub(crate) const LONG_MAX: f64 = 180.0;
+pub(crate) const LAT_MIN: f64 = -85.051_128_78;
+pub(crate) const LAT_MAX: f64 = 85.051_128_78;
+pub(crate) const STEP: u32 = 26;
+pub(crate) const EARTH_RADIUS: f64 = 6_372_797.560_856;
 
 fn spread(value: u32) -> u64 {
     let mut x = u64::from(value);
@@ -35,35 +35,51 @@ fn squeeze(value: u64) -> u32 {
     ((x | (x >> 16)) & 0xFFFF_FFFF) as u32
 }
 
-/// `geohashEncode` at 26 steps: latitude bits even, longitude bits odd.
-fn encode(long: f64, lat: f64, lat_min: f64, lat_max: f64) -> u64 {
-    let scale = (1u64 << STEP) as f64;
+/// `geohashEncode`: latitude bits even, longitude bits odd, `step` bits each.
+pub(crate) fn encode(long: f64, lat: f64, lat_min: f64, lat_max: f64, step: u32) -> u64 {
+    let scale = (1u64 << step) as f64;
     let lat_offset = (lat - lat_min) / (lat_max - lat_min) * scale;
     let long_offset = (long - LONG_MIN) / (LONG_MAX - LONG_MIN) * scale;
     spread(lat_offset as u32) | (spread(long_offset as u32) << 1)
 }
 
+/// A geohash cell (`GeoHashArea`).
+#[derive(Clone, Copy)]
+pub(crate) struct Area {
+    pub(crate) long_min: f64,
+    pub(crate) long_max: f64,
+    pub(crate) lat_min: f64,
+    pub(crate) lat_max: f64,
+}
+
+/// `geohashDecode` with the WGS84 ranges.
+pub(crate) fn decode_area(bits: u64, step: u32) -> Area {
+    let (ilat, ilong) = (squeeze(bits), squeeze(bits >> 1));
+    let scale = (1u64 << step) as f64;
+    let (lat_span, long_span) = (LAT_MAX - LAT_MIN, LONG_MAX - LONG_MIN);
+    Area {
+        lat_min: LAT_MIN + (f64::from(ilat) * 1.0 / scale) * lat_span,
+        lat_max: LAT_MIN + ((f64::from(ilat) + 1.0) * 1.0 / scale) * lat_span,
+        long_min: LONG_MIN + (f64::from(ilong) * 1.0 / scale) * long_span,
+        long_max: LONG_MIN + ((f64::from(ilong) + 1.0) * 1.0 / scale) * long_span,
+    }
+}
+
 /// `decodeGeohash`: the centre of a score's cell, clamped to the valid area.
-fn decode(score: f64) -> (f64, f64) {
+pub(crate) fn decode(score: f64) -> (f64, f64) {
     let bits = if score < 0.0 {
         score as i64 as u64
     } else {
         score as u64
     };
-    let (ilat, ilong) = (squeeze(bits), squeeze(bits >> 1));
-    let scale = (1u64 << STEP) as f64;
-    let (lat_span, long_span) = (LAT_MAX - LAT_MIN, LONG_MAX - LONG_MIN);
-    let lat_lo = LAT_MIN + (f64::from(ilat) * 1.0 / scale) * lat_span;
-    let lat_hi = LAT_MIN + ((f64::from(ilat) + 1.0) * 1.0 / scale) * lat_span;
-    let long_lo = LONG_MIN + (f64::from(ilong) * 1.0 / scale) * long_span;
-    let long_hi = LONG_MIN + ((f64::from(ilong) + 1.0) * 1.0 / scale) * long_span;
-    let long = ((long_lo + long_hi) / 2.0).clamp(LONG_MIN, LONG_MAX);
-    let lat = ((lat_lo + lat_hi) / 2.0).clamp(LAT_MIN, LAT_MAX);
+    let area = decode_area(bits, STEP);
+    let long = ((area.long_min + area.long_max) / 2.0).clamp(LONG_MIN, LONG_MAX);
+    let lat = ((area.lat_min + area.lat_max) / 2.0).clamp(LAT_MIN, LAT_MAX);
     (long, lat)
 }
 
 /// `geohashGetDistance`, in metres.
-fn distance(long1: f64, lat1: f64, long2: f64, lat2: f64) -> f64 {
+pub(crate) fn distance(long1: f64, lat1: f64, long2: f64, lat2: f64) -> f64 {
     let rad = |deg: f64| deg * (std::f64::consts::PI / 180.0);
     let v = ((rad(long2) - rad(long1)) / 2.0).sin();
     if v == 0.0 {
@@ -76,7 +92,7 @@ fn distance(long1: f64, lat1: f64, long2: f64, lat2: f64) -> f64 {
 }
 
 /// `fixedpoint_d2string(.., 4)`: four decimals, rounded half to even by `llrint`.
-fn fixed4(value: f64) -> Vec<u8> {
+pub(crate) fn fixed4(value: f64) -> Vec<u8> {
     if value == 0.0 {
         return b"0.0000".to_vec();
     }
@@ -87,8 +103,37 @@ fn fixed4(value: f64) -> Vec<u8> {
 }
 
 /// A double as `addReplyHumanLongDouble` prints it in RESP2.
-fn human(value: f64) -> Reply {
+pub(crate) fn human(value: f64) -> Reply {
     Reply::Bulk(longdouble::to_human(longdouble::from_f64(value)))
+}
+
+/// `extractLongLatOrReply`.
+pub(crate) fn long_lat(long: &[u8], lat: &[u8]) -> Result<(f64, f64), Reply> {
+    let long = float_arg(long)?;
+    let lat = float_arg(lat)?;
+    if !(LONG_MIN..=LONG_MAX).contains(&long) || !(LAT_MIN..=LAT_MAX).contains(&lat) {
+        return Err(err(&format!(
+            "ERR invalid longitude,latitude pair {long:.6},{lat:.6}"
+        )));
+    }
+    Ok((long, lat))
+}
+
+/// `extractUnitOrReply`: metres per unit.
+pub(crate) fn unit(name: &[u8]) -> Result<f64, Reply> {
+    if is_kw(name, "m") {
+        Ok(1.0)
+    } else if is_kw(name, "km") {
+        Ok(1000.0)
+    } else if is_kw(name, "ft") {
+        Ok(0.3048)
+    } else if is_kw(name, "mi") {
+        Ok(1609.34)
+    } else {
+        Err(err(
+            "ERR unsupported unit provided. please use M, KM, FT, MI",
+        ))
+    }
 }
 
 /// `GEOADD key [NX|XX] [CH] longitude latitude member...`, run as the `ZADD` it becomes.
@@ -111,14 +156,12 @@ pub(crate) fn geoadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let mut zadd_args: Vec<Vec<u8>> = args[..first].to_vec();
     zadd_args[0] = b"zadd".to_vec();
     for triple in triples.chunks(3) {
-        let long = float_arg(&triple[0])?;
-        let lat = float_arg(&triple[1])?;
-        if !(LONG_MIN..=LONG_MAX).contains(&long) || !(LAT_MIN..=LAT_MAX).contains(&lat) {
-            return Err(err(&format!(
-                "ERR invalid longitude,latitude pair {long:.6},{lat:.6}"
-            )));
-        }
-        zadd_args.push(encode(long, lat, LAT_MIN, LAT_MAX).to_string().into_bytes());
+        let (long, lat) = long_lat(&triple[0], &triple[1])?;
+        zadd_args.push(
+            encode(long, lat, LAT_MIN, LAT_MAX, STEP)
+                .to_string()
+                .into_bytes(),
+        );
         zadd_args.push(triple[2].clone());
     }
     zadd(x, &zadd_args)
@@ -159,15 +202,7 @@ pub(crate) fn geodist(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let to_meter = match args.get(4) {
         None => 1.0,
         Some(_) if args.len() > 5 => return Err(err(SYNTAX)),
-        Some(unit) if is_kw(unit, "m") => 1.0,
-        Some(unit) if is_kw(unit, "km") => 1000.0,
-        Some(unit) if is_kw(unit, "ft") => 0.3048,
-        Some(unit) if is_kw(unit, "mi") => 1609.34,
-        Some(_) => {
-            return Err(err(
-                "ERR unsupported unit provided. please use M, KM, FT, MI",
-            ));
-        }
+        Some(name) => unit(name)?,
     };
     let found = scores(x, &args[1], &args[2..4])?;
     let (Some(Some(a)), Some(Some(b))) = (found.first(), found.get(1)) else {
@@ -190,7 +225,7 @@ pub(crate) fn geohash(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
                 None => Reply::Nil,
                 Some(score) => {
                     let (long, lat) = decode(score);
-                    let bits = encode(long, lat, -90.0, 90.0);
+                    let bits = encode(long, lat, -90.0, 90.0, STEP);
                     let text = (0..11)
                         .map(|i| {
                             let idx = if i == 10 {
