@@ -8,7 +8,8 @@
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
 //! module: `strings`, `bits`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`, `blocking`
-//! (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`, `zstore`, `geo`.
+//! (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`,
+//! `zstore`, `geo`, `geosearch`.
 //! Handlers see an [`Exec`]: the selected database, the time frozen for the call, the protocol
 //! and the random generator. Support: `keyspace` (a database), `ordmap` and `zset` (the
 //! collections), `args` (parsing, error texts), `numfmt` (`%.17g`), `longdouble` with `bignum`
@@ -26,6 +27,7 @@ mod bits;
 mod blocking;
 mod clock;
 mod geo;
+mod geosearch;
 mod glob;
 mod hashes;
 mod hexfloat;
@@ -358,6 +360,12 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("geopos", -2, geo::geopos),
     ("geodist", -4, geo::geodist),
     ("geohash", -2, geo::geohash),
+    ("georadius", -6, geosearch::georadius),
+    ("georadius_ro", -6, geosearch::georadius_ro),
+    ("georadiusbymember", -5, geosearch::georadiusbymember),
+    ("georadiusbymember_ro", -5, geosearch::georadiusbymember_ro),
+    ("geosearch", -7, geosearch::geosearch),
+    ("geosearchstore", -8, geosearch::geosearchstore),
     ("zunionstore", -4, zstore::zunionstore),
     ("zinterstore", -4, zstore::zinterstore),
     ("zdiffstore", -4, zstore::zdiffstore),
