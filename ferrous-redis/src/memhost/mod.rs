@@ -7,19 +7,19 @@
 //! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
-//! module: `strings`, `bits`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`, `blocking`
-//! (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`,
-//! `zstore`, `geo`, `geosearch`.
-//! Handlers see an [`Exec`]: the selected database, the time frozen for the call, the protocol
-//! and the random generator. Support: `keyspace` (a database), `ordmap` and `zset` (the
-//! collections), `args` (parsing, error texts), `numfmt` (`%.17g`), `longdouble` with `bignum`
-//! and `hexfloat` (the x87 arithmetic of `INCRBYFLOAT`), `glob` (`stringmatchlen`), `scan`
-//! (cursors).
+//! module: `strings`, `bits`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`,
+//! `blocking` (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`,
+//! `zstore`, `geo`, `geosearch`. Handlers see an [`Exec`]: the selected database, the time
+//! frozen for the call, the protocol and the random generator. Support: `keyspace` (a
+//! database), `ordmap` and `zset` (the collections), `args` (parsing, error texts), `numfmt`
+//! (`%.17g`), `longdouble` with `bignum` and `hexfloat` (the x87 arithmetic of `INCRBYFLOAT`),
+//! `glob` (`stringmatchlen`), `scan` (cursors).
 //!
 //! **Invariant:** no input panics: arity is checked again here (the engine checks it first),
 //! every index and size computation is checked, and errors come back as `Reply::Error`.
 //! Deliberately absent: blocking (the blocking pops answer as inside a script), keyspace
-//! notifications, eviction, and object encodings (`OBJECT`).
+//! notifications, eviction, object encodings (`OBJECT`), streams, and time frozen across a
+//! whole script (each command reads the clock).
 
 mod args;
 mod bignum;
