@@ -7,7 +7,7 @@
 //! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
-//! module: `strings`, `bits`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`,
+//! module: `strings`, `bits`, `bitfield`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`,
 //! `blocking` (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`,
 //! `zstore`, `geo`, `geosearch`. Handlers see an [`Exec`]: the selected database, the time
 //! frozen for the call, the protocol and the random generator. Support: `keyspace` (a
@@ -23,6 +23,7 @@
 
 mod args;
 mod bignum;
+mod bitfield;
 mod bits;
 mod blocking;
 mod clock;
@@ -235,6 +236,8 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("bitcount", -2, bits::bitcount),
     ("bitpos", -3, bits::bitpos),
     ("bitop", -4, bits::bitop),
+    ("bitfield", -2, bitfield::bitfield),
+    ("bitfield_ro", -2, bitfield::bitfield_ro),
     // Keys.
     ("del", -2, keys::del),
     ("unlink", -2, keys::del),
