@@ -1,5 +1,6 @@
 //! `ferrous` without arguments: the interactive loop of `lua5.1 -i`.
 //!
+//! An expression typed without `=` prints its value too (as Lua 5.3+ does).
 //! Lines are edited and remembered with `rustyline` (history in `~/.ferrous_history`). A line
 //! starting with `=` is `return` + the rest; a chunk whose syntax error ends at `<eof>` is
 //! incomplete and continues on the next line (prompt `>> `); results are printed with the global
@@ -12,7 +13,12 @@ use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
-    let mut vm = Vm::builder().build();
+    eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
+    run_with(Vm::builder().build())
+}
+
+/// The loop on a VM that may already have run a script (`ferrous -i FILE`).
+pub(crate) fn run_with(mut vm: Vm) -> anyhow::Result<ExitCode> {
     vm.set_capture_traceback(true);
     let mut editor = DefaultEditor::new()?;
     let history = std::env::var_os("HOME")
@@ -20,7 +26,6 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
     let mut chunk = String::new();
     loop {
         let prompt = if chunk.is_empty() { "> " } else { ">> " };
@@ -36,6 +41,8 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         if chunk.is_empty() {
             chunk = match line.strip_prefix('=') {
                 Some(expr) => format!("return {expr}"),
+                // An expression typed alone prints its value, as in Lua 5.3's REPL.
+                None if is_expression(&line) => format!("return {line}"),
                 None => line,
             };
         } else {
@@ -66,6 +73,11 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         let _ = editor.save_history(path);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `line` compiles as `return line`: an expression to print rather than a statement.
+fn is_expression(line: &str) -> bool {
+    ferrous_compiler::compile(format!("return {line}").as_bytes(), b"=stdin").is_ok()
 }
 
 /// Prints results with the global `print`, as lua5.1's REPL does.

@@ -4,11 +4,128 @@
 //! output goes to stdout, and an uncaught error prints `ferrous: MESSAGE` and lua5.1's
 //! `stack traceback:` to stderr with exit status 1.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use ferrous_vm::{Error, Value, Vm};
+
+/// lua.c's command line: `[-e CODE] [-l MODULE] [-i] [-v] [--] [SCRIPT|- [ARGS]]`, handled in
+/// order on one VM. Without a script or `-e`: the REPL on a terminal, else standard input.
+pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
+    let mut vm = Vm::builder().build();
+    vm.set_capture_traceback(true);
+    let mut interactive = false;
+    let mut ran_something = false;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-i" => interactive = true,
+            "-v" => {
+                eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
+                ran_something = true;
+            }
+            "-e" | "-l" => {
+                let Some(value) = args.get(i + 1) else {
+                    eprintln!("ferrous: '{}' needs argument", args[i]);
+                    return Ok(usage());
+                };
+                let code = if args[i] == "-e" {
+                    value.clone()
+                } else {
+                    format!(
+                        "require '{}'",
+                        value.replace('\\', "\\\\").replace('\'', "\\'")
+                    )
+                };
+                let chunk_name = if args[i] == "-e" {
+                    "=(command line)"
+                } else {
+                    "=require"
+                };
+                let f = match vm.load(code.as_bytes(), chunk_name) {
+                    Ok(f) => f,
+                    Err(err) => return Ok(report(&err)),
+                };
+                if let Err(err) = vm.call(f, &[]) {
+                    return Ok(report(&err));
+                }
+                ran_something = true;
+                i += 1;
+            }
+            "--" => {
+                i += 1;
+                break;
+            }
+            "-" => break,
+            option if option.starts_with('-') => {
+                eprintln!("ferrous: unrecognized option '{option}'");
+                return Ok(usage());
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    if let Some((script, script_args)) = args.get(i..).and_then(<[String]>::split_first) {
+        let code = run_script(&mut vm, script, script_args)?;
+        if code != ExitCode::SUCCESS || !interactive {
+            return Ok(code);
+        }
+        return crate::repl::run_with(vm);
+    }
+    if interactive || (!ran_something && std::io::stdin().is_terminal()) {
+        if !ran_something {
+            eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
+        }
+        return crate::repl::run_with(vm);
+    }
+    if ran_something {
+        return Ok(ExitCode::SUCCESS);
+    }
+    run_script(&mut vm, "-", &[])
+}
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: ferrous [options] [script [args]].\n\
+         Available options are:\n  \
+         -e stat  execute string 'stat'\n  \
+         -l name  require library 'name'\n  \
+         -i       enter interactive mode after executing 'script'\n  \
+         -v       show version information\n  \
+         --       stop handling options\n  \
+         -        execute stdin and stop handling options\n\
+         Subcommands: run check disasm eval serve repl (ferrous --help)"
+    );
+    ExitCode::FAILURE
+}
+
+/// Runs `script` (`-` is standard input, chunk name `=stdin`) with its arguments.
+fn run_script(vm: &mut Vm, script: &str, script_args: &[String]) -> anyhow::Result<ExitCode> {
+    set_arg_table(vm, script, script_args)?;
+    let (source, chunk_name) = if script == "-" {
+        let mut source = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut source)?;
+        (source, "=stdin".to_owned())
+    } else {
+        match std::fs::read(script) {
+            Ok(source) => (source, format!("@{script}")),
+            Err(_) => {
+                eprintln!("ferrous: cannot open {script}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    };
+    let f = match vm.load_file(&source, &chunk_name) {
+        Ok(f) => f,
+        Err(err) => return Ok(report(&err)),
+    };
+    let mut call_args = Vec::new();
+    for a in script_args {
+        call_args.push(vm.string_value(a.as_bytes())?);
+    }
+    Ok(call(vm, f, &call_args))
+}
 
 /// Runs a script file with arguments.
 pub(crate) fn run_file(args: &[String]) -> anyhow::Result<ExitCode> {
@@ -34,16 +151,6 @@ pub(crate) fn run_file(args: &[String]) -> anyhow::Result<ExitCode> {
         call_args.push(vm.string_value(a.as_bytes())?);
     }
     Ok(call(&mut vm, f, &call_args))
-}
-
-/// Runs a chunk given on the command line.
-pub(crate) fn run_code(code: &str) -> anyhow::Result<ExitCode> {
-    let mut vm = Vm::builder().build();
-    let f = match vm.load(code.as_bytes(), "=(command line)") {
-        Ok(f) => f,
-        Err(err) => return Ok(report(&err)),
-    };
-    Ok(call(&mut vm, f, &[]))
 }
 
 fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {

@@ -40,4 +40,15 @@ pub trait CommandHost {
     fn is_oom(&self) -> bool {
         false
     }
+
+    /// `redis.log(level, message)`: level 0 (debug) to 3 (warning). Ignored by default.
+    fn log(&mut self, level: u8, message: &[u8]) {
+        let _ = (level, message);
+    }
+
+    /// `redis.acl_check_cmd`: whether the calling user may run `args`. Everyone may by default.
+    fn acl_check(&self, args: &[Vec<u8>]) -> bool {
+        let _ = args;
+        true
+    }
 }

@@ -34,6 +34,22 @@ use crate::stdlib::base::LoadError;
 use crate::thread::Cont;
 use crate::vm::Vm;
 
+/// Where an error that reached the host was raised: the innermost Lua function running then
+/// (what `debug.getinfo(level, 'Sl')` reports to an error handler of `xpcall`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorLocation {
+    /// The chunk's source name as given to `load` (`@user_script`, `=stdin`).
+    pub source: Vec<u8>,
+    /// The line being executed.
+    pub line: u32,
+}
+
+/// A value the host keeps alive across garbage collections until it releases it
+/// ([`Vm::registry_insert`], [`Vm::registry_value`], [`Vm::registry_remove`]): a cached script's
+/// function, a library's private table. Not `Clone`: one key, one release.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct RegistryKey(u32);
+
 /// What a sliced run ([`Vm::run_for`]) reports.
 #[derive(Debug, PartialEq)]
 pub enum Outcome {
@@ -143,6 +159,64 @@ impl Vm {
             }
             Err(RtError::Paused) => Ok(Outcome::Paused),
             Err(e) => Err(self.host_error(e)),
+        }
+    }
+
+    /// Where the last error that reached the host (from [`Vm::call`], [`Vm::run_for`] or
+    /// [`Vm::kill`]) was raised, if a Lua function was running.
+    pub fn error_location(&self) -> Option<&ErrorLocation> {
+        self.error_location.as_ref()
+    }
+
+    /// Stops a paused script with `message` as an error raised where it stopped: no `pcall`
+    /// inside the script can catch it. Returns that error ([`Error::Killed`]; its location is
+    /// [`Vm::error_location`]); the VM is then ready for the next script.
+    pub fn kill(&mut self, message: &[u8]) -> Error {
+        let location = self.lua_location(0);
+        self.started = false;
+        let mut err = Error::Killed(message.to_vec());
+        // Each round unwinds one thread (a coroutine passes the kill to its resumer).
+        for _ in 0..=crate::vm::MAX_FRAMES {
+            if self.th.frames.is_empty() && self.current == self.main_thread {
+                break;
+            }
+            match self.raise(RtError::Killed(message.to_vec())) {
+                Ok(_) => {}
+                Err(e) => {
+                    err = self.host_error(e);
+                    break;
+                }
+            }
+        }
+        self.abort();
+        self.error_location = location;
+        err
+    }
+
+    /// Keeps `value` alive until the key is given back to [`Vm::registry_remove`].
+    pub fn registry_insert(&mut self, value: Value) -> RegistryKey {
+        match self.free_refs.pop() {
+            Some(slot) => {
+                self.refs[slot as usize] = value;
+                RegistryKey(slot)
+            }
+            None => {
+                self.refs.push(value);
+                RegistryKey(u32::try_from(self.refs.len() - 1).unwrap_or(u32::MAX))
+            }
+        }
+    }
+
+    /// The value a registry key keeps (nil for a key of another VM).
+    pub fn registry_value(&self, key: &RegistryKey) -> Value {
+        self.refs.get(key.0 as usize).copied().unwrap_or(Value::Nil)
+    }
+
+    /// Releases a registry key: its value may now be collected.
+    pub fn registry_remove(&mut self, key: RegistryKey) {
+        if let Some(slot) = self.refs.get_mut(key.0 as usize) {
+            *slot = Value::Nil;
+            self.free_refs.push(key.0);
         }
     }
 

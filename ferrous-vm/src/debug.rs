@@ -83,6 +83,25 @@ impl Vm {
         }
     }
 
+    /// The source (`@user_script`, as `debug.getinfo(...).source`) and current line of the
+    /// innermost Lua frame of the running thread: where an error escaping to the host happened.
+    pub(crate) fn innermost_lua_location(&self) -> Option<crate::api::ErrorLocation> {
+        self.lua_location(1)
+    }
+
+    /// [`Vm::innermost_lua_location`] of a paused script: its innermost frame stopped before
+    /// the instruction at its saved pc (a charge point), not after one (`back` = 0).
+    pub(crate) fn lua_location(&self, back: usize) -> Option<crate::api::ErrorLocation> {
+        self.th.frames.iter().rev().find_map(|frame| {
+            let lua = frame.lua.as_ref()?;
+            let proto = self.heap.proto(lua.proto).ok()?;
+            let pc = (frame.pc as usize).saturating_sub(back);
+            let line = proto.line_info.get(pc).copied().unwrap_or(0);
+            let source = self.heap.str_bytes(proto.source).ok()?.to_vec();
+            Some(crate::api::ErrorLocation { source, line })
+        })
+    }
+
     /// The short source name and current line of a Lua frame.
     pub(crate) fn frame_line(&self, frame: &Frame) -> Option<(Vec<u8>, u32)> {
         let lua = frame.lua.as_ref()?;
@@ -104,7 +123,8 @@ impl Vm {
     pub(crate) fn arg_error_text(&self, narg: u32, msg: &[u8]) -> Vec<u8> {
         let top = self.th.frames.len().saturating_sub(1);
         let (kind, name) = self.called_name(top);
-        let mut narg = narg;
+        // Signed as in C: a method's argument 0 (`luaL_argerror(L, 0, ...)`) is `#-1`.
+        let mut narg = i64::from(narg);
         let mut out = Vec::new();
         if kind == Some("method") {
             narg -= 1;

@@ -25,8 +25,11 @@ mod thread;
 mod value;
 mod vm;
 
-pub use crate::api::Outcome;
+pub use crate::api::{ErrorLocation, Outcome, RegistryKey};
 pub use crate::error::{Error, RtError, RtResult};
 pub use crate::native::{Ctx, NativeFunction, Ret};
+pub use crate::stdlib::number::format_g;
 pub use crate::vm::{Profile, Vm, VmBuilder};
-pub use ferrous_heap::Value;
+pub use ferrous_heap::{
+    FunctionHandle, Heap, StringHandle, TableHandle, ThreadHandle, UserDataHandle, Value,
+};

@@ -153,6 +153,11 @@ impl<'a> Ctx<'a> {
         RtError::arg(n as u32, format!("{expected} expected, got {got}"))
     }
 
+    /// `lua_tonumber`: argument `n` as a number when it is one or a string that converts.
+    pub fn to_number(&self, n: usize) -> Option<f64> {
+        self.vm.to_number(self.arg(n))
+    }
+
     /// `luaL_checknumber`: numbers, and strings convertible to numbers.
     pub fn check_number(&mut self, n: usize) -> RtResult<f64> {
         match self.vm.to_number(self.arg(n)) {
@@ -173,6 +178,12 @@ impl<'a> Ctx<'a> {
     /// `luaL_checkinteger`: the number truncated toward zero (`lua_Integer` cast).
     pub fn check_integer(&mut self, n: usize) -> RtResult<i64> {
         Ok(crate::value::number_to_integer(self.check_number(n)?))
+    }
+
+    /// `luaL_checkint`: [`Ctx::check_integer`] cut to a C `int` (its low 32 bits), so
+    /// `string.rep('x', 2^32 + 3)` repeats 3 times, as in lua5.1.
+    pub fn check_int(&mut self, n: usize) -> RtResult<i32> {
+        Ok(self.check_integer(n)? as i32)
     }
 
     /// `luaL_optinteger`.

@@ -31,6 +31,8 @@ pub(crate) const MAX_STACK: usize = 1_000_000;
 /// Which standard libraries a VM gets; chosen when it is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
+    /// No library at all: open them one by one (`Vm::open_base`, `Vm::open_string`, ...).
+    Bare,
     /// Only the base library and `coroutine`.
     Base,
     /// What Redis scripts see: base, `string`, `table`, `math` (no `io`, `os`, `require`).
@@ -125,6 +127,12 @@ pub struct Vm {
     /// `io.input()` and `io.output()`.
     pub(crate) default_input: Value,
     pub(crate) default_output: Value,
+    /// Where the last error that reached the host was raised.
+    pub(crate) error_location: Option<crate::api::ErrorLocation>,
+    /// Values kept alive by registry keys (`Vm::registry_insert`); `Nil` slots are free.
+    pub(crate) refs: Vec<Value>,
+    /// Free slots of `refs`.
+    pub(crate) free_refs: Vec<u32>,
     /// Typed per-VM data of libraries and the host.
     pub(crate) app_data: crate::app_data::AppData,
 }
@@ -195,6 +203,9 @@ impl Vm {
             lines_aux: NativeFn(u32::MAX),
             default_input: Value::Nil,
             default_output: Value::Nil,
+            error_location: None,
+            refs: Vec::new(),
+            free_refs: Vec::new(),
             app_data: crate::app_data::AppData::default(),
         }
     }
@@ -327,7 +338,7 @@ impl Vm {
     pub(crate) fn gc_step(&mut self) -> bool {
         self.th.clear_dead_slots();
         let values = self.root_values();
-        let roots = Roots::of(&self.th, values, &self.pinned);
+        let roots = Roots::of(&self.th, values, &self.pinned, &self.refs);
         self.heap.step(&roots)
     }
 
@@ -335,7 +346,7 @@ impl Vm {
     pub fn collect_garbage(&mut self) {
         self.th.clear_dead_slots();
         let values = self.root_values();
-        let roots = Roots::of(&self.th, values, &self.pinned);
+        let roots = Roots::of(&self.th, values, &self.pinned, &self.refs);
         self.heap.collect(&roots);
     }
 
@@ -360,6 +371,7 @@ impl Vm {
                 out
             }
             RtError::OutOfMemory => b"not enough memory".to_vec(),
+            RtError::ErrorHandling => b"error in error handling".to_vec(),
             RtError::Killed(msg) => msg,
             RtError::Paused => b"paused".to_vec(),
         };
@@ -381,6 +393,7 @@ pub(crate) struct Roots<'a> {
     th: &'a ThreadState,
     values: [Value; 11],
     pinned: &'a [Value],
+    refs: &'a [Value],
 }
 
 impl Vm {
@@ -403,15 +416,25 @@ impl Vm {
 }
 
 impl<'a> Roots<'a> {
-    fn of(th: &'a ThreadState, values: [Value; 11], pinned: &'a [Value]) -> Roots<'a> {
-        Roots { th, values, pinned }
+    fn of(
+        th: &'a ThreadState,
+        values: [Value; 11],
+        pinned: &'a [Value],
+        refs: &'a [Value],
+    ) -> Roots<'a> {
+        Roots {
+            th,
+            values,
+            pinned,
+            refs,
+        }
     }
 }
 
 impl Trace for Roots<'_> {
     fn trace(&self, tracer: &mut Tracer) {
         self.th.trace(tracer);
-        for value in self.values.iter().chain(self.pinned) {
+        for value in self.values.iter().chain(self.pinned).chain(self.refs) {
             tracer.value(*value);
         }
     }

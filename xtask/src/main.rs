@@ -9,8 +9,10 @@
 #![expect(clippy::print_stdout, reason = "xtask reports to the terminal")]
 
 mod bench;
+mod bench_redis;
 mod layering;
 mod oracles;
+mod redis_ref;
 
 use std::process::Command;
 
@@ -30,6 +32,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
+                 bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing"
             );
@@ -62,10 +65,27 @@ fn ci() -> Result<()> {
         )
     })?;
     step("test", || {
+        // The Redis transcripts replay on a real redis-server 7.0 as well as on the engine.
+        let reference = redis_ref::RedisServer::start();
+        let address = match &reference {
+            Ok(server) => format!("127.0.0.1:{}", server.port),
+            Err(err) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                bail!("no reference redis-server (CI=true: cannot skip): {err:#}")
+            }
+            Err(err) => {
+                println!(
+                    "warning: no reference redis-server ({err:#}); transcripts run on the engine only"
+                );
+                String::new()
+            }
+        };
         // Snapshot tests must not write new snapshots in CI: a missing or changed snapshot fails.
         cargo_env(
             &["test", "--workspace", "--quiet"],
-            &[("INSTA_UPDATE", "no")],
+            &[
+                ("INSTA_UPDATE", "no"),
+                ("FERROUS_REDIS_REFERENCE", &address),
+            ],
         )
     })?;
     println!("xtask ci: all checks passed");

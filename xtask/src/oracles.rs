@@ -1,6 +1,8 @@
 //! The reference programs that the differential tests compare against.
 //!
-//! `lua5.1`/`luac5.1` (Debian package `lua5.1`) decide Lua semantics. When one is missing, we
+//! `lua5.1`/`luac5.1` (Debian package `lua5.1`) decide Lua semantics; `redis-server` and
+//! `redis-cli` (Debian `redis-server`, `redis-tools`: Redis 7.0.15) decide Redis semantics, and
+//! `tclsh` (Debian `tcl`) runs Redis's own test suite. When one is missing, we
 //! install it with apt-get (CI machines run as root). Under `CI=true`, a program still missing
 //! afterwards is an error: CI never skips a differential test silently.
 
@@ -22,6 +24,18 @@ const ORACLES: &[Oracle] = &[
     Oracle {
         program: "luac5.1",
         package: "lua5.1",
+    },
+    Oracle {
+        program: "redis-server",
+        package: "redis-server",
+    },
+    Oracle {
+        program: "redis-cli",
+        package: "redis-tools",
+    },
+    Oracle {
+        program: "tclsh",
+        package: "tcl",
     },
 ];
 

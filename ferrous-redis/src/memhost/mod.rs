@@ -7,13 +7,13 @@
 //! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
-//! module: `strings`, `bits`, `bitfield`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`, `lists`,
-//! `blocking` (multi-key and blocking pops, which never block), `sets`, `zsets`, `zrange`,
-//! `zstore`, `geo`, `geosearch`. Handlers see an [`Exec`]: the selected database, the time
-//! frozen for the call, the protocol and the random generator. Support: `keyspace` (a
+//! module: `strings`, `bits`, `bitfield`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`,
+//! `lists`, `blocking` (multi-key and blocking pops, which never block), `sets`, `zsets`,
+//! `zrange`, `zstore`, `geo`, `geosearch`. Handlers see an [`Exec`]: the selected database, the
+//! time frozen for the call, the protocol and the random generator. Support: `keyspace` (a
 //! database), `ordmap` and `zset` (the collections), `args` (parsing, error texts), `numfmt`
 //! (`%.17g`), `longdouble` with `bignum` and `hexfloat` (the x87 arithmetic of `INCRBYFLOAT`),
-//! `glob` (`stringmatchlen`), `scan` (cursors).
+//! `scan` (cursors); glob patterns are the crate's `glob` (`stringmatchlen`).
 //!
 //! **Invariant:** no input panics: arity is checked again here (the engine checks it first),
 //! every index and size computation is checked, and errors come back as `Reply::Error`.
@@ -29,7 +29,6 @@ mod blocking;
 mod clock;
 mod geo;
 mod geosearch;
-mod glob;
 mod hashes;
 mod hexfloat;
 mod hll;

@@ -23,6 +23,9 @@ use crate::vm::{Profile, Vm};
 
 /// Opens the libraries of `profile` into `vm`'s globals.
 pub(crate) fn open(vm: &mut Vm, profile: Profile) {
+    if profile == Profile::Bare {
+        return;
+    }
     // Opening libraries on a fresh heap without a memory limit cannot fail; should it ever,
     // the VM is still usable, only without the library.
     let _ = base::open(vm);
@@ -42,6 +45,54 @@ pub(crate) fn open(vm: &mut Vm, profile: Profile) {
         Profile::Sandbox => math::Random::lrand48(),
         _ => math::Random::glibc(),
     };
+}
+
+impl Vm {
+    /// Opens the base library (`print`, `pairs`, `pcall`, `_G`, ...) into the globals.
+    pub fn open_base(&mut self) -> RtResult<()> {
+        base::open(self)
+    }
+
+    /// Opens `coroutine`.
+    pub fn open_coroutine(&mut self) -> RtResult<()> {
+        coroutine::open(self)
+    }
+
+    /// Opens `string` (and gives strings their metatable).
+    pub fn open_string(&mut self) -> RtResult<()> {
+        string::open(self)
+    }
+
+    /// Opens `table`.
+    pub fn open_table(&mut self) -> RtResult<()> {
+        table::open(self)
+    }
+
+    /// Opens `math`, with `math.random` as Redis has it (a portable 48-bit generator) when
+    /// `redis_random`, else as glibc's `rand` (lua5.1 on Linux).
+    pub fn open_math(&mut self, redis_random: bool) -> RtResult<()> {
+        self.random = if redis_random {
+            math::Random::lrand48()
+        } else {
+            math::Random::glibc()
+        };
+        math::open(self)
+    }
+
+    /// Opens `io` (files, standard streams).
+    pub fn open_io(&mut self) -> RtResult<()> {
+        io::open(self)
+    }
+
+    /// Opens `os`.
+    pub fn open_os(&mut self) -> RtResult<()> {
+        os::open(self)
+    }
+
+    /// Opens `package` and `require`.
+    pub fn open_package(&mut self) -> RtResult<()> {
+        package::open(self)
+    }
 }
 
 /// 5.1's `MAXTAGLOOP`.

@@ -121,6 +121,21 @@ pub(crate) fn fmt_number(n: f64, out: &mut Vec<u8>) {
     out.extend_from_slice(body.as_bytes());
 }
 
+/// Appends `n` as glibc's `printf("%.<precision>g", n)` does: `%.17g` is how Redis turns a
+/// Lua number into a command argument.
+pub fn format_g(n: f64, precision: usize, out: &mut Vec<u8>) {
+    let spec = Spec {
+        left: false,
+        plus: false,
+        space: false,
+        alt: false,
+        zero: false,
+        width: 0,
+        precision: Some(precision),
+    };
+    fmt_float(n, FloatConv::General, &spec, out);
+}
+
 /// Appends `n` formatted like glibc `printf` with conversion `conv` and `spec`.
 pub(crate) fn fmt_float(n: f64, conv: FloatConv, spec: &Spec, out: &mut Vec<u8>) {
     let sign: &[u8] = if n.is_sign_negative() {

@@ -113,7 +113,7 @@ fn reverse(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn rep(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let s = ctx.check_string(1)?;
-    let n = ctx.check_integer(2)?;
+    let n = i64::from(ctx.check_int(2)?);
     let unit = ctx.vm.heap.str_bytes(s)?.len();
     if n <= 0 || unit == 0 {
         ctx.push_bytes(b"")?;

@@ -6,6 +6,14 @@
 //! booleans as integers, nulls as the nil bulk or nil array). Hosts that answer differently per
 //! protocol (`ZRANGE ... WITHSCORES` is flat in RESP2 and pairs in RESP3) are told the protocol
 //! in their [`crate::CallContext`].
+//!
+//! - `resp.rs`: the wire format, [`encode`](resp::encode), [`parse_reply`](resp::parse_reply),
+//!   [`parse_request`](resp::parse_request).
+//! - `cli.rs`: a reply as `redis-cli` prints it ([`render_no_raw`](cli::render_no_raw),
+//!   [`render_raw`](cli::render_raw)).
+
+pub(crate) mod cli;
+pub(crate) mod resp;
 
 /// One reply.
 #[derive(Clone, Debug, PartialEq)]

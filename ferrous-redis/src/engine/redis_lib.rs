@@ -1,0 +1,378 @@
+//! The `redis` table scripts see: `redis.call`, `redis.pcall` and the helpers around them, with
+//! Redis 7.0's argument rules and error texts (script_lua.c).
+//!
+//! Natives reach the engine's per-run state ([`RunState`]) and the host ([`HostSlot`]) through
+//! the VM's typed app data: nothing global, nothing shared.
+
+use ferrous_vm::{Ctx, Ret, RtError, RtResult, TableHandle, Value, Vm};
+
+use super::cmdinfo;
+use super::convert::{self, Names};
+use crate::host::{CallContext, CommandHost};
+use crate::reply::Reply;
+
+/// The host, as the VM's app data (a private type, so no one else can take it out).
+pub(crate) struct HostSlot<H>(pub(crate) H);
+
+/// What the natives know about the script that runs.
+pub(crate) struct RunState {
+    /// A script runs (outside one, `redis.call` and friends refuse).
+    pub active: bool,
+    /// `redis.setresp`: the protocol of replies to `redis.call`.
+    pub resp: u8,
+    /// The caller's database.
+    pub db: usize,
+    /// Write commands are refused (`EVAL_RO`, `no-writes`).
+    pub read_only: bool,
+    /// `allow-oom`.
+    pub allow_oom: bool,
+    /// A write command ran: the script can no longer be killed.
+    pub write_dirty: bool,
+    /// Interned field names.
+    pub names: Names,
+}
+
+/// Redis's log levels (`LL_DEBUG` .. `LL_WARNING`).
+const LOG_LEVELS: std::ops::RangeInclusive<f64> = 0.0..=3.0;
+
+/// Creates the `redis` table in `vm`'s globals.
+pub(crate) fn open<H: CommandHost + 'static>(vm: &mut Vm) -> RtResult<TableHandle> {
+    let redis = vm.new_table(0, 32)?;
+    let functions: [(&'static str, ferrous_vm::NativeFunction); 12] = [
+        ("call", redis_call::<H>),
+        ("pcall", redis_pcall::<H>),
+        ("sha1hex", sha1hex),
+        ("error_reply", error_reply),
+        ("status_reply", status_reply),
+        ("log", log::<H>),
+        ("setresp", setresp),
+        ("set_repl", set_repl),
+        ("replicate_commands", replicate_commands),
+        ("breakpoint", breakpoint),
+        ("debug", debug),
+        ("acl_check_cmd", acl_check_cmd::<H>),
+    ];
+    for (name, f) in functions {
+        let value = vm.native(name, f);
+        set_field(vm, redis, name.as_bytes(), value)?;
+    }
+    let numbers: [(&str, f64); 11] = [
+        ("LOG_DEBUG", 0.0),
+        ("LOG_VERBOSE", 1.0),
+        ("LOG_NOTICE", 2.0),
+        ("LOG_WARNING", 3.0),
+        ("REPL_NONE", 0.0),
+        ("REPL_AOF", 1.0),
+        ("REPL_SLAVE", 2.0),
+        ("REPL_REPLICA", 2.0),
+        ("REPL_ALL", 3.0),
+        ("REDIS_VERSION_NUM", f64::from(crate::REDIS_VERSION_NUM)),
+        ("", 0.0),
+    ];
+    for (name, n) in numbers.iter().filter(|(name, _)| !name.is_empty()) {
+        set_field(vm, redis, name.as_bytes(), Value::Number(*n))?;
+    }
+    let version = Value::String(vm.intern(crate::REDIS_VERSION.as_bytes())?);
+    set_field(vm, redis, b"REDIS_VERSION", version)?;
+    vm.set_global("redis", Value::Table(redis))?;
+    Ok(redis)
+}
+
+fn set_field(vm: &mut Vm, t: TableHandle, name: &[u8], value: Value) -> RtResult<()> {
+    let key = vm.intern(name)?;
+    vm.heap().tx().raw_set_str(t, key, value)?;
+    Ok(())
+}
+
+fn names(ctx: &Ctx<'_>) -> RtResult<Names> {
+    ctx.app_data::<RunState>()
+        .map(|state| state.names)
+        .ok_or_else(|| RtError::native("redis library used outside the script engine"))
+}
+
+/// Raises (`raise`) or returns the error table for `text` (`luaPushError` + `luaError`).
+pub(crate) fn fail(
+    ctx: &mut Ctx<'_>,
+    text: &[u8],
+    raise: bool,
+    ignore_stats: bool,
+) -> RtResult<Ret> {
+    let names = names(ctx)?;
+    let table = convert::error_table(ctx.vm(), &names, text, ignore_stats)?;
+    if raise {
+        Err(RtError::Value(table))
+    } else {
+        ctx.ret(&[table])
+    }
+}
+
+/// `luaArgsToRedisArgv`: strings as they are, numbers as `%.17g`.
+fn command_args(ctx: &mut Ctx<'_>) -> Result<Vec<Vec<u8>>, &'static [u8]> {
+    if ctx.nargs() == 0 {
+        return Err(b"Please specify at least one argument for this redis lib call");
+    }
+    let mut argv = Vec::with_capacity(ctx.nargs());
+    for n in 1..=ctx.nargs() {
+        match ctx.arg(n) {
+            Value::Number(x) => argv.push(format_argument(x)),
+            Value::String(s) => argv.push(ctx.vm().str_bytes(s).unwrap_or_default().to_vec()),
+            _ => return Err(b"Lua redis lib command arguments must be strings or integers"),
+        }
+    }
+    Ok(argv)
+}
+
+/// A number as `redis.call` passes it: `%.17g`, which prints integers below 2^53 as plain
+/// digits (formatted here without the general float path).
+fn format_argument(x: f64) -> Vec<u8> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
+        return (x as i64).to_string().into_bytes();
+    }
+    let mut buf = Vec::with_capacity(24);
+    ferrous_vm::format_g(x, 17, &mut buf);
+    buf
+}
+
+fn redis_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    generic_call::<H>(ctx, true)
+}
+
+fn redis_pcall<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    generic_call::<H>(ctx, false)
+}
+
+/// `luaRedisGenericCommand`: runs one command through the engine's checks and the host.
+fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtResult<Ret> {
+    if !ctx.app_data::<RunState>().is_some_and(|s| s.active) {
+        return fail(
+            ctx,
+            b"redis.call/pcall can only be called inside a script invocation",
+            true,
+            false,
+        );
+    }
+    let argv = match command_args(ctx) {
+        Ok(argv) => argv,
+        Err(msg) => return fail(ctx, msg, raise, false),
+    };
+    ctx.charge(argv.iter().map(|a| a.len() as u64 / 16 + 1).sum())?;
+    let reply = match check_and_run::<H>(ctx, &argv) {
+        Ok(reply) => reply,
+        Err(msg) => return fail(ctx, msg.as_bytes(), raise, true),
+    };
+    if let Reply::Error(text) = &reply {
+        let mut full = Vec::with_capacity(text.len() + 1);
+        full.push(b'-');
+        full.extend_from_slice(text);
+        return fail(ctx, &full, raise, true);
+    }
+    let names = names(ctx)?;
+    let resp = ctx.app_data::<RunState>().map_or(2, |s| s.resp);
+    let value = convert::reply_to_lua(ctx.vm(), &names, &reply, resp)?;
+    ctx.ret(&[value])
+}
+
+/// `scriptCall`'s checks, then the host. `Err` is a rejection text (`luaPushError` format).
+fn check_and_run<H: CommandHost + 'static>(
+    ctx: &mut Ctx<'_>,
+    argv: &[Vec<u8>],
+) -> Result<Reply, String> {
+    let Some(info) = cmdinfo::lookup(argv) else {
+        return Err("Unknown Redis command called from script".to_owned());
+    };
+    if !info.arity_ok(argv.len()) {
+        return Err("Wrong number of args calling Redis command from script".to_owned());
+    }
+    if cmdinfo::noscript(info) {
+        return Err("This Redis command is not allowed from script".to_owned());
+    }
+    let Some(state) = ctx.app_data::<RunState>() else {
+        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
+    };
+    let (read_only, allow_oom, write_dirty, resp, db) = (
+        state.read_only,
+        state.allow_oom,
+        state.write_dirty,
+        state.resp,
+        state.db,
+    );
+    if read_only && cmdinfo::may_write(info) {
+        return Err("Write commands are not allowed from read-only scripts.".to_owned());
+    }
+    let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
+        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
+    };
+    if !allow_oom && !write_dirty && cmdinfo::denyoom(info) && host.is_oom() {
+        return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
+    }
+    let call = CallContext {
+        resp,
+        db,
+        from_script: true,
+    };
+    let reply = host.call(&call, argv);
+    if cmdinfo::write(info) {
+        if let Some(state) = ctx.app_data_mut::<RunState>() {
+            state.write_dirty = true;
+        }
+    }
+    Ok(reply)
+}
+
+/// `redis.sha1hex(s)`.
+fn sha1hex(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if ctx.nargs() != 1 {
+        return fail(ctx, b"wrong number of arguments", true, false);
+    }
+    let bytes = match ctx.arg(1) {
+        Value::String(_) | Value::Number(_) => ctx.check_bytes(1)?,
+        _ => Vec::new(),
+    };
+    let digest = crate::sha1_hex(&bytes);
+    ctx.push_bytes(digest.as_bytes())?;
+    Ok(Ret::values(1))
+}
+
+/// `redis.error_reply(s)`: `{err = s}`, with `-` and the `ERR` code rules of Redis.
+fn error_reply(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let Some(text) = single_string_arg(ctx) else {
+        return fail(ctx, b"wrong number or type of arguments", false, false);
+    };
+    let mut full = text;
+    if full.first() != Some(&b'-') {
+        full.insert(0, b'-');
+    }
+    fail(ctx, &full, false, false)
+}
+
+/// `redis.status_reply(s)`: `{ok = s}`.
+fn status_reply(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if single_string_arg(ctx).is_none() {
+        return fail(ctx, b"wrong number or type of arguments", false, false);
+    }
+    let names = names(ctx)?;
+    let t = ctx.vm().new_table(0, 1)?;
+    let s = ctx.arg(1);
+    ctx.vm().heap().tx().raw_set_str(t, names.ok, s)?;
+    ctx.ret(&[Value::Table(t)])
+}
+
+/// The one argument of `error_reply`/`status_reply` when it is a string (not a number).
+fn single_string_arg(ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
+    match (ctx.nargs(), ctx.arg(1)) {
+        (1, Value::String(s)) => Some(ctx.vm().str_bytes(s).ok()?.to_vec()),
+        _ => None,
+    }
+}
+
+/// `redis.log(level, ...)`.
+pub(crate) fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if ctx.nargs() < 2 {
+        return fail(
+            ctx,
+            b"redis.log() requires two arguments or more.",
+            true,
+            false,
+        );
+    }
+    let Some(level) = ctx.to_number(1) else {
+        return fail(
+            ctx,
+            b"First argument must be a number (log level).",
+            true,
+            false,
+        );
+    };
+    let level = level.trunc();
+    if !LOG_LEVELS.contains(&level) {
+        return fail(ctx, b"Invalid debug level.", true, false);
+    }
+    let mut message = Vec::new();
+    for n in 2..=ctx.nargs() {
+        if !matches!(ctx.arg(n), Value::String(_) | Value::Number(_)) {
+            continue;
+        }
+        if n != 2 {
+            message.push(b' ');
+        }
+        message.extend_from_slice(&ctx.check_bytes(n)?);
+    }
+    if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
+        host.log(level as u8, &message);
+    }
+    Ok(Ret::values(0))
+}
+
+/// `redis.setresp(2|3)`.
+fn setresp(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if ctx.nargs() != 1 {
+        return fail(ctx, b"redis.setresp() requires one argument.", true, false);
+    }
+    let resp = ctx.to_number(1).unwrap_or(0.0).trunc();
+    if resp != 2.0 && resp != 3.0 {
+        return fail(ctx, b"RESP version must be 2 or 3.", true, false);
+    }
+    if let Some(state) = ctx.app_data_mut::<RunState>() {
+        state.resp = resp as u8;
+    }
+    Ok(Ret::values(0))
+}
+
+/// `redis.set_repl(flags)`: checked, otherwise without effect (no replication here).
+fn set_repl(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    if ctx.nargs() != 1 {
+        return fail(
+            ctx,
+            b"redis.set_repl() requires two arguments.",
+            true,
+            false,
+        );
+    }
+    let flags = convert::number_to_integer(ctx.to_number(1).unwrap_or(0.0));
+    if flags & !3 != 0 {
+        return fail(
+            ctx,
+            b"Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+            true,
+            false,
+        );
+    }
+    Ok(Ret::values(0))
+}
+
+/// `redis.replicate_commands()`: always true since Redis 7.0.
+fn replicate_commands(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    ctx.ret(&[Value::Boolean(true)])
+}
+
+/// `redis.breakpoint()`: false outside `SCRIPT DEBUG` (which Ferrous does not offer).
+fn breakpoint(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    ctx.ret(&[Value::Boolean(false)])
+}
+
+/// `redis.debug(...)`: nothing outside `SCRIPT DEBUG`.
+fn debug(_ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    Ok(Ret::values(0))
+}
+
+/// `redis.acl_check_cmd(cmd, ...)`: whether the calling user may run the command.
+fn acl_check_cmd<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let argv = match command_args(ctx) {
+        Ok(argv) => argv,
+        Err(msg) => return fail(ctx, msg, true, false),
+    };
+    if cmdinfo::lookup(&argv).is_none() {
+        return fail(
+            ctx,
+            b"Invalid command passed to redis.acl_check_cmd()",
+            true,
+            false,
+        );
+    }
+    let allowed = match ctx.app_data::<HostSlot<H>>() {
+        Some(HostSlot(host)) => host.acl_check(&argv),
+        None => true,
+    };
+    ctx.ret(&[Value::Boolean(allowed)])
+}

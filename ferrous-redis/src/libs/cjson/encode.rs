@@ -1,0 +1,324 @@
+//! `cjson.encode`: a Lua value to JSON text, as `json_append_data` and friends do it.
+//!
+//! Tables are arrays when every key is a positive integer (`lua_array_length`, with its
+//! `int` arithmetic: a key of 2^31 or more becomes `INT_MIN`, as x86-64's conversion gives)
+//! and the array is not excessively sparse; otherwise objects, in `next` order. Holes encode
+//! as `null`; metatables are ignored (raw reads only).
+//!
+//! Invariant: no recursion. Open tables live on an explicit [`Frame`] stack whose height is
+//! bounded by `encode_max_depth` and by the emulated C stack limit (`super::checkstack`).
+
+use ferrous_heap::{TableHandle, Value};
+use ferrous_vm::{Ctx, Ret, RtError, RtResult};
+
+use super::{Config, config_of, fpconv, null_of};
+
+/// The largest JSON text built (as `string.rep` caps its results).
+const MAX_OUTPUT: usize = 1 << 30;
+
+/// Fuel is charged in batches of this many units.
+const FUEL_BATCH: u64 = 256;
+
+/// A table being encoded.
+enum Frame {
+    /// An array: the next index to encode, up to `len`.
+    Array {
+        table: TableHandle,
+        len: i64,
+        next: i64,
+    },
+    /// An object: the key last encoded (`nil` before the first).
+    Object { table: TableHandle, key: Value },
+}
+
+impl Frame {
+    /// The C Lua stack slots this table's traversal holds while one of its values is encoded
+    /// (the value; an object also has the key).
+    fn slots(&self) -> usize {
+        match self {
+            Frame::Array { .. } => 1,
+            Frame::Object { .. } => 2,
+        }
+    }
+}
+
+/// `cjson.encode(value)`.
+pub(crate) fn encode(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let (_, cfg) = config_of(ctx)?;
+    if ctx.nargs() != 1 {
+        return Err(RtError::arg(1, "expected 1 argument"));
+    }
+    let mut encoder = Encoder {
+        cfg,
+        null: null_of(ctx)?,
+        out: Vec::new(),
+        fuel: 0,
+    };
+    encoder.run(ctx, ctx.arg(1))?;
+    let text = ctx.vm().intern(&encoder.out)?;
+    ctx.ret(&[Value::String(text)])
+}
+
+/// `json_encode_exception`: `Cannot serialise <type>: <reason>`.
+fn exception(ctx: &mut Ctx<'_>, value: Value, reason: &str) -> RtError {
+    let type_name = ctx.vm().type_name(value);
+    RtError::native(format!("Cannot serialise {type_name}: {reason}"))
+}
+
+struct Encoder {
+    cfg: Config,
+    null: Value,
+    out: Vec<u8>,
+    /// Fuel used and not charged yet.
+    fuel: u64,
+}
+
+impl Encoder {
+    fn run(&mut self, ctx: &mut Ctx<'_>, root: Value) -> RtResult<()> {
+        let mut stack: Vec<Frame> = Vec::new();
+        // C stack slots in use: the argument, plus what open tables hold.
+        let mut slots = 1usize;
+        let mut pending = Some(root);
+        loop {
+            if let Some(value) = pending.take() {
+                self.charge(ctx, 1)?;
+                if let Value::Table(table) = value {
+                    let depth = stack.len() + 1;
+                    let max_depth = usize::try_from(self.cfg.encode_max_depth).unwrap_or(0);
+                    if depth > max_depth || !super::checkstack(slots, 3) {
+                        return Err(RtError::native(format!(
+                            "Cannot serialise, excessive nesting ({depth})"
+                        )));
+                    }
+                    let len = self.array_length(ctx, table)?;
+                    let frame = if len > 0 {
+                        self.out.push(b'[');
+                        Frame::Array {
+                            table,
+                            len: i64::from(len),
+                            next: 1,
+                        }
+                    } else {
+                        self.out.push(b'{');
+                        Frame::Object {
+                            table,
+                            key: Value::Nil,
+                        }
+                    };
+                    slots += frame.slots();
+                    stack.push(frame);
+                } else {
+                    self.scalar(ctx, value)?;
+                }
+            }
+            let Some(frame) = stack.last_mut() else {
+                return Ok(());
+            };
+            match frame {
+                Frame::Array { table, len, next } => {
+                    if *next > *len {
+                        self.out.push(b']');
+                    } else {
+                        if *next > 1 {
+                            self.out.push(b',');
+                        }
+                        pending = Some(ctx.vm().heap().tx().raw_get_int(*table, *next)?);
+                        *next += 1;
+                        continue;
+                    }
+                }
+                Frame::Object { table, key } => {
+                    let table = *table;
+                    if let Some((k, v)) = ctx.vm().heap().tx().next(table, *key)? {
+                        if !matches!(*key, Value::Nil) {
+                            self.out.push(b',');
+                        }
+                        *key = k;
+                        self.key(ctx, k)?;
+                        pending = Some(v);
+                        continue;
+                    }
+                    self.out.push(b'}');
+                }
+            }
+            if let Some(frame) = stack.pop() {
+                slots -= frame.slots();
+            }
+        }
+    }
+
+    /// Charges fuel in batches and keeps the output within the memory limit.
+    fn charge(&mut self, ctx: &mut Ctx<'_>, units: u64) -> RtResult<()> {
+        self.fuel += units;
+        if self.fuel >= FUEL_BATCH {
+            ctx.charge(self.fuel)?;
+            self.fuel = 0;
+            if self.out.len() > MAX_OUTPUT || !ctx.vm().heap().can_allocate(self.out.len()) {
+                return Err(RtError::OutOfMemory);
+            }
+        }
+        Ok(())
+    }
+
+    /// `lua_array_length`: the array length, or -1 for an object.
+    fn array_length(&mut self, ctx: &mut Ctx<'_>, table: TableHandle) -> RtResult<i32> {
+        let mut max: i32 = 0;
+        let mut items: i32 = 0;
+        let mut key = Value::Nil;
+        while let Some((k, _)) = ctx.vm().heap().tx().next(table, key)? {
+            self.charge(ctx, 1)?;
+            key = k;
+            match k {
+                Value::Number(n) if n != 0.0 && n.floor() == n && n >= 1.0 => {
+                    if n > f64::from(max) {
+                        max = c_int(n);
+                    }
+                    items = items.wrapping_add(1);
+                }
+                _ => return Ok(-1),
+            }
+        }
+        let cfg = &self.cfg;
+        if cfg.encode_sparse_ratio > 0
+            && max > items.wrapping_mul(cfg.encode_sparse_ratio)
+            && max > cfg.encode_sparse_safe
+        {
+            if cfg.encode_sparse_convert == 0 {
+                return Err(exception(
+                    ctx,
+                    Value::Table(table),
+                    "excessively sparse array",
+                ));
+            }
+            return Ok(-1);
+        }
+        Ok(max)
+    }
+
+    /// An object key: numbers become strings, strings are escaped.
+    fn key(&mut self, ctx: &mut Ctx<'_>, key: Value) -> RtResult<()> {
+        match key {
+            Value::Number(n) => {
+                self.out.push(b'"');
+                self.number(ctx, n)?;
+                self.out.extend_from_slice(b"\":");
+            }
+            Value::String(s) => {
+                self.string(ctx, s)?;
+                self.out.push(b':');
+            }
+            other => {
+                return Err(exception(
+                    ctx,
+                    other,
+                    "table key must be a number or string",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything but tables.
+    fn scalar(&mut self, ctx: &mut Ctx<'_>, value: Value) -> RtResult<()> {
+        match value {
+            Value::String(s) => self.string(ctx, s)?,
+            Value::Number(n) => self.number(ctx, n)?,
+            Value::Boolean(true) => self.out.extend_from_slice(b"true"),
+            Value::Boolean(false) => self.out.extend_from_slice(b"false"),
+            Value::Nil => self.out.extend_from_slice(b"null"),
+            v if v == self.null => self.out.extend_from_slice(b"null"),
+            other => return Err(exception(ctx, other, "type not supported")),
+        }
+        Ok(())
+    }
+
+    /// `json_append_number`.
+    fn number(&mut self, ctx: &mut Ctx<'_>, n: f64) -> RtResult<()> {
+        match self.cfg.encode_invalid_numbers {
+            0 if !n.is_finite() => {
+                return Err(exception(ctx, Value::Number(n), "must not be NaN or Inf"));
+            }
+            1 if n.is_nan() => {
+                self.out.extend_from_slice(b"nan");
+                return Ok(());
+            }
+            2 if !n.is_finite() => {
+                self.out.extend_from_slice(b"null");
+                return Ok(());
+            }
+            _ => {}
+        }
+        let precision = usize::try_from(self.cfg.encode_number_precision).unwrap_or(14);
+        fpconv::format_g(n, precision, &mut self.out);
+        Ok(())
+    }
+
+    /// `json_append_string`: quoted, with `char2escape`'s escapes.
+    fn string(&mut self, ctx: &mut Ctx<'_>, s: ferrous_heap::StringHandle) -> RtResult<()> {
+        let bytes = ctx.vm().str_bytes(s)?;
+        let len = bytes.len();
+        if len > MAX_OUTPUT {
+            return Err(RtError::OutOfMemory);
+        }
+        self.out.reserve(len + 2);
+        self.out.push(b'"');
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if let Some(esc) = escape(b) {
+                self.out.extend_from_slice(&bytes[start..i]);
+                self.out.extend_from_slice(esc);
+                start = i + 1;
+            }
+        }
+        self.out.extend_from_slice(&bytes[start..]);
+        self.out.push(b'"');
+        self.charge(ctx, len as u64 / 16)
+    }
+}
+
+/// The C cast `(int)k` of a double on x86-64: out of range gives `INT_MIN`.
+fn c_int(k: f64) -> i32 {
+    if (-2_147_483_648.0..2_147_483_648.0).contains(&k) {
+        k as i32
+    } else {
+        i32::MIN
+    }
+}
+
+/// `char2escape`: how a byte is written inside a JSON string, when not as itself.
+fn escape(b: u8) -> Option<&'static [u8]> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const fn unicode(b: u8) -> [u8; 6] {
+        [
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(b >> 4) as usize],
+            HEX[(b & 15) as usize],
+        ]
+    }
+    const UNICODE: [[u8; 6]; 32] = {
+        let mut table = [[0u8; 6]; 32];
+        let mut i = 0;
+        while i < 32 {
+            table[i] = unicode(i as u8);
+            i += 1;
+        }
+        table
+    };
+    const DEL: [u8; 6] = unicode(0x7f);
+    match b {
+        b'\x08' => Some(b"\\b"),
+        b'\t' => Some(b"\\t"),
+        b'\n' => Some(b"\\n"),
+        b'\x0c' => Some(b"\\f"),
+        b'\r' => Some(b"\\r"),
+        0..=0x1f => Some(&UNICODE[b as usize]),
+        b'"' => Some(b"\\\""),
+        b'/' => Some(b"\\/"),
+        b'\\' => Some(b"\\\\"),
+        0x7f => Some(&DEL),
+        _ => None,
+    }
+}

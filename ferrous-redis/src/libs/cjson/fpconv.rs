@@ -1,0 +1,296 @@
+//! Number text for `cjson`, as Redis's `fpconv.c` produces and reads it with glibc in the C
+//! locale: [`format_g`] is `printf("%.Ng", x)` (N = `encode_number_precision`, 1..=14) and
+//! [`strtod`] is glibc's `strtod` (decimal, hexadecimal, `inf`/`infinity`/`nan(...)`, leading
+//! sign), returning the value and where the number ends.
+//!
+//! Invariants: both are total (no input panics); decimal conversions round correctly to
+//! nearest-even in both directions (Rust's own conversions, which match glibc's), and
+//! hexadecimal input is rounded the same way here.
+
+use std::io::Write;
+
+/// Appends `x` formatted like C's `%.{precision}g`.
+pub(crate) fn format_g(x: f64, precision: usize, out: &mut Vec<u8>) {
+    let precision = precision.max(1);
+    if x.is_nan() {
+        out.extend_from_slice(if x.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
+        return;
+    }
+    if x.is_sign_negative() {
+        out.push(b'-');
+    }
+    let x = x.abs();
+    if x.is_infinite() {
+        out.extend_from_slice(b"inf");
+        return;
+    }
+    if x == 0.0 {
+        out.push(b'0');
+        return;
+    }
+    // `{:e}` with `precision - 1` fraction digits rounds exactly like glibc's `%e`; `%g` keeps
+    // those same significant digits and only chooses where the point goes.
+    let sci = format!("{:.*e}", precision - 1, x);
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let p = i32::try_from(precision).unwrap_or(i32::MAX);
+    if exp < -4 || exp >= p {
+        out.push(digits[0]);
+        let frac = trim_zeros(&digits[1..]);
+        if !frac.is_empty() {
+            out.push(b'.');
+            out.extend_from_slice(frac);
+        }
+        let sign = if exp < 0 { '-' } else { '+' };
+        let _ = write!(out, "e{sign}{:02}", exp.unsigned_abs());
+    } else if exp >= 0 {
+        // `exp < precision` here, so the integer part is a prefix of the digits.
+        let int_len = usize::try_from(exp).unwrap_or(0) + 1;
+        out.extend_from_slice(&digits[..int_len]);
+        let frac = trim_zeros(&digits[int_len..]);
+        if !frac.is_empty() {
+            out.push(b'.');
+            out.extend_from_slice(frac);
+        }
+    } else {
+        out.extend_from_slice(b"0.");
+        for _ in 0..(-exp - 1) {
+            out.push(b'0');
+        }
+        out.extend_from_slice(trim_zeros(&digits));
+    }
+}
+
+/// The digits without trailing zeros (`%g` drops them).
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let end = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
+    &digits[..end]
+}
+
+/// The byte at `i`, or NUL past the end (the C code reads a NUL-terminated string).
+#[inline]
+fn at(s: &[u8], i: usize) -> u8 {
+    s.get(i).copied().unwrap_or(0)
+}
+
+/// Whether `s[i..]` starts with `word` (lowercase ASCII), ignoring case.
+fn starts_with_ci(s: &[u8], i: usize, word: &[u8]) -> bool {
+    word.iter()
+        .enumerate()
+        .all(|(k, &w)| at(s, i + k).to_ascii_lowercase() == w)
+}
+
+/// glibc's `strtod(s + start, &end)`: the value and the end offset, or `None` when no number
+/// starts at `start` (strtod's `end == start`). Bytes past the slice read as NUL.
+pub(crate) fn strtod(s: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let negative = at(s, i) == b'-';
+    if matches!(at(s, i), b'+' | b'-') {
+        i += 1;
+    }
+    let sign = |x: f64| if negative { -x } else { x };
+    if starts_with_ci(s, i, b"inf") {
+        i += 3;
+        if starts_with_ci(s, i, b"inity") {
+            i += 5;
+        }
+        return Some((sign(f64::INFINITY), i));
+    }
+    if starts_with_ci(s, i, b"nan") {
+        i += 3;
+        if at(s, i) == b'(' {
+            let mut j = i + 1;
+            while at(s, j).is_ascii_alphanumeric() || at(s, j) == b'_' {
+                j += 1;
+            }
+            if at(s, j) == b')' {
+                i = j + 1;
+            }
+        }
+        return Some((sign(f64::NAN), i));
+    }
+    if at(s, i) == b'0' && at(s, i + 1).eq_ignore_ascii_case(&b'x') {
+        if let Some((x, end)) = hex(s, i + 2) {
+            return Some((sign(x), end));
+        }
+        // `0x` without hex digits: the number is the `0`.
+        return Some((sign(0.0), i + 1));
+    }
+    let (x, end) = decimal(s, i)?;
+    Some((sign(x), end))
+}
+
+/// An unsigned decimal number at `i`: digits, an optional fraction, an optional exponent.
+fn decimal(s: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let int_start = i;
+    while at(s, i).is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = &s[int_start..i];
+    let mut frac_digits: &[u8] = &[];
+    if at(s, i) == b'.' {
+        let frac_start = i + 1;
+        let mut j = frac_start;
+        while at(s, j).is_ascii_digit() {
+            j += 1;
+        }
+        if int_digits.is_empty() && j == frac_start {
+            return None;
+        }
+        frac_digits = &s[frac_start..j];
+        i = j;
+    } else if int_digits.is_empty() {
+        return None;
+    }
+    let mut exp_text: &[u8] = &[];
+    if at(s, i).eq_ignore_ascii_case(&b'e') {
+        let mut j = i + 1;
+        if matches!(at(s, j), b'+' | b'-') {
+            j += 1;
+        }
+        let digits_start = j;
+        while at(s, j).is_ascii_digit() {
+            j += 1;
+        }
+        if j > digits_start {
+            exp_text = &s[i + 1..j];
+            i = j;
+        }
+    }
+    // Rebuild a text Rust's parser accepts (both parts non-empty); it rounds like glibc.
+    let mut text = Vec::with_capacity(i - start + 4);
+    text.extend_from_slice(if int_digits.is_empty() {
+        b"0"
+    } else {
+        int_digits
+    });
+    text.push(b'.');
+    text.extend_from_slice(if frac_digits.is_empty() {
+        b"0"
+    } else {
+        frac_digits
+    });
+    if !exp_text.is_empty() {
+        text.push(b'e');
+        text.extend_from_slice(exp_text);
+    }
+    let x = std::str::from_utf8(&text).ok()?.parse::<f64>().ok()?;
+    Some((x, i))
+}
+
+/// A hexadecimal number after its `0x` at `i`: hex digits with an optional point, then an
+/// optional binary exponent `p[+-]digits`. `None` when there is no hex digit.
+fn hex(s: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    // The first 16 significant hex digits, exactly; the rest only as a sticky bit.
+    let mut mantissa: u64 = 0;
+    let mut significant = 0u32;
+    let mut sticky = false;
+    let mut exp: i64 = 0;
+    let mut any_digit = false;
+    let mut seen_point = false;
+    loop {
+        let c = at(s, i);
+        if c == b'.' && !seen_point {
+            seen_point = true;
+            i += 1;
+            continue;
+        }
+        let Some(d) = char::from(c).to_digit(16) else {
+            break;
+        };
+        any_digit = true;
+        i += 1;
+        if significant < 16 {
+            if mantissa != 0 || d != 0 {
+                mantissa = mantissa << 4 | u64::from(d);
+                significant += 1;
+            }
+            if seen_point {
+                exp -= 4;
+            }
+        } else {
+            sticky |= d != 0;
+            if !seen_point {
+                exp += 4;
+            }
+        }
+    }
+    if !any_digit {
+        return None;
+    }
+    if at(s, i).eq_ignore_ascii_case(&b'p') {
+        let mut j = i + 1;
+        let negative = at(s, j) == b'-';
+        if matches!(at(s, j), b'+' | b'-') {
+            j += 1;
+        }
+        let digits_start = j;
+        let mut value: i64 = 0;
+        while at(s, j).is_ascii_digit() {
+            value = (value * 10 + i64::from(at(s, j) - b'0')).min(1 << 20);
+            j += 1;
+        }
+        if j > digits_start {
+            exp += if negative { -value } else { value };
+            i = j;
+        }
+    }
+    Some((scale_binary(mantissa, exp, sticky), i))
+}
+
+/// `mantissa * 2^exp` (plus a sticky fraction below the mantissa) rounded to nearest-even.
+fn scale_binary(mantissa: u64, exp: i64, sticky: bool) -> f64 {
+    if mantissa == 0 {
+        return 0.0;
+    }
+    let bits = i64::from(64 - mantissa.leading_zeros());
+    // Exponent of the leading bit.
+    let top = exp + bits - 1;
+    if top > 1023 {
+        return f64::INFINITY;
+    }
+    // Bits the result can hold at this magnitude: 53, fewer for subnormals.
+    let keep = if top >= -1022 { 53 } else { 53 - (-1022 - top) };
+    let shift = bits - keep;
+    let (kept, scale) = if shift <= 0 {
+        (mantissa, exp)
+    } else {
+        let kept = if shift >= 64 { 0 } else { mantissa >> shift };
+        let rem_bits = shift.min(64);
+        let rem = if rem_bits >= 64 {
+            mantissa
+        } else {
+            mantissa & ((1u64 << rem_bits) - 1)
+        };
+        let round_up = if shift > 64 {
+            false
+        } else {
+            let half = 1u64 << (shift - 1);
+            rem > half || (rem == half && (sticky || kept & 1 == 1))
+        };
+        (kept + u64::from(round_up), exp + shift)
+    };
+    if kept == 0 {
+        return 0.0;
+    }
+    // `kept` has at most 54 bits and the product is representable (or overflows to inf), so
+    // these multiplications are exact.
+    let mut x = kept as f64;
+    let mut scale = scale;
+    while scale > 1023 {
+        x *= 2f64.powi(1023);
+        scale -= 1023;
+    }
+    while scale < -1022 {
+        x *= 2f64.powi(-1022);
+        scale += 1022;
+    }
+    x * 2f64.powi(i32::try_from(scale).unwrap_or(0))
+}

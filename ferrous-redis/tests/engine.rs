@@ -1,0 +1,294 @@
+//! The engine's public API with a small host of its own (the one docs/EMBEDDING.md shows):
+//! what an embedder writes to get Redis scripting over their keyspace.
+
+use std::collections::HashMap;
+
+use ferrous_redis::{CallContext, CommandHost, Reply, ScriptEngine};
+
+/// A keyspace of strings with GET, SET, DEL and INCR.
+#[derive(Default)]
+struct Strings {
+    data: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+impl CommandHost for Strings {
+    fn call(&mut self, _ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
+        match args[0].to_ascii_lowercase().as_slice() {
+            b"get" => self
+                .data
+                .get(&args[1])
+                .map_or(Reply::Nil, |v| Reply::bulk(v.clone())),
+            b"set" => {
+                self.data.insert(args[1].clone(), args[2].clone());
+                Reply::ok()
+            }
+            b"del" => Reply::Integer(
+                args[1..]
+                    .iter()
+                    .filter(|k| self.data.remove(*k).is_some())
+                    .count() as i64,
+            ),
+            b"incr" => {
+                let old = self.data.get(&args[1]).map_or(Some(0), |v| {
+                    std::str::from_utf8(v)
+                        .ok()
+                        .and_then(|s| s.parse::<i64>().ok())
+                });
+                match old.and_then(|n| n.checked_add(1)) {
+                    Some(n) => {
+                        self.data
+                            .insert(args[1].clone(), n.to_string().into_bytes());
+                        Reply::Integer(n)
+                    }
+                    None => Reply::error("ERR value is not an integer or out of range"),
+                }
+            }
+            _ => Reply::error("ERR unknown command"),
+        }
+    }
+}
+
+fn engine() -> ScriptEngine<Strings> {
+    ScriptEngine::new(Strings::default()).unwrap()
+}
+
+#[test]
+fn scripts_reach_the_host() {
+    let mut e = engine();
+    let reply = e.eval(
+        b"redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])",
+        &[b"k"],
+        &[b"v"],
+    );
+    assert_eq!(reply, Reply::bulk("v"));
+    assert_eq!(e.host().data.get(&b"k"[..]), Some(&b"v".to_vec()));
+    assert_eq!(
+        e.eval(b"return redis.call('incr', 'n')", &[], &[]),
+        Reply::Integer(1)
+    );
+}
+
+#[test]
+fn errors_are_redis_texts() {
+    let mut e = engine();
+    let sha = ferrous_redis::sha1_hex(b"return foo");
+    assert_eq!(
+        e.eval(b"return foo", &[], &[]),
+        Reply::Error(format!("ERR user_script:1: Script attempted to access nonexistent global variable 'foo' script: {sha}, on @user_script:1.").into_bytes())
+    );
+    let sha = ferrous_redis::sha1_hex(b"return redis.call('nosuch')");
+    assert_eq!(
+        e.eval(b"return redis.call('nosuch')", &[], &[]),
+        Reply::Error(
+            format!(
+                "ERR Unknown Redis command called from script script: {sha}, on @user_script:1."
+            )
+            .into_bytes()
+        )
+    );
+    assert_eq!(
+        e.eval(b"return {err='My Error'}", &[], &[]),
+        Reply::error("My Error")
+    );
+    assert_eq!(
+        e.eval(b"x = 5", &[], &[]),
+        Reply::Error(format!("ERR user_script:1: Attempt to modify a readonly table script: {}, on @user_script:1.", ferrous_redis::sha1_hex(b"x = 5")).into_bytes())
+    );
+    assert_eq!(
+        e.eval(b"return 1 +", &[], &[]),
+        Reply::error(
+            "ERR Error compiling script (new function): user_script:1: unexpected symbol near '<eof>'"
+        )
+    );
+}
+
+#[test]
+fn conversions_follow_redis() {
+    let mut e = engine();
+    assert_eq!(
+        e.eval(b"return {1, 'a', {2.9, -3.9}, nil, 5}", &[], &[]),
+        Reply::Array(vec![
+            Reply::Integer(1),
+            Reply::bulk("a"),
+            Reply::Array(vec![Reply::Integer(2), Reply::Integer(-3)]),
+        ])
+    );
+    assert_eq!(e.eval(b"return true", &[], &[]), Reply::Integer(1));
+    assert_eq!(e.eval(b"return false", &[], &[]), Reply::Nil);
+    assert_eq!(
+        e.eval(b"return redis.status_reply('a\\r\\nb')", &[], &[]),
+        Reply::Status(b"a  b".to_vec())
+    );
+    assert_eq!(
+        e.eval(b"return pcall(redis.call, 'nosuch')", &[], &[]),
+        Reply::Nil
+    );
+    assert_eq!(
+        e.eval(
+            b"local ok, e = pcall(redis.call, 'nosuch') return e",
+            &[],
+            &[]
+        ),
+        Reply::bulk("ERR Unknown Redis command called from script")
+    );
+}
+
+fn eval_argv(script: &str) -> Vec<Vec<u8>> {
+    vec![b"EVAL".to_vec(), script.as_bytes().to_vec(), b"0".to_vec()]
+}
+
+#[test]
+fn an_endless_script_runs_in_slices_and_script_kill_stops_it() {
+    let config = ferrous_redis::EngineConfig {
+        busy_reply_threshold: std::time::Duration::ZERO,
+        slice_fuel: 1_000,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let ctx = CallContext::default();
+    let argv = eval_argv("local i = 0\nwhile true do i = i + 1 end");
+    assert_eq!(e.start(&ctx, &argv), ferrous_redis::Poll::Running);
+    for _ in 0..10 {
+        assert_eq!(e.resume(), ferrous_redis::Poll::Running);
+    }
+    assert!(e.is_busy());
+    // Another command meanwhile is refused with BUSY.
+    assert_eq!(
+        e.start(&ctx, &eval_argv("return 1")),
+        ferrous_redis::Poll::Done(e.busy_reply())
+    );
+    assert_eq!(e.script_kill(), Reply::ok());
+    let sha = ferrous_redis::sha1_hex(&argv[1]);
+    assert_eq!(
+        e.resume(),
+        ferrous_redis::Poll::Done(Reply::Error(
+            format!(
+                "ERR Script killed by user with SCRIPT KILL... script: {sha}, on @user_script:2."
+            )
+            .into_bytes()
+        ))
+    );
+    assert!(!e.is_running());
+    assert_eq!(
+        e.script_kill(),
+        Reply::error("NOTBUSY No scripts in execution right now.")
+    );
+    // The engine serves the next script.
+    assert_eq!(e.eval(b"return 7", &[], &[]), Reply::Integer(7));
+}
+
+#[test]
+fn pcall_cannot_swallow_a_kill() {
+    let config = ferrous_redis::EngineConfig {
+        slice_fuel: 500,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let argv = eval_argv("while true do pcall(function() while true do end end) end");
+    assert_eq!(
+        e.start(&CallContext::default(), &argv),
+        ferrous_redis::Poll::Running
+    );
+    assert_eq!(e.resume(), ferrous_redis::Poll::Running);
+    assert_eq!(e.script_kill(), Reply::ok());
+    assert!(
+        matches!(e.resume(), ferrous_redis::Poll::Done(Reply::Error(msg)) if msg.starts_with(b"ERR Script killed by user"))
+    );
+}
+
+#[test]
+fn a_script_that_wrote_cannot_be_killed() {
+    let mut e = engine();
+    let argv = eval_argv("redis.call('set', 'k', 'v') while true do end");
+    assert_eq!(
+        e.start(&CallContext::default(), &argv),
+        ferrous_redis::Poll::Running
+    );
+    while e.host().data.is_empty() {
+        assert_eq!(e.resume(), ferrous_redis::Poll::Running);
+    }
+    assert!(matches!(e.script_kill(), Reply::Error(msg) if msg.starts_with(b"UNKILLABLE")));
+    // The host can still stop it (SHUTDOWN NOSAVE).
+    assert!(e.abort_running().is_some());
+    assert!(!e.is_running());
+}
+
+#[test]
+fn the_memory_cap_is_an_error_and_the_engine_goes_on() {
+    let config = ferrous_redis::EngineConfig {
+        memory_limit: Some(8 << 20),
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let reply = e.eval(
+        b"local t = {} for i = 1, 1e7 do t[i] = tostring(i) end return #t",
+        &[],
+        &[],
+    );
+    assert!(
+        matches!(&reply, Reply::Error(msg) if msg.starts_with(b"ERR not enough memory")),
+        "{reply:?}"
+    );
+    assert_eq!(
+        e.eval(b"return #string.rep('x', 1000)", &[], &[]),
+        Reply::Integer(1000)
+    );
+}
+
+#[test]
+fn deep_replies_and_deep_errors_do_not_overflow() {
+    let mut e = engine();
+    let reply = e.eval(
+        b"local t = {} local c = t for i = 1, 100000 do local n = {} c[1] = n c = n end return t",
+        &[],
+        &[],
+    );
+    let mut depth = 0;
+    let mut cur = &reply;
+    while let Reply::Array(items) = cur {
+        depth += 1;
+        cur = &items[0];
+    }
+    assert_eq!(depth, 7_995);
+    assert_eq!(cur, &Reply::error("ERR reached lua stack limit"));
+}
+
+#[test]
+fn scripts_are_cached_by_sha_and_flushed() {
+    let mut e = engine();
+    let sha = ferrous_redis::sha1_hex(b"return 'x'");
+    assert_eq!(e.script_load(b"return 'x'"), Reply::bulk(sha.clone()));
+    let ctx = CallContext::default();
+    let evalsha = vec![b"EVALSHA".to_vec(), sha.clone().into_bytes(), b"0".to_vec()];
+    assert_eq!(e.command(&ctx, &evalsha), Reply::bulk("x"));
+    assert_eq!(e.cached_scripts(), 1);
+    e.script_flush();
+    assert_eq!(e.cached_scripts(), 0);
+    assert_eq!(
+        e.command(&ctx, &evalsha),
+        Reply::error("NOSCRIPT No matching script. Please use EVAL.")
+    );
+}
+
+#[test]
+fn eval_bodies_are_evicted_beyond_the_bound_but_loaded_scripts_stay() {
+    let config = ferrous_redis::EngineConfig {
+        eval_cache_scripts: 10,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    e.script_load(b"return 'kept'");
+    for i in 0..100 {
+        assert_eq!(
+            e.eval(format!("return {i}").as_bytes(), &[], &[]),
+            Reply::Integer(i)
+        );
+    }
+    assert_eq!(e.cached_scripts(), 11);
+    let ctx = CallContext::default();
+    let sha = ferrous_redis::sha1_hex(b"return 'kept'").into_bytes();
+    assert_eq!(
+        e.command(&ctx, &[b"EVALSHA".to_vec(), sha, b"0".to_vec()]),
+        Reply::bulk("kept")
+    );
+}
