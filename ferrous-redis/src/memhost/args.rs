@@ -4,6 +4,7 @@
 //! leading zeros), [`parse_f64`] is `string2d` (`strtod` without leading spaces, overflow or
 //! underflow to zero), [`parse_range_f64`] is the looser `strtod` of score ranges.
 
+use super::hexfloat::parse_hex;
 use crate::reply::Reply;
 
 /// A command's outcome: the reply, or an error reply to return early with `?`.
@@ -91,24 +92,22 @@ fn is_c_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-/// Parses a `strtod` number that covers all of `text` (no hex floats: FIXME).
+/// Parses a `strtod` number that covers all of `text`.
 fn strtod_all(text: &[u8]) -> Option<f64> {
+    if let Some(hex) = parse_hex(text) {
+        return Some(hex.to_f64());
+    }
     let text = std::str::from_utf8(text).ok()?;
     let lowered = text.to_ascii_lowercase();
     let unsigned = lowered.trim_start_matches(['+', '-']);
     if unsigned.len() + 1 < lowered.len() {
         return None;
     }
-    if unsigned.starts_with("inf") {
-        if unsigned != "inf" && unsigned != "infinity" {
-            return None;
-        }
-    } else if unsigned.starts_with("nan") {
-        return None;
-    } else if !unsigned
+    let is_inf = unsigned == "inf" || unsigned == "infinity";
+    let is_decimal = unsigned
         .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
-    {
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'));
+    if !is_inf && !is_decimal {
         return None;
     }
     text.parse::<f64>().ok()

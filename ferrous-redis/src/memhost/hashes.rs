@@ -5,7 +5,7 @@
 use super::Exec;
 use super::args::{CmdResult, NOT_FLOAT, OVERFLOW, SYNTAX, err, int_arg, is_kw, parse_i64};
 use super::longdouble::{self, LongDouble};
-use super::scan::{page, parse_options, scan_reply};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use crate::glob::glob_match;
 use crate::reply::Reply;
 
@@ -185,14 +185,18 @@ pub(crate) fn hstrlen(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Integer(len as i64))
 }
 
-/// `HSCAN key cursor [MATCH pattern] [COUNT count]`. Hashes of up to 128 fields come back whole
-/// in insertion order (as Redis's listpack hashes do).
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]`. Small hashes come back whole in insertion
+/// order, as Redis's listpack hashes do.
 pub(crate) fn hscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 2, false)?;
+    let cursor = parse_cursor(&args[2])?;
     let Some(hash) = x.hash(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
-    let (taken, cursor) = if hash.len() <= 128 {
+    let opts = parse_options(args, 3, false, cursor)?;
+    // Redis keeps a hash of at most 128 fields, none longer than 64 bytes, as a listpack, which
+    // SCAN returns whole.
+    let is_listpack = hash.len() <= 128 && hash.iter().all(|(k, v)| k.len() <= 64 && v.len() <= 64);
+    let (taken, cursor) = if is_listpack {
         (hash.iter().map(|(k, v)| (k.as_slice(), v)).collect(), 0)
     } else {
         page(

@@ -1,12 +1,16 @@
 //! Keyspace commands: `DEL`/`UNLINK`, `EXISTS`, `TYPE`, the `EXPIRE` family with
 //! `NX`/`XX`/`GT`/`LT`, `TTL`, `PTTL`, `EXPIRETIME`, `PEXPIRETIME`, `PERSIST`, `KEYS`, `SCAN`,
-//! `RANDOMKEY`, `RENAME`, `RENAMENX` and `COPY`, following `db.c` and `expire.c`.
+//! `RANDOMKEY`, `RENAME`, `RENAMENX`, `COPY` and `MOVE`, following `db.c` and `expire.c`.
+//! `TOUCH` is `EXISTS` here: there is no access time to update.
 
 use super::Exec;
 use super::args::{CmdResult, NO_SUCH_KEY, SYNTAX, err, int_arg, is_kw};
-use super::scan::{page, parse_options, scan_reply};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use crate::glob::glob_match;
 use crate::reply::Reply;
+
+/// `getIntFromObjectOrReply`'s complaint about a number outside `int`.
+const RANGE_I32: &str = "ERR value is out of range, value must between -2147483648 and 2147483647";
 
 /// `DEL key...` (and `UNLINK`).
 pub(crate) fn del(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
@@ -194,7 +198,8 @@ pub(crate) fn keys(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.
 pub(crate) fn scan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 1, true)?;
+    let cursor = parse_cursor(&args[1])?;
+    let opts = parse_options(args, 2, true, cursor)?;
     let now = x.now;
     let db = x.db();
     let (taken, cursor) = page(
@@ -287,14 +292,7 @@ pub(crate) fn copy(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
         if is_kw(opt, "replace") {
             replace = true;
         } else if is_kw(opt, "db") && idx + 1 < args.len() {
-            let id = int_arg(&args[idx + 1])?;
-            let id = i32::try_from(id).map_err(|_| {
-                err("ERR value is out of range, value must between -2147483648 and 2147483647")
-            })?;
-            dst_db = usize::try_from(id)
-                .ok()
-                .filter(|&id| x.db_at(id).is_some())
-                .ok_or_else(|| err("ERR DB index is out of range"))?;
+            dst_db = db_index(x, &args[idx + 1])?;
             idx += 1;
         } else {
             return Err(err(SYNTAX));
@@ -319,6 +317,43 @@ pub(crate) fn copy(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     target.set(dst, value);
     if let Some(when) = expire {
         target.set_expire(dst, when);
+    }
+    Ok(Reply::Integer(1))
+}
+
+/// An `int` argument naming a database (`getIntFromObjectOrReply`, then `selectDb`'s range).
+pub(crate) fn db_index(x: &mut Exec<'_>, arg: &[u8]) -> Result<usize, Reply> {
+    let id = int_arg(arg)?;
+    let id = i32::try_from(id).map_err(|_| err(RANGE_I32))?;
+    usize::try_from(id)
+        .ok()
+        .filter(|&id| x.db_at(id).is_some())
+        .ok_or_else(|| err("ERR DB index is out of range"))
+}
+
+/// `MOVE key db`.
+pub(crate) fn move_(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
+    let target = db_index(x, &args[2])?;
+    if target == x.db {
+        return Err(err("ERR source and destination objects are the same"));
+    }
+    let now = x.now;
+    let key = &args[1];
+    if x.get(key).is_none() {
+        return Ok(Reply::Integer(0));
+    }
+    if x.db_at(target).is_some_and(|db| db.contains(key, now)) {
+        return Ok(Reply::Integer(0));
+    }
+    let expire = x.db().expire_at(key);
+    let Some(value) = x.db().remove(key) else {
+        return Ok(Reply::Integer(0));
+    };
+    if let Some(db) = x.db_at(target) {
+        db.set(key, value);
+        if let Some(when) = expire {
+            db.set_expire(key, when);
+        }
     }
     Ok(Reply::Integer(1))
 }

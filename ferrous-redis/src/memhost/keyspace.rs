@@ -70,10 +70,11 @@ impl Db {
         *self = Db::default();
     }
 
-    /// Drops `key` if its expiry time is at or before `now`; tells whether it did.
+    /// Drops `key` if its expiry time is before `now` (Redis's `keyIsExpired`: a key lives
+    /// through its expiry millisecond); tells whether it did.
     pub(crate) fn expire_if_needed(&mut self, key: &[u8], now: i64) -> bool {
         match self.expires.get(key) {
-            Some(&when) if when <= now => {
+            Some(&when) if when < now => {
                 self.remove(key);
                 true
             }
@@ -149,7 +150,7 @@ impl Db {
 
     /// Whether `key` is present and expired at `now` (without removing it).
     pub(crate) fn is_expired(&self, key: &[u8], now: i64) -> bool {
-        self.expires.get(key).is_some_and(|&when| when <= now)
+        self.expires.get(key).is_some_and(|&when| when < now)
     }
 
     /// A random live key, or `None` when the database has none.
@@ -185,7 +186,7 @@ impl Db {
         self.sweep_from = self.sweep_from.wrapping_add(volatile.len());
         let mut removed = 0;
         for (key, when) in volatile {
-            if when <= now {
+            if when < now {
                 self.remove(&key);
                 removed += 1;
             }

@@ -12,8 +12,10 @@ use crate::reply::Reply;
 
 /// Which end of a list.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum End {
+pub(crate) enum End {
+    /// The head (`LEFT`).
     Left,
+    /// The tail (`RIGHT`).
     Right,
 }
 
@@ -59,6 +61,17 @@ pub(crate) fn rpushx(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     push_generic(x, args, End::Right, true)
 }
 
+/// Removes and returns up to `count` elements from `end`.
+pub(crate) fn pop_n(list: &mut VecDeque<Vec<u8>>, end: End, count: i64) -> Vec<Vec<u8>> {
+    let n = usize::try_from(count).unwrap_or(0).min(list.len());
+    (0..n)
+        .filter_map(|_| match end {
+            End::Left => list.pop_front(),
+            End::Right => list.pop_back(),
+        })
+        .collect()
+}
+
 fn pop_generic(x: &mut Exec<'_>, args: &[Vec<u8>], end: End) -> CmdResult {
     let name = if end == End::Left { "lpop" } else { "rpop" };
     if args.len() > 3 {
@@ -85,14 +98,12 @@ fn pop_generic(x: &mut Exec<'_>, args: &[Vec<u8>], end: End) -> CmdResult {
             };
             popped.map_or(Reply::Nil, Reply::Bulk)
         }
-        Some(count) => {
-            let n = usize::try_from(count).unwrap_or(usize::MAX).min(list.len());
-            let popped = (0..n).filter_map(|_| match end {
-                End::Left => list.pop_front(),
-                End::Right => list.pop_back(),
-            });
-            Reply::Array(popped.map(Reply::Bulk).collect())
-        }
+        Some(count) => Reply::Array(
+            pop_n(list, end, count)
+                .into_iter()
+                .map(Reply::Bulk)
+                .collect(),
+        ),
     };
     x.db().remove_if_empty(&args[1]);
     Ok(reply)
@@ -326,7 +337,8 @@ pub(crate) fn lpos(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     })
 }
 
-fn parse_end(arg: &[u8]) -> Result<End, Reply> {
+/// `LEFT` or `RIGHT`, else a syntax error.
+pub(crate) fn parse_end(arg: &[u8]) -> Result<End, Reply> {
     if is_kw(arg, "right") {
         Ok(End::Right)
     } else if is_kw(arg, "left") {
@@ -336,7 +348,14 @@ fn parse_end(arg: &[u8]) -> Result<End, Reply> {
     }
 }
 
-fn move_generic(x: &mut Exec<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> CmdResult {
+/// `lmoveGenericCommand`.
+pub(crate) fn move_generic(
+    x: &mut Exec<'_>,
+    src: &[u8],
+    dst: &[u8],
+    from: End,
+    to: End,
+) -> CmdResult {
     if x.list(src)?.is_none() {
         return Ok(Reply::Nil);
     }

@@ -3,9 +3,10 @@
 //! rounded to nearest even, and Redis's "human" printing (`%.17Lf` without trailing zeros).
 //!
 //! Doubles would print `0.1 + 0.2` as `0.30000000000000004`; Redis answers `0.3`.
-//! FIXME: subnormal long doubles keep a full significand, and hex floats (`0x1p3`) are refused.
+//! FIXME: subnormal long doubles keep a full significand.
 
 use super::bignum::BigUint;
+use super::hexfloat::parse_hex;
 
 /// A finite or infinite long double (NaN never survives parsing or an increment check).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,6 +73,14 @@ pub(crate) fn parse(text: &[u8]) -> Option<LongDouble> {
     let lowered = body.to_ascii_lowercase();
     if lowered == b"inf" || lowered == b"infinity" {
         return Some(LongDouble::Inf { neg });
+    }
+    if let Some(hex) = parse_hex(text) {
+        if hex.mantissa.is_zero() {
+            return Some(LongDouble::Zero { neg });
+        }
+        let (top, shift, sticky) = hex.mantissa.top_u128();
+        let value = normalize(neg, top, hex.exp2.saturating_add(shift as i64), sticky);
+        return matches!(value, LongDouble::Finite { .. }).then_some(value);
     }
     let mut digits = BigUint::default();
     let mut n_digits = 0usize;
@@ -221,6 +230,66 @@ pub(crate) fn add(a: LongDouble, b: LongDouble) -> LongDouble {
     }
 }
 
+/// The long double equal to `value` (every double is one exactly).
+pub(crate) fn from_f64(value: f64) -> LongDouble {
+    let neg = value.is_sign_negative();
+    if value.is_nan() {
+        return LongDouble::NaN;
+    }
+    if value.is_infinite() {
+        return LongDouble::Inf { neg };
+    }
+    if value == 0.0 {
+        return LongDouble::Zero { neg };
+    }
+    let bits = value.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mant, exp) = if exp_bits == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), exp_bits - 1075)
+    };
+    normalize(neg, u128::from(mant), exp, false)
+}
+
+/// `value * factor`, rounded to nearest even.
+pub(crate) fn mul_u64(value: LongDouble, factor: u64) -> LongDouble {
+    match value {
+        LongDouble::Finite { neg, mant, exp } => {
+            normalize(neg, u128::from(mant) * u128::from(factor), exp, false)
+        }
+        LongDouble::Zero { .. } | LongDouble::Inf { .. } if factor == 0 => LongDouble::NaN,
+        other => other,
+    }
+}
+
+/// C's `(long long)value` on x86-64: truncation toward zero, and `i64::MIN` for anything out
+/// of range (NaN and infinities included).
+pub(crate) fn trunc_i64(value: LongDouble) -> i64 {
+    match value {
+        LongDouble::Zero { .. } => 0,
+        LongDouble::Finite { neg, mant, exp } => {
+            let magnitude = if exp >= 0 {
+                if exp > 63 {
+                    return i64::MIN;
+                }
+                u128::from(mant) << exp
+            } else if exp <= -64 {
+                0
+            } else {
+                u128::from(mant >> (-exp))
+            };
+            match (neg, i64::try_from(magnitude)) {
+                (false, Ok(positive)) => positive,
+                (true, Ok(positive)) => -positive,
+                _ => i64::MIN,
+            }
+        }
+        LongDouble::Inf { .. } | LongDouble::NaN => i64::MIN,
+    }
+}
+
 /// Redis's `LD_STR_HUMAN` printing: `%.17Lf`, trailing zeros (and a bare point) removed, `-0`
 /// printed as `0`. Infinities print as `inf` / `-inf`.
 pub(crate) fn to_human(value: LongDouble) -> Vec<u8> {
@@ -275,7 +344,7 @@ pub(crate) fn to_human(value: LongDouble) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{add, parse, to_human};
+    use super::{add, from_f64, parse, to_human};
 
     fn sum(a: &str, b: &str) -> String {
         let a = parse(a.as_bytes()).expect("a parses");
@@ -300,6 +369,8 @@ mod tests {
         assert_eq!(sum("0", "1e-30"), "0");
         assert_eq!(sum("0", "-1e-30"), "0");
         assert_eq!(sum("1.5", "1.5"), "3");
+        assert_eq!(to_human(from_f64(0.1)), b"0.10000000000000001");
+        assert_eq!(to_human(from_f64(-2.5)), b"-2.5");
         assert!(parse(b"1e5000").is_none());
         assert!(parse(b"1e-5000").is_none());
         assert!(parse(b" 1").is_none());

@@ -6,20 +6,35 @@
 //! ([`Value`]); keys expire lazily when touched and in bounded sweeps
 //! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
 //!
-//! Each command family has its own module (`strings`, `keys`, `hashes`, `lists`, `sets`,
-//! `zsets`, `zrange`, `zstore`, `server`); [`dispatch`] maps a lowercased name to its handler
-//! and arity. Handlers see an [`Exec`]: the selected database, the time frozen for the call, the
-//! protocol and the random generator.
+//! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
+//! module: `strings`, `bits`, `bitfield`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`,
+//! `lists`, `blocking` (multi-key and blocking pops, which never block), `sets`, `zsets`,
+//! `zrange`, `zstore`, `geo`, `geosearch`. Handlers see an [`Exec`]: the selected database, the
+//! time frozen for the call, the protocol and the random generator. Support: `keyspace` (a
+//! database), `ordmap` and `zset` (the collections), `args` (parsing, error texts), `numfmt`
+//! (`%.17g`), `longdouble` with `bignum` and `hexfloat` (the x87 arithmetic of `INCRBYFLOAT`),
+//! `scan` (cursors); glob patterns are the crate's `glob` (`stringmatchlen`).
 //!
 //! **Invariant:** no input panics: arity is checked again here (the engine checks it first),
 //! every index and size computation is checked, and errors come back as `Reply::Error`.
+//! Deliberately absent: blocking (the blocking pops answer as inside a script), keyspace
+//! notifications, eviction, object encodings (`OBJECT`), streams, and time frozen across a
+//! whole script (each command reads the clock).
 
 mod args;
 mod bignum;
+mod bitfield;
+mod bits;
+mod blocking;
 mod clock;
+mod geo;
+mod geosearch;
 mod hashes;
+mod hexfloat;
+mod hll;
 mod keys;
 mod keyspace;
+mod lcs;
 mod lists;
 mod longdouble;
 mod numfmt;
@@ -27,6 +42,7 @@ mod ordmap;
 mod scan;
 mod server;
 mod sets;
+mod sort;
 mod strings;
 mod zrange;
 mod zset;
@@ -35,6 +51,8 @@ mod zstore;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transcripts;
 
 use std::collections::VecDeque;
 
@@ -52,6 +70,17 @@ use self::zset::ZSet;
 const N_DBS: usize = 16;
 
 /// An in-memory Redis keyspace implementing [`CommandHost`].
+///
+/// ```
+/// use ferrous_redis::{CallContext, CommandHost, MemoryHost, Reply};
+///
+/// let mut host = MemoryHost::new();
+/// let ctx = CallContext::default();
+/// let argv = |args: &[&str]| args.iter().map(|a| a.as_bytes().to_vec()).collect::<Vec<_>>();
+/// assert_eq!(host.call(&ctx, &argv(&["SET", "k", "10"])), Reply::ok());
+/// assert_eq!(host.call(&ctx, &argv(&["INCRBYFLOAT", "k", "0.1"])), Reply::bulk("10.1"));
+/// assert_eq!(host.dbsize(0), 1);
+/// ```
 pub struct MemoryHost {
     dbs: Vec<Db>,
     clock: Box<dyn Clock + Send>,
@@ -140,6 +169,7 @@ impl CommandHost for MemoryHost {
             db: ctx.db,
             now: self.clock.now_ms(),
             resp: ctx.resp,
+            from_script: ctx.from_script,
             rng: &mut self.rng,
         };
         handler(&mut exec, args).unwrap_or_else(|error| error)
@@ -171,137 +201,188 @@ fn unknown_command(args: &[Vec<u8>]) -> Reply {
 /// A command handler: all arguments, the name included.
 type Handler = fn(&mut Exec<'_>, &[Vec<u8>]) -> CmdResult;
 
-/// The handler and Redis arity (negative: at least that many) of a lowercased command name.
+/// Every command the host runs: lowercased name, Redis's arity (negative: at least that many
+/// arguments, the name included) and handler.
+const COMMANDS: &[(&str, i64, Handler)] = &[
+    // Strings.
+    ("get", 2, strings::get),
+    ("set", -3, strings::set),
+    ("setnx", 3, strings::setnx),
+    ("setex", 4, strings::setex),
+    ("psetex", 4, strings::psetex),
+    ("getset", 3, strings::getset),
+    ("getdel", 2, strings::getdel),
+    ("getex", -2, strings::getex),
+    ("mget", -2, strings::mget),
+    ("mset", -3, strings::mset),
+    ("msetnx", -3, strings::msetnx),
+    ("append", 3, strings::append),
+    ("strlen", 2, strings::strlen),
+    ("incr", 2, strings::incr),
+    ("decr", 2, strings::decr),
+    ("incrby", 3, strings::incrby),
+    ("decrby", 3, strings::decrby),
+    ("incrbyfloat", 3, strings::incrbyfloat),
+    ("getrange", 4, strings::getrange),
+    ("substr", 4, strings::getrange),
+    ("setrange", 4, strings::setrange),
+    ("lcs", -3, lcs::lcs),
+    ("pfadd", -2, hll::pfadd),
+    ("pfcount", -2, hll::pfcount),
+    ("pfmerge", -2, hll::pfmerge),
+    ("setbit", 4, bits::setbit),
+    ("getbit", 3, bits::getbit),
+    ("bitcount", -2, bits::bitcount),
+    ("bitpos", -3, bits::bitpos),
+    ("bitop", -4, bits::bitop),
+    ("bitfield", -2, bitfield::bitfield),
+    ("bitfield_ro", -2, bitfield::bitfield_ro),
+    // Keys.
+    ("del", -2, keys::del),
+    ("unlink", -2, keys::del),
+    ("exists", -2, keys::exists),
+    ("type", 2, keys::type_),
+    ("expire", -3, keys::expire),
+    ("pexpire", -3, keys::pexpire),
+    ("expireat", -3, keys::expireat),
+    ("pexpireat", -3, keys::pexpireat),
+    ("ttl", 2, keys::ttl),
+    ("pttl", 2, keys::pttl),
+    ("expiretime", 2, keys::expiretime),
+    ("pexpiretime", 2, keys::pexpiretime),
+    ("persist", 2, keys::persist),
+    ("keys", 2, keys::keys),
+    ("scan", -2, keys::scan),
+    ("randomkey", 1, keys::randomkey),
+    ("rename", 3, keys::rename),
+    ("renamenx", 3, keys::renamenx),
+    ("copy", -3, keys::copy),
+    ("touch", -2, keys::exists),
+    ("move", 3, keys::move_),
+    ("swapdb", 3, server::swapdb),
+    ("sort", -2, sort::sort),
+    ("sort_ro", -2, sort::sort_ro),
+    // Server.
+    ("dbsize", 1, server::dbsize),
+    ("flushdb", -1, server::flushdb),
+    ("flushall", -1, server::flushall),
+    ("time", 1, server::time),
+    ("ping", -1, server::ping),
+    ("echo", 2, server::echo),
+    ("publish", 3, server::publish),
+    ("spublish", 3, server::publish),
+    // Hashes.
+    ("hset", -4, hashes::hset),
+    ("hmset", -4, hashes::hmset),
+    ("hsetnx", 4, hashes::hsetnx),
+    ("hget", 3, hashes::hget),
+    ("hmget", -3, hashes::hmget),
+    ("hgetall", 2, hashes::hgetall),
+    ("hdel", -3, hashes::hdel),
+    ("hexists", 3, hashes::hexists),
+    ("hlen", 2, hashes::hlen),
+    ("hkeys", 2, hashes::hkeys),
+    ("hvals", 2, hashes::hvals),
+    ("hincrby", 4, hashes::hincrby),
+    ("hincrbyfloat", 4, hashes::hincrbyfloat),
+    ("hstrlen", 3, hashes::hstrlen),
+    ("hscan", -3, hashes::hscan),
+    ("hrandfield", -2, hashes::hrandfield),
+    // Lists.
+    ("lpush", -3, lists::lpush),
+    ("rpush", -3, lists::rpush),
+    ("lpushx", -3, lists::lpushx),
+    ("rpushx", -3, lists::rpushx),
+    ("lpop", -2, lists::lpop),
+    ("rpop", -2, lists::rpop),
+    ("llen", 2, lists::llen),
+    ("lrange", 4, lists::lrange),
+    ("lindex", 3, lists::lindex),
+    ("lset", 4, lists::lset),
+    ("lrem", 4, lists::lrem),
+    ("linsert", 5, lists::linsert),
+    ("ltrim", 4, lists::ltrim),
+    ("lpos", -3, lists::lpos),
+    ("lmove", 5, lists::lmove),
+    ("rpoplpush", 3, lists::rpoplpush),
+    ("lmpop", -4, blocking::lmpop),
+    ("blmpop", -5, blocking::blmpop),
+    ("blpop", -3, blocking::blpop),
+    ("brpop", -3, blocking::brpop),
+    ("blmove", 6, blocking::blmove),
+    ("brpoplpush", 4, blocking::brpoplpush),
+    // Sets.
+    ("sadd", -3, sets::sadd),
+    ("srem", -3, sets::srem),
+    ("smembers", 2, sets::smembers),
+    ("sismember", 3, sets::sismember),
+    ("smismember", -3, sets::smismember),
+    ("scard", 2, sets::scard),
+    ("spop", -2, sets::spop),
+    ("srandmember", -2, sets::srandmember),
+    ("sinter", -2, sets::sinter),
+    ("sunion", -2, sets::sunion),
+    ("sdiff", -2, sets::sdiff),
+    ("sinterstore", -3, sets::sinterstore),
+    ("sunionstore", -3, sets::sunionstore),
+    ("sdiffstore", -3, sets::sdiffstore),
+    ("smove", 4, sets::smove),
+    ("sscan", -3, sets::sscan),
+    ("sintercard", -3, sets::sintercard),
+    // Sorted sets.
+    ("zadd", -4, zsets::zadd),
+    ("zincrby", 4, zsets::zincrby),
+    ("zscore", 3, zsets::zscore),
+    ("zmscore", -3, zsets::zmscore),
+    ("zrem", -3, zsets::zrem),
+    ("zcard", 2, zsets::zcard),
+    ("zcount", 4, zsets::zcount),
+    ("zrank", 3, zsets::zrank),
+    ("zrevrank", 3, zsets::zrevrank),
+    ("zpopmin", -2, zsets::zpopmin),
+    ("zpopmax", -2, zsets::zpopmax),
+    ("zscan", -3, zsets::zscan),
+    ("zremrangebyrank", 4, zsets::zremrangebyrank),
+    ("zremrangebyscore", 4, zsets::zremrangebyscore),
+    ("zrange", -4, zrange::zrange),
+    ("zrangebyscore", -4, zrange::zrangebyscore),
+    ("zrevrange", -4, zrange::zrevrange),
+    ("zrevrangebyscore", -4, zrange::zrevrangebyscore),
+    ("zrangebylex", -4, zrange::zrangebylex),
+    ("zrevrangebylex", -4, zrange::zrevrangebylex),
+    ("zlexcount", 4, zrange::zlexcount),
+    ("zrangestore", -5, zrange::zrangestore),
+    ("zremrangebylex", 4, zrange::zremrangebylex),
+    ("zrandmember", -2, zsets::zrandmember),
+    ("zmpop", -4, blocking::zmpop),
+    ("bzmpop", -5, blocking::bzmpop),
+    ("bzpopmin", -3, blocking::bzpopmin),
+    ("bzpopmax", -3, blocking::bzpopmax),
+    ("geoadd", -5, geo::geoadd),
+    ("geopos", -2, geo::geopos),
+    ("geodist", -4, geo::geodist),
+    ("geohash", -2, geo::geohash),
+    ("georadius", -6, geosearch::georadius),
+    ("georadius_ro", -6, geosearch::georadius_ro),
+    ("georadiusbymember", -5, geosearch::georadiusbymember),
+    ("georadiusbymember_ro", -5, geosearch::georadiusbymember_ro),
+    ("geosearch", -7, geosearch::geosearch),
+    ("geosearchstore", -8, geosearch::geosearchstore),
+    ("zunionstore", -4, zstore::zunionstore),
+    ("zinterstore", -4, zstore::zinterstore),
+    ("zdiffstore", -4, zstore::zdiffstore),
+    ("zunion", -3, zstore::zunion),
+    ("zinter", -3, zstore::zinter),
+    ("zdiff", -3, zstore::zdiff),
+    ("zintercard", -3, zstore::zintercard),
+];
+
+/// The arity and handler of a lowercased command name.
 fn dispatch(name: &str) -> Option<(i64, Handler)> {
-    let found: (i64, Handler) = match name {
-        // Strings.
-        "get" => (2, strings::get),
-        "set" => (-3, strings::set),
-        "setnx" => (3, strings::setnx),
-        "setex" => (4, strings::setex),
-        "psetex" => (4, strings::psetex),
-        "getset" => (3, strings::getset),
-        "getdel" => (2, strings::getdel),
-        "getex" => (-2, strings::getex),
-        "mget" => (-2, strings::mget),
-        "mset" => (-3, strings::mset),
-        "msetnx" => (-3, strings::msetnx),
-        "append" => (3, strings::append),
-        "strlen" => (2, strings::strlen),
-        "incr" => (2, strings::incr),
-        "decr" => (2, strings::decr),
-        "incrby" => (3, strings::incrby),
-        "decrby" => (3, strings::decrby),
-        "incrbyfloat" => (3, strings::incrbyfloat),
-        "getrange" => (4, strings::getrange),
-        "substr" => (4, strings::getrange),
-        "setrange" => (4, strings::setrange),
-        // Keys.
-        "del" => (-2, keys::del),
-        "unlink" => (-2, keys::del),
-        "exists" => (-2, keys::exists),
-        "type" => (2, keys::type_),
-        "expire" => (-3, keys::expire),
-        "pexpire" => (-3, keys::pexpire),
-        "expireat" => (-3, keys::expireat),
-        "pexpireat" => (-3, keys::pexpireat),
-        "ttl" => (2, keys::ttl),
-        "pttl" => (2, keys::pttl),
-        "expiretime" => (2, keys::expiretime),
-        "pexpiretime" => (2, keys::pexpiretime),
-        "persist" => (2, keys::persist),
-        "keys" => (2, keys::keys),
-        "scan" => (-2, keys::scan),
-        "randomkey" => (1, keys::randomkey),
-        "rename" => (3, keys::rename),
-        "renamenx" => (3, keys::renamenx),
-        "copy" => (-3, keys::copy),
-        // Server.
-        "dbsize" => (1, server::dbsize),
-        "flushdb" => (-1, server::flushdb),
-        "flushall" => (-1, server::flushall),
-        "time" => (1, server::time),
-        "ping" => (-1, server::ping),
-        "echo" => (2, server::echo),
-        // Hashes.
-        "hset" => (-4, hashes::hset),
-        "hmset" => (-4, hashes::hmset),
-        "hsetnx" => (4, hashes::hsetnx),
-        "hget" => (3, hashes::hget),
-        "hmget" => (-3, hashes::hmget),
-        "hgetall" => (2, hashes::hgetall),
-        "hdel" => (-3, hashes::hdel),
-        "hexists" => (3, hashes::hexists),
-        "hlen" => (2, hashes::hlen),
-        "hkeys" => (2, hashes::hkeys),
-        "hvals" => (2, hashes::hvals),
-        "hincrby" => (4, hashes::hincrby),
-        "hincrbyfloat" => (4, hashes::hincrbyfloat),
-        "hstrlen" => (3, hashes::hstrlen),
-        "hscan" => (-3, hashes::hscan),
-        "hrandfield" => (-2, hashes::hrandfield),
-        // Lists.
-        "lpush" => (-3, lists::lpush),
-        "rpush" => (-3, lists::rpush),
-        "lpushx" => (-3, lists::lpushx),
-        "rpushx" => (-3, lists::rpushx),
-        "lpop" => (-2, lists::lpop),
-        "rpop" => (-2, lists::rpop),
-        "llen" => (2, lists::llen),
-        "lrange" => (4, lists::lrange),
-        "lindex" => (3, lists::lindex),
-        "lset" => (4, lists::lset),
-        "lrem" => (4, lists::lrem),
-        "linsert" => (5, lists::linsert),
-        "ltrim" => (4, lists::ltrim),
-        "lpos" => (-3, lists::lpos),
-        "lmove" => (5, lists::lmove),
-        "rpoplpush" => (3, lists::rpoplpush),
-        // Sets.
-        "sadd" => (-3, sets::sadd),
-        "srem" => (-3, sets::srem),
-        "smembers" => (2, sets::smembers),
-        "sismember" => (3, sets::sismember),
-        "smismember" => (-3, sets::smismember),
-        "scard" => (2, sets::scard),
-        "spop" => (-2, sets::spop),
-        "srandmember" => (-2, sets::srandmember),
-        "sinter" => (-2, sets::sinter),
-        "sunion" => (-2, sets::sunion),
-        "sdiff" => (-2, sets::sdiff),
-        "sinterstore" => (-3, sets::sinterstore),
-        "sunionstore" => (-3, sets::sunionstore),
-        "sdiffstore" => (-3, sets::sdiffstore),
-        "smove" => (4, sets::smove),
-        "sscan" => (-3, sets::sscan),
-        "sintercard" => (-3, sets::sintercard),
-        // Sorted sets.
-        "zadd" => (-4, zsets::zadd),
-        "zincrby" => (4, zsets::zincrby),
-        "zscore" => (3, zsets::zscore),
-        "zmscore" => (-3, zsets::zmscore),
-        "zrem" => (-3, zsets::zrem),
-        "zcard" => (2, zsets::zcard),
-        "zcount" => (4, zsets::zcount),
-        "zrank" => (3, zsets::zrank),
-        "zrevrank" => (3, zsets::zrevrank),
-        "zpopmin" => (-2, zsets::zpopmin),
-        "zpopmax" => (-2, zsets::zpopmax),
-        "zscan" => (-3, zsets::zscan),
-        "zremrangebyrank" => (4, zsets::zremrangebyrank),
-        "zremrangebyscore" => (4, zsets::zremrangebyscore),
-        "zrange" => (-4, zrange::zrange),
-        "zrangebyscore" => (-4, zrange::zrangebyscore),
-        "zrevrange" => (-4, zrange::zrevrange),
-        "zrevrangebyscore" => (-4, zrange::zrevrangebyscore),
-        "zrangebylex" => (-4, zrange::zrangebylex),
-        "zrevrangebylex" => (-4, zrange::zrevrangebylex),
-        "zlexcount" => (4, zrange::zlexcount),
-        "zunionstore" => (-4, zstore::zunionstore),
-        "zinterstore" => (-4, zstore::zinterstore),
-        _ => return None,
-    };
-    Some(found)
+    COMMANDS
+        .iter()
+        .find(|(known, _, _)| *known == name)
+        .map(|&(_, arity, handler)| (arity, handler))
 }
 
 /// What a handler works with during one call.
@@ -313,6 +394,8 @@ pub(crate) struct Exec<'a> {
     now: i64,
     /// The caller's protocol (2 or 3).
     resp: u8,
+    /// Whether a script runs the command (`SORT` orders sets for scripts).
+    from_script: bool,
     rng: &'a mut u64,
 }
 
@@ -361,6 +444,16 @@ impl Exec<'_> {
     /// Database `idx` (checked by the caller).
     pub(crate) fn db_at(&mut self, idx: usize) -> Option<&mut Db> {
         self.dbs.get_mut(idx)
+    }
+
+    /// Swaps two databases; `false` if either index is out of range.
+    pub(crate) fn swap_dbs(&mut self, first: i64, second: i64) -> bool {
+        let n_dbs = self.dbs.len() as i64;
+        if !(0..n_dbs).contains(&first) || !(0..n_dbs).contains(&second) {
+            return false;
+        }
+        self.dbs.swap(first as usize, second as usize);
+        true
     }
 
     /// The live value under `key`.

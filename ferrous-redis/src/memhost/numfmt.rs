@@ -64,6 +64,16 @@ pub(crate) fn double_reply(value: f64, resp: u8) -> Reply {
     }
 }
 
+/// Redis's `d2string`: integral values within ±2^62 print as integers, others as `%.17g`
+/// (`ZSCAN` on a small sorted set, whose scores are stored as text).
+pub(crate) fn fmt_d2string(value: f64) -> Vec<u8> {
+    const LIMIT: f64 = (i64::MAX / 2) as f64;
+    if value != 0.0 && value.fract() == 0.0 && (-LIMIT..=LIMIT).contains(&value) {
+        return (value as i64).to_string().into_bytes();
+    }
+    fmt_g17(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::fmt_g17;
@@ -94,14 +104,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Redis's `d2string`: integral values within ±2^62 print as integers, others as `%.17g`
-/// (`ZSCAN` on a small sorted set, whose scores are stored as text).
-pub(crate) fn fmt_d2string(value: f64) -> Vec<u8> {
-    const LIMIT: f64 = (i64::MAX / 2) as f64;
-    if value != 0.0 && value.fract() == 0.0 && (-LIMIT..=LIMIT).contains(&value) {
-        return (value as i64).to_string().into_bytes();
-    }
-    fmt_g17(value)
 }

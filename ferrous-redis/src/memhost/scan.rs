@@ -19,7 +19,7 @@ pub(crate) struct ScanOptions {
 }
 
 /// `strtoul`, as `parseScanCursorOrReply` uses it.
-fn parse_cursor(bytes: &[u8]) -> Result<u64, Reply> {
+pub(crate) fn parse_cursor(bytes: &[u8]) -> Result<u64, Reply> {
     let invalid = || err("ERR invalid cursor");
     if bytes
         .first()
@@ -57,20 +57,20 @@ fn parse_cursor(bytes: &[u8]) -> Result<u64, Reply> {
     })
 }
 
-/// Parses the cursor at `args[cursor_idx]` and the options after it; `TYPE` only for `SCAN`.
+/// Parses the options from `args[first]` on (`TYPE` only for `SCAN`), after the cursor.
 pub(crate) fn parse_options(
     args: &[Vec<u8>],
-    cursor_idx: usize,
+    first: usize,
     allow_type: bool,
+    cursor: u64,
 ) -> Result<ScanOptions, Reply> {
-    let cursor = parse_cursor(args.get(cursor_idx).map_or(&[][..], Vec::as_slice))?;
     let mut options = ScanOptions {
         cursor,
         pattern: None,
         count: 10,
         type_name: None,
     };
-    let mut idx = cursor_idx + 1;
+    let mut idx = first;
     while let Some(arg) = args.get(idx) {
         let value = args.get(idx + 1);
         match value {

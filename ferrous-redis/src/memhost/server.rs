@@ -1,7 +1,8 @@
-//! Server commands a script may call: `DBSIZE`, `FLUSHDB`, `FLUSHALL`, `TIME`, `PING`, `ECHO`.
+//! Server commands a script may call: `DBSIZE`, `FLUSHDB`, `FLUSHALL`, `SWAPDB`, `TIME`, `PING`,
+//! `ECHO`, and `PUBLISH`/`SPUBLISH`, which reach no one: the host has no subscribers.
 
 use super::Exec;
-use super::args::{CmdResult, SYNTAX, err, is_kw};
+use super::args::{CmdResult, SYNTAX, err, is_kw, parse_i64};
 use crate::reply::Reply;
 
 /// `DBSIZE`.
@@ -57,4 +58,26 @@ pub(crate) fn ping(_x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 /// `ECHO message`.
 pub(crate) fn echo(_x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Bulk(args[1].clone()))
+}
+
+/// `SWAPDB index1 index2`.
+pub(crate) fn swapdb(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
+    let first = int_db(&args[1], "ERR invalid first DB index")?;
+    let second = int_db(&args[2], "ERR invalid second DB index")?;
+    if !x.swap_dbs(first, second) {
+        return Err(err("ERR DB index is out of range"));
+    }
+    Ok(Reply::ok())
+}
+
+/// An `int` argument, or `error` (as `getIntFromObjectOrReply` with a message).
+fn int_db(arg: &[u8], error: &str) -> Result<i64, Reply> {
+    parse_i64(arg)
+        .filter(|id| i32::try_from(*id).is_ok())
+        .ok_or_else(|| err(error))
+}
+
+/// `PUBLISH channel message` (and `SPUBLISH`): the number of receivers, always 0 here.
+pub(crate) fn publish(_x: &mut Exec<'_>, _args: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::Integer(0))
 }

@@ -10,12 +10,12 @@ use super::args::{CmdResult, POSITIVE, SYNTAX, err, int_arg, is_kw, parse_i64, p
 use super::hashes::random_picks;
 use super::keyspace::Value;
 use super::ordmap::OrdMap;
-use super::scan::{page, parse_options, scan_reply};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use crate::glob::glob_match;
 use crate::reply::Reply;
 
 /// The members of `set` in the order Redis would list them where that order is fixed.
-fn members(set: &OrdMap<()>) -> Vec<Vec<u8>> {
+pub(crate) fn members(set: &OrdMap<()>) -> Vec<Vec<u8>> {
     let mut listed: Vec<Vec<u8>> = set.keys().cloned().collect();
     if listed.len() <= 512 && listed.iter().all(|m| parse_i64(m).is_some()) {
         listed.sort_by_key(|m| parse_i64(m).unwrap_or(0));
@@ -98,7 +98,7 @@ pub(crate) fn spop(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
             None => Reply::Nil,
         });
     };
-    let all: Vec<Vec<u8>> = set.keys().cloned().collect();
+    let all = members(set);
     let picked = random_picks(x, all, count.unwrap_or(1))?;
     if let Some(set) = x.set_mut(&args[1])? {
         for member in &picked {
@@ -275,10 +275,11 @@ pub(crate) fn smove(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 /// `SSCAN key cursor [MATCH pattern] [COUNT count]`. Sets of up to 512 integers come back
 /// whole, as Redis's intsets do.
 pub(crate) fn sscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 2, false)?;
+    let cursor = parse_cursor(&args[2])?;
     let Some(set) = x.set(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
+    let opts = parse_options(args, 3, false, cursor)?;
     let listed = members(set);
     let is_intset = listed.len() <= 512 && listed.iter().all(|m| parse_i64(m).is_some());
     let (taken, cursor) = if is_intset {

@@ -92,9 +92,12 @@ fn expiry_follows_the_manual_clock() {
     assert_eq!(check(&mut host, &["PTTL", "k"]), Reply::Integer(100));
     assert_eq!(check(&mut host, &["SET", "j", "v", "EX", "1"]), Reply::ok());
     clock.advance(100);
+    assert_eq!(check(&mut host, &["PTTL", "k"]), Reply::Integer(0));
+    assert_eq!(check(&mut host, &["GET", "k"]), bulk("v"));
+    clock.advance(1);
     assert_eq!(check(&mut host, &["GET", "k"]), Reply::Nil);
     assert_eq!(host.dbsize(0), 1);
-    clock.advance(1000);
+    clock.advance(999);
     assert_eq!(host.active_expire(10), 1);
     assert_eq!(host.dbsize(0), 0);
     assert_eq!(check(&mut host, &["SET", "k", "v"]), Reply::ok());
@@ -114,6 +117,29 @@ fn expiry_follows_the_manual_clock() {
     assert_eq!(check(&mut host, &["EXPIRE", "k", "-1"]), Reply::Integer(1));
     assert_eq!(check(&mut host, &["EXISTS", "k"]), Reply::Integer(0));
     assert_eq!(check(&mut host, &["TIME"]), array(&["1001", "100000"]));
+    let db1 = CallContext {
+        db: 1,
+        ..CallContext::default()
+    };
+    let argv = |args: &[&str]| {
+        args.iter()
+            .map(|a| a.as_bytes().to_vec())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(host.call(&db1, &argv(&["SET", "other", "v"])), Reply::ok());
+    assert_eq!(host.dbsize(1), 1);
+    host.flushdb(0);
+    assert_eq!(host.dbsize(1), 1);
+    host.flushall();
+    assert_eq!(host.dbsize(1), 0);
+    let db16 = CallContext {
+        db: 16,
+        ..CallContext::default()
+    };
+    assert_eq!(
+        host.call(&db16, &argv(&["GET", "k"])),
+        error("ERR DB index is out of range")
+    );
 }
 
 #[test]
@@ -222,6 +248,15 @@ fn unknown_commands_and_bad_argv_do_not_panic() {
         check(&mut host, &["foo", "a"]),
         error("ERR unknown command 'foo', with args beginning with: 'a' ")
     );
+    let long_a = "a".repeat(100);
+    let long_b = "b".repeat(50);
+    assert_eq!(
+        check(&mut host, &["foo", &long_a, &long_b, "c"]),
+        error(&format!(
+            "ERR unknown command 'foo', with args beginning with: '{long_a}' '{}' ",
+            &long_b[..25]
+        ))
+    );
     assert!(host.call(&CallContext::default(), &[]).is_error());
     for name in [
         "get",
@@ -241,4 +276,203 @@ fn unknown_commands_and_bad_argv_do_not_panic() {
             let _ = check(&mut host, &cmd);
         }
     }
+}
+
+#[test]
+fn random_argv_never_panics() {
+    let pool: &[&[u8]] = &[
+        b"k",
+        b"l",
+        b"h",
+        b"s",
+        b"z",
+        b"0",
+        b"1",
+        b"-1",
+        b"2",
+        b"-2",
+        b"3",
+        b"100",
+        b"9223372036854775807",
+        b"-9223372036854775808",
+        b"4611686018427387904",
+        b"",
+        b"(",
+        b"(1",
+        b"[",
+        b"[a",
+        b"-",
+        b"+",
+        b"nan",
+        b"inf",
+        b"-inf",
+        b"1.5",
+        b"1e400",
+        b"withscores",
+        b"limit",
+        b"rev",
+        b"byscore",
+        b"bylex",
+        b"count",
+        b"match",
+        b"type",
+        b"ex",
+        b"px",
+        b"exat",
+        b"pxat",
+        b"keepttl",
+        b"get",
+        b"nx",
+        b"xx",
+        b"gt",
+        b"lt",
+        b"ch",
+        b"incr",
+        b"weights",
+        b"aggregate",
+        b"rank",
+        b"maxlen",
+        b"before",
+        b"after",
+        b"left",
+        b"right",
+        b"db",
+        b"replace",
+        b"withvalues",
+        b"persist",
+        b"\xff\x00",
+        b"*",
+        b"536870911",
+    ];
+    let mut host = MemoryHost::new();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let ctx = CallContext::default();
+    for round in 0..60_000usize {
+        if round % 500 == 0 {
+            host.flushall();
+            for cmd in [
+                &["RPUSH", "l", "a", "b", "c"][..],
+                &["HSET", "h", "a", "1", "b", "x"],
+                &["SADD", "s", "1", "a"],
+                &["ZADD", "z", "1", "a", "2", "b", "inf", "c"],
+                &["SET", "k", "10"],
+            ] {
+                let _ = check(&mut host, cmd);
+            }
+        }
+        let name = super::COMMANDS[(next() % super::COMMANDS.len() as u64) as usize].0;
+        let mut args = vec![name.as_bytes().to_vec()];
+        for _ in 0..next() % 9 {
+            args.push(pool[(next() % pool.len() as u64) as usize].to_vec());
+        }
+        let ctx = CallContext {
+            resp: if round % 2 == 0 { 2 } else { 3 },
+            ..ctx
+        };
+        let _ = host.call(&ctx, &args);
+    }
+}
+
+/// Follows `cmd`'s cursor (at argument `cursor_at`) to the end; returns every element seen.
+fn scan_all(
+    host: &mut MemoryHost,
+    cmd: &[&str],
+    cursor_at: usize,
+    every_call: &mut dyn FnMut(&mut MemoryHost),
+) -> Vec<Vec<u8>> {
+    let mut seen = Vec::new();
+    let mut cursor = "0".to_owned();
+    for _ in 0..10_000 {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args[cursor_at] = &cursor;
+        let Reply::Array(parts) = check(host, &args) else {
+            panic!("scan reply is an array");
+        };
+        let [Reply::Bulk(next), Reply::Array(items)] = parts.as_slice() else {
+            panic!("scan reply is [cursor, items]");
+        };
+        seen.extend(items.iter().filter_map(|item| match item {
+            Reply::Bulk(bytes) => Some(bytes.clone()),
+            _ => None,
+        }));
+        cursor = String::from_utf8_lossy(next).into_owned();
+        every_call(host);
+        if cursor == "0" {
+            return seen;
+        }
+    }
+    panic!("scan did not end");
+}
+
+#[test]
+fn scans_return_every_element_present_throughout() {
+    let mut host = MemoryHost::new();
+    for i in 0..500 {
+        let key = format!("key:{i}");
+        check(&mut host, &["SET", &key, "v"]);
+        check(&mut host, &["HSET", "h", &key, "v"]);
+        check(&mut host, &["SADD", "s", &key]);
+        check(&mut host, &["ZADD", "z", &i.to_string(), &key]);
+    }
+    // Keys come and go during the scan; the 500 that stay must all be seen.
+    let mut churn = 0;
+    let mut change = |host: &mut MemoryHost| {
+        churn += 1;
+        let extra = format!("extra:{churn}");
+        check(host, &["SET", &extra, "v"]);
+        check(host, &["DEL", &format!("extra:{}", churn - 1)]);
+    };
+    let seen = scan_all(&mut host, &["SCAN", "0", "COUNT", "7"], 1, &mut change);
+    for i in 0..500 {
+        let key = format!("key:{i}").into_bytes();
+        assert!(seen.contains(&key), "SCAN missed {i}");
+    }
+    let mut nothing = |_: &mut MemoryHost| {};
+    for (cmd, stride) in [
+        (&["HSCAN", "h", "0", "COUNT", "5"][..], 2),
+        (&["SSCAN", "s", "0", "COUNT", "5"][..], 1),
+        (&["ZSCAN", "z", "0", "COUNT", "5"][..], 2),
+    ] {
+        let seen = scan_all(&mut host, cmd, 2, &mut nothing);
+        let keys: Vec<&Vec<u8>> = seen.iter().step_by(stride).collect();
+        assert_eq!(keys.len(), 500, "{}", cmd[0]);
+        for i in 0..500 {
+            assert!(
+                keys.contains(&&format!("key:{i}").into_bytes()),
+                "{} missed {i}",
+                cmd[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn active_expiry_respects_its_budget() {
+    let clock = ManualClock::new(0);
+    let mut host = MemoryHost::with_clock(clock.clone());
+    for i in 0..100 {
+        check(&mut host, &["SET", &format!("k{i}"), "v", "PX", "10"]);
+    }
+    check(&mut host, &["SET", "stays", "v"]);
+    clock.set(11);
+    assert_eq!(host.active_expire(30), 30);
+    assert_eq!(host.dbsize(0), 71);
+    let mut removed = 30;
+    while removed < 100 {
+        removed += host.active_expire(30);
+    }
+    assert_eq!(host.dbsize(0), 1);
+    assert_eq!(host.active_expire(30), 0);
+}
+
+#[test]
+fn memory_host_is_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<MemoryHost>();
 }

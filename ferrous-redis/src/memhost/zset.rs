@@ -83,8 +83,10 @@ impl ZSet {
         self.scores.get(member).copied()
     }
 
-    /// Adds `member` or changes its score; tells whether it was new.
+    /// Adds `member` or changes its score; tells whether it was new. A score of `-0` is stored
+    /// as `0`, as Redis's small sorted sets store integral scores as integers.
     pub(crate) fn insert(&mut self, member: &[u8], score: f64) -> bool {
+        let score = if score == 0.0 { 0.0 } else { score };
         let is_new = match self.scores.insert(member.to_vec(), score) {
             Some(old) => {
                 self.by_score.remove(&(Score(old), member.to_vec()));

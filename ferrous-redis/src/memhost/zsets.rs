@@ -6,9 +6,11 @@ use super::Exec;
 use super::args::{
     CmdResult, MIN_MAX_FLOAT, POSITIVE, SYNTAX, err, float_arg, int_arg, positive_arg,
 };
-use super::numfmt::{double_reply, fmt_d2string};
-use super::scan::{page, parse_options, scan_reply};
+use super::hashes::random_picks;
+use super::numfmt::{double_reply, fmt_d2string, fmt_g17};
+use super::scan::{page, parse_cursor, parse_options, scan_reply};
 use super::zrange::{parse_score_range, rank_range};
+use super::zset::ZSet;
 use crate::glob::glob_match;
 use crate::reply::Reply;
 
@@ -40,7 +42,7 @@ pub(crate) fn zadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
             "ERR XX and NX options at the same time are not compatible",
         ));
     }
-    if (gt && nx) || (lt && nx) || (gt && lt) {
+    if (nx && (gt || lt)) || (gt && lt) {
         return Err(err(
             "ERR GT, LT, and/or NX options at the same time are not compatible",
         ));
@@ -112,7 +114,7 @@ pub(crate) fn zadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 pub(crate) fn zincrby(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let incr = float_arg(&args[2])?;
     let zset = x.zset_or_create(&args[1])?;
-    let score = incr + zset.score(&args[3]).unwrap_or(0.0);
+    let score = zset.score(&args[3]).map_or(incr, |current| current + incr);
     if score.is_nan() {
         x.db().remove_if_empty(&args[1]);
         return Err(err(NAN_SCORE));
@@ -191,22 +193,9 @@ pub(crate) fn zrevrank(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     rank_generic(x, args, true)
 }
 
-fn pop_generic(x: &mut Exec<'_>, args: &[Vec<u8>], max: bool) -> CmdResult {
-    if args.len() > 3 {
-        return Err(err(SYNTAX));
-    }
-    let count = match args.get(2) {
-        Some(text) => Some(positive_arg(text, POSITIVE)?),
-        None => None,
-    };
-    let nested = x.resp >= 3 && count.is_some();
-    let resp = x.resp;
-    let Some(zset) = x.zset_mut(&args[1])? else {
-        return Ok(Reply::Array(Vec::new()));
-    };
-    let n = usize::try_from(count.unwrap_or(1))
-        .unwrap_or(usize::MAX)
-        .min(zset.len());
+/// Removes and returns up to `count` lowest (`max`: highest) members with their scores.
+pub(crate) fn pop_scored(zset: &mut ZSet, max: bool, count: i64) -> Vec<(Vec<u8>, f64)> {
+    let n = usize::try_from(count).unwrap_or(0).min(zset.len());
     let mut popped = Vec::with_capacity(n);
     for _ in 0..n {
         let next = if max {
@@ -220,6 +209,23 @@ fn pop_generic(x: &mut Exec<'_>, args: &[Vec<u8>], max: bool) -> CmdResult {
         zset.remove(&member);
         popped.push((member, score));
     }
+    popped
+}
+
+fn pop_generic(x: &mut Exec<'_>, args: &[Vec<u8>], max: bool) -> CmdResult {
+    if args.len() > 3 {
+        return Err(err(SYNTAX));
+    }
+    let count = match args.get(2) {
+        Some(text) => Some(positive_arg(text, POSITIVE)?),
+        None => None,
+    };
+    let nested = x.resp >= 3 && count.is_some();
+    let resp = x.resp;
+    let Some(zset) = x.zset_mut(&args[1])? else {
+        return Ok(Reply::Array(Vec::new()));
+    };
+    let popped = pop_scored(zset, max, count.unwrap_or(1));
     x.db().remove_if_empty(&args[1]);
     let reply = if nested {
         popped
@@ -245,14 +251,19 @@ pub(crate) fn zpopmax(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     pop_generic(x, args, true)
 }
 
-/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`. Sorted sets of up to 128 members come
-/// back whole in score order, as Redis's listpack sorted sets do.
+/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`. Small sorted sets come back whole in
+/// score order, as Redis's listpack sorted sets do.
 pub(crate) fn zscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let opts = parse_options(args, 2, false)?;
+    let cursor = parse_cursor(&args[2])?;
     let Some(zset) = x.zset(&args[1])? else {
         return Ok(scan_reply(0, Vec::new()));
     };
-    let (taken, cursor) = if zset.len() <= 128 {
+    let opts = parse_options(args, 3, false, cursor)?;
+    // Redis keeps a sorted set of at most 128 members, none longer than 64 bytes, as a
+    // listpack: SCAN returns it whole, its scores stored as text (`d2string`).
+    let is_listpack = zset.len() <= 128 && zset.iter().all(|(m, _)| m.len() <= 64);
+    let fmt_score = if is_listpack { fmt_d2string } else { fmt_g17 };
+    let (taken, cursor) = if is_listpack {
         (zset.iter().collect(), 0)
     } else {
         page(zset.iter(), opts.cursor, opts.count)
@@ -260,7 +271,7 @@ pub(crate) fn zscan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let elements = taken
         .into_iter()
         .filter(|(m, _)| opts.pattern.as_ref().is_none_or(|p| glob_match(p, m)))
-        .flat_map(|(m, s)| [Reply::Bulk(m.to_vec()), Reply::Bulk(fmt_d2string(s))])
+        .flat_map(|(m, s)| [Reply::Bulk(m.to_vec()), Reply::Bulk(fmt_score(s))])
         .collect();
     Ok(scan_reply(cursor, elements))
 }
@@ -306,4 +317,54 @@ pub(crate) fn zremrangebyscore(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult 
         .map(|(m, _)| m.to_vec())
         .collect();
     remove_members(x, &args[1], members)
+}
+
+/// `ZRANDMEMBER key [count [WITHSCORES]]`.
+pub(crate) fn zrandmember(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
+    if args.len() == 2 {
+        let Some(zset) = x.zset(&args[1])? else {
+            return Ok(Reply::Nil);
+        };
+        let members: Vec<Vec<u8>> = zset.iter().map(|(m, _)| m.to_vec()).collect();
+        let pick = x.rand_below(members.len());
+        return Ok(members
+            .into_iter()
+            .nth(pick)
+            .map_or(Reply::Nil, Reply::Bulk));
+    }
+    let count = int_arg(&args[2])?;
+    if count == i64::MIN {
+        return Err(err(
+            "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        ));
+    }
+    let with_scores = match args.get(3) {
+        None => false,
+        Some(opt) if args.len() == 4 && opt.eq_ignore_ascii_case(b"withscores") => true,
+        Some(_) => return Err(err(SYNTAX)),
+    };
+    if with_scores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
+        return Err(err("ERR value is out of range"));
+    }
+    let Some(zset) = x.zset(&args[1])? else {
+        return Ok(Reply::Array(Vec::new()));
+    };
+    // Redis walks a sorted set from its highest score when it returns it whole.
+    let entries: Vec<(Vec<u8>, f64)> = zset.iter().rev().map(|(m, s)| (m.to_vec(), s)).collect();
+    let picked = random_picks(x, entries, count)?;
+    let resp = x.resp;
+    let reply = if !with_scores {
+        picked.into_iter().map(|(m, _)| Reply::Bulk(m)).collect()
+    } else if resp >= 3 {
+        picked
+            .into_iter()
+            .map(|(m, s)| Reply::Array(vec![Reply::Bulk(m), double_reply(s, resp)]))
+            .collect()
+    } else {
+        picked
+            .into_iter()
+            .flat_map(|(m, s)| [Reply::Bulk(m), double_reply(s, resp)])
+            .collect()
+    };
+    Ok(Reply::Array(reply))
 }
