@@ -27,7 +27,10 @@ struct Case {
 
 #[test]
 fn ferrous_eval_prints_as_redis_cli() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../ferrous-redis/tests/cases/eval.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ferrous-redis/tests/cases/eval.toml"
+    );
     let text = std::fs::read_to_string(path).expect("eval.toml");
     let cases: CaseFile = toml::from_str(&text).expect("valid cases");
     let mut checked = 0;

@@ -8,6 +8,9 @@ use anyhow::{Context, Result, bail};
 
 use crate::redis_ref::RedisServer;
 
+/// A 9 KB JSON document (90 objects), for the cjson and cmsgpack scripts.
+const DOC: &str = include_str!("../../ferrous-redis/examples/doc10k.json");
+
 /// name, script, keys, args: the same table is in `ferrous-redis/examples/evalsha_bench.rs`.
 const SCRIPTS: &[(&str, &str, &[&str], &[&str])] = &[
     (
@@ -39,6 +42,18 @@ const SCRIPTS: &[(&str, &str, &[&str], &[&str])] = &[
         "local d = cjson.decode(ARGV[1]) d.n = d.n + 1 local s = cjson.encode(d) redis.call('set', KEYS[1], s) return s",
         &["doc"],
         &["{\"n\":1,\"name\":\"widget\",\"tags\":[\"a\",\"b\",\"c\"],\"price\":12.5}"],
+    ),
+    (
+        "cjson10k",
+        "local t = cjson.decode(ARGV[1]) return #cjson.encode(t)",
+        &["none"],
+        &[DOC],
+    ),
+    (
+        "msgpack10k",
+        "local t = cjson.decode(ARGV[1]) local p = cmsgpack.pack(t) local u = cmsgpack.unpack(p) return #p",
+        &["none"],
+        &[DOC],
     ),
 ];
 

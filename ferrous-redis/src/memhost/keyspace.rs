@@ -54,7 +54,7 @@ impl Value {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Db {
     keys: OrdMap<Value>,
-    expires: HashMap<Vec<u8>, i64>,
+    expires: HashMap<Vec<u8>, i64, ahash::RandomState>,
     /// Where the next `active_expire` sweep starts in the key order.
     sweep_from: usize,
 }

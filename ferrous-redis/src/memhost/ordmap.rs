@@ -10,11 +10,14 @@
 
 use std::collections::HashMap;
 
+use ahash::RandomState;
+
 /// An insertion-ordered map from byte strings to `V`.
 #[derive(Clone, Debug)]
 pub(crate) struct OrdMap<V> {
     slots: Vec<Option<(Vec<u8>, V)>>,
-    index: HashMap<Vec<u8>, usize>,
+    /// Key -> slot; ahash (seeded per process) rather than SipHash, which dominated `INCR`.
+    index: HashMap<Vec<u8>, usize, RandomState>,
     live: usize,
 }
 
@@ -23,7 +26,7 @@ impl<V> OrdMap<V> {
     pub(crate) fn new() -> Self {
         OrdMap {
             slots: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             live: 0,
         }
     }

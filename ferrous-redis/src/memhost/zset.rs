@@ -59,7 +59,7 @@ fn next_up(value: f64) -> f64 {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct ZSet {
     by_score: BTreeSet<(Score, Vec<u8>)>,
-    scores: HashMap<Vec<u8>, f64>,
+    scores: HashMap<Vec<u8>, f64, ahash::RandomState>,
 }
 
 impl ZSet {
