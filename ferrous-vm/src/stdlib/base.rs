@@ -44,6 +44,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("type", type_),
             ("unpack", unpack),
             ("xpcall", xpcall),
+            ("newproxy", newproxy),
         ],
     )?;
     vm.set_global("_G", Value::Table(globals))?;
@@ -252,6 +253,37 @@ fn xpcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         func: ctx.base + 1,
         cont: Cont::Xpcall,
     }))
+}
+
+/// The payload of a `newproxy` userdata: nothing.
+struct Proxy;
+
+impl ferrous_heap::Trace for Proxy {
+    fn trace(&self, _tracer: &mut ferrous_heap::Tracer<'_>) {}
+}
+
+/// `newproxy([b])`: an empty userdata; with `true` it gets a new metatable of its own, with
+/// another proxy it shares that one's metatable (5.1 accepts only metatables `newproxy` made,
+/// which are exactly those of proxies: Lua cannot set a userdata's metatable).
+fn newproxy(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let metatable = match ctx.arg(1) {
+        Value::Nil | Value::Boolean(false) => None,
+        Value::Boolean(true) => Some(ctx.vm.new_table(0, 0)?),
+        Value::UserData(u) => {
+            let proxy = ctx.vm.heap.userdata(u)?;
+            match (proxy.downcast_ref::<Proxy>(), proxy.metatable) {
+                (Some(_), Some(mt)) => Some(mt),
+                _ => return Err(RtError::arg(1, "boolean or proxy expected")),
+            }
+        }
+        _ => return Err(RtError::arg(1, "boolean or proxy expected")),
+    };
+    let proxy = ctx.vm.heap.tx().new_userdata(ferrous_heap::UserData {
+        metatable,
+        env: None,
+        data: Box::new(Proxy),
+    })?;
+    ctx.ret(&[Value::UserData(proxy)])
 }
 
 fn rawequal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
