@@ -1009,6 +1009,14 @@ impl Vm {
             // The frames that filled the heap are gone: collect their garbage now, so the code
             // that caught the error (or the host's next script) finds memory again. The
             // collection threshold alone may lie above the memory cap.
+            if res.is_ok() {
+                // Caught: `top` ends the results of the protected call, and every slot above
+                // is dead (the caller's free registers, the registers of the unwound frames),
+                // but some lie in the caller's register window, which a collection traces.
+                if let Some(dead) = self.th.stack.get_mut(self.th.top..) {
+                    dead.fill(Value::Nil);
+                }
+            }
             self.collect_garbage();
         }
         res
@@ -1021,6 +1029,7 @@ impl Vm {
             _ => None,
         };
         let mut error_handling = matches!(err, RtError::ErrorHandling);
+        let mut out_of_memory = matches!(err, RtError::OutOfMemory);
         let mut value = self.error_to_value(err);
         loop {
             self.error_value = value;
@@ -1070,6 +1079,9 @@ impl Vm {
                 // 5.1 (where `L->errfunc` stays set while it runs), an error inside the handler
                 // calls it again, nested, until one call returns or the extra room past the
                 // limits runs out (`LUA_ERRERR`).
+                // Running out of memory calls no handler either (5.1 throws `LUA_ERRMEM`
+                // straight to the protected call).
+                Cont::Xpcall | Cont::XpcallHandler if out_of_memory => self.xpcall_failed(value),
                 Cont::Xpcall | Cont::XpcallHandler if !error_handling => self.call_handler(value),
                 Cont::Xpcall | Cont::XpcallHandler => self.error_in_error_handling(),
                 Cont::CoroutineBody => self.coroutine_failed(value, killed.clone()),
@@ -1087,6 +1099,7 @@ impl Vm {
                 }
                 Err(err) => {
                     error_handling = matches!(err, RtError::ErrorHandling);
+                    out_of_memory = matches!(err, RtError::OutOfMemory);
                     value = self.error_to_value(err);
                 }
             }
@@ -1126,9 +1139,15 @@ impl Vm {
 
     /// The innermost `xpcall` returns `false, "error in error handling"` (5.1's `LUA_ERRERR`).
     fn error_in_error_handling(&mut self) -> RtResult<Flow> {
+        let value = self.message_value(b"error in error handling");
+        self.xpcall_failed(value)
+    }
+
+    /// The innermost `xpcall` returns `false, value` without calling its handler.
+    fn xpcall_failed(&mut self, value: Value) -> RtResult<Flow> {
         let (parent, at) = self.unwind_to_xpcall()?;
         self.th.stack[at] = Value::Boolean(false);
-        self.th.stack[at + 1] = self.message_value(b"error in error handling");
+        self.th.stack[at + 1] = value;
         self.post_call(parent, at, 2)
     }
 

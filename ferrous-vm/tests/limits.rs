@@ -595,3 +595,29 @@ fn growing_varargs_are_charged_by_size() {
         assert_usable(&mut vm);
     });
 }
+
+#[test]
+fn running_out_of_memory_in_xpcall_calls_no_handler() {
+    // 5.1 throws LUA_ERRMEM straight to the protected call: the handler is not called, and
+    // the message is `not enough memory`, whatever the handler would have done.
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().memory_limit(Some(4 << 20)).build();
+        let msg = run_string(
+            &mut vm,
+            "called = false \
+             local ok, e = xpcall(function() local t = {} for i = 1, 1e7 do t[i] = {i} end end, \
+             function(m) called = true return 'handled: ' .. tostring(m) end) \
+             return tostring(ok) .. ' ' .. e .. ' ' .. tostring(called)",
+        );
+        assert_eq!(msg, "false not enough memory false");
+        // The table the protected function filled memory with is collected once the error is
+        // caught, also when its register lies in the caller's register window: the script
+        // that caught the error finds memory again at once.
+        let msg = run_string(
+            &mut vm,
+            "local ok, e = pcall(function() local t = {} for i = 1, 1e7 do t[i] = {i} end end)              local again = {} for i = 1, 20000 do again[i] = {i} end              return e .. ' ' .. #again",
+        );
+        assert_eq!(msg, "not enough memory 20000");
+        assert_usable(&mut vm);
+    });
+}

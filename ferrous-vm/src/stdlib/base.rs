@@ -44,6 +44,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("type", type_),
             ("unpack", unpack),
             ("xpcall", xpcall),
+            ("newproxy", newproxy),
         ],
     )?;
     vm.set_global("_G", Value::Table(globals))?;
@@ -130,7 +131,9 @@ fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let tostring_fn = thread_global(ctx, b"tostring")?;
     let builtin =
         matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
-    let mut line = Vec::new();
+    // As 5.1, each value is written as soon as it is converted: what a `__tostring` prints
+    // comes between, and an error leaves the values before it written.
+    let mut number = Vec::new();
     for i in 1..=n {
         let v = ctx.arg(i);
         let s = if builtin {
@@ -138,26 +141,31 @@ fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         } else {
             ctx.vm.call_value1(tostring_fn, &[v])?
         };
-        if i > 1 {
-            line.push(b'\t');
-        }
-        match s {
+        let vm = &mut *ctx.vm;
+        let bytes: &[u8] = match s {
             Value::String(s) => {
                 // 5.1 writes each value with `fputs`, which stops at the first NUL byte.
-                let bytes = ctx.vm.heap.str_bytes(s)?;
+                let bytes = vm.heap.str_bytes(s)?;
                 let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-                line.extend_from_slice(&bytes[..end]);
+                &bytes[..end]
             }
-            Value::Number(x) => number::fmt_number(x, &mut line),
+            Value::Number(x) => {
+                number.clear();
+                number::fmt_number(x, &mut number);
+                &number
+            }
             _ => {
                 return Err(RtError::native(
                     "'tostring' must return a string to 'print'",
                 ));
             }
+        };
+        if i > 1 {
+            let _ = vm.stdout.write_all(b"\t");
         }
+        let _ = vm.stdout.write_all(bytes);
     }
-    line.push(b'\n');
-    ctx.vm.write_stdout(&line);
+    ctx.vm.write_stdout(b"\n");
     Ok(Ret::values(0))
 }
 
@@ -252,6 +260,37 @@ fn xpcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         func: ctx.base + 1,
         cont: Cont::Xpcall,
     }))
+}
+
+/// The payload of a `newproxy` userdata: nothing.
+struct Proxy;
+
+impl ferrous_heap::Trace for Proxy {
+    fn trace(&self, _tracer: &mut ferrous_heap::Tracer<'_>) {}
+}
+
+/// `newproxy([b])`: an empty userdata; with `true` it gets a new metatable of its own, with
+/// another proxy it shares that one's metatable (5.1 accepts only metatables `newproxy` made,
+/// which are exactly those of proxies: Lua cannot set a userdata's metatable).
+fn newproxy(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let metatable = match ctx.arg(1) {
+        Value::Nil | Value::Boolean(false) => None,
+        Value::Boolean(true) => Some(ctx.vm.new_table(0, 0)?),
+        Value::UserData(u) => {
+            let proxy = ctx.vm.heap.userdata(u)?;
+            match (proxy.downcast_ref::<Proxy>(), proxy.metatable) {
+                (Some(_), Some(mt)) => Some(mt),
+                _ => return Err(RtError::arg(1, "boolean or proxy expected")),
+            }
+        }
+        _ => return Err(RtError::arg(1, "boolean or proxy expected")),
+    };
+    let proxy = ctx.vm.heap.tx().new_userdata(ferrous_heap::UserData {
+        metatable,
+        env: None,
+        data: Box::new(Proxy),
+    })?;
+    ctx.ret(&[Value::UserData(proxy)])
 }
 
 fn rawequal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {

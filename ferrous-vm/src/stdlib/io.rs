@@ -57,11 +57,14 @@ impl LuaFile {
         self.buf.clear();
         self.pos = 0;
         self.buf.resize(8192, 0);
-        let n = match &mut self.stream {
-            Stream::Stdin => std::io::stdin().lock().read(&mut self.buf)?,
-            Stream::File(f) => f.read(&mut self.buf)?,
-            _ => 0,
+        let res = match &mut self.stream {
+            Stream::Stdin => std::io::stdin().lock().read(&mut self.buf),
+            Stream::File(f) => f.read(&mut self.buf),
+            _ => Ok(0),
         };
+        // On an error nothing was read: the buffer must not look like 8 KiB of unread bytes
+        // (a later write would seek back over them, fail, and lose its data).
+        let n = res.inspect_err(|_| self.buf.clear())?;
         self.buf.truncate(n);
         if n == 0 {
             self.eof = true;
@@ -206,6 +209,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
         "io",
         &[
             ("close", io_close),
+            ("flush", io_flush),
             ("input", io_input),
             ("lines", io_lines),
             ("open", io_open),
@@ -567,10 +571,22 @@ fn f_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn f_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let h = check_file(ctx, 1)?;
+    flush_handle(ctx, h)
+}
+
+/// `io.flush`: flushes the default output file.
+fn io_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let h = default_file(ctx, true)?;
+    flush_handle(ctx, h)
+}
+
+/// Flushes file `h` and returns `true` (5.1's `pushresult`; 5.2 returns the file). Writes to
+/// other files are not buffered here, so only stdout has anything to flush.
+fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
     if stream_kind(ctx.vm, h) == Some("stdout") {
         ctx.vm.flush_stdout();
     }
-    ctx.ret(&[Value::UserData(h)])
+    ctx.ret(&[Value::Boolean(true)])
 }
 
 fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
