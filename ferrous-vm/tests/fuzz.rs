@@ -92,8 +92,56 @@ fn stmt(rng: &mut Rng, depth: usize) -> String {
     if depth > 2 {
         return format!("x = {}", expr(rng, d));
     }
-    match rng.below(12) {
+    match rng.below(20) {
         0 => format!("x = {}", expr(rng, d)),
+        // The shapes of the Lua conformance issue's panic and hangs: a vararg function with an
+        // `arg` table called short, odd message handlers, overflows inside protected calls,
+        // huge constructors, recursive `__index` under `xpcall`.
+        12 => format!(
+            "local function v(a, b, ...) return arg end x = v({})",
+            rng.pick(&["", "1", "1, 2, 3", "nil, nil"])
+        ),
+        13 => format!(
+            "x = {{xpcall(function() {} end, {})}}",
+            stmt(rng, d),
+            rng.pick(&[
+                "nil",
+                "false",
+                "1",
+                "'h'",
+                "{}",
+                "setmetatable({}, {__call = function() return 'c' end})",
+                "function(m) return m end",
+                "function(m) error(m) end",
+                "print"
+            ])
+        ),
+        14 => format!(
+            "local function r(n) return {} end x = {{{}(r, {})}}",
+            rng.pick(&["r(n + 1) + 1", "1 + r(n)", "r(n) .. 'x'"]),
+            rng.pick(&["pcall", "xpcall"]),
+            rng.pick(&["1", "function(m) return m end", "nil"])
+        ),
+        15 => format!(
+            "x = #{{{}}}",
+            std::iter::repeat_n("1", 100 + rng.below(40_000))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        16 => format!(
+            "local rt = setmetatable({{}}, {{}}) getmetatable(rt).__index = function(t, k) return t[k] end x = {{xpcall(function() return rt.x end, {})}}",
+            rng.pick(&["function(m) return m end", "nil", "error"])
+        ),
+        17 => format!(
+            "x = collectgarbage({})",
+            rng.pick(&["'step', 1", "'step', 0", "'count'", "", "'collect'"])
+        ),
+        18 => "local c = coroutine.wrap(function() setfenv(0, {}) coroutine.yield(1) end) pcall(c)"
+            .to_owned(),
+        19 => format!(
+            "x = {{pcall(loadstring, {})}}",
+            rng.pick(&["'return ...'", "'x ='", "string.rep('(', 300)", "'\\27Lua'"])
+        ),
         1 => format!("t[{}] = {}", expr(rng, d), expr(rng, d)),
         2 => format!(
             "if {} then {} else {} end",
@@ -163,7 +211,24 @@ fn random_programs_never_panic() {
         .memory_limit(Some(64 << 20))
         .build();
     let (mut finished, mut failed, mut paused) = (0, 0, 0);
+    // A hang is a failure too: a watchdog names the program that runs for a minute without
+    // returning (every program runs under fuel, so none may).
+    let current = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let watched = std::sync::Arc::clone(&current);
+    std::thread::spawn(move || {
+        let mut last = u64::MAX;
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            let seed = watched.load(std::sync::atomic::Ordering::Relaxed);
+            if seed == last && seed != u64::MAX {
+                eprintln!("fuzz: seed {seed} ran for over a minute: a hang");
+                std::process::exit(101);
+            }
+            last = seed;
+        }
+    });
     for seed in 1..=cases {
+        current.store(seed, std::sync::atomic::Ordering::Relaxed);
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let src = program(&mut rng);
         let f = match vm.load(src.as_bytes(), "=fuzz") {
@@ -189,6 +254,7 @@ fn random_programs_never_panic() {
             "seed {seed}:\n{src}"
         );
     }
+    current.store(u64::MAX, std::sync::atomic::Ordering::Relaxed);
     // The generator must reach every outcome, or the run proves little.
     assert!(
         finished > 0 && failed > 0 && paused > 0,
