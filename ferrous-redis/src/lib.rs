@@ -22,7 +22,7 @@ pub use crate::commands::{
     key_hash_slot, keys_of, lookup as lookup_command, lookup_sub as lookup_subcommand,
     resolve as resolve_command,
 };
-pub use crate::engine::{EngineConfig, EngineError, Poll, ScriptEngine, ScriptFlags};
+pub use crate::engine::{EngineConfig, EngineError, KillSwitch, Poll, ScriptEngine, ScriptFlags};
 pub use crate::host::{CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
 pub use crate::libs::cjson::open as open_cjson;

@@ -292,3 +292,36 @@ fn eval_bodies_are_evicted_beyond_the_bound_but_loaded_scripts_stay() {
         Reply::bulk("kept")
     );
 }
+
+#[test]
+fn the_kill_switch_stops_a_script_stuck_in_a_native_callback_from_another_thread() {
+    let config = ferrous_redis::EngineConfig {
+        slice_fuel: 1_000,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let switch = e.kill_switch();
+    assert_eq!(
+        switch.script_kill(),
+        Reply::error("NOTBUSY No scripts in execution right now.")
+    );
+    // A comparator that never returns: the engine cannot get back between slices, so only the
+    // switch, read by the VM's interrupt inside the nested run, can stop it.
+    let killer = std::thread::spawn(move || {
+        while !switch.is_running() {
+            std::thread::yield_now();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        switch.script_kill()
+    });
+    let argv = eval_argv("table.sort({3, 2, 1}, function(a, b) while true do end end)");
+    let mut poll = e.start(&CallContext::default(), &argv);
+    while poll == ferrous_redis::Poll::Running {
+        poll = e.resume();
+    }
+    assert_eq!(killer.join().unwrap(), Reply::ok());
+    assert!(
+        matches!(poll, ferrous_redis::Poll::Done(Reply::Error(msg)) if msg.starts_with(b"ERR Script killed by user with SCRIPT KILL..."))
+    );
+    assert_eq!(e.eval(b"return 'next'", &[], &[]), Reply::bulk("next"));
+}

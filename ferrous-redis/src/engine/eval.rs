@@ -105,6 +105,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.names = names;
             fresh.set_app_data(state);
         }
+        self.kill.install(&mut fresh);
         self.vm = fresh;
         self.names = names;
     }
@@ -196,12 +197,11 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             self.end_run();
             return Err(Reply::Error(format!("ERR {err}").into_bytes()));
         }
-        self.running = Some(Running {
+        self.begin_run(Running {
             name: ScriptName::Sha(sha),
             kind: RunKind::Eval,
             command: Vec::new(),
             started: Instant::now(),
-            kill_requested: false,
         });
         Ok(())
     }

@@ -18,6 +18,7 @@ mod cache;
 mod cmdinfo;
 pub(crate) mod convert;
 pub(crate) mod eval;
+mod kill;
 pub(crate) mod redis_lib;
 pub(crate) mod sandbox;
 pub(crate) mod shebang;
@@ -34,6 +35,7 @@ use crate::functions::FunctionStore;
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
+pub use self::kill::KillSwitch;
 pub use self::shebang::ScriptFlags;
 
 /// The engine's settings.
@@ -117,7 +119,6 @@ pub(crate) struct Running {
     /// The command that started a function (`FUNCTION STATS`); empty for `EVAL`.
     pub(crate) command: Vec<Vec<u8>>,
     pub(crate) started: Instant,
-    pub(crate) kill_requested: bool,
 }
 
 /// Redis 7.0's scripting over a host `H` (the keyspace `redis.call` reaches).
@@ -128,6 +129,7 @@ pub struct ScriptEngine<H: CommandHost + 'static> {
     pub(crate) running: Option<Running>,
     names: Names,
     pub(crate) functions: FunctionStore,
+    kill: KillSwitch,
     host: PhantomData<H>,
 }
 
@@ -153,6 +155,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             write_dirty: false,
             names,
         });
+        let mut functions = functions;
+        let kill = KillSwitch::default();
+        kill.install(&mut vm);
+        kill.install(&mut functions.vm);
         Ok(ScriptEngine {
             vm,
             cache: ScriptCache::default(),
@@ -160,6 +166,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             running: None,
             names,
             functions,
+            kill,
             host: PhantomData,
         })
     }
@@ -273,11 +280,11 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         let Some(running) = self.running.as_ref() else {
             return Poll::Done(Reply::Error(b"ERR no script is running".to_vec()));
         };
-        let (kind, kill) = (running.kind, running.kill_requested);
+        let (kind, kill) = (running.kind, self.kill.requested());
         let fuel = self.config.slice_fuel;
         let (vm, names) = self.vm_of(kind);
         if kill {
-            let err = vm.kill(b"ERR Script killed by user with SCRIPT KILL...");
+            let err = vm.kill(kill::KILLED);
             return Poll::Done(self.finish_error(err));
         }
         match vm.run_for(fuel) {
@@ -332,21 +339,25 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         self.kill_running(RunKind::Function)
     }
 
-    /// `scriptKill`: the checks in Redis's order, then the request.
+    /// `scriptKill`: the checks in Redis's order, then the request (through the kill switch,
+    /// which other threads reach with [`ScriptEngine::kill_switch`]).
     fn kill_running(&mut self, kind: RunKind) -> Reply {
-        let dirty = self.run_state().is_some_and(|s| s.write_dirty);
-        match self.running.as_mut() {
-            None => Reply::Error(b"NOTBUSY No scripts in execution right now.".to_vec()),
-            Some(_) if dirty => Reply::Error(UNKILLABLE.to_vec()),
-            Some(running) if running.kind != kind => match kind {
-                RunKind::Eval => Reply::Error(BUSY_FUNCTION.to_vec()),
-                RunKind::Function => Reply::Error(BUSY.to_vec()),
-            },
-            Some(running) => {
-                running.kill_requested = true;
-                Reply::ok()
-            }
+        match kind {
+            RunKind::Eval => self.kill.script_kill(),
+            RunKind::Function => self.kill.function_kill(),
         }
+    }
+
+    /// A handle that kills the running script from any thread (`SCRIPT KILL` and
+    /// `FUNCTION KILL` while the engine's thread is busy running it) and tells whether one runs.
+    pub fn kill_switch(&self) -> KillSwitch {
+        self.kill.clone()
+    }
+
+    /// Records a started script.
+    pub(crate) fn begin_run(&mut self, running: Running) {
+        self.kill.begin(running.kind);
+        self.running = Some(running);
     }
 
     /// Stops the running script now, whatever it did (`SHUTDOWN NOSAVE`, a vanished client
@@ -354,7 +365,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     pub fn abort_running(&mut self) -> Option<Reply> {
         let kind = self.running.as_ref()?.kind;
         let (vm, _) = self.vm_of(kind);
-        let err = vm.kill(b"ERR Script killed by user with SCRIPT KILL...");
+        let err = vm.kill(kill::KILLED);
         Some(self.finish_error(err))
     }
 
@@ -373,14 +384,6 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         self.cache.body_bytes()
     }
 
-    /// The run state of the VM of the running script (the engine's VM when none runs).
-    fn run_state(&self) -> Option<&RunState> {
-        match self.running_kind() {
-            RunKind::Eval => self.vm.app_data::<RunState>(),
-            RunKind::Function => self.functions.vm.app_data::<RunState>(),
-        }
-    }
-
     fn run_state_mut(&mut self) -> Option<&mut RunState> {
         let (vm, _) = self.vm_of(self.running_kind());
         vm.app_data_mut::<RunState>()
@@ -392,6 +395,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.write_dirty = false;
             state.resp = 2;
         }
+        self.kill.end();
         self.running = None;
     }
 }

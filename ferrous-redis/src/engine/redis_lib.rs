@@ -216,6 +216,9 @@ fn check_and_run<H: CommandHost + 'static>(
         if let Some(state) = ctx.app_data_mut::<RunState>() {
             state.write_dirty = true;
         }
+        if let Some(switch) = ctx.app_data::<super::kill::KillSwitch>() {
+            switch.set_dirty();
+        }
     }
     Ok(reply)
 }

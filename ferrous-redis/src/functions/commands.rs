@@ -190,12 +190,11 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.allow_oom = flags.contains(ScriptFlags::ALLOW_OOM);
             state.write_dirty = false;
         }
-        self.running = Some(Running {
+        self.begin_run(Running {
             name: ScriptName::Function(name),
             kind: RunKind::Function,
             command: argv.to_vec(),
             started: Instant::now(),
-            kill_requested: false,
         });
         let started = self
             .functions
