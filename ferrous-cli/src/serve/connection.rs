@@ -1,0 +1,139 @@
+//! One client connection: reads requests, hands each read's complete requests to the core as
+//! one [`Batch`] (pipelining), writes the replies back in order, and closes on `QUIT`,
+//! `CLIENT KILL`, end of input or a protocol error (after writing Redis's error reply, as Redis
+//! does: requests parsed before the bad one are answered first).
+//!
+//! Invariant: the task never holds more than one read's requests and one batch's replies, and
+//! whatever the peer sends, it ends by telling the core the client is gone.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, oneshot};
+
+use super::core::{Batch, ToCore};
+
+/// What a connection needs to know from the server's settings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ConnSettings {
+    pub(crate) max_bulk_len: i64,
+    pub(crate) needs_auth: bool,
+}
+
+/// Serves one connection until it closes.
+pub(crate) async fn serve(
+    stream: TcpStream,
+    id: u64,
+    core: Sender<ToCore>,
+    settings: ConnSettings,
+) {
+    let (Ok(addr), Ok(laddr)) = (stream.peer_addr(), stream.local_addr()) else {
+        return;
+    };
+    let _ = stream.set_nodelay(true);
+    let kill = Arc::new(Notify::new());
+    if core
+        .send(ToCore::Connect {
+            id,
+            addr,
+            laddr,
+            kill: Arc::clone(&kill),
+        })
+        .is_err()
+    {
+        return;
+    }
+    run(stream, id, &core, settings, &kill, addr).await;
+    let _ = core.send(ToCore::Disconnect(id));
+}
+
+async fn run(
+    stream: TcpStream,
+    id: u64,
+    core: &Sender<ToCore>,
+    settings: ConnSettings,
+    kill: &Notify,
+    addr: SocketAddr,
+) {
+    let (mut reader, mut writer) = stream.into_split();
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut authenticated = !settings.needs_auth;
+    loop {
+        let limits = RequestLimits {
+            max_bulk_len: settings.max_bulk_len,
+            authenticated,
+            ..RequestLimits::default()
+        };
+        let (argvs, error) = parse_all(&mut buf, &limits);
+        if !argvs.is_empty() {
+            let (tx, rx) = oneshot::channel();
+            if core.send(ToCore::Batch(Batch::new(id, argvs, tx))).is_err() {
+                return;
+            }
+            let reply = tokio::select! {
+                reply = rx => reply,
+                () = kill.notified() => return,
+            };
+            let Ok(reply) = reply else {
+                return;
+            };
+            if writer.write_all(&reply.bytes).await.is_err() {
+                return;
+            }
+            authenticated = reply.authenticated;
+            if reply.close {
+                return;
+            }
+        }
+        if let Some(error) = error {
+            tracing::debug!("protocol error from client {addr}: {error}");
+            let mut out = Vec::new();
+            encode_reply(&error.to_reply(), 2, &mut out);
+            let _ = writer.write_all(&out).await;
+            let _ = writer.shutdown().await;
+            return;
+        }
+        let read = tokio::select! {
+            read = reader.read_buf(&mut buf) => read,
+            () = kill.notified() => return,
+        };
+        match read {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Takes every complete request off the front of `buf`; stops at the first protocol error.
+/// Before authentication only one request is taken at a time, since the size limits change
+/// once `AUTH` has run.
+fn parse_all(buf: &mut Vec<u8>, limits: &RequestLimits) -> (VecDeque<Vec<Vec<u8>>>, Option<ProtocolError>) {
+    let mut argvs = VecDeque::new();
+    let mut used = 0;
+    let mut error = None;
+    while used < buf.len() {
+        match parse_request(&buf[used..], limits) {
+            Ok(Some((argv, n))) => {
+                used += n;
+                if !argv.is_empty() {
+                    argvs.push_back(argv);
+                    if !limits.authenticated {
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    buf.drain(..used);
+    (argvs, error)
+}
