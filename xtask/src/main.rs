@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask ci`: everything CI checks (oracles installed, crate layering, fmt, clippy, tests).
 //! - `cargo xtask bench`: benchmarks against `lua5.1` and `luajit`, printed as ratios.
+//! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //!
 //! Invariant: under `CI=true` a missing reference program (`lua5.1`, `luac5.1`) is a failure, never
 //! a silent skip; elsewhere `cargo xtask` installs it with apt-get when it can.
@@ -12,6 +13,7 @@ mod bench;
 mod layering;
 mod oracles;
 mod redis_ref;
+mod redis_suite;
 
 use std::process::Command;
 
@@ -25,6 +27,7 @@ fn main() -> Result<()> {
         "bench" => bench::run(&args[1..]),
         "layering" => layering::check(),
         "oracles" => oracles::ensure(),
+        "redis-suites" => redis_suite::all(),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
@@ -32,7 +35,8 @@ fn main() -> Result<()> {
                  ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
-                 oracles    install the reference programs (lua5.1, luac5.1) when missing"
+                 oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
+                 redis-suites  Redis's Tcl suites (scripting, data types, protocol, info) against ferrous serve"
             );
             Ok(())
         }
@@ -86,6 +90,8 @@ fn ci() -> Result<()> {
             ],
         )
     })?;
+    // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).
+    step("redis-suite unit/scripting", redis_suite::ci)?;
     println!("xtask ci: all checks passed");
     Ok(())
 }
