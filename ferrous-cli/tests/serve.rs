@@ -23,7 +23,13 @@ impl Server {
             .map(|a| a.port())
             .expect("a free port");
         let child = Command::new(env!("CARGO_BIN_EXE_ferrous"))
-            .args(["serve", "--port", &port.to_string(), "--loglevel", "warning"])
+            .args([
+                "serve",
+                "--port",
+                &port.to_string(),
+                "--loglevel",
+                "warning",
+            ])
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -32,7 +38,10 @@ impl Server {
         let server = Server { child, port };
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(10), "server never listened");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "server never listened"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         server
@@ -114,7 +123,14 @@ fn pipeline_and_scripts() {
     let mut c = server.client();
     let mut pipeline = Vec::new();
     for i in 0..100 {
-        pipeline.extend_from_slice(format!("*3\r\n$3\r\nSET\r\n$2\r\nk{}\r\n$1\r\n{}\r\n", i % 10, i % 10).as_bytes());
+        pipeline.extend_from_slice(
+            format!(
+                "*3\r\n$3\r\nSET\r\n$2\r\nk{}\r\n$1\r\n{}\r\n",
+                i % 10,
+                i % 10
+            )
+            .as_bytes(),
+        );
     }
     pipeline.extend_from_slice(b"PING\r\n");
     c.send_raw(&pipeline);
@@ -127,7 +143,10 @@ fn pipeline_and_scripts() {
         other => panic!("{other:?}"),
     };
     assert_eq!(c.call(&["EVALSHA", &sha, "1", "n"]), Reply::Integer(1));
-    assert_eq!(c.call(&["EVAL", "return redis.call('get', KEYS[1])", "1", "n"]), bulk("1"));
+    assert_eq!(
+        c.call(&["EVAL", "return redis.call('get', KEYS[1])", "1", "n"]),
+        bulk("1")
+    );
     assert_eq!(
         error_text(&c.call(&["EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"])),
         "NOSCRIPT No matching script. Please use EVAL."
@@ -140,10 +159,16 @@ fn pipeline_and_scripts() {
         error_text(&c.call(&["GET"])),
         "ERR wrong number of arguments for 'get' command"
     );
-    assert_eq!(error_text(&c.call(&["SELECT", "16"])), "ERR DB index is out of range");
+    assert_eq!(
+        error_text(&c.call(&["SELECT", "16"])),
+        "ERR DB index is out of range"
+    );
     assert_eq!(c.call(&["MULTI"]), Reply::ok());
     assert_eq!(c.call(&["INCR", "n"]), Reply::Status(b"QUEUED".to_vec()));
-    assert_eq!(c.call(&["EVAL", "return 7", "0"]), Reply::Status(b"QUEUED".to_vec()));
+    assert_eq!(
+        c.call(&["EVAL", "return 7", "0"]),
+        Reply::Status(b"QUEUED".to_vec())
+    );
     assert_eq!(
         c.call(&["EXEC"]),
         Reply::Array(vec![Reply::Integer(2), Reply::Integer(7)])
@@ -162,7 +187,10 @@ fn watch_sees_script_writes() {
     let mut a = server.client();
     let mut b = server.client();
     assert_eq!(a.call(&["WATCH", "w"]), Reply::ok());
-    assert_eq!(b.call(&["EVAL", "return redis.call('set', KEYS[1], 1)", "1", "w"]), Reply::ok());
+    assert_eq!(
+        b.call(&["EVAL", "return redis.call('set', KEYS[1], 1)", "1", "w"]),
+        Reply::ok()
+    );
     assert_eq!(a.call(&["MULTI"]), Reply::ok());
     assert_eq!(a.call(&["GET", "w"]), Reply::Status(b"QUEUED".to_vec()));
     assert_eq!(a.call(&["EXEC"]), Reply::NilArray);
@@ -172,7 +200,10 @@ fn watch_sees_script_writes() {
 fn busy_script_kill_and_disconnect_mid_script() {
     let server = Server::start(&[]);
     let mut admin = server.client();
-    assert_eq!(admin.call(&["CONFIG", "SET", "busy-reply-threshold", "50"]), Reply::ok());
+    assert_eq!(
+        admin.call(&["CONFIG", "SET", "busy-reply-threshold", "50"]),
+        Reply::ok()
+    );
     assert_eq!(
         error_text(&admin.call(&["SCRIPT", "KILL"])),
         "NOTBUSY No scripts in execution right now."
@@ -182,20 +213,33 @@ fn busy_script_kill_and_disconnect_mid_script() {
     std::thread::sleep(Duration::from_millis(200));
     assert!(error_text(&admin.call(&["PING"])).starts_with("BUSY Redis is busy running a script."));
     assert_eq!(admin.call(&["SCRIPT", "KILL"]), Reply::ok());
-    assert!(error_text(&runner.read().expect("reply")).starts_with("ERR Script killed by user with SCRIPT KILL..."));
+    assert!(
+        error_text(&runner.read().expect("reply"))
+            .starts_with("ERR Script killed by user with SCRIPT KILL...")
+    );
     assert_eq!(admin.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
 
     // A client that vanishes while its script runs: the script ends, the server goes on
     // (others wait for it: the script is below the busy threshold).
-    assert_eq!(admin.call(&["CONFIG", "SET", "lua-time-limit", "5000"]), Reply::ok());
+    assert_eq!(
+        admin.call(&["CONFIG", "SET", "lua-time-limit", "5000"]),
+        Reply::ok()
+    );
     let mut leaver = server.client();
-    leaver.send(&["EVAL", "local i = 0 while i < 3000000 do i = i + 1 end return i", "0"]);
+    leaver.send(&[
+        "EVAL",
+        "local i = 0 while i < 3000000 do i = i + 1 end return i",
+        "0",
+    ]);
     drop(leaver);
     assert_eq!(admin.call(&["SET", "after", "1"]), Reply::ok());
     assert_eq!(admin.call(&["GET", "after"]), bulk("1"));
 
     // A script that wrote cannot be killed, only waited for or shut down with.
-    assert_eq!(admin.call(&["CONFIG", "SET", "busy-reply-threshold", "50"]), Reply::ok());
+    assert_eq!(
+        admin.call(&["CONFIG", "SET", "busy-reply-threshold", "50"]),
+        Reply::ok()
+    );
     let mut writer = server.client();
     writer.send(&["EVAL", "redis.call('set','x','y') while true do end", "0"]);
     std::thread::sleep(Duration::from_millis(200));
@@ -204,7 +248,10 @@ fn busy_script_kill_and_disconnect_mid_script() {
     assert_eq!(admin.read(), None);
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", server.port)).is_ok() {
-        assert!(start.elapsed() < Duration::from_secs(10), "server still listening");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "server still listening"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -269,7 +316,10 @@ fn blocking_pop_is_served_by_a_later_push() {
     waiter.send(&["BLPOP", "q", "5"]);
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(pusher.call(&["RPUSH", "q", "job"]), Reply::Integer(1));
-    assert_eq!(waiter.read(), Some(Reply::Array(vec![bulk("q"), bulk("job")])));
+    assert_eq!(
+        waiter.read(),
+        Some(Reply::Array(vec![bulk("q"), bulk("job")]))
+    );
     assert_eq!(waiter.call(&["BLPOP", "q", "0.05"]), Reply::NilArray);
 }
 
@@ -277,7 +327,10 @@ fn blocking_pop_is_served_by_a_later_push() {
 fn requirepass() {
     let server = Server::start(&["--requirepass", "s3cret"]);
     let mut c = server.client();
-    assert_eq!(error_text(&c.call(&["GET", "a"])), "NOAUTH Authentication required.");
+    assert_eq!(
+        error_text(&c.call(&["GET", "a"])),
+        "NOAUTH Authentication required."
+    );
     assert!(error_text(&c.call(&["AUTH", "wrong"])).starts_with("WRONGPASS"));
     assert_eq!(c.call(&["AUTH", "s3cret"]), Reply::ok());
     assert_eq!(c.call(&["GET", "a"]), Reply::Nil);

@@ -122,7 +122,11 @@ fn copy_suite() -> Result<PathBuf> {
     if !status.success() {
         bail!("copying the Redis suite failed ({status})");
     }
-    let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&dest).status();
+    let _ = Command::new("chmod")
+        .arg("-R")
+        .arg("u+w")
+        .arg(&dest)
+        .status();
     Ok(dest)
 }
 
@@ -181,7 +185,8 @@ fn parse_output(unit: &str, text: &str) -> SuiteResult {
             result.incomplete = true;
         }
     }
-    if !text.contains("All tests passed") && !text.contains("failed tests") && result.err.is_empty() {
+    if !text.contains("All tests passed") && !text.contains("failed tests") && result.err.is_empty()
+    {
         result.incomplete |= result.ok.is_empty();
     }
     result
@@ -194,7 +199,11 @@ fn report(result: &SuiteResult) {
         result.ok.len(),
         result.err.len(),
         result.exceptions.len(),
-        if result.incomplete { " (incomplete run)" } else { "" }
+        if result.incomplete {
+            " (incomplete run)"
+        } else {
+            ""
+        }
     );
 }
 
@@ -228,7 +237,11 @@ pub(crate) fn ci() -> Result<()> {
         bail!(
             "unit/scripting: {} unexpected failures{}",
             unexpected.len(),
-            if result.incomplete { ", run incomplete" } else { "" }
+            if result.incomplete {
+                ", run incomplete"
+            } else {
+                ""
+            }
         );
     }
     Ok(())

@@ -45,7 +45,10 @@ fn parse_timeout(arg: &[u8]) -> Result<Option<Duration>, Reply> {
 
 /// The reply of a blocking command that timed out.
 fn timeout_reply(argv: &[Vec<u8>]) -> Reply {
-    let name = argv.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    let name = argv
+        .first()
+        .map(|n| n.to_ascii_lowercase())
+        .unwrap_or_default();
     if name == b"brpoplpush" || name == b"blmove" {
         Reply::Nil
     } else {
@@ -62,7 +65,9 @@ fn try_serve(host: &mut impl CommandHost, spec: &BlockSpec) -> Option<Reply> {
         from_script: false,
     };
     let name = argv.first()?.to_ascii_lowercase();
-    let keys = argv.get(1..argv.len().saturating_sub(1)).unwrap_or_default();
+    let keys = argv
+        .get(1..argv.len().saturating_sub(1))
+        .unwrap_or_default();
     match name.as_slice() {
         b"blpop" | b"brpop" => {
             let pop: &[u8] = if name == b"blpop" { b"lpop" } else { b"rpop" };
@@ -76,7 +81,11 @@ fn try_serve(host: &mut impl CommandHost, spec: &BlockSpec) -> Option<Reply> {
             None
         }
         b"bzpopmin" | b"bzpopmax" => {
-            let pop: &[u8] = if name == b"bzpopmin" { b"zpopmin" } else { b"zpopmax" };
+            let pop: &[u8] = if name == b"bzpopmin" {
+                b"zpopmin"
+            } else {
+                b"zpopmax"
+            };
             for key in keys {
                 match host.call(&ctx, &[pop.to_vec(), key.clone()]) {
                     Reply::Array(items) if items.is_empty() => {}

@@ -138,9 +138,7 @@ pub(crate) fn kill_targets<'a>(
             b"id" => match std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()) {
                 Some(id) => ids = Some(id),
                 None => {
-                    return Err(Reply::error(
-                        "ERR client-id should be greater than 0",
-                    ));
+                    return Err(Reply::error("ERR client-id should be greater than 0"));
                 }
             },
             b"addr" => addr = Some(String::from_utf8_lossy(value).into_owned()),

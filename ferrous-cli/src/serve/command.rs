@@ -79,8 +79,13 @@ pub(crate) fn command(spec: &CommandSpec, argv: &[Vec<u8>]) -> Reply {
             };
             let mut names = Vec::new();
             for spec in all_commands() {
-                for name in std::iter::once(spec.name).chain(spec.subcommands.iter().map(|s| s.name)) {
-                    if pattern.as_ref().is_none_or(|p| glob_match(p, name.as_bytes())) {
+                for name in
+                    std::iter::once(spec.name).chain(spec.subcommands.iter().map(|s| s.name))
+                {
+                    if pattern
+                        .as_ref()
+                        .is_none_or(|p| glob_match(p, name.as_bytes()))
+                    {
                         names.push(Reply::Bulk(name.as_bytes().to_vec()));
                     }
                 }

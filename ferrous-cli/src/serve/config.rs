@@ -65,7 +65,10 @@ const OTHER_DEFAULTS: &[(&str, &str)] = &[
     ("latency-tracking", "yes"),
     ("latency-monitor-threshold", "0"),
     ("notify-keyspace-events", ""),
-    ("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
+    (
+        "client-output-buffer-limit",
+        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+    ),
     ("client-query-buffer-limit", "1073741824"),
     ("appendfsync", "everysec"),
     ("dir", "/tmp"),
@@ -201,7 +204,9 @@ impl Core {
                     None => return config_failed(&name, "argument must be a memory value"),
                 },
                 "proto-max-bulk-len" => match parse_memory(&value) {
-                    Some(bytes) => next.proto_max_bulk_len = i64::try_from(bytes).unwrap_or(i64::MAX),
+                    Some(bytes) => {
+                        next.proto_max_bulk_len = i64::try_from(bytes).unwrap_or(i64::MAX)
+                    }
                     None => return config_failed(&name, "argument must be a memory value"),
                 },
                 "maxclients" => match value.parse() {

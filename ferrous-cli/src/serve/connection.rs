@@ -112,7 +112,10 @@ async fn run(
 /// Takes every complete request off the front of `buf`; stops at the first protocol error.
 /// Before authentication only one request is taken at a time, since the size limits change
 /// once `AUTH` has run.
-fn parse_all(buf: &mut Vec<u8>, limits: &RequestLimits) -> (VecDeque<Vec<Vec<u8>>>, Option<ProtocolError>) {
+fn parse_all(
+    buf: &mut Vec<u8>,
+    limits: &RequestLimits,
+) -> (VecDeque<Vec<Vec<u8>>>, Option<ProtocolError>) {
     let mut argvs = VecDeque::new();
     let mut used = 0;
     let mut error = None;

@@ -116,7 +116,12 @@ pub(crate) struct Core {
     pub(crate) shutdown: Option<oneshot::Sender<()>>,
     pub(crate) stopping: bool,
     pub(crate) last_tick: Instant,
+    /// Scripts run since the last Lua garbage collection.
+    pub(crate) scripts_since_gc: u32,
 }
+
+/// A full Lua collection every this many scripts (Redis's `LUA_GC_CYCLE_PERIOD`).
+const GC_PERIOD: u32 = 50;
 
 impl Core {
     /// A core with an empty keyspace.
@@ -143,6 +148,7 @@ impl Core {
             shutdown: Some(shutdown),
             stopping: false,
             last_tick: Instant::now(),
+            scripts_since_gc: 0,
         })
     }
 
@@ -312,8 +318,18 @@ impl Core {
         self.finish(batch);
     }
 
+    /// Counts a finished script; every [`GC_PERIOD`] scripts the Lua heap is collected.
+    pub(crate) fn script_finished(&mut self) {
+        self.scripts_since_gc += 1;
+        if self.scripts_since_gc >= GC_PERIOD {
+            self.scripts_since_gc = 0;
+            self.engine.collect_garbage();
+        }
+    }
+
     /// The running script ended with `reply`: answer its batch and go on with the batch.
     fn script_done(&mut self, reply: Reply) {
+        self.script_finished();
         let Some(run) = self.script.take() else {
             return;
         };

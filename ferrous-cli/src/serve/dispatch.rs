@@ -5,7 +5,9 @@
 
 use std::time::Instant;
 
-use ferrous_redis::{CallContext, CommandFlags, CommandHost, CommandSpec, Poll, Reply, resolve_command};
+use ferrous_redis::{
+    CallContext, CommandFlags, CommandHost, CommandSpec, Poll, Reply, resolve_command,
+};
 
 use super::clients::{self, ReplyMode};
 use super::core::{Core, Step};
@@ -38,7 +40,12 @@ impl Core {
         if !client.authenticated && !spec.flags.contains(CommandFlags::NO_AUTH) {
             return self.reject(spec, NOAUTH);
         }
-        if client.multi.is_some() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+        if client.multi.is_some()
+            && !matches!(
+                spec.name,
+                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+            )
+        {
             if spec.flags.contains(CommandFlags::NO_MULTI) {
                 if let Some(multi) = client.multi.as_mut() {
                     multi.failed = true;
@@ -136,10 +143,16 @@ impl Core {
                 return self.blocking_command(id, spec, argv, in_exec);
             }
             "eval" | "evalsha" | "eval_ro" | "evalsha_ro" if in_exec => {
+                self.script_finished();
                 self.engine.command(&ctx, argv)
             }
-            _ => match self.engine.start(&ctx, argv) {
-                Poll::Done(reply) => reply,
+            name => match self.engine.start(&ctx, argv) {
+                Poll::Done(reply) => {
+                    if name.starts_with("eval") {
+                        self.script_finished();
+                    }
+                    reply
+                }
                 Poll::Running => return Step::Script,
             },
         };
@@ -184,13 +197,14 @@ impl Core {
     fn shutdown(&mut self, argv: &[Vec<u8>]) -> Step {
         for arg in &argv[1..] {
             let arg = arg.to_ascii_lowercase();
-            if !matches!(arg.as_slice(), b"nosave" | b"save" | b"now" | b"force" | b"abort") {
+            if !matches!(
+                arg.as_slice(),
+                b"nosave" | b"save" | b"now" | b"force" | b"abort"
+            ) {
                 return Step::Reply(Reply::error("ERR syntax error"));
             }
             if arg == b"abort" {
-                return Step::Reply(Reply::error(
-                    "ERR No shutdown in progress.",
-                ));
+                return Step::Reply(Reply::error("ERR No shutdown in progress."));
             }
         }
         tracing::warn!("User requested shutdown...");
@@ -199,7 +213,10 @@ impl Core {
 
     /// `DEBUG`: the few subcommands tests use (`LOG`, `SLEEP`, `SET-ACTIVE-EXPIRE`, ...).
     fn debug(&mut self, argv: &[Vec<u8>]) -> Reply {
-        let sub = argv.get(1).map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+        let sub = argv
+            .get(1)
+            .map(|s| s.to_ascii_lowercase())
+            .unwrap_or_default();
         match sub.as_slice() {
             b"log" if argv.len() >= 3 => {
                 tracing::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&argv[2]));
@@ -264,30 +281,28 @@ impl Core {
                 },
                 None => Reply::Nil,
             },
-            "client|kill" => {
-                match clients::kill_targets(self.clients.values(), id, argv) {
-                    Err(reply) => reply,
-                    Ok((targets, old_form)) => {
-                        let mut close_me = false;
-                        for target in &targets {
-                            if *target == id {
-                                close_me = true;
-                            } else if let Some(c) = self.clients.get(target) {
-                                c.kill.notify_one();
-                            }
+            "client|kill" => match clients::kill_targets(self.clients.values(), id, argv) {
+                Err(reply) => reply,
+                Ok((targets, old_form)) => {
+                    let mut close_me = false;
+                    for target in &targets {
+                        if *target == id {
+                            close_me = true;
+                        } else if let Some(c) = self.clients.get(target) {
+                            c.kill.notify_one();
                         }
-                        let reply = if old_form {
-                            Reply::ok()
-                        } else {
-                            Reply::Integer(targets.len() as i64)
-                        };
-                        if close_me {
-                            return Step::Close(reply);
-                        }
-                        reply
                     }
+                    let reply = if old_form {
+                        Reply::ok()
+                    } else {
+                        Reply::Integer(targets.len() as i64)
+                    };
+                    if close_me {
+                        return Step::Close(reply);
+                    }
+                    reply
                 }
-            }
+            },
             "client|reply" => {
                 let mode = argv[2].to_ascii_lowercase();
                 let new_mode = match mode.as_slice() {
@@ -313,9 +328,7 @@ impl Core {
                     Reply::error("ERR syntax error")
                 }
             }
-            "client|pause" | "client|unpause" | "client|tracking" | "client|caching" => {
-                Reply::ok()
-            }
+            "client|pause" | "client|unpause" | "client|tracking" | "client|caching" => Reply::ok(),
             "client|getredir" => Reply::Integer(-1),
             _ => Reply::error(format!(
                 "ERR unknown subcommand '{}'. Try CLIENT HELP.",

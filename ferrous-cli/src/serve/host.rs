@@ -78,7 +78,10 @@ impl CommandHost for ServerHost {
             .unwrap_or_default();
         let reply = if name == b"select" && ctx.from_script {
             // The engine keeps the script's database; the host only checks the index.
-            match args.get(1).and_then(|a| std::str::from_utf8(a).ok()?.parse::<i64>().ok()) {
+            match args
+                .get(1)
+                .and_then(|a| std::str::from_utf8(a).ok()?.parse::<i64>().ok())
+            {
                 Some(db) if (0..16).contains(&db) => Reply::ok(),
                 Some(_) => Reply::error("ERR DB index is out of range"),
                 None => Reply::error("ERR value is not an integer or out of range"),

@@ -96,7 +96,10 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
     ready_rx
         .recv()
         .context("the core thread stopped while starting")??;
-    tracing::info!("ferrous {} ready to accept connections on {ip}:{port}", env!("CARGO_PKG_VERSION"));
+    tracing::info!(
+        "ferrous {} ready to accept connections on {ip}:{port}",
+        env!("CARGO_PKG_VERSION")
+    );
     let next_id = AtomicU64::new(1);
     let mut sigterm = terminate_signal()?;
     loop {

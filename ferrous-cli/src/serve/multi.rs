@@ -79,9 +79,7 @@ impl Core {
         let dirty = std::mem::replace(&mut client.dirty_cas, false);
         client.watched.clear();
         if multi.failed {
-            return Reply::error(
-                "EXECABORT Transaction discarded because of previous errors.",
-            );
+            return Reply::error("EXECABORT Transaction discarded because of previous errors.");
         }
         if dirty {
             return Reply::NilArray;

@@ -59,7 +59,9 @@ impl Core {
         let mut resp = None;
         let mut i = 1;
         if let Some(ver) = argv.get(1) {
-            let Some(v) = std::str::from_utf8(ver).ok().and_then(|s| s.parse::<i64>().ok())
+            let Some(v) = std::str::from_utf8(ver)
+                .ok()
+                .and_then(|s| s.parse::<i64>().ok())
             else {
                 return Reply::error("ERR Protocol version is not an integer or out of range");
             };
@@ -121,7 +123,10 @@ impl Core {
             (bulk("server"), bulk("redis")),
             (bulk("version"), bulk(REDIS_VERSION)),
             (bulk("proto"), Reply::Integer(i64::from(client.resp))),
-            (bulk("id"), Reply::Integer(i64::try_from(id).unwrap_or(i64::MAX))),
+            (
+                bulk("id"),
+                Reply::Integer(i64::try_from(id).unwrap_or(i64::MAX)),
+            ),
             (bulk("mode"), bulk("standalone")),
             (bulk("role"), bulk("master")),
             (bulk("modules"), Reply::Array(Vec::new())),

@@ -46,7 +46,10 @@ impl Stats {
     /// A command refused before it ran (`rejected_calls`), with the error it got.
     pub(crate) fn record_rejected(&mut self, name: Option<&str>, text: &[u8]) {
         if let Some(name) = name {
-            self.commands.entry(name.to_owned()).or_default().rejected_calls += 1;
+            self.commands
+                .entry(name.to_owned())
+                .or_default()
+                .rejected_calls += 1;
         }
         self.record_error(text);
     }
@@ -54,10 +57,7 @@ impl Stats {
     /// One error reply: `errorstat_<CODE>` and `total_error_replies`.
     pub(crate) fn record_error(&mut self, text: &[u8]) {
         self.total_error_replies += 1;
-        let code_end = text
-            .iter()
-            .position(|&b| b == b' ')
-            .unwrap_or(text.len());
+        let code_end = text.iter().position(|&b| b == b' ').unwrap_or(text.len());
         let code = String::from_utf8_lossy(&text[..code_end]).into_owned();
         // Redis caps the table at 128 codes, then counts the rest as `ERRORSTATS_DISABLED`.
         if self.errors.len() < 128 || self.errors.contains_key(&code) {
