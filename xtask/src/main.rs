@@ -28,6 +28,7 @@ fn main() -> Result<()> {
         "layering" => layering::check(),
         "oracles" => oracles::ensure(),
         "redis-suites" => redis_suite::all(),
+        "redis-scripting" => redis_suite::ci(),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
@@ -36,7 +37,8 @@ fn main() -> Result<()> {
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
-                 redis-suites  Redis's Tcl suites (scripting, data types, protocol, info) against ferrous serve"
+                 redis-suites  Redis's Tcl suites (scripting, data types, protocol, info) against ferrous serve\n  \
+                 redis-scripting  the CI step alone: unit/scripting, failing on unexpected [err]s"
             );
             Ok(())
         }

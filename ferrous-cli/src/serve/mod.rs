@@ -11,7 +11,8 @@
 //! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions.
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
-//!   that sees every write; `stats.rs`: counters; `glob.rs`: glob patterns.
+//!   that sees every write; `sort.rs`: `SORT` on top of it; `stats.rs`: counters; `glob.rs`:
+//!   glob patterns.
 //!
 //! Invariant: the engine never leaves the core thread (it is not `Send`), and nothing a
 //! client sends can panic the server: input is parsed by `ferrous_redis::parse_request`, and
@@ -30,6 +31,7 @@ mod host;
 mod info;
 mod multi;
 mod session;
+mod sort;
 mod stats;
 
 use std::net::IpAddr;
