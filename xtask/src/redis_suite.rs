@@ -145,8 +145,15 @@ fn run_unit(binary: &Path, suite: &Path, unit: &str) -> Result<SuiteResult> {
         .output()
         .with_context(|| format!("running the Redis suite {unit}"))?;
     drop(server);
-    let text = String::from_utf8_lossy(&output.stdout);
-    Ok(parse_output(unit, &strip_ansi(&text)))
+    let text = strip_ansi(&String::from_utf8_lossy(&output.stdout));
+    // The whole harness output, for reading the failures' details.
+    let log = crate::workspace_root()
+        .join("target")
+        .join(format!("redis-suite-{}.log", unit.replace('/', "-")));
+    if std::fs::write(&log, &text).is_ok() {
+        println!("  (harness output: {})", log.display());
+    }
+    Ok(parse_output(unit, &text))
 }
 
 /// The harness's text without its colour escapes.
@@ -218,6 +225,12 @@ fn report(result: &SuiteResult) {
             ""
         }
     );
+    let passes = result.ok.iter().chain(&result.err).map(|(p, _)| *p).max();
+    for pass in 0..=passes.unwrap_or(0) {
+        let ok = result.ok.iter().filter(|(p, _)| *p == pass).count();
+        let err = result.err.iter().filter(|(p, _)| *p == pass).count();
+        println!("  pass {pass}: {ok} ok, {err} err");
+    }
 }
 
 /// The `cargo xtask ci` step: `unit/scripting`, failing on unexpected `[err]`s.
