@@ -321,6 +321,15 @@ fn blocking_pop_is_served_by_a_later_push() {
         Some(Reply::Array(vec![bulk("q"), bulk("job")]))
     );
     assert_eq!(waiter.call(&["BLPOP", "q", "0.05"]), Reply::NilArray);
+
+    // A blocked client that goes away takes nothing with it.
+    let mut gone = server.client();
+    gone.send(&["BRPOP", "q2", "0"]);
+    std::thread::sleep(Duration::from_millis(100));
+    drop(gone);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(pusher.call(&["RPUSH", "q2", "kept"]), Reply::Integer(1));
+    assert_eq!(pusher.call(&["LLEN", "q2"]), Reply::Integer(1));
 }
 
 #[test]

@@ -18,6 +18,9 @@ use tokio::sync::{Notify, oneshot};
 
 use super::core::{Batch, ToCore};
 
+/// Input read ahead while a batch waits for its replies, at most.
+const MAX_INPUT_WHILE_WAITING: usize = 1 << 20;
+
 /// What a connection needs to know from the server's settings.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ConnSettings {
@@ -75,9 +78,19 @@ async fn run(
             if core.send(ToCore::Batch(Batch::new(id, argvs, tx))).is_err() {
                 return;
             }
-            let reply = tokio::select! {
-                reply = rx => reply,
-                () = kill.notified() => return,
+            // While the batch waits (a blocked pop, a long script), keep reading so that a
+            // client that goes away is noticed and leaves the queues it waits in.
+            let mut rx = rx;
+            let reply = loop {
+                tokio::select! {
+                    reply = &mut rx => break reply,
+                    () = kill.notified() => return,
+                    read = reader.read_buf(&mut buf), if buf.len() < MAX_INPUT_WHILE_WAITING => {
+                        if matches!(read, Ok(0) | Err(_)) {
+                            return;
+                        }
+                    }
+                }
             };
             let Ok(reply) = reply else {
                 return;
@@ -88,6 +101,10 @@ async fn run(
             authenticated = reply.authenticated;
             if reply.close {
                 return;
+            }
+            if error.is_none() {
+                // Requests that arrived while this batch waited are already in `buf`.
+                continue;
             }
         }
         if let Some(error) = error {
