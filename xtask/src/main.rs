@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask ci`: everything CI checks (oracles installed, crate layering, fmt, clippy, tests).
 //! - `cargo xtask bench`: benchmarks against `lua5.1` and `luajit`, printed as ratios.
+//! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
 //! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //!
 //! Invariant: under `CI=true` a missing reference program (`lua5.1`, `luac5.1`) is a failure, never
@@ -10,6 +11,7 @@
 #![expect(clippy::print_stdout, reason = "xtask reports to the terminal")]
 
 mod bench;
+mod bench_serve;
 mod layering;
 mod oracles;
 mod redis_ref;
@@ -24,6 +26,7 @@ fn main() -> Result<()> {
     let task = args.first().map(String::as_str).unwrap_or("help");
     match task {
         "ci" => ci(),
+        "bench" if args.get(1).is_some_and(|a| a == "serve") => bench_serve::run(),
         "bench" => bench::run(&args[1..]),
         "layering" => layering::check(),
         "oracles" => oracles::ensure(),
@@ -35,6 +38,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
+                 bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
                  redis-suites  Redis's Tcl suites (scripting, data types, protocol, info) against ferrous serve\n  \

@@ -54,13 +54,13 @@ pub(crate) struct SuiteResult {
 }
 
 /// `ferrous serve` on a free port; killed on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Server {
-    fn start(binary: &Path) -> Result<Server> {
+    pub(crate) fn start(binary: &Path) -> Result<Server> {
         let port = free_port()?;
         let child = Command::new(binary)
             .args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string()])
@@ -104,7 +104,7 @@ fn available() -> Result<bool> {
 }
 
 /// Builds `ferrous` (release) and returns its path.
-fn build_ferrous() -> Result<PathBuf> {
+pub(crate) fn build_ferrous() -> Result<PathBuf> {
     crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| crate::workspace_root().join("target"), PathBuf::from);
