@@ -11,7 +11,7 @@
 //! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions.
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
-//!   that sees every write; `sort.rs`: `SORT` on top of it; `stats.rs`: counters; `glob.rs`:
+//!   that sees every write; `sort.rs` and `object.rs`: `SORT`, `OBJECT` on top of it; `stats.rs`: counters; `glob.rs`:
 //!   glob patterns.
 //!
 //! Invariant: the engine never leaves the core thread (it is not `Send`), and nothing a
@@ -30,6 +30,7 @@ mod glob;
 mod host;
 mod info;
 mod multi;
+mod object;
 mod session;
 mod sort;
 mod stats;
