@@ -28,6 +28,14 @@ pub(crate) struct ConnSettings {
     pub(crate) needs_auth: bool,
 }
 
+/// Turns a connection away: `maxclients` reached.
+pub(crate) async fn refuse(mut stream: TcpStream) {
+    let _ = stream
+        .write_all(b"-ERR max number of clients reached\r\n")
+        .await;
+    let _ = stream.shutdown().await;
+}
+
 /// Serves one connection until it closes.
 pub(crate) async fn serve(
     stream: TcpStream,

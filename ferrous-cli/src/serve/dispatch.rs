@@ -9,7 +9,7 @@ use ferrous_redis::{
     CallContext, CommandFlags, CommandHost, CommandSpec, Poll, Reply, resolve_command,
 };
 
-use super::clients::{self, ReplyMode};
+use super::clients::ReplyMode;
 use super::core::{Core, Step};
 
 /// `-NOAUTH`.
@@ -239,103 +239,6 @@ impl Core {
                 String::from_utf8_lossy(argv.get(1).map_or(&[][..], Vec::as_slice))
             )),
         }
-    }
-
-    /// `CLIENT ...`.
-    fn client_command(&mut self, id: u64, spec: &CommandSpec, argv: &[Vec<u8>]) -> Step {
-        let reply = match spec.name {
-            "client|id" => Reply::Integer(i64::try_from(id).unwrap_or(i64::MAX)),
-            "client|setname" => {
-                if !clients::valid_name(&argv[2]) {
-                    Reply::error(clients::BAD_NAME)
-                } else {
-                    if let Some(client) = self.client(id) {
-                        client.name = argv[2].clone();
-                    }
-                    Reply::ok()
-                }
-            }
-            "client|getname" => match self.clients.get(&id) {
-                Some(c) if !c.name.is_empty() => Reply::Bulk(c.name.clone()),
-                _ => Reply::Nil,
-            },
-            "client|list" => {
-                let mut ids: Vec<u64> = self.clients.keys().copied().collect();
-                ids.sort_unstable();
-                let mut text = String::new();
-                for cid in ids {
-                    if let Some(c) = self.clients.get(&cid) {
-                        text.push_str(&c.info_line());
-                        text.push('\n');
-                    }
-                }
-                Reply::Verbatim {
-                    format: *b"txt",
-                    text: text.into_bytes(),
-                }
-            }
-            "client|info" => match self.clients.get(&id) {
-                Some(c) => Reply::Verbatim {
-                    format: *b"txt",
-                    text: format!("{}\n", c.info_line()).into_bytes(),
-                },
-                None => Reply::Nil,
-            },
-            "client|kill" => match clients::kill_targets(self.clients.values(), id, argv) {
-                Err(reply) => reply,
-                Ok((targets, old_form)) => {
-                    let mut close_me = false;
-                    for target in &targets {
-                        if *target == id {
-                            close_me = true;
-                        } else if let Some(c) = self.clients.get(target) {
-                            c.kill.notify_one();
-                        }
-                    }
-                    let reply = if old_form {
-                        Reply::ok()
-                    } else {
-                        Reply::Integer(targets.len() as i64)
-                    };
-                    if close_me {
-                        return Step::Close(reply);
-                    }
-                    reply
-                }
-            },
-            "client|reply" => {
-                let mode = argv[2].to_ascii_lowercase();
-                let new_mode = match mode.as_slice() {
-                    b"on" => ReplyMode::On,
-                    b"off" => ReplyMode::Off,
-                    b"skip" => ReplyMode::Skip,
-                    _ => return Step::Reply(Reply::error("ERR syntax error")),
-                };
-                if let Some(client) = self.client(id) {
-                    client.reply_mode = new_mode;
-                }
-                if new_mode == ReplyMode::On {
-                    Reply::ok()
-                } else {
-                    return Step::Silent;
-                }
-            }
-            "client|no-evict" | "client|no-touch" => {
-                let mode = argv[2].to_ascii_lowercase();
-                if mode == b"on" || mode == b"off" {
-                    Reply::ok()
-                } else {
-                    Reply::error("ERR syntax error")
-                }
-            }
-            "client|pause" | "client|unpause" | "client|tracking" | "client|caching" => Reply::ok(),
-            "client|getredir" => Reply::Integer(-1),
-            _ => Reply::error(format!(
-                "ERR unknown subcommand '{}'. Try CLIENT HELP.",
-                String::from_utf8_lossy(&argv[1])
-            )),
-        };
-        Step::Reply(reply)
     }
 }
 

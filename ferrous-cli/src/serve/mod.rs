@@ -37,7 +37,8 @@ mod stats;
 
 use std::net::IpAddr;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
 
@@ -104,6 +105,10 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
         env!("CARGO_PKG_VERSION")
     );
     let next_id = AtomicU64::new(1);
+    // Open connections, against `maxclients` (fixed at start; `CONFIG SET maxclients` is
+    // stored but does not move this limit).
+    let live = Arc::new(AtomicUsize::new(0));
+    let maxclients = args.maxclients;
     let mut sigterm = terminate_signal()?;
     loop {
         tokio::select! {
@@ -111,7 +116,16 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
                 let Ok((stream, _)) = accepted else { continue };
                 let id = next_id.fetch_add(1, Ordering::Relaxed);
                 let sender = to_core.clone();
-                tokio::spawn(connection::serve(stream, id, sender, settings));
+                let live = Arc::clone(&live);
+                if live.fetch_add(1, Ordering::AcqRel) >= maxclients {
+                    live.fetch_sub(1, Ordering::AcqRel);
+                    tokio::spawn(connection::refuse(stream));
+                    continue;
+                }
+                tokio::spawn(async move {
+                    connection::serve(stream, id, sender, settings).await;
+                    live.fetch_sub(1, Ordering::AcqRel);
+                });
             }
             _ = &mut shutdown_rx => {
                 tracing::warn!("Redis is now ready to exit, bye bye...");
