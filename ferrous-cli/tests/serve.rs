@@ -344,3 +344,38 @@ fn requirepass() {
     assert_eq!(c.call(&["AUTH", "s3cret"]), Reply::ok());
     assert_eq!(c.call(&["GET", "a"]), Reply::Nil);
 }
+
+#[test]
+fn publish_reaches_subscribers() {
+    let server = Server::start(&[]);
+    let mut sub = server.client();
+    let mut publisher = server.client();
+    sub.send(&["SUBSCRIBE", "news"]);
+    assert_eq!(
+        sub.read(),
+        Some(Reply::Array(vec![
+            bulk("subscribe"),
+            bulk("news"),
+            Reply::Integer(1)
+        ]))
+    );
+    assert_eq!(
+        publisher.call(&["PUBLISH", "news", "hi"]),
+        Reply::Integer(1)
+    );
+    assert_eq!(
+        sub.read(),
+        Some(Reply::Array(vec![
+            bulk("message"),
+            bulk("news"),
+            bulk("hi")
+        ]))
+    );
+    assert!(error_text(&sub.call(&["GET", "x"])).starts_with("ERR Can't execute 'get'"));
+    drop(sub);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        publisher.call(&["PUBLISH", "news", "again"]),
+        Reply::Integer(0)
+    );
+}

@@ -4,13 +4,14 @@
 //! A client's state lives here, in the engine's thread, not in its connection task: the
 //! connection only moves bytes, so `CLIENT LIST` and `CLIENT KILL` see and reach everyone.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use ferrous_redis::{CommandSpec, Reply};
 use tokio::sync::Notify;
+use tokio::sync::mpsc::UnboundedSender;
 
 use super::core::{Core, Step};
 use super::multi::MultiState;
@@ -44,6 +45,11 @@ pub(crate) struct Client {
     pub(crate) dirty_cas: bool,
     /// Wakes the connection task to close it (`CLIENT KILL`).
     pub(crate) kill: Arc<Notify>,
+    /// Bytes the connection writes as they come (pub/sub messages).
+    pub(crate) push: UnboundedSender<Vec<u8>>,
+    /// Subscribed channels and patterns.
+    pub(crate) channels: BTreeSet<Vec<u8>>,
+    pub(crate) patterns: BTreeSet<Vec<u8>>,
 }
 
 impl Client {
@@ -53,6 +59,7 @@ impl Client {
         addr: SocketAddr,
         laddr: SocketAddr,
         kill: Arc<Notify>,
+        push: UnboundedSender<Vec<u8>>,
         authenticated: bool,
     ) -> Client {
         Client {
@@ -71,6 +78,9 @@ impl Client {
             watched: HashSet::new(),
             dirty_cas: false,
             kill,
+            push,
+            channels: BTreeSet::new(),
+            patterns: BTreeSet::new(),
         }
     }
 
@@ -83,12 +93,14 @@ impl Client {
             .as_ref()
             .map_or(-1, |m| i64::try_from(m.queued.len()).unwrap_or(i64::MAX));
         format!(
-            "id={} addr={} laddr={} fd=8 name={} age={age} idle=0 flags={flags} db={} sub=0 psub=0 ssub=0 multi={multi} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 resp={}",
+            "id={} addr={} laddr={} fd=8 name={} age={age} idle=0 flags={flags} db={} sub={} psub={} ssub=0 multi={multi} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
             String::from_utf8_lossy(&self.name),
             self.db,
+            self.channels.len(),
+            self.patterns.len(),
             self.last_command,
             String::from_utf8_lossy(&self.user),
             self.resp,

@@ -14,6 +14,7 @@ use std::sync::mpsc::Sender;
 use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::sync::{Notify, oneshot};
 
 use super::core::{Batch, ToCore};
@@ -48,18 +49,20 @@ pub(crate) async fn serve(
     };
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
+    let (push, pushes) = unbounded_channel();
     if core
         .send(ToCore::Connect {
             id,
             addr,
             laddr,
             kill: Arc::clone(&kill),
+            push,
         })
         .is_err()
     {
         return;
     }
-    run(stream, id, &core, settings, &kill, addr).await;
+    run(stream, id, &core, settings, &kill, pushes, addr).await;
     let _ = core.send(ToCore::Disconnect(id));
 }
 
@@ -69,6 +72,7 @@ async fn run(
     core: &Sender<ToCore>,
     settings: ConnSettings,
     kill: &Notify,
+    mut pushes: UnboundedReceiver<Vec<u8>>,
     addr: SocketAddr,
 ) {
     let (mut reader, mut writer) = stream.into_split();
@@ -93,6 +97,11 @@ async fn run(
                 tokio::select! {
                     reply = &mut rx => break reply,
                     () = kill.notified() => return,
+                    Some(bytes) = pushes.recv() => {
+                        if writer.write_all(&bytes).await.is_err() {
+                            return;
+                        }
+                    }
                     read = reader.read_buf(&mut buf), if buf.len() < MAX_INPUT_WHILE_WAITING => {
                         if matches!(read, Ok(0) | Err(_)) {
                             return;
@@ -126,6 +135,12 @@ async fn run(
         let read = tokio::select! {
             read = reader.read_buf(&mut buf) => read,
             () = kill.notified() => return,
+            Some(bytes) = pushes.recv() => {
+                if writer.write_all(&bytes).await.is_err() {
+                    return;
+                }
+                continue;
+            }
         };
         match read {
             Ok(0) | Err(_) => return,

@@ -21,12 +21,14 @@ use std::time::{Duration, Instant};
 use ferrous_redis::{
     Argv, CommandFlags, EngineConfig, Poll, Reply, ScriptEngine, encode_reply, resolve_command,
 };
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::{Notify, oneshot};
 
 use super::blocking::{BlockSpec, Blocked};
 use super::clients::{Client, ReplyMode};
 use super::config::Config;
 use super::host::ServerHost;
+use super::pubsub::{PubSub, encode_push};
 
 /// A message from a connection task.
 pub(crate) enum ToCore {
@@ -36,6 +38,7 @@ pub(crate) enum ToCore {
         addr: SocketAddr,
         laddr: SocketAddr,
         kill: Arc<Notify>,
+        push: UnboundedSender<Vec<u8>>,
     },
     /// Requests to run, in order.
     Batch(Batch),
@@ -93,6 +96,8 @@ pub(crate) enum Step {
     Close(Reply),
     /// Stop the server.
     Shutdown,
+    /// Pub/sub frames (one per channel of `SUBSCRIBE`).
+    Pushes(Vec<Vec<Reply>>),
 }
 
 /// A script that is running, and the batch waiting for its reply.
@@ -118,6 +123,7 @@ pub(crate) struct Core {
     pub(crate) last_tick: Instant,
     /// Scripts run since the last Lua garbage collection.
     pub(crate) scripts_since_gc: u32,
+    pub(crate) pubsub: PubSub,
 }
 
 /// A full Lua collection every this many scripts (Redis's `LUA_GC_CYCLE_PERIOD`).
@@ -149,6 +155,7 @@ impl Core {
             stopping: false,
             last_tick: Instant::now(),
             scripts_since_gc: 0,
+            pubsub: PubSub::default(),
         })
     }
 
@@ -219,11 +226,12 @@ impl Core {
                 addr,
                 laddr,
                 kill,
+                push,
             } => {
                 let authenticated = self.config.requirepass.is_none();
                 self.engine.host_mut().stats.total_connections_received += 1;
                 self.clients
-                    .insert(id, Client::new(id, addr, laddr, kill, authenticated));
+                    .insert(id, Client::new(id, addr, laddr, kill, push, authenticated));
             }
             ToCore::Disconnect(id) => self.forget_client(id),
             ToCore::Batch(batch) => {
@@ -242,6 +250,7 @@ impl Core {
 
     /// A client is gone: its state, its watches and its blocked requests go too.
     fn forget_client(&mut self, id: u64) {
+        self.unsubscribe_all(id);
         self.clients.remove(&id);
         self.blocked.retain(|b| b.batch.client != id);
         self.pending.retain(|b| b.client != id);
@@ -256,6 +265,12 @@ impl Core {
             match self.exec(batch.client, &argv) {
                 Step::Reply(reply) => self.emit(&mut batch, &reply),
                 Step::Silent => {}
+                Step::Pushes(frames) => {
+                    let resp = self.clients.get(&batch.client).map_or(2, |c| c.resp);
+                    for frame in frames {
+                        encode_push(frame, resp, &mut batch.out);
+                    }
+                }
                 Step::Script => {
                     let name = resolve_command(&argv).map_or("eval", |s| s.name);
                     let errors_before = self.engine.host().stats.total_error_replies;
@@ -304,7 +319,7 @@ impl Core {
                         self.stopping = true;
                         return;
                     }
-                    Step::Silent | Step::Script | Step::Block(_) => {}
+                    Step::Silent | Step::Script | Step::Block(_) | Step::Pushes(_) => {}
                 }
             } else {
                 let reply = self.engine.busy_reply();

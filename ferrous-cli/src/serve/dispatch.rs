@@ -40,6 +40,16 @@ impl Core {
         if !client.authenticated && !spec.flags.contains(CommandFlags::NO_AUTH) {
             return self.reject(spec, NOAUTH);
         }
+        if client.resp == 2
+            && (!client.channels.is_empty() || !client.patterns.is_empty())
+            && !super::pubsub::allowed_when_subscribed(spec.name)
+        {
+            let text = format!(
+                "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                spec.name
+            );
+            return self.reject(spec, &text);
+        }
         if client.multi.is_some()
             && !matches!(
                 spec.name,
@@ -105,6 +115,16 @@ impl Core {
         };
         let reply = match spec.name {
             "quit" => return Step::Close(Reply::ok()),
+            "ping" if resp == 2 && self.subscriptions(id) > 0 => {
+                let message = argv.get(1).cloned().unwrap_or_default();
+                Reply::Array(vec![Reply::Bulk(b"pong".to_vec()), Reply::Bulk(message)])
+            }
+            "subscribe" => return self.subscribe(id, argv, false),
+            "psubscribe" => return self.subscribe(id, argv, true),
+            "unsubscribe" => return self.unsubscribe(id, argv, false),
+            "punsubscribe" => return self.unsubscribe(id, argv, true),
+            "publish" => self.publish(&argv[1], &argv[2]),
+            name if name.starts_with("pubsub|") => self.pubsub_command(name, argv),
             "reset" => self.reset_client(id),
             "select" => self.select(id, &argv[1]),
             "hello" => self.hello(id, argv),
@@ -179,6 +199,7 @@ impl Core {
     /// `RESET`: the client as it connected (database 0, RESP2, no transaction or watch, no
     /// name, and logged out when a password is set).
     fn reset_client(&mut self, id: u64) -> Reply {
+        self.unsubscribe_all(id);
         let needs_auth = self.config.requirepass.is_some();
         if let Some(client) = self.client(id) {
             client.db = 0;

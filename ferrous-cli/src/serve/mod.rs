@@ -9,7 +9,8 @@
 //!
 //! - `args.rs`: the command line; `config.rs`: `CONFIG`; `info.rs`: `INFO`.
 //! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
-//! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions.
+//! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
+//!   `pubsub.rs`: publish/subscribe.
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
 //!   that sees every write; `sort.rs` and `object.rs`: `SORT`, `OBJECT` on top of it; `stats.rs`: counters; `glob.rs`:
 //!   glob patterns.
@@ -31,6 +32,7 @@ mod host;
 mod info;
 mod multi;
 mod object;
+mod pubsub;
 mod session;
 mod sort;
 mod stats;

@@ -92,7 +92,9 @@ impl Core {
             let start = std::time::Instant::now();
             let reply = match self.run_command(id, spec, argv, true) {
                 Step::Reply(reply) | Step::Close(reply) => reply,
-                Step::Block(_) | Step::Silent | Step::Script | Step::Shutdown => Reply::NilArray,
+                Step::Block(_) | Step::Silent | Step::Script | Step::Shutdown | Step::Pushes(_) => {
+                    Reply::NilArray
+                }
             };
             let usec = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
             self.engine
