@@ -5,9 +5,13 @@
 //! `save ""`) see what they set.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use ferrous_redis::Reply;
+
+use super::connection::ConnSettings;
 
 use super::core::Core;
 use super::glob::glob_match;
@@ -22,6 +26,8 @@ pub(crate) struct Config {
     pub(crate) maxclients: usize,
     /// Every other setting, as text.
     pub(crate) other: BTreeMap<&'static str, String>,
+    /// What the connections read of these settings.
+    pub(crate) shared: Arc<ConnSettings>,
 }
 
 /// Settings that are stored and reported but change nothing, with Redis's defaults.
@@ -101,6 +107,14 @@ impl Config {
             proto_max_bulk_len: args.proto_max_bulk_len,
             maxclients: args.maxclients,
             other,
+            shared: Arc::new(ConnSettings {
+                max_bulk_len: args.proto_max_bulk_len.into(),
+                needs_auth: args
+                    .requirepass
+                    .as_ref()
+                    .is_some_and(|p| !p.is_empty())
+                    .into(),
+            }),
         }
     }
 
@@ -229,6 +243,13 @@ impl Core {
             }
         }
         self.config = next;
+        let shared = &self.config.shared;
+        shared
+            .max_bulk_len
+            .store(self.config.proto_max_bulk_len, Ordering::Relaxed);
+        shared
+            .needs_auth
+            .store(self.config.requirepass.is_some(), Ordering::Relaxed);
         self.engine
             .set_busy_reply_threshold(self.config.busy_reply_threshold);
         self.engine.host_mut().maxmemory = self.config.maxmemory;

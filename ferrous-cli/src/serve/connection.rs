@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::Sender;
 
 use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request};
@@ -22,11 +23,12 @@ use super::core::{Batch, ToCore};
 /// Input read ahead while a batch waits for its replies, at most.
 const MAX_INPUT_WHILE_WAITING: usize = 1 << 20;
 
-/// What a connection needs to know from the server's settings.
-#[derive(Clone, Copy, Debug)]
+/// What a connection needs to know from the server's settings; `CONFIG SET` changes them for
+/// every connection at once.
+#[derive(Debug)]
 pub(crate) struct ConnSettings {
-    pub(crate) max_bulk_len: i64,
-    pub(crate) needs_auth: bool,
+    pub(crate) max_bulk_len: AtomicI64,
+    pub(crate) needs_auth: AtomicBool,
 }
 
 /// Turns a connection away: `maxclients` reached.
@@ -42,7 +44,7 @@ pub(crate) async fn serve(
     stream: TcpStream,
     id: u64,
     core: Sender<ToCore>,
-    settings: ConnSettings,
+    settings: Arc<ConnSettings>,
 ) {
     let (Ok(addr), Ok(laddr)) = (stream.peer_addr(), stream.local_addr()) else {
         return;
@@ -62,7 +64,7 @@ pub(crate) async fn serve(
     {
         return;
     }
-    run(stream, id, &core, settings, &kill, pushes, addr).await;
+    run(stream, id, &core, &settings, &kill, pushes, addr).await;
     let _ = core.send(ToCore::Disconnect(id));
 }
 
@@ -70,17 +72,17 @@ async fn run(
     stream: TcpStream,
     id: u64,
     core: &Sender<ToCore>,
-    settings: ConnSettings,
+    settings: &ConnSettings,
     kill: &Notify,
     mut pushes: UnboundedReceiver<Vec<u8>>,
     addr: SocketAddr,
 ) {
     let (mut reader, mut writer) = stream.into_split();
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
-    let mut authenticated = !settings.needs_auth;
+    let mut authenticated = !settings.needs_auth.load(Ordering::Relaxed);
     loop {
         let limits = RequestLimits {
-            max_bulk_len: settings.max_bulk_len,
+            max_bulk_len: settings.max_bulk_len.load(Ordering::Relaxed),
             authenticated,
             ..RequestLimits::default()
         };

@@ -46,7 +46,6 @@ use anyhow::{Context, bail};
 
 pub(crate) use self::args::ServeArgs;
 use self::config::Config;
-use self::connection::ConnSettings;
 use self::core::Core;
 
 /// Runs the server until `SHUTDOWN`, SIGINT or SIGTERM.
@@ -79,10 +78,7 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {ip}:{}", args.port))?;
     let port = listener.local_addr()?.port();
     let config = Config::new(&args);
-    let settings = ConnSettings {
-        max_bulk_len: config.proto_max_bulk_len,
-        needs_auth: config.requirepass.is_some(),
-    };
+    let settings = Arc::clone(&config.shared);
     let (to_core, from_conns) = std::sync::mpsc::channel();
     let (shutdown_tx, mut shutdown_rx) = tokio::sync::oneshot::channel();
     // The engine is not `Send`: it is built on the thread that runs it.
@@ -118,6 +114,7 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
                 let Ok((stream, _)) = accepted else { continue };
                 let id = next_id.fetch_add(1, Ordering::Relaxed);
                 let sender = to_core.clone();
+                let settings = Arc::clone(&settings);
                 let live = Arc::clone(&live);
                 if live.fetch_add(1, Ordering::AcqRel) >= maxclients {
                     live.fetch_sub(1, Ordering::AcqRel);
