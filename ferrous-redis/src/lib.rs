@@ -3,11 +3,14 @@
 //! - `reply.rs`: [`Reply`], the RESP3-shaped value commands and scripts answer with.
 //! - `libs/`: `cjson`, `cmsgpack`, `bit`, `struct`, as Redis bundles them.
 //! - `engine/`: [`ScriptEngine`], EVAL/EVALSHA/SCRIPT on one sandboxed VM.
+//! - `functions/`: Redis 7.0 Functions (`FUNCTION ...`, `FCALL`) in a second VM of the engine.
 //! - `host.rs`: [`CommandHost`], what `redis.call` reaches, implemented by an embedder.
 //! - `memhost/`: `MemoryHost`, a ready in-memory keyspace with Redis's semantics (feature `memory-host`).
 
 mod commands;
 mod engine;
+mod functions;
+mod glob;
 mod host;
 mod libs;
 #[cfg(feature = "memory-host")]

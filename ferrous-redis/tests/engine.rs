@@ -132,3 +132,163 @@ fn conversions_follow_redis() {
         Reply::bulk("ERR Unknown Redis command called from script")
     );
 }
+
+fn eval_argv(script: &str) -> Vec<Vec<u8>> {
+    vec![b"EVAL".to_vec(), script.as_bytes().to_vec(), b"0".to_vec()]
+}
+
+#[test]
+fn an_endless_script_runs_in_slices_and_script_kill_stops_it() {
+    let config = ferrous_redis::EngineConfig {
+        busy_reply_threshold: std::time::Duration::ZERO,
+        slice_fuel: 1_000,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let ctx = CallContext::default();
+    let argv = eval_argv("local i = 0\nwhile true do i = i + 1 end");
+    assert_eq!(e.start(&ctx, &argv), ferrous_redis::Poll::Running);
+    for _ in 0..10 {
+        assert_eq!(e.resume(), ferrous_redis::Poll::Running);
+    }
+    assert!(e.is_busy());
+    // Another command meanwhile is refused with BUSY.
+    assert_eq!(
+        e.start(&ctx, &eval_argv("return 1")),
+        ferrous_redis::Poll::Done(e.busy_reply())
+    );
+    assert_eq!(e.script_kill(), Reply::ok());
+    let sha = ferrous_redis::sha1_hex(&argv[1]);
+    assert_eq!(
+        e.resume(),
+        ferrous_redis::Poll::Done(Reply::Error(
+            format!(
+                "ERR Script killed by user with SCRIPT KILL... script: {sha}, on @user_script:2."
+            )
+            .into_bytes()
+        ))
+    );
+    assert!(!e.is_running());
+    assert_eq!(
+        e.script_kill(),
+        Reply::error("NOTBUSY No scripts in execution right now.")
+    );
+    // The engine serves the next script.
+    assert_eq!(e.eval(b"return 7", &[], &[]), Reply::Integer(7));
+}
+
+#[test]
+fn pcall_cannot_swallow_a_kill() {
+    let config = ferrous_redis::EngineConfig {
+        slice_fuel: 500,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let argv = eval_argv("while true do pcall(function() while true do end end) end");
+    assert_eq!(
+        e.start(&CallContext::default(), &argv),
+        ferrous_redis::Poll::Running
+    );
+    assert_eq!(e.resume(), ferrous_redis::Poll::Running);
+    assert_eq!(e.script_kill(), Reply::ok());
+    assert!(
+        matches!(e.resume(), ferrous_redis::Poll::Done(Reply::Error(msg)) if msg.starts_with(b"ERR Script killed by user"))
+    );
+}
+
+#[test]
+fn a_script_that_wrote_cannot_be_killed() {
+    let mut e = engine();
+    let argv = eval_argv("redis.call('set', 'k', 'v') while true do end");
+    assert_eq!(
+        e.start(&CallContext::default(), &argv),
+        ferrous_redis::Poll::Running
+    );
+    while e.host().data.is_empty() {
+        assert_eq!(e.resume(), ferrous_redis::Poll::Running);
+    }
+    assert!(matches!(e.script_kill(), Reply::Error(msg) if msg.starts_with(b"UNKILLABLE")));
+    // The host can still stop it (SHUTDOWN NOSAVE).
+    assert!(e.abort_running().is_some());
+    assert!(!e.is_running());
+}
+
+#[test]
+fn the_memory_cap_is_an_error_and_the_engine_goes_on() {
+    let config = ferrous_redis::EngineConfig {
+        memory_limit: Some(8 << 20),
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    let reply = e.eval(
+        b"local t = {} for i = 1, 1e7 do t[i] = tostring(i) end return #t",
+        &[],
+        &[],
+    );
+    assert!(
+        matches!(&reply, Reply::Error(msg) if msg.starts_with(b"ERR not enough memory")),
+        "{reply:?}"
+    );
+    assert_eq!(
+        e.eval(b"return #string.rep('x', 1000)", &[], &[]),
+        Reply::Integer(1000)
+    );
+}
+
+#[test]
+fn deep_replies_and_deep_errors_do_not_overflow() {
+    let mut e = engine();
+    let reply = e.eval(
+        b"local t = {} local c = t for i = 1, 100000 do local n = {} c[1] = n c = n end return t",
+        &[],
+        &[],
+    );
+    let mut depth = 0;
+    let mut cur = &reply;
+    while let Reply::Array(items) = cur {
+        depth += 1;
+        cur = &items[0];
+    }
+    assert_eq!(depth, 7_995);
+    assert_eq!(cur, &Reply::error("ERR reached lua stack limit"));
+}
+
+#[test]
+fn scripts_are_cached_by_sha_and_flushed() {
+    let mut e = engine();
+    let sha = ferrous_redis::sha1_hex(b"return 'x'");
+    assert_eq!(e.script_load(b"return 'x'"), Reply::bulk(sha.clone()));
+    let ctx = CallContext::default();
+    let evalsha = vec![b"EVALSHA".to_vec(), sha.clone().into_bytes(), b"0".to_vec()];
+    assert_eq!(e.command(&ctx, &evalsha), Reply::bulk("x"));
+    assert_eq!(e.cached_scripts(), 1);
+    e.script_flush();
+    assert_eq!(e.cached_scripts(), 0);
+    assert_eq!(
+        e.command(&ctx, &evalsha),
+        Reply::error("NOSCRIPT No matching script. Please use EVAL.")
+    );
+}
+
+#[test]
+fn eval_bodies_are_evicted_beyond_the_bound_but_loaded_scripts_stay() {
+    let config = ferrous_redis::EngineConfig {
+        eval_cache_scripts: 10,
+        ..ferrous_redis::EngineConfig::default()
+    };
+    let mut e = ScriptEngine::with_config(Strings::default(), config).unwrap();
+    e.script_load(b"return 'kept'");
+    for i in 0..100 {
+        assert_eq!(
+            e.eval(format!("return {i}").as_bytes(), &[], &[]),
+            Reply::Integer(i)
+        );
+    }
+    assert_eq!(e.cached_scripts(), 11);
+    let ctx = CallContext::default();
+    let sha = ferrous_redis::sha1_hex(b"return 'kept'").into_bytes();
+    assert_eq!(
+        e.command(&ctx, &[b"EVALSHA".to_vec(), sha, b"0".to_vec()]),
+        Reply::bulk("kept")
+    );
+}

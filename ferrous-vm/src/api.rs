@@ -172,7 +172,7 @@ impl Vm {
     /// inside the script can catch it. Returns that error ([`Error::Killed`]; its location is
     /// [`Vm::error_location`]); the VM is then ready for the next script.
     pub fn kill(&mut self, message: &[u8]) -> Error {
-        self.error_location = None;
+        let location = self.lua_location(0);
         self.started = false;
         let mut err = Error::Killed(message.to_vec());
         // Each round unwinds one thread (a coroutine passes the kill to its resumer).
@@ -189,6 +189,7 @@ impl Vm {
             }
         }
         self.abort();
+        self.error_location = location;
         err
     }
 

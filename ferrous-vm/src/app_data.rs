@@ -8,33 +8,55 @@
 //! registry key (`Vm::registry_ref`) for it instead, so the collector sees every root.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 
 use crate::vm::Vm;
 
-/// The values, one per type.
+/// The values, one per type. A short vector searched by `TypeId`: a VM holds a handful of
+/// them, and natives such as `redis.call` look them up on every call (a `HashMap` spent more
+/// on SipHash than the search costs).
 #[derive(Default)]
 pub(crate) struct AppData {
-    values: HashMap<TypeId, Box<dyn Any>>,
+    values: Vec<(TypeId, Box<dyn Any>)>,
 }
 
 impl AppData {
     pub(crate) fn get<T: 'static>(&self) -> Option<&T> {
-        self.values.get(&TypeId::of::<T>())?.downcast_ref()
+        let id = TypeId::of::<T>();
+        self.values
+            .iter()
+            .find(|(t, _)| *t == id)
+            .and_then(|(_, v)| v.downcast_ref())
     }
 
     pub(crate) fn get_mut<T: 'static>(&mut self) -> Option<&mut T> {
-        self.values.get_mut(&TypeId::of::<T>())?.downcast_mut()
+        let id = TypeId::of::<T>();
+        self.values
+            .iter_mut()
+            .find(|(t, _)| *t == id)
+            .and_then(|(_, v)| v.downcast_mut())
+    }
+
+    fn insert(&mut self, value: Box<dyn Any>) -> Option<Box<dyn Any>> {
+        let id = (*value).type_id();
+        match self.values.iter_mut().find(|(t, _)| *t == id) {
+            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            None => {
+                self.values.push((id, value));
+                None
+            }
+        }
+    }
+
+    fn remove(&mut self, id: TypeId) -> Option<Box<dyn Any>> {
+        let index = self.values.iter().position(|(t, _)| *t == id)?;
+        Some(self.values.swap_remove(index).1)
     }
 }
 
 impl Vm {
     /// Stores `value` as this VM's data of type `T`, returning the value it replaces.
     pub fn set_app_data<T: 'static>(&mut self, value: T) -> Option<T> {
-        let old = self
-            .app_data
-            .values
-            .insert(TypeId::of::<T>(), Box::new(value))?;
+        let old = self.app_data.insert(Box::new(value))?;
         old.downcast().ok().map(|boxed| *boxed)
     }
 
@@ -50,7 +72,7 @@ impl Vm {
 
     /// Takes this VM's data of type `T` out of it.
     pub fn remove_app_data<T: 'static>(&mut self) -> Option<T> {
-        let old = self.app_data.values.remove(&TypeId::of::<T>())?;
+        let old = self.app_data.remove(TypeId::of::<T>())?;
         old.downcast().ok().map(|boxed| *boxed)
     }
 }

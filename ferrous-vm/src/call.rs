@@ -25,6 +25,18 @@ use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_REENTRY, MAX_STACK, Vm};
 /// 5.1's `LUA_MINSTACK`: free slots a native function may use without asking.
 const MIN_STACK: usize = 20;
 
+/// Frames an `xpcall` message handler (and what it calls) may add past `MAX_FRAMES`, and the
+/// frames searched for a running handler when a limit is reached. 5.1 doubles its call-info
+/// array when it overflows, which leaves the handler room to run; an overflow inside that room
+/// is `error in error handling` (`LUA_ERRERR`).
+const HANDLER_EXTRA_FRAMES: usize = 1_000;
+
+/// Stack slots a message handler may use past `MAX_STACK`.
+const HANDLER_EXTRA_STACK: usize = HANDLER_EXTRA_FRAMES * crate::interp::REGS;
+
+/// Nested C calls a message handler may make past `MAX_CCALLS` (5.1's `LUAI_MAXCCALLS / 8`).
+const HANDLER_EXTRA_CCALLS: u32 = MAX_CCALLS / 8;
+
 /// Whether a continuation counts as a nested "C call" (5.1 runs these through `luaD_call`).
 fn counts_as_ccall(cont: Cont) -> bool {
     !matches!(cont, Cont::Call | Cont::CoroutineBody | Cont::Host)
@@ -106,6 +118,61 @@ impl Vm {
         }
     }
 
+    /// A call would pass `MAX_FRAMES`: `stack overflow`, unless a message handler may use its
+    /// extra room.
+    #[cold]
+    #[inline(never)]
+    fn frames_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+        let within = self.th.frames.len() < MAX_FRAMES + HANDLER_EXTRA_FRAMES;
+        self.past_limit(cont, within, "stack overflow")
+    }
+
+    /// A frame would end at `top`, past `MAX_STACK`.
+    #[cold]
+    #[inline(never)]
+    fn stack_past_limit(&mut self, cont: Cont, top: usize) -> RtResult<()> {
+        let within = top <= MAX_STACK + HANDLER_EXTRA_STACK;
+        self.past_limit(cont, within, "stack overflow")
+    }
+
+    /// A call would pass `MAX_CCALLS`.
+    #[cold]
+    #[inline(never)]
+    fn ccalls_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+        if self.th.n_ccalls == MAX_CCALLS {
+            // As 5.1, which counts a call before checking it: the call that fails keeps its
+            // count until the error is caught, so a message handler called for this error runs
+            // one level higher, in its extra room (and a handler call that fails here is
+            // retried there with this error, as 5.1 calls the handler for it).
+            self.th.n_ccalls += 1;
+            return Err(RtError::runtime("C stack overflow"));
+        }
+        let within = self.th.n_ccalls < MAX_CCALLS + HANDLER_EXTRA_CCALLS;
+        self.past_limit(cont, within, "C stack overflow")
+    }
+
+    /// A call with continuation `cont` would pass a limit: with no message handler running
+    /// near the top of the stack, the error `msg`; with one (or `cont` calling one), the call
+    /// goes ahead while `within` its extra room, and past it is `error in error handling`
+    /// (5.1's `LUA_ERRERR`, which has no position).
+    fn past_limit(&mut self, cont: Cont, within: bool, msg: &'static str) -> RtResult<()> {
+        let handler_running = cont == Cont::XpcallHandler
+            || self
+                .th
+                .frames
+                .iter()
+                .rev()
+                .take(HANDLER_EXTRA_FRAMES)
+                .any(|f| f.cont == Cont::XpcallHandler);
+        if !handler_running {
+            return Err(RtError::runtime(msg));
+        }
+        if within {
+            return Ok(());
+        }
+        Err(RtError::ErrorHandling)
+    }
+
     /// `attempt to call ...`, naming the register when the function sits in the caller's frame.
     fn call_error(&self, func: usize, value: Value) -> RtError {
         let reg = self
@@ -141,12 +208,12 @@ impl Vm {
         let n_params = usize::from(shape.num_params);
         let max_stack = usize::from(shape.max_stack_size);
         if self.th.frames.len() >= MAX_FRAMES {
-            return Err(RtError::runtime("stack overflow"));
+            self.frames_past_limit(Cont::Call)?;
         }
         let base = func + 1;
         let top = base + max_stack;
         if top > MAX_STACK {
-            return Err(RtError::runtime("stack overflow"));
+            self.stack_past_limit(Cont::Call, top)?;
         }
         // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + crate::interp::REGS);
@@ -197,12 +264,12 @@ impl Vm {
         tailcalls: u32,
     ) -> RtResult<()> {
         if self.th.frames.len() >= MAX_FRAMES {
-            return Err(RtError::runtime("stack overflow"));
+            self.frames_past_limit(cont)?;
         }
         let ccalls_before = self.th.n_ccalls;
         if counts_as_ccall(cont) {
             if ccalls_before >= MAX_CCALLS {
-                return Err(RtError::runtime("C stack overflow"));
+                self.ccalls_past_limit(cont)?;
             }
             self.th.n_ccalls += 1;
         }
@@ -223,8 +290,10 @@ impl Vm {
         };
         let top = base + max_stack;
         if top > MAX_STACK {
-            self.th.n_ccalls = ccalls_before;
-            return Err(RtError::runtime("stack overflow"));
+            if let Err(err) = self.stack_past_limit(cont, top) {
+                self.th.n_ccalls = ccalls_before;
+                return Err(err);
+            }
         }
         // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + crate::interp::REGS);
@@ -240,8 +309,9 @@ impl Vm {
                 }
             }
             if proto_needs_arg {
-                // 5.0 compatibility (`LUA_COMPAT_VARARG`): the extra arguments in a table `arg`.
-                let extra: Vec<Value> = stack[func + 1 + n_params..base].to_vec();
+                // 5.0 compatibility (`LUA_COMPAT_VARARG`): the extra arguments in a table `arg`
+                // (empty when there are fewer arguments than fixed parameters).
+                let extra = stack.get(func + 1 + n_params..base).unwrap_or_default();
                 let mut tx = self.heap.tx();
                 let arg = tx.new_table(extra.len(), 1)?;
                 for (j, v) in extra.iter().enumerate() {
@@ -292,7 +362,7 @@ impl Vm {
             _ => None,
         };
         if self.th.frames.len() >= MAX_FRAMES {
-            return Err(RtError::runtime("stack overflow"));
+            self.frames_past_limit(cont)?;
         }
         let Some(entry) = self.natives.get(id) else {
             return Err(RtError::runtime("internal error: unknown native function"));
@@ -301,7 +371,7 @@ impl Vm {
         let ccalls_before = self.th.n_ccalls;
         if counts_as_ccall(cont) {
             if ccalls_before >= MAX_CCALLS {
-                return Err(RtError::runtime("C stack overflow"));
+                self.ccalls_past_limit(cont)?;
             }
             self.th.n_ccalls += 1;
         }
@@ -950,6 +1020,7 @@ impl Vm {
             RtError::Killed(msg) => Some(msg.clone()),
             _ => None,
         };
+        let mut error_handling = matches!(err, RtError::ErrorHandling);
         let mut value = self.error_to_value(err);
         loop {
             self.error_value = value;
@@ -995,22 +1066,12 @@ impl Vm {
                         None => Err(RtError::runtime("internal error: pcall frame lost")),
                     }
                 }
-                Cont::Xpcall => {
-                    // The handler runs where the error happened, before unwinding.
-                    let handler = self.th.stack[frame.func as usize - 1];
-                    self.call_meta(handler, &[value], Cont::XpcallHandler)
-                }
-                Cont::XpcallHandler => {
-                    // An error in the error handler.
-                    match self.unwind_to_xpcall() {
-                        Ok((parent, at)) => {
-                            self.th.stack[at] = Value::Boolean(false);
-                            self.th.stack[at + 1] = self.message_value(b"error in error handling");
-                            self.post_call(parent, at, 2)
-                        }
-                        Err(e) => Err(e),
-                    }
-                }
+                // The message handler runs where the error happened, before unwinding. As in
+                // 5.1 (where `L->errfunc` stays set while it runs), an error inside the handler
+                // calls it again, nested, until one call returns or the extra room past the
+                // limits runs out (`LUA_ERRERR`).
+                Cont::Xpcall | Cont::XpcallHandler if !error_handling => self.call_handler(value),
+                Cont::Xpcall | Cont::XpcallHandler => self.error_in_error_handling(),
                 Cont::CoroutineBody => self.coroutine_failed(value, killed.clone()),
                 _ => Err(RtError::runtime("internal error: unwinding")),
             };
@@ -1024,9 +1085,51 @@ impl Vm {
                 Err(RtError::Killed(msg)) => {
                     return self.raise_killed(msg);
                 }
-                Err(err) => value = self.error_to_value(err),
+                Err(err) => {
+                    error_handling = matches!(err, RtError::ErrorHandling);
+                    value = self.error_to_value(err);
+                }
             }
         }
+    }
+
+    /// Calls the message handler of the innermost `xpcall` with the error `value`, on top of
+    /// the frames where the error happened. As in 5.1, a handler that is not a function (a
+    /// callable table neither) is `error in error handling`. A handler call that fails before
+    /// its frame exists is an error in the handler too; it is raised again (so the handler is
+    /// called for it) only when it made progress (a `C stack overflow` that raised the count),
+    /// otherwise it is `error in error handling`: retrying could loop.
+    fn call_handler(&mut self, value: Value) -> RtResult<Flow> {
+        let Some(xpcall) = self.th.frames.iter().rposition(|f| f.cont == Cont::Xpcall) else {
+            return Err(RtError::runtime("internal error: xpcall frame lost"));
+        };
+        let slot = (self.th.frames[xpcall].func as usize).wrapping_sub(1);
+        let handler = self.th.stack.get(slot).copied().unwrap_or(Value::Nil);
+        if !matches!(handler, Value::Function(_) | Value::NativeFunction(_)) {
+            return self.error_in_error_handling();
+        }
+        let (depth, ccalls) = (self.th.frames.len(), self.th.n_ccalls);
+        match self.call_meta(handler, &[value], Cont::XpcallHandler) {
+            Err(err)
+                if self.th.frames.len() <= depth
+                    && !matches!(
+                        err,
+                        RtError::Killed(_) | RtError::Paused | RtError::ErrorHandling
+                    )
+                    && self.th.n_ccalls <= ccalls =>
+            {
+                self.error_in_error_handling()
+            }
+            other => other,
+        }
+    }
+
+    /// The innermost `xpcall` returns `false, "error in error handling"` (5.1's `LUA_ERRERR`).
+    fn error_in_error_handling(&mut self) -> RtResult<Flow> {
+        let (parent, at) = self.unwind_to_xpcall()?;
+        self.th.stack[at] = Value::Boolean(false);
+        self.th.stack[at + 1] = self.message_value(b"error in error handling");
+        self.post_call(parent, at, 2)
     }
 
     fn raise_killed(&mut self, msg: Vec<u8>) -> RtResult<Flow> {

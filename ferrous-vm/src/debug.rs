@@ -86,10 +86,16 @@ impl Vm {
     /// The source (`@user_script`, as `debug.getinfo(...).source`) and current line of the
     /// innermost Lua frame of the running thread: where an error escaping to the host happened.
     pub(crate) fn innermost_lua_location(&self) -> Option<crate::api::ErrorLocation> {
+        self.lua_location(1)
+    }
+
+    /// [`Vm::innermost_lua_location`] of a paused script: its innermost frame stopped before
+    /// the instruction at its saved pc (a charge point), not after one (`back` = 0).
+    pub(crate) fn lua_location(&self, back: usize) -> Option<crate::api::ErrorLocation> {
         self.th.frames.iter().rev().find_map(|frame| {
             let lua = frame.lua.as_ref()?;
             let proto = self.heap.proto(lua.proto).ok()?;
-            let pc = (frame.pc as usize).saturating_sub(1);
+            let pc = (frame.pc as usize).saturating_sub(back);
             let line = proto.line_info.get(pc).copied().unwrap_or(0);
             let source = self.heap.str_bytes(proto.source).ok()?.to_vec();
             Some(crate::api::ErrorLocation { source, line })

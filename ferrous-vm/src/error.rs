@@ -27,6 +27,11 @@ pub enum RtError {
     /// which the function was called, `bad argument #N to 'name' (msg)`.
     #[error("bad argument #{narg} ({})", String::from_utf8_lossy(.msg))]
     Arg { narg: u32, msg: Vec<u8> },
+    /// 5.1's `LUA_ERRERR`: an `xpcall` message handler ran out of its extra room past the stack
+    /// limits (or is not a function). It unwinds to the innermost protected call without
+    /// calling a handler; the message is `error in error handling`, without position.
+    #[error("error in error handling")]
+    ErrorHandling,
     /// The memory cap was reached: the message is `not enough memory`, without position.
     #[error("not enough memory")]
     OutOfMemory,

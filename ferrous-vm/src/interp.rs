@@ -759,7 +759,8 @@ impl Vm {
                         pc += self.op_closure(closure, arg_bx(i), base, &code[pc..], ra)?;
                     }
                     OP_VARARG => {
-                        self.op_vararg(fi, base, ra, arg_b(i));
+                        // Charged here; the next charge point pauses when it ran out.
+                        fuel -= self.op_vararg(fi, base, ra, arg_b(i));
                     }
                     other => return Err(unknown_opcode(other)),
                 }

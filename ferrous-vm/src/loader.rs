@@ -10,7 +10,7 @@
 
 use std::rc::Rc;
 
-use ferrous_compiler::{CompiledModule, Constant, Proto};
+use ferrous_compiler::{CompiledModule, Constant, OpCode, Proto};
 use ferrous_heap::{
     Function, LocalVar, LuaClosure, ProtoHandle, Prototype, StringHandle, UpValueList, Value,
 };
@@ -53,7 +53,8 @@ impl Vm {
             strings.push(self.intern(s)?);
         }
         let main = self.load_proto_tree(&module.main, &strings)?;
-        let env = self.globals;
+        // As `lua_load`: the chunk's environment is the running thread's global table.
+        let env = self.thread_globals();
         let shape = self.heap.proto(main)?.call_shape();
         let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
             proto: main,
@@ -101,10 +102,20 @@ impl Vm {
                 .ok_or_else(|| RtError::runtime("internal error: bad string index"))
         };
         let mut code = Vec::with_capacity(proto.code.len());
-        for ins in &proto.code {
-            ins.opcode()
+        let mut words = proto.code.iter();
+        while let Some(ins) = words.next() {
+            let op = ins
+                .opcode()
                 .map_err(|e| RtError::runtime(format!("invalid bytecode: {e}")))?;
             code.push(ins.0);
+            if op == OpCode::SetList && ins.c() == 0 {
+                // `SETLIST` with C = 0 takes its block number from the next word, which is not
+                // an instruction (`luaK_setlist` with more than `MAXARG_C` blocks).
+                match words.next() {
+                    Some(block) if block.0 != 0 => code.push(block.0),
+                    _ => return Err(RtError::runtime("invalid bytecode: SETLIST without block")),
+                }
+            }
         }
         let mut constants = Vec::with_capacity(proto.constants.len());
         for k in &proto.constants {

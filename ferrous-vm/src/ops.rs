@@ -109,11 +109,17 @@ impl Vm {
     /// `OP_SETLIST`: `R(A)[(c-1)*FPF+j] := R(A+j)` for `1 <= j <= n` (`n == 0`: up to `top`).
     #[inline(never)]
     pub(crate) fn op_setlist(&mut self, ra: usize, n: usize, c: usize) -> RtResult<()> {
-        let n = if n == 0 { self.th.top - ra - 1 } else { n };
+        let n = if n == 0 {
+            self.th.top.saturating_sub(ra + 1)
+        } else {
+            n
+        };
         let Value::Table(t) = self.th.stack[ra] else {
             return Err(RtError::runtime("internal error: SETLIST on a non-table"));
         };
-        let first = (c - 1) * FIELDS_PER_FLUSH;
+        let Some(first) = c.checked_sub(1).map(|block| block * FIELDS_PER_FLUSH) else {
+            return Err(RtError::runtime("internal error: SETLIST block 0"));
+        };
         let mut tx = self.heap.tx();
         // As 5.1: the array part takes every item at once, so the constructor's sizes match.
         tx.grow_array(t, first + n)?;
@@ -141,7 +147,9 @@ impl Vm {
 
     /// `OP_VARARG`: `R(A), ..., R(A+B-2) = vararg` (`b == 0`: all of them, setting `top`).
     #[inline(never)]
-    pub(crate) fn op_vararg(&mut self, fi: usize, base: usize, ra: usize, b: usize) {
+    /// Returns the fuel the copy costs: a unit per 16 values, so that passing a growing `...`
+    /// on (`return f(1, ...)`, quadratic work) cannot run for long on little fuel.
+    pub(crate) fn op_vararg(&mut self, fi: usize, base: usize, ra: usize, b: usize) -> i64 {
         let n_varargs = self.th.frames[fi].n_varargs as usize;
         let from = base - n_varargs;
         let wanted = if b == 0 { n_varargs } else { b - 1 };
@@ -156,6 +164,7 @@ impl Vm {
         if b == 0 {
             self.th.top = ra + wanted;
         }
+        (wanted / 16) as i64
     }
 
     /// The fuel ran out: `true` to pause and return to the host, `false` to go on.

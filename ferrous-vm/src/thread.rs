@@ -3,8 +3,8 @@
 //!
 //! Invariants:
 //! - `stack.len()` is the allocated size; slots at or above `top` may hold stale values. Those
-//!   above every frame's `top` are cleared before each collection (`clear_dead_slots`); the
-//!   others are traced, which is conservative and safe.
+//!   above both `top` and the innermost frame's `top` are cleared before each collection
+//!   (`clear_dead_slots`); the others are traced, which is conservative and safe.
 //! - Every frame's registers `base .. base + max_stack` lie inside `stack`; for a Lua frame the
 //!   whole register window `base .. base + interp::REGS` does (the stack never shrinks).
 //! - `open_upvalues` is sorted by stack slot, ascending, with at most one upvalue per slot.
@@ -120,6 +120,10 @@ pub(crate) struct ThreadState {
     pub base_ccalls: u32,
     /// Whether the resume that is running this coroutine came from `coroutine.wrap`.
     pub wrapped: bool,
+    /// A coroutine's global table (5.1's per-thread `gt(L)`: `getfenv(0)`, `setfenv(0, t)`, the
+    /// environment of chunks it loads), taken from its creator. `None` for the main thread,
+    /// whose global table is `Vm::globals`.
+    pub globals: Option<TableHandle>,
 }
 
 impl ThreadState {
@@ -134,6 +138,7 @@ impl ThreadState {
             n_ccalls: 0,
             base_ccalls: 0,
             wrapped: false,
+            globals: None,
         }
     }
 
@@ -156,15 +161,18 @@ impl ThreadState {
         }
     }
 
-    /// One past the last slot that can still be read: the highest frame `top`, or `top`. The
-    /// slots above are written before they are read again (they include the spare register
-    /// window the interpreter keeps above the last Lua frame, `interp::REGS`).
+    /// One past the last slot that can still be read: the innermost frame's `top`, or `top`
+    /// when it is higher (results of a multiple-result call, values a native pushed). As 5.1's
+    /// `traversestack` (which marks below `L->top`, that is `ci->top` while a Lua function
+    /// runs): every frame but the innermost was called at a slot at or above its own live
+    /// registers (an `OP_CALL` register, with only free registers above it, or the frame's
+    /// `top` for metamethods), so its live values lie below the innermost frame. The slots above
+    /// are written before they are read again (they include the registers of returned frames
+    /// and the spare window the interpreter keeps above the last Lua frame, `interp::REGS`).
     fn live_slots(&self) -> usize {
         self.frames
-            .iter()
-            .map(|f| f.top as usize)
-            .max()
-            .unwrap_or(0)
+            .last()
+            .map_or(0, |f| f.top as usize)
             .max(self.top)
     }
 
@@ -198,5 +206,15 @@ impl Trace for ThreadState {
         if let Some(resumer) = self.resumer {
             tracer.value(Value::Thread(resumer));
         }
+        if let Some(globals) = self.globals {
+            tracer.table(globals);
+        }
+    }
+}
+
+impl crate::vm::Vm {
+    /// The running thread's global table (5.1's `gt(L)`).
+    pub(crate) fn thread_globals(&self) -> TableHandle {
+        self.th.globals.unwrap_or(self.globals)
     }
 }

@@ -371,6 +371,7 @@ impl Vm {
                 out
             }
             RtError::OutOfMemory => b"not enough memory".to_vec(),
+            RtError::ErrorHandling => b"error in error handling".to_vec(),
             RtError::Killed(msg) => msg,
             RtError::Paused => b"paused".to_vec(),
         };

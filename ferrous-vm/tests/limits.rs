@@ -393,3 +393,205 @@ fn memory_cap_raises_not_enough_memory() {
         assert_usable(&mut vm);
     });
 }
+
+/// Runs `f` on a thread with a 2 MiB stack and fails if it has not finished within a minute:
+/// a regression that hangs fails instead of hanging the suite.
+fn on_small_stack_bounded(f: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(TEST_STACK)
+        .spawn(move || {
+            f();
+            done.send(()).expect("test is waiting");
+        })
+        .expect("spawn test thread");
+    finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("finished within a minute (a panic ends it early too)");
+}
+
+/// Formats every result as `tostring` does, separated by spaces.
+const SHOW: &str = "local function show(...) local t = {} \
+    for i = 1, select('#', ...) do t[i] = tostring((select(i, ...))) end \
+    return table.concat(t, ' ') end ";
+
+#[test]
+fn xpcall_handler_failures_end_in_error_in_error_handling() {
+    // A handler that is not a function (a callable table neither), that cannot be entered, or
+    // that fails is `error in error handling`; after a stack or C stack overflow the handler
+    // still runs, with a little room (5.1's LUA_ERRERR past it). Each of these used to loop
+    // forever in the unwinder. Expectations are lua5.1's.
+    const CASES: [(&str, &str); 25] = [
+        (
+            "return show(pcall(xpcall, function() error('x') end, nil))",
+            "true false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, false))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, 42))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, 'handler'))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, {}))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, \
+             setmetatable({}, {__call = function(_, m) return m end})))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, error))",
+            "false error in error handling",
+        ),
+        (
+            "return show(xpcall(function() return 1, 2 end, nil))",
+            "true 1 2",
+        ),
+        (
+            "local function r() r() end return show(xpcall(r, function(m) return m end))",
+            "false input:1: stack overflow",
+        ),
+        (
+            "local function r() r() end return show(xpcall(r, nil))",
+            "false error in error handling",
+        ),
+        (
+            "local function r() r() end \
+             return show(xpcall(r, function(m) local ok, e = pcall(r) return e end))",
+            "false error in error handling",
+        ),
+        (
+            "local function r() r() end \
+             return show(xpcall(r, function(m) return xpcall(r, function(m2) return m2 end) end))",
+            "false false",
+        ),
+        (
+            "local function r() r() end xpcall(r, function(m) return m end) return show(pcall(r))",
+            "false input:1: stack overflow",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, \
+             function(m) return 'H:' .. m end))",
+            "false H:input:1: C stack overflow",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, nil))",
+            "false error in error handling",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, \
+             function(m) return pcall(error, m) end))",
+            "false false",
+        ),
+        (
+            "local mt = {} mt.__index = function(t, k) return setmetatable({}, mt)[k] end \
+             return show(xpcall(function() return setmetatable({}, mt).x end, \
+             function(m) return setmetatable({}, mt).x end))",
+            "false error in error handling",
+        ),
+        (
+            "return show(coroutine.wrap(function() \
+             return xpcall(function() error('x') end, nil) end)())",
+            "false error in error handling",
+        ),
+        // An error inside the handler calls it again (5.1 keeps `L->errfunc` while it runs).
+        (
+            "return show(xpcall(function() error({}) end, function(m) \
+             if type(m) ~= 'string' then error('not a string') end return 'got ' .. m end))",
+            "false got input:1: not a string",
+        ),
+        (
+            "local n = 0 return show(xpcall(function() error('x') end, function(m) \
+             n = n + 1 if n < 5 then error(n, 0) end return 'n=' .. n .. ' m=' .. m end))",
+            "false n=5 m=4",
+        ),
+        (
+            "local t = setmetatable({}, {__tostring = function(t) error(t) end}) \
+             return show(xpcall(function() error(t) end, tostring))",
+            "false C stack overflow",
+        ),
+        (
+            "local n = 0 return show(xpcall(function() error('x') end, function(m) \
+             n = n + 1 if m ~= 'C stack overflow' then error(n, 0) end return m end))",
+            "false C stack overflow",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, \
+             function(m) local ok, e = pcall(error, 'inner') return e end))",
+            "false inner",
+        ),
+        (
+            "return show(xpcall(function() error('x') end, function(m) error(m, 0) end))",
+            "false error in error handling",
+        ),
+        (
+            "return show(pcall(xpcall, function() error('x') end, \
+             function(m) return nil + 1 end))",
+            "true false error in error handling",
+        ),
+    ];
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().build();
+        for (src, expected) in CASES {
+            assert_eq!(
+                run_string(&mut vm, &format!("{SHOW}{src}")),
+                expected,
+                "{src}"
+            );
+            assert_usable(&mut vm);
+        }
+    });
+}
+
+#[test]
+fn vararg_function_with_missing_fixed_arguments_is_called() {
+    // The `arg` table of a vararg function that does not use `...` was built from a reversed
+    // range of the stack when the call had fewer arguments than fixed parameters: a panic.
+    on_small_stack(|| {
+        let mut vm = Vm::builder().build();
+        let res = run(
+            &mut vm,
+            "local function f(a, b, ...) return arg.n, a end f() return f(), f(1), f(1, 2, 3)",
+        )
+        .expect("runs");
+        let n = |x: f64| Value::Number(x);
+        assert_eq!(res, vec![n(0.0), n(0.0), n(1.0), n(1.0)]);
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn growing_varargs_are_charged_by_size() {
+    // Each call passes one more value on: the copies grow quadratically (lua5.1 runs this for
+    // minutes too). With one unit per call only, one slice of fuel ran 10,000 calls and 50
+    // million copies; `VARARG` charges a unit per 16 values, so the slice ends far sooner.
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().build();
+        let f = vm
+            .load(
+                b"n = 0 local function r(...) n = n + 1 return r(1, ...) end return r()",
+                "=input",
+            )
+            .expect("compiles");
+        vm.start(f, &[]).expect("starts");
+        assert_eq!(vm.run_for(10_000).expect("no error"), Outcome::Paused);
+        let calls = match vm.get_global("n").expect("reads n") {
+            Value::Number(n) => n,
+            other => panic!("n is {other:?}"),
+        };
+        assert!(calls < 2_000.0, "{calls} calls on 10,000 units");
+        vm.abort();
+        assert_usable(&mut vm);
+    });
+}

@@ -4,6 +4,7 @@
 //! `luajit -joff` in the same run (best of 3 wall-clock times each), checks that the outputs
 //! agree, and prints each program's ratio to lua5.1 and the geometric mean. Then the heap
 //! micro-benchmarks (`cargo bench -p ferrous-heap`) unless `--quick` is given.
+//! `cargo xtask bench redis` measures the script engine instead (`bench_redis.rs`).
 //!
 //! Timing never goes in a test: this is the only place where Ferrous is timed.
 
@@ -19,6 +20,9 @@ mod bench_compile;
 const RUNS: usize = 3;
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
+    if args.first().is_some_and(|a| a == "redis") {
+        return crate::bench_redis::run();
+    }
     crate::oracles::ensure()?;
     crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
     let root = crate::workspace_root();

@@ -11,6 +11,7 @@
 #![expect(clippy::print_stdout, reason = "xtask reports to the terminal")]
 
 mod bench;
+mod bench_redis;
 mod bench_serve;
 mod layering;
 mod oracles;
@@ -38,6 +39,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
+                 bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \

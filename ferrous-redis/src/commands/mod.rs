@@ -343,9 +343,20 @@ pub fn all_commands() -> &'static [CommandSpec] {
 
 /// The command called `name`, any case (`GET`, `get`, `Get`).
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    let index = table::COMMANDS
-        .binary_search_by(|spec| compare_name(spec.name, name))
-        .ok()?;
+    // Names are short: lowercase the probe once, then compare bytes (this runs for every
+    // command and every `redis.call`).
+    let mut buf = [0u8; 32];
+    let index = match buf.get_mut(..name.len()) {
+        Some(lower) => {
+            for (dst, src) in lower.iter_mut().zip(name) {
+                *dst = src.to_ascii_lowercase();
+            }
+            let lower = &*lower;
+            table::COMMANDS.binary_search_by(|spec| spec.name.as_bytes().cmp(lower))
+        }
+        None => table::COMMANDS.binary_search_by(|spec| compare_name(spec.name, name)),
+    }
+    .ok()?;
     table::COMMANDS.get(index)
 }
 

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use ahash::RandomState;
+
 use ferrous_vm::RegistryKey;
 
 use super::shebang::ScriptFlags;
@@ -28,7 +30,8 @@ pub(crate) struct CachedScript {
 /// The cache.
 #[derive(Default)]
 pub(crate) struct ScriptCache {
-    scripts: HashMap<[u8; 40], CachedScript>,
+    /// By SHA1 (hex); ahash, seeded per process: SipHash of 40 bytes was a tenth of an EVALSHA.
+    scripts: HashMap<[u8; 40], CachedScript, RandomState>,
     /// Unpinned scripts by last use.
     order: BTreeMap<u64, [u8; 40]>,
     unpinned_bytes: usize,
@@ -36,9 +39,26 @@ pub(crate) struct ScriptCache {
 }
 
 impl ScriptCache {
-    pub(crate) fn get(&mut self, sha: &[u8; 40]) -> Option<&CachedScript> {
-        self.touch(sha);
-        self.scripts.get(sha)
+    /// The function and flags of a cached script, marking it used (and never evicted when
+    /// `pin`); `None` when it is not cached.
+    pub(crate) fn lookup(
+        &mut self,
+        sha: &[u8; 40],
+        pin: bool,
+    ) -> Option<(ScriptFlags, &RegistryKey)> {
+        self.tick += 1;
+        let tick = self.tick;
+        let script = self.scripts.get_mut(sha)?;
+        if pin && !script.pinned {
+            script.pinned = true;
+            self.unpinned_bytes -= script.body_len;
+            self.order.remove(&script.tick);
+        } else if !script.pinned {
+            self.order.remove(&script.tick);
+            self.order.insert(tick, *sha);
+        }
+        script.tick = tick;
+        Some((script.flags, &script.function))
     }
 
     pub(crate) fn contains(&self, sha: &[u8; 40]) -> bool {
@@ -53,18 +73,6 @@ impl ScriptCache {
                 self.order.remove(&script.tick);
                 self.unpinned_bytes -= script.body_len;
             }
-        }
-    }
-
-    fn touch(&mut self, sha: &[u8; 40]) {
-        self.tick += 1;
-        let tick = self.tick;
-        if let Some(script) = self.scripts.get_mut(sha) {
-            if !script.pinned {
-                self.order.remove(&script.tick);
-                self.order.insert(tick, *sha);
-            }
-            script.tick = tick;
         }
     }
 

@@ -30,6 +30,8 @@ pub(crate) struct Names {
     pub format: StringHandle,
     pub string: StringHandle,
     pub ignore_error_stats_update: StringHandle,
+    pub keys: StringHandle,
+    pub argv: StringHandle,
 }
 
 impl Names {
@@ -50,6 +52,8 @@ impl Names {
             format: intern(b"format")?,
             string: intern(b"string")?,
             ignore_error_stats_update: intern(b"ignore_error_stats_update")?,
+            keys: intern(b"KEYS")?,
+            argv: intern(b"ARGV")?,
         })
     }
 }

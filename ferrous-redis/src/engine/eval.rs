@@ -8,7 +8,7 @@ use ferrous_vm::{Error, Value};
 
 use super::sandbox;
 use super::shebang::{self, ScriptFlags};
-use super::{Running, ScriptEngine};
+use super::{RunKind, Running, ScriptEngine, ScriptName};
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
@@ -24,7 +24,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             "evalsha" => self.start_eval(ctx, argv, true, false),
             "eval_ro" => self.start_eval(ctx, argv, false, true),
             "evalsha_ro" => self.start_eval(ctx, argv, true, true),
+            "fcall" => self.start_fcall(ctx, argv, false),
+            "fcall_ro" => self.start_fcall(ctx, argv, true),
             name if name.starts_with("script|") => Err(self.script_command(argv)),
+            name if name.starts_with("function|") => Err(self.function_command(name, argv)),
             _ => Err(self.host_mut().call(ctx, argv)),
         }
     }
@@ -79,11 +82,31 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         }
     }
 
-    /// `SCRIPT FLUSH`: forgets every cached script.
+    /// `SCRIPT FLUSH`: forgets every cached script and, as Redis does, starts a fresh Lua
+    /// state (library settings such as `cjson.encode_max_depth` go back to their defaults).
+    /// Should the new state fail to build, the old one stays, its cache emptied.
     pub fn script_flush(&mut self) {
         for key in self.cache.clear() {
             self.vm.registry_remove(key);
         }
+        if self.running.is_some() {
+            return;
+        }
+        let Ok(mut fresh) = sandbox::build::<H>(self.config.memory_limit) else {
+            return;
+        };
+        let Ok(names) = super::convert::Names::new(&mut fresh) else {
+            return;
+        };
+        if let Some(host) = self.vm.remove_app_data::<super::redis_lib::HostSlot<H>>() {
+            fresh.set_app_data(host);
+        }
+        if let Some(mut state) = self.vm.remove_app_data::<super::redis_lib::RunState>() {
+            state.names = names;
+            fresh.set_app_data(state);
+        }
+        self.vm = fresh;
+        self.names = names;
     }
 
     /// `SCRIPT LOAD`: compiles and caches a script, returning its SHA1.
@@ -142,27 +165,21 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             return Err(Reply::error("ERR Number of keys can't be negative"));
         }
         let sha = if evalsha {
-            let key = sha_key(&argv[1]).ok_or_else(noscript)?;
-            if !self.cache.contains(&key) {
-                return Err(noscript());
-            }
-            self.cache.pin(&key);
-            key
+            sha_key(&argv[1]).ok_or_else(noscript)?
         } else {
             self.load_script(&argv[1], false)?
         };
-        let Some(script) = self.cache.get(&sha) else {
-            return Err(noscript());
+        let (flags, function) = match self.cache.lookup(&sha, evalsha) {
+            Some((flags, key)) => (flags, self.vm.registry_value(key)),
+            None => return Err(noscript()),
         };
-        let flags = script.flags;
-        let function = self.vm.registry_value(&script.function);
         self.check_flags(flags, ro)?;
         let split = 3 + numkeys as usize;
         let keys: Vec<&[u8]> = argv[3..split].iter().map(Vec::as_slice).collect();
         let args: Vec<&[u8]> = argv[split..].iter().map(Vec::as_slice).collect();
         let compat = flags.contains(ScriptFlags::EVAL_COMPAT);
-        let setup = sandbox::set_array_global(&mut self.vm, b"KEYS", &keys)
-            .and_then(|()| sandbox::set_array_global(&mut self.vm, b"ARGV", &args));
+        let setup = sandbox::set_array_global(&mut self.vm, self.names.keys, &keys)
+            .and_then(|()| sandbox::set_array_global(&mut self.vm, self.names.argv, &args));
         if setup.is_err() {
             return Err(Reply::error("ERR not enough memory"));
         }
@@ -174,12 +191,15 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.allow_oom = !compat && flags.contains(ScriptFlags::ALLOW_OOM);
             state.write_dirty = false;
         }
+        self.place_host(RunKind::Eval);
         if let Err(err) = self.vm.start(function, &[]) {
             self.end_run();
             return Err(Reply::Error(format!("ERR {err}").into_bytes()));
         }
         self.running = Some(Running {
-            sha,
+            name: ScriptName::Sha(sha),
+            kind: RunKind::Eval,
+            command: Vec::new(),
             started: Instant::now(),
             kill_requested: false,
         });
@@ -187,7 +207,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     }
 
     /// `scriptPrepareForRun`'s checks of a script with a shebang.
-    fn check_flags(&self, flags: ScriptFlags, ro: bool) -> Result<(), Reply> {
+    pub(crate) fn check_flags(&self, flags: ScriptFlags, ro: bool) -> Result<(), Reply> {
         if flags.contains(ScriptFlags::EVAL_COMPAT) {
             return Ok(());
         }
@@ -206,15 +226,17 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     }
 
     /// The error reply of a script that failed: the error handler's table
-    /// (`{err=..., source=..., line=...}`) turned into `-<err> script: <sha>, on <source>:<line>.`
-    pub(super) fn finish_error(&mut self, err: Error, sha: &[u8; 40]) -> Reply {
-        let location = self.vm.error_location().cloned();
+    /// (`{err=..., source=..., line=...}`) turned into `-<err> script: <name>, on <source>:<line>.`
+    /// (`name`: the running script's SHA1 or function name).
+    pub(crate) fn finish_error(&mut self, err: Error) -> Reply {
+        let (vm, names) = self.vm_of(self.running.as_ref().map_or(RunKind::Eval, |r| r.kind));
+        let location = vm.error_location().cloned();
         let mut msg = match err {
             Error::Runtime {
                 value: Some(Value::Table(t)),
                 ..
-            } => match self.vm.heap().raw_get_str(t, self.names.err) {
-                Ok(Value::String(s)) => self.vm.str_bytes(s).unwrap_or_default().to_vec(),
+            } => match vm.heap().raw_get_str(t, names.err) {
+                Ok(Value::String(s)) => vm.str_bytes(s).unwrap_or_default().to_vec(),
                 Ok(Value::Number(n)) => {
                     let mut out = Vec::new();
                     ferrous_vm::format_g(n, 14, &mut out);
@@ -239,7 +261,9 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         };
         if let Some(location) = location {
             msg.extend_from_slice(b" script: ");
-            msg.extend_from_slice(sha);
+            if let Some(running) = &self.running {
+                msg.extend_from_slice(running.name.as_bytes());
+            }
             msg.extend_from_slice(b", on ");
             msg.extend_from_slice(&location.source);
             msg.extend_from_slice(format!(":{}.", location.line).as_bytes());

@@ -8,16 +8,19 @@
 //! - `shebang.rs`: `#!lua flags=...`; `cache.rs`: scripts by SHA1; `eval.rs`: the commands.
 //! - `cmdinfo.rs`: what the checks of `redis.call` need to know about a command.
 //!
-//! Invariant: the host lives in the VM's app data as a [`redis_lib::HostSlot`] from
-//! construction on; the type is private, so nothing can take it out.
+//! Functions (`FCALL`, `FUNCTION ...`, in `crate::functions`) run in a second VM of their own.
+//!
+//! Invariant: the host lives in the app data of exactly one of the two VMs as a
+//! [`redis_lib::HostSlot`] from construction on (it moves to the VM about to run code); the
+//! type is private to the crate, so nothing outside can take it out.
 
 mod cache;
 mod cmdinfo;
-mod convert;
-mod eval;
-mod redis_lib;
-mod sandbox;
-mod shebang;
+pub(crate) mod convert;
+pub(crate) mod eval;
+pub(crate) mod redis_lib;
+pub(crate) mod sandbox;
+pub(crate) mod shebang;
 
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
@@ -27,6 +30,7 @@ use ferrous_vm::Vm;
 use self::cache::ScriptCache;
 use self::convert::Names;
 use self::redis_lib::{HostSlot, RunState};
+use crate::functions::FunctionStore;
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
@@ -38,7 +42,8 @@ pub struct EngineConfig {
     /// `busy-reply-threshold` (alias `lua-time-limit`): after this long a running script makes
     /// other clients get `BUSY` and may be killed with `SCRIPT KILL`.
     pub busy_reply_threshold: Duration,
-    /// The memory cap of the Lua heap, in bytes (`None`: unbounded).
+    /// The memory cap of each Lua heap (`EVAL`'s and the functions'), in bytes (`None`:
+    /// unbounded).
     pub memory_limit: Option<usize>,
     /// Fuel of one slice of execution (about one unit per loop iteration or call): how often
     /// the engine regains control to check the clock and kill requests.
@@ -78,20 +83,51 @@ pub enum Poll {
     Running,
 }
 
+/// What runs: an `EVAL` script or a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RunKind {
+    /// `EVAL`/`EVALSHA` (and their `_RO` forms), in the engine's VM.
+    Eval,
+    /// `FCALL`/`FCALL_RO`, in the functions VM.
+    Function,
+}
+
+/// What errors call a running script (`script: <name>`).
+pub(crate) enum ScriptName {
+    /// An `EVAL` script's SHA1.
+    Sha([u8; 40]),
+    /// A function's name.
+    Function(Vec<u8>),
+}
+
+impl ScriptName {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            ScriptName::Sha(sha) => sha,
+            ScriptName::Function(name) => name,
+        }
+    }
+}
+
 /// A script that has started and not finished.
-struct Running {
-    sha: [u8; 40],
-    started: Instant,
-    kill_requested: bool,
+pub(crate) struct Running {
+    /// Its SHA1 or function name.
+    pub(crate) name: ScriptName,
+    pub(crate) kind: RunKind,
+    /// The command that started a function (`FUNCTION STATS`); empty for `EVAL`.
+    pub(crate) command: Vec<Vec<u8>>,
+    pub(crate) started: Instant,
+    pub(crate) kill_requested: bool,
 }
 
 /// Redis 7.0's scripting over a host `H` (the keyspace `redis.call` reaches).
 pub struct ScriptEngine<H: CommandHost + 'static> {
     vm: Vm,
     cache: ScriptCache,
-    config: EngineConfig,
-    running: Option<Running>,
+    pub(crate) config: EngineConfig,
+    pub(crate) running: Option<Running>,
     names: Names,
+    pub(crate) functions: FunctionStore,
     host: PhantomData<H>,
 }
 
@@ -106,6 +142,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         let setup = |e: ferrous_vm::RtError| EngineError::Setup(e.to_string());
         let mut vm = sandbox::build::<H>(config.memory_limit).map_err(setup)?;
         let names = Names::new(&mut vm).map_err(setup)?;
+        let functions = FunctionStore::new::<H>(config.memory_limit).map_err(setup)?;
         vm.set_app_data(HostSlot(host));
         vm.set_app_data(RunState {
             active: false,
@@ -122,24 +159,55 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             config,
             running: None,
             names,
+            functions,
             host: PhantomData,
         })
     }
 
     /// The host.
     pub fn host(&self) -> &H {
-        match self.vm.app_data::<HostSlot<H>>() {
+        let slot = self.vm.app_data::<HostSlot<H>>();
+        match slot.or_else(|| self.functions.vm.app_data::<HostSlot<H>>()) {
             Some(HostSlot(host)) => host,
-            None => unreachable!("the host is set at construction and never removed"),
+            None => unreachable!("the host is set at construction and only moves between VMs"),
         }
     }
 
     /// The host, mutably (to run commands outside scripts, or to change its settings).
     pub fn host_mut(&mut self) -> &mut H {
-        match self.vm.app_data_mut::<HostSlot<H>>() {
+        let vm = if self.vm.app_data::<HostSlot<H>>().is_some() {
+            &mut self.vm
+        } else {
+            &mut self.functions.vm
+        };
+        match vm.app_data_mut::<HostSlot<H>>() {
             Some(HostSlot(host)) => host,
-            None => unreachable!("the host is set at construction and never removed"),
+            None => unreachable!("the host is set at construction and only moves between VMs"),
         }
+    }
+
+    /// Moves the host into the VM that runs `kind`.
+    pub(crate) fn place_host(&mut self, kind: RunKind) {
+        let (from, to) = match kind {
+            RunKind::Eval => (&mut self.functions.vm, &mut self.vm),
+            RunKind::Function => (&mut self.vm, &mut self.functions.vm),
+        };
+        if let Some(slot) = from.remove_app_data::<HostSlot<H>>() {
+            to.set_app_data(slot);
+        }
+    }
+
+    /// The VM that runs `kind`, with its interned names.
+    pub(crate) fn vm_of(&mut self, kind: RunKind) -> (&mut Vm, Names) {
+        match kind {
+            RunKind::Eval => (&mut self.vm, self.names),
+            RunKind::Function => (&mut self.functions.vm, self.functions.names),
+        }
+    }
+
+    /// The kind of the running script (`Eval` when none runs).
+    fn running_kind(&self) -> RunKind {
+        self.running.as_ref().map_or(RunKind::Eval, |r| r.kind)
     }
 
     /// The configuration.
@@ -179,9 +247,20 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     /// Starts a command; a script runs its first slice. While a script runs
     /// ([`Poll::Running`]), call [`ScriptEngine::resume`]; other commands should get
     /// [`ScriptEngine::busy_reply`] once [`ScriptEngine::is_busy`].
+    ///
+    /// While a script runs, only `SCRIPT KILL`, `FUNCTION KILL` and `FUNCTION STATS` are
+    /// answered (Redis's `allow-busy` scripting commands); anything else gets `BUSY`, after
+    /// the unknown-command and arity errors (`processCommand`'s order).
     pub fn start(&mut self, ctx: &CallContext, argv: &[Vec<u8>]) -> Poll {
         if self.running.is_some() {
-            return Poll::Done(Reply::Error(BUSY.to_vec()));
+            let reply = match crate::commands::resolve(argv).map(|spec| spec.name) {
+                Ok("script|kill") => self.script_kill(),
+                Ok("function|kill") => self.function_kill(),
+                Ok("function|stats") => self.function_stats(),
+                Ok(_) => self.busy_reply(),
+                Err(err) => err.to_reply(),
+            };
+            return Poll::Done(reply);
         }
         match self.dispatch(ctx, argv) {
             Ok(()) => self.resume(),
@@ -194,26 +273,23 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         let Some(running) = self.running.as_ref() else {
             return Poll::Done(Reply::Error(b"ERR no script is running".to_vec()));
         };
-        if running.kill_requested {
-            let err = self
-                .vm
-                .kill(b"ERR Script killed by user with SCRIPT KILL...");
-            let sha = running.sha;
-            return Poll::Done(self.finish_error(err, &sha));
+        let (kind, kill) = (running.kind, running.kill_requested);
+        let fuel = self.config.slice_fuel;
+        let (vm, names) = self.vm_of(kind);
+        if kill {
+            let err = vm.kill(b"ERR Script killed by user with SCRIPT KILL...");
+            return Poll::Done(self.finish_error(err));
         }
-        match self.vm.run_for(self.config.slice_fuel) {
+        match vm.run_for(fuel) {
             Ok(ferrous_vm::Outcome::Paused) => Poll::Running,
             Ok(ferrous_vm::Outcome::Finished(values)) => {
                 let value = values.first().copied().unwrap_or(ferrous_vm::Value::Nil);
-                let resp = self.run_state().map_or(2, |s| s.resp);
-                let reply = convert::lua_to_reply(self.vm.heap(), &self.names, value, resp);
+                let resp = vm.app_data::<RunState>().map_or(2, |s| s.resp);
+                let reply = convert::lua_to_reply(vm.heap(), &names, value, resp);
                 self.end_run();
                 Poll::Done(reply)
             }
-            Err(err) => {
-                let sha = running.sha;
-                Poll::Done(self.finish_error(err, &sha))
-            }
+            Err(err) => Poll::Done(self.finish_error(err)),
         }
     }
 
@@ -234,18 +310,38 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             .is_some_and(|t| t >= self.config.busy_reply_threshold)
     }
 
-    /// The reply other clients get while a script is busy.
+    /// The reply other clients get while a script is busy (it names `SCRIPT KILL` for an
+    /// `EVAL` script, `FUNCTION KILL` for a function).
     pub fn busy_reply(&self) -> Reply {
-        Reply::Error(BUSY.to_vec())
+        match self.running_kind() {
+            RunKind::Eval => Reply::Error(BUSY.to_vec()),
+            RunKind::Function => Reply::Error(BUSY_FUNCTION.to_vec()),
+        }
     }
 
     /// `SCRIPT KILL`: asks the running script to stop (its caller gets `ERR Script killed by
-    /// user with SCRIPT KILL...` at the next slice). Refused once the script has written.
+    /// user with SCRIPT KILL...` at the next slice). Refused once the script has written, and
+    /// for a function (`FUNCTION KILL` stops those).
     pub fn script_kill(&mut self) -> Reply {
+        self.kill_running(RunKind::Eval)
+    }
+
+    /// `FUNCTION KILL`: as [`ScriptEngine::script_kill`], for a running function; refused for
+    /// an `EVAL` script.
+    pub fn function_kill(&mut self) -> Reply {
+        self.kill_running(RunKind::Function)
+    }
+
+    /// `scriptKill`: the checks in Redis's order, then the request.
+    fn kill_running(&mut self, kind: RunKind) -> Reply {
         let dirty = self.run_state().is_some_and(|s| s.write_dirty);
         match self.running.as_mut() {
             None => Reply::Error(b"NOTBUSY No scripts in execution right now.".to_vec()),
             Some(_) if dirty => Reply::Error(UNKILLABLE.to_vec()),
+            Some(running) if running.kind != kind => match kind {
+                RunKind::Eval => Reply::Error(BUSY_FUNCTION.to_vec()),
+                RunKind::Function => Reply::Error(BUSY.to_vec()),
+            },
             Some(running) => {
                 running.kill_requested = true;
                 Reply::ok()
@@ -256,12 +352,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     /// Stops the running script now, whatever it did (`SHUTDOWN NOSAVE`, a vanished client
     /// the host chooses not to wait for). Its reply is returned.
     pub fn abort_running(&mut self) -> Option<Reply> {
-        let running = self.running.as_ref()?;
-        let sha = running.sha;
-        let err = self
-            .vm
-            .kill(b"ERR Script killed by user with SCRIPT KILL...");
-        Some(self.finish_error(err, &sha))
+        let kind = self.running.as_ref()?.kind;
+        let (vm, _) = self.vm_of(kind);
+        let err = vm.kill(b"ERR Script killed by user with SCRIPT KILL...");
+        Some(self.finish_error(err))
     }
 
     /// Number of cached scripts (`INFO memory`'s `number_of_cached_scripts`).
@@ -285,26 +379,34 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         self.cache.body_bytes()
     }
 
+    /// The run state of the VM of the running script (the engine's VM when none runs).
     fn run_state(&self) -> Option<&RunState> {
-        self.vm.app_data::<RunState>()
+        match self.running_kind() {
+            RunKind::Eval => self.vm.app_data::<RunState>(),
+            RunKind::Function => self.functions.vm.app_data::<RunState>(),
+        }
     }
 
     fn run_state_mut(&mut self) -> Option<&mut RunState> {
-        self.vm.app_data_mut::<RunState>()
+        let (vm, _) = self.vm_of(self.running_kind());
+        vm.app_data_mut::<RunState>()
     }
 
-    fn end_run(&mut self) {
-        self.running = None;
+    pub(crate) fn end_run(&mut self) {
         if let Some(state) = self.run_state_mut() {
             state.active = false;
             state.write_dirty = false;
             state.resp = 2;
         }
+        self.running = None;
     }
 }
 
 /// `-BUSY`.
 const BUSY: &[u8] =
     b"BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+/// `-BUSY` while a function runs.
+const BUSY_FUNCTION: &[u8] =
+    b"BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 /// `SCRIPT KILL` after a write.
 const UNKILLABLE: &[u8] = b"UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";

@@ -91,7 +91,12 @@ fn names(ctx: &Ctx<'_>) -> RtResult<Names> {
 }
 
 /// Raises (`raise`) or returns the error table for `text` (`luaPushError` + `luaError`).
-fn fail(ctx: &mut Ctx<'_>, text: &[u8], raise: bool, ignore_stats: bool) -> RtResult<Ret> {
+pub(crate) fn fail(
+    ctx: &mut Ctx<'_>,
+    text: &[u8],
+    raise: bool,
+    ignore_stats: bool,
+) -> RtResult<Ret> {
     let names = names(ctx)?;
     let table = convert::error_table(ctx.vm(), &names, text, ignore_stats)?;
     if raise {
@@ -109,16 +114,24 @@ fn command_args(ctx: &mut Ctx<'_>) -> Result<Vec<Vec<u8>>, &'static [u8]> {
     let mut argv = Vec::with_capacity(ctx.nargs());
     for n in 1..=ctx.nargs() {
         match ctx.arg(n) {
-            Value::Number(x) => {
-                let mut buf = Vec::with_capacity(24);
-                ferrous_vm::format_g(x, 17, &mut buf);
-                argv.push(buf);
-            }
+            Value::Number(x) => argv.push(format_argument(x)),
             Value::String(s) => argv.push(ctx.vm().str_bytes(s).unwrap_or_default().to_vec()),
             _ => return Err(b"Lua redis lib command arguments must be strings or integers"),
         }
     }
     Ok(argv)
+}
+
+/// A number as `redis.call` passes it: `%.17g`, which prints integers below 2^53 as plain
+/// digits (formatted here without the general float path).
+fn format_argument(x: f64) -> Vec<u8> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
+        return (x as i64).to_string().into_bytes();
+    }
+    let mut buf = Vec::with_capacity(24);
+    ferrous_vm::format_g(x, 17, &mut buf);
+    buf
 }
 
 fn redis_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
@@ -254,7 +267,7 @@ fn single_string_arg(ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
 }
 
 /// `redis.log(level, ...)`.
-fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+pub(crate) fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     if ctx.nargs() < 2 {
         return fail(
             ctx,

@@ -5,7 +5,7 @@
 //! Debian's redis-server 7.0.15 (the reference) removes `getfenv`, `setfenv` and `newproxy`
 //! and protects the string metatable (CVE-2025-46818); so does this sandbox.
 
-use ferrous_vm::{Ctx, Profile, Ret, RtError, RtResult, TableHandle, Value, Vm};
+use ferrous_vm::{Ctx, Profile, Ret, RtError, RtResult, StringHandle, TableHandle, Value, Vm};
 
 use super::redis_lib;
 use crate::host::CommandHost;
@@ -88,10 +88,7 @@ pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Rt
     redis_lib::open::<H>(&mut vm)?;
     let string_meta = run_prelude(&mut vm)?;
     let globals = vm.globals();
-    let meta = vm.new_table(0, 1)?;
-    let index = vm.native("__index", nonexistent_global);
-    let key = vm.intern(b"__index")?;
-    vm.heap().tx().raw_set_str(meta, key, index)?;
+    let meta = error_metatable(&mut vm)?;
     vm.heap().tx().set_metatable(globals, Some(meta))?;
     protect_recursively(&mut vm, globals)?;
     if let Value::Table(t) = string_meta {
@@ -99,6 +96,15 @@ pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Rt
     }
     vm.heap().set_memory_limit(memory_limit);
     Ok(vm)
+}
+
+/// `luaSetErrorMetatable`'s metatable: reading a missing key of its table is an error.
+pub(crate) fn error_metatable(vm: &mut Vm) -> RtResult<TableHandle> {
+    let meta = vm.new_table(0, 1)?;
+    let index = vm.native("__index", nonexistent_global);
+    let key = vm.intern(b"__index")?;
+    vm.heap().tx().raw_set_str(meta, key, index)?;
+    Ok(meta)
 }
 
 fn remove_unlisted_globals(vm: &mut Vm) -> RtResult<()> {
@@ -177,7 +183,7 @@ fn nonexistent_global(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// Sets `KEYS` or `ARGV` (the globals are unlocked for the one write, as Redis does).
-pub(crate) fn set_array_global(vm: &mut Vm, name: &[u8], items: &[&[u8]]) -> RtResult<()> {
+pub(crate) fn set_array_global(vm: &mut Vm, name: StringHandle, items: &[&[u8]]) -> RtResult<()> {
     let t = vm.new_table(items.len(), 0)?;
     for (i, item) in items.iter().enumerate() {
         let s = vm.intern(item)?;
@@ -186,10 +192,9 @@ pub(crate) fn set_array_global(vm: &mut Vm, name: &[u8], items: &[&[u8]]) -> RtR
             .raw_set_int(t, i as i64 + 1, Value::String(s))?;
     }
     let globals = vm.globals();
-    let key = vm.intern(name)?;
     let mut tx = vm.heap().tx();
     tx.set_readonly(globals, false)?;
-    let res = tx.raw_set_str(globals, key, Value::Table(t));
+    let res = tx.raw_set_str(globals, name, Value::Table(t));
     tx.set_readonly(globals, true)?;
     res?;
     Ok(())

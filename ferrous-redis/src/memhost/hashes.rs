@@ -4,9 +4,9 @@
 
 use super::Exec;
 use super::args::{CmdResult, NOT_FLOAT, OVERFLOW, SYNTAX, err, int_arg, is_kw, parse_i64};
-use super::glob::glob_match;
 use super::longdouble::{self, LongDouble};
 use super::scan::{page, parse_options, scan_reply};
+use crate::glob::glob_match;
 use crate::reply::Reply;
 
 /// The most elements a random-sampling reply may hold (Redis would try to send them all).

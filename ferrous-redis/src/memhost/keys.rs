@@ -4,8 +4,8 @@
 
 use super::Exec;
 use super::args::{CmdResult, NO_SUCH_KEY, SYNTAX, err, int_arg, is_kw};
-use super::glob::glob_match;
 use super::scan::{page, parse_options, scan_reply};
+use crate::glob::glob_match;
 use crate::reply::Reply;
 
 /// `DEL key...` (and `UNLINK`).

@@ -17,7 +17,6 @@
 mod args;
 mod bignum;
 mod clock;
-mod glob;
 mod hashes;
 mod keys;
 mod keyspace;

@@ -7,11 +7,11 @@
 
 use super::Exec;
 use super::args::{CmdResult, POSITIVE, SYNTAX, err, int_arg, is_kw, parse_i64, positive_arg};
-use super::glob::glob_match;
 use super::hashes::random_picks;
 use super::keyspace::Value;
 use super::ordmap::OrdMap;
 use super::scan::{page, parse_options, scan_reply};
+use crate::glob::glob_match;
 use crate::reply::Reply;
 
 /// The members of `set` in the order Redis would list them where that order is fixed.

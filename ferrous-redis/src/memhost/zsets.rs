@@ -6,10 +6,10 @@ use super::Exec;
 use super::args::{
     CmdResult, MIN_MAX_FLOAT, POSITIVE, SYNTAX, err, float_arg, int_arg, positive_arg,
 };
-use super::glob::glob_match;
 use super::numfmt::{double_reply, fmt_d2string};
 use super::scan::{page, parse_options, scan_reply};
 use super::zrange::{parse_score_range, rank_range};
+use crate::glob::glob_match;
 use crate::reply::Reply;
 
 const NAN_SCORE: &str = "ERR resulting score is not a number (NaN)";

@@ -102,9 +102,32 @@ impl Vm {
     }
 }
 
+/// `lua_getglobal`: the global `name` in the running thread's global table, through `__index`
+/// as `luaV_gettable` does (a table that `setfenv(0, t)` installed may inherit from `_G`).
+fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> RtResult<Value> {
+    let key = Value::String(ctx.vm.intern(name)?);
+    let mut t = ctx.vm.thread_globals();
+    for _ in 0..100 {
+        let v = ctx.vm.heap.tx().raw_get(t, key)?;
+        if !matches!(v, Value::Nil) {
+            return Ok(v);
+        }
+        match ctx.vm.metamethod(Value::Table(t), names::INDEX) {
+            Value::Table(next) => t = next,
+            tm @ (Value::Function(_) | Value::NativeFunction(_)) => {
+                return ctx.vm.call_value1(tm, &[Value::Table(t), key]);
+            }
+            // FIXME: an `__index` of another type is indexed in turn by 5.1 (a string's
+            // metatable, or an error); here it finds nothing.
+            _ => return Ok(Value::Nil),
+        }
+    }
+    Err(RtError::runtime("loop in gettable"))
+}
+
 fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let n = ctx.nargs();
-    let tostring_fn = ctx.vm.get_global("tostring")?;
+    let tostring_fn = thread_global(ctx, b"tostring")?;
     let builtin =
         matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
     let mut line = Vec::new();
@@ -287,8 +310,9 @@ fn next(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     match ctx.vm.heap.tx().next(t, k) {
         Ok(Some((k, v))) => ctx.ret(&[k, v]),
         Ok(None) => ctx.ret(&[Value::Nil]),
+        // Raised by 5.1's `luaH_next` with `luaG_runerror` while `next` runs: no position.
         Err(ferrous_heap::HeapError::InvalidNextKey) => {
-            Err(RtError::native("invalid key to 'next'"))
+            Err(RtError::runtime("invalid key to 'next'"))
         }
         Err(e) => Err(e.into()),
     }
@@ -395,6 +419,8 @@ fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             Function::Lua(cl) => Value::Table(cl.env),
             Function::Native(_) => Value::Table(ctx.vm.globals),
         },
+        // Level 0: the running thread's global table.
+        None => Value::Table(ctx.vm.thread_globals()),
         _ => Value::Table(ctx.vm.globals),
     };
     ctx.ret(&[env])
@@ -405,7 +431,11 @@ fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let arg = ctx.arg(1);
     match level_function(ctx, arg, false)? {
         None => {
-            ctx.vm.globals = env;
+            // Level 0: the running thread's global table only (a coroutine's is its own).
+            match &mut ctx.vm.th.globals {
+                Some(globals) => *globals = env,
+                None => ctx.vm.globals = env,
+            }
             Ok(Ret::values(0))
         }
         Some(Value::Function(h)) if matches!(ctx.vm.heap.function(h)?, Function::Lua(_)) => {
@@ -488,7 +518,18 @@ fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> RtResult<
             let msg = ctx.vm.message_value(&msg);
             ctx.ret(&[Value::Nil, msg])
         }
-        Err(LoadError::Runtime(e)) => Err(e),
+        // As 5.1's `load_aux`, any other failure is a result too; only running out of memory
+        // (and a kill) is raised.
+        Err(LoadError::Runtime(
+            e @ (RtError::OutOfMemory | RtError::Killed(_) | RtError::Paused),
+        )) => Err(e),
+        Err(LoadError::Runtime(e)) => {
+            let msg = match e {
+                RtError::Value(v) => v,
+                other => ctx.vm.message_value(other.to_string().as_bytes()),
+            };
+            ctx.ret(&[Value::Nil, msg])
+        }
     }
 }
 
@@ -536,13 +577,44 @@ fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
         "count" => ctx.vm.heap.bytes_allocated() as f64 / 1024.0,
         "step" => {
-            let finished = ctx.vm.gc_step();
+            let finished = gc_step(ctx.vm, arg);
             return ctx.ret(&[Value::Boolean(finished)]);
         }
         "setpause" => f64::from(ctx.vm.heap.set_pause(arg as u32)),
         _ => f64::from(ctx.vm.heap.set_stepmul(arg as u32)),
     };
     ctx.ret(&[Value::Number(res)])
+}
+
+/// The collector work `collectgarbage("step")` has asked for since its last finished cycle,
+/// in bytes (the VM's per-VM data of the base library).
+#[derive(Default)]
+struct GcStepWork(usize);
+
+/// `collectgarbage("step", kb)`: true when a cycle finished. 5.1 runs `kb + 1` steps of 2 KiB
+/// of work each (`GCSTEPSIZE` at the default `stepmul`), and a cycle is about as much work as
+/// the bytes in use. Cycles here are not incremental: the step that brings the work asked
+/// for to the bytes in use runs a whole cycle; the steps before it do nothing.
+fn gc_step(vm: &mut Vm, kb: i64) -> bool {
+    const STEP_WORK: usize = 2048;
+    let work = usize::try_from(kb)
+        .unwrap_or(0)
+        .saturating_add(1)
+        .saturating_mul(STEP_WORK);
+    if vm.app_data::<GcStepWork>().is_none() {
+        vm.set_app_data(GcStepWork::default());
+    }
+    let in_use = vm.heap.bytes_allocated();
+    let Some(done) = vm.app_data_mut::<GcStepWork>() else {
+        return false;
+    };
+    done.0 = done.0.saturating_add(work);
+    if done.0 < in_use {
+        return false;
+    }
+    done.0 = 0;
+    vm.collect_garbage();
+    true
 }
 
 fn gcinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {

@@ -61,6 +61,8 @@ fn new_coroutine(ctx: &mut Ctx<'_>) -> RtResult<ThreadHandle> {
     let mut state = ThreadState::new();
     state.stack[0] = f;
     state.top = 1;
+    // As `lua_newthread`: the new thread shares its creator's global table.
+    state.globals = Some(ctx.vm.thread_globals());
     let co = ctx.vm.heap.tx().new_thread(Thread {
         payload: Some(Box::new(state)),
     })?;

@@ -195,6 +195,11 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     vm.heap
         .tx()
         .raw_set_str(meta, ferrous_heap::names::TOSTRING, tostring)?;
+    // Finalizers do not run, but a script can call `__gc` itself (errors.lua does).
+    let gc = vm.native("__gc", f_gc);
+    vm.heap
+        .tx()
+        .raw_set_str(meta, ferrous_heap::names::GC, gc)?;
     vm.file_meta = Some(meta);
     let io = super::new_lib(
         vm,
@@ -206,6 +211,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("open", io_open),
             ("output", io_output),
             ("read", io_read),
+            ("tmpfile", io_tmpfile),
             ("type", io_type),
             ("write", io_write),
         ],
@@ -285,6 +291,7 @@ fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> 
 fn stream_kind(vm: &Vm, h: UserDataHandle) -> Option<&'static str> {
     let file = vm.heap.userdata(h).ok()?.downcast_ref::<LuaFile>()?;
     Some(match file.stream {
+        Stream::Stdin => "stdin",
         Stream::Stdout => "stdout",
         Stream::Stderr => "stderr",
         Stream::Closed => "closed",
@@ -461,6 +468,38 @@ impl FromBytesChecked for std::ffi::OsStr {
     }
 }
 
+/// `io.tmpfile`: a new file open for update (`w+`), removed from its directory at once, as C's
+/// `tmpfile` does; `nil, message, errno` when none can be made.
+fn io_tmpfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last_err = std::io::Error::from_raw_os_error(17);
+    for attempt in 0..100u32 {
+        let name = format!(
+            "/tmp/lua_tmpfile_{:08x}_{}",
+            seed ^ attempt.wrapping_mul(0x9E37_79B9),
+            std::process::id()
+        );
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&name)
+        {
+            Ok(f) => {
+                // The open handle keeps the file; nothing else can reach it.
+                let _ = std::fs::remove_file(&name);
+                let h = new_file(ctx.vm, Stream::File(f))?;
+                return ctx.ret(&[Value::UserData(h)]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_err = e,
+            Err(e) => return fail(ctx, None, &e),
+        }
+    }
+    fail(ctx, None, &last_err)
+}
+
 fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let name = ctx.check_bytes(1)?;
     let mode = match ctx.opt_string(2)? {
@@ -478,7 +517,7 @@ fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
     match stream_kind(ctx.vm, h) {
-        Some("stdout" | "stderr") => {
+        Some("stdin" | "stdout" | "stderr") => {
             // 5.1 refuses to close the standard files.
             ctx.push(Value::Nil);
             ctx.push_bytes(b"cannot close standard file")?;
@@ -491,6 +530,24 @@ fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
             })?;
             ctx.ret(&[Value::Boolean(true)])
         }
+    }
+}
+
+/// `io_gc`: closes a file that is still open, but not a standard file; returns nothing.
+fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let Value::UserData(h) = ctx.arg(1) else {
+        return Err(ctx.type_error(1, "FILE*"));
+    };
+    match stream_kind(ctx.vm, h) {
+        None => Err(ctx.type_error(1, "FILE*")),
+        Some("other") => {
+            with_file(ctx.vm, h, |f| {
+                f.stream = Stream::Closed;
+                f.buf.clear();
+            })?;
+            Ok(Ret::values(0))
+        }
+        Some(_) => Ok(Ret::values(0)),
     }
 }
 

@@ -27,6 +27,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("remove", remove),
             ("rename", rename),
             ("time", time),
+            ("setlocale", setlocale),
             ("tmpname", tmpname),
         ],
     )?;
@@ -199,10 +200,16 @@ fn date(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let t = if ctx.is_none_or_nil(2) {
         now()
     } else {
-        ctx.check_number(2)? as i64
+        // `(time_t)` of a number past its range (or NaN) is `LONG_MIN` on x86-64, a year
+        // that `gmtime` cannot represent: nil below.
+        c_long(ctx.check_number(2)?)
     };
     let fmt = fmt.strip_prefix(b"!").unwrap_or(&fmt);
     let tm = gmtime(t);
+    if i32::try_from(tm.year - 1900).is_err() {
+        // C's `gmtime` fails when the year does not fit its `int`: `os.date` returns nil.
+        return ctx.ret(&[Value::Nil]);
+    }
     if fmt.starts_with(b"*t") {
         let table = ctx.vm.new_table(0, 9)?;
         for (name, value) in [
@@ -227,7 +234,19 @@ fn date(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-/// A field of the table given to `os.time` (`getfield` of loslib.c).
+/// A C cast of a number to a 64-bit integer as x86-64 does it: out of range or NaN gives
+/// `i64::MIN` (Rust's `as` saturates instead).
+fn c_long(n: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if n.is_nan() || !(-LIMIT..LIMIT).contains(&n) {
+        i64::MIN
+    } else {
+        n as i64
+    }
+}
+
+/// A field of the table given to `os.time` (`getfield` of loslib.c): `(int)lua_tointeger`,
+/// so the low 32 bits of the integer.
 fn field(
     ctx: &mut Ctx<'_>,
     t: ferrous_heap::TableHandle,
@@ -235,10 +254,11 @@ fn field(
     default: Option<i64>,
 ) -> RtResult<i64> {
     let key = ctx.vm.intern(name.as_bytes())?;
+    let int = |n: f64| i64::from(c_long(n) as i32);
     match ctx.vm.heap.raw_get_str(t, key)? {
-        Value::Number(n) => Ok(n as i64),
+        Value::Number(n) => Ok(int(n)),
         Value::String(s) => match ctx.vm.to_number(Value::String(s)) {
-            Some(n) => Ok(n as i64),
+            Some(n) => Ok(int(n)),
             None => default
                 .ok_or_else(|| RtError::native(format!("field '{name}' missing in date table"))),
         },
@@ -259,11 +279,18 @@ fn time(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let day = field(ctx, t, "day", None)?;
     let month = field(ctx, t, "month", None)?;
     let year = field(ctx, t, "year", None)?;
-    // mktime normalizes out-of-range fields: months first, then the rest as seconds.
-    let m0 = month - 1;
+    // loslib.c stores `year - 1900` and `month - 1` in C ints (which wrap); mktime normalizes
+    // out-of-range fields: months first, then the rest as seconds. Every field fits 32 bits,
+    // so none of this overflows 64.
+    let year = i64::from((year as i32).wrapping_sub(1900)) + 1900;
+    let m0 = i64::from((month as i32).wrapping_sub(1));
     let (year, month) = (year + m0.div_euclid(12), m0.rem_euclid(12) + 1);
     let days = days_from_civil(year, month, 1) + day - 1;
     let secs = days * 86_400 + hour * 3600 + min * 60 + sec;
+    if secs == -1 {
+        // mktime's error value: 5.1 cannot tell it from 23:59:59 on 1969-12-31 either.
+        return ctx.ret(&[Value::Nil]);
+    }
     ctx.ret(&[Value::Number(secs as f64)])
 }
 
@@ -329,6 +356,33 @@ fn rename(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let to = ctx.check_bytes(2)?;
     let res = std::fs::rename(path_of(&from), path_of(&to));
     os_result(ctx, &from, res)
+}
+
+/// `os.setlocale`: Ferrous has only the C locale (every library function behaves as in it),
+/// so querying answers `C`, asking for `C`, `POSIX` or the environment's (`""`) gives `C`,
+/// and any other locale cannot be set (nil). The category is checked as 5.1 does.
+fn setlocale(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    const CATEGORIES: [&[u8]; 6] = [b"all", b"collate", b"ctype", b"monetary", b"numeric", b"time"];
+    let locale = match ctx.opt_string(1)? {
+        Some(s) => Some(ctx.vm.heap.str_bytes(s)?.to_vec()),
+        None => None,
+    };
+    if let Some(s) = ctx.opt_string(2)? {
+        let category = ctx.vm.heap.str_bytes(s)?;
+        if !CATEGORIES.contains(&category) {
+            let mut msg = b"invalid option '".to_vec();
+            msg.extend_from_slice(category);
+            msg.push(b'\'');
+            return Err(RtError::Arg { narg: 2, msg });
+        }
+    }
+    match locale.as_deref() {
+        None | Some(b"" | b"C" | b"POSIX") => {
+            ctx.push_bytes(b"C")?;
+            Ok(Ret::values(1))
+        }
+        Some(_) => ctx.ret(&[Value::Nil]),
+    }
 }
 
 fn tmpname(ctx: &mut Ctx<'_>) -> RtResult<Ret> {

@@ -1,5 +1,5 @@
 //! Modules and the debug subset for the command-line profile: `require`, `package.path`,
-//! `package.loaded`, `package.preload`, `dofile` (loadlib.c, lbaselib.c) and
+//! `package.loaded`, `package.preload`, `dofile`, `loadfile` (loadlib.c, lbaselib.c) and
 //! `debug.traceback` / `debug.getinfo` (ldblib.c).
 //!
 //! `require` searches `package.path` (from `LUA_PATH`, else 5.1's default) for `.lua` modules
@@ -57,6 +57,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     }
     vm.register("require", require)?;
     vm.register("dofile", dofile)?;
+    vm.register("loadfile", loadfile)?;
     let debug = super::new_lib(
         vm,
         "debug",
@@ -85,19 +86,41 @@ fn loaded_table(vm: &mut Vm) -> RtResult<TableHandle> {
     }
 }
 
-/// Compiles a file like `luaL_loadfile` (chunk name `@path`).
-fn load_file(vm: &mut Vm, path: &[u8]) -> RtResult<Result<Value, Vec<u8>>> {
+/// Compiles a file like `luaL_loadfile` (chunk name `@path`; `None` reads stdin, `=stdin`).
+/// `Err` carries the message of a file that cannot be opened or read, or of a syntax error.
+fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Value, Vec<u8>>> {
+    use std::io::Read;
     use std::os::unix::ffi::OsStrExt;
-    let source = match std::fs::read(std::ffi::OsStr::from_bytes(path)) {
-        Ok(s) => s,
-        Err(_) => {
-            let mut msg = b"cannot open ".to_vec();
-            msg.extend_from_slice(path);
-            return Ok(Err(msg));
+    // `errfile` of lauxlib.c: `cannot open NAME: strerror` (or `read`).
+    let errfile = |what: &str, e: std::io::Error| {
+        let mut msg = format!("cannot {what} ").into_bytes();
+        msg.extend_from_slice(path.unwrap_or(b"stdin"));
+        msg.extend_from_slice(b": ");
+        msg.extend_from_slice(crate::stdlib::io::c_error_text(&e).as_bytes());
+        msg
+    };
+    let mut source = Vec::new();
+    let chunk_name = match path {
+        Some(path) => {
+            let mut file = match std::fs::File::open(std::ffi::OsStr::from_bytes(path)) {
+                Ok(file) => file,
+                Err(e) => return Ok(Err(errfile("open", e))),
+            };
+            if let Err(e) = file.read_to_end(&mut source) {
+                return Ok(Err(errfile("read", e)));
+            }
+            let mut chunk_name = b"@".to_vec();
+            chunk_name.extend_from_slice(path);
+            chunk_name
+        }
+        None => {
+            vm.flush_stdout();
+            if let Err(e) = std::io::stdin().lock().read_to_end(&mut source) {
+                return Ok(Err(errfile("read", e)));
+            }
+            b"=stdin".to_vec()
         }
     };
-    let mut chunk_name = b"@".to_vec();
-    chunk_name.extend_from_slice(path);
     match ferrous_compiler::compile_file(&source, &chunk_name) {
         Ok(module) => Ok(Ok(vm.load_module(&module)?)),
         Err(e) => Ok(Err(e.message_bytes().to_vec())),
@@ -148,7 +171,7 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
             use std::os::unix::ffi::OsStrExt;
             if std::path::Path::new(std::ffi::OsStr::from_bytes(&candidate)).is_file() {
-                match load_file(ctx.vm, &candidate)? {
+                match load_file(ctx.vm, Some(&candidate))? {
                     Ok(f) => {
                         loader = f;
                         break;
@@ -208,9 +231,28 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[value])
 }
 
+/// The optional file name of `loadfile`/`dofile` (`luaL_optstring`; none reads stdin).
+fn opt_file_name(ctx: &mut Ctx<'_>) -> RtResult<Option<Vec<u8>>> {
+    match ctx.opt_string(1)? {
+        Some(s) => Ok(Some(ctx.vm.heap.str_bytes(s)?.to_vec())),
+        None => Ok(None),
+    }
+}
+
+fn loadfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let name = opt_file_name(ctx)?;
+    match load_file(ctx.vm, name.as_deref())? {
+        Ok(f) => ctx.ret(&[f]),
+        Err(msg) => {
+            let msg = ctx.vm.message_value(&msg);
+            ctx.ret(&[Value::Nil, msg])
+        }
+    }
+}
+
 fn dofile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let name = ctx.check_bytes(1)?;
-    let f = match load_file(ctx.vm, &name)? {
+    let name = opt_file_name(ctx)?;
+    let f = match load_file(ctx.vm, name.as_deref())? {
         Ok(f) => f,
         Err(msg) => return Err(RtError::Value(ctx.vm.message_value(&msg))),
     };

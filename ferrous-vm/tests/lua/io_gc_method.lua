@@ -1,0 +1,13 @@
+-- The file metatable's __gc: a script may call it (finalizers themselves do not run).
+print(pcall(getmetatable(io.stdin).__gc))
+print(pcall(getmetatable(io.stdin).__gc, {}))
+print(getmetatable(io.stdin).__gc(io.stdin))
+print(io.type(io.stdin), io.type(io.stdout))
+print(getmetatable(io.stdout).__gc(io.stdout))
+local name = os.tmpname()
+local f = io.open(name, "w")
+print(select('#', getmetatable(f).__gc(f)), io.type(f))
+print(getmetatable(f).__gc(f))
+os.remove(name)
+local ok, e = pcall(loadstring("getmetatable(io.stdin).__gc()"))
+print(ok, e)

@@ -1,0 +1,13 @@
+-- io.tmpfile: a file open for update that no name reaches.
+local f = assert(io.tmpfile())
+print(io.type(f))
+print(f:write("hello\n", 42, "\n"))
+print(f:seek("set"))
+print(f:read("*l"), f:read("*n"))
+print(f:seek("end"))
+print(f:close(), io.type(f))
+local g = io.tmpfile()
+g:write(string.rep("x", 10000))
+g:seek("set", 9998)
+print(g:read("*a"))
+g:close()
