@@ -135,11 +135,21 @@ fn copy_suite() -> Result<PathBuf> {
 /// Runs one unit against a fresh server.
 fn run_unit(binary: &Path, suite: &Path, unit: &str) -> Result<SuiteResult> {
     let server = Server::start(binary)?;
+    // The harness listens for its test clients on a port below `--baseport`: start from a
+    // free one so that runs of several people on one machine do not collide.
+    let baseport = free_port()?.saturating_add(32).to_string();
     let output = Command::new("tclsh")
         .arg("tests/test_helper.tcl")
         .args(["--host", "127.0.0.1", "--port", &server.port.to_string()])
         .args(["--single", unit, "--tags", "-needs:debug", "--durable"])
-        .args(["--timeout", "120", "--clients", "1"])
+        .args([
+            "--timeout",
+            "120",
+            "--clients",
+            "1",
+            "--baseport",
+            &baseport,
+        ])
         // C Redis's internal encodings are not ours to copy (the harness's own switch for
         // other implementations); unit/scripting runs exactly as the issue states it.
         .args(if unit == "unit/scripting" {
