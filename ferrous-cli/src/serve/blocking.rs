@@ -1,13 +1,17 @@
-//! Blocking pops: `BLPOP`, `BRPOP`, `BRPOPLPUSH`, `BLMOVE`, `BZPOPMIN`, `BZPOPMAX`.
+//! Blocking pops: `BLPOP`, `BRPOP`, `BRPOPLPUSH`, `BLMOVE`, `BZPOPMIN`, `BZPOPMAX`, `BLMPOP`,
+//! `BZMPOP`.
 //!
 //! A blocking command first tries its non-blocking form; when every key is empty the client
 //! waits ([`Blocked`], in arrival order). After each write the core retries the waiting
-//! clients, oldest first; a deadline passing answers the nil reply. Timeouts are seconds with
+//! clients, oldest first; a deadline passing answers the nil reply. A retry that meets a key
+//! of another type leaves the client blocked (only the first attempt answers `WRONGTYPE`). Timeouts are seconds with
 //! a fraction (`0.1`); 0 waits forever.
 
 use std::time::{Duration, Instant};
 
 use ferrous_redis::{CallContext, CommandHost, CommandSpec, Reply};
+
+use super::host::ServerHost;
 
 use super::core::{Batch, Core, Step};
 
@@ -56,8 +60,30 @@ fn timeout_reply(argv: &[Vec<u8>]) -> Reply {
     }
 }
 
+/// Where a blocking command keeps its timeout: last, or first for `BLMPOP`/`BZMPOP`.
+fn timeout_arg(argv: &[Vec<u8>]) -> &[u8] {
+    let name = argv
+        .first()
+        .map(|n| n.to_ascii_lowercase())
+        .unwrap_or_default();
+    let at = if name == b"blmpop" || name == b"bzmpop" {
+        1
+    } else {
+        argv.len().saturating_sub(1)
+    };
+    argv.get(at).map_or(&[][..], Vec::as_slice)
+}
+
 /// Tries the non-blocking form of a blocking command: `Some(reply)` when it could be served.
-fn try_serve(host: &mut impl CommandHost, spec: &BlockSpec) -> Option<Reply> {
+/// Errors end the wait only on the first attempt.
+fn try_serve(host: &mut ServerHost, spec: &BlockSpec, first: bool) -> Option<Reply> {
+    match try_pop(host, spec)? {
+        Reply::Error(_) if !first => None,
+        reply => Some(reply),
+    }
+}
+
+fn try_pop(host: &mut ServerHost, spec: &BlockSpec) -> Option<Reply> {
     let argv = &spec.argv;
     let ctx = CallContext {
         resp: spec.resp,
@@ -107,6 +133,18 @@ fn try_serve(host: &mut impl CommandHost, spec: &BlockSpec) -> Option<Reply> {
                 other => Some(other),
             }
         }
+        b"blmpop" | b"bzmpop" => {
+            let zset = name == b"bzmpop";
+            match super::mpop::mpop(&mut host.mem, &ctx, argv, 2, zset) {
+                Reply::NilArray => None,
+                other => {
+                    if !other.is_error() {
+                        host.note_effects(spec.db, &mpop_as_write(argv, zset), &other);
+                    }
+                    Some(other)
+                }
+            }
+        }
         b"blmove" => {
             let mut args = vec![b"lmove".to_vec()];
             args.extend(argv[1..5].iter().cloned());
@@ -119,6 +157,14 @@ fn try_serve(host: &mut impl CommandHost, spec: &BlockSpec) -> Option<Reply> {
     }
 }
 
+/// `LMPOP`/`ZMPOP` with the same keys, so its effects are noted as a write of those keys.
+fn mpop_as_write(argv: &[Vec<u8>], zset: bool) -> Vec<Vec<u8>> {
+    let name: &[u8] = if zset { b"zmpop" } else { b"lmpop" };
+    let mut out = vec![name.to_vec()];
+    out.extend(argv.iter().skip(2).cloned());
+    out
+}
+
 impl Core {
     /// A blocking command: served now, or the client blocks (from `EXEC`, it never blocks).
     pub(crate) fn blocking_command(
@@ -128,7 +174,7 @@ impl Core {
         argv: &[Vec<u8>],
         in_exec: bool,
     ) -> Step {
-        let timeout = match parse_timeout(argv.last().map_or(&[][..], Vec::as_slice)) {
+        let timeout = match parse_timeout(timeout_arg(argv)) {
             Ok(t) => t,
             Err(reply) => return Step::Reply(reply),
         };
@@ -139,7 +185,7 @@ impl Core {
             argv: argv.to_vec(),
             deadline: timeout.map(|t| Instant::now() + t),
         };
-        if let Some(reply) = try_serve(self.engine.host_mut(), &spec) {
+        if let Some(reply) = try_serve(self.engine.host_mut(), &spec, true) {
             return Step::Reply(reply);
         }
         if in_exec {
@@ -153,7 +199,7 @@ impl Core {
         let mut waiting = std::mem::take(&mut self.blocked);
         let mut still = std::collections::VecDeque::new();
         while let Some(blocked) = waiting.pop_front() {
-            match try_serve(self.engine.host_mut(), &blocked.spec) {
+            match try_serve(self.engine.host_mut(), &blocked.spec, false) {
                 Some(reply) => {
                     let name = blocked.spec.argv[0].to_ascii_lowercase();
                     let name = String::from_utf8_lossy(&name).into_owned();

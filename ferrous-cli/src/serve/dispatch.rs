@@ -159,7 +159,8 @@ impl Core {
             name if name == "command" || name.starts_with("command|") => {
                 super::command::command(spec, argv)
             }
-            "blpop" | "brpop" | "brpoplpush" | "blmove" | "bzpopmin" | "bzpopmax" => {
+            "blpop" | "brpop" | "brpoplpush" | "blmove" | "bzpopmin" | "bzpopmax" | "blmpop"
+            | "bzmpop" => {
                 return self.blocking_command(id, spec, argv, in_exec);
             }
             "eval" | "evalsha" | "eval_ro" | "evalsha_ro" if in_exec => {

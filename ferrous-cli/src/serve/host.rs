@@ -86,6 +86,8 @@ impl CommandHost for ServerHost {
                 Some(_) => Reply::error("ERR DB index is out of range"),
                 None => Reply::error("ERR value is not an integer or out of range"),
             }
+        } else if name == b"lmpop" || name == b"zmpop" {
+            super::mpop::mpop(&mut self.mem, ctx, args, 1, name == b"zmpop")
         } else if name == b"memory" {
             super::object::memory(&mut self.mem, ctx, args)
         } else if name == b"object" {

@@ -12,7 +12,8 @@
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
 //!   `pubsub.rs`: publish/subscribe.
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
-//!   that sees every write; `sort.rs` and `object.rs`: `SORT`, `OBJECT` on top of it; `stats.rs`: counters; `glob.rs`:
+//!   that sees every write; `sort.rs`, `object.rs`, `mpop.rs`: `SORT`, `OBJECT`,
+//!   `MEMORY USAGE`, `LMPOP`/`ZMPOP` on top of it; `stats.rs`: counters; `glob.rs`:
 //!   glob patterns.
 //!
 //! Invariant: the engine never leaves the core thread (it is not `Send`), and nothing a
@@ -30,6 +31,7 @@ mod dispatch;
 mod glob;
 mod host;
 mod info;
+mod mpop;
 mod multi;
 mod object;
 mod pubsub;
