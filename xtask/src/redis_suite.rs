@@ -135,9 +135,10 @@ fn copy_suite() -> Result<PathBuf> {
 /// Runs one unit against a fresh server.
 fn run_unit(binary: &Path, suite: &Path, unit: &str) -> Result<SuiteResult> {
     let server = Server::start(binary)?;
-    // The harness listens for its test clients on a port below `--baseport`: start from a
-    // free one so that runs of several people on one machine do not collide.
-    let baseport = free_port()?.saturating_add(32).to_string();
+    // The harness listens for its test clients on a free port in the 32 below `--baseport`
+    // (and wants that port + 10000 free too): a base that differs between runs keeps
+    // concurrent runs on one machine apart.
+    let baseport = (20_032 + free_port()? % 20_000).to_string();
     let output = Command::new("tclsh")
         .arg("tests/test_helper.tcl")
         .args(["--host", "127.0.0.1", "--port", &server.port.to_string()])

@@ -78,7 +78,22 @@ fn timeout_arg(argv: &[Vec<u8>]) -> &[u8] {
 /// Errors end the wait only on the first attempt.
 fn try_serve(host: &mut ServerHost, spec: &BlockSpec, first: bool) -> Option<Reply> {
     match try_pop(host, spec)? {
-        Reply::Error(_) if !first => None,
+        Reply::Error(text) if !first => {
+            // A source that is now a list but a destination of another type fails the
+            // client (BRPOPLPUSH, BLMOVE); anything else keeps it waiting.
+            let name = spec.argv[0].to_ascii_lowercase();
+            let moves = name == b"brpoplpush" || name == b"blmove";
+            let ctx = CallContext {
+                resp: spec.resp,
+                db: spec.db,
+                from_script: false,
+            };
+            let source_is_list = matches!(
+                host.call(&ctx, &[b"type".to_vec(), spec.argv[1].clone()]),
+                Reply::Status(kind) if kind == b"list"
+            );
+            (moves && source_is_list).then_some(Reply::Error(text))
+        }
         reply => Some(reply),
     }
 }
@@ -213,6 +228,25 @@ impl Core {
         }
         still.append(&mut self.blocked);
         self.blocked = still;
+    }
+
+    /// `CLIENT UNBLOCK`: ends client `id`'s wait as a timeout or with `-UNBLOCKED`.
+    pub(crate) fn unblock(&mut self, id: u64, error: bool) -> bool {
+        let Some(at) = self.blocked.iter().position(|b| b.batch.client == id) else {
+            return false;
+        };
+        let Some(blocked) = self.blocked.remove(at) else {
+            return false;
+        };
+        let reply = if error {
+            Reply::error("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+        } else {
+            timeout_reply(&blocked.spec.argv)
+        };
+        let mut batch = blocked.batch;
+        self.emit(&mut batch, &reply);
+        self.run_batch(batch);
+        true
     }
 
     /// Answers the blocked clients whose deadline passed.

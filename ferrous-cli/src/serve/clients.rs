@@ -269,6 +269,25 @@ impl Core {
             }
             "client|pause" | "client|unpause" | "client|tracking" | "client|caching" => Reply::ok(),
             "client|getredir" => Reply::Integer(-1),
+            "client|unblock" => {
+                let target = std::str::from_utf8(&argv[2])
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok());
+                let error = match argv.get(3).map(|m| m.to_ascii_lowercase()) {
+                    None => false,
+                    Some(mode) if mode == b"timeout" => false,
+                    Some(mode) if mode == b"error" => true,
+                    Some(_) => {
+                        return Step::Reply(Reply::error(
+                            "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+                        ));
+                    }
+                };
+                match target {
+                    Some(target) => Reply::Integer(i64::from(self.unblock(target, error))),
+                    None => Reply::error("ERR value is not an integer or out of range"),
+                }
+            }
             _ => Reply::error(format!(
                 "ERR unknown subcommand '{}'. Try CLIENT HELP.",
                 String::from_utf8_lossy(&argv[1])

@@ -401,21 +401,26 @@ impl Core {
     /// After any command: watched keys that were written make their watchers' `EXEC` fail, and
     /// clients blocked on lists get another try.
     pub(crate) fn after_command(&mut self) {
-        let host = self.engine.host_mut();
-        if host.dirty.is_empty() && !host.flushed {
-            return;
-        }
-        let dirty = std::mem::take(&mut host.dirty);
-        let flushed = std::mem::replace(&mut host.flushed, false);
-        for client in self.clients.values_mut() {
-            if client.watched.is_empty() {
-                continue;
+        // Serving a blocked client writes too (BLMOVE pushes to a list another client may
+        // wait on): go round until nothing more is written.
+        loop {
+            let host = self.engine.host_mut();
+            if host.dirty.is_empty() && !host.flushed {
+                return;
             }
-            if flushed || dirty.iter().any(|key| client.watched.contains(key)) {
-                client.dirty_cas = true;
+            let dirty = std::mem::take(&mut host.dirty);
+            let flushed = std::mem::replace(&mut host.flushed, false);
+            for client in self.clients.values_mut() {
+                if client.watched.is_empty() {
+                    continue;
+                }
+                if flushed || dirty.iter().any(|key| client.watched.contains(key)) {
+                    client.dirty_cas = true;
+                }
             }
-        }
-        if !self.blocked.is_empty() {
+            if self.blocked.is_empty() {
+                return;
+            }
             self.retry_blocked();
         }
     }

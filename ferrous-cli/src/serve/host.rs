@@ -55,7 +55,10 @@ impl ServerHost {
         let Ok(spec) = ferrous_redis::resolve_command(argv) else {
             return;
         };
-        if reply.is_error() || !spec.flags.contains(CommandFlags::WRITE) {
+        if reply.is_error()
+            || !spec.flags.contains(CommandFlags::WRITE)
+            || !changed(spec.name, reply)
+        {
             return;
         }
         self.writes += 1;
@@ -67,6 +70,17 @@ impl ServerHost {
                 self.dirty.push((db, key.clone()));
             }
         }
+    }
+}
+
+/// Whether a write command's reply says it changed something: a nil, an empty array or (but
+/// for the counters) a zero means it found nothing to do, and Redis signals no key then.
+fn changed(name: &str, reply: &Reply) -> bool {
+    match reply {
+        Reply::Nil | Reply::NilArray => false,
+        Reply::Array(items) => !items.is_empty(),
+        Reply::Integer(0) => name.contains("incr") || name.contains("decr"),
+        _ => true,
     }
 }
 
