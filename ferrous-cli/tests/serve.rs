@@ -379,3 +379,56 @@ fn publish_reaches_subscribers() {
         Reply::Integer(0)
     );
 }
+
+/// A xorshift generator: the same garbage on every run.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn random_garbage_never_hurts_the_server() {
+    let server = Server::start(&[]);
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let pieces: &[&[u8]] = &[
+        b"*",
+        b"$",
+        b"\r\n",
+        b"-1",
+        b"3",
+        b"99999999999",
+        b"PING",
+        b"EVAL",
+        b"\"",
+        b"'",
+        b"\x00",
+        b"\xff",
+        b" ",
+        b"return 1",
+        b"0",
+        b"*2\r\n$4\r\nECHO\r\n$",
+        b"MULTI\r\n",
+        b"EXEC\r\n",
+        b"SUBSCRIBE a\r\n",
+        b"BLPOP q 0.01\r\n",
+        b"HELLO 3\r\n",
+        b"CLIENT KILL ID 1\r\n",
+    ];
+    for _ in 0..200 {
+        let mut garbage = Vec::new();
+        for _ in 0..(next_random(&mut state) % 40) {
+            let piece = pieces[(next_random(&mut state) % pieces.len() as u64) as usize];
+            garbage.extend_from_slice(piece);
+        }
+        let mut c = server.client();
+        c.stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .expect("timeout");
+        let _ = c.stream.write_all(&garbage);
+        let _ = c.read();
+    }
+    let mut c = server.client();
+    assert_eq!(c.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
+}

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use ferrous_redis::{CommandSpec, Reply};
 use tokio::sync::Notify;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 
 use super::core::{Core, Step};
 use super::multi::MultiState;
@@ -46,7 +46,7 @@ pub(crate) struct Client {
     /// Wakes the connection task to close it (`CLIENT KILL`).
     pub(crate) kill: Arc<Notify>,
     /// Bytes the connection writes as they come (pub/sub messages).
-    pub(crate) push: UnboundedSender<Vec<u8>>,
+    pub(crate) push: Sender<Vec<u8>>,
     /// Subscribed channels and patterns.
     pub(crate) channels: BTreeSet<Vec<u8>>,
     pub(crate) patterns: BTreeSet<Vec<u8>>,
@@ -59,7 +59,7 @@ impl Client {
         addr: SocketAddr,
         laddr: SocketAddr,
         kill: Arc<Notify>,
-        push: UnboundedSender<Vec<u8>>,
+        push: Sender<Vec<u8>>,
         authenticated: bool,
     ) -> Client {
         Client {

@@ -15,10 +15,14 @@ use std::sync::mpsc::Sender;
 use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{Receiver, channel};
 use tokio::sync::{Notify, oneshot};
 
 use super::core::{Batch, ToCore};
+
+/// Pub/sub messages queued for a client that does not read them, at most; past this the
+/// client is disconnected (Redis's `client-output-buffer-limit pubsub`).
+const MAX_QUEUED_PUSHES: usize = 16_384;
 
 /// Input read ahead while a batch waits for its replies, at most.
 const MAX_INPUT_WHILE_WAITING: usize = 1 << 20;
@@ -51,7 +55,7 @@ pub(crate) async fn serve(
     };
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
-    let (push, pushes) = unbounded_channel();
+    let (push, pushes) = channel(MAX_QUEUED_PUSHES);
     if core
         .send(ToCore::Connect {
             id,
@@ -74,7 +78,7 @@ async fn run(
     core: &Sender<ToCore>,
     settings: &ConnSettings,
     kill: &Notify,
-    mut pushes: UnboundedReceiver<Vec<u8>>,
+    mut pushes: Receiver<Vec<u8>>,
     addr: SocketAddr,
 ) {
     let (mut reader, mut writer) = stream.into_split();

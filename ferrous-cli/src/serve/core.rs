@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 use ferrous_redis::{
     Argv, CommandFlags, EngineConfig, Poll, Reply, ScriptEngine, encode_reply, resolve_command,
 };
-use tokio::sync::mpsc::UnboundedSender;
+/// Where the core sends a client's pub/sub messages.
+type PushSender = tokio::sync::mpsc::Sender<Vec<u8>>;
 use tokio::sync::{Notify, oneshot};
 
 use super::blocking::{BlockSpec, Blocked};
@@ -38,7 +39,7 @@ pub(crate) enum ToCore {
         addr: SocketAddr,
         laddr: SocketAddr,
         kill: Arc<Notify>,
-        push: UnboundedSender<Vec<u8>>,
+        push: PushSender,
     },
     /// Requests to run, in order.
     Batch(Batch),

@@ -177,8 +177,15 @@ impl Core {
             if let Some(client) = self.clients.get(&id) {
                 let mut out = Vec::new();
                 encode_push(frame, client.resp, &mut out);
-                if client.push.send(out).is_ok() {
-                    receivers += 1;
+                match client.push.try_send(out) {
+                    Ok(()) => receivers += 1,
+                    // A subscriber that does not read is disconnected, as past Redis's pubsub
+                    // output buffer limit.
+                    Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
+                        client.kill.notify_one();
+                        receivers += 1;
+                    }
+                    Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => {}
                 }
             }
         }
