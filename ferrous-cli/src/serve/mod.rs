@@ -55,6 +55,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(args.log_filter()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
     let ip: IpAddr = args
         .bind
@@ -65,6 +66,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "refusing to listen on {ip} without --requirepass (protected mode); bind 127.0.0.1 or set a password"
         );
     }
+    raise_open_file_limit(args.maxclients);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -142,6 +144,35 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// Raises the soft limit on open files to what `maxclients` connections need (plus a margin
+/// for the server's own files), as far as the hard limit allows, like Redis's
+/// `adjustOpenFilesLimit`.
+fn raise_open_file_limit(maxclients: usize) {
+    #[cfg(unix)]
+    {
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        let wanted = u64::try_from(maxclients)
+            .unwrap_or(u64::MAX)
+            .saturating_add(32);
+        let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+            return;
+        };
+        if soft >= wanted {
+            return;
+        }
+        let target = wanted.min(hard);
+        match setrlimit(Resource::RLIMIT_NOFILE, target, hard) {
+            Ok(()) if target < wanted => tracing::warn!(
+                "open files limited to {target} (hard limit): fewer than {maxclients} clients can connect"
+            ),
+            Ok(()) => tracing::info!("open files limit raised from {soft} to {target}"),
+            Err(err) => tracing::warn!("could not raise the open files limit from {soft}: {err}"),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = maxclients;
 }
 
 /// SIGTERM where there is such a thing.
