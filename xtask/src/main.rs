@@ -2,6 +2,8 @@
 //!
 //! - `cargo xtask ci`: everything CI checks (oracles installed, crate layering, fmt, clippy, tests).
 //! - `cargo xtask bench`: benchmarks against `lua5.1` and `luajit`, printed as ratios.
+//! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
+//! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //!
 //! Invariant: under `CI=true` a missing reference program (`lua5.1`, `luac5.1`) is a failure, never
 //! a silent skip; elsewhere `cargo xtask` installs it with apt-get when it can.
@@ -10,9 +12,11 @@
 
 mod bench;
 mod bench_redis;
+mod bench_serve;
 mod layering;
 mod oracles;
 mod redis_ref;
+mod redis_suite;
 
 use std::process::Command;
 
@@ -23,9 +27,12 @@ fn main() -> Result<()> {
     let task = args.first().map(String::as_str).unwrap_or("help");
     match task {
         "ci" => ci(),
+        "bench" if args.get(1).is_some_and(|a| a == "serve") => bench_serve::run(),
         "bench" => bench::run(&args[1..]),
         "layering" => layering::check(),
         "oracles" => oracles::ensure(),
+        "redis-suites" => redis_suite::all(),
+        "redis-scripting" => redis_suite::ci(),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
@@ -33,8 +40,11 @@ fn main() -> Result<()> {
                  ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
                  bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
+                 bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
-                 oracles    install the reference programs (lua5.1, luac5.1) when missing"
+                 oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
+                 redis-suites  Redis's Tcl suites (scripting, data types, protocol, info) against ferrous serve\n  \
+                 redis-scripting  the CI step alone: unit/scripting, failing on unexpected [err]s"
             );
             Ok(())
         }
@@ -88,6 +98,8 @@ fn ci() -> Result<()> {
             ],
         )
     })?;
+    // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).
+    step("redis-suite unit/scripting", redis_suite::ci)?;
     println!("xtask ci: all checks passed");
     Ok(())
 }

@@ -1,24 +1,204 @@
 //! `ferrous serve`: a Redis-compatible server over the script engine and the in-memory host.
 //!
-//! Being written (issue: `ferrous serve`).
+//! Threads and tasks: a tokio multi-thread runtime accepts connections and runs one task per
+//! connection (`connection.rs`), which parses requests and writes replies. One dedicated thread,
+//! the core (`core.rs`), owns the script engine, the keyspace and every client's state; the
+//! connections send it batches of requests over a channel and await the replies. Scripts run
+//! in slices on the core, so between slices it can answer `BUSY`, `SCRIPT KILL` and
+//! `SHUTDOWN NOSAVE` while no other command runs.
+//!
+//! - `args.rs`: the command line; `config.rs`: `CONFIG`; `info.rs`: `INFO`.
+//! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
+//! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
+//!   `pubsub.rs`: publish/subscribe.
+//! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
+//!   that sees every write; `sort.rs`, `object.rs`, `mpop.rs`: `SORT`, `OBJECT`,
+//!   `MEMORY USAGE`, `LMPOP`/`ZMPOP` on top of it; `stats.rs`: counters; `glob.rs`:
+//!   glob patterns.
+//!
+//! Invariant: the engine never leaves the core thread (it is not `Send`), and nothing a
+//! client sends can panic the server: input is parsed by `ferrous_redis::parse_request`, and
+//! every command path answers an error reply instead of failing.
 
+mod args;
+mod blocking;
+mod clients;
+mod command;
+mod config;
+mod connection;
+mod core;
+mod dispatch;
+mod glob;
+mod host;
+mod info;
+mod mpop;
+mod multi;
+mod object;
+mod pubsub;
+mod session;
+mod sort;
+mod stats;
+
+use std::net::IpAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-/// The options of `ferrous serve`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct ServeArgs {
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
-    bind: String,
-    /// The TCP port.
-    #[arg(long, default_value_t = 6379)]
-    port: u16,
+use anyhow::{Context, bail};
+
+pub(crate) use self::args::ServeArgs;
+use self::config::Config;
+use self::core::Core;
+
+/// Runs the server until `SHUTDOWN`, SIGINT or SIGTERM.
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(args.log_filter()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+    let ip: IpAddr = args
+        .bind
+        .parse()
+        .with_context(|| format!("--bind {}: not an IP address", args.bind))?;
+    if !ip.is_loopback() && args.requirepass.is_none() {
+        bail!(
+            "refusing to listen on {ip} without --requirepass (protected mode); bind 127.0.0.1 or set a password"
+        );
+    }
+    raise_open_file_limit(args.maxclients);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")?;
+    runtime.block_on(serve(args, ip))?;
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "ferrous serve is not available yet ({}:{})",
-        args.bind,
-        args.port
-    )
+async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind((ip, args.port))
+        .await
+        .with_context(|| format!("listening on {ip}:{}", args.port))?;
+    let port = listener.local_addr()?.port();
+    let config = Config::new(&args);
+    let settings = Arc::clone(&config.shared);
+    let (to_core, from_conns) = std::sync::mpsc::channel();
+    let (shutdown_tx, mut shutdown_rx) = tokio::sync::oneshot::channel();
+    // The engine is not `Send`: it is built on the thread that runs it.
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("ferrous-core".to_owned())
+        .spawn(move || match Core::new(config, port, shutdown_tx) {
+            Ok(core) => {
+                let _ = ready_tx.send(Ok(()));
+                core.run(&from_conns);
+            }
+            Err(err) => {
+                let _ = ready_tx.send(Err(err));
+            }
+        })
+        .context("starting the core thread")?;
+    ready_rx
+        .recv()
+        .context("the core thread stopped while starting")??;
+    tracing::info!(
+        "ferrous {} ready to accept connections on {ip}:{port}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let next_id = AtomicU64::new(1);
+    // Open connections, against `maxclients` (fixed at start; `CONFIG SET maxclients` is
+    // stored but does not move this limit).
+    let live = Arc::new(AtomicUsize::new(0));
+    let maxclients = args.maxclients;
+    let mut sigterm = terminate_signal()?;
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let id = next_id.fetch_add(1, Ordering::Relaxed);
+                let sender = to_core.clone();
+                let settings = Arc::clone(&settings);
+                let live = Arc::clone(&live);
+                if live.fetch_add(1, Ordering::AcqRel) >= maxclients {
+                    live.fetch_sub(1, Ordering::AcqRel);
+                    tokio::spawn(connection::refuse(stream));
+                    continue;
+                }
+                tokio::spawn(async move {
+                    connection::serve(stream, id, sender, settings).await;
+                    live.fetch_sub(1, Ordering::AcqRel);
+                });
+            }
+            _ = &mut shutdown_rx => {
+                tracing::warn!("Redis is now ready to exit, bye bye...");
+                return Ok(());
+            }
+            _ = tokio::signal::ctrl_c() => {
+                tracing::warn!("Received SIGINT scheduling shutdown...");
+                return Ok(());
+            }
+            () = sigterm.recv_or_pending() => {
+                tracing::warn!("Received SIGTERM scheduling shutdown...");
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Raises the soft limit on open files to what `maxclients` connections need (plus a margin
+/// for the server's own files), as far as the hard limit allows, like Redis's
+/// `adjustOpenFilesLimit`.
+fn raise_open_file_limit(maxclients: usize) {
+    #[cfg(unix)]
+    {
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        let wanted = u64::try_from(maxclients)
+            .unwrap_or(u64::MAX)
+            .saturating_add(32);
+        let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+            return;
+        };
+        if soft >= wanted {
+            return;
+        }
+        let target = wanted.min(hard);
+        match setrlimit(Resource::RLIMIT_NOFILE, target, hard) {
+            Ok(()) if target < wanted => tracing::warn!(
+                "open files limited to {target} (hard limit): fewer than {maxclients} clients can connect"
+            ),
+            Ok(()) => tracing::info!("open files limit raised from {soft} to {target}"),
+            Err(err) => tracing::warn!("could not raise the open files limit from {soft}: {err}"),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = maxclients;
+}
+
+/// SIGTERM where there is such a thing.
+struct Terminate(#[cfg(unix)] tokio::signal::unix::Signal);
+
+impl Terminate {
+    async fn recv_or_pending(&mut self) {
+        #[cfg(unix)]
+        {
+            if self.0.recv().await.is_some() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await;
+    }
+}
+
+fn terminate_signal() -> anyhow::Result<Terminate> {
+    #[cfg(unix)]
+    {
+        let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("installing the SIGTERM handler")?;
+        Ok(Terminate(signal))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(Terminate())
+    }
 }

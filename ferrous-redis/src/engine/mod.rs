@@ -379,6 +379,12 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         self.vm.heap().bytes_allocated()
     }
 
+    /// A full garbage collection of the Lua heap (Redis runs `lua_gc` every 50 scripts, so its
+    /// `used_memory_lua` stays near the live size; servers call this as often).
+    pub fn collect_garbage(&mut self) {
+        self.vm.collect_garbage();
+    }
+
     /// Bytes of cached script bodies (`used_memory_scripts`).
     pub fn used_memory_scripts(&self) -> usize {
         self.cache.body_bytes()

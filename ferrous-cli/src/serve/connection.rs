@@ -1,0 +1,188 @@
+//! One client connection: reads requests, hands each read's complete requests to the core as
+//! one [`Batch`] (pipelining), writes the replies back in order, and closes on `QUIT`,
+//! `CLIENT KILL`, end of input or a protocol error (after writing Redis's error reply, as Redis
+//! does: requests parsed before the bad one are answered first).
+//!
+//! Invariant: the task never holds more than one read's requests and one batch's replies, and
+//! whatever the peer sends, it ends by telling the core the client is gone.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::mpsc::Sender;
+
+use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc::{Receiver, channel};
+use tokio::sync::{Notify, oneshot};
+
+use super::core::{Batch, ToCore};
+
+/// Pub/sub messages queued for a client that does not read them, at most; past this the
+/// client is disconnected (Redis's `client-output-buffer-limit pubsub`).
+const MAX_QUEUED_PUSHES: usize = 16_384;
+
+/// Input read ahead while a batch waits for its replies, at most.
+const MAX_INPUT_WHILE_WAITING: usize = 1 << 20;
+
+/// What a connection needs to know from the server's settings; `CONFIG SET` changes them for
+/// every connection at once.
+#[derive(Debug)]
+pub(crate) struct ConnSettings {
+    pub(crate) max_bulk_len: AtomicI64,
+    pub(crate) needs_auth: AtomicBool,
+}
+
+/// Turns a connection away: `maxclients` reached.
+pub(crate) async fn refuse(mut stream: TcpStream) {
+    let _ = stream
+        .write_all(b"-ERR max number of clients reached\r\n")
+        .await;
+    let _ = stream.shutdown().await;
+}
+
+/// Serves one connection until it closes.
+pub(crate) async fn serve(
+    stream: TcpStream,
+    id: u64,
+    core: Sender<ToCore>,
+    settings: Arc<ConnSettings>,
+) {
+    let (Ok(addr), Ok(laddr)) = (stream.peer_addr(), stream.local_addr()) else {
+        return;
+    };
+    let _ = stream.set_nodelay(true);
+    let kill = Arc::new(Notify::new());
+    let (push, pushes) = channel(MAX_QUEUED_PUSHES);
+    if core
+        .send(ToCore::Connect {
+            id,
+            addr,
+            laddr,
+            kill: Arc::clone(&kill),
+            push,
+        })
+        .is_err()
+    {
+        return;
+    }
+    run(stream, id, &core, &settings, &kill, pushes, addr).await;
+    let _ = core.send(ToCore::Disconnect(id));
+}
+
+async fn run(
+    stream: TcpStream,
+    id: u64,
+    core: &Sender<ToCore>,
+    settings: &ConnSettings,
+    kill: &Notify,
+    mut pushes: Receiver<Vec<u8>>,
+    addr: SocketAddr,
+) {
+    let (mut reader, mut writer) = stream.into_split();
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut authenticated = !settings.needs_auth.load(Ordering::Relaxed);
+    loop {
+        let limits = RequestLimits {
+            max_bulk_len: settings.max_bulk_len.load(Ordering::Relaxed),
+            authenticated,
+            ..RequestLimits::default()
+        };
+        let (argvs, error) = parse_all(&mut buf, &limits);
+        if !argvs.is_empty() {
+            let (tx, rx) = oneshot::channel();
+            if core.send(ToCore::Batch(Batch::new(id, argvs, tx))).is_err() {
+                return;
+            }
+            // While the batch waits (a blocked pop, a long script), keep reading so that a
+            // client that goes away is noticed and leaves the queues it waits in.
+            let mut rx = rx;
+            let reply = loop {
+                tokio::select! {
+                    reply = &mut rx => break reply,
+                    () = kill.notified() => return,
+                    Some(bytes) = pushes.recv() => {
+                        if writer.write_all(&bytes).await.is_err() {
+                            return;
+                        }
+                    }
+                    read = reader.read_buf(&mut buf), if buf.len() < MAX_INPUT_WHILE_WAITING => {
+                        if matches!(read, Ok(0) | Err(_)) {
+                            return;
+                        }
+                    }
+                }
+            };
+            let Ok(reply) = reply else {
+                return;
+            };
+            if writer.write_all(&reply.bytes).await.is_err() {
+                return;
+            }
+            authenticated = reply.authenticated;
+            if reply.close {
+                return;
+            }
+            if error.is_none() {
+                // Requests that arrived while this batch waited are already in `buf`.
+                continue;
+            }
+        }
+        if let Some(error) = error {
+            tracing::debug!("protocol error from client {addr}: {error}");
+            let mut out = Vec::new();
+            encode_reply(&error.to_reply(), 2, &mut out);
+            let _ = writer.write_all(&out).await;
+            let _ = writer.shutdown().await;
+            return;
+        }
+        let read = tokio::select! {
+            read = reader.read_buf(&mut buf) => read,
+            () = kill.notified() => return,
+            Some(bytes) = pushes.recv() => {
+                if writer.write_all(&bytes).await.is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        match read {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Takes every complete request off the front of `buf`; stops at the first protocol error.
+/// Before authentication only one request is taken at a time, since the size limits change
+/// once `AUTH` has run.
+fn parse_all(
+    buf: &mut Vec<u8>,
+    limits: &RequestLimits,
+) -> (VecDeque<Vec<Vec<u8>>>, Option<ProtocolError>) {
+    let mut argvs = VecDeque::new();
+    let mut used = 0;
+    let mut error = None;
+    while used < buf.len() {
+        match parse_request(&buf[used..], limits) {
+            Ok(Some((argv, n))) => {
+                used += n;
+                if !argv.is_empty() {
+                    argvs.push_back(argv);
+                    if !limits.authenticated {
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    buf.drain(..used);
+    (argvs, error)
+}

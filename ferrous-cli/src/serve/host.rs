@@ -1,0 +1,137 @@
+//! [`ServerHost`]: the in-memory keyspace as the server runs it. It wraps `MemoryHost` to learn
+//! what every command did, wherever it came from (a client or a script's `redis.call`): which
+//! keys were written (for `WATCH` and the clients blocked on a list), whether a database was
+//! flushed, the per-command statistics of `INFO commandstats`, and `maxmemory`.
+//!
+//! Invariant: every call that reaches the keyspace goes through [`ServerHost::call`], so a
+//! write can never miss its notification.
+
+use ferrous_redis::{CallContext, CommandFlags, CommandHost, MemoryHost, Reply, keys_of};
+
+use super::stats::Stats;
+
+/// A key written by a command: its database and name.
+pub(crate) type DirtyKey = (usize, Vec<u8>);
+
+/// About what Redis reports as `used_memory` for an empty server.
+const BASE_MEMORY: u64 = 900_000;
+
+/// The keyspace and what the server learns from its calls.
+pub(crate) struct ServerHost {
+    pub(crate) mem: MemoryHost,
+    /// Keys written since the server last looked (drained after each command).
+    pub(crate) dirty: Vec<DirtyKey>,
+    /// Whether a `FLUSHALL`/`FLUSHDB` ran since the server last looked.
+    pub(crate) flushed: bool,
+    /// Writes since start (`INFO`'s `rdb_changes_since_last_save`).
+    pub(crate) writes: u64,
+    /// `maxmemory` (0: none).
+    pub(crate) maxmemory: u64,
+    /// Statistics of commands, errors included.
+    pub(crate) stats: Stats,
+}
+
+impl ServerHost {
+    /// An empty keyspace.
+    pub(crate) fn new(maxmemory: u64) -> ServerHost {
+        ServerHost {
+            mem: MemoryHost::new(),
+            dirty: Vec::new(),
+            flushed: false,
+            writes: 0,
+            maxmemory,
+            stats: Stats::default(),
+        }
+    }
+
+    /// An estimate of `used_memory`: a base plus a small cost per key.
+    pub(crate) fn used_memory(&self) -> u64 {
+        let keys: u64 = (0..16).map(|db| self.mem.dbsize(db) as u64).sum();
+        BASE_MEMORY + keys * 64
+    }
+
+    /// Records the effects of a command that ran on the keyspace.
+    pub(crate) fn note_effects(&mut self, db: usize, argv: &[Vec<u8>], reply: &Reply) {
+        let Ok(spec) = ferrous_redis::resolve_command(argv) else {
+            return;
+        };
+        if reply.is_error()
+            || !spec.flags.contains(CommandFlags::WRITE)
+            || !changed(spec.name, reply)
+        {
+            return;
+        }
+        self.writes += 1;
+        if spec.name == "flushall" || spec.name == "flushdb" {
+            self.flushed = true;
+        }
+        for pos in keys_of(spec, argv) {
+            if let Some(key) = argv.get(pos) {
+                self.dirty.push((db, key.clone()));
+            }
+        }
+    }
+}
+
+/// Whether a write command's reply says it changed something: a nil, an empty array or (but
+/// for the counters) a zero means it found nothing to do, and Redis signals no key then.
+fn changed(name: &str, reply: &Reply) -> bool {
+    match reply {
+        Reply::Nil | Reply::NilArray => false,
+        Reply::Array(items) => !items.is_empty(),
+        Reply::Integer(0) => name.contains("incr") || name.contains("decr"),
+        _ => true,
+    }
+}
+
+impl CommandHost for ServerHost {
+    fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
+        let name = args
+            .first()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let reply = if name == b"select" && ctx.from_script {
+            // The engine keeps the script's database; the host only checks the index.
+            match args
+                .get(1)
+                .and_then(|a| std::str::from_utf8(a).ok()?.parse::<i64>().ok())
+            {
+                Some(db) if (0..16).contains(&db) => Reply::ok(),
+                Some(_) => Reply::error("ERR DB index is out of range"),
+                None => Reply::error("ERR value is not an integer or out of range"),
+            }
+        } else if name == b"lmpop" || name == b"zmpop" {
+            super::mpop::mpop(&mut self.mem, ctx, args, 1, name == b"zmpop")
+        } else if name == b"memory" {
+            super::object::memory(&mut self.mem, ctx, args)
+        } else if name == b"object" {
+            super::object::object(&mut self.mem, ctx, args)
+        } else if name == b"sort" || name == b"sort_ro" {
+            super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro")
+        } else {
+            self.mem.call(ctx, args)
+        };
+        self.note_effects(ctx.db, args, &reply);
+        if ctx.from_script {
+            let label = ferrous_redis::resolve_command(args).map_or_else(
+                |_| String::from_utf8_lossy(&name).into_owned(),
+                |spec| spec.name.to_owned(),
+            );
+            self.stats.record_call(&label, 0, &reply);
+        }
+        reply
+    }
+
+    fn is_oom(&self) -> bool {
+        self.maxmemory > 0 && self.used_memory() > self.maxmemory
+    }
+
+    fn log(&mut self, level: u8, message: &[u8]) {
+        let text = String::from_utf8_lossy(message);
+        match level {
+            0 => tracing::debug!(target: "script", "{text}"),
+            1 | 2 => tracing::info!(target: "script", "{text}"),
+            _ => tracing::warn!(target: "script", "{text}"),
+        }
+    }
+}

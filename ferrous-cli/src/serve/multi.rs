@@ -1,0 +1,108 @@
+//! Transactions: `MULTI`, `EXEC`, `DISCARD`, `WATCH`, `UNWATCH`.
+//!
+//! Queued commands run back to back in `EXEC`, so nothing runs between them (the core is one
+//! thread). A command refused while queueing (unknown, wrong arity, `OOM`) makes `EXEC` answer
+//! `EXECABORT`. `WATCH` registers keys with the client; a write to one of them (seen through
+//! the host's dirty-key notes, script writes included) or a flush marks the client, and its
+//! `EXEC` answers a nil array.
+
+use ferrous_redis::{Argv, Reply, resolve_command};
+
+use super::core::{Core, Step};
+
+/// A client inside `MULTI`.
+#[derive(Debug, Default)]
+pub(crate) struct MultiState {
+    pub(crate) queued: Vec<Argv>,
+    /// A command was refused while queueing.
+    pub(crate) failed: bool,
+}
+
+impl Core {
+    /// `MULTI`.
+    pub(crate) fn multi(&mut self, id: u64) -> Reply {
+        let Some(client) = self.client(id) else {
+            return Reply::ok();
+        };
+        if client.multi.is_some() {
+            return Reply::error("ERR MULTI calls can not be nested");
+        }
+        client.multi = Some(MultiState::default());
+        Reply::ok()
+    }
+
+    /// `DISCARD`.
+    pub(crate) fn discard(&mut self, id: u64) -> Reply {
+        let Some(client) = self.client(id) else {
+            return Reply::ok();
+        };
+        if client.multi.take().is_none() {
+            return Reply::error("ERR DISCARD without MULTI");
+        }
+        client.watched.clear();
+        client.dirty_cas = false;
+        Reply::ok()
+    }
+
+    /// `WATCH key...`.
+    pub(crate) fn watch(&mut self, id: u64, argv: &[Vec<u8>]) -> Reply {
+        let Some(client) = self.client(id) else {
+            return Reply::ok();
+        };
+        if client.multi.is_some() {
+            return Reply::error("ERR WATCH inside MULTI is not allowed");
+        }
+        let db = client.db;
+        for key in &argv[1..] {
+            client.watched.insert((db, key.clone()));
+        }
+        Reply::ok()
+    }
+
+    /// `UNWATCH`.
+    pub(crate) fn unwatch(&mut self, id: u64) -> Reply {
+        if let Some(client) = self.client(id) {
+            client.watched.clear();
+            client.dirty_cas = false;
+        }
+        Reply::ok()
+    }
+
+    /// `EXEC`: the queued commands' replies, `EXECABORT`, or a nil array after a touched watch.
+    pub(crate) fn exec_multi(&mut self, id: u64) -> Reply {
+        let Some(client) = self.client(id) else {
+            return Reply::NilArray;
+        };
+        let Some(multi) = client.multi.take() else {
+            return Reply::error("ERR EXEC without MULTI");
+        };
+        let dirty = std::mem::replace(&mut client.dirty_cas, false);
+        client.watched.clear();
+        if multi.failed {
+            return Reply::error("EXECABORT Transaction discarded because of previous errors.");
+        }
+        if dirty {
+            return Reply::NilArray;
+        }
+        let mut replies = Vec::with_capacity(multi.queued.len());
+        for argv in &multi.queued {
+            let Ok(spec) = resolve_command(argv) else {
+                continue;
+            };
+            let start = std::time::Instant::now();
+            let reply = match self.run_command(id, spec, argv, true) {
+                Step::Reply(reply) | Step::Close(reply) => reply,
+                Step::Block(_) | Step::Silent | Step::Script | Step::Shutdown | Step::Pushes(_) => {
+                    Reply::NilArray
+                }
+            };
+            let usec = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.engine
+                .host_mut()
+                .stats
+                .record_call(spec.name, usec, &reply);
+            replies.push(reply);
+        }
+        Reply::Array(replies)
+    }
+}

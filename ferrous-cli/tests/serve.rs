@@ -1,0 +1,434 @@
+//! `ferrous serve` end to end: the built binary on a free loopback port, driven over raw TCP
+//! with replies decoded by `ferrous_redis::parse_reply` (a RESP client in a few lines).
+//!
+//! Every test starts its own server through [`Server`], whose `Drop` kills the child.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ferrous_redis::{Reply, parse_reply};
+
+/// A running `ferrous serve`; killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = Command::new(env!("CARGO_BIN_EXE_ferrous"))
+            .args([
+                "serve",
+                "--port",
+                &port.to_string(),
+                "--loglevel",
+                "warning",
+            ])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ferrous serve starts");
+        let server = Server { child, port };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "server never listened"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        server
+    }
+
+    fn client(&self) -> Client {
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        Client {
+            stream,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A RESP client.
+struct Client {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Client {
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("write");
+    }
+
+    fn send(&mut self, args: &[&str]) {
+        let mut out = format!("*{}\r\n", args.len()).into_bytes();
+        for arg in args {
+            out.extend_from_slice(format!("${}\r\n{arg}\r\n", arg.len()).as_bytes());
+        }
+        self.send_raw(&out);
+    }
+
+    /// The next reply, or `None` when the server closed the connection.
+    fn read(&mut self) -> Option<Reply> {
+        loop {
+            if let Ok(Some((reply, used))) = parse_reply(&self.buf) {
+                self.buf.drain(..used);
+                return Some(reply);
+            }
+            let mut chunk = [0u8; 65536];
+            match self.stream.read(&mut chunk) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
+
+    fn call(&mut self, args: &[&str]) -> Reply {
+        self.send(args);
+        self.read().expect("a reply")
+    }
+}
+
+fn bulk(s: &str) -> Reply {
+    Reply::Bulk(s.as_bytes().to_vec())
+}
+
+fn error_text(reply: &Reply) -> String {
+    match reply {
+        Reply::Error(text) => String::from_utf8_lossy(text).into_owned(),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn pipeline_and_scripts() {
+    let server = Server::start(&[]);
+    let mut c = server.client();
+    let mut pipeline = Vec::new();
+    for i in 0..100 {
+        pipeline.extend_from_slice(
+            format!(
+                "*3\r\n$3\r\nSET\r\n$2\r\nk{}\r\n$1\r\n{}\r\n",
+                i % 10,
+                i % 10
+            )
+            .as_bytes(),
+        );
+    }
+    pipeline.extend_from_slice(b"PING\r\n");
+    c.send_raw(&pipeline);
+    for _ in 0..100 {
+        assert_eq!(c.read(), Some(Reply::ok()));
+    }
+    assert_eq!(c.read(), Some(Reply::Status(b"PONG".to_vec())));
+    let sha = match c.call(&["SCRIPT", "LOAD", "return redis.call('incr', KEYS[1])"]) {
+        Reply::Bulk(sha) => String::from_utf8(sha).expect("hex"),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(c.call(&["EVALSHA", &sha, "1", "n"]), Reply::Integer(1));
+    assert_eq!(
+        c.call(&["EVAL", "return redis.call('get', KEYS[1])", "1", "n"]),
+        bulk("1")
+    );
+    assert_eq!(
+        error_text(&c.call(&["EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"])),
+        "NOSCRIPT No matching script. Please use EVAL."
+    );
+    assert_eq!(
+        error_text(&c.call(&["NOSUCH", "a"])),
+        "ERR unknown command 'NOSUCH', with args beginning with: 'a' "
+    );
+    assert_eq!(
+        error_text(&c.call(&["GET"])),
+        "ERR wrong number of arguments for 'get' command"
+    );
+    assert_eq!(
+        error_text(&c.call(&["SELECT", "16"])),
+        "ERR DB index is out of range"
+    );
+    assert_eq!(c.call(&["MULTI"]), Reply::ok());
+    assert_eq!(c.call(&["INCR", "n"]), Reply::Status(b"QUEUED".to_vec()));
+    assert_eq!(
+        c.call(&["EVAL", "return 7", "0"]),
+        Reply::Status(b"QUEUED".to_vec())
+    );
+    assert_eq!(
+        c.call(&["EXEC"]),
+        Reply::Array(vec![Reply::Integer(2), Reply::Integer(7)])
+    );
+    let hello = c.call(&["HELLO", "3"]);
+    let Reply::Map(pairs) = hello else {
+        panic!("HELLO 3 answers a map");
+    };
+    assert!(pairs.contains(&(bulk("version"), bulk("7.0.15"))));
+    assert!(pairs.contains(&(bulk("proto"), Reply::Integer(3))));
+}
+
+#[test]
+fn watch_sees_script_writes() {
+    let server = Server::start(&[]);
+    let mut a = server.client();
+    let mut b = server.client();
+    assert_eq!(a.call(&["WATCH", "w"]), Reply::ok());
+    assert_eq!(
+        b.call(&["EVAL", "return redis.call('set', KEYS[1], 1)", "1", "w"]),
+        Reply::ok()
+    );
+    assert_eq!(a.call(&["MULTI"]), Reply::ok());
+    assert_eq!(a.call(&["GET", "w"]), Reply::Status(b"QUEUED".to_vec()));
+    assert_eq!(a.call(&["EXEC"]), Reply::NilArray);
+}
+
+#[test]
+fn busy_script_kill_and_disconnect_mid_script() {
+    let server = Server::start(&[]);
+    let mut admin = server.client();
+    assert_eq!(
+        admin.call(&["CONFIG", "SET", "busy-reply-threshold", "50"]),
+        Reply::ok()
+    );
+    assert_eq!(
+        error_text(&admin.call(&["SCRIPT", "KILL"])),
+        "NOTBUSY No scripts in execution right now."
+    );
+    let mut runner = server.client();
+    runner.send(&["EVAL", "while true do end", "0"]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(error_text(&admin.call(&["PING"])).starts_with("BUSY Redis is busy running a script."));
+    assert_eq!(admin.call(&["SCRIPT", "KILL"]), Reply::ok());
+    assert!(
+        error_text(&runner.read().expect("reply"))
+            .starts_with("ERR Script killed by user with SCRIPT KILL...")
+    );
+    assert_eq!(admin.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
+
+    // A client that vanishes while its script runs: the script ends, the server goes on
+    // (others wait for it: the script is below the busy threshold).
+    assert_eq!(
+        admin.call(&["CONFIG", "SET", "lua-time-limit", "5000"]),
+        Reply::ok()
+    );
+    let mut leaver = server.client();
+    leaver.send(&[
+        "EVAL",
+        "local i = 0 while i < 3000000 do i = i + 1 end return i",
+        "0",
+    ]);
+    drop(leaver);
+    assert_eq!(admin.call(&["SET", "after", "1"]), Reply::ok());
+    assert_eq!(admin.call(&["GET", "after"]), bulk("1"));
+
+    // A script that wrote cannot be killed, only waited for or shut down with.
+    assert_eq!(
+        admin.call(&["CONFIG", "SET", "busy-reply-threshold", "50"]),
+        Reply::ok()
+    );
+    let mut writer = server.client();
+    writer.send(&["EVAL", "redis.call('set','x','y') while true do end", "0"]);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(error_text(&admin.call(&["SCRIPT", "KILL"])).starts_with("UNKILLABLE"));
+    admin.send(&["SHUTDOWN", "NOSAVE"]);
+    assert_eq!(admin.read(), None);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", server.port)).is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "server still listening"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn malformed_input_closes_only_that_connection() {
+    let server = Server::start(&[]);
+    let mut other = server.client();
+    let mut bad = server.client();
+    bad.send_raw(b"PING\r\n*1\r\n$-5\r\n");
+    assert_eq!(bad.read(), Some(Reply::Status(b"PONG".to_vec())));
+    assert_eq!(
+        bad.read().map(|r| error_text(&r)),
+        Some("ERR Protocol error: invalid bulk length".to_owned())
+    );
+    assert_eq!(bad.read(), None);
+    let mut garbage = server.client();
+    garbage.send_raw(b"*2\r\n$3\r\nGET\r\n:1\r\n");
+    assert_eq!(
+        garbage.read().map(|r| error_text(&r)),
+        Some("ERR Protocol error: expected '$', got ':'".to_owned())
+    );
+    assert_eq!(garbage.read(), None);
+    let mut huge = server.client();
+    huge.send_raw(b"*1\r\n$999999999999\r\n");
+    assert_eq!(
+        huge.read().map(|r| error_text(&r)),
+        Some("ERR Protocol error: invalid bulk length".to_owned())
+    );
+    let mut binary = server.client();
+    binary.send_raw(&[0xff, 0x00, 0x13, b'\r', b'\n']);
+    drop(binary);
+    assert_eq!(other.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
+}
+
+#[test]
+fn thousand_concurrent_connections() {
+    let server = Server::start(&[]);
+    let start = Instant::now();
+    let mut clients: Vec<Client> = (0..1000).map(|_| server.client()).collect();
+    for (i, c) in clients.iter_mut().enumerate() {
+        c.send(&["INCR", "hits"]);
+        if i % 100 == 0 {
+            c.send(&["EVAL", "return 1", "0"]);
+        }
+    }
+    for (i, c) in clients.iter_mut().enumerate() {
+        assert!(matches!(c.read(), Some(Reply::Integer(_))));
+        if i % 100 == 0 {
+            assert_eq!(c.read(), Some(Reply::Integer(1)));
+        }
+    }
+    assert_eq!(clients[0].call(&["GET", "hits"]), bulk("1000"));
+    assert!(start.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn blocking_pop_is_served_by_a_later_push() {
+    let server = Server::start(&[]);
+    let mut waiter = server.client();
+    let mut pusher = server.client();
+    waiter.send(&["BLPOP", "q", "5"]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(pusher.call(&["RPUSH", "q", "job"]), Reply::Integer(1));
+    assert_eq!(
+        waiter.read(),
+        Some(Reply::Array(vec![bulk("q"), bulk("job")]))
+    );
+    assert_eq!(waiter.call(&["BLPOP", "q", "0.05"]), Reply::NilArray);
+
+    // A blocked client that goes away takes nothing with it.
+    let mut gone = server.client();
+    gone.send(&["BRPOP", "q2", "0"]);
+    std::thread::sleep(Duration::from_millis(100));
+    drop(gone);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(pusher.call(&["RPUSH", "q2", "kept"]), Reply::Integer(1));
+    assert_eq!(pusher.call(&["LLEN", "q2"]), Reply::Integer(1));
+}
+
+#[test]
+fn requirepass() {
+    let server = Server::start(&["--requirepass", "s3cret"]);
+    let mut c = server.client();
+    assert_eq!(
+        error_text(&c.call(&["GET", "a"])),
+        "NOAUTH Authentication required."
+    );
+    assert!(error_text(&c.call(&["AUTH", "wrong"])).starts_with("WRONGPASS"));
+    assert_eq!(c.call(&["AUTH", "s3cret"]), Reply::ok());
+    assert_eq!(c.call(&["GET", "a"]), Reply::Nil);
+}
+
+#[test]
+fn publish_reaches_subscribers() {
+    let server = Server::start(&[]);
+    let mut sub = server.client();
+    let mut publisher = server.client();
+    sub.send(&["SUBSCRIBE", "news"]);
+    assert_eq!(
+        sub.read(),
+        Some(Reply::Array(vec![
+            bulk("subscribe"),
+            bulk("news"),
+            Reply::Integer(1)
+        ]))
+    );
+    assert_eq!(
+        publisher.call(&["PUBLISH", "news", "hi"]),
+        Reply::Integer(1)
+    );
+    assert_eq!(
+        sub.read(),
+        Some(Reply::Array(vec![
+            bulk("message"),
+            bulk("news"),
+            bulk("hi")
+        ]))
+    );
+    assert!(error_text(&sub.call(&["GET", "x"])).starts_with("ERR Can't execute 'get'"));
+    drop(sub);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        publisher.call(&["PUBLISH", "news", "again"]),
+        Reply::Integer(0)
+    );
+}
+
+/// A xorshift generator: the same garbage on every run.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn random_garbage_never_hurts_the_server() {
+    let server = Server::start(&[]);
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let pieces: &[&[u8]] = &[
+        b"*",
+        b"$",
+        b"\r\n",
+        b"-1",
+        b"3",
+        b"99999999999",
+        b"PING",
+        b"EVAL",
+        b"\"",
+        b"'",
+        b"\x00",
+        b"\xff",
+        b" ",
+        b"return 1",
+        b"0",
+        b"*2\r\n$4\r\nECHO\r\n$",
+        b"MULTI\r\n",
+        b"EXEC\r\n",
+        b"SUBSCRIBE a\r\n",
+        b"BLPOP q 0.01\r\n",
+        b"HELLO 3\r\n",
+        b"CLIENT KILL ID 1\r\n",
+    ];
+    for _ in 0..200 {
+        let mut garbage = Vec::new();
+        for _ in 0..(next_random(&mut state) % 40) {
+            let piece = pieces[(next_random(&mut state) % pieces.len() as u64) as usize];
+            garbage.extend_from_slice(piece);
+        }
+        let mut c = server.client();
+        c.stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .expect("timeout");
+        let _ = c.stream.write_all(&garbage);
+        let _ = c.read();
+    }
+    let mut c = server.client();
+    assert_eq!(c.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
+}
