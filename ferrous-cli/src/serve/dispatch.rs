@@ -145,14 +145,7 @@ impl Core {
             "readonly" | "readwrite" => Reply::ok(),
             "wait" => Reply::Integer(0),
             "script|kill" => self.engine.script_kill(),
-            "function|flush" => Reply::ok(),
-            "function|kill" => Reply::error("NOTBUSY No scripts in execution right now."),
-            "function|list" => Reply::Array(Vec::new()),
-            // FUNCTION/FCALL belong to the Functions work (not done): LOAD only echoes the
-            // library name so that clients reading its reply (the Tcl suite in raw mode) stay
-            // in step, and every call answers that no function exists.
-            "function|load" => function_load_name(argv),
-            "fcall" | "fcall_ro" => Reply::error("ERR Function not found"),
+            "function|kill" => self.engine.function_kill(),
             "debug" => self.debug(argv),
             name if name.starts_with("client|") => return self.client_command(id, spec, argv),
             name if name.starts_with("config|") => self.config_command(argv),
@@ -163,13 +156,13 @@ impl Core {
             | "bzmpop" => {
                 return self.blocking_command(id, spec, argv, in_exec);
             }
-            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" if in_exec => {
+            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" if in_exec => {
                 self.script_finished();
                 self.engine.command(&ctx, argv)
             }
             name => match self.engine.start(&ctx, argv) {
                 Poll::Done(reply) => {
-                    if name.starts_with("eval") {
+                    if name.starts_with("eval") || name.starts_with("fcall") {
                         self.script_finished();
                     }
                     reply
@@ -262,23 +255,6 @@ impl Core {
             )),
         }
     }
-}
-
-/// The library name of `FUNCTION LOAD [REPLACE] code` (`#!lua name=NAME`).
-fn function_load_name(argv: &[Vec<u8>]) -> Reply {
-    let Some(code) = argv.last() else {
-        return Reply::error("ERR wrong number of arguments for 'function|load' command");
-    };
-    let first_line = code.split(|&b| b == b'\n').next().unwrap_or_default();
-    let Some(rest) = first_line.strip_prefix(b"#!lua") else {
-        return Reply::error("ERR Missing library metadata");
-    };
-    rest.split(|&b| b == b' ')
-        .find_map(|word| word.strip_prefix(b"name="))
-        .map_or_else(
-            || Reply::error("ERR Library name was not given"),
-            |name| Reply::Bulk(name.to_vec()),
-        )
 }
 
 /// Seconds since the Unix epoch.
