@@ -99,7 +99,7 @@ fn ci() -> Result<()> {
         )
     })?;
     // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).
-    step("redis-suite unit/scripting", redis_suite::ci)?;
+    step("redis-suite unit/scripting unit/functions", redis_suite::ci)?;
     println!("xtask ci: all checks passed");
     Ok(())
 }

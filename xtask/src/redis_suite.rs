@@ -251,16 +251,34 @@ fn report(result: &SuiteResult) {
     }
 }
 
-/// The `cargo xtask ci` step: `unit/scripting`, failing on unexpected `[err]`s.
+/// The `cargo xtask ci` step: `unit/scripting` and `unit/functions`, failing on any `[err]`
+/// that is not an expected failure (`redis_suite_expected.rs`; `unit/functions` has none).
 pub(crate) fn ci() -> Result<()> {
     if !available()? {
         return Ok(());
     }
     let binary = build_ferrous()?;
     let suite = copy_suite()?;
-    let result = run_unit(&binary, &suite, "unit/scripting");
+    let scripting = run_unit(&binary, &suite, "unit/scripting");
+    let functions = run_unit(&binary, &suite, "unit/functions");
     let _ = std::fs::remove_dir_all(&suite);
-    let result = result?;
+    let functions = functions?;
+    report(&functions);
+    if !functions.err.is_empty() || functions.incomplete || functions.ok.is_empty() {
+        for (_, name) in &functions.err {
+            println!("  unexpected [err]: {name}");
+        }
+        bail!(
+            "unit/functions: {} failures{}",
+            functions.err.len(),
+            if functions.incomplete {
+                ", run incomplete"
+            } else {
+                ""
+            }
+        );
+    }
+    let result = scripting?;
     report(&result);
     let unexpected: Vec<&(usize, String)> = result
         .err
