@@ -13,9 +13,10 @@
 //! - Constants are deduplicated by value (numbers by numeric equality, so `-0` and `0`
 //!   share a slot, as 5.1's constant table does).
 
+use std::collections::HashMap;
+
 use crate::module::{Constant, LocalVar, Proto, StrIdx};
 use crate::opcodes::Instruction;
-use crate::strings::FxHashMap;
 
 /// End of a jump list.
 pub(crate) const NO_JUMP: i32 = -1;
@@ -146,7 +147,8 @@ pub(crate) struct FuncState {
     pub(crate) code: Vec<Instruction>,
     pub(crate) line_info: Vec<u32>,
     pub(crate) k: Vec<Constant>,
-    pub(crate) h: FxHashMap<ConstKey, u32>,
+    /// Constant lookup (randomly keyed hash: see `strings.rs`).
+    pub(crate) h: HashMap<ConstKey, u32>,
     pub(crate) p: Vec<Proto>,
     pub(crate) locvars: Vec<LocalVar>,
     pub(crate) upvalue_names: Vec<StrIdx>,
@@ -182,7 +184,7 @@ impl FuncState {
             code: Vec::new(),
             line_info: Vec::new(),
             k: Vec::new(),
-            h: FxHashMap::default(),
+            h: HashMap::new(),
             p: Vec::new(),
             locvars: Vec::new(),
             upvalue_names: Vec::new(),
