@@ -3,7 +3,7 @@
 //! Expressions are `ExpDesc`s that are "discharged" into registers or RK operands only
 //! when needed; conditional jumps are kept in true/false patch lists until their target is
 //! known; jumps to the current position are collected in `jpc` and patched when the next
-//! instruction is emitted.
+//! instruction is emitted (the jump lists themselves are `jumps.rs`).
 //!
 //! Invariants (`lcode.c`'s): registers are freed in LIFO order (`free_reg` only frees the
 //! top register); an instruction is emitted with the line of the last token consumed
@@ -128,132 +128,6 @@ impl Parser<'_> {
     fn condjump(&mut self, op: OpCode, a: i32, b: i32, c: i32) -> LResult<i32> {
         self.code_abc(op, a, b, c)?;
         self.jump()
-    }
-
-    fn fixjump(&mut self, pc: i32, dest: i32) -> LResult<()> {
-        let offset = dest - (pc + 1);
-        if offset.abs() > MAXARG_SBX {
-            return Err(self.ls.error_near(
-                CompileErrorKind::ControlStructureTooLong,
-                b"control structure too long",
-            ));
-        }
-        self.fs.instr(pc).set_sbx(offset);
-        Ok(())
-    }
-
-    /// `luaK_getlabel`: the current pc, marked as a jump target.
-    pub(crate) fn getlabel(&mut self) -> i32 {
-        self.fs.lasttarget = self.fs.pc();
-        self.fs.pc()
-    }
-
-    fn getjump(&mut self, pc: i32) -> i32 {
-        let offset = self.fs.instr(pc).sbx();
-        if offset == NO_JUMP {
-            NO_JUMP
-        } else {
-            pc + 1 + offset
-        }
-    }
-
-    /// `getjumpcontrol`: the pc of the test controlling the jump at `pc`, or `pc` itself.
-    fn getjumpcontrol(&mut self, pc: i32) -> i32 {
-        if pc >= 1 && self.fs.instr(pc - 1).opcode().is_ok_and(|op| op.is_test()) {
-            pc - 1
-        } else {
-            pc
-        }
-    }
-
-    fn need_value(&mut self, mut list: i32) -> bool {
-        while list != NO_JUMP {
-            let ctl = self.getjumpcontrol(list);
-            if self.fs.instr(ctl).opcode() != Ok(OpCode::TestSet) {
-                return true;
-            }
-            list = self.getjump(list);
-        }
-        false
-    }
-
-    fn patchtestreg(&mut self, node: i32, reg: i32) -> bool {
-        let ctl = self.getjumpcontrol(node);
-        let i = self.fs.instr(ctl);
-        if i.opcode() != Ok(OpCode::TestSet) {
-            return false;
-        }
-        if reg != NO_REG as i32 && reg != i.b() as i32 {
-            i.set_a(reg as u32);
-        } else {
-            *i = Instruction::abc(OpCode::Test, i.b(), 0, i.c());
-        }
-        true
-    }
-
-    fn removevalues(&mut self, mut list: i32) {
-        while list != NO_JUMP {
-            self.patchtestreg(list, NO_REG as i32);
-            list = self.getjump(list);
-        }
-    }
-
-    fn patchlistaux(&mut self, mut list: i32, vtarget: i32, reg: i32, dtarget: i32) -> LResult<()> {
-        while list != NO_JUMP {
-            let next = self.getjump(list);
-            if self.patchtestreg(list, reg) {
-                self.fixjump(list, vtarget)?;
-            } else {
-                self.fixjump(list, dtarget)?;
-            }
-            list = next;
-        }
-        Ok(())
-    }
-
-    fn dischargejpc(&mut self) -> LResult<()> {
-        let pc = self.fs.pc();
-        let jpc = self.fs.jpc;
-        self.fs.jpc = NO_JUMP;
-        self.patchlistaux(jpc, pc, NO_REG as i32, pc)
-    }
-
-    /// `luaK_patchlist`.
-    pub(crate) fn patchlist(&mut self, list: i32, target: i32) -> LResult<()> {
-        if target == self.fs.pc() {
-            self.patchtohere(list)
-        } else {
-            self.patchlistaux(list, target, NO_REG as i32, target)
-        }
-    }
-
-    /// `luaK_patchtohere`.
-    pub(crate) fn patchtohere(&mut self, list: i32) -> LResult<()> {
-        self.getlabel();
-        let mut jpc = self.fs.jpc;
-        self.concat(&mut jpc, list)?;
-        self.fs.jpc = jpc;
-        Ok(())
-    }
-
-    /// `luaK_concat`: appends list `l2` to list `l1`.
-    pub(crate) fn concat(&mut self, l1: &mut i32, l2: i32) -> LResult<()> {
-        if l2 == NO_JUMP {
-            return Ok(());
-        }
-        if *l1 == NO_JUMP {
-            *l1 = l2;
-            return Ok(());
-        }
-        let mut list = *l1;
-        loop {
-            let next = self.getjump(list);
-            if next == NO_JUMP {
-                break;
-            }
-            list = next;
-        }
-        self.fixjump(list, l2)
     }
 
     /// `luaK_checkstack`.
@@ -569,6 +443,7 @@ impl Parser<'_> {
                 // Remove the previous NOT.
                 self.fs.code.pop();
                 self.fs.line_info.pop();
+                self.fs.jump_tails.truncate(self.fs.code.len());
                 return self.condjump(OpCode::Test, ie.b() as i32, 0, i32::from(!cond));
             }
         }

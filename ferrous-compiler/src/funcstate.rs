@@ -8,13 +8,15 @@
 //! - Registers are allocated LIFO: `nactvar <= freereg <= max_stack_size`, and registers
 //!   below `nactvar` hold the active locals in declaration order.
 //! - `code.len() == line_info.len()`; jump lists are threaded through the `sBx` fields of
-//!   the `JMP` instructions, `NO_JUMP` (-1) ends a list.
+//!   the `JMP` instructions, `NO_JUMP` (-1) ends a list; `jump_tails` caches list ends
+//!   (`jumps.rs`).
 //! - Constants are deduplicated by value (numbers by numeric equality, so `-0` and `0`
 //!   share a slot, as 5.1's constant table does).
 
+use std::collections::HashMap;
+
 use crate::module::{Constant, LocalVar, Proto, StrIdx};
 use crate::opcodes::Instruction;
-use crate::strings::FxHashMap;
 
 /// End of a jump list.
 pub(crate) const NO_JUMP: i32 = -1;
@@ -145,7 +147,8 @@ pub(crate) struct FuncState {
     pub(crate) code: Vec<Instruction>,
     pub(crate) line_info: Vec<u32>,
     pub(crate) k: Vec<Constant>,
-    pub(crate) h: FxHashMap<ConstKey, u32>,
+    /// Constant lookup (randomly keyed hash: see `strings.rs`).
+    pub(crate) h: HashMap<ConstKey, u32>,
     pub(crate) p: Vec<Proto>,
     pub(crate) locvars: Vec<LocalVar>,
     pub(crate) upvalue_names: Vec<StrIdx>,
@@ -159,6 +162,9 @@ pub(crate) struct FuncState {
     pub(crate) lasttarget: i32,
     /// Pending jumps to `pc`.
     pub(crate) jpc: i32,
+    /// Cached last node of the jump list headed at each pc, or `NO_JUMP` (see `jumps.rs`);
+    /// shorter than `code` where nothing was cached.
+    pub(crate) jump_tails: Vec<i32>,
     /// First free register.
     pub(crate) freereg: i32,
     /// Number of active locals.
@@ -178,7 +184,7 @@ impl FuncState {
             code: Vec::new(),
             line_info: Vec::new(),
             k: Vec::new(),
-            h: FxHashMap::default(),
+            h: HashMap::new(),
             p: Vec::new(),
             locvars: Vec::new(),
             upvalue_names: Vec::new(),
@@ -191,6 +197,7 @@ impl FuncState {
             last_line_defined: 0,
             lasttarget: -1,
             jpc: NO_JUMP,
+            jump_tails: Vec::new(),
             freereg: 0,
             nactvar: 0,
             actvar: Vec::new(),

@@ -1,8 +1,8 @@
 //! The Lua 5.1 front end of Ferrous: source bytes in, an inert `CompiledModule` out.
 //!
 //! `compile` runs the lexer (`lexer.rs`, `logos`), the parser (`parser.rs`, `expr.rs`, a port
-//! of `lparser.c`) and the code generator (`codegen.rs`, a port of `lcode.c`) in one pass,
-//! like Lua 5.1 does: there is no syntax tree. The output uses Lua 5.1's instruction set and
+//! of `lparser.c`) and the code generator (`codegen.rs` and `jumps.rs`, a port of `lcode.c`) in
+//! one pass, like Lua 5.1 does: there is no syntax tree. The output uses Lua 5.1's instruction set and
 //! encoding (`opcodes.rs`), so `listing` prints what `luac5.1 -l -l` prints.
 //!
 //! Invariants:
@@ -15,6 +15,7 @@ mod codegen;
 mod error;
 mod expr;
 mod funcstate;
+mod jumps;
 mod lexer;
 mod listing;
 mod module;

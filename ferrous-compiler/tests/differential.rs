@@ -208,3 +208,79 @@ fn generated_limits_match_luac() {
     s.push_str("}\n");
     compare_generated("big_setlist.lua", &s);
 }
+
+/// `prefix`, then `term(i)` for `i` in `0..n`, then `suffix`.
+fn chain(prefix: &str, term: impl Fn(usize) -> String, n: usize, suffix: &str) -> String {
+    let mut s = String::from(prefix);
+    for i in 0..n {
+        s.push_str(&term(i));
+    }
+    s.push_str(suffix);
+    s
+}
+
+/// The long-chain shapes whose work `src/jumps/tests.rs` counts (there at 100,000 terms):
+/// the listing at 2,000 terms equals luac5.1's, so the jump-list tail cache changes no
+/// byte.
+#[test]
+fn long_chains_match_luac() {
+    if !luac_available() {
+        return;
+    }
+    const N: usize = 2_000;
+    let shapes = [
+        ("or", chain("return ", |_| "a or ".into(), N, "b")),
+        ("and", chain("return ", |_| "a and ".into(), N, "b")),
+        (
+            "comparisons",
+            chain("return ", |i| format!("x == {i} or "), N, "x"),
+        ),
+        (
+            "parenthesised",
+            chain("return ", |_| "(a or b) or ".into(), N, "c"),
+        ),
+        ("and_or", chain("x = ", |_| "a and b or ".into(), N, "c")),
+        ("not", chain("return not (", |_| "a or ".into(), N, "b)")),
+        (
+            "elseif",
+            chain(
+                "if x == -1 then ",
+                |i| format!("elseif x == {i} then f() "),
+                N,
+                "else g() end",
+            ),
+        ),
+        (
+            "while",
+            chain("while ", |_| "a and ".into(), N, "b do f() end"),
+        ),
+        (
+            "repeat",
+            chain("repeat f() until ", |_| "a or ".into(), N, "b"),
+        ),
+        (
+            "breaks",
+            chain("while x do ", |_| "if a then break end ".into(), N, "end"),
+        ),
+        (
+            "if_condition",
+            chain("if ", |_| "a or ".into(), N, "b then f() end"),
+        ),
+        (
+            "mixed",
+            chain(
+                "local a, b = ...\nwhile a do\n",
+                |i| {
+                    format!(
+                        "if a == {i} or b and not a then a = b or {i} elseif b then break end\n"
+                    )
+                },
+                N,
+                "end\n",
+            ),
+        ),
+    ];
+    for (name, src) in shapes {
+        compare_generated(&format!("chain_{name}.lua"), &src);
+    }
+}
