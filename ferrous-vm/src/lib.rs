@@ -12,6 +12,7 @@
 
 mod api;
 mod app_data;
+mod binary;
 mod call;
 mod debug;
 mod error;
