@@ -109,7 +109,8 @@ impl ChunkWriter {
     pub fn lines(&mut self, lines: &[u32]) {
         self.int(lines.len());
         for &line in lines {
-            self.int(line as usize);
+            // The bits 5.1 stored (a negative line of a hostile chunk comes back unchanged).
+            self.out.extend_from_slice(&line.to_le_bytes());
         }
     }
 

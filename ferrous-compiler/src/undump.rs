@@ -8,7 +8,7 @@
 //!
 //! Invariants:
 //! - No input panics; nesting is walked with an explicit stack bounded like 5.1's C calls
-//!   (`code too deep` past 199 levels), never by recursion.
+//!   (`code too deep` past 198 levels), never by recursion.
 //! - Nothing is allocated for a count before the bytes the count announces are known to be in
 //!   the input: every vector's capacity is bounded by the remaining input.
 //! - Bytes after the main function are ignored, as 5.1 does.
@@ -23,8 +23,9 @@ use crate::opcodes::Instruction;
 use crate::verify::{VerifyError, verify_proto};
 
 /// 5.1's `LUAI_MAXCCALLS`: `LoadFunction` counts a C call per nested function, starting from the
-/// one `loadstring` (or the host's `lua_pcall`) already made.
-const MAX_DEPTH: usize = 200 - 1;
+/// two a script running under `lua5.1` has made (`lua_cpcall`, `lua_pcall`), so 198 levels of
+/// functions load and 199 are `code too deep`, as `loadstring` in lua5.1 reports.
+const MAX_DEPTH: usize = 200 - 2;
 
 /// Why a binary chunk was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
