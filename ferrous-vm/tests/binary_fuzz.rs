@@ -8,7 +8,7 @@
 //! constant index, register or jump is an error, not a panic in the loop.
 //!
 //! The generator is seeded, so a failing case names its number. `FERROUS_FUZZ_CASES=N` runs
-//! more cases (4,000 by default).
+//! more cases (1,500 of each kind by default).
 
 mod common;
 
@@ -168,7 +168,7 @@ fn mutated_dumps_never_panic_or_hang() {
     let cases: u64 = std::env::var("FERROUS_FUZZ_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(4_000);
+        .unwrap_or(1_500);
     let seeds = seed_dumps();
     for seed in &seeds {
         assert!(run_case(seed), "an unmutated dump loads");
@@ -188,6 +188,93 @@ fn mutated_dumps_never_panic_or_hang() {
     // Most mutations must be refused, some must still load (the test exercises both sides).
     assert!(loaded > 0 && loaded < cases, "{loaded} of {cases} loaded");
     eprintln!("binary fuzz: {cases} cases, {loaded} loaded and ran");
+}
+
+/// A random prototype of `module` (depth-first order), mutably.
+fn pick_proto<'m>(rng: &mut Rng, module: &'m mut ferrous_compiler::CompiledModule) -> &'m mut ferrous_compiler::Proto {
+    let mut proto = &mut module.main;
+    while !proto.protos.is_empty() && rng.below(2) == 0 {
+        let i = rng.below(proto.protos.len());
+        proto = &mut proto.protos[i];
+    }
+    proto
+}
+
+/// Changes instructions and header fields of a compiled module where they matter most: the
+/// verifier alone stands between these and the interpreter.
+fn mutate_module(rng: &mut Rng, module: &mut ferrous_compiler::CompiledModule) {
+    for _ in 0..=rng.below(3) {
+        let proto = pick_proto(rng, module);
+        let n = proto.code.len();
+        match rng.below(8) {
+            0 | 1 => {
+                let at = rng.below(n);
+                proto.code[at] = Instruction(random_instruction(rng));
+            }
+            2 => {
+                // One operand moved by a little.
+                let at = rng.below(n);
+                let shift = [6, 14, 23][rng.below(3)];
+                let delta = [1u32, 2, 255, 256, 511][rng.below(5)];
+                let word = &mut proto.code[at].0;
+                *word = if rng.below(2) == 0 {
+                    word.wrapping_add(delta << shift)
+                } else {
+                    word.wrapping_sub(delta << shift)
+                };
+            }
+            3 => {
+                let (a, b) = (rng.below(n), rng.below(n));
+                proto.code.swap(a, b);
+            }
+            4 => proto.max_stack_size = rng.below(256) as u8,
+            5 => proto.num_params = rng.below(8) as u8,
+            6 => proto.is_vararg = rng.below(8) as u8,
+            _ => proto.num_upvalues = rng.below(4) as u8,
+        }
+    }
+}
+
+#[test]
+fn mutated_modules_never_panic_or_hang() {
+    let cases: u64 = std::env::var("FERROUS_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_500);
+    let seeds: Vec<_> = SEEDS.iter().map(|src| module(src)).collect();
+    let mut rng = Rng(0x5EED_0F_C0DE_0002);
+    let mut loaded = 0u64;
+    for case in 0..cases {
+        let mut m = seeds[rng.below(seeds.len())].clone();
+        mutate_module(&mut rng, &mut m);
+        let res = std::panic::catch_unwind(|| {
+            let mut vm = Vm::builder()
+                .profile(Profile::Sandbox)
+                .memory_limit(Some(8 << 20))
+                .build();
+            vm.set_stdout(Box::new(std::io::sink()));
+            vm.set_interrupt(Some(Box::new(|| Some(b"interrupted".to_vec()))));
+            let Ok(f) = vm.load_module(&m) else {
+                return false;
+            };
+            if vm.start(f, &[Value::Number(1.0), Value::Number(2.0)]).is_ok() {
+                for _ in 0..8 {
+                    if !matches!(vm.run_for(20_000), Ok(Outcome::Paused)) {
+                        return true;
+                    }
+                }
+                vm.abort();
+            }
+            true
+        });
+        match res {
+            Ok(true) => loaded += 1,
+            Ok(false) => {}
+            Err(_) => panic!("case {case} panicked; module: {m:?}"),
+        }
+    }
+    assert!(loaded > 0 && loaded < cases, "{loaded} of {cases} loaded");
+    eprintln!("module fuzz: {cases} cases, {loaded} loaded and ran");
 }
 
 fn module(src: &str) -> ferrous_compiler::CompiledModule {
