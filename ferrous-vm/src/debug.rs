@@ -51,12 +51,13 @@ impl Vm {
             return Vec::new();
         };
         match self.frame_line(&self.th.frames[idx]) {
-            Some((source, line)) => {
+            // A stripped binary chunk has no lines: no position, as `currentline > 0` in 5.1.
+            Some((source, line)) if line > 0 => {
                 let mut out = source;
                 out.extend_from_slice(format!(":{line}: ").as_bytes());
                 out
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         }
     }
 
@@ -340,7 +341,10 @@ impl Vm {
         match self.frame_line(frame) {
             Some((src, line)) => {
                 out.push_str(&String::from_utf8_lossy(&src));
-                out.push_str(&format!(":{line}:"));
+                out.push(':');
+                if line > 0 {
+                    out.push_str(&format!("{line}:"));
+                }
             }
             None => out.push_str("[C]:"),
         }
