@@ -14,9 +14,7 @@
 
 /// The 12-byte header: `ESC "Lua"`, version 5.1, official format, little-endian, `int` 4 bytes,
 /// `size_t` 8, `Instruction` 4, `lua_Number` 8, not integral.
-pub const BINARY_HEADER: [u8; 12] = [
-    0x1b, b'L', b'u', b'a', 0x51, 0, 1, 4, 8, 4, 8, 0,
-];
+pub const BINARY_HEADER: [u8; 12] = [0x1b, b'L', b'u', b'a', 0x51, 0, 1, 4, 8, 4, 8, 0];
 
 /// The first byte of every binary chunk (`LUA_SIGNATURE[0]`).
 pub const BINARY_SIGNATURE: u8 = 0x1b;

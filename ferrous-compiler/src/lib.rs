@@ -38,12 +38,12 @@ pub use crate::module::{
     VARARG_NEEDSARG,
 };
 pub use crate::number::{str_to_number, str_to_number_base};
-pub use crate::undump::{UndumpError, UndumpErrorKind, is_binary_chunk, undump};
-pub use crate::verify::{MAX_STACK_SIZE, VerifyError, VerifyErrorKind, verify, verify_proto};
 pub use crate::opcodes::{
     BITRK, DecodeError, Instruction, LFIELDS_PER_FLUSH, MAXARG_A, MAXARG_B, MAXARG_BX, MAXARG_C,
     MAXARG_SBX, MAXINDEXRK, NUM_OPCODES, OpArgMode, OpCode, OpFormat, index_k, is_k,
 };
+pub use crate::undump::{UndumpError, UndumpErrorKind, is_binary_chunk, undump};
+pub use crate::verify::{MAX_STACK_SIZE, VerifyError, VerifyErrorKind, verify, verify_proto};
 
 /// Compiles a Lua 5.1 chunk, like `lua_load` / `loadstring`.
 ///

@@ -17,7 +17,9 @@ use std::collections::HashMap;
 
 use thiserror::Error;
 
-use crate::binary::{BINARY_HEADER, BINARY_SIGNATURE, TAG_BOOLEAN, TAG_NIL, TAG_NUMBER, TAG_STRING};
+use crate::binary::{
+    BINARY_HEADER, BINARY_SIGNATURE, TAG_BOOLEAN, TAG_NIL, TAG_NUMBER, TAG_STRING,
+};
 use crate::module::{CompiledModule, Constant, LocalVar, Proto, StrIdx};
 use crate::opcodes::Instruction;
 use crate::verify::{VerifyError, verify_proto};
@@ -127,7 +129,10 @@ impl<'a> Loader<'a> {
 
     fn block(&mut self, n: usize) -> Res<&'a [u8]> {
         let input: &'a [u8] = self.input;
-        let end = self.pos.checked_add(n).ok_or(UndumpErrorKind::UnexpectedEnd)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or(UndumpErrorKind::UnexpectedEnd)?;
         let bytes = input
             .get(self.pos..end)
             .ok_or(UndumpErrorKind::UnexpectedEnd)?;

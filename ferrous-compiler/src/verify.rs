@@ -23,7 +23,9 @@
 
 use thiserror::Error;
 
-use crate::module::{CompiledModule, Constant, Proto, VARARG_HASARG, VARARG_ISVARARG, VARARG_NEEDSARG};
+use crate::module::{
+    CompiledModule, Constant, Proto, VARARG_HASARG, VARARG_ISVARARG, VARARG_NEEDSARG,
+};
 use crate::opcodes::{Instruction, OpArgMode, OpCode, OpFormat, index_k, is_k};
 
 /// 5.1's `MAXSTACK`: the most registers a function may use.

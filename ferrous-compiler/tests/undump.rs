@@ -66,7 +66,11 @@ fn luac_output_reads_back_and_lists_like_our_compiler() {
         let Ok(ours) = compile_file(&source, chunk_name.as_bytes()) else {
             continue;
         };
-        assert_eq!(verify(&ours), Ok(()), "{name}: our compiler's module verifies");
+        assert_eq!(
+            verify(&ours),
+            Ok(()),
+            "{name}: our compiler's module verifies"
+        );
         let Some(bytes) = luac(path, false) else {
             return;
         };

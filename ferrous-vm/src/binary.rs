@@ -34,8 +34,7 @@ impl Vm {
         source: &[u8],
         chunk_name: &[u8],
     ) -> Result<Value, LoadError> {
-        let module = if self.binary_chunks_allowed() && ferrous_compiler::is_binary_chunk(source)
-        {
+        let module = if self.binary_chunks_allowed() && ferrous_compiler::is_binary_chunk(source) {
             ferrous_compiler::undump(source, chunk_name)
                 .map_err(|e| LoadError::Syntax(e.message_bytes().to_vec()))?
         } else {

@@ -368,7 +368,7 @@ impl Vm {
         let msg = match err {
             RtError::Value(v) => return v,
             RtError::Runtime(msg) => {
-                let mut out = self.where_(0);
+                let mut out = self.runtime_where();
                 out.extend_from_slice(&msg);
                 out
             }

@@ -191,7 +191,10 @@ fn mutated_dumps_never_panic_or_hang() {
 }
 
 /// A random prototype of `module` (depth-first order), mutably.
-fn pick_proto<'m>(rng: &mut Rng, module: &'m mut ferrous_compiler::CompiledModule) -> &'m mut ferrous_compiler::Proto {
+fn pick_proto<'m>(
+    rng: &mut Rng,
+    module: &'m mut ferrous_compiler::CompiledModule,
+) -> &'m mut ferrous_compiler::Proto {
     let mut proto = &mut module.main;
     while !proto.protos.is_empty() && rng.below(2) == 0 {
         let i = rng.below(proto.protos.len());
@@ -257,7 +260,10 @@ fn mutated_modules_never_panic_or_hang() {
             let Ok(f) = vm.load_module(&m) else {
                 return false;
             };
-            if vm.start(f, &[Value::Number(1.0), Value::Number(2.0)]).is_ok() {
+            if vm
+                .start(f, &[Value::Number(1.0), Value::Number(2.0)])
+                .is_ok()
+            {
                 for _ in 0..8 {
                     if !matches!(vm.run_for(20_000), Ok(Outcome::Paused)) {
                         return true;
@@ -294,7 +300,11 @@ fn load_module_verifies_hand_built_modules() {
     // An out-of-range constant index in LOADK.
     let mut m = module("local x = 'a' return x");
     m.main.code[0] = Instruction::abx(OpCode::LoadK, 0, 7);
-    assert!(load_err(&m).starts_with("bad code in loaded module"), "{}", load_err(&m));
+    assert!(
+        load_err(&m).starts_with("bad code in loaded module"),
+        "{}",
+        load_err(&m)
+    );
     // An RK constant out of range.
     let mut m = module("local a = ... return a + 1");
     let add = m
@@ -310,7 +320,9 @@ fn load_module_verifies_hand_built_modules() {
     m.main.code[0] = Instruction::abc(OpCode::Move, 200, 0, 0);
     assert!(load_err(&m).contains("Register"));
     let mut m = module("return 1");
-    m.main.code.insert(0, Instruction::asbx(OpCode::Jmp, 0, 100));
+    m.main
+        .code
+        .insert(0, Instruction::asbx(OpCode::Jmp, 0, 100));
     m.main.line_info.insert(0, 1);
     assert!(load_err(&m).contains("Jump"));
     let mut m = module("return 1");

@@ -68,7 +68,9 @@ fn run_ferrous(source: &str) -> Vec<u8> {
     let out = Rc::new(RefCell::new(Vec::new()));
     let mut vm = Vm::builder().build();
     vm.set_stdout(Box::new(Capture(out.clone())));
-    let f = vm.load(source.as_bytes(), "=driver").expect("driver compiles");
+    let f = vm
+        .load(source.as_bytes(), "=driver")
+        .expect("driver compiles");
     vm.call(f, &[]).expect("driver runs");
     out.take()
 }
@@ -96,7 +98,10 @@ fn dumps_match_lua51_on_the_corpus() {
     };
     assert!(lua.status.success(), "lua5.1 runs the driver");
     let theirs = lua.stdout;
-    let (ours, theirs) = (String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+    let (ours, theirs) = (
+        String::from_utf8_lossy(&ours),
+        String::from_utf8_lossy(&theirs),
+    );
     for (a, b) in ours.lines().zip(theirs.lines()) {
         assert_eq!(a, b, "string.dump differs from lua5.1's");
     }

@@ -362,7 +362,14 @@ fn rename(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 /// so querying answers `C`, asking for `C`, `POSIX` or the environment's (`""`) gives `C`,
 /// and any other locale cannot be set (nil). The category is checked as 5.1 does.
 fn setlocale(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    const CATEGORIES: [&[u8]; 6] = [b"all", b"collate", b"ctype", b"monetary", b"numeric", b"time"];
+    const CATEGORIES: [&[u8]; 6] = [
+        b"all",
+        b"collate",
+        b"ctype",
+        b"monetary",
+        b"numeric",
+        b"time",
+    ];
     let locale = match ctx.opt_string(1)? {
         Some(s) => Some(ctx.vm.heap.str_bytes(s)?.to_vec()),
         None => None,
