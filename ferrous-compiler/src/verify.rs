@@ -212,10 +212,10 @@ fn check_code(p: &Proto) -> Result<(), VerifyError> {
             OpCode::GetUpval | OpCode::SetUpval if b >= i64::from(p.num_upvalues) => {
                 return fail(K::Upvalue, pc);
             }
-            OpCode::GetGlobal | OpCode::SetGlobal => {
-                if !matches!(p.constants.get(i.bx() as usize), Some(Constant::String(_))) {
-                    return fail(K::Constant, pc);
-                }
+            OpCode::GetGlobal | OpCode::SetGlobal
+                if !matches!(p.constants.get(i.bx() as usize), Some(Constant::String(_))) =>
+            {
+                return fail(K::Constant, pc);
             }
             OpCode::OpSelf if !reg_ok(a + 1) => return fail(K::Register, pc),
             OpCode::Concat if b >= c => return fail(K::Operand, pc),

@@ -245,7 +245,7 @@ fn mutated_modules_never_panic_or_hang() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_500);
     let seeds: Vec<_> = SEEDS.iter().map(|src| module(src)).collect();
-    let mut rng = Rng(0x5EED_0F_C0DE_0002);
+    let mut rng = Rng(0x5EED_0FC0_DE00_0002);
     let mut loaded = 0u64;
     for case in 0..cases {
         let mut m = seeds[rng.below(seeds.len())].clone();
