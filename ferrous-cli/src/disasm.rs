@@ -17,8 +17,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let module = if ferrous_compiler::is_binary_chunk(&source) {
         ferrous_compiler::undump(&source, &chunk_name).map_err(|e| e.message_bytes().to_vec())
     } else {
-        ferrous_compiler::compile_file(&source, &chunk_name)
-            .map_err(|e| e.message_bytes().to_vec())
+        ferrous_compiler::compile_file(&source, &chunk_name).map_err(|e| e.message_bytes().to_vec())
     };
     match module {
         Ok(module) => {

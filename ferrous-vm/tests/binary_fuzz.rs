@@ -83,11 +83,26 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
                 }
             }
             2 => {
-                // An aligned word after the header: often an instruction.
-                let at = 12 + rng.below(len.saturating_sub(16).max(1)) / 4 * 4;
-                let word = random_instruction(rng).to_le_bytes();
-                if at + 4 <= chunk.len() {
-                    chunk[at..at + 4].copy_from_slice(&word);
+                // An instruction of the main function: its code follows the header, the source
+                // (an 8-byte size and the bytes), 12 bytes of fields and the 4-byte count.
+                let size = chunk
+                    .get(12..20)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map_or(0, u64::from_le_bytes);
+                let count = usize::try_from(size).ok().and_then(|size| {
+                    let start = 20usize.checked_add(size)?.checked_add(12)?;
+                    let n = chunk.get(start..start + 4)?;
+                    Some((
+                        start + 4,
+                        u32::from_le_bytes([n[0], n[1], n[2], n[3]]) as usize,
+                    ))
+                });
+                if let Some((code, n)) = count.filter(|&(_, n)| n > 0) {
+                    let at = code + 4 * rng.below(n);
+                    let word = random_instruction(rng).to_le_bytes();
+                    if at + 4 <= chunk.len() {
+                        chunk[at..at + 4].copy_from_slice(&word);
+                    }
                 }
             }
             3 => chunk.truncate(rng.below(len)),
