@@ -1,6 +1,7 @@
 //! `ferrous disasm FILE`: the bytecode listing, in the format of `luac5.1 -l -l FILE`.
 //!
-//! Compile errors are reported like `ferrous check` does (stderr, exit status 1).
+//! Compile errors are reported like `ferrous check` does (stderr, exit status 1). A binary chunk
+//! (`luac5.1` output, `string.dump`) is read back and listed, as `luac5.1 -l` does.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -13,7 +14,12 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     };
     let source = std::fs::read(file).with_context(|| format!("cannot open {file}"))?;
     let chunk_name = [b"@", file.as_bytes()].concat();
-    match ferrous_compiler::compile_file(&source, &chunk_name) {
+    let module = if ferrous_compiler::is_binary_chunk(&source) {
+        ferrous_compiler::undump(&source, &chunk_name).map_err(|e| e.message_bytes().to_vec())
+    } else {
+        ferrous_compiler::compile_file(&source, &chunk_name).map_err(|e| e.message_bytes().to_vec())
+    };
+    match module {
         Ok(module) => {
             std::io::stdout()
                 .lock()
@@ -22,7 +28,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
         Err(err) => {
             let mut line = b"ferrous: ".to_vec();
-            line.extend_from_slice(err.message_bytes());
+            line.extend_from_slice(&err);
             line.push(b'\n');
             std::io::stderr().lock().write_all(&line)?;
             Ok(ExitCode::FAILURE)

@@ -232,6 +232,8 @@ impl FuncState {
             code: self.code,
             constants: self.k,
             protos: self.p,
+            // At most `LUAI_MAXUPVALUES` (60), checked by the parser.
+            num_upvalues: self.upvalue_names.len() as u8,
             upvalue_names: self.upvalue_names,
             num_params: self.num_params,
             is_vararg: self.is_vararg,

@@ -5,12 +5,17 @@
 //! one pass, like Lua 5.1 does: there is no syntax tree. The output uses Lua 5.1's instruction set and
 //! encoding (`opcodes.rs`), so `listing` prints what `luac5.1 -l -l` prints.
 //!
+//! Binary chunks: `binary.rs` defines lua5.1's format (`ChunkWriter`, what `string.dump`
+//! writes), `undump` reads it back into a `CompiledModule`, and `verify` checks every operand
+//! of a module's code (`undump` runs it on each function; the VM's loader on every module).
+//!
 //! Invariants:
 //! - This crate never depends on `ferrous-heap` or the garbage collector.
 //! - No input makes the compiler panic or overflow the stack: recursion is bounded by 5.1's
 //!   `LUAI_MAXCCALLS` (200 syntax levels).
 //! - Error messages are byte-identical to lua5.1's.
 
+mod binary;
 mod codegen;
 mod error;
 mod expr;
@@ -23,7 +28,10 @@ mod number;
 mod opcodes;
 mod parser;
 mod strings;
+mod undump;
+mod verify;
 
+pub use crate::binary::{BINARY_HEADER, BINARY_SIGNATURE, ChunkWriter};
 pub use crate::error::{CompileError, CompileErrorKind, chunk_id};
 pub use crate::listing::listing;
 pub use crate::module::{
@@ -35,6 +43,8 @@ pub use crate::opcodes::{
     BITRK, DecodeError, Instruction, LFIELDS_PER_FLUSH, MAXARG_A, MAXARG_B, MAXARG_BX, MAXARG_C,
     MAXARG_SBX, MAXINDEXRK, NUM_OPCODES, OpArgMode, OpCode, OpFormat, index_k, is_k,
 };
+pub use crate::undump::{UndumpError, UndumpErrorKind, is_binary_chunk, undump};
+pub use crate::verify::{MAX_STACK_SIZE, VerifyError, VerifyErrorKind, verify, verify_proto};
 
 /// Compiles a Lua 5.1 chunk, like `lua_load` / `loadstring`.
 ///

@@ -97,7 +97,7 @@ fn print_header(module: &CompiledModule, f: &Proto, addr: &str, out: &mut Vec<u8
     );
     let np = usize::from(f.num_params);
     let slots = usize::from(f.max_stack_size);
-    let nups = f.upvalue_names.len();
+    let nups = usize::from(f.num_upvalues);
     let _ = writeln!(
         out,
         "{np}{} param{}, {slots} slot{}, {nups} upvalue{}, {} local{}, {} constant{}, {} function{}",

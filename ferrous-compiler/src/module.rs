@@ -6,7 +6,9 @@
 //!
 //! Invariants:
 //! - `strings` holds no duplicates: equal bytes <=> equal `StrIdx`.
-//! - `code.len() == line_info.len()`; `upvalue_names.len()` is the number of upvalues.
+//! - `code.len() == line_info.len()`, and `upvalue_names.len() == num_upvalues`, for what the
+//!   compiler builds; a stripped binary chunk (`undump`) may have no line info and fewer upvalue
+//!   names, as 5.1 allows. `verify` checks what the loader relies on.
 //! - Every `StrIdx` in a module indexes `strings`.
 
 /// Index into `CompiledModule::strings`.
@@ -53,8 +55,10 @@ pub struct Proto {
     pub constants: Vec<Constant>,
     /// Nested prototypes, indexed by `CLOSURE`'s `Bx`.
     pub protos: Vec<Proto>,
-    /// Upvalue names; the length is the number of upvalues.
+    /// Upvalue names (as many as `num_upvalues`, or fewer in a stripped binary chunk).
     pub upvalue_names: Vec<StrIdx>,
+    /// Number of upvalues (5.1's `nups`).
+    pub num_upvalues: u8,
     /// Number of fixed parameters.
     pub num_params: u8,
     /// `VARARG_*` flags, as 5.1 stores them (`luac` prints `+` when nonzero).
@@ -71,13 +75,6 @@ pub struct Proto {
     pub last_line_defined: u32,
     /// The chunk name (`@file.lua`, `=stdin`, or the source text), as given to `compile`.
     pub source: StrIdx,
-}
-
-impl Proto {
-    /// Number of upvalues.
-    pub fn num_upvalues(&self) -> usize {
-        self.upvalue_names.len()
-    }
 }
 
 /// A compiled chunk: the deduplicated string table and the main function.

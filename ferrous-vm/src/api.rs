@@ -60,7 +60,7 @@ pub enum Outcome {
 }
 
 impl Vm {
-    /// Compiles a chunk. `chunk_name` follows Lua's convention (`@file.lua`, `=stdin`, or the
+    /// Compiles a chunk (or loads a binary one, when allowed). `chunk_name` follows Lua's convention (`@file.lua`, `=stdin`, or the
     /// source text for `[string "..."]`).
     pub fn load(&mut self, source: &[u8], chunk_name: &str) -> Result<Value, Error> {
         match self.load_chunk(source, chunk_name.as_bytes()) {
@@ -70,11 +70,13 @@ impl Vm {
         }
     }
 
-    /// Compiles the contents of a file (a first line starting with `#` is skipped).
+    /// Compiles the contents of a file (a first line starting with `#` is skipped), or loads it
+    /// as a binary chunk when binary chunks are allowed, as `luaL_loadfile` does.
     pub fn load_file(&mut self, source: &[u8], chunk_name: &str) -> Result<Value, Error> {
-        match ferrous_compiler::compile_file(source, chunk_name.as_bytes()) {
-            Ok(module) => self.load_module(&module).map_err(|e| self.host_error(e)),
-            Err(e) => Err(Error::Syntax(e.message_bytes().to_vec())),
+        match self.load_file_chunk(source, chunk_name.as_bytes()) {
+            Ok(f) => Ok(f),
+            Err(LoadError::Syntax(msg)) => Err(Error::Syntax(msg)),
+            Err(LoadError::Runtime(e)) => Err(self.host_error(e)),
         }
     }
 

@@ -45,18 +45,30 @@ fn sets_a(op: u32) -> bool {
 
 impl Vm {
     /// The `chunk:line:` prefix for the frame `level` levels below the top (0 = the running one),
-    /// or nothing when that frame is not a Lua function (`luaL_where`).
+    /// or nothing when that frame is not a Lua function or has no line (`luaL_where`).
     pub(crate) fn where_(&self, level: usize) -> Vec<u8> {
+        self.position(level, false)
+    }
+
+    /// The prefix of a runtime error raised by the running instruction (`luaG_runerror`'s
+    /// `addinfo`): like [`Vm::where_`], but a Lua function without line info (a stripped binary
+    /// chunk) still gets one, with line 0.
+    pub(crate) fn runtime_where(&self) -> Vec<u8> {
+        self.position(0, true)
+    }
+
+    fn position(&self, level: usize, line_zero: bool) -> Vec<u8> {
         let Some(Some(idx)) = self.level_frame(level) else {
             return Vec::new();
         };
         match self.frame_line(&self.th.frames[idx]) {
-            Some((source, line)) => {
+            // A stripped binary chunk has no lines: `luaL_where` tests `currentline > 0`.
+            Some((source, line)) if line > 0 || line_zero => {
                 let mut out = source;
                 out.extend_from_slice(format!(":{line}: ").as_bytes());
                 out
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         }
     }
 
@@ -340,7 +352,10 @@ impl Vm {
         match self.frame_line(frame) {
             Some((src, line)) => {
                 out.push_str(&String::from_utf8_lossy(&src));
-                out.push_str(&format!(":{line}:"));
+                out.push(':');
+                if line > 0 {
+                    out.push_str(&format!("{line}:"));
+                }
             }
             None => out.push_str("[C]:"),
         }

@@ -316,10 +316,17 @@ impl Vm {
                     }
                 }};
             }
+            // The jump of a test. A backward one is a loop (`repeat until #s < 3`): the `JMP`
+            // itself runs next, so it is charged like any backward `JMP` (one charge site keeps
+            // the loop's stack frame small).
             macro_rules! cond_jump {
                 ($res:expr) => {
                     if $res {
-                        pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                        let sbx = arg_sbx(code[pc]);
+                        if sbx < 0 {
+                            continue;
+                        }
+                        pc = (pc as isize + 1 + sbx) as usize;
                     } else {
                         pc += 1;
                     }
@@ -576,7 +583,12 @@ impl Vm {
                         let rb = self.th.stack[base + arg_b(i)];
                         if is_truthy(rb) == (arg_c(i) != 0) {
                             self.th.stack[ra] = rb;
-                            pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                            let sbx = arg_sbx(code[pc]);
+                            if sbx < 0 {
+                                // The `JMP` runs next and charges its backward jump.
+                                continue;
+                            }
+                            pc = (pc as isize + 1 + sbx) as usize;
                         } else {
                             pc += 1;
                         }

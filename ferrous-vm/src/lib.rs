@@ -4,14 +4,18 @@
 //! `ferrous-compiler`, loaded onto the heap (`loader.rs`) and run by one interpreter loop
 //! (`interp.rs`) that never recurses in Rust for Lua calls, metamethods, `pcall` or coroutines
 //! (`call.rs`, `meta.rs`). Natives (`native.rs`) implement the standard library (`stdlib/`).
+//! Binary chunks (`binary.rs`): `string.dump` writes lua5.1's format, and loading one goes
+//! through `ferrous_compiler::undump` and the same verified loader as source.
 //!
 //! Invariants:
 //! - No Lua program can overflow the Rust stack: Lua-level nesting lives in the frame `Vec`;
 //!   natives that re-enter the loop are bounded by `MAX_CCALLS` (`C stack overflow`).
 //! - Garbage is collected only at safe points of the loop, with every root visible.
+//! - Every module is verified before it is loaded (`Vm::load_module`), whoever built it.
 
 mod api;
 mod app_data;
+mod binary;
 mod call;
 mod debug;
 mod error;

@@ -1,9 +1,13 @@
 //! The loader: turns a `CompiledModule` into prototypes on the heap and a closure over them.
+//! Source and binary chunks reach it through `binary.rs` (`Vm::load_chunk`).
 //!
 //! The module's string table is interned once; constants, names and the chunk name then refer
 //! to the interned handles. Every instruction is decoded once here, so the interpreter never
 //! meets an unknown opcode from a module (it still reports one as an error, never a default).
 //!
+//! Invariant: every module is verified (`ferrous_compiler::verify`) before anything of it
+//! reaches the heap, so the interpreter's unchecked indexing (constants, register window, code
+//! after a test) stays in bounds for hand-built and binary modules too.
 //! Invariant: a loaded prototype's constants are `nil`, booleans, numbers and interned strings,
 //! and its nested prototypes are loaded before it (the module's tree is walked iteratively, so a
 //! deeply nested module cannot overflow the Rust stack).
@@ -12,32 +16,28 @@ use std::rc::Rc;
 
 use ferrous_compiler::{CompiledModule, Constant, OpCode, Proto};
 use ferrous_heap::{
-    Function, LocalVar, LuaClosure, ProtoHandle, Prototype, StringHandle, UpValueList, Value,
+    Function, LocalVar, LuaClosure, ProtoHandle, Prototype, StringHandle, UpValue, UpValueList,
+    Value,
 };
 
 use crate::error::{RtError, RtResult};
-use crate::stdlib::base::LoadError;
 use crate::vm::Vm;
 
 impl Vm {
-    /// Compiles `source` and returns the main function (a closure over the globals).
-    pub(crate) fn load_chunk(
-        &mut self,
-        source: &[u8],
-        chunk_name: &[u8],
-    ) -> Result<Value, LoadError> {
-        let module = ferrous_compiler::compile(source, chunk_name)
-            .map_err(|e| LoadError::Syntax(e.message_bytes().to_vec()))?;
-        self.load_module(&module).map_err(LoadError::Runtime)
-    }
-
     /// Loads a compiled module and returns its main function.
+    ///
+    /// The module is verified first (`ferrous_compiler::verify`): a module that could make the
+    /// interpreter index outside its registers, constants, upvalues, prototypes or code is
+    /// refused with `bad code in loaded module: ...`, whoever built it.
     ///
     /// When the heap is at its memory cap, the garbage is collected and the load tried once
     /// more before `not enough memory` is reported: a failed load leaves only unreachable
     /// objects, and its caller (the host, or `load`/`loadstring`/`require`, whose arguments are
     /// on the stack) holds no handle the collector cannot see.
     pub fn load_module(&mut self, module: &CompiledModule) -> RtResult<Value> {
+        if let Err(e) = ferrous_compiler::verify(module) {
+            return Err(RtError::runtime(format!("bad code in loaded module: {e}")));
+        }
         match self.load_module_once(module) {
             Err(RtError::OutOfMemory) => {
                 self.collect_garbage();
@@ -56,10 +56,17 @@ impl Vm {
         // As `lua_load`: the chunk's environment is the running thread's global table.
         let env = self.thread_globals();
         let shape = self.heap.proto(main)?.call_shape();
-        let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
+        // As `f_parser`: a main function with upvalues (a dumped inner function) gets fresh
+        // closed ones, holding nil.
+        let mut tx = self.heap.tx();
+        let mut upvalues = Vec::with_capacity(usize::from(shape.num_upvalues));
+        for _ in 0..shape.num_upvalues {
+            upvalues.push(tx.new_upvalue(UpValue::Closed(Value::Nil))?);
+        }
+        let f = tx.new_function(Function::Lua(LuaClosure {
             proto: main,
             shape,
-            upvalues: UpValueList::new(),
+            upvalues: UpValueList::from(&upvalues[..]),
             env,
         }))?;
         Ok(Value::Function(f))
@@ -142,7 +149,7 @@ impl Vm {
             code: Rc::from(code),
             constants: Rc::from(constants),
             protos: children.into_boxed_slice(),
-            num_upvalues: proto.num_upvalues() as u8,
+            num_upvalues: proto.num_upvalues,
             num_params: proto.num_params,
             is_vararg: proto.is_vararg,
             max_stack_size: proto.max_stack_size,

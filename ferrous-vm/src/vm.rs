@@ -46,6 +46,7 @@ pub enum Profile {
 pub struct VmBuilder {
     profile: Profile,
     memory_limit: Option<usize>,
+    binary_chunks: Option<bool>,
 }
 
 impl VmBuilder {
@@ -61,9 +62,19 @@ impl VmBuilder {
         self
     }
 
+    /// Whether `load`, `loadstring`, `loadfile`, `dofile` and the host's `load`/`load_file` accept
+    /// binary chunks (`string.dump`, `luac5.1`). Default: allowed for [`Profile::Cli`], refused
+    /// for the others (refused, a chunk starting with ESC is a syntax error, as in Redis).
+    pub fn binary_chunks(mut self, allowed: bool) -> Self {
+        self.binary_chunks = Some(allowed);
+        self
+    }
+
     /// Creates the VM with its libraries.
     pub fn build(self) -> Vm {
         let mut vm = Vm::bare();
+        let binary = self.binary_chunks.unwrap_or(self.profile == Profile::Cli);
+        vm.set_app_data(crate::binary::BinaryChunks(binary));
         crate::stdlib::open(&mut vm, self.profile);
         vm.heap.set_memory_limit(self.memory_limit);
         vm
@@ -149,6 +160,7 @@ impl Vm {
         VmBuilder {
             profile: Profile::Cli,
             memory_limit: None,
+            binary_chunks: None,
         }
     }
 
@@ -356,7 +368,7 @@ impl Vm {
         let msg = match err {
             RtError::Value(v) => return v,
             RtError::Runtime(msg) => {
-                let mut out = self.where_(0);
+                let mut out = self.runtime_where();
                 out.extend_from_slice(&msg);
                 out
             }

@@ -227,8 +227,12 @@ fn pauses_with(vm: &mut Vm, src: &str, fuel: u64) -> u64 {
 fn fuel_is_charged_without_call_instructions() {
     // Unbounded work that runs no `CALL` and no backward `JMP` of its own: a generic `for` over
     // a native iterator that never returns nil (the loop's jump is part of `TFORLOOP`), and an
-    // exponential tree of `__index` functions calling each other through `GETTABLE`.
-    const ENDLESS: [&str; 3] = [
+    // exponential tree of `__index` functions calling each other through `GETTABLE`, and loops
+    // whose backward jump is the one a test instruction takes (`LT`, `TEST`, `TESTSET`).
+    const ENDLESS: [&str; 6] = [
+        "local s = 'xxxxx' repeat until #s < 3",
+        "local x repeat until x",
+        "local x, y repeat until x and y",
         "for _ in type do end",
         "local n = 0 for _ in function() n = n + 1 return n end do end",
         "local t = setmetatable({}, {__index = function(t, k) \

@@ -121,9 +121,10 @@ fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Value, Vec<u8>
             b"=stdin".to_vec()
         }
     };
-    match ferrous_compiler::compile_file(&source, &chunk_name) {
-        Ok(module) => Ok(Ok(vm.load_module(&module)?)),
-        Err(e) => Ok(Err(e.message_bytes().to_vec())),
+    match vm.load_file_chunk(&source, &chunk_name) {
+        Ok(f) => Ok(Ok(f)),
+        Err(crate::stdlib::base::LoadError::Syntax(msg)) => Ok(Err(msg)),
+        Err(crate::stdlib::base::LoadError::Runtime(e)) => Err(e),
     }
 }
 

@@ -165,13 +165,18 @@ fn char(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
+/// `string.dump`: lua5.1's binary chunk of a Lua function (`binary.rs`).
 fn dump(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    match ctx.arg(1) {
-        Value::Function(_) | Value::NativeFunction(_) => {
-            Err(RtError::native("unable to dump given function"))
-        }
-        _ => Err(ctx.type_error(1, "function")),
-    }
+    let bytes = match ctx.arg(1) {
+        Value::Function(f) => ctx.vm.dump_function(f)?,
+        Value::NativeFunction(_) => None,
+        _ => return Err(ctx.type_error(1, "function")),
+    };
+    let Some(bytes) = bytes else {
+        return Err(RtError::native("unable to dump given function"));
+    };
+    let s = ctx.vm.intern(&bytes)?;
+    ctx.ret(&[Value::String(s)])
 }
 
 // ----- format -----
