@@ -396,6 +396,9 @@ impl Vm {
         if let Some(frame) = self.th.frames.last_mut() {
             frame.cont = cont;
         }
+        if self.th.hook.mask != 0 {
+            self.hook_native_call()?;
+        }
         let ret = f(&mut Ctx {
             vm: self,
             base,
@@ -404,6 +407,9 @@ impl Vm {
         })?;
         match ret.0 {
             RetKind::Values(n) => {
+                if self.th.hook.mask != 0 {
+                    self.hook_return()?;
+                }
                 let Some(frame) = self.th.frames.pop() else {
                     return Err(RtError::runtime("internal error: native frame lost"));
                 };
@@ -1181,6 +1187,11 @@ impl Vm {
     ) -> (ThreadHandle, Box<ThreadState>) {
         std::mem::swap(&mut self.th, &mut *state);
         let old_handle = std::mem::replace(&mut self.current, thread);
+        if (self.th.hook.mask != 0 || self.loop_hooked) && self.th.hook.active() != self.loop_hooked
+        {
+            // The threads' hooks differ (`hook.rs`): the loop switches copies.
+            self.request_loop_switch();
+        }
         (old_handle, state)
     }
 

@@ -160,6 +160,33 @@ impl Vm {
     /// local and written back to `Vm::fuel` with the pc (`save_pc!`) before anything that can
     /// read it (calls, natives, errors, pauses).
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
+        let outer = self.loop_hooked;
+        let res = loop {
+            let hooked = self.th.hook.active();
+            self.loop_hooked = hooked;
+            let res = if hooked {
+                self.execute_with::<true>()
+            } else {
+                self.execute_with::<false>()
+            };
+            if matches!(res, Ok(Exit::Paused)) && self.loop_switch {
+                // A hook was set or cleared (`hook.rs`): go on in the other copy of the loop.
+                self.loop_switch = false;
+                continue;
+            }
+            break res;
+        };
+        self.loop_hooked = outer;
+        if self.reentry > 0 && self.th.hook.active() != outer {
+            // This nested loop changed the hooks: the loop it returns to switches too.
+            self.request_loop_switch();
+        }
+        res
+    }
+
+    /// The loop itself; `HOOKED` compiles in the calls of `hook.rs` (line, count, call and
+    /// return events), which the copy without hooks does not contain.
+    fn execute_with<const HOOKED: bool>(&mut self) -> RtResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
         let (mut proto, mut code, mut k) = self.load_code(self.th.frames.len() - 1)?;
@@ -345,6 +372,14 @@ impl Vm {
                 let Some(&i) = code.get(pc) else {
                     return Err(RtError::runtime("internal error: pc out of range"));
                 };
+                if HOOKED {
+                    self.fuel = fuel;
+                    self.hook_step(fi, pc)?;
+                    fuel = self.fuel;
+                    if let Some(lua) = &self.th.frames[fi].lua {
+                        env = lua.env;
+                    }
+                }
                 pc += 1;
                 let a = ((i >> 6) & 0xff) as usize;
                 let ra = base + a;
@@ -637,6 +672,12 @@ impl Vm {
                     OP_RETURN => {
                         let b = arg_b(i);
                         let n = if b != 0 { b - 1 } else { self.th.top - ra };
+                        if HOOKED {
+                            save_pc!();
+                            self.th.top = ra + n;
+                            self.hook_return()?;
+                            fuel = self.fuel;
+                        }
                         if let Some(&(slot, _)) = self.th.open_upvalues.last() {
                             if slot as usize >= base {
                                 save_pc!();

@@ -171,6 +171,19 @@ impl Vm {
     #[cold]
     #[inline(never)]
     pub(crate) fn out_of_fuel(&mut self) -> RtResult<bool> {
+        if self.hook_switch {
+            // The fuel was parked because a hook was set or cleared (`hook.rs`): this loop
+            // restarts in its other copy if it runs the wrong one.
+            self.hook_switch = false;
+            self.fuel = self.hook_saved_fuel;
+            if self.th.hook.active() != self.loop_hooked {
+                self.loop_switch = true;
+                return Ok(true);
+            }
+            if self.fuel >= 0 {
+                return Ok(false);
+            }
+        }
         if self.reentry == 0 {
             self.fuel = 0;
             return Ok(true);

@@ -124,6 +124,8 @@ pub(crate) struct ThreadState {
     /// environment of chunks it loads), taken from its creator. `None` for the main thread,
     /// whose global table is `Vm::globals`.
     pub globals: Option<TableHandle>,
+    /// The thread's debug hook (`debug.sethook`).
+    pub hook: crate::hook::Hook,
 }
 
 impl ThreadState {
@@ -139,6 +141,7 @@ impl ThreadState {
             base_ccalls: 0,
             wrapped: false,
             globals: None,
+            hook: crate::hook::Hook::default(),
         }
     }
 
@@ -209,6 +212,7 @@ impl Trace for ThreadState {
         if let Some(globals) = self.globals {
             tracer.table(globals);
         }
+        tracer.value(self.hook.func);
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod base;
 pub(crate) mod coroutine;
+pub(crate) mod debug;
 pub(crate) mod format;
 pub(crate) mod io;
 pub(crate) mod lua_pattern;

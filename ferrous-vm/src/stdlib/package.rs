@@ -1,6 +1,6 @@
-//! Modules and the debug subset for the command-line profile: `require`, `package.path`,
-//! `package.loaded`, `package.preload`, `dofile`, `loadfile` (loadlib.c, lbaselib.c) and
-//! `debug.traceback` / `debug.getinfo` (ldblib.c).
+//! Modules for the command-line profile: `require`, `package.path`, `package.loaded`,
+//! `package.preload`, `dofile`, `loadfile` (loadlib.c, lbaselib.c); it also opens `debug`
+//! (`debug.rs`) and records it in `package.loaded`.
 //!
 //! `require` searches `package.path` (from `LUA_PATH`, else 5.1's default) for `.lua` modules
 //! only: there are no C modules, so `package.cpath` is absent and the "not found" message lists
@@ -58,11 +58,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     vm.register("require", require)?;
     vm.register("dofile", dofile)?;
     vm.register("loadfile", loadfile)?;
-    let debug = super::new_lib(
-        vm,
-        "debug",
-        &[("getinfo", getinfo), ("traceback", traceback)],
-    )?;
+    let debug = super::debug::open(vm)?;
     let key = vm.intern(b"debug")?;
     vm.heap.tx().raw_set_str(loaded, key, Value::Table(debug))?;
     Ok(())
@@ -258,105 +254,4 @@ fn dofile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     };
     let res = ctx.vm.call_value(f, &[])?;
     ctx.ret(&res)
-}
-
-fn traceback(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let msg = ctx.arg(1);
-    if !matches!(msg, Value::Nil | Value::String(_) | Value::Number(_)) {
-        return ctx.ret(&[msg]);
-    }
-    let level = ctx.opt_integer(2, 1)?.max(0) as usize;
-    let mut out = Vec::new();
-    if !matches!(msg, Value::Nil) {
-        ctx.vm.plain_tostring(msg, &mut out)?;
-        out.push(b'\n');
-    }
-    out.extend_from_slice(ctx.vm.traceback(level).as_bytes());
-    out.extend_from_slice(b"\n\t[C]: ?");
-    ctx.push_bytes(&out)?;
-    Ok(Ret::values(1))
-}
-
-fn getinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let frame_idx = match ctx.arg(1) {
-        Value::Number(n) => {
-            let level = n as usize;
-            match ctx.vm.th.frames.len().checked_sub(1 + level) {
-                Some(idx) => Some(idx),
-                None => return ctx.ret(&[Value::Nil]),
-            }
-        }
-        Value::Function(_) | Value::NativeFunction(_) => None,
-        _ => return Err(RtError::arg(1, "function or level expected")),
-    };
-    let func = match frame_idx {
-        Some(idx) => ctx.vm.th.stack[ctx.vm.th.frames[idx].func as usize],
-        None => ctx.arg(1),
-    };
-    let t = ctx.vm.new_table(0, 8)?;
-    let set = |vm: &mut Vm, name: &str, v: Value| -> RtResult<()> {
-        let key = vm.intern(name.as_bytes())?;
-        vm.heap.tx().raw_set_str(t, key, v)?;
-        Ok(())
-    };
-    let proto = match func {
-        Value::Function(h) => match ctx.vm.heap.function(h)? {
-            ferrous_heap::Function::Lua(cl) => Some(cl.proto),
-            ferrous_heap::Function::Native(_) => None,
-        },
-        _ => None,
-    };
-    match proto {
-        Some(p) => {
-            let (source, line_defined, last) = {
-                let proto = ctx.vm.heap.proto(p)?;
-                (proto.source, proto.line_defined, proto.last_line_defined)
-            };
-            let short = ctx.vm.short_src(p);
-            let short = ctx.vm.intern(&short)?;
-            set(ctx.vm, "source", Value::String(source))?;
-            set(ctx.vm, "short_src", Value::String(short))?;
-            set(
-                ctx.vm,
-                "linedefined",
-                Value::Number(f64::from(line_defined)),
-            )?;
-            set(ctx.vm, "lastlinedefined", Value::Number(f64::from(last)))?;
-            let what = ctx
-                .vm
-                .intern(if line_defined == 0 { b"main" } else { b"Lua" })?;
-            set(ctx.vm, "what", Value::String(what))?;
-        }
-        None => {
-            let c = ctx.vm.intern(b"=[C]")?;
-            let short = ctx.vm.intern(b"[C]")?;
-            let what = ctx.vm.intern(b"C")?;
-            set(ctx.vm, "source", Value::String(c))?;
-            set(ctx.vm, "short_src", Value::String(short))?;
-            set(ctx.vm, "linedefined", Value::Number(-1.0))?;
-            set(ctx.vm, "lastlinedefined", Value::Number(-1.0))?;
-            set(ctx.vm, "what", Value::String(what))?;
-        }
-    }
-    let current_line = frame_idx
-        .and_then(|idx| {
-            let frame = ctx.vm.th.frames[idx];
-            ctx.vm.frame_line(&frame).map(|(_, line)| f64::from(line))
-        })
-        .unwrap_or(-1.0);
-    set(ctx.vm, "currentline", Value::Number(current_line))?;
-    if let Some(idx) = frame_idx {
-        let (kind, name) = ctx.vm.called_name(idx);
-        if let Some(kind) = kind {
-            let name = ctx.vm.intern(&name)?;
-            let kind = ctx.vm.intern(kind.as_bytes())?;
-            set(ctx.vm, "name", Value::String(name))?;
-            set(ctx.vm, "namewhat", Value::String(kind))?;
-        } else {
-            let empty = ctx.vm.intern(b"")?;
-            set(ctx.vm, "namewhat", Value::String(empty))?;
-        }
-    }
-    set(ctx.vm, "func", func)?;
-    ctx.ret(&[Value::Table(t)])
 }
