@@ -1290,7 +1290,8 @@ impl Vm {
     fn coroutine_failed(&mut self, value: Value, killed: Option<Vec<u8>>) -> RtResult<Flow> {
         self.close_upvalues(0)?;
         self.th.status = CoStatus::Dead;
-        self.th.frames.clear();
+        // Kept for `debug.traceback(co)`, as 5.1 keeps a failed coroutine's stack.
+        self.th.error_frames = std::mem::take(&mut self.th.frames);
         self.th.top = 0;
         self.th.n_ccalls = 0;
         let Some(resumer) = self.th.resumer.take() else {

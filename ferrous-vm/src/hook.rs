@@ -14,8 +14,8 @@
 //! out (`call_native`).
 //!
 //! Invariants:
-//! - A hook never runs inside a hook (5.1's `allowhook`): `Hook::allow` is false while one runs,
-//!   and the loop that runs it is the copy without hooks.
+//! - A hook never runs inside a hook (5.1's `allowhook`): `Hook::allow` is false while one runs
+//!   (its instructions still count towards the next `count` event, as in 5.1).
 //! - A hook runs above every live slot of the frame it reports on (results on their way out
 //!   included), so it can clobber nothing.
 
@@ -61,10 +61,11 @@ impl Default for Hook {
 }
 
 impl Hook {
-    /// Whether the interpreter loop must run its hooked copy.
+    /// Whether the interpreter loop must run its hooked copy. Also while a hook runs: its
+    /// instructions count for `count` events, as in 5.1 (only the calls are suppressed).
     #[inline]
     pub(crate) fn active(&self) -> bool {
-        self.mask != 0 && self.allow
+        self.mask != 0
     }
 }
 
@@ -134,7 +135,7 @@ impl Vm {
         if !hook.active() {
             return Ok(());
         }
-        if cur == 0 && old == 0 && hook.mask & MASK_CALL != 0 {
+        if cur == 0 && old == 0 && hook.mask & MASK_CALL != 0 && hook.allow {
             self.fire_hook(b"call", None)?;
         }
         // The call hook may have changed the hook (5.1 runs it before the first instruction).
@@ -149,7 +150,7 @@ impl Vm {
                 self.fire_hook(b"count", None)?;
             }
         }
-        if hook.mask & MASK_LINE != 0 {
+        if hook.mask & MASK_LINE != 0 && self.th.hook.allow {
             let line_info = self.heap.proto(lua.proto)?.line_info.clone();
             let line = line_info.get(cur).copied().unwrap_or(0);
             let old_line = old.checked_sub(1).and_then(|o| line_info.get(o).copied());

@@ -124,6 +124,9 @@ pub(crate) struct ThreadState {
     /// environment of chunks it loads), taken from its creator. `None` for the main thread,
     /// whose global table is `Vm::globals`.
     pub globals: Option<TableHandle>,
+    /// The frames of a coroutine that died with an error, as they were when it was raised
+    /// (`debug.traceback(co)` shows them, as 5.1 does); their stack slots are not kept.
+    pub error_frames: Vec<Frame>,
     /// The thread's debug hook (`debug.sethook`).
     pub hook: crate::hook::Hook,
 }
@@ -141,6 +144,7 @@ impl ThreadState {
             base_ccalls: 0,
             wrapped: false,
             globals: None,
+            error_frames: Vec::new(),
             hook: crate::hook::Hook::default(),
         }
     }
@@ -196,7 +200,7 @@ impl Trace for ThreadState {
         for value in &self.stack[..live] {
             tracer.value(*value);
         }
-        for frame in &self.frames {
+        for frame in self.frames.iter().chain(&self.error_frames) {
             if let Some(lua) = &frame.lua {
                 tracer.value(Value::Function(lua.closure));
                 tracer.proto(lua.proto);

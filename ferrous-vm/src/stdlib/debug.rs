@@ -61,7 +61,13 @@ fn frames_of(vm: &Vm, thread: Option<ThreadHandle>) -> (Vec<Frame>, bool) {
                 .thread(t)
                 .ok()
                 .and_then(|t| t.downcast_ref::<ThreadState>())
-                .map(|state| state.frames.clone())
+                .map(|state| {
+                    if state.frames.is_empty() {
+                        state.error_frames.clone()
+                    } else {
+                        state.frames.clone()
+                    }
+                })
                 .unwrap_or_default();
             (frames, false)
         }
@@ -440,7 +446,7 @@ fn setmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let env = match ctx.arg(1) {
+    let env = match ctx.check_any(1)? {
         Value::Function(h) => match ctx.vm.heap.function(h)? {
             Function::Lua(cl) => Value::Table(cl.env),
             Function::Native(nc) => Value::Table(nc.env),
@@ -602,13 +608,15 @@ fn gethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 fn traceback(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let (thread, arg) = get_thread(ctx);
     let msg = ctx.arg(arg + 1);
-    if !matches!(msg, Value::Nil | Value::String(_) | Value::Number(_)) {
+    // 5.1 (`db_errorfb`): an explicit nil is returned as it is, like any non-string message.
+    let no_msg = ctx.nargs() <= arg;
+    if !no_msg && !matches!(msg, Value::String(_) | Value::Number(_)) {
         return ctx.ret(&[msg]);
     }
     let (frames, running) = frames_of(ctx.vm, thread);
     let level = ctx.opt_integer(arg + 2, i64::from(running))?.max(0) as usize;
     let mut out = Vec::new();
-    if !matches!(msg, Value::Nil) {
+    if !no_msg {
         ctx.vm.plain_tostring(msg, &mut out)?;
         out.push(b'\n');
     }
