@@ -69,6 +69,8 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
     if let Some((script, script_args)) = args.get(i..).and_then(<[String]>::split_first) {
         let code = run_script(&mut vm, script, script_args)?;
         if code != ExitCode::SUCCESS || !interactive {
+            // lua.c's `lua_close`: the finalizers of the userdata still alive run.
+            vm.close();
             return Ok(code);
         }
         return crate::repl::run_with(vm);
@@ -80,9 +82,12 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
         return crate::repl::run_with(vm);
     }
     if ran_something {
+        vm.close();
         return Ok(ExitCode::SUCCESS);
     }
-    run_script(&mut vm, "-", &[])
+    let code = run_script(&mut vm, "-", &[]);
+    vm.close();
+    code
 }
 
 fn usage() -> ExitCode {
@@ -150,7 +155,9 @@ pub(crate) fn run_file(args: &[String]) -> anyhow::Result<ExitCode> {
     for a in script_args {
         call_args.push(vm.string_value(a.as_bytes())?);
     }
-    Ok(call(&mut vm, f, &call_args))
+    let code = call(&mut vm, f, &call_args);
+    vm.close();
+    Ok(code)
 }
 
 fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {

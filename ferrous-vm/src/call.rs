@@ -415,7 +415,7 @@ impl Vm {
                 };
                 let start = self.th.top.saturating_sub(n);
                 let flow = self.finish_call(frame, start, n)?;
-                self.gc_check();
+                self.gc_check()?;
                 Ok(flow)
             }
             RetKind::Call { func, cont } => {

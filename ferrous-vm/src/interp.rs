@@ -541,7 +541,7 @@ impl Vm {
                         save_pc!();
                         if self.concat(base + c, c - b + 1)? {
                             self.th.stack[ra] = self.th.stack[base + b];
-                            self.gc_check();
+                            self.gc_check()?;
                         } else {
                             resync!();
                         }

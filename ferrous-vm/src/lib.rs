@@ -15,6 +15,7 @@ mod app_data;
 mod call;
 mod debug;
 mod error;
+mod finalize;
 mod hook;
 mod interp;
 mod loader;

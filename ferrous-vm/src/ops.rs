@@ -35,7 +35,7 @@ impl Vm {
         let (b, c) = ((i >> 23) as usize, ((i >> 14) & 0x1ff) as usize);
         let t = self.heap.tx().new_table(fb2int(b), fb2int(c))?;
         self.th.stack[ra] = Value::Table(t);
-        self.gc_check();
+        self.gc_check()?;
         Ok(())
     }
 
@@ -141,7 +141,7 @@ impl Vm {
         ra: usize,
     ) -> RtResult<usize> {
         let n = self.make_closure(parent, bx, base, pseudo, ra)?;
-        self.gc_check();
+        self.gc_check()?;
         Ok(n)
     }
 

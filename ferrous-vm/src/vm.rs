@@ -118,6 +118,8 @@ pub struct Vm {
     /// A hook was set or cleared: the loop restarts in its other copy at its next charge point
     /// (`Vm::request_loop_switch`).
     pub(crate) hook_switch: bool,
+    /// Finalizers are running (`finalize.rs`): they do not nest.
+    pub(crate) in_finalizer: bool,
     /// The fuel parked while `hook_switch` is set.
     pub(crate) hook_saved_fuel: i64,
     /// Whether the innermost running loop is the hooked copy.
@@ -209,6 +211,7 @@ impl Vm {
             started: false,
             env_changed: false,
             hook_switch: false,
+            in_finalizer: false,
             hook_saved_fuel: 0,
             loop_hooked: false,
             loop_switch: false,
@@ -345,10 +348,14 @@ impl Vm {
 
     /// A safe point: collects garbage when the allocation debt asks for it.
     #[inline]
-    pub(crate) fn gc_check(&mut self) {
+    pub(crate) fn gc_check(&mut self) -> RtResult<()> {
         if !self.gc_stopped && self.heap.should_collect() {
             self.gc_step();
+            if self.heap.has_finalizers() {
+                self.run_finalizers()?;
+            }
         }
+        Ok(())
     }
 
     /// One collector step with the VM's roots.
