@@ -414,9 +414,13 @@ impl Vm {
                     return Err(RtError::runtime("internal error: native frame lost"));
                 };
                 let start = self.th.top.saturating_sub(n);
-                let flow = self.finish_call(frame, start, n)?;
-                self.gc_check()?;
-                Ok(flow)
+                let flow = self.finish_call(frame, start, n);
+                if !self.gc_stopped && self.heap.should_collect() {
+                    // Out of line and without a `?` here: this frame is part of every nested
+                    // loop's Rust stack (see `MAX_REENTRY`).
+                    return self.gc_after_native(flow);
+                }
+                flow
             }
             RetKind::Call { func, cont } => {
                 let nargs = self.th.top - func - 1;

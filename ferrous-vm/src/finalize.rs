@@ -19,7 +19,10 @@ use crate::error::RtResult;
 use crate::vm::Vm;
 
 impl Vm {
-    /// Calls the `__gc` of every userdata the last collections queued.
+    /// Calls the `__gc` of every userdata the last collections queued. Out of line: inlined
+    /// into `call_native` (through `gc_check`), its locals grew every nested loop's Rust frame.
+    #[inline(never)]
+    #[cold]
     pub(crate) fn run_finalizers(&mut self) -> RtResult<()> {
         if self.in_finalizer {
             return Ok(());
@@ -28,6 +31,18 @@ impl Vm {
         let res = self.run_queued_finalizers();
         self.in_finalizer = false;
         res
+    }
+
+    /// `gc_check` after a native returned with `flow`.
+    #[inline(never)]
+    #[cold]
+    pub(crate) fn gc_after_native(
+        &mut self,
+        flow: RtResult<crate::interp::Flow>,
+    ) -> RtResult<crate::interp::Flow> {
+        let flow = flow?;
+        self.gc_check()?;
+        Ok(flow)
     }
 
     fn run_queued_finalizers(&mut self) -> RtResult<()> {

@@ -159,6 +159,10 @@ impl Vm {
     /// without a call instruction are charged by `enter_lua` and checked at the top), counted in a
     /// local and written back to `Vm::fuel` with the pc (`save_pc!`) before anything that can
     /// read it (calls, natives, errors, pauses).
+    ///
+    /// Always inlined (into `run_loop`): a frame of its own made every nested loop (a native
+    /// calling Lua) use more Rust stack in debug builds.
+    #[inline(always)]
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
         let outer = self.loop_hooked;
         let res = loop {
@@ -186,6 +190,7 @@ impl Vm {
 
     /// The loop itself; `HOOKED` compiles in the calls of `hook.rs` (line, count, call and
     /// return events), which the copy without hooks does not contain.
+    #[inline(never)]
     fn execute_with<const HOOKED: bool>(&mut self) -> RtResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
