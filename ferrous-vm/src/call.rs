@@ -1191,10 +1191,9 @@ impl Vm {
     ) -> (ThreadHandle, Box<ThreadState>) {
         std::mem::swap(&mut self.th, &mut *state);
         let old_handle = std::mem::replace(&mut self.current, thread);
-        if (self.th.hook.mask != 0 || self.loop_hooked) && self.th.hook.active() != self.loop_hooked
-        {
-            // The threads' hooks differ (`hook.rs`): the loop switches copies.
-            self.request_loop_switch();
+        if self.th.hook.mask != 0 || self.loop_hooked {
+            // The threads' hooks may differ (`hook.rs`): the loop may switch copies.
+            self.thread_switched_hooks();
         }
         (old_handle, state)
     }
@@ -1295,7 +1294,7 @@ impl Vm {
         self.close_upvalues(0)?;
         self.th.status = CoStatus::Dead;
         // Kept for `debug.traceback(co)`, as 5.1 keeps a failed coroutine's stack.
-        self.th.error_frames = std::mem::take(&mut self.th.frames);
+        self.th.error_frames = Some(std::mem::take(&mut self.th.frames).into_boxed_slice());
         self.th.top = 0;
         self.th.n_ccalls = 0;
         let Some(resumer) = self.th.resumer.take() else {

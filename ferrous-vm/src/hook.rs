@@ -33,11 +33,11 @@ pub(crate) const MASK_LINE: u8 = 4;
 /// `LUA_MASKCOUNT`.
 pub(crate) const MASK_COUNT: u8 = 8;
 
-/// The hook of one thread.
+/// The hook of one thread. Its function is kept in the registry, keyed by the thread (5.1
+/// keeps it in a registry table keyed by the thread too): a small `Hook` keeps `ThreadState`
+/// small, which every coroutine switch copies.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Hook {
-    /// The Lua function called, or nil.
-    pub func: Value,
     /// Which events call it (`MASK_*`); 0 = no hook.
     pub mask: u8,
     /// The count of `count` events (instructions between two calls).
@@ -51,7 +51,6 @@ pub(crate) struct Hook {
 impl Default for Hook {
     fn default() -> Self {
         Hook {
-            func: Value::Nil,
             mask: 0,
             base_count: 0,
             count: 0,
@@ -83,10 +82,32 @@ impl Vm {
         self.env_changed = true;
     }
 
+    /// After a switch of threads while hooks are in use: the loop switches copies when the
+    /// new thread's hook needs the other one.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn thread_switched_hooks(&mut self) {
+        if self.th.hook.active() != self.loop_hooked {
+            self.request_loop_switch();
+        }
+    }
+
+    /// The hook function of `thread` (nil if none).
+    pub(crate) fn hook_function(&self, thread: ferrous_heap::ThreadHandle) -> RtResult<Value> {
+        Ok(self
+            .heap
+            .raw_get(self.registry, Value::Thread(thread))
+            .unwrap_or(Value::Nil))
+    }
+
     /// Calls the hook with `event` and `line` (nil for events other than `line`).
     fn fire_hook(&mut self, event: &[u8], line: Option<u32>) -> RtResult<()> {
         let hook = self.th.hook;
-        if !hook.allow || matches!(hook.func, Value::Nil) {
+        if !hook.allow {
+            return Ok(());
+        }
+        let func = self.hook_function(self.current)?;
+        if matches!(func, Value::Nil) {
             return Ok(());
         }
         let name = Value::String(self.intern(event)?);
@@ -99,7 +120,7 @@ impl Vm {
         }
         let saved_th_top = self.th.top;
         self.th.hook.allow = false;
-        let res = self.call_value(hook.func, &[name, line]);
+        let res = self.call_value(func, &[name, line]);
         self.th.hook.allow = true;
         if self.th.hook.active() != self.loop_hooked {
             // The hook set or cleared hooks (or was set by the native just returning).

@@ -126,7 +126,7 @@ pub(crate) struct ThreadState {
     pub globals: Option<TableHandle>,
     /// The frames of a coroutine that died with an error, as they were when it was raised
     /// (`debug.traceback(co)` shows them, as 5.1 does); their stack slots are not kept.
-    pub error_frames: Vec<Frame>,
+    pub error_frames: Option<Box<[Frame]>>,
     /// The thread's debug hook (`debug.sethook`).
     pub hook: crate::hook::Hook,
 }
@@ -144,7 +144,7 @@ impl ThreadState {
             base_ccalls: 0,
             wrapped: false,
             globals: None,
-            error_frames: Vec::new(),
+            error_frames: None,
             hook: crate::hook::Hook::default(),
         }
     }
@@ -200,7 +200,11 @@ impl Trace for ThreadState {
         for value in &self.stack[..live] {
             tracer.value(*value);
         }
-        for frame in self.frames.iter().chain(&self.error_frames) {
+        for frame in self
+            .frames
+            .iter()
+            .chain(self.error_frames.iter().flat_map(|f| f.iter()))
+        {
             if let Some(lua) = &frame.lua {
                 tracer.value(Value::Function(lua.closure));
                 tracer.proto(lua.proto);
@@ -216,7 +220,6 @@ impl Trace for ThreadState {
         if let Some(globals) = self.globals {
             tracer.table(globals);
         }
-        tracer.value(self.hook.func);
     }
 }
 

@@ -63,7 +63,11 @@ fn frames_of(vm: &Vm, thread: Option<ThreadHandle>) -> (Vec<Frame>, bool) {
                 .and_then(|t| t.downcast_ref::<ThreadState>())
                 .map(|state| {
                     if state.frames.is_empty() {
-                        state.error_frames.clone()
+                        state
+                            .error_frames
+                            .as_deref()
+                            .map(<[Frame]>::to_vec)
+                            .unwrap_or_default()
                     } else {
                         state.frames.clone()
                     }
@@ -552,7 +556,6 @@ fn sethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             Hook::default()
         } else {
             Hook {
-                func: ctx.arg(arg + 1),
                 mask,
                 base_count: count,
                 count,
@@ -560,6 +563,17 @@ fn sethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
         }
     };
+    let func = if hook.mask == 0 {
+        Value::Nil
+    } else {
+        ctx.arg(arg + 1)
+    };
+    let target = thread.unwrap_or(ctx.vm.current);
+    let registry = ctx.vm.registry;
+    ctx.vm
+        .heap
+        .tx()
+        .raw_set(registry, Value::Thread(target), func)?;
     match thread {
         Some(t) if t != ctx.vm.current => {
             let mut tx = ctx.vm.heap.tx();
@@ -582,6 +596,7 @@ fn sethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn gethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let (thread, _) = get_thread(ctx);
+    let func = ctx.vm.hook_function(thread.unwrap_or(ctx.vm.current))?;
     let hook = match thread {
         Some(t) if t != ctx.vm.current => ctx
             .vm
@@ -599,7 +614,7 @@ fn gethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             mask.push(c);
         }
     }
-    ctx.push(hook.func);
+    ctx.push(if hook.mask == 0 { Value::Nil } else { func });
     ctx.push_bytes(&mask)?;
     ctx.push(Value::Number(f64::from(hook.base_count)));
     Ok(Ret::values(3))
