@@ -25,20 +25,30 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
                 eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
                 ran_something = true;
             }
-            "-e" | "-l" => {
-                let Some(value) = args.get(i + 1) else {
-                    eprintln!("ferrous: '{}' needs argument", args[i]);
-                    return Ok(usage());
+            opt if opt.starts_with("-e") || opt.starts_with("-l") => {
+                // lua.c takes the argument attached (`-lname`) or as the next word.
+                let flag = &opt[..2];
+                let attached = opt.get(2..).filter(|rest| !rest.is_empty());
+                let value = match attached {
+                    Some(rest) => rest.to_owned(),
+                    None => {
+                        let Some(value) = args.get(i + 1) else {
+                            eprintln!("ferrous: '{flag}' needs argument");
+                            return Ok(usage());
+                        };
+                        i += 1;
+                        value.clone()
+                    }
                 };
-                let code = if args[i] == "-e" {
-                    value.clone()
+                let code = if flag == "-e" {
+                    value
                 } else {
                     format!(
                         "require '{}'",
                         value.replace('\\', "\\\\").replace('\'', "\\'")
                     )
                 };
-                let chunk_name = if args[i] == "-e" {
+                let chunk_name = if flag == "-e" {
                     "=(command line)"
                 } else {
                     "=require"
@@ -51,7 +61,6 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
                     return Ok(report(&err));
                 }
                 ran_something = true;
-                i += 1;
             }
             "--" => {
                 i += 1;
@@ -200,7 +209,11 @@ pub(crate) fn report(err: &Error) -> ExitCode {
 /// The global `arg`: `arg[0]` the script, `arg[1..]` its arguments, `arg[-1]` the interpreter.
 fn set_arg_table(vm: &mut Vm, file: &str, script_args: &[String]) -> anyhow::Result<()> {
     let t = vm.new_table(script_args.len(), 2).context("creating arg")?;
-    let progname = vm.string_value(b"ferrous")?;
+    // lua.c's `argv[0]`: how the interpreter was invoked (scripts run it again with that).
+    let argv0 = std::env::args()
+        .next()
+        .unwrap_or_else(|| "ferrous".to_owned());
+    let progname = vm.string_value(argv0.as_bytes())?;
     vm.raw_set(t, Value::Number(-1.0), progname)?;
     let name = vm.string_value(file.as_bytes())?;
     vm.raw_set(t, Value::Number(0.0), name)?;
