@@ -26,13 +26,36 @@ pub(crate) enum Stream {
     Closed,
 }
 
-/// The payload of a file userdata: the stream and a read-ahead buffer.
+/// How writes to a file are buffered (`file:setvbuf`, C's `setvbuf` modes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VBuf {
+    /// Every write goes out at once (the default here; C buffers files fully by default).
+    No,
+    /// Writes wait until this many bytes are pending.
+    Full(usize),
+    /// Writes wait until one of them contains a newline.
+    Line,
+}
+
+/// The payload of a file userdata: the stream, a read-ahead buffer and the pending writes.
+///
+/// Invariant: pending writes are written before anything reads, seeks, flushes or closes the
+/// stream, and when the payload is dropped.
 #[derive(Debug)]
 pub(crate) struct LuaFile {
     stream: Stream,
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    vbuf: VBuf,
+    pending: Vec<u8>,
+}
+
+impl Drop for LuaFile {
+    fn drop(&mut self) {
+        // As C's `exit` flushes every stream; an error has nowhere to go.
+        let _ = self.flush_pending();
+    }
 }
 
 impl Trace for LuaFile {
@@ -46,7 +69,61 @@ impl LuaFile {
             buf: Vec::new(),
             pos: 0,
             eof: false,
+            vbuf: VBuf::No,
+            pending: Vec::new(),
         }
+    }
+
+    /// Writes the pending bytes.
+    fn flush_pending(&mut self) -> std::io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let res = match &mut self.stream {
+            Stream::File(f) => f.write_all(&self.pending),
+            _ => Ok(()),
+        };
+        self.pending.clear();
+        res
+    }
+
+    /// Writes `out` as the buffering mode says.
+    fn write_buffered(&mut self, out: &[u8]) -> std::io::Result<()> {
+        match self.vbuf {
+            VBuf::No => match &mut self.stream {
+                Stream::File(f) => f.write_all(out),
+                _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
+            },
+            VBuf::Full(size) => {
+                // As glibc: a full buffer is written when the next write does not fit; a write
+                // as large as the buffer goes out directly.
+                if self.pending.len() + out.len() > size {
+                    self.flush_pending()?;
+                }
+                if out.len() >= size {
+                    return match &mut self.stream {
+                        Stream::File(f) => f.write_all(out),
+                        _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
+                    };
+                }
+                self.pending.extend_from_slice(out);
+                Ok(())
+            }
+            VBuf::Line => {
+                self.pending.extend_from_slice(out);
+                if out.contains(&b'\n') {
+                    self.flush_pending()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes the stream after writing what is pending.
+    fn close(&mut self) {
+        let _ = self.flush_pending();
+        self.stream = Stream::Closed;
+        self.buf.clear();
     }
 
     /// Makes at least one unread byte available; false at end of file.
@@ -54,6 +131,7 @@ impl LuaFile {
         if self.pos < self.buf.len() {
             return Ok(true);
         }
+        self.flush_pending()?;
         self.buf.clear();
         self.pos = 0;
         self.buf.resize(8192, 0);
@@ -326,10 +404,7 @@ fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Re
         }
         _ => with_file(ctx.vm, h, |file| {
             file.sync_read_ahead()?;
-            match &mut file.stream {
-                Stream::File(f) => f.write_all(&out),
-                _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-            }
+            file.write_buffered(&out)
         })?,
     };
     match res {
@@ -528,10 +603,7 @@ fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
             Ok(Ret::values(2))
         }
         _ => {
-            with_file(ctx.vm, h, |f| {
-                f.stream = Stream::Closed;
-                f.buf.clear();
-            })?;
+            with_file(ctx.vm, h, LuaFile::close)?;
             ctx.ret(&[Value::Boolean(true)])
         }
     }
@@ -545,10 +617,7 @@ fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     match stream_kind(ctx.vm, h) {
         None => Err(ctx.type_error(1, "FILE*")),
         Some("other") => {
-            with_file(ctx.vm, h, |f| {
-                f.stream = Stream::Closed;
-                f.buf.clear();
-            })?;
+            with_file(ctx.vm, h, LuaFile::close)?;
             Ok(Ret::values(0))
         }
         Some(_) => Ok(Ret::values(0)),
@@ -586,12 +655,38 @@ fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
     if stream_kind(ctx.vm, h) == Some("stdout") {
         ctx.vm.flush_stdout();
     }
-    ctx.ret(&[Value::Boolean(true)])
+    match with_file(ctx.vm, h, LuaFile::flush_pending)? {
+        Ok(()) => ctx.ret(&[Value::Boolean(true)]),
+        Err(e) => fail(ctx, None, &e),
+    }
 }
 
+/// `file:setvbuf(mode [, size])`: `no`, `full` (`size` bytes, default `LUAL_BUFFERSIZE`) or
+/// `line` buffering of the file's writes. The standard files accept it and keep theirs.
 fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    check_file(ctx, 1)?;
-    ctx.ret(&[Value::Boolean(true)])
+    let h = check_file(ctx, 1)?;
+    let mode = ctx.check_bytes(2)?;
+    let size = ctx.opt_integer(3, 8192)?;
+    let vbuf = match mode.as_slice() {
+        b"no" => VBuf::No,
+        b"full" => VBuf::Full(usize::try_from(size).unwrap_or(0).max(1)),
+        b"line" => VBuf::Line,
+        _ => {
+            let mut msg = b"invalid option '".to_vec();
+            msg.extend_from_slice(&mode);
+            msg.push(b'\'');
+            return Err(RtError::Arg { narg: 2, msg });
+        }
+    };
+    let res = with_file(ctx.vm, h, |f| {
+        let res = f.flush_pending();
+        f.vbuf = vbuf;
+        res
+    })?;
+    match res {
+        Ok(()) => ctx.ret(&[Value::Boolean(true)]),
+        Err(e) => fail(ctx, None, &e),
+    }
 }
 
 fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
@@ -613,6 +708,7 @@ fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
     };
     let res = with_file(ctx.vm, h, |f| {
+        f.flush_pending()?;
         f.sync_read_ahead()?;
         match &mut f.stream {
             Stream::File(file) => file.seek(target),
@@ -723,7 +819,7 @@ fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
         Ok(None) => {
             if close == Value::Boolean(true) {
-                with_file(ctx.vm, h, |f| f.stream = Stream::Closed)?;
+                with_file(ctx.vm, h, LuaFile::close)?;
             }
             Ok(Ret::values(0))
         }
