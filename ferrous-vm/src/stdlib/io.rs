@@ -768,7 +768,8 @@ fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
                     let mut msg = name.clone();
                     msg.extend_from_slice(b": ");
                     msg.extend_from_slice(c_error_text(&e).as_bytes());
-                    return Err(RtError::Native(msg));
+                    // 5.1's `fileerror`: a bad argument.
+                    return Err(RtError::Arg { narg: 1, msg });
                 }
             }
         }

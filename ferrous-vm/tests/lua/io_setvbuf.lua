@@ -32,3 +32,6 @@ fr:seek("set")
 print(fr:read("*a"))
 fr:close()
 os.remove(file)
+-- io.output/io.input of a file that cannot be opened: a bad argument, as 5.1's fileerror
+print(pcall(io.output, "no/such/dir/file"))
+print(pcall(io.input, "no/such/file"))
