@@ -25,20 +25,30 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
                 eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
                 ran_something = true;
             }
-            "-e" | "-l" => {
-                let Some(value) = args.get(i + 1) else {
-                    eprintln!("ferrous: '{}' needs argument", args[i]);
-                    return Ok(usage());
+            opt if opt.starts_with("-e") || opt.starts_with("-l") => {
+                // lua.c takes the argument attached (`-lname`) or as the next word.
+                let flag = &opt[..2];
+                let attached = opt.get(2..).filter(|rest| !rest.is_empty());
+                let value = match attached {
+                    Some(rest) => rest.to_owned(),
+                    None => {
+                        let Some(value) = args.get(i + 1) else {
+                            eprintln!("ferrous: '{flag}' needs argument");
+                            return Ok(usage());
+                        };
+                        i += 1;
+                        value.clone()
+                    }
                 };
-                let code = if args[i] == "-e" {
-                    value.clone()
+                let code = if flag == "-e" {
+                    value
                 } else {
                     format!(
                         "require '{}'",
                         value.replace('\\', "\\\\").replace('\'', "\\'")
                     )
                 };
-                let chunk_name = if args[i] == "-e" {
+                let chunk_name = if flag == "-e" {
                     "=(command line)"
                 } else {
                     "=require"
@@ -51,7 +61,6 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
                     return Ok(report(&err));
                 }
                 ran_something = true;
-                i += 1;
             }
             "--" => {
                 i += 1;
@@ -69,6 +78,8 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
     if let Some((script, script_args)) = args.get(i..).and_then(<[String]>::split_first) {
         let code = run_script(&mut vm, script, script_args)?;
         if code != ExitCode::SUCCESS || !interactive {
+            // lua.c's `lua_close`: the finalizers of the userdata still alive run.
+            vm.close();
             return Ok(code);
         }
         return crate::repl::run_with(vm);
@@ -80,9 +91,12 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
         return crate::repl::run_with(vm);
     }
     if ran_something {
+        vm.close();
         return Ok(ExitCode::SUCCESS);
     }
-    run_script(&mut vm, "-", &[])
+    let code = run_script(&mut vm, "-", &[]);
+    vm.close();
+    code
 }
 
 fn usage() -> ExitCode {
@@ -150,7 +164,9 @@ pub(crate) fn run_file(args: &[String]) -> anyhow::Result<ExitCode> {
     for a in script_args {
         call_args.push(vm.string_value(a.as_bytes())?);
     }
-    Ok(call(&mut vm, f, &call_args))
+    let code = call(&mut vm, f, &call_args);
+    vm.close();
+    Ok(code)
 }
 
 fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {
@@ -193,7 +209,11 @@ pub(crate) fn report(err: &Error) -> ExitCode {
 /// The global `arg`: `arg[0]` the script, `arg[1..]` its arguments, `arg[-1]` the interpreter.
 fn set_arg_table(vm: &mut Vm, file: &str, script_args: &[String]) -> anyhow::Result<()> {
     let t = vm.new_table(script_args.len(), 2).context("creating arg")?;
-    let progname = vm.string_value(b"ferrous")?;
+    // lua.c's `argv[0]`: how the interpreter was invoked (scripts run it again with that).
+    let argv0 = std::env::args()
+        .next()
+        .unwrap_or_else(|| "ferrous".to_owned());
+    let progname = vm.string_value(argv0.as_bytes())?;
     vm.raw_set(t, Value::Number(-1.0), progname)?;
     let name = vm.string_value(file.as_bytes())?;
     vm.raw_set(t, Value::Number(0.0), name)?;

@@ -21,6 +21,7 @@
 //! by every cycle, so they are never freed.
 
 use crate::arena::MarkBits;
+use crate::finalize::Finalizers;
 use crate::handle::{
     FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
     UserDataHandle,
@@ -81,6 +82,8 @@ pub(crate) struct Collector {
     /// Reused buffers for clearing weak tables.
     dead_slots: Vec<usize>,
     dead_entries: Vec<usize>,
+    /// Userdata finalizers (`finalize.rs`).
+    pub(crate) finalizers: Finalizers,
 }
 
 impl Collector {
@@ -95,6 +98,7 @@ impl Collector {
             stopped: false,
             dead_slots: Vec::new(),
             dead_entries: Vec::new(),
+            finalizers: Finalizers::default(),
         }
     }
 
@@ -120,8 +124,18 @@ impl Collector {
     ) {
         self.mark_roots(objects, roots);
         while !self.propagate(objects, usize::MAX) {}
+        // Unreachable userdata with `__gc` live one more cycle, with all they reference.
+        let mut tracer = Tracer {
+            objects,
+            marks: &mut self.marks,
+            gray: &mut self.gray,
+        };
+        if self.finalizers.separate(&mut tracer) > 0 {
+            while !self.propagate(objects, usize::MAX) {}
+        }
         self.clear_weak(objects);
         self.sweep(objects, interner, memory);
+        self.finalizers.forget_dead(objects);
         self.set_threshold(memory.allocated(), memory.limit());
     }
 
@@ -135,6 +149,7 @@ impl Collector {
             gray: &mut self.gray,
         };
         roots.trace(&mut tracer);
+        self.finalizers.mark_queue(&mut tracer);
     }
 
     /// Traces up to `budget` gray objects; returns true when the gray stack is empty.
@@ -197,7 +212,9 @@ impl Collector {
             self.dead_entries.clear();
             if mode.values {
                 for (idx, value) in table.array().iter().enumerate() {
-                    if is_cleared(objects, &mut self.marks, *value) {
+                    if is_cleared(objects, &mut self.marks, *value)
+                        || self.finalizers.is_finalized(*value)
+                    {
                         self.dead_slots.push(idx);
                     }
                 }
@@ -205,7 +222,9 @@ impl Collector {
             for (pos, entry) in table.nodes().iter().enumerate() {
                 if entry.value != Value::Nil
                     && ((mode.keys && is_cleared(objects, &mut self.marks, entry.key))
-                        || (mode.values && is_cleared(objects, &mut self.marks, entry.value)))
+                        || (mode.values
+                            && (is_cleared(objects, &mut self.marks, entry.value)
+                                || self.finalizers.is_finalized(entry.value))))
                 {
                     self.dead_entries.push(pos);
                 }

@@ -109,6 +109,24 @@ impl Heap {
         gc.full_cycle(objects, interner, memory, roots);
     }
 
+    /// The next userdata whose `__gc` is due: unreachable at the last collection, kept alive
+    /// until taken (see `finalize.rs`). The caller calls its metatable's `__gc` with it.
+    pub fn next_finalizer(&mut self) -> Option<crate::UserDataHandle> {
+        self.gc.finalizers.next()
+    }
+
+    /// Whether userdata wait for their `__gc`.
+    #[inline]
+    pub fn has_finalizers(&self) -> bool {
+        self.gc.finalizers.pending()
+    }
+
+    /// Queues the `__gc` of every userdata not finalized yet, reachable or not, newest first
+    /// (what 5.1 does when a state is closed).
+    pub fn finalize_all(&mut self) {
+        self.gc.finalizers.separate_all(&self.objects);
+    }
+
     /// Does a step of collection work; returns true when a cycle finished. Steps are not
     /// incremental yet: each step runs a whole cycle (and so returns true).
     pub fn step(&mut self, roots: &dyn Trace) -> bool {

@@ -28,6 +28,7 @@
 
 mod arena;
 mod error;
+mod finalize;
 mod gc;
 mod handle;
 mod heap;

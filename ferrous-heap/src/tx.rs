@@ -362,7 +362,10 @@ impl HeapTransaction<'_> {
     pub fn new_userdata(&mut self, userdata: UserData) -> Result<UserDataHandle> {
         let heap = &mut *self.heap;
         let size = userdata.heap_size();
-        alloc(&mut heap.objects.userdata, &mut heap.memory, userdata, size).map(UserDataHandle)
+        let handle = alloc(&mut heap.objects.userdata, &mut heap.memory, userdata, size)
+            .map(UserDataHandle)?;
+        heap.gc.finalizers.created(handle);
+        Ok(handle)
     }
 
     /// A userdata.

@@ -396,6 +396,9 @@ impl Vm {
         if let Some(frame) = self.th.frames.last_mut() {
             frame.cont = cont;
         }
+        if self.th.hook.mask != 0 {
+            self.hook_native_call()?;
+        }
         let ret = f(&mut Ctx {
             vm: self,
             base,
@@ -404,13 +407,20 @@ impl Vm {
         })?;
         match ret.0 {
             RetKind::Values(n) => {
+                if self.th.hook.mask != 0 {
+                    self.hook_return()?;
+                }
                 let Some(frame) = self.th.frames.pop() else {
                     return Err(RtError::runtime("internal error: native frame lost"));
                 };
                 let start = self.th.top.saturating_sub(n);
-                let flow = self.finish_call(frame, start, n)?;
-                self.gc_check();
-                Ok(flow)
+                let flow = self.finish_call(frame, start, n);
+                if !self.gc_stopped && self.heap.should_collect() {
+                    // Out of line and without a `?` here: this frame is part of every nested
+                    // loop's Rust stack (see `MAX_REENTRY`).
+                    return self.gc_after_native(flow);
+                }
+                flow
             }
             RetKind::Call { func, cont } => {
                 let nargs = self.th.top - func - 1;
@@ -1181,6 +1191,10 @@ impl Vm {
     ) -> (ThreadHandle, Box<ThreadState>) {
         std::mem::swap(&mut self.th, &mut *state);
         let old_handle = std::mem::replace(&mut self.current, thread);
+        if self.th.hook.mask != 0 || self.loop_hooked {
+            // The threads' hooks may differ (`hook.rs`): the loop may switch copies.
+            self.thread_switched_hooks();
+        }
         (old_handle, state)
     }
 
@@ -1279,7 +1293,8 @@ impl Vm {
     fn coroutine_failed(&mut self, value: Value, killed: Option<Vec<u8>>) -> RtResult<Flow> {
         self.close_upvalues(0)?;
         self.th.status = CoStatus::Dead;
-        self.th.frames.clear();
+        // Kept for `debug.traceback(co)`, as 5.1 keeps a failed coroutine's stack.
+        self.th.error_frames = Some(std::mem::take(&mut self.th.frames).into_boxed_slice());
         self.th.top = 0;
         self.th.n_ccalls = 0;
         let Some(resumer) = self.th.resumer.take() else {

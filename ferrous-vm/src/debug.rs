@@ -76,23 +76,7 @@ impl Vm {
     /// a frame replaced is a level of its own: `Some(None)` is such a lost level, `None` a level
     /// deeper than the stack.
     pub(crate) fn level_frame(&self, level: usize) -> Option<Option<usize>> {
-        let mut level = level as i64;
-        let mut idx = self.th.frames.len();
-        while level > 0 && idx > 0 {
-            idx -= 1;
-            level -= 1;
-            let frame = &self.th.frames[idx];
-            if frame.lua.is_some() {
-                level -= i64::from(frame.tailcalls);
-            }
-        }
-        if level == 0 && idx > 0 {
-            Some(Some(idx - 1))
-        } else if level < 0 {
-            Some(None)
-        } else {
-            None
-        }
+        level_frame_in(&self.th.frames, level)
     }
 
     /// The source (`@user_script`, as `debug.getinfo(...).source`) and current line of the
@@ -161,7 +145,15 @@ impl Vm {
     /// `getfuncname`: how the function of frame `idx` was named at its call site
     /// (`global`, `local`, `method`, `field`, `upvalue`), when the caller is a Lua function.
     pub(crate) fn called_name(&self, idx: usize) -> (Option<&'static str>, Vec<u8>) {
-        let frames = &self.th.frames;
+        self.called_name_in(&self.th.frames, idx)
+    }
+
+    /// [`Vm::called_name`] on any thread's frames.
+    pub(crate) fn called_name_in(
+        &self,
+        frames: &[Frame],
+        idx: usize,
+    ) -> (Option<&'static str>, Vec<u8>) {
         let Some(frame) = frames.get(idx) else {
             return (None, Vec::new());
         };
@@ -252,7 +244,12 @@ impl Vm {
     }
 
     /// `luaF_getlocalname`: the name of the `local_number`-th active local at `pc`.
-    fn local_name(&self, proto: ProtoHandle, local_number: u32, pc: u32) -> Option<Vec<u8>> {
+    pub(crate) fn local_name(
+        &self,
+        proto: ProtoHandle,
+        local_number: u32,
+        pc: u32,
+    ) -> Option<Vec<u8>> {
         let proto = self.heap.proto(proto).ok()?;
         let mut n = local_number;
         for var in proto.local_vars.iter() {
@@ -294,28 +291,28 @@ impl Vm {
         }
     }
 
-    /// `stack traceback:` as lua5.1's `debug.traceback` prints it, from stack level `level` down
-    /// (level 0 is the running function).
-    pub(crate) fn traceback(&self, level: usize) -> String {
-        self.traceback_levels(level, 0)
+    /// `stack traceback:` as lua5.1's `debug.traceback` prints it for a thread's `frames`,
+    /// from stack level `level` down (level 0 is the innermost frame).
+    pub(crate) fn traceback_of(&self, frames: &[Frame], level: usize) -> String {
+        self.traceback_levels(frames, level, 0)
     }
 
     /// The traceback lua5.1's standalone interpreter prints for an uncaught error raised by the
     /// running function: its handler calls `debug.traceback(msg, 2)` from two levels above the
     /// error, which decides where the `...` cut falls.
     pub(crate) fn error_traceback(&self) -> String {
-        self.traceback_levels(0, 2)
+        self.traceback_levels(&self.th.frames, 0, 2)
     }
 
     /// `db_errorfb`: the levels from `skip` down, where level `j` of this stack is level
     /// `j + offset` of the stack `db_errorfb` walks; levels past the first `LEVELS1` are cut to the
     /// last `LEVELS2` when there are more than `LEVELS2` of them left. The bottom `[C]: ?` line
     /// is left to the caller.
-    fn traceback_levels(&self, skip: usize, offset: usize) -> String {
+    fn traceback_levels(&self, frames: &[Frame], skip: usize, offset: usize) -> String {
         let mut out = String::from("stack traceback:");
         // Every stack level, innermost first: a frame, then the tail calls it replaced.
         let mut levels: Vec<Option<usize>> = Vec::new();
-        for (idx, frame) in self.th.frames.iter().enumerate().rev() {
+        for (idx, frame) in frames.iter().enumerate().rev() {
             levels.push(Some(idx));
             if frame.lua.is_some() {
                 levels.extend(std::iter::repeat_n(None, frame.tailcalls as usize));
@@ -337,7 +334,7 @@ impl Vm {
             }
             out.push_str("\n\t");
             match levels[abs - offset] {
-                Some(idx) => out.push_str(&self.frame_description(idx)),
+                Some(idx) => out.push_str(&self.frame_description(frames, idx)),
                 None => out.push_str("(tail call): ?"),
             }
             abs += 1;
@@ -346,8 +343,8 @@ impl Vm {
     }
 
     /// One traceback line for frame `idx`.
-    fn frame_description(&self, idx: usize) -> String {
-        let frame = &self.th.frames[idx];
+    fn frame_description(&self, frames: &[Frame], idx: usize) -> String {
+        let frame = &frames[idx];
         let mut out = String::new();
         match self.frame_line(frame) {
             Some((src, line)) => {
@@ -359,7 +356,7 @@ impl Vm {
             }
             None => out.push_str("[C]:"),
         }
-        let (kind, name) = self.called_name(idx);
+        let (kind, name) = self.called_name_in(frames, idx);
         if kind.is_some() {
             out.push_str(&format!(
                 " in function '{}'",
@@ -377,15 +374,30 @@ impl Vm {
                 ));
             }
         } else {
-            match self.th.stack.get(frame.func as usize) {
-                Some(Value::NativeFunction(id)) if kind.is_none() && idx > 0 => {
-                    let _ = id;
-                    out.push_str(" ?");
-                }
-                _ => out.push_str(" ?"),
-            }
+            out.push_str(" ?");
         }
         out
+    }
+}
+
+/// [`Vm::level_frame`] on any thread's frames.
+pub(crate) fn level_frame_in(frames: &[Frame], level: usize) -> Option<Option<usize>> {
+    let mut level = level as i64;
+    let mut idx = frames.len();
+    while level > 0 && idx > 0 {
+        idx -= 1;
+        level -= 1;
+        let frame = &frames[idx];
+        if frame.lua.is_some() {
+            level -= i64::from(frame.tailcalls);
+        }
+    }
+    if level == 0 && idx > 0 {
+        Some(Some(idx - 1))
+    } else if level < 0 {
+        Some(None)
+    } else {
+        None
     }
 }
 

@@ -159,7 +159,40 @@ impl Vm {
     /// without a call instruction are charged by `enter_lua` and checked at the top), counted in a
     /// local and written back to `Vm::fuel` with the pc (`save_pc!`) before anything that can
     /// read it (calls, natives, errors, pauses).
+    ///
+    /// Always inlined (into `run_loop`): a frame of its own made every nested loop (a native
+    /// calling Lua) use more Rust stack in debug builds.
+    #[inline(always)]
     pub(crate) fn execute(&mut self) -> RtResult<Exit> {
+        // Each copy of the loop has this one call site, so the optimizer treats the unhooked
+        // one as the single-caller function `execute` was before hooks (a second call site
+        // cost a Lua callback from a native 15-20% more).
+        loop {
+            let outer = self.loop_hooked;
+            let res = if self.th.hook.active() {
+                self.loop_hooked = true;
+                self.execute_with::<true>()
+            } else {
+                self.loop_hooked = false;
+                self.execute_with::<false>()
+            };
+            self.loop_hooked = outer;
+            if self.loop_switch {
+                // The loop paused to restart in its other copy (`hook.rs`).
+                self.loop_switch = false;
+                continue;
+            }
+            if self.reentry > 0 && self.th.hook.active() != outer {
+                // This nested loop changed the hooks: the loop it returns to switches too.
+                self.request_loop_switch();
+            }
+            return res;
+        }
+    }
+
+    /// The loop itself; `HOOKED` compiles in the calls of `hook.rs` (line, count, call and
+    /// return events), which the copy without hooks does not contain.
+    fn execute_with<const HOOKED: bool>(&mut self) -> RtResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
         let (mut proto, mut code, mut k) = self.load_code(self.th.frames.len() - 1)?;
@@ -352,6 +385,14 @@ impl Vm {
                 let Some(&i) = code.get(pc) else {
                     return Err(RtError::runtime("internal error: pc out of range"));
                 };
+                if HOOKED {
+                    self.fuel = fuel;
+                    self.hook_step(fi, pc)?;
+                    fuel = self.fuel;
+                    if let Some(lua) = &self.th.frames[fi].lua {
+                        env = lua.env;
+                    }
+                }
                 pc += 1;
                 let a = ((i >> 6) & 0xff) as usize;
                 let ra = base + a;
@@ -513,7 +554,7 @@ impl Vm {
                         save_pc!();
                         if self.concat(base + c, c - b + 1)? {
                             self.th.stack[ra] = self.th.stack[base + b];
-                            self.gc_check();
+                            self.gc_check()?;
                         } else {
                             resync!();
                         }
@@ -649,6 +690,12 @@ impl Vm {
                     OP_RETURN => {
                         let b = arg_b(i);
                         let n = if b != 0 { b - 1 } else { self.th.top - ra };
+                        if HOOKED {
+                            save_pc!();
+                            self.th.top = ra + n;
+                            self.hook_return()?;
+                            fuel = self.fuel;
+                        }
                         if let Some(&(slot, _)) = self.th.open_upvalues.last() {
                             if slot as usize >= base {
                                 save_pc!();

@@ -19,6 +19,8 @@ mod binary;
 mod call;
 mod debug;
 mod error;
+mod finalize;
+mod hook;
 mod interp;
 mod loader;
 mod meta;

@@ -35,7 +35,7 @@ impl Vm {
         let (b, c) = ((i >> 23) as usize, ((i >> 14) & 0x1ff) as usize);
         let t = self.heap.tx().new_table(fb2int(b), fb2int(c))?;
         self.th.stack[ra] = Value::Table(t);
-        self.gc_check();
+        self.gc_check()?;
         Ok(())
     }
 
@@ -141,7 +141,7 @@ impl Vm {
         ra: usize,
     ) -> RtResult<usize> {
         let n = self.make_closure(parent, bx, base, pseudo, ra)?;
-        self.gc_check();
+        self.gc_check()?;
         Ok(n)
     }
 
@@ -171,6 +171,19 @@ impl Vm {
     #[cold]
     #[inline(never)]
     pub(crate) fn out_of_fuel(&mut self) -> RtResult<bool> {
+        if self.hook_switch {
+            // The fuel was parked because a hook was set or cleared (`hook.rs`): this loop
+            // restarts in its other copy if it runs the wrong one.
+            self.hook_switch = false;
+            self.fuel = self.hook_saved_fuel;
+            if self.th.hook.active() != self.loop_hooked {
+                self.loop_switch = true;
+                return Ok(true);
+            }
+            if self.fuel >= 0 {
+                return Ok(false);
+            }
+        }
         if self.reentry == 0 {
             self.fuel = 0;
             return Ok(true);

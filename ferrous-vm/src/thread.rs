@@ -124,6 +124,11 @@ pub(crate) struct ThreadState {
     /// environment of chunks it loads), taken from its creator. `None` for the main thread,
     /// whose global table is `Vm::globals`.
     pub globals: Option<TableHandle>,
+    /// The frames of a coroutine that died with an error, as they were when it was raised
+    /// (`debug.traceback(co)` shows them, as 5.1 does); their stack slots are not kept.
+    pub error_frames: Option<Box<[Frame]>>,
+    /// The thread's debug hook (`debug.sethook`).
+    pub hook: crate::hook::Hook,
 }
 
 impl ThreadState {
@@ -139,6 +144,8 @@ impl ThreadState {
             base_ccalls: 0,
             wrapped: false,
             globals: None,
+            error_frames: None,
+            hook: crate::hook::Hook::default(),
         }
     }
 
@@ -193,7 +200,11 @@ impl Trace for ThreadState {
         for value in &self.stack[..live] {
             tracer.value(*value);
         }
-        for frame in &self.frames {
+        for frame in self
+            .frames
+            .iter()
+            .chain(self.error_frames.iter().flat_map(|f| f.iter()))
+        {
             if let Some(lua) = &frame.lua {
                 tracer.value(Value::Function(lua.closure));
                 tracer.proto(lua.proto);

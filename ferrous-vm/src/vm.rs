@@ -91,6 +91,9 @@ pub struct Vm {
     pub(crate) globals: TableHandle,
     pub(crate) registry: TableHandle,
     pub(crate) string_meta: Option<TableHandle>,
+    /// The metatables of nil, booleans, numbers, functions and threads, which only
+    /// `debug.setmetatable` sets (5.1's `G(L)->mt`), indexed by [`basic_meta_slot`].
+    pub(crate) basic_meta: [Option<TableHandle>; 5],
     pub(crate) natives: Natives,
     /// Fuel left before the loop returns to the host (`i64::MAX` = unlimited): one unit per
     /// backward jump and per Lua call (see `Vm::run_for`).
@@ -123,6 +126,17 @@ pub struct Vm {
     pub(crate) started: bool,
     /// `setfenv` changed the environment of a running frame: the loop reloads its cached copy.
     pub(crate) env_changed: bool,
+    /// A hook was set or cleared: the loop restarts in its other copy at its next charge point
+    /// (`Vm::request_loop_switch`).
+    pub(crate) hook_switch: bool,
+    /// Finalizers are running (`finalize.rs`): they do not nest.
+    pub(crate) in_finalizer: bool,
+    /// The fuel parked while `hook_switch` is set.
+    pub(crate) hook_saved_fuel: i64,
+    /// Whether the innermost running loop is the hooked copy.
+    pub(crate) loop_hooked: bool,
+    /// The innermost loop paused to restart in its other copy.
+    pub(crate) loop_switch: bool,
     /// `not enough memory`, interned up front so raising it never allocates.
     pub(crate) oom_message: StringHandle,
     /// The generator behind `math.random` (Redis's in the sandbox, glibc's in the CLI).
@@ -191,6 +205,7 @@ impl Vm {
             globals,
             registry,
             string_meta: None,
+            basic_meta: [None; 5],
             natives: Natives::default(),
             fuel: i64::MAX,
             reentry: 0,
@@ -207,6 +222,11 @@ impl Vm {
             slice: 100_000,
             started: false,
             env_changed: false,
+            hook_switch: false,
+            in_finalizer: false,
+            hook_saved_fuel: 0,
+            loop_hooked: false,
+            loop_switch: false,
             oom_message,
             random: crate::stdlib::math::Random::glibc(),
             matcher: crate::stdlib::lua_pattern::PatternMatcher::new(),
@@ -334,16 +354,20 @@ impl Vm {
             Value::Table(t) => self.heap.metatable(t).ok().flatten(),
             Value::UserData(u) => self.heap.userdata(u).ok().and_then(|u| u.metatable),
             Value::String(_) => self.string_meta,
-            _ => None,
+            other => basic_meta_slot(other).and_then(|slot| self.basic_meta[slot]),
         }
     }
 
     /// A safe point: collects garbage when the allocation debt asks for it.
     #[inline]
-    pub(crate) fn gc_check(&mut self) {
+    pub(crate) fn gc_check(&mut self) -> RtResult<()> {
         if !self.gc_stopped && self.heap.should_collect() {
             self.gc_step();
+            if self.heap.has_finalizers() {
+                self.run_finalizers()?;
+            }
         }
+        Ok(())
     }
 
     /// One collector step with the VM's roots.
@@ -400,16 +424,29 @@ impl Vm {
     }
 }
 
+/// Where [`Vm::basic_meta`] keeps the metatable of `value`'s type (none for tables, userdata
+/// and strings, whose metatables live elsewhere).
+pub(crate) fn basic_meta_slot(value: Value) -> Option<usize> {
+    match value {
+        Value::Nil => Some(0),
+        Value::Boolean(_) => Some(1),
+        Value::Number(_) => Some(2),
+        Value::Function(_) | Value::NativeFunction(_) => Some(3),
+        Value::Thread(_) => Some(4),
+        _ => None,
+    }
+}
+
 /// Everything the collector starts from.
 pub(crate) struct Roots<'a> {
     th: &'a ThreadState,
-    values: [Value; 11],
+    values: [Value; 16],
     pinned: &'a [Value],
     refs: &'a [Value],
 }
 
 impl Vm {
-    fn root_values(&self) -> [Value; 11] {
+    fn root_values(&self) -> [Value; 16] {
         let vm = self;
         [
             Value::Table(vm.globals),
@@ -423,6 +460,11 @@ impl Vm {
             vm.file_meta.map_or(Value::Nil, Value::Table),
             vm.default_input,
             vm.default_output,
+            vm.basic_meta[0].map_or(Value::Nil, Value::Table),
+            vm.basic_meta[1].map_or(Value::Nil, Value::Table),
+            vm.basic_meta[2].map_or(Value::Nil, Value::Table),
+            vm.basic_meta[3].map_or(Value::Nil, Value::Table),
+            vm.basic_meta[4].map_or(Value::Nil, Value::Table),
         ]
     }
 }
@@ -430,7 +472,7 @@ impl Vm {
 impl<'a> Roots<'a> {
     fn of(
         th: &'a ThreadState,
-        values: [Value; 11],
+        values: [Value; 16],
         pinned: &'a [Value],
         refs: &'a [Value],
     ) -> Roots<'a> {

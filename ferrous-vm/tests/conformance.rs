@@ -30,6 +30,8 @@ fn run_ferrous(dir: &Path, name: &str) -> Vec<u8> {
     let res = vm
         .load_file(&source, &format!("@{name}"))
         .and_then(|f| vm.call(f, &[]));
+    // As lua.c does at exit (`lua_close`): the finalizers of the userdata still alive run.
+    vm.close();
     let mut result = out.borrow().clone();
     if let Err(err) = res {
         result.extend_from_slice(b"--- error\nferrous: ");

@@ -612,11 +612,13 @@ fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
         "collect" => {
             ctx.vm.collect_garbage();
+            ctx.vm.run_finalizers()?;
             0.0
         }
         "count" => ctx.vm.heap.bytes_allocated() as f64 / 1024.0,
         "step" => {
             let finished = gc_step(ctx.vm, arg);
+            ctx.vm.run_finalizers()?;
             return ctx.ret(&[Value::Boolean(finished)]);
         }
         "setpause" => f64::from(ctx.vm.heap.set_pause(arg as u32)),

@@ -7,172 +7,19 @@
 //! interleave as in C; failures return `nil, "name: message", errno` like 5.1.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 
-use ferrous_heap::{Trace, Tracer, UserData, UserDataHandle, Value};
+use ferrous_heap::{UserData, UserDataHandle, Value};
 
 use crate::error::{RtError, RtResult};
 use crate::native::{Ctx, Ret};
 use crate::stdlib::number;
 use crate::vm::Vm;
 
-/// What a Lua file handle refers to.
-#[derive(Debug)]
-pub(crate) enum Stream {
-    Stdin,
-    Stdout,
-    Stderr,
-    File(File),
-    Closed,
-}
+mod file;
 
-/// The payload of a file userdata: the stream and a read-ahead buffer.
-#[derive(Debug)]
-pub(crate) struct LuaFile {
-    stream: Stream,
-    buf: Vec<u8>,
-    pos: usize,
-    eof: bool,
-}
-
-impl Trace for LuaFile {
-    fn trace(&self, _tracer: &mut Tracer<'_>) {}
-}
-
-impl LuaFile {
-    fn new(stream: Stream) -> Self {
-        LuaFile {
-            stream,
-            buf: Vec::new(),
-            pos: 0,
-            eof: false,
-        }
-    }
-
-    /// Makes at least one unread byte available; false at end of file.
-    fn fill(&mut self) -> std::io::Result<bool> {
-        if self.pos < self.buf.len() {
-            return Ok(true);
-        }
-        self.buf.clear();
-        self.pos = 0;
-        self.buf.resize(8192, 0);
-        let res = match &mut self.stream {
-            Stream::Stdin => std::io::stdin().lock().read(&mut self.buf),
-            Stream::File(f) => f.read(&mut self.buf),
-            _ => Ok(0),
-        };
-        // On an error nothing was read: the buffer must not look like 8 KiB of unread bytes
-        // (a later write would seek back over them, fail, and lose its data).
-        let n = res.inspect_err(|_| self.buf.clear())?;
-        self.buf.truncate(n);
-        if n == 0 {
-            self.eof = true;
-        }
-        Ok(n > 0)
-    }
-
-    fn peek(&mut self) -> std::io::Result<Option<u8>> {
-        Ok(if self.fill()? {
-            Some(self.buf[self.pos])
-        } else {
-            None
-        })
-    }
-
-    /// `*l`: a line without its newline; `None` at end of file.
-    fn read_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let mut line = Vec::new();
-        let mut any = false;
-        while self.fill()? {
-            any = true;
-            let rest = &self.buf[self.pos..];
-            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                line.extend_from_slice(&rest[..nl]);
-                self.pos += nl + 1;
-                return Ok(Some(line));
-            }
-            line.extend_from_slice(rest);
-            self.pos = self.buf.len();
-        }
-        Ok(if any { Some(line) } else { None })
-    }
-
-    /// `*a`: everything left.
-    fn read_all(&mut self) -> std::io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        while self.fill()? {
-            out.extend_from_slice(&self.buf[self.pos..]);
-            self.pos = self.buf.len();
-        }
-        Ok(out)
-    }
-
-    /// `n`: up to `n` bytes; `None` at end of file.
-    fn read_n(&mut self, n: usize) -> std::io::Result<Option<Vec<u8>>> {
-        let mut out = Vec::new();
-        while out.len() < n && self.fill()? {
-            let take = (n - out.len()).min(self.buf.len() - self.pos);
-            out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
-            self.pos += take;
-        }
-        Ok(if out.is_empty() && n > 0 {
-            None
-        } else {
-            Some(out)
-        })
-    }
-
-    /// `*n`: a number as `fscanf("%lf")` reads it.
-    fn read_number(&mut self) -> std::io::Result<Option<f64>> {
-        while let Some(b) = self.peek()? {
-            if !number::is_c_space(b) {
-                break;
-            }
-            self.pos += 1;
-        }
-        // Accept the longest prefix that can still be a number, as fscanf("%lf") does.
-        let mut text = Vec::new();
-        let mut hex = false;
-        let mut seen_exp = false;
-        while let Some(b) = self.peek()? {
-            let prev = text.last().copied();
-            let ok = match b {
-                b'+' | b'-' => text.is_empty() || matches!(prev, Some(b'e' | b'E' | b'p' | b'P')),
-                b'0'..=b'9' | b'.' => true,
-                b'x' | b'X' => text == b"0" || text == b"+0" || text == b"-0",
-                b'a'..=b'f' | b'A'..=b'F' if hex => !seen_exp,
-                b'e' | b'E' => !seen_exp && text.iter().any(u8::is_ascii_digit),
-                b'p' | b'P' => hex && !seen_exp,
-                _ => false,
-            };
-            if !ok {
-                break;
-            }
-            if matches!(b, b'x' | b'X') {
-                hex = true;
-            } else if (!hex && matches!(b, b'e' | b'E')) || (hex && matches!(b, b'p' | b'P')) {
-                seen_exp = true;
-            }
-            text.push(b);
-            self.pos += 1;
-        }
-        Ok(number::str_to_number(&text))
-    }
-
-    /// Discards the read-ahead (moving the OS position back) before a write or seek.
-    fn sync_read_ahead(&mut self) -> std::io::Result<()> {
-        let unread = self.buf.len() - self.pos;
-        if unread > 0 {
-            if let Stream::File(f) = &mut self.stream {
-                f.seek(SeekFrom::Current(-(unread as i64)))?;
-            }
-        }
-        self.buf.clear();
-        self.pos = 0;
-        Ok(())
-    }
-}
+pub(crate) use file::Stream;
+use file::{LuaFile, VBuf};
 
 pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     // The methods of file handles.
@@ -326,10 +173,7 @@ fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Re
         }
         _ => with_file(ctx.vm, h, |file| {
             file.sync_read_ahead()?;
-            match &mut file.stream {
-                Stream::File(f) => f.write_all(&out),
-                _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-            }
+            file.write_buffered(&out)
         })?,
     };
     match res {
@@ -528,10 +372,7 @@ fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
             Ok(Ret::values(2))
         }
         _ => {
-            with_file(ctx.vm, h, |f| {
-                f.stream = Stream::Closed;
-                f.buf.clear();
-            })?;
+            with_file(ctx.vm, h, LuaFile::close)?;
             ctx.ret(&[Value::Boolean(true)])
         }
     }
@@ -545,10 +386,7 @@ fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     match stream_kind(ctx.vm, h) {
         None => Err(ctx.type_error(1, "FILE*")),
         Some("other") => {
-            with_file(ctx.vm, h, |f| {
-                f.stream = Stream::Closed;
-                f.buf.clear();
-            })?;
+            with_file(ctx.vm, h, LuaFile::close)?;
             Ok(Ret::values(0))
         }
         Some(_) => Ok(Ret::values(0)),
@@ -586,12 +424,38 @@ fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
     if stream_kind(ctx.vm, h) == Some("stdout") {
         ctx.vm.flush_stdout();
     }
-    ctx.ret(&[Value::Boolean(true)])
+    match with_file(ctx.vm, h, LuaFile::flush_pending)? {
+        Ok(()) => ctx.ret(&[Value::Boolean(true)]),
+        Err(e) => fail(ctx, None, &e),
+    }
 }
 
+/// `file:setvbuf(mode [, size])`: `no`, `full` (`size` bytes, default `LUAL_BUFFERSIZE`) or
+/// `line` buffering of the file's writes. The standard files accept it and keep theirs.
 fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    check_file(ctx, 1)?;
-    ctx.ret(&[Value::Boolean(true)])
+    let h = check_file(ctx, 1)?;
+    let mode = ctx.check_bytes(2)?;
+    let size = ctx.opt_integer(3, 8192)?;
+    let vbuf = match mode.as_slice() {
+        b"no" => VBuf::No,
+        b"full" => VBuf::Full(usize::try_from(size).unwrap_or(0).max(1)),
+        b"line" => VBuf::Line,
+        _ => {
+            let mut msg = b"invalid option '".to_vec();
+            msg.extend_from_slice(&mode);
+            msg.push(b'\'');
+            return Err(RtError::Arg { narg: 2, msg });
+        }
+    };
+    let res = with_file(ctx.vm, h, |f| {
+        let res = f.flush_pending();
+        f.vbuf = vbuf;
+        res
+    })?;
+    match res {
+        Ok(()) => ctx.ret(&[Value::Boolean(true)]),
+        Err(e) => fail(ctx, None, &e),
+    }
 }
 
 fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
@@ -613,6 +477,7 @@ fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
     };
     let res = with_file(ctx.vm, h, |f| {
+        f.flush_pending()?;
         f.sync_read_ahead()?;
         match &mut f.stream {
             Stream::File(file) => file.seek(target),
@@ -672,7 +537,8 @@ fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
                     let mut msg = name.clone();
                     msg.extend_from_slice(b": ");
                     msg.extend_from_slice(c_error_text(&e).as_bytes());
-                    return Err(RtError::Native(msg));
+                    // 5.1's `fileerror`: a bad argument.
+                    return Err(RtError::Arg { narg: 1, msg });
                 }
             }
         }
@@ -723,7 +589,7 @@ fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
         Ok(None) => {
             if close == Value::Boolean(true) {
-                with_file(ctx.vm, h, |f| f.stream = Stream::Closed)?;
+                with_file(ctx.vm, h, LuaFile::close)?;
             }
             Ok(Ret::values(0))
         }

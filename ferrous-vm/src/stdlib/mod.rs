@@ -5,10 +5,12 @@
 
 pub(crate) mod base;
 pub(crate) mod coroutine;
+pub(crate) mod debug;
 pub(crate) mod format;
 pub(crate) mod io;
 pub(crate) mod lua_pattern;
 pub(crate) mod math;
+pub(crate) mod module;
 pub(crate) mod number;
 pub(crate) mod os;
 pub(crate) mod package;

@@ -22,6 +22,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("clock", clock),
             ("date", date),
             ("difftime", difftime),
+            ("execute", execute),
             ("exit", exit),
             ("getenv", getenv),
             ("remove", remove),
@@ -298,6 +299,29 @@ fn difftime(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let t2 = ctx.check_number(1)?;
     let t1 = ctx.opt_number(2, 0.0)?;
     ctx.ret(&[Value::Number(t2 - t1)])
+}
+
+/// `os.execute([command])`: C's `system`. The command runs through `/bin/sh -c` and the result
+/// is the raw wait status, as lua5.1 returns it (`256` for `exit 1`); without a command, `1`
+/// (a shell is available). Our buffered standard output is flushed first, so the command's
+/// output follows what the script printed.
+fn execute(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::ExitStatusExt;
+    let Some(command) = ctx.opt_string(1)? else {
+        return ctx.ret(&[Value::Number(1.0)]);
+    };
+    let command = ctx.vm.str_bytes(command)?.to_vec();
+    ctx.vm.flush_stdout();
+    let status = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(std::ffi::OsStr::from_bytes(&command))
+        .status();
+    let status = match status {
+        Ok(status) => f64::from(status.into_raw()),
+        Err(_) => -1.0,
+    };
+    ctx.ret(&[Value::Number(status)])
 }
 
 fn getenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {

@@ -1,12 +1,11 @@
-//! Modules and the debug subset for the command-line profile: `require`, `package.path`,
-//! `package.loaded`, `package.preload`, `dofile`, `loadfile` (loadlib.c, lbaselib.c) and
-//! `debug.traceback` / `debug.getinfo` (ldblib.c).
+//! Modules for the command-line profile: `require`, `package.path`, `package.loaded`,
+//! `package.preload`, `dofile`, `loadfile` (loadlib.c, lbaselib.c); it also opens `debug`
+//! (`debug.rs`) and records it in `package.loaded`.
 //!
-//! `require` searches `package.path` (from `LUA_PATH`, else 5.1's default) for `.lua` modules
-//! only: there are no C modules, so `package.cpath` is absent and the "not found" message lists
-//! the preload field and the Lua paths tried.
+//! `package.path` comes from `LUA_PATH`, else 5.1's default; `require`, `module` and the rest
+//! of the module system are in `module.rs`.
 
-use ferrous_heap::{TableHandle, Value};
+use ferrous_heap::Value;
 
 use crate::error::{RtError, RtResult};
 use crate::native::{Ctx, Ret};
@@ -55,40 +54,18 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             vm.heap.tx().raw_set_str(loaded, key, lib)?;
         }
     }
-    vm.register("require", require)?;
+    super::module::open(vm, package)?;
     vm.register("dofile", dofile)?;
     vm.register("loadfile", loadfile)?;
-    let debug = super::new_lib(
-        vm,
-        "debug",
-        &[("getinfo", getinfo), ("traceback", traceback)],
-    )?;
+    let debug = super::debug::open(vm)?;
     let key = vm.intern(b"debug")?;
     vm.heap.tx().raw_set_str(loaded, key, Value::Table(debug))?;
     Ok(())
 }
 
-/// A field of the `package` table.
-fn package_field(vm: &mut Vm, name: &str) -> RtResult<Value> {
-    let globals = vm.globals;
-    let key = vm.intern(b"package")?;
-    let Value::Table(package) = vm.heap.raw_get_str(globals, key)? else {
-        return Err(RtError::native("'package' must be a table"));
-    };
-    let key = vm.intern(name.as_bytes())?;
-    Ok(vm.heap.raw_get_str(package, key)?)
-}
-
-fn loaded_table(vm: &mut Vm) -> RtResult<TableHandle> {
-    match package_field(vm, "loaded")? {
-        Value::Table(t) => Ok(t),
-        _ => Err(RtError::native("'package.loaded' must be a table")),
-    }
-}
-
 /// Compiles a file like `luaL_loadfile` (chunk name `@path`; `None` reads stdin, `=stdin`).
 /// `Err` carries the message of a file that cannot be opened or read, or of a syntax error.
-fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Value, Vec<u8>>> {
+pub(crate) fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Value, Vec<u8>>> {
     use std::io::Read;
     use std::os::unix::ffi::OsStrExt;
     // `errfile` of lauxlib.c: `cannot open NAME: strerror` (or `read`).
@@ -128,110 +105,6 @@ fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Value, Vec<u8>
     }
 }
 
-fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let name_handle = ctx.check_string(1)?;
-    let name = ctx.vm.heap.str_bytes(name_handle)?.to_vec();
-    let loaded = loaded_table(ctx.vm)?;
-    let sentinel = ctx.vm.registry;
-    match ctx.vm.heap.raw_get_str(loaded, name_handle)? {
-        Value::Nil | Value::Boolean(false) => {}
-        Value::Table(t) if t == sentinel => {
-            let mut msg = b"loop or previous error loading module '".to_vec();
-            msg.extend_from_slice(&name);
-            msg.push(b'\'');
-            return Err(RtError::Native(msg));
-        }
-        v => return ctx.ret(&[v]),
-    }
-    // Find a loader: package.preload, then the Lua path.
-    let mut tried = Vec::new();
-    let mut loader = Value::Nil;
-    if let Value::Table(preload) = package_field(ctx.vm, "preload")? {
-        loader = ctx.vm.heap.raw_get_str(preload, name_handle)?;
-    }
-    if matches!(loader, Value::Nil) {
-        tried.extend_from_slice(b"\n\tno field package.preload['");
-        tried.extend_from_slice(&name);
-        tried.extend_from_slice(b"']");
-        let path = match package_field(ctx.vm, "path")? {
-            Value::String(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
-            _ => return Err(RtError::native("'package.path' must be a string")),
-        };
-        let file_name: Vec<u8> = name
-            .iter()
-            .map(|&b| if b == b'.' { b'/' } else { b })
-            .collect();
-        for template in path.split(|&b| b == b';').filter(|t| !t.is_empty()) {
-            let mut candidate = Vec::new();
-            for &b in template {
-                if b == b'?' {
-                    candidate.extend_from_slice(&file_name);
-                } else {
-                    candidate.push(b);
-                }
-            }
-            use std::os::unix::ffi::OsStrExt;
-            if std::path::Path::new(std::ffi::OsStr::from_bytes(&candidate)).is_file() {
-                match load_file(ctx.vm, Some(&candidate))? {
-                    Ok(f) => {
-                        loader = f;
-                        break;
-                    }
-                    Err(msg) => {
-                        let mut full = b"error loading module '".to_vec();
-                        full.extend_from_slice(&name);
-                        full.extend_from_slice(b"' from file '");
-                        full.extend_from_slice(&candidate);
-                        full.extend_from_slice(b"':\n\t");
-                        full.extend_from_slice(&msg);
-                        return Err(RtError::Native(full));
-                    }
-                }
-            }
-            tried.extend_from_slice(b"\n\tno file '");
-            tried.extend_from_slice(&candidate);
-            tried.push(b'\'');
-        }
-    }
-    if matches!(loader, Value::Nil) {
-        let mut msg = b"module '".to_vec();
-        msg.extend_from_slice(&name);
-        msg.extend_from_slice(b"' not found:");
-        msg.extend_from_slice(&tried);
-        return Err(RtError::Native(msg));
-    }
-    ctx.vm
-        .heap
-        .tx()
-        .raw_set_str(loaded, name_handle, Value::Table(sentinel))?;
-    let res = ctx.vm.call_value(loader, &[Value::String(name_handle)]);
-    let res = match res {
-        Ok(res) => res,
-        Err(e) => {
-            ctx.vm
-                .heap
-                .tx()
-                .raw_set_str(loaded, name_handle, Value::Nil)?;
-            return Err(e);
-        }
-    };
-    let first = res.first().copied().unwrap_or(Value::Nil);
-    if !matches!(first, Value::Nil) {
-        ctx.vm.heap.tx().raw_set_str(loaded, name_handle, first)?;
-    }
-    let value = match ctx.vm.heap.raw_get_str(loaded, name_handle)? {
-        Value::Table(t) if t == sentinel => {
-            ctx.vm
-                .heap
-                .tx()
-                .raw_set_str(loaded, name_handle, Value::Boolean(true))?;
-            Value::Boolean(true)
-        }
-        v => v,
-    };
-    ctx.ret(&[value])
-}
-
 /// The optional file name of `loadfile`/`dofile` (`luaL_optstring`; none reads stdin).
 fn opt_file_name(ctx: &mut Ctx<'_>) -> RtResult<Option<Vec<u8>>> {
     match ctx.opt_string(1)? {
@@ -259,105 +132,4 @@ fn dofile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     };
     let res = ctx.vm.call_value(f, &[])?;
     ctx.ret(&res)
-}
-
-fn traceback(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let msg = ctx.arg(1);
-    if !matches!(msg, Value::Nil | Value::String(_) | Value::Number(_)) {
-        return ctx.ret(&[msg]);
-    }
-    let level = ctx.opt_integer(2, 1)?.max(0) as usize;
-    let mut out = Vec::new();
-    if !matches!(msg, Value::Nil) {
-        ctx.vm.plain_tostring(msg, &mut out)?;
-        out.push(b'\n');
-    }
-    out.extend_from_slice(ctx.vm.traceback(level).as_bytes());
-    out.extend_from_slice(b"\n\t[C]: ?");
-    ctx.push_bytes(&out)?;
-    Ok(Ret::values(1))
-}
-
-fn getinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let frame_idx = match ctx.arg(1) {
-        Value::Number(n) => {
-            let level = n as usize;
-            match ctx.vm.th.frames.len().checked_sub(1 + level) {
-                Some(idx) => Some(idx),
-                None => return ctx.ret(&[Value::Nil]),
-            }
-        }
-        Value::Function(_) | Value::NativeFunction(_) => None,
-        _ => return Err(RtError::arg(1, "function or level expected")),
-    };
-    let func = match frame_idx {
-        Some(idx) => ctx.vm.th.stack[ctx.vm.th.frames[idx].func as usize],
-        None => ctx.arg(1),
-    };
-    let t = ctx.vm.new_table(0, 8)?;
-    let set = |vm: &mut Vm, name: &str, v: Value| -> RtResult<()> {
-        let key = vm.intern(name.as_bytes())?;
-        vm.heap.tx().raw_set_str(t, key, v)?;
-        Ok(())
-    };
-    let proto = match func {
-        Value::Function(h) => match ctx.vm.heap.function(h)? {
-            ferrous_heap::Function::Lua(cl) => Some(cl.proto),
-            ferrous_heap::Function::Native(_) => None,
-        },
-        _ => None,
-    };
-    match proto {
-        Some(p) => {
-            let (source, line_defined, last) = {
-                let proto = ctx.vm.heap.proto(p)?;
-                (proto.source, proto.line_defined, proto.last_line_defined)
-            };
-            let short = ctx.vm.short_src(p);
-            let short = ctx.vm.intern(&short)?;
-            set(ctx.vm, "source", Value::String(source))?;
-            set(ctx.vm, "short_src", Value::String(short))?;
-            set(
-                ctx.vm,
-                "linedefined",
-                Value::Number(f64::from(line_defined)),
-            )?;
-            set(ctx.vm, "lastlinedefined", Value::Number(f64::from(last)))?;
-            let what = ctx
-                .vm
-                .intern(if line_defined == 0 { b"main" } else { b"Lua" })?;
-            set(ctx.vm, "what", Value::String(what))?;
-        }
-        None => {
-            let c = ctx.vm.intern(b"=[C]")?;
-            let short = ctx.vm.intern(b"[C]")?;
-            let what = ctx.vm.intern(b"C")?;
-            set(ctx.vm, "source", Value::String(c))?;
-            set(ctx.vm, "short_src", Value::String(short))?;
-            set(ctx.vm, "linedefined", Value::Number(-1.0))?;
-            set(ctx.vm, "lastlinedefined", Value::Number(-1.0))?;
-            set(ctx.vm, "what", Value::String(what))?;
-        }
-    }
-    let current_line = frame_idx
-        .and_then(|idx| {
-            let frame = ctx.vm.th.frames[idx];
-            ctx.vm.frame_line(&frame).map(|(_, line)| f64::from(line))
-        })
-        .unwrap_or(-1.0);
-    set(ctx.vm, "currentline", Value::Number(current_line))?;
-    if let Some(idx) = frame_idx {
-        let (kind, name) = ctx.vm.called_name(idx);
-        if let Some(kind) = kind {
-            let name = ctx.vm.intern(&name)?;
-            let kind = ctx.vm.intern(kind.as_bytes())?;
-            set(ctx.vm, "name", Value::String(name))?;
-            set(ctx.vm, "namewhat", Value::String(kind))?;
-        } else {
-            let empty = ctx.vm.intern(b"")?;
-            set(ctx.vm, "namewhat", Value::String(empty))?;
-        }
-    }
-    set(ctx.vm, "func", func)?;
-    ctx.ret(&[Value::Table(t)])
 }
