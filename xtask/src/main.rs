@@ -14,6 +14,7 @@ mod bench;
 mod bench_redis;
 mod bench_serve;
 mod layering;
+mod lua_suite;
 mod oracles;
 mod redis_ref;
 mod redis_suite;
@@ -33,6 +34,7 @@ fn main() -> Result<()> {
         "oracles" => oracles::ensure(),
         "redis-suites" => redis_suite::all(),
         "redis-scripting" => redis_suite::ci(),
+        "lua-suite" => lua_suite::run(),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
@@ -43,6 +45,7 @@ fn main() -> Result<()> {
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
+                 lua-suite  the official Lua 5.1 suite under ferrous run (the ci step)\n  \
                  redis-suites  Redis's Tcl suites (scripting, data types, protocol, info) against ferrous serve\n  \
                  redis-scripting  the CI step alone: unit/scripting, failing on unexpected [err]s"
             );
@@ -99,6 +102,7 @@ fn ci() -> Result<()> {
         )
     })?;
     // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).
+    step("lua-5.1-tests", lua_suite::run)?;
     step("redis-suite unit/scripting unit/functions", redis_suite::ci)?;
     println!("xtask ci: all checks passed");
     Ok(())
