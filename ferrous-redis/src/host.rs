@@ -41,6 +41,19 @@ pub trait CommandHost {
         false
     }
 
+    /// Whether the host is a Redis Cluster node: scripts then obey the cluster rules (declared
+    /// keys in one hash slot, no access to keys of other nodes, `no-cluster` refused).
+    fn cluster_enabled(&self) -> bool {
+        false
+    }
+
+    /// In cluster mode, the redirection for a hash slot this node does not serve (`-MOVED 3999
+    /// 127.0.0.1:6381`), or `None` when it serves it.
+    fn slot_redirect(&self, slot: u16) -> Option<Reply> {
+        let _ = slot;
+        None
+    }
+
     /// `redis.log(level, message)`: level 0 (debug) to 3 (warning). Ignored by default.
     fn log(&mut self, level: u8, message: &[u8]) {
         let _ = (level, message);

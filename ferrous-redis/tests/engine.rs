@@ -325,3 +325,83 @@ fn the_kill_switch_stops_a_script_stuck_in_a_native_callback_from_another_thread
     );
     assert_eq!(e.eval(b"return 'next'", &[], &[]), Reply::bulk("next"));
 }
+
+/// A cluster node serving the lower half of the slots.
+#[derive(Default)]
+struct ClusterNode(Strings);
+
+impl CommandHost for ClusterNode {
+    fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
+        self.0.call(ctx, args)
+    }
+
+    fn cluster_enabled(&self) -> bool {
+        true
+    }
+
+    fn slot_redirect(&self, slot: u16) -> Option<Reply> {
+        (slot >= 8192).then(|| Reply::Error(format!("MOVED {slot} 127.0.0.1:7001").into_bytes()))
+    }
+}
+
+#[test]
+fn cluster_rules_apply_when_the_host_is_a_cluster_node() {
+    // Slots: "a" 15495, "b" 3300, "c" 7365, "{b}x" 3300.
+    assert_eq!(ferrous_redis::key_hash_slot(b"b"), 3300);
+    assert_eq!(ferrous_redis::key_hash_slot(b"{b}x"), 3300);
+    assert_eq!(ferrous_redis::key_hash_slot(b"c"), 7365);
+    let mut e = ScriptEngine::new(ClusterNode::default()).unwrap();
+    let run = |e: &mut ScriptEngine<ClusterNode>, script: &str, keys: &[&[u8]]| {
+        e.eval(script.as_bytes(), keys, &[])
+    };
+    assert_eq!(
+        run(&mut e, "return 1", &[b"b", b"c"]),
+        Reply::error("CROSSSLOT Keys in request don't hash to the same slot")
+    );
+    assert_eq!(
+        run(&mut e, "return 1", &[b"a"]),
+        Reply::error("MOVED 15495 127.0.0.1:7001")
+    );
+    assert_eq!(
+        run(&mut e, "#!lua flags=no-cluster\nreturn 1", &[]),
+        Reply::error("ERR Can not run script on cluster, 'no-cluster' flag is set.")
+    );
+    // Keys of the declared slot, hash tags included.
+    assert_eq!(
+        run(
+            &mut e,
+            "redis.call('set', KEYS[1], 1) return redis.call('get', '{b}x')",
+            &[b"b"]
+        ),
+        Reply::Nil
+    );
+    let sha = |s: &str| ferrous_redis::sha1_hex(s.as_bytes());
+    let script = "return redis.call('get', 'a')";
+    assert_eq!(
+        run(&mut e, script, &[b"b"]),
+        Reply::Error(format!("ERR Script attempted to access a non local key in a cluster node script: {}, on @user_script:1.", sha(script)).into_bytes())
+    );
+    // With a shebang (no cross-slot allowance) a second slot is refused; without one it is
+    // allowed, as Redis 7.0 keeps Redis 6's behaviour.
+    let script = "#!lua\nredis.call('get', 'b') return redis.call('get', 'c')";
+    assert_eq!(
+        run(&mut e, script, &[]),
+        Reply::Error(format!("ERR Script attempted to access keys that do not hash to the same slot script: {}, on @user_script:2.", sha(script)).into_bytes())
+    );
+    assert_eq!(
+        run(
+            &mut e,
+            "redis.call('get', 'b') return redis.call('get', 'c')",
+            &[]
+        ),
+        Reply::Nil
+    );
+    assert_eq!(
+        run(
+            &mut e,
+            "#!lua flags=allow-cross-slot-keys\nredis.call('get', 'b') return redis.call('get', 'c')",
+            &[]
+        ),
+        Reply::Nil
+    );
+}

@@ -176,6 +176,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         };
         self.check_flags(flags, ro)?;
         let split = 3 + numkeys as usize;
+        let cluster = self.cluster_run(flags, &argv[3..split])?;
         let keys: Vec<&[u8]> = argv[3..split].iter().map(Vec::as_slice).collect();
         let args: Vec<&[u8]> = argv[split..].iter().map(Vec::as_slice).collect();
         let compat = flags.contains(ScriptFlags::EVAL_COMPAT);
@@ -191,6 +192,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.read_only = ro || (!compat && flags.contains(ScriptFlags::NO_WRITES));
             state.allow_oom = !compat && flags.contains(ScriptFlags::ALLOW_OOM);
             state.write_dirty = false;
+            state.cluster = cluster;
         }
         self.place_host(RunKind::Eval);
         if let Err(err) = self.vm.start(function, &[]) {
@@ -223,6 +225,42 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             ));
         }
         Ok(())
+    }
+
+    /// Redis Cluster's rules for a script about to run (`scriptPrepareForRun` and
+    /// `getNodeByQuery` on the declared keys): `None` outside cluster mode.
+    pub(crate) fn cluster_run(
+        &self,
+        flags: ScriptFlags,
+        keys: &[Vec<u8>],
+    ) -> Result<Option<super::redis_lib::ClusterRun>, Reply> {
+        let host = self.host();
+        if !host.cluster_enabled() {
+            return Ok(None);
+        }
+        let compat = flags.contains(ScriptFlags::EVAL_COMPAT);
+        if !compat && flags.contains(ScriptFlags::NO_CLUSTER) {
+            return Err(Reply::error(
+                "ERR Can not run script on cluster, 'no-cluster' flag is set.",
+            ));
+        }
+        let mut slot = None;
+        for key in keys {
+            let key_slot = crate::commands::key_hash_slot(key);
+            if slot.is_some_and(|s| s != key_slot) {
+                return Err(Reply::error(
+                    "CROSSSLOT Keys in request don't hash to the same slot",
+                ));
+            }
+            slot = Some(key_slot);
+        }
+        if let Some(redirect) = slot.and_then(|s| host.slot_redirect(s)) {
+            return Err(redirect);
+        }
+        Ok(Some(super::redis_lib::ClusterRun {
+            allow_cross_slot: compat || flags.contains(ScriptFlags::ALLOW_CROSS_SLOT),
+            slot,
+        }))
     }
 
     /// The error reply of a script that failed: the error handler's table

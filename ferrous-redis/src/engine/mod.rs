@@ -154,6 +154,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             allow_oom: false,
             write_dirty: false,
             names,
+            cluster: None,
         });
         let mut functions = functions;
         let kill = KillSwitch::default();

@@ -30,6 +30,17 @@ pub(crate) struct RunState {
     pub write_dirty: bool,
     /// Interned field names.
     pub names: Names,
+    /// In cluster mode: the script's slot rules (`None` outside cluster mode).
+    pub cluster: Option<ClusterRun>,
+}
+
+/// A script's cluster state (`scriptVerifyClusterState`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClusterRun {
+    /// `allow-cross-slot-keys`, or a script without a shebang.
+    pub allow_cross_slot: bool,
+    /// The slot of the keys used so far (the declared keys' slot to begin with).
+    pub slot: Option<u16>,
 }
 
 /// Redis's log levels (`LL_DEBUG` .. `LL_WARNING`).
@@ -200,18 +211,13 @@ fn check_and_run<H: CommandHost + 'static>(
     if read_only && cmdinfo::may_write(info) {
         return Err("Write commands are not allowed from read-only scripts.".to_owned());
     }
-    let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
-        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
-    };
-    if !allow_oom && !write_dirty && cmdinfo::denyoom(info) && host.is_oom() {
+    let oom = ctx
+        .app_data::<HostSlot<H>>()
+        .is_some_and(|HostSlot(host)| host.is_oom());
+    if !allow_oom && !write_dirty && cmdinfo::denyoom(info) && oom {
         return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
     }
-    let call = CallContext {
-        resp,
-        db,
-        from_script: true,
-    };
-    let reply = host.call(&call, argv);
+    let cluster = ctx.app_data::<RunState>().and_then(|s| s.cluster);
     if cmdinfo::write(info) {
         if let Some(state) = ctx.app_data_mut::<RunState>() {
             state.write_dirty = true;
@@ -220,7 +226,58 @@ fn check_and_run<H: CommandHost + 'static>(
             switch.set_dirty();
         }
     }
-    Ok(reply)
+    if let Some(cluster) = cluster {
+        let slot = script_key_slot::<H>(ctx, info, argv, cluster)?;
+        if let (Some(state), Some(slot)) = (ctx.app_data_mut::<RunState>(), slot) {
+            if let Some(run) = state.cluster.as_mut() {
+                run.slot.get_or_insert(slot);
+            }
+        }
+    }
+    let call = CallContext {
+        resp,
+        db,
+        from_script: true,
+    };
+    let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
+        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
+    };
+    Ok(host.call(&call, argv))
+}
+
+/// `scriptVerifyClusterState`: the keys of a command run from a script must all be served by
+/// this node and share one slot; unless the script allows cross-slot keys, that slot must be
+/// the one its keys used so far. Returns the command's slot.
+fn script_key_slot<H: CommandHost + 'static>(
+    ctx: &Ctx<'_>,
+    info: &crate::commands::CommandSpec,
+    argv: &[Vec<u8>],
+    cluster: ClusterRun,
+) -> Result<Option<u16>, String> {
+    let mut slot = None;
+    for index in crate::commands::keys_of(info, argv) {
+        let Some(key) = argv.get(index) else {
+            continue;
+        };
+        let key_slot = crate::commands::key_hash_slot(key);
+        if slot.is_some_and(|s| s != key_slot) {
+            return Err("Script attempted to access a non local key in a cluster node".to_owned());
+        }
+        slot = Some(key_slot);
+    }
+    let Some(slot) = slot else {
+        return Ok(None);
+    };
+    let redirected = ctx
+        .app_data::<HostSlot<H>>()
+        .is_some_and(|HostSlot(host)| host.slot_redirect(slot).is_some());
+    if redirected {
+        return Err("Script attempted to access a non local key in a cluster node".to_owned());
+    }
+    if !cluster.allow_cross_slot && cluster.slot.is_some_and(|s| s != slot) {
+        return Err("Script attempted to access keys that do not hash to the same slot".to_owned());
+    }
+    Ok(Some(slot))
 }
 
 /// `redis.sha1hex(s)`.

@@ -175,6 +175,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         }
         self.check_flags(flags, ro)?;
         let split = 3 + numkeys as usize;
+        let cluster = self.cluster_run(flags, &argv[3..split])?;
         let vm = &mut self.functions.vm;
         let tables = array(vm, &argv[3..split]).and_then(|k| Ok((k, array(vm, &argv[split..])?)));
         let Ok((keys, args)) = tables else {
@@ -189,6 +190,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             state.read_only = ro || flags.contains(ScriptFlags::NO_WRITES);
             state.allow_oom = flags.contains(ScriptFlags::ALLOW_OOM);
             state.write_dirty = false;
+            state.cluster = cluster;
         }
         self.begin_run(Running {
             name: ScriptName::Function(name),

@@ -74,6 +74,7 @@ impl FunctionStore {
             allow_oom: false,
             write_dirty: false,
             names,
+            cluster: None,
         });
         Ok(FunctionStore {
             vm,
