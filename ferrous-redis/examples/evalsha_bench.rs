@@ -2,60 +2,27 @@
 //! same scripts on redis-server with `redis-benchmark -P 64` and prints the ratios.
 //!
 //! Prints one line per script: `name ops_per_second` (best of 3 runs of `N` calls; `N` is the
-//! first argument, 200,000 by default; a second argument runs only that script). The scripts are `SCRIPTS`, shared with xtask by name.
+//! first argument, 200,000 by default; a second argument runs only that script). The scripts are
+//! in `bench_scripts.json`, which xtask reads too.
 
 use std::time::Instant;
 
 use ferrous_redis::{CallContext, MemoryHost, Reply, ScriptEngine};
 
-/// A 9 KB JSON document (90 objects), for the cjson and cmsgpack scripts.
+/// A 9 KB JSON document (90 objects), for the cjson and cmsgpack scripts (`$DOC` in an
+/// argument).
 const DOC: &str = include_str!("doc10k.json");
 
-/// name, script, keys, args: the same table is in xtask/src/bench_redis.rs.
-const SCRIPTS: &[(&str, &str, &[&str], &[&str])] = &[
-    (
-        "counter",
-        "return redis.call('incr', KEYS[1])",
-        &["counter"],
-        &[],
-    ),
-    (
-        "ratelimit",
-        "local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('expire', KEYS[1], ARGV[1]) end return c",
-        &["rl"],
-        &["60"],
-    ),
-    (
-        "lock",
-        "if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', 30000) then redis.call('del', KEYS[1]) return 1 end return 0",
-        &["lock"],
-        &["token"],
-    ),
-    (
-        "tencalls",
-        "for i = 1, 10 do redis.call('hset', KEYS[1], 'f' .. i, i) end return redis.call('hlen', KEYS[1])",
-        &["h"],
-        &[],
-    ),
-    (
-        "json",
-        "local d = cjson.decode(ARGV[1]) d.n = d.n + 1 local s = cjson.encode(d) redis.call('set', KEYS[1], s) return s",
-        &["doc"],
-        &["{\"n\":1,\"name\":\"widget\",\"tags\":[\"a\",\"b\",\"c\"],\"price\":12.5}"],
-    ),
-    (
-        "cjson10k",
-        "local t = cjson.decode(ARGV[1]) return #cjson.encode(t)",
-        &["none"],
-        &[DOC],
-    ),
-    (
-        "msgpack10k",
-        "local t = cjson.decode(ARGV[1]) local p = cmsgpack.pack(t) local u = cmsgpack.unpack(p) return #p",
-        &["none"],
-        &[DOC],
-    ),
-];
+/// The scripts, shared with `cargo xtask bench redis` (which runs them on redis-server).
+const SCRIPTS: &str = include_str!("bench_scripts.json");
+
+#[derive(serde::Deserialize)]
+struct Script {
+    name: String,
+    script: String,
+    keys: Vec<String>,
+    args: Vec<String>,
+}
 
 fn main() {
     let n: usize = std::env::args()
@@ -64,8 +31,18 @@ fn main() {
         .unwrap_or(200_000);
     let only = std::env::args().nth(2);
     let ctx = CallContext::default();
-    for (name, script, keys, args) in SCRIPTS {
-        if only.as_deref().is_some_and(|only| only != *name) {
+    let Ok(scripts) = serde_json::from_str::<Vec<Script>>(SCRIPTS) else {
+        eprintln!("bench_scripts.json is not valid");
+        std::process::exit(1);
+    };
+    for Script {
+        name,
+        script,
+        keys,
+        args,
+    } in &scripts
+    {
+        if only.as_deref().is_some_and(|only| only != name) {
             continue;
         }
         let Ok(mut engine) = ScriptEngine::new(MemoryHost::new()) else {
@@ -82,7 +59,7 @@ fn main() {
             keys.len().to_string().into_bytes(),
         ];
         argv.extend(keys.iter().map(|k| k.as_bytes().to_vec()));
-        argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+        argv.extend(args.iter().map(|a| a.replace("$DOC", DOC).into_bytes()));
         let mut best = f64::MAX;
         for _ in 0..3 {
             let start = Instant::now();

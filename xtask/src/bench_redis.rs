@@ -8,54 +8,10 @@ use anyhow::{Context, Result, bail};
 
 use crate::redis_ref::RedisServer;
 
-/// A 9 KB JSON document (90 objects), for the cjson and cmsgpack scripts.
+/// The scripts (`name`, `script`, `keys`, `args`; `$DOC` in an argument is the 9 KB JSON
+/// document `doc10k.json`), shared with `ferrous-redis/examples/evalsha_bench.rs`.
+const SCRIPTS: &str = include_str!("../../ferrous-redis/examples/bench_scripts.json");
 const DOC: &str = include_str!("../../ferrous-redis/examples/doc10k.json");
-
-/// name, script, keys, args: the same table is in `ferrous-redis/examples/evalsha_bench.rs`.
-const SCRIPTS: &[(&str, &str, &[&str], &[&str])] = &[
-    (
-        "counter",
-        "return redis.call('incr', KEYS[1])",
-        &["counter"],
-        &[],
-    ),
-    (
-        "ratelimit",
-        "local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('expire', KEYS[1], ARGV[1]) end return c",
-        &["rl"],
-        &["60"],
-    ),
-    (
-        "lock",
-        "if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', 30000) then redis.call('del', KEYS[1]) return 1 end return 0",
-        &["lock"],
-        &["token"],
-    ),
-    (
-        "tencalls",
-        "for i = 1, 10 do redis.call('hset', KEYS[1], 'f' .. i, i) end return redis.call('hlen', KEYS[1])",
-        &["h"],
-        &[],
-    ),
-    (
-        "json",
-        "local d = cjson.decode(ARGV[1]) d.n = d.n + 1 local s = cjson.encode(d) redis.call('set', KEYS[1], s) return s",
-        &["doc"],
-        &["{\"n\":1,\"name\":\"widget\",\"tags\":[\"a\",\"b\",\"c\"],\"price\":12.5}"],
-    ),
-    (
-        "cjson10k",
-        "local t = cjson.decode(ARGV[1]) return #cjson.encode(t)",
-        &["none"],
-        &[DOC],
-    ),
-    (
-        "msgpack10k",
-        "local t = cjson.decode(ARGV[1]) local p = cmsgpack.pack(t) local u = cmsgpack.unpack(p) return #p",
-        &["none"],
-        &[DOC],
-    ),
-];
 
 const CALLS: usize = 200_000;
 
@@ -87,12 +43,33 @@ pub(crate) fn run() -> Result<()> {
         "{:<12} {:>16} {:>22} {:>8}",
         "script", "ferrous ops/s", "redis-server -P64 ops/s", "ratio"
     );
-    for (name, script, keys, args) in SCRIPTS {
+    let scripts: Vec<serde_json::Value> =
+        serde_json::from_str(SCRIPTS).context("bench_scripts.json")?;
+    for entry in &scripts {
+        let text = |field: &str| entry[field].as_str().unwrap_or_default().to_owned();
+        let list = |field: &str| -> Vec<String> {
+            entry[field]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str())
+                        .map(|v| v.replace("$DOC", DOC))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (name, script, keys, args) = (text("name"), text("script"), list("keys"), list("args"));
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let ours: f64 = ours
             .lines()
-            .find_map(|l| l.strip_prefix(name).and_then(|r| r.trim().parse().ok()))
+            .find_map(|l| {
+                l.strip_prefix(name.as_str())
+                    .and_then(|r| r.trim().parse().ok())
+            })
             .with_context(|| format!("no figure for {name}"))?;
-        let theirs = redis_benchmark(server.port, script, keys, args)?;
+        let theirs = redis_benchmark(server.port, &script, &keys, &args)?;
         println!(
             "{name:<12} {ours:>16.0} {theirs:>22.0} {:>7.2}x",
             ours / theirs

@@ -146,16 +146,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         let names = Names::new(&mut vm).map_err(setup)?;
         let functions = FunctionStore::new::<H>(config.memory_limit).map_err(setup)?;
         vm.set_app_data(HostSlot(host));
-        vm.set_app_data(RunState {
-            active: false,
-            resp: 2,
-            db: 0,
-            read_only: false,
-            allow_oom: false,
-            write_dirty: false,
-            names,
-            cluster: None,
-        });
+        vm.set_app_data(RunState::new(names));
         let mut functions = functions;
         let kill = KillSwitch::default();
         kill.install(&mut vm);

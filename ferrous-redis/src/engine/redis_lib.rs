@@ -34,6 +34,22 @@ pub(crate) struct RunState {
     pub cluster: Option<ClusterRun>,
 }
 
+impl RunState {
+    /// The state of a VM with no script running.
+    pub(crate) fn new(names: Names) -> RunState {
+        RunState {
+            active: false,
+            resp: 2,
+            db: 0,
+            read_only: false,
+            allow_oom: false,
+            write_dirty: false,
+            names,
+            cluster: None,
+        }
+    }
+}
+
 /// A script's cluster state (`scriptVerifyClusterState`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClusterRun {

@@ -66,16 +66,7 @@ impl FunctionStore {
     pub(crate) fn new<H: CommandHost + 'static>(memory_limit: Option<usize>) -> RtResult<Self> {
         let (mut vm, env) = env::build::<H>(memory_limit)?;
         let names = Names::new(&mut vm)?;
-        vm.set_app_data(RunState {
-            active: false,
-            resp: 2,
-            db: 0,
-            read_only: false,
-            allow_oom: false,
-            write_dirty: false,
-            names,
-            cluster: None,
-        });
+        vm.set_app_data(RunState::new(names));
         Ok(FunctionStore {
             vm,
             names,

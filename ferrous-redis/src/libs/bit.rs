@@ -30,13 +30,7 @@ const FUNCS: [(&str, NativeFunction); 12] = [
 
 /// Opens the library into `vm`'s globals as `bit`.
 pub fn open(vm: &mut Vm) -> RtResult<()> {
-    let table = vm.new_table(0, FUNCS.len())?;
-    for (name, func) in FUNCS {
-        let key = vm.intern(name.as_bytes())?;
-        let value = vm.native(name, func);
-        vm.heap().tx().raw_set(table, Value::String(key), value)?;
-    }
-    vm.set_global("bit", Value::Table(table))
+    vm.register_library("bit", &FUNCS).map(|_| ())
 }
 
 /// LuaBitOp's conversion of a number to 32 bits: the low word of `x + 2^52 + 2^51`.

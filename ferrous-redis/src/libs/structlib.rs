@@ -38,13 +38,7 @@ const FUNCS: [(&str, NativeFunction); 3] = [
 
 /// Opens the library into `vm`'s globals as `struct`.
 pub fn open(vm: &mut Vm) -> RtResult<()> {
-    let table = vm.new_table(0, FUNCS.len())?;
-    for (name, func) in FUNCS {
-        let key = vm.intern(name.as_bytes())?;
-        let value = vm.native(name, func);
-        vm.heap().tx().raw_set(table, Value::String(key), value)?;
-    }
-    vm.set_global("struct", Value::Table(table))
+    vm.register_library("struct", &FUNCS).map(|_| ())
 }
 
 /// x86-64's `cvttsd2si`: truncation toward zero, `i64::MIN` for NaN and out-of-range values.

@@ -91,6 +91,15 @@ impl Vm {
         os::open(self)
     }
 
+    /// `luaL_register`: a library table `name` in the globals holding the native `funcs`.
+    pub fn register_library(
+        &mut self,
+        name: &str,
+        funcs: &[(&'static str, NativeFunction)],
+    ) -> RtResult<TableHandle> {
+        new_lib(self, name, funcs)
+    }
+
     /// Opens `package` and `require`.
     pub fn open_package(&mut self) -> RtResult<()> {
         package::open(self)
