@@ -5,8 +5,6 @@
     (0, "EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option"),
     // no ACL users (ACL SETUSER).
     (0, "Script ACL check"),
-    // engine: string.dump raises instead of returning a chunk that loadstring refuses.
-    (0, "Binary code loading failed"),
     // Pass 1, through EVAL.
     // streams (XGROUP, XREAD) are not in MemoryHost.
     (1, "EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option"),
@@ -20,8 +18,6 @@
     (1, "replication_stream error. Received '-ERR unknown command 'SYNC', with args beginning with: "),
     // no ACL users (ACL SETUSER).
     (1, "Script ACL check"),
-    // engine: string.dump raises instead of returning a chunk that loadstring refuses.
-    (1, "Binary code loading failed"),
     // no replicas: min-replicas-to-write is stored but scripts never get NOREPLICAS (engine hook needed).
     (1, "not enough good replicas"),
     // commands the engine rejects inside scripts are not counted as rejected_calls (engine hook needed); GEOADD is not in MemoryHost.
