@@ -338,15 +338,7 @@ fn sha_key(sha: &[u8]) -> Option<[u8; 40]> {
 
 /// Redis's `string2ll`: an optional `-`, digits without leading zeros, within `i64`.
 pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
-    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
-    if digits.is_empty()
-        || !digits.iter().all(u8::is_ascii_digit)
-        || (digits.len() > 1 && digits[0] == b'0')
-        || (bytes.len() != digits.len() && digits == b"0")
-    {
-        return None;
-    }
-    std::str::from_utf8(bytes).ok()?.parse().ok()
+    crate::reply::resp::string2ll(bytes)
 }
 
 const SCRIPT_HELP: &[&str] = &[

@@ -42,35 +42,7 @@ pub(crate) fn is_kw(arg: &[u8], word: &str) -> bool {
 
 /// `string2ll`: a strict decimal `i64`.
 pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
-    if bytes == b"0" {
-        return Some(0);
-    }
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    let mut magnitude: u64 = 0;
-    for &byte in digits {
-        if !byte.is_ascii_digit() {
-            return None;
-        }
-        magnitude = magnitude
-            .checked_mul(10)?
-            .checked_add(u64::from(byte - b'0'))?;
-    }
-    if negative {
-        if magnitude == 1u64 << 63 {
-            Some(i64::MIN)
-        } else {
-            i64::try_from(magnitude).ok().map(|m| -m)
-        }
-    } else {
-        i64::try_from(magnitude).ok()
-    }
+    crate::reply::resp::string2ll(bytes)
 }
 
 /// An integer argument, or `ERR value is not an integer or out of range`.
