@@ -8,6 +8,7 @@ use super::Exec;
 use super::args::{
     CmdResult, NO_SUCH_KEY, OUT_OF_RANGE, POSITIVE, SYNTAX, err, int_arg, is_kw, positive_arg,
 };
+use super::zrange::rank_range;
 use crate::reply::Reply;
 
 /// Which end of a list.
@@ -126,27 +127,6 @@ pub(crate) fn llen(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     ))
 }
 
-/// Redis's range normalisation: the inclusive `start..=end` within a list of `len`, or `None`
-/// when empty.
-fn normalize_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
-    let len = len as i64;
-    let start = if start < 0 {
-        len.saturating_add(start)
-    } else {
-        start
-    }
-    .max(0);
-    let end = if end < 0 {
-        len.saturating_add(end)
-    } else {
-        end
-    };
-    if start > end || start >= len {
-        return None;
-    }
-    Some((start as usize, end.min(len - 1) as usize))
-}
-
 /// `LRANGE key start stop`.
 pub(crate) fn lrange(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let start = int_arg(&args[2])?;
@@ -154,7 +134,7 @@ pub(crate) fn lrange(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let Some(list) = x.list(&args[1])? else {
         return Ok(Reply::Array(Vec::new()));
     };
-    let items = match normalize_range(start, end, list.len()) {
+    let items = match rank_range(start, end, list.len()) {
         Some((start, end)) => list
             .range(start..=end)
             .map(|v| Reply::Bulk(v.clone()))
@@ -261,7 +241,7 @@ pub(crate) fn ltrim(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let Some(list) = x.list_mut(&args[1])? else {
         return Ok(Reply::ok());
     };
-    match normalize_range(start, end, list.len()) {
+    match rank_range(start, end, list.len()) {
         Some((start, end)) => {
             list.truncate(end + 1);
             list.drain(..start);

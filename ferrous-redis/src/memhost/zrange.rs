@@ -164,7 +164,8 @@ fn lex_walk<'a>(
         .collect()
 }
 
-/// Redis's rank sanitising: the inclusive `start..=end` within `len` members, or `None`.
+/// Redis's rank sanitising (LRANGE, LTRIM, ZRANGE): the inclusive `start..=end` within `len`
+/// elements, or `None` when empty.
 pub(crate) fn rank_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
     let len = len as i64;
     let start = if start < 0 {
