@@ -3,7 +3,8 @@
 //! - [`CommandSpec`]: one command or subcommand (`get`, `config|get`): arity, [`CommandFlags`],
 //!   legacy key range, [`AclCategories`], subcommands. The rows live in `table.rs`, generated from
 //!   a real server by `ferrous-redis/tools/gen_command_table.py`.
-//! - [`lookup`] / [`lookup_sub`]: case-insensitive, allocation-free binary searches.
+//! - [`lookup`] / [`lookup_sub`]: case-insensitive, allocation-free lookups (a hash index of
+//!   the table; binary searches among a command's subcommands).
 //! - [`resolve`]: Redis's `lookupCommand` followed by `commandCheckExistence` and
 //!   `commandCheckArity`, with the exact error texts (`ERR unknown command ...`,
 //!   `ERR unknown subcommand ...`, `ERR wrong number of arguments for 'config|get' command`).
@@ -11,14 +12,16 @@
 //! - [`key_hash_slot`] (in `slot.rs`): the cluster hash slot of a key.
 //!
 //! Invariants: `table::COMMANDS` is sorted by name and every `subcommands` slice by full name, all
-//! lowercase (a test checks it), so lookups are binary searches that lowercase the probe byte by
-//! byte. Names are compared as whole byte strings: `get\0x` is not `get`.
+//! lowercase (a test checks it), so subcommand lookups are binary searches that lowercase the
+//! probe byte by byte. Names are compared as whole byte strings: `get\0x` is not `get`.
 
 mod keys;
 mod slot;
 mod table;
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::reply::Reply;
 
@@ -343,21 +346,22 @@ pub fn all_commands() -> &'static [CommandSpec] {
 
 /// The command called `name`, any case (`GET`, `get`, `Get`).
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    // Names are short: lowercase the probe once, then compare bytes (this runs for every
-    // command and every `redis.call`).
+    // This runs for every command and every `redis.call`: a hash lookup of the lowercased
+    // probe (a binary search cost about four times as much).
+    static INDEX: LazyLock<HashMap<&'static [u8], usize, ahash::RandomState>> =
+        LazyLock::new(|| {
+            table::COMMANDS
+                .iter()
+                .enumerate()
+                .map(|(i, spec)| (spec.name.as_bytes(), i))
+                .collect()
+        });
     let mut buf = [0u8; 32];
-    let index = match buf.get_mut(..name.len()) {
-        Some(lower) => {
-            for (dst, src) in lower.iter_mut().zip(name) {
-                *dst = src.to_ascii_lowercase();
-            }
-            let lower = &*lower;
-            table::COMMANDS.binary_search_by(|spec| spec.name.as_bytes().cmp(lower))
-        }
-        None => table::COMMANDS.binary_search_by(|spec| compare_name(spec.name, name)),
+    let lower = buf.get_mut(..name.len())?;
+    for (dst, src) in lower.iter_mut().zip(name) {
+        *dst = src.to_ascii_lowercase();
     }
-    .ok()?;
-    table::COMMANDS.get(index)
+    table::COMMANDS.get(*INDEX.get(&*lower)?)
 }
 
 /// The subcommand `sub` of the container command `container`, any case (`CONFIG`, `get`).

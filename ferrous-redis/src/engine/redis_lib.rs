@@ -32,6 +32,9 @@ pub(crate) struct RunState {
     pub names: Names,
     /// In cluster mode: the script's slot rules (`None` outside cluster mode).
     pub cluster: Option<ClusterRun>,
+    /// The argument vectors of the last `redis.call`, kept so the next call reuses their
+    /// allocations (a script calls commands in a loop).
+    argv: Vec<Vec<u8>>,
 }
 
 impl RunState {
@@ -46,9 +49,42 @@ impl RunState {
             write_dirty: false,
             names,
             cluster: None,
+            argv: Vec::new(),
         }
     }
 }
+
+/// The fields of [`RunState`] one `redis.call` reads, copied in one app-data lookup.
+#[derive(Clone, Copy)]
+struct CallState {
+    active: bool,
+    resp: u8,
+    db: usize,
+    read_only: bool,
+    allow_oom: bool,
+    write_dirty: bool,
+    names: Names,
+    cluster: Option<ClusterRun>,
+}
+
+impl CallState {
+    fn of(ctx: &Ctx<'_>) -> Option<CallState> {
+        let s = ctx.app_data::<RunState>()?;
+        Some(CallState {
+            active: s.active,
+            resp: s.resp,
+            db: s.db,
+            read_only: s.read_only,
+            allow_oom: s.allow_oom,
+            write_dirty: s.write_dirty,
+            names: s.names,
+            cluster: s.cluster,
+        })
+    }
+}
+
+/// Arguments longer than this are not kept for reuse (a 100 MB `SET` must not pin 100 MB).
+const ARGV_KEEP: usize = 64 * 1024;
 
 /// A script's cluster state (`scriptVerifyClusterState`).
 #[derive(Clone, Copy, Debug)]
@@ -133,32 +169,40 @@ pub(crate) fn fail(
     }
 }
 
-/// `luaArgsToRedisArgv`: strings as they are, numbers as `%.17g`.
-fn command_args(ctx: &mut Ctx<'_>) -> Result<Vec<Vec<u8>>, &'static [u8]> {
-    if ctx.nargs() == 0 {
+/// `luaArgsToRedisArgv`: strings as they are, numbers as `%.17g`; into `argv`, whose vectors
+/// are reused.
+fn command_args(ctx: &mut Ctx<'_>, argv: &mut Vec<Vec<u8>>) -> Result<(), &'static [u8]> {
+    let n_args = ctx.nargs();
+    if n_args == 0 {
         return Err(b"Please specify at least one argument for this redis lib call");
     }
-    let mut argv = Vec::with_capacity(ctx.nargs());
-    for n in 1..=ctx.nargs() {
+    argv.truncate(n_args);
+    for n in 1..=n_args {
+        if argv.len() < n {
+            argv.push(Vec::new());
+        }
+        let Some(arg) = argv.get_mut(n - 1) else {
+            break;
+        };
+        arg.clear();
         match ctx.arg(n) {
-            Value::Number(x) => argv.push(format_argument(x)),
-            Value::String(s) => argv.push(ctx.vm().str_bytes(s).unwrap_or_default().to_vec()),
+            Value::Number(x) => format_argument(x, arg),
+            Value::String(s) => arg.extend_from_slice(ctx.vm().str_bytes(s).unwrap_or_default()),
             _ => return Err(b"Lua redis lib command arguments must be strings or integers"),
         }
     }
-    Ok(argv)
+    Ok(())
 }
 
 /// A number as `redis.call` passes it: `%.17g`, which prints integers below 2^53 as plain
 /// digits (formatted here without the general float path).
-fn format_argument(x: f64) -> Vec<u8> {
+fn format_argument(x: f64, out: &mut Vec<u8>) {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
-        return (x as i64).to_string().into_bytes();
+        out.extend_from_slice(itoa::Buffer::new().format(x as i64).as_bytes());
+    } else {
+        ferrous_vm::format_g(x, 17, out);
     }
-    let mut buf = Vec::with_capacity(24);
-    ferrous_vm::format_g(x, 17, &mut buf);
-    buf
 }
 
 fn redis_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
@@ -171,20 +215,38 @@ fn redis_pcall<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// `luaRedisGenericCommand`: runs one command through the engine's checks and the host.
 fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtResult<Ret> {
-    if !ctx.app_data::<RunState>().is_some_and(|s| s.active) {
+    let Some(state) = CallState::of(ctx).filter(|s| s.active) else {
         return fail(
             ctx,
             b"redis.call/pcall can only be called inside a script invocation",
             true,
             false,
         );
-    }
-    let argv = match command_args(ctx) {
-        Ok(argv) => argv,
-        Err(msg) => return fail(ctx, msg, raise, false),
     };
+    let mut argv = ctx
+        .app_data_mut::<RunState>()
+        .map(|s| std::mem::take(&mut s.argv))
+        .unwrap_or_default();
+    let result = call_with_args::<H>(ctx, &state, &mut argv, raise);
+    argv.retain(|arg| arg.capacity() <= ARGV_KEEP);
+    if let Some(s) = ctx.app_data_mut::<RunState>() {
+        s.argv = argv;
+    }
+    result
+}
+
+/// [`generic_call`] with an argument buffer.
+fn call_with_args<H: CommandHost + 'static>(
+    ctx: &mut Ctx<'_>,
+    state: &CallState,
+    argv: &mut Vec<Vec<u8>>,
+    raise: bool,
+) -> RtResult<Ret> {
+    if let Err(msg) = command_args(ctx, argv) {
+        return fail(ctx, msg, raise, false);
+    }
     ctx.charge(argv.iter().map(|a| a.len() as u64 / 16 + 1).sum())?;
-    let reply = match check_and_run::<H>(ctx, &argv) {
+    let reply = match check_and_run::<H>(ctx, state, argv) {
         Ok(reply) => reply,
         Err(msg) => return fail(ctx, msg.as_bytes(), raise, true),
     };
@@ -194,15 +256,15 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtR
         full.extend_from_slice(text);
         return fail(ctx, &full, raise, true);
     }
-    let names = names(ctx)?;
-    let resp = ctx.app_data::<RunState>().map_or(2, |s| s.resp);
-    let value = convert::reply_to_lua(ctx.vm(), &names, &reply, resp)?;
+    // `redis.setresp` may not run between the check and here: the state read at the start holds.
+    let value = convert::reply_to_lua(ctx.vm(), &state.names, &reply, state.resp)?;
     ctx.ret(&[value])
 }
 
 /// `scriptCall`'s checks, then the host. `Err` is a rejection text (`luaPushError` format).
 fn check_and_run<H: CommandHost + 'static>(
     ctx: &mut Ctx<'_>,
+    state: &CallState,
     argv: &[Vec<u8>],
 ) -> Result<Reply, String> {
     let Some(info) = cmdinfo::lookup(argv) else {
@@ -214,27 +276,19 @@ fn check_and_run<H: CommandHost + 'static>(
     if cmdinfo::noscript(info) {
         return Err("This Redis command is not allowed from script".to_owned());
     }
-    let Some(state) = ctx.app_data::<RunState>() else {
-        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
-    };
-    let (read_only, allow_oom, write_dirty, resp, db) = (
-        state.read_only,
-        state.allow_oom,
-        state.write_dirty,
-        state.resp,
-        state.db,
-    );
-    if read_only && cmdinfo::may_write(info) {
+    if state.read_only && cmdinfo::may_write(info) {
         return Err("Write commands are not allowed from read-only scripts.".to_owned());
     }
-    let oom = ctx
-        .app_data::<HostSlot<H>>()
-        .is_some_and(|HostSlot(host)| host.is_oom());
-    if !allow_oom && !write_dirty && cmdinfo::denyoom(info) && oom {
+    if !state.allow_oom
+        && !state.write_dirty
+        && cmdinfo::denyoom(info)
+        && ctx
+            .app_data::<HostSlot<H>>()
+            .is_some_and(|HostSlot(host)| host.is_oom())
+    {
         return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
     }
-    let cluster = ctx.app_data::<RunState>().and_then(|s| s.cluster);
-    if cmdinfo::write(info) {
+    if cmdinfo::write(info) && !state.write_dirty {
         if let Some(state) = ctx.app_data_mut::<RunState>() {
             state.write_dirty = true;
         }
@@ -242,7 +296,7 @@ fn check_and_run<H: CommandHost + 'static>(
             switch.set_dirty();
         }
     }
-    if let Some(cluster) = cluster {
+    if let Some(cluster) = state.cluster {
         let slot = script_key_slot::<H>(ctx, info, argv, cluster)?;
         if let (Some(state), Some(slot)) = (ctx.app_data_mut::<RunState>(), slot) {
             if let Some(run) = state.cluster.as_mut() {
@@ -251,8 +305,8 @@ fn check_and_run<H: CommandHost + 'static>(
         }
     }
     let call = CallContext {
-        resp,
-        db,
+        resp: state.resp,
+        db: state.db,
         from_script: true,
     };
     let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
@@ -434,10 +488,10 @@ fn debug(_ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// `redis.acl_check_cmd(cmd, ...)`: whether the calling user may run the command.
 fn acl_check_cmd<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let argv = match command_args(ctx) {
-        Ok(argv) => argv,
-        Err(msg) => return fail(ctx, msg, true, false),
-    };
+    let mut argv = Vec::new();
+    if let Err(msg) = command_args(ctx, &mut argv) {
+        return fail(ctx, msg, true, false);
+    }
     if cmdinfo::lookup(&argv).is_none() {
         return fail(
             ctx,

@@ -101,13 +101,21 @@ impl Db {
 
     /// Stores `value` under `key`, dropping any expiry time (as `SET` does).
     pub(crate) fn set(&mut self, key: &[u8], value: Value) {
-        self.expires.remove(key);
-        self.keys.insert(key.to_vec(), value);
+        if !self.expires.is_empty() {
+            self.expires.remove(key);
+        }
+        self.set_keep_ttl(key, value);
     }
 
     /// Stores `value` under `key`, keeping its expiry time.
     pub(crate) fn set_keep_ttl(&mut self, key: &[u8], value: Value) {
-        self.keys.insert(key.to_vec(), value);
+        // An existing key keeps its place (and its key allocation).
+        match self.keys.get_mut(key) {
+            Some(slot) => *slot = value,
+            None => {
+                self.keys.insert(key.to_vec(), value);
+            }
+        }
     }
 
     /// Removes `key` and its expiry time.

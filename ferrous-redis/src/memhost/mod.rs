@@ -54,7 +54,8 @@ mod tests;
 #[cfg(test)]
 mod transcripts;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::LazyLock;
 
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
@@ -151,8 +152,7 @@ impl CommandHost for MemoryHost {
         let Some(name) = args.first() else {
             return err("ERR unknown command '', with args beginning with: ");
         };
-        let lowered = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let Some((arity, handler)) = dispatch(&lowered) else {
+        let Some(&(lowered, arity, handler)) = dispatch(name) else {
             return unknown_command(args);
         };
         let n_args = args.len() as i64;
@@ -377,12 +377,23 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("zintercard", -3, zstore::zintercard),
 ];
 
-/// The arity and handler of a lowercased command name.
-fn dispatch(name: &str) -> Option<(i64, Handler)> {
-    COMMANDS
-        .iter()
-        .find(|(known, _, _)| *known == name)
-        .map(|&(_, arity, handler)| (arity, handler))
+/// The entry of `COMMANDS` for a command name in any case: a hash lookup of the lowercased
+/// name (this runs for every command; a scan of the table cost more than the command itself).
+fn dispatch(name: &[u8]) -> Option<&'static (&'static str, i64, Handler)> {
+    static INDEX: LazyLock<HashMap<&'static [u8], usize, ahash::RandomState>> =
+        LazyLock::new(|| {
+            COMMANDS
+                .iter()
+                .enumerate()
+                .map(|(i, (name, _, _))| (name.as_bytes(), i))
+                .collect()
+        });
+    let mut buf = [0u8; 32];
+    let lower = buf.get_mut(..name.len())?;
+    for (dst, src) in lower.iter_mut().zip(name) {
+        *dst = src.to_ascii_lowercase();
+    }
+    COMMANDS.get(*INDEX.get(&*lower)?)
 }
 
 /// What a handler works with during one call.

@@ -292,8 +292,17 @@ fn incr_by(x: &mut Exec<'_>, key: &[u8], incr: i64) -> CmdResult {
         None => 0,
     };
     let value = current.checked_add(incr).ok_or_else(|| err(OVERFLOW))?;
-    x.db()
-        .set_keep_ttl(key, Value::Str(value.to_string().into_bytes()));
+    // The digits go into the existing string's buffer when there is one (counters are the
+    // commonest script workload).
+    match x.string_mut(key)? {
+        Some(text) => {
+            text.clear();
+            text.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+        }
+        None => x
+            .db()
+            .set_keep_ttl(key, Value::Str(value.to_string().into_bytes())),
+    }
     Ok(Reply::Integer(value))
 }
 
