@@ -242,18 +242,10 @@ impl Vm {
             }
             // Gather as many strings (or numbers) as possible, ending at `top - 1`.
             let mut n = 1;
-            let mut len = self.str_len_of(top - 1)?;
             while n < total && self.slot_to_string(top - n - 1)? {
-                len += self.str_len_of(top - n - 1)?;
                 n += 1;
             }
-            let mut buf = Vec::with_capacity(len);
-            for slot in top - n..top {
-                if let Value::String(s) = self.th.stack[slot] {
-                    buf.extend_from_slice(self.heap.str_bytes(s)?);
-                }
-            }
-            let s = self.intern(&buf)?;
+            let s = self.concat_slots(top - n, top)?;
             self.th.stack[top - n] = Value::String(s);
             total -= n - 1;
             last -= n - 1;
@@ -261,10 +253,28 @@ impl Vm {
         Ok(true)
     }
 
-    fn str_len_of(&self, slot: usize) -> RtResult<usize> {
-        match self.th.stack[slot] {
-            Value::String(s) => Ok(self.heap.str_bytes(s)?.len()),
-            _ => Ok(0),
+    /// The strings in stack slots `from..to`, joined and interned (in the heap's reused buffer,
+    /// so an existing result allocates nothing).
+    fn concat_slots(&mut self, from: usize, to: usize) -> RtResult<StringHandle> {
+        const SHORT: usize = 8;
+        let mut strings = self.th.stack[from..to].iter().filter_map(|v| match v {
+            Value::String(s) => Some(*s),
+            _ => None,
+        });
+        if to - from <= SHORT {
+            let Some(first) = strings.next() else {
+                return Ok(self.heap.tx().concat(&[])?);
+            };
+            let mut parts = [first; SHORT];
+            let mut len = 1;
+            for (part, s) in parts[1..].iter_mut().zip(strings) {
+                *part = s;
+                len += 1;
+            }
+            Ok(self.heap.tx().concat(&parts[..len])?)
+        } else {
+            let parts: Vec<StringHandle> = strings.collect();
+            Ok(self.heap.tx().concat(&parts)?)
         }
     }
 

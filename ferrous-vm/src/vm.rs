@@ -321,9 +321,7 @@ impl Vm {
 
     /// A number as Lua prints it (`%.14g`), interned.
     pub fn number_to_string(&mut self, n: f64) -> RtResult<StringHandle> {
-        let mut buf = Vec::with_capacity(24);
-        number::fmt_number(n, &mut buf);
-        self.intern(&buf)
+        self.intern(number::number_text(n).as_bytes())
     }
 
     /// The name a native function was registered under.

@@ -41,8 +41,17 @@ fn hset_generic(x: &mut Exec<'_>, args: &[Vec<u8>], name: &str) -> Result<i64, R
     let mut created = 0;
     for pair in args[2..].chunks(2) {
         if let [field, value] = pair {
-            if hash.insert(field.clone(), value.clone()).is_none() {
-                created += 1;
+            match hash.get_mut(field) {
+                // An existing field keeps its allocations when the new value fits them.
+                Some(old) if old.capacity() <= value.len().max(16) * 2 => {
+                    old.clear();
+                    old.extend_from_slice(value);
+                }
+                Some(old) => *old = value.clone(),
+                None => {
+                    hash.insert(field.clone(), value.clone());
+                    created += 1;
+                }
             }
         }
     }

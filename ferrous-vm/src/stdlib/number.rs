@@ -60,7 +60,7 @@ pub(crate) enum FloatConv {
 }
 
 /// A fixed-size byte buffer on the stack that `write!` can target.
-struct StackBuf<const N: usize> {
+pub(crate) struct StackBuf<const N: usize> {
     buf: [u8; N],
     len: usize,
 }
@@ -73,7 +73,7 @@ impl<const N: usize> StackBuf<N> {
         }
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
 
@@ -100,25 +100,39 @@ impl<const N: usize> fmt::Write for StackBuf<N> {
 
 /// Appends `n` as C `printf("%.14g", n)` does: how Lua 5.1 turns a number into a string.
 pub(crate) fn fmt_number(n: f64, out: &mut Vec<u8>) {
+    out.extend_from_slice(number_text(n).as_bytes());
+}
+
+/// `n` as C `printf("%.14g", n)` prints it, in a stack buffer (a sign and at most 20 more
+/// bytes: `-1.2345678901234e-308`): number-to-string conversions allocate nothing but the
+/// interned result.
+pub(crate) fn number_text(n: f64) -> StackBuf<32> {
+    let mut out = StackBuf::<32>::new();
     // Fast path: integral values below 1e14 print as plain integers (%.14g keeps 14 digits).
     if n.abs() < 1e14 && n == n.trunc() {
         if n == 0.0 && n.is_sign_negative() {
-            out.extend_from_slice(b"-0");
+            out.extend(b"-0");
         } else {
-            push_i64(n as i64, out);
+            if n < 0.0 {
+                out.push(b'-');
+            }
+            let mut digits = [0u8; 22];
+            let start = u64_digits((n as i64).unsigned_abs(), 10, false, &mut digits);
+            out.extend(&digits[start..]);
         }
-        return;
-    }
-    if !n.is_finite() {
-        push_non_finite(n, out);
-        return;
+        return out;
     }
     if n.is_sign_negative() {
         out.push(b'-');
     }
+    if !n.is_finite() {
+        out.extend(if n.is_nan() { b"nan" } else { b"inf" });
+        return out;
+    }
     let mut body = StackBuf::<32>::new();
     general(n.abs(), 14, false, false, &mut body);
-    out.extend_from_slice(body.as_bytes());
+    out.extend(body.as_bytes());
+    out
 }
 
 /// Appends `n` as glibc's `printf("%.<precision>g", n)` does: `%.17g` is how Redis turns a
@@ -218,29 +232,6 @@ pub(crate) fn pad(
 /// `write!` into a buffer sized for the worst case cannot fail; a failure would truncate output.
 fn write_or_unreachable(res: fmt::Result) {
     debug_assert!(res.is_ok(), "stack buffer too small for a float conversion");
-}
-
-/// Appends `inf`, `-inf`, `nan` or `-nan` (glibc prints the sign bit of a NaN).
-fn push_non_finite(n: f64, out: &mut Vec<u8>) {
-    if n.is_sign_negative() {
-        out.push(b'-');
-    }
-    out.extend_from_slice(if n.is_nan() { b"nan" } else { b"inf" });
-}
-
-/// Appends the decimal digits of `value`.
-fn push_i64(value: i64, out: &mut Vec<u8>) {
-    if value < 0 {
-        out.push(b'-');
-    }
-    push_u64(value.unsigned_abs(), 10, false, out);
-}
-
-/// Appends the digits of `value` in `radix` (8, 10 or 16).
-fn push_u64(value: u64, radix: u64, upper: bool, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 22];
-    let start = u64_digits(value, radix, upper, &mut buf);
-    out.extend_from_slice(&buf[start..]);
 }
 
 /// Writes the digits of `value` in `radix` (2..=16) at the end of `buf` and returns the index of
