@@ -73,7 +73,7 @@ pub use self::clock::{Clock, ManualClock, SystemClock};
 use self::args::{CmdResult, err, wrongtype};
 use self::keyspace::{Db, Value};
 use self::ordmap::OrdMap;
-use self::stream::Stream;
+use self::stream::{NodeLimits, Stream};
 use self::zset::ZSet;
 
 /// The number of databases (`SELECT 0` to `SELECT 15`).
@@ -95,6 +95,7 @@ pub struct MemoryHost {
     dbs: Vec<Db>,
     clock: Box<dyn Clock + Send>,
     rng: u64,
+    stream_limits: NodeLimits,
 }
 
 impl Default for MemoryHost {
@@ -124,6 +125,7 @@ impl MemoryHost {
             dbs: (0..N_DBS).map(|_| Db::default()).collect(),
             clock: Box::new(clock),
             rng: 0x2545_f491_4f6c_dd1d,
+            stream_limits: NodeLimits::default(),
         }
     }
 
@@ -143,6 +145,17 @@ impl MemoryHost {
     /// not yet removed included); 0 for a database that does not exist.
     pub fn dbsize(&self, db: usize) -> usize {
         self.dbs.get(db).map_or(0, Db::len)
+    }
+
+    /// Sets how many entries (`stream-node-max-entries`, default 100) and about how many bytes
+    /// (`stream-node-max-bytes`, default 4096) one stream node holds before a new one starts;
+    /// 0 means no limit of that kind. Approximate trimming (`MAXLEN ~`) removes whole nodes,
+    /// so these decide what it removes, as in Redis.
+    pub fn set_stream_node_limits(&mut self, max_entries: u64, max_bytes: u64) {
+        self.stream_limits = NodeLimits {
+            max_entries,
+            max_bytes,
+        };
     }
 
     /// Looks at up to `budget` keys with an expiry time in each database and removes those whose
@@ -181,6 +194,7 @@ impl CommandHost for MemoryHost {
             resp: ctx.resp,
             from_script: ctx.from_script,
             rng: &mut self.rng,
+            stream_limits: self.stream_limits,
         };
         handler(&mut exec, args).unwrap_or_else(|error| error)
     }
@@ -423,6 +437,8 @@ pub(crate) struct Exec<'a> {
     /// Whether a script runs the command (`SORT` orders sets for scripts).
     from_script: bool,
     rng: &'a mut u64,
+    /// The size of stream nodes.
+    stream_limits: NodeLimits,
 }
 
 /// Generates typed accessors: read, write, and write-creating-if-missing.

@@ -16,10 +16,36 @@ use std::ops::Bound;
 
 use super::stream_id::StreamId;
 
-/// Redis's `stream-node-max-entries` default.
-const NODE_MAX_ENTRIES: u64 = 100;
-/// Redis's `stream-node-max-bytes` default.
-const NODE_MAX_BYTES: usize = 4096;
+/// How large a node may grow: Redis's `stream-node-max-entries` and `stream-node-max-bytes`
+/// (0: no limit of that kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NodeLimits {
+    pub(crate) max_entries: u64,
+    pub(crate) max_bytes: u64,
+}
+
+impl Default for NodeLimits {
+    fn default() -> Self {
+        NodeLimits {
+            max_entries: 100,
+            max_bytes: 4096,
+        }
+    }
+}
+
+impl NodeLimits {
+    /// The `LIMIT` of approximate trimming when none is given: 100 nodes' worth, within
+    /// `1..=1_000_000` (10,000 when there is no entry limit).
+    pub(crate) fn default_trim_limit(self) -> u64 {
+        match self.max_entries.saturating_mul(100) {
+            0 => 10_000,
+            limit => limit.min(1_000_000),
+        }
+    }
+}
+
+/// Redis's `STREAM_LISTPACK_MAX_SIZE`: the node size used when `max_bytes` is 0 or larger.
+const LISTPACK_MAX_SIZE: u64 = 1 << 30;
 /// A group's `entries_read` when it is unknown (`SCG_INVALID_ENTRIES_READ`).
 pub(crate) const INVALID_ENTRIES_READ: i64 = -1;
 
@@ -178,11 +204,16 @@ impl Stream {
     }
 
     /// Appends an entry with a checked, larger-than-last `id` (`streamAppendItem`).
-    pub(crate) fn append(&mut self, id: StreamId, fields: Vec<Vec<u8>>) {
+    pub(crate) fn append(&mut self, id: StreamId, fields: Vec<Vec<u8>>, limits: NodeLimits) {
         let raw: usize = fields.iter().map(Vec::len).sum();
         let bytes: usize = fields.iter().map(|f| element_bytes(f.len())).sum::<usize>() + 8;
+        let max_bytes = match limits.max_bytes {
+            0 => LISTPACK_MAX_SIZE,
+            max => max.min(LISTPACK_MAX_SIZE),
+        };
         let fits = self.nodes.back().is_some_and(|node| {
-            node.bytes.saturating_add(raw) < NODE_MAX_BYTES && node.total < NODE_MAX_ENTRIES
+            (node.bytes.saturating_add(raw) as u64) < max_bytes
+                && (limits.max_entries == 0 || node.total < limits.max_entries)
         });
         match self.nodes.back_mut() {
             Some(node) if fits => {

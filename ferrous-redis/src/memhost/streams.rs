@@ -5,7 +5,7 @@
 
 use super::Exec;
 use super::args::{CmdResult, NOT_INTEGER, SYNTAX, err, int_arg, is_kw, parse_i64};
-use super::stream::{Stream, TrimStrategy};
+use super::stream::{NodeLimits, Stream, TrimStrategy};
 use super::stream_id::{StreamId, parse_id_generic, parse_interval_id, parse_strict_id};
 use crate::reply::Reply;
 
@@ -22,7 +22,11 @@ struct AddTrimArgs {
 
 /// `streamParseAddOrTrimArgsOrReply`: parses from `args[2]`; for `XADD` returns the index of
 /// the ID argument (`*` or explicit).
-fn parse_add_trim(args: &[Vec<u8>], xadd: bool) -> Result<(AddTrimArgs, usize), Reply> {
+fn parse_add_trim(
+    args: &[Vec<u8>],
+    xadd: bool,
+    limits: NodeLimits,
+) -> Result<(AddTrimArgs, usize), Reply> {
     let mut parsed = AddTrimArgs::default();
     let mut limit_given = false;
     let mut idx = 2;
@@ -94,8 +98,7 @@ fn parse_add_trim(args: &[Vec<u8>], xadd: bool) -> Result<(AddTrimArgs, usize), 
             ));
         }
     } else if parsed.approx {
-        // 100 nodes of stream-node-max-entries (100).
-        parsed.limit = 10_000;
+        parsed.limit = limits.default_trim_limit();
     }
     Ok((parsed, idx))
 }
@@ -134,7 +137,8 @@ fn next_id(stream: &Stream, given: Option<(StreamId, bool)>, now: i64) -> Result
 
 /// `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value...`.
 pub(crate) fn xadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let (parsed, id_idx) = parse_add_trim(args, true)?;
+    let limits = x.stream_limits;
+    let (parsed, id_idx) = parse_add_trim(args, true, limits)?;
     let n_fields = args.len().saturating_sub(id_idx + 1);
     if n_fields < 2 || n_fields % 2 == 1 {
         return Err(err("ERR wrong number of arguments for 'xadd' command"));
@@ -157,7 +161,7 @@ pub(crate) fn xadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
         ));
     }
     let id = next_id(stream, parsed.id, now)?;
-    stream.append(id, args[id_idx + 1..].to_vec());
+    stream.append(id, args[id_idx + 1..].to_vec(), limits);
     if let Some(strategy) = parsed.strategy {
         stream.trim(strategy, parsed.approx, parsed.limit);
     }
@@ -166,7 +170,7 @@ pub(crate) fn xadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]`.
 pub(crate) fn xtrim(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let (parsed, _) = parse_add_trim(args, false)?;
+    let (parsed, _) = parse_add_trim(args, false, x.stream_limits)?;
     let Some(stream) = x.stream_mut(&args[1])? else {
         return Ok(Reply::Integer(0));
     };
