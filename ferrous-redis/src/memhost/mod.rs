@@ -13,7 +13,7 @@
 //! `stream_read` (`XREAD`, `XREADGROUP`), `stream_groups` (`XGROUP`, `XACK`, `XPENDING`,
 //! `XCLAIM`, `XAUTOCLAIM`), `stream_info` (`XINFO`, `XSETID`). Handlers see an [`Exec`]: the selected database, the
 //! time frozen for the call, the protocol and the random generator. Support: `keyspace` (a
-//! database), `ordmap`, `zset` and `stream` (the collections; `stream_id` parses stream IDs), `args` (parsing, error texts), `numfmt`
+//! database), `ordmap`, `zset` and `stream` (the collections; `stream_id` parses stream IDs, `stream_listpack` sizes stream nodes), `args` (parsing, error texts), `numfmt`
 //! (`%.17g`), `longdouble` with `bignum` and `hexfloat` (the x87 arithmetic of `INCRBYFLOAT`),
 //! `scan` (cursors); glob patterns are the crate's `glob` (`stringmatchlen`).
 //!
@@ -50,6 +50,7 @@ mod stream;
 mod stream_groups;
 mod stream_id;
 mod stream_info;
+mod stream_listpack;
 mod stream_read;
 mod streams;
 mod strings;

@@ -4,17 +4,18 @@
 //! Entries live in a `BTreeMap` by ID. Redis stores them in listpack nodes of at most
 //! `stream-node-max-entries` (100) entries and about `stream-node-max-bytes` (4096) bytes, and
 //! approximate trimming (`MAXLEN ~`, `MINID ~`) removes whole nodes only; [`Node`] keeps just
-//! enough of that layout (each node's first and last ID and its live and total counts) for
-//! trimming to remove what Redis removes.
+//! enough of that layout (each node's first and last ID, its live and total counts, its size
+//! as `stream_listpack` computes it) for trimming to remove what Redis removes.
 //!
 //! **Invariant:** `nodes` covers every entry in `entries`, in ID order, each entry in the node
 //! whose `[master, last]` range holds it; the sum of the nodes' `live` counts is
 //! `entries.len()`; `last_id` is at least every entry's ID.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::ops::Bound;
 
 use super::stream_id::StreamId;
+use super::stream_listpack::{LISTPACK_OVERHEAD, entry_size, field_names, master_size};
 
 /// How large a node may grow: Redis's `stream-node-max-entries` and `stream-node-max-bytes`
 /// (0: no limit of that kind).
@@ -60,8 +61,19 @@ struct Node {
     live: u64,
     /// Entries appended, deleted ones included.
     total: u64,
-    /// An estimate of the listpack's size.
-    bytes: usize,
+    /// The fields of the master entry.
+    master_fields: Vec<Vec<u8>>,
+    /// The listpack bytes of the entries (deleted ones stay, flagged).
+    entries_bytes: usize,
+}
+
+impl Node {
+    /// The listpack's size (`lpBytes`).
+    fn bytes(&self) -> usize {
+        LISTPACK_OVERHEAD
+            + master_size(self.live, self.total - self.live, &self.master_fields)
+            + self.entries_bytes
+    }
 }
 
 /// A pending entry: delivered to `consumer` and not acknowledged yet (`streamNACK`).
@@ -138,15 +150,6 @@ pub(crate) enum TrimStrategy {
     MinId(StreamId),
 }
 
-/// The size a listpack element of `len` bytes takes, about.
-fn element_bytes(len: usize) -> usize {
-    match len {
-        0..=63 => len + 2,
-        64..=4095 => len + 4,
-        _ => len + 10,
-    }
-}
-
 impl Stream {
     /// The number of entries (`XLEN`).
     pub(crate) fn len(&self) -> u64 {
@@ -198,38 +201,78 @@ impl Stream {
         }
     }
 
-    /// The number of listpack nodes (`XINFO STREAM`'s `radix-tree-nodes` is about this).
+    /// The number of listpack nodes (`XINFO STREAM`'s `radix-tree-keys`).
     pub(crate) fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// The nodes of the radix tree that would index the listpack nodes by their master IDs
+    /// (128-bit big-endian keys), as `XINFO STREAM`'s `radix-tree-nodes` counts them: the
+    /// root, each key, each prefix where keys branch, and each branch's first node. This is
+    /// the shape `rax.c` builds by insertion; after deletions Redis's tree may hold a node more.
+    pub(crate) fn radix_tree_nodes(&self) -> usize {
+        let keys: Vec<[u8; 16]> = self
+            .nodes
+            .iter()
+            .map(|node| {
+                let mut key = [0u8; 16];
+                key[..8].copy_from_slice(&node.master.ms.to_be_bytes());
+                key[8..].copy_from_slice(&node.master.seq.to_be_bytes());
+                key
+            })
+            .collect();
+        let mut positions: HashSet<&[u8]> = HashSet::new();
+        positions.insert(&[]);
+        for key in &keys {
+            positions.insert(&key[..]);
+        }
+        // Keys are sorted: two neighbours branch where their common prefix ends.
+        for pair in keys.windows(2) {
+            let common = pair[0]
+                .iter()
+                .zip(&pair[1])
+                .take_while(|(a, b)| a == b)
+                .count();
+            if common < 16 {
+                positions.insert(&pair[0][..common]);
+                positions.insert(&pair[0][..=common]);
+                positions.insert(&pair[1][..=common]);
+            }
+        }
+        positions.len()
     }
 
     /// Appends an entry with a checked, larger-than-last `id` (`streamAppendItem`).
     pub(crate) fn append(&mut self, id: StreamId, fields: Vec<Vec<u8>>, limits: NodeLimits) {
         let raw: usize = fields.iter().map(Vec::len).sum();
-        let bytes: usize = fields.iter().map(|f| element_bytes(f.len())).sum::<usize>() + 8;
         let max_bytes = match limits.max_bytes {
             0 => LISTPACK_MAX_SIZE,
             max => max.min(LISTPACK_MAX_SIZE),
         };
         let fits = self.nodes.back().is_some_and(|node| {
-            (node.bytes.saturating_add(raw) as u64) < max_bytes
+            (node.bytes().saturating_add(raw) as u64) < max_bytes
                 && (limits.max_entries == 0 || node.total < limits.max_entries)
         });
         match self.nodes.back_mut() {
             Some(node) if fits => {
+                let size = entry_size(id, node.master, &fields, &node.master_fields);
                 node.last = id;
                 node.live += 1;
                 node.total += 1;
-                node.bytes = node.bytes.saturating_add(bytes);
+                node.entries_bytes = node.entries_bytes.saturating_add(size);
             }
-            _ => self.nodes.push_back(Node {
-                master: id,
-                last: id,
-                live: 1,
-                total: 1,
-                // The master entry repeats the fields.
-                bytes: 16 + bytes + fields.iter().step_by(2).map(Vec::len).sum::<usize>(),
-            }),
+            _ => {
+                let master_fields = field_names(&fields);
+                let size = entry_size(id, id, &fields, &master_fields);
+                self.nodes.push_back(Node {
+                    master: id,
+                    last: id,
+                    live: 1,
+                    total: 1,
+                    master_fields,
+                    entries_bytes: size,
+                });
+            }
         }
         if self.entries.is_empty() {
             self.first_id = id;
@@ -300,7 +343,7 @@ impl Stream {
                 break;
             }
             let remove_node = match strategy {
-                TrimStrategy::MaxLen(max) => self.len() - node.live >= max,
+                TrimStrategy::MaxLen(max) => self.len().saturating_sub(node.live) >= max,
                 TrimStrategy::MinId(min) => node.last < min,
             };
             if remove_node {

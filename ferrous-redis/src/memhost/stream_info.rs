@@ -1,8 +1,7 @@
 //! `XINFO STREAM [FULL [COUNT n]]|GROUPS|CONSUMERS|HELP` and `XSETID`, following `t_stream.c`.
 //!
-//! `radix-tree-keys` counts the listpack nodes `Stream` models; `radix-tree-nodes` cannot be
-//! known without Redis's radix tree and is reported as the keys plus one (what a small stream
-//! shows).
+//! `radix-tree-keys` counts the listpack nodes `Stream` models; `radix-tree-nodes` is the size
+//! of the radix tree Redis would build over them (`Stream::radix_tree_nodes`).
 
 use super::Exec;
 use super::args::{CmdResult, NO_SUCH_KEY, NOT_INTEGER, SYNTAX, err, is_kw, parse_i64};
@@ -148,7 +147,10 @@ fn stream_info(stream: &Stream, args: &[Vec<u8>], resp: u8) -> CmdResult {
     let mut info = vec![
         (name("length"), count_reply(stream.len())),
         (name("radix-tree-keys"), count_reply(keys)),
-        (name("radix-tree-nodes"), count_reply(keys + 1)),
+        (
+            name("radix-tree-nodes"),
+            count_reply(stream.radix_tree_nodes() as u64),
+        ),
         (name("last-generated-id"), stream.last_id.reply()),
         (name("max-deleted-entry-id"), stream.max_deleted_id.reply()),
         (name("entries-added"), count_reply(stream.entries_added)),
