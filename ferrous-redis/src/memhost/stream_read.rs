@@ -139,7 +139,11 @@ fn resolve_ids(x: &mut Exec<'_>, read: &ReadArgs<'_>) -> Result<Vec<After>, Repl
                 }
                 After::New
             }
-            _ => After::Id(parse_strict_id(arg, 0)?),
+            // Redis marks `>` with the largest ID, so that ID reads as `>` too.
+            _ => match parse_strict_id(arg, 0)? {
+                StreamId::MAX if xreadgroup => After::New,
+                id => After::Id(id),
+            },
         };
         afters.push(after);
     }
