@@ -355,6 +355,15 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
     assert_eq!(writer.call(&["XADD", "s", "2-1", "job", "1"]), bulk("2-1"));
     assert_eq!(waiter.read(), Some(one_entry("s", "2-1", "job", "1")));
 
+    // Two streams written in one transaction: the reader is served from the one written first.
+    waiter.send(&["XREAD", "BLOCK", "5000", "STREAMS", "s2", "s", "$", "$"]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(writer.call(&["MULTI"]), Reply::ok());
+    writer.call(&["XADD", "s", "2-2", "job", "b"]);
+    writer.call(&["XADD", "s2", "1-1", "job", "a"]);
+    assert!(matches!(writer.call(&["EXEC"]), Reply::Array(_)));
+    assert_eq!(waiter.read(), Some(one_entry("s", "2-2", "job", "b")));
+
     // A timeout is the nil array, in RESP2 and in RESP3.
     assert_eq!(
         waiter.call(&["XREAD", "BLOCK", "50", "STREAMS", "s", "$"]),

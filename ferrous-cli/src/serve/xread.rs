@@ -4,10 +4,12 @@
 //! When a client's `BLOCK` read finds nothing, it waits as a [`BlockSpec`] whose request is the
 //! same read made ready to retry: `BLOCK` removed, each `$` replaced by the stream's last ID at
 //! the time of the call, and `COUNT 1000` when none was given (Redis's
-//! `XREAD_BLOCKED_DEFAULT_COUNT`). Each retry after a write runs that read; a non-empty answer
-//! serves the client. A blocked `XREADGROUP` whose key was deleted or changed type ends with
-//! `-UNBLOCKED the stream key no longer exists`, one whose group was destroyed with `-NOGROUP`,
-//! as in Redis's `blocked.c`. `BLOCK 0` waits forever; from `EXEC` nothing blocks.
+//! `XREAD_BLOCKED_DEFAULT_COUNT`). After a write, the streams written (`ServerHost::ready`, in
+//! write order) are read one at a time; the first with something new serves the client with
+//! that stream alone, as `serveClientsBlockedOnStreamKey` does. A blocked `XREADGROUP` whose key
+//! was deleted or changed type ends with `-UNBLOCKED the stream key no longer exists`, one whose
+//! group was destroyed with `-NOGROUP`, as in Redis's `blocked.c`. `BLOCK 0` waits forever;
+//! from `EXEC` nothing blocks.
 
 use std::time::{Duration, Instant};
 
@@ -120,7 +122,10 @@ fn block_deadline(argv: &[Vec<u8>]) -> Option<Instant> {
     Instant::now().checked_add(Duration::from_millis(ms))
 }
 
-/// A retry of a blocked stream read: `Some(reply)` ends the wait.
+/// A retry of a blocked stream read: `Some(reply)` ends the wait. The streams just written
+/// are tried one by one in the order they were written, and the first with something new
+/// answers alone, as Redis serves a blocked reader from the first of its keys that became
+/// ready.
 pub(crate) fn retry(host: &mut ServerHost, spec: &BlockSpec) -> Option<Reply> {
     let ctx = CallContext {
         resp: spec.resp,
@@ -131,24 +136,48 @@ pub(crate) fn retry(host: &mut ServerHost, spec: &BlockSpec) -> Option<Reply> {
     let group = argv
         .first()
         .is_some_and(|n| n.eq_ignore_ascii_case(b"xreadgroup"));
+    let (_, _, streams) = option_indices(argv);
+    let streams = streams?;
+    let rest = &argv[streams + 1..];
+    let (keys, ids) = rest.split_at(rest.len() / 2);
     if group {
-        let (_, _, streams) = option_indices(argv);
-        let rest = streams.map_or(&[][..], |s| &argv[s + 1..]);
-        for key in &rest[..rest.len() / 2] {
+        for key in keys {
             let kind = host.mem.call(&ctx, &[b"type".to_vec(), key.clone()]);
             if !matches!(&kind, Reply::Status(kind) if kind == b"stream") {
                 return Some(Reply::error("UNBLOCKED the stream key no longer exists"));
             }
         }
     }
-    match host.call(&ctx, argv) {
-        Reply::NilArray => None,
-        Reply::Error(text) if group && text.starts_with(b"NOGROUP") => Some(Reply::error(
-            "NOGROUP the consumer group this client was blocked on no longer exists",
-        )),
-        Reply::Error(_) => None,
-        reply => Some(reply),
+    let mut ready: Vec<&Vec<u8>> = Vec::new();
+    for (db, key) in &host.ready {
+        if *db == spec.db && !ready.contains(&key) {
+            ready.push(key);
+        }
     }
+    let order: Vec<(Vec<u8>, Vec<u8>)> = ready
+        .iter()
+        .filter_map(|key| {
+            let at = keys.iter().position(|k| k == *key)?;
+            Some((keys[at].clone(), ids[at].clone()))
+        })
+        .collect();
+    for (key, id) in order {
+        let mut one = argv[..=streams].to_vec();
+        one.push(key);
+        one.push(id);
+        match host.call(&ctx, &one) {
+            Reply::NilArray => {}
+            Reply::Error(text) if group && text.starts_with(b"NOGROUP") => {
+                return Some(Reply::error(
+                    "NOGROUP the consumer group this client was blocked on no longer exists",
+                ));
+            }
+            // A key of another type keeps an XREAD waiting (Redis serves it only from streams).
+            Reply::Error(_) => {}
+            reply => return Some(reply),
+        }
+    }
+    None
 }
 
 impl Core {
