@@ -281,33 +281,34 @@ pub(crate) fn xpending(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
             Reply::Array(owners),
         ]));
     };
-    let ids: Vec<StreamId> = match consumer {
+    if start > end {
+        return Ok(Reply::Array(Vec::new()));
+    }
+    let ids: Box<dyn Iterator<Item = StreamId>> = match consumer {
         Some(name) => match group.consumers.get(name) {
-            Some(c) => c.pel.iter().copied().collect(),
+            Some(c) => Box::new(c.pel.range(start..=end).copied()),
             None => return Ok(Reply::Array(Vec::new())),
         },
-        None => group.pel.keys().copied().collect(),
+        None => Box::new(group.pel.range(start..=end).map(|(id, _)| *id)),
     };
     let mut out = Vec::new();
-    if start <= end {
-        for id in ids.into_iter().filter(|id| (start..=end).contains(id)) {
-            if out.len() as i64 >= count {
-                break;
-            }
-            let Some(nack) = group.pel.get(&id) else {
-                continue;
-            };
-            let idle = now.saturating_sub(nack.delivery_time);
-            if min_idle != 0 && idle < min_idle {
-                continue;
-            }
-            out.push(Reply::Array(vec![
-                id.reply(),
-                Reply::Bulk(nack.consumer.clone()),
-                Reply::Integer(idle.max(0)),
-                Reply::Integer(i64::try_from(nack.delivery_count).unwrap_or(i64::MAX)),
-            ]));
+    for id in ids {
+        if out.len() as i64 >= count {
+            break;
         }
+        let Some(nack) = group.pel.get(&id) else {
+            continue;
+        };
+        let idle = now.saturating_sub(nack.delivery_time);
+        if min_idle != 0 && idle < min_idle {
+            continue;
+        }
+        out.push(Reply::Array(vec![
+            id.reply(),
+            Reply::Bulk(nack.consumer.clone()),
+            Reply::Integer(idle.max(0)),
+            Reply::Integer(i64::try_from(nack.delivery_count).unwrap_or(i64::MAX)),
+        ]));
     }
     Ok(Reply::Array(out))
 }
