@@ -332,6 +332,126 @@ fn blocking_pop_is_served_by_a_later_push() {
     assert_eq!(pusher.call(&["LLEN", "q2"]), Reply::Integer(1));
 }
 
+/// `[[key, [[id, [field, value]]]]]`: an `XREAD` reply with one entry of one stream.
+fn one_entry(key: &str, id: &str, field: &str, value: &str) -> Reply {
+    Reply::Array(vec![Reply::Array(vec![
+        bulk(key),
+        Reply::Array(vec![Reply::Array(vec![
+            bulk(id),
+            Reply::Array(vec![bulk(field), bulk(value)]),
+        ])]),
+    ])])
+}
+
+#[test]
+fn blocking_stream_reads_are_served_by_a_later_xadd() {
+    let server = Server::start(&[]);
+    let mut waiter = server.client();
+    let mut writer = server.client();
+    assert_eq!(writer.call(&["XADD", "s", "1-1", "old", "x"]), bulk("1-1"));
+    // `$` means entries added after the call, not the ones already there.
+    waiter.send(&["XREAD", "BLOCK", "5000", "STREAMS", "s", "$"]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(writer.call(&["XADD", "s", "2-1", "job", "1"]), bulk("2-1"));
+    assert_eq!(waiter.read(), Some(one_entry("s", "2-1", "job", "1")));
+
+    // Two streams written in one transaction: the reader is served from the one written first.
+    waiter.send(&["XREAD", "BLOCK", "5000", "STREAMS", "s2", "s", "$", "$"]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(writer.call(&["MULTI"]), Reply::ok());
+    writer.call(&["XADD", "s", "2-2", "job", "b"]);
+    writer.call(&["XADD", "s2", "1-1", "job", "a"]);
+    assert!(matches!(writer.call(&["EXEC"]), Reply::Array(_)));
+    assert_eq!(waiter.read(), Some(one_entry("s", "2-2", "job", "b")));
+
+    // A timeout is the nil array, in RESP2 and in RESP3.
+    assert_eq!(
+        waiter.call(&["XREAD", "BLOCK", "50", "STREAMS", "s", "$"]),
+        Reply::NilArray
+    );
+    waiter.call(&["HELLO", "3"]);
+    waiter.send(&["XREAD", "BLOCK", "50", "STREAMS", "s", "$"]);
+    let timed_out = waiter.read();
+    assert!(
+        matches!(timed_out, Some(Reply::Nil | Reply::NilArray)),
+        "{timed_out:?}"
+    );
+    waiter.call(&["HELLO", "2"]);
+
+    // A group reader blocks on `>` and the new entry becomes pending for it.
+    assert_eq!(
+        writer.call(&["XGROUP", "CREATE", "s", "g", "$"]),
+        Reply::ok()
+    );
+    waiter.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(writer.call(&["XADD", "s", "3-1", "job", "2"]), bulk("3-1"));
+    assert_eq!(waiter.read(), Some(one_entry("s", "3-1", "job", "2")));
+    let pending = writer.call(&["XPENDING", "s", "g"]);
+    assert!(
+        matches!(&pending, Reply::Array(items) if items.first() == Some(&Reply::Integer(1))),
+        "{pending:?}"
+    );
+
+    // Inside MULTI nothing blocks.
+    assert_eq!(writer.call(&["MULTI"]), Reply::ok());
+    writer.call(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]);
+    assert_eq!(writer.call(&["EXEC"]), Reply::Array(vec![Reply::NilArray]));
+
+    // A group destroyed or a key deleted under a blocked group reader ends its wait.
+    waiter.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        writer.call(&["XGROUP", "DESTROY", "s", "g"]),
+        Reply::Integer(1)
+    );
+    assert_eq!(
+        waiter.read().map(|r| error_text(&r)),
+        Some("NOGROUP the consumer group this client was blocked on no longer exists".to_owned())
+    );
+    assert_eq!(
+        writer.call(&["XGROUP", "CREATE", "s", "g", "$"]),
+        Reply::ok()
+    );
+    waiter.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(writer.call(&["DEL", "s"]), Reply::Integer(1));
+    assert_eq!(
+        waiter.read().map(|r| error_text(&r)),
+        Some("UNBLOCKED the stream key no longer exists".to_owned())
+    );
+}
+
 #[test]
 fn requirepass() {
     let server = Server::start(&["--requirepass", "s3cret"]);

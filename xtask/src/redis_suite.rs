@@ -36,6 +36,8 @@ const DATA_UNITS: &[&str] = &[
     "unit/type/list",
     "unit/type/set",
     "unit/type/zset",
+    "unit/type/stream",
+    "unit/type/stream-cgroups",
     "unit/expire",
     "unit/keyspace",
     "unit/protocol",

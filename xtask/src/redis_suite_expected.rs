@@ -1,13 +1,9 @@
 // Tests of unit/scripting that fail today: (pass, name). Included by redis_suite.rs.
 &[
     // Pass 0, through FUNCTION LOAD + FCALL.
-    // streams (XGROUP, XREAD) are not in MemoryHost.
-    (0, "EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option"),
     // no ACL users (ACL SETUSER).
     (0, "Script ACL check"),
     // Pass 1, through EVAL.
-    // streams (XGROUP, XREAD) are not in MemoryHost.
-    (1, "EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option"),
     // needs the replication stream (SYNC).
     (1, "SPOP: We can call scripts rewriting client->argv from Lua"),
     // needs the replication stream (SYNC).

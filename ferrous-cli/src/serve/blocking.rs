@@ -1,5 +1,5 @@
 //! Blocking pops: `BLPOP`, `BRPOP`, `BRPOPLPUSH`, `BLMOVE`, `BZPOPMIN`, `BZPOPMAX`, `BLMPOP`,
-//! `BZMPOP`.
+//! `BZMPOP`; blocked stream reads (`xread.rs`) wait in the same queue.
 //!
 //! A blocking command first tries its non-blocking form; when every key is empty the client
 //! waits ([`Blocked`], in arrival order). After each write the core retries the waiting
@@ -77,6 +77,9 @@ fn timeout_arg(argv: &[Vec<u8>]) -> &[u8] {
 /// Tries the non-blocking form of a blocking command: `Some(reply)` when it could be served.
 /// Errors end the wait only on the first attempt.
 fn try_serve(host: &mut ServerHost, spec: &BlockSpec, first: bool) -> Option<Reply> {
+    if super::xread::is_stream_read(&spec.argv) {
+        return super::xread::retry(host, spec);
+    }
     match try_pop(host, spec)? {
         Reply::Error(text) if !first => {
             // A source that is now a list but a destination of another type fails the

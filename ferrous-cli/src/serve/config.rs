@@ -253,6 +253,21 @@ impl Core {
         self.engine
             .set_busy_reply_threshold(self.config.busy_reply_threshold);
         self.engine.host_mut().maxmemory = self.config.maxmemory;
+        let setting = |name: &str| {
+            self.config
+                .other
+                .get(name)
+                .and_then(|value| parse_memory(value))
+        };
+        if let (Some(entries), Some(bytes)) = (
+            setting("stream-node-max-entries"),
+            setting("stream-node-max-bytes"),
+        ) {
+            self.engine
+                .host_mut()
+                .mem
+                .set_stream_node_limits(entries, bytes);
+        }
         Reply::ok()
     }
 }

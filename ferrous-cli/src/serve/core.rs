@@ -422,6 +422,7 @@ impl Core {
             if self.blocked.is_empty() {
                 return;
             }
+            self.engine.host_mut().ready = dirty;
             self.retry_blocked();
         }
     }

@@ -156,6 +156,9 @@ impl Core {
             | "bzmpop" => {
                 return self.blocking_command(id, spec, argv, in_exec);
             }
+            "xread" | "xreadgroup" if super::xread::wants_block(argv) => {
+                return self.stream_read_blocking(id, argv, in_exec);
+            }
             "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" if in_exec => {
                 self.script_finished();
                 self.engine.command(&ctx, argv)

@@ -23,6 +23,9 @@ pub(crate) struct ServerHost {
     pub(crate) dirty: Vec<DirtyKey>,
     /// Whether a `FLUSHALL`/`FLUSHDB` ran since the server last looked.
     pub(crate) flushed: bool,
+    /// The keys written by the command whose blocked clients are being retried, in the order
+    /// they were written (Redis's ready keys; blocked stream reads are served from them).
+    pub(crate) ready: Vec<DirtyKey>,
     /// Writes since start (`INFO`'s `rdb_changes_since_last_save`).
     pub(crate) writes: u64,
     /// `maxmemory` (0: none).
@@ -38,6 +41,7 @@ impl ServerHost {
             mem: MemoryHost::new(),
             dirty: Vec::new(),
             flushed: false,
+            ready: Vec::new(),
             writes: 0,
             maxmemory,
             stats: Stats::default(),

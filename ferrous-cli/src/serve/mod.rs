@@ -11,7 +11,7 @@
 //! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
 //!   `pubsub.rs`: publish/subscribe.
-//! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
+//! - `blocking.rs`: blocking pops; `xread.rs`: `XREAD`/`XREADGROUP BLOCK`; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
 //!   that sees every write; `sort.rs`, `object.rs`, `mpop.rs`: `SORT`, `OBJECT`,
 //!   `MEMORY USAGE`, `LMPOP`/`ZMPOP` on top of it; `stats.rs`: counters; `glob.rs`:
 //!   glob patterns.
@@ -38,6 +38,7 @@ mod pubsub;
 mod session;
 mod sort;
 mod stats;
+mod xread;
 
 use std::net::IpAddr;
 use std::process::ExitCode;

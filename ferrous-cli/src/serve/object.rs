@@ -87,6 +87,7 @@ fn encoding(host: &mut MemoryHost, ctx: &CallContext, key: &[u8]) -> Option<&'st
                 "skiplist"
             }
         }
+        b"stream" => "stream",
         _ => return None,
     })
 }
@@ -109,6 +110,7 @@ pub(crate) fn memory(host: &mut MemoryHost, ctx: &CallContext, argv: &[Vec<u8>])
                 Reply::Status(kind) if kind == b"set" => &[b"smembers"],
                 Reply::Status(kind) if kind == b"hash" => &[b"hgetall"],
                 Reply::Status(kind) if kind == b"zset" => &[b"zrange", b"0", b"-1"],
+                Reply::Status(kind) if kind == b"stream" => &[b"xrange", b"-", b"+"],
                 _ => return Reply::Nil,
             };
             let mut args = vec![dump[0].to_vec(), key.clone()];

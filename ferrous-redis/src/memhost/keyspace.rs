@@ -3,12 +3,13 @@
 //! Expiry is lazy: every lookup first drops its key if the key's time has come
 //! ([`Db::expire_if_needed`]); [`Db::active_expire`] sweeps a bounded number of keys.
 //!
-//! **Invariant:** a key in `expires` is also in `keys`; no collection value is ever empty (a
-//! command that empties one deletes its key through [`Db::remove_if_empty`]).
+//! **Invariant:** a key in `expires` is also in `keys`; no collection value but a stream is ever
+//! empty (a command that empties one deletes its key through [`Db::remove_if_empty`]).
 
 use std::collections::{HashMap, VecDeque};
 
 use super::ordmap::OrdMap;
+use super::stream::Stream;
 use super::zset::ZSet;
 
 /// A stored value.
@@ -24,6 +25,8 @@ pub(crate) enum Value {
     Set(OrdMap<()>),
     /// A sorted set.
     ZSet(ZSet),
+    /// A stream (boxed: it is much larger than the other variants).
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -35,10 +38,12 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
-    /// Whether a collection value has no elements left (strings never count as empty).
+    /// Whether a collection value has no elements left (strings and streams never count as
+    /// empty).
     fn is_empty_collection(&self) -> bool {
         match self {
             Value::Str(_) => false,
@@ -46,6 +51,8 @@ impl Value {
             Value::Hash(hash) => hash.is_empty(),
             Value::Set(set) => set.is_empty(),
             Value::ZSet(zset) => zset.is_empty(),
+            // An empty stream is a value of its own (it keeps its last ID and groups).
+            Value::Stream(_) => false,
         }
     }
 }

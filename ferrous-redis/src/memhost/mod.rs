@@ -2,23 +2,26 @@
 //! Redis's replies and error texts, for embedders that want scripts to run against something
 //! real without writing their own host.
 //!
-//! Sixteen databases ([`Db`]); values are strings, lists, hashes, sets and sorted sets
+//! Sixteen databases ([`Db`]); values are strings, lists, hashes, sets, sorted sets and streams
 //! ([`Value`]); keys expire lazily when touched and in bounded sweeps
 //! ([`MemoryHost::active_expire`]); time comes from a [`Clock`] so tests can move it.
 //!
 //! [`COMMANDS`] is the one command table (name, arity, handler). Each family has its own
 //! module: `strings`, `bits`, `bitfield`, `lcs`, `hll`, `keys`, `sort`, `server`, `hashes`,
 //! `lists`, `blocking` (multi-key and blocking pops, which never block), `sets`, `zsets`,
-//! `zrange`, `zstore`, `geo`, `geosearch`. Handlers see an [`Exec`]: the selected database, the
+//! `zrange`, `zstore`, `geo`, `geosearch`, `streams` (`XADD`, `XTRIM`, `XRANGE`, `XDEL`),
+//! `stream_read` (`XREAD`, `XREADGROUP`), `stream_groups` (`XGROUP`, `XACK`, `XPENDING`,
+//! `XCLAIM`, `XAUTOCLAIM`), `stream_info` (`XINFO`, `XSETID`). Handlers see an [`Exec`]: the selected database, the
 //! time frozen for the call, the protocol and the random generator. Support: `keyspace` (a
-//! database), `ordmap` and `zset` (the collections), `args` (parsing, error texts), `numfmt`
+//! database), `ordmap`, `zset` and `stream` (the collections; `stream_id` parses stream IDs, `stream_listpack` sizes stream nodes), `args` (parsing, error texts), `numfmt`
 //! (`%.17g`), `longdouble` with `bignum` and `hexfloat` (the x87 arithmetic of `INCRBYFLOAT`),
 //! `scan` (cursors); glob patterns are the crate's `glob` (`stringmatchlen`).
 //!
 //! **Invariant:** no input panics: arity is checked again here (the engine checks it first),
 //! every index and size computation is checked, and errors come back as `Reply::Error`.
-//! Deliberately absent: blocking (the blocking pops answer as inside a script), keyspace
-//! notifications, eviction, object encodings (`OBJECT`), streams, and time frozen across a
+//! Deliberately absent: blocking (the blocking pops and `XREAD`/`XREADGROUP BLOCK` answer as a
+//! client that may not block; from a script `BLOCK` is refused as Redis 7.0 refuses it),
+//! keyspace notifications, eviction, object encodings (`OBJECT`), and time frozen across a
 //! whole script (each command reads the clock).
 
 mod args;
@@ -43,6 +46,13 @@ mod scan;
 mod server;
 mod sets;
 mod sort;
+mod stream;
+mod stream_groups;
+mod stream_id;
+mod stream_info;
+mod stream_listpack;
+mod stream_read;
+mod streams;
 mod strings;
 mod zrange;
 mod zset;
@@ -65,6 +75,7 @@ pub use self::clock::{Clock, ManualClock, SystemClock};
 use self::args::{CmdResult, err, wrongtype};
 use self::keyspace::{Db, Value};
 use self::ordmap::OrdMap;
+use self::stream::{NodeLimits, Stream};
 use self::zset::ZSet;
 
 /// The number of databases (`SELECT 0` to `SELECT 15`).
@@ -86,6 +97,7 @@ pub struct MemoryHost {
     dbs: Vec<Db>,
     clock: Box<dyn Clock + Send>,
     rng: u64,
+    stream_limits: NodeLimits,
 }
 
 impl Default for MemoryHost {
@@ -115,6 +127,7 @@ impl MemoryHost {
             dbs: (0..N_DBS).map(|_| Db::default()).collect(),
             clock: Box::new(clock),
             rng: 0x2545_f491_4f6c_dd1d,
+            stream_limits: NodeLimits::default(),
         }
     }
 
@@ -134,6 +147,17 @@ impl MemoryHost {
     /// not yet removed included); 0 for a database that does not exist.
     pub fn dbsize(&self, db: usize) -> usize {
         self.dbs.get(db).map_or(0, Db::len)
+    }
+
+    /// Sets how many entries (`stream-node-max-entries`, default 100) and about how many bytes
+    /// (`stream-node-max-bytes`, default 4096) one stream node holds before a new one starts;
+    /// 0 means no limit of that kind. Approximate trimming (`MAXLEN ~`) removes whole nodes,
+    /// so these decide what it removes, as in Redis.
+    pub fn set_stream_node_limits(&mut self, max_entries: u64, max_bytes: u64) {
+        self.stream_limits = NodeLimits {
+            max_entries,
+            max_bytes,
+        };
     }
 
     /// Looks at up to `budget` keys with an expiry time in each database and removes those whose
@@ -171,6 +195,7 @@ impl CommandHost for MemoryHost {
             resp: ctx.resp,
             from_script: ctx.from_script,
             rng: &mut self.rng,
+            stream_limits: self.stream_limits,
         };
         handler(&mut exec, args).unwrap_or_else(|error| error)
     }
@@ -375,6 +400,22 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("zinter", -3, zstore::zinter),
     ("zdiff", -3, zstore::zdiff),
     ("zintercard", -3, zstore::zintercard),
+    // Streams.
+    ("xadd", -5, streams::xadd),
+    ("xtrim", -4, streams::xtrim),
+    ("xlen", 2, streams::xlen),
+    ("xrange", -4, streams::xrange),
+    ("xrevrange", -4, streams::xrevrange),
+    ("xdel", -3, streams::xdel),
+    ("xread", -4, stream_read::xread),
+    ("xreadgroup", -7, stream_read::xreadgroup),
+    ("xgroup", -2, stream_groups::xgroup),
+    ("xack", -4, stream_groups::xack),
+    ("xpending", -3, stream_groups::xpending),
+    ("xclaim", -6, stream_groups::xclaim),
+    ("xautoclaim", -6, stream_groups::xautoclaim),
+    ("xinfo", -2, stream_info::xinfo),
+    ("xsetid", -3, stream_info::xsetid),
 ];
 
 /// The entry of `COMMANDS` for a command name in any case: a hash lookup of the lowercased
@@ -408,6 +449,8 @@ pub(crate) struct Exec<'a> {
     /// Whether a script runs the command (`SORT` orders sets for scripts).
     from_script: bool,
     rng: &'a mut u64,
+    /// The size of stream nodes.
+    stream_limits: NodeLimits,
 }
 
 /// Generates typed accessors: read, write, and write-creating-if-missing.
@@ -520,4 +563,12 @@ impl Exec<'_> {
     );
     typed_access!(set, set_mut, set_or_create, Set, OrdMap<()>, OrdMap::new());
     typed_access!(zset, zset_mut, zset_or_create, ZSet, ZSet, ZSet::new());
+    typed_access!(
+        stream,
+        stream_mut,
+        stream_or_create,
+        Stream,
+        Box<Stream>,
+        Box::default()
+    );
 }

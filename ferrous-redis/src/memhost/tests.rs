@@ -343,6 +343,42 @@ fn random_argv_never_panics() {
         b"\xff\x00",
         b"*",
         b"536870911",
+        b"x",
+        b"g",
+        b"c",
+        b"1-1",
+        b"1-*",
+        b"(1-1",
+        b"18446744073709551615-18446744073709551615",
+        b"(18446744073709551615-18446744073709551615",
+        b"18446744073709551615-*",
+        b"~",
+        b"=",
+        b"minid",
+        b"streams",
+        b"group",
+        b"block",
+        b"noack",
+        b">",
+        b"$",
+        b"mkstream",
+        b"create",
+        b"setid",
+        b"destroy",
+        b"createconsumer",
+        b"delconsumer",
+        b"entriesread",
+        b"force",
+        b"justid",
+        b"idle",
+        b"retrycount",
+        b"lastid",
+        b"stream",
+        b"full",
+        b"groups",
+        b"consumers",
+        b"entriesadded",
+        b"maxdeletedid",
     ];
     let mut host = MemoryHost::new();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
@@ -362,13 +398,37 @@ fn random_argv_never_panics() {
                 &["SADD", "s", "1", "a"],
                 &["ZADD", "z", "1", "a", "2", "b", "inf", "c"],
                 &["SET", "k", "10"],
+                &["XADD", "x", "1-1", "a", "1"],
+                &["XADD", "x", "2-1", "b", "2"],
+                &["XGROUP", "CREATE", "x", "g", "0"],
+                &[
+                    "XREADGROUP",
+                    "GROUP",
+                    "g",
+                    "c",
+                    "COUNT",
+                    "1",
+                    "STREAMS",
+                    "x",
+                    ">",
+                ],
             ] {
                 let _ = check(&mut host, cmd);
             }
         }
-        let name = super::COMMANDS[(next() % super::COMMANDS.len() as u64) as usize].0;
+        // Every other command is a stream command: their grammars are long.
+        let name = if round % 2 == 0 {
+            let streams: Vec<&str> = super::COMMANDS
+                .iter()
+                .map(|(name, _, _)| *name)
+                .filter(|name| name.starts_with('x'))
+                .collect();
+            streams[(next() % streams.len() as u64) as usize]
+        } else {
+            super::COMMANDS[(next() % super::COMMANDS.len() as u64) as usize].0
+        };
         let mut args = vec![name.as_bytes().to_vec()];
-        for _ in 0..next() % 9 {
+        for _ in 0..next() % 12 {
             args.push(pool[(next() % pool.len() as u64) as usize].to_vec());
         }
         let ctx = CallContext {
