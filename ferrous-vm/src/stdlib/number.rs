@@ -138,6 +138,18 @@ pub(crate) fn number_text(n: f64) -> StackBuf<32> {
 /// Appends `n` as glibc's `printf("%.<precision>g", n)` does: `%.17g` is how Redis turns a
 /// Lua number into a command argument.
 pub fn format_g(n: f64, precision: usize, out: &mut Vec<u8>) {
+    // Integers with at most `precision` digits print as themselves (JSON encoders and
+    // `redis.call` arguments are mostly integers).
+    let limit = 10f64.powi(i32::try_from(precision.min(15)).unwrap_or(15));
+    if n == n.trunc() && n.abs() < limit && !(n == 0.0 && n.is_sign_negative()) {
+        if n < 0.0 {
+            out.push(b'-');
+        }
+        let mut digits = [0u8; 22];
+        let start = u64_digits((n as i64).unsigned_abs(), 10, false, &mut digits);
+        out.extend_from_slice(&digits[start..]);
+        return;
+    }
     let spec = Spec {
         left: false,
         plus: false,
@@ -256,6 +268,9 @@ pub(crate) fn u64_digits(mut value: u64, radix: u64, upper: bool, buf: &mut [u8;
 /// Writes the `precision + 1` significant decimal digits of `abs` (correctly rounded) into
 /// `digits`, without a decimal point, and returns the decimal exponent of the first digit.
 fn exp_digits(abs: f64, precision: usize, digits: &mut StackBuf<128>) -> i32 {
+    if let Some(exp) = shortest_exp_digits(abs, precision, digits) {
+        return exp;
+    }
     let mut text = StackBuf::<128>::new();
     write_or_unreachable(write!(text, "{abs:.precision$e}"));
     let text = text.as_bytes();
@@ -275,6 +290,43 @@ fn exp_digits(abs: f64, precision: usize, digits: &mut StackBuf<128>) -> i32 {
         }
     }
     if negative { -exp } else { exp }
+}
+
+/// [`exp_digits`] from the shortest representation that reads back as `abs` (much cheaper
+/// than exact digit generation), when that is the correctly rounded answer: when the shortest
+/// form has at most `precision + 1` significant digits and `precision + 1 <= 15`. Then the
+/// shortest form `s` is within half an ulp of `abs`, which is less than half a unit in the
+/// 15th significant digit (`10^15 < 2^52`), so `s` padded with zeros is the nearest number of
+/// `precision + 1` digits. `None` otherwise, and for subnormals (whose ulp is relatively
+/// larger).
+fn shortest_exp_digits(abs: f64, precision: usize, digits: &mut StackBuf<128>) -> Option<i32> {
+    if precision >= 15 || !(abs.is_normal() || abs == 0.0) {
+        return None;
+    }
+    let mut text = StackBuf::<128>::new();
+    write_or_unreachable(write!(text, "{abs:e}"));
+    let text = text.as_bytes();
+    let e_pos = text.iter().position(|&b| b == b'e')?;
+    let mantissa = &text[..e_pos];
+    let significant = mantissa.iter().filter(|b| b.is_ascii_digit()).count();
+    if significant > precision + 1 {
+        return None;
+    }
+    for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
+        digits.push(b);
+    }
+    for _ in significant..=precision {
+        digits.push(b'0');
+    }
+    let exponent = &text[e_pos + 1..];
+    let (negative, exponent) = match exponent.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, exponent),
+    };
+    let exp = exponent
+        .iter()
+        .fold(0i32, |acc, &b| acc * 10 + i32::from(b - b'0'));
+    Some(if negative { -exp } else { exp })
 }
 
 /// Appends `e+XX` (at least two exponent digits) as C does.

@@ -7,69 +7,9 @@
 //! nearest-even in both directions (Rust's own conversions, which match glibc's), and
 //! hexadecimal input is rounded the same way here.
 
-use std::io::Write;
-
-/// Appends `x` formatted like C's `%.{precision}g`.
+/// Appends `x` formatted like C's `%.{precision}g` (the VM's glibc-exact `printf`).
 pub(crate) fn format_g(x: f64, precision: usize, out: &mut Vec<u8>) {
-    let precision = precision.max(1);
-    if x.is_nan() {
-        out.extend_from_slice(if x.is_sign_negative() {
-            b"-nan"
-        } else {
-            b"nan"
-        });
-        return;
-    }
-    if x.is_sign_negative() {
-        out.push(b'-');
-    }
-    let x = x.abs();
-    if x.is_infinite() {
-        out.extend_from_slice(b"inf");
-        return;
-    }
-    if x == 0.0 {
-        out.push(b'0');
-        return;
-    }
-    // `{:e}` with `precision - 1` fraction digits rounds exactly like glibc's `%e`; `%g` keeps
-    // those same significant digits and only chooses where the point goes.
-    let sci = format!("{:.*e}", precision - 1, x);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
-    let p = i32::try_from(precision).unwrap_or(i32::MAX);
-    if exp < -4 || exp >= p {
-        out.push(digits[0]);
-        let frac = trim_zeros(&digits[1..]);
-        if !frac.is_empty() {
-            out.push(b'.');
-            out.extend_from_slice(frac);
-        }
-        let sign = if exp < 0 { '-' } else { '+' };
-        let _ = write!(out, "e{sign}{:02}", exp.unsigned_abs());
-    } else if exp >= 0 {
-        // `exp < precision` here, so the integer part is a prefix of the digits.
-        let int_len = usize::try_from(exp).unwrap_or(0) + 1;
-        out.extend_from_slice(&digits[..int_len]);
-        let frac = trim_zeros(&digits[int_len..]);
-        if !frac.is_empty() {
-            out.push(b'.');
-            out.extend_from_slice(frac);
-        }
-    } else {
-        out.extend_from_slice(b"0.");
-        for _ in 0..(-exp - 1) {
-            out.push(b'0');
-        }
-        out.extend_from_slice(trim_zeros(&digits));
-    }
-}
-
-/// The digits without trailing zeros (`%g` drops them).
-fn trim_zeros(digits: &[u8]) -> &[u8] {
-    let end = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
-    &digits[..end]
+    ferrous_vm::format_g(x, precision.max(1), out);
 }
 
 /// The byte at `i`, or NUL past the end (the C code reads a NUL-terminated string).

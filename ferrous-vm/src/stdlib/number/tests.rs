@@ -2068,3 +2068,91 @@ const TONUMBER_BASE_CASES: &[(&[u8], u32, &str)] = &[
     (b"0x1f", 17, "nil"),
     (b"1234567890123456789", 11, "6.7274999233881754e+18"),
 ];
+
+/// The shortest-representation shortcut of `exp_digits` gives exactly the digits of exact
+/// rounding whenever it applies: random doubles of every magnitude, short decimals (where it
+/// applies most) and values near rounding ties, at every precision.
+#[test]
+fn shortest_digits_agree_with_exact_rounding() {
+    fn exact(abs: f64, precision: usize) -> (Vec<u8>, i32) {
+        let mut text = StackBuf::<128>::new();
+        write_or_unreachable(write!(text, "{abs:.precision$e}"));
+        let text = String::from_utf8(text.as_bytes().to_vec()).unwrap();
+        let (mantissa, exp) = text.split_once('e').unwrap();
+        let digits = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+        (digits, exp.parse().unwrap())
+    }
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut values = vec![
+        0.0,
+        0.1,
+        0.5,
+        1.0,
+        12.5,
+        1e15,
+        123_456_789_012_345.0,
+        5e-324,
+    ];
+    for _ in 0..20_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let random = f64::from_bits(state >> 1);
+        if random.is_finite() {
+            values.push(random);
+        }
+        let short = (state % 1_000_000) as f64 / 10f64.powi((state >> 40) as i32 % 9);
+        values.push(short);
+        values.push(short + 0.5);
+    }
+    let mut used = 0;
+    for &value in &values {
+        for precision in 0..17 {
+            let mut digits = StackBuf::<128>::new();
+            if let Some(exp) = shortest_exp_digits(value, precision, &mut digits) {
+                used += 1;
+                assert_eq!(
+                    (digits.as_bytes().to_vec(), exp),
+                    exact(value, precision),
+                    "{value:e} at precision {precision}"
+                );
+            }
+        }
+    }
+    assert!(used > 100_000, "the shortcut applied only {used} times");
+}
+
+/// `format_g`'s integer shortcut prints what the general `%g` path prints.
+#[test]
+fn format_g_integers_match_the_general_path() {
+    let mut values = vec![
+        0.0, -0.0, 1.0, -1.0, 9.0, 10.0, 99.0, 100.0, 1e14, 1e15, -1e15, 1e16,
+    ];
+    let mut x = 1.0f64;
+    while x < 1e18 {
+        values.extend([x, x - 1.0, x + 1.0, -x, 7.0 * x + 3.0]);
+        x *= 10.0;
+    }
+    for &value in &values {
+        for precision in 0..=17 {
+            let mut fast = Vec::new();
+            format_g(value, precision, &mut fast);
+            let spec = Spec {
+                left: false,
+                plus: false,
+                space: false,
+                alt: false,
+                zero: false,
+                width: 0,
+                precision: Some(precision),
+            };
+            let mut general = Vec::new();
+            fmt_float(value, FloatConv::General, &spec, &mut general);
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&general),
+                "%.{precision}g of {value}"
+            );
+        }
+    }
+}
