@@ -4,6 +4,7 @@
 //! - `cargo xtask bench`: benchmarks against `lua5.1` and `luajit`, printed as ratios.
 //! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
 //! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
+//! - `cargo xtask clients`: BullMQ against `ferrous serve` and `redis-server`, outputs compared.
 //!
 //! Invariant: under `CI=true` a missing reference program (`lua5.1`, `luac5.1`) is a failure, never
 //! a silent skip; elsewhere `cargo xtask` installs it with apt-get when it can.
@@ -13,6 +14,7 @@
 mod bench;
 mod bench_redis;
 mod bench_serve;
+mod clients;
 mod layering;
 mod lua_suite;
 mod oracles;
@@ -35,6 +37,7 @@ fn main() -> Result<()> {
         "redis-suites" => redis_suite::all(),
         "redis-scripting" => redis_suite::ci(),
         "lua-suite" => lua_suite::run(),
+        "clients" => clients::run(),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
@@ -43,6 +46,7 @@ fn main() -> Result<()> {
                  bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
                  bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
+                 clients    BullMQ (Node.js) against ferrous serve and redis-server 7.0, outputs compared\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
                  lua-suite  the official Lua 5.1 suite under ferrous run (the ci step)\n  \
