@@ -432,3 +432,187 @@ fn random_garbage_never_hurts_the_server() {
     let mut c = server.client();
     assert_eq!(c.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
 }
+
+#[test]
+fn acl_users_rules_and_noperm() {
+    let server = Server::start(&[]);
+    let mut admin = server.client();
+    let mut c = server.client();
+    assert_eq!(
+        admin.call(&[
+            "ACL",
+            "SETUSER",
+            "bob",
+            "on",
+            ">123",
+            "+@scripting",
+            "+set",
+            "+get",
+            "~x*",
+            "&ch"
+        ]),
+        Reply::ok()
+    );
+    assert_eq!(
+        admin.call(&["ACL", "LIST"]),
+        Reply::Array(vec![
+            bulk(
+                "user bob on #a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3 ~x* resetchannels &ch -@all +@scripting +get +set"
+            ),
+            bulk("user default on nopass ~* &* +@all"),
+        ])
+    );
+    assert!(error_text(&c.call(&["AUTH", "bob", "124"])).starts_with("WRONGPASS"));
+    assert_eq!(c.call(&["AUTH", "bob", "123"]), Reply::ok());
+    assert_eq!(
+        error_text(&c.call(&["ACL", "WHOAMI"])),
+        "NOPERM this user has no permissions to run the 'acl|whoami' command"
+    );
+    assert_eq!(c.call(&["SET", "x1", "v"]), Reply::ok());
+    assert_eq!(
+        error_text(&c.call(&["GET", "y"])),
+        "NOPERM this user has no permissions to access one of the keys used as arguments"
+    );
+    assert_eq!(
+        error_text(&c.call(&["HSET", "x", "a", "b"])),
+        "NOPERM this user has no permissions to run the 'hset' command"
+    );
+    assert_eq!(
+        error_text(&c.call(&["PUBLISH", "other", "m"])),
+        "NOPERM this user has no permissions to run the 'publish' command"
+    );
+    // Rules apply at once to connected clients.
+    assert_eq!(
+        admin.call(&["ACL", "SETUSER", "bob", "+publish"]),
+        Reply::ok()
+    );
+    assert_eq!(c.call(&["PUBLISH", "ch", "m"]), Reply::Integer(0));
+    assert_eq!(
+        error_text(&c.call(&["PUBLISH", "other", "m"])),
+        "NOPERM this user has no permissions to access one of the channels used as arguments"
+    );
+    assert_eq!(
+        admin.call(&["ACL", "DRYRUN", "bob", "set", "y", "1"]),
+        bulk("This user has no permissions to access the 'y' key")
+    );
+    assert_eq!(
+        admin.call(&["ACL", "USERS"]),
+        Reply::Array(vec![bulk("bob"), bulk("default")])
+    );
+    // Deleting a user disconnects its clients.
+    assert_eq!(
+        admin.call(&["ACL", "DELUSER", "bob", "nobody"]),
+        Reply::Integer(1)
+    );
+    assert_eq!(c.read(), None);
+    assert_eq!(
+        error_text(&admin.call(&["ACL", "DELUSER", "default"])),
+        "ERR The 'default' user cannot be removed"
+    );
+}
+
+#[test]
+fn scripts_run_with_the_callers_permissions() {
+    let server = Server::start(&[]);
+    let mut c = server.client();
+    assert_eq!(
+        c.call(&[
+            "ACL",
+            "SETUSER",
+            "bob",
+            "on",
+            ">123",
+            "+@scripting",
+            "+set",
+            "+get",
+            "~x*"
+        ]),
+        Reply::ok()
+    );
+    assert_eq!(c.call(&["AUTH", "bob", "123"]), Reply::ok());
+    let denied_key = error_text(&c.call(&["EVAL", "return redis.call('get','y')", "0"]));
+    assert!(
+        denied_key.starts_with("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments"),
+        "{denied_key}"
+    );
+    assert_eq!(
+        error_text(&c.call(&["EVAL", "return redis.pcall('hset','x','a','b')", "0"])),
+        "ERR The user executing the script can't run this command or subcommand"
+    );
+    let check = "return redis.acl_check_cmd(unpack(ARGV))";
+    assert_eq!(
+        c.call(&["EVAL", check, "0", "set", "xx", "1"]),
+        Reply::Integer(1)
+    );
+    assert_eq!(
+        c.call(&["EVAL", check, "0", "hset", "xx", "f", "1"]),
+        Reply::Nil
+    );
+    assert_eq!(c.call(&["EVAL", check, "0", "set", "yy", "1"]), Reply::Nil);
+    // The default user may do everything.
+    let mut d = server.client();
+    assert_eq!(
+        d.call(&["EVAL", check, "0", "hset", "xx", "f", "1"]),
+        Reply::Integer(1)
+    );
+    let log = d.call(&["ACL", "LOG", "1"]);
+    let Reply::Array(entries) = log else {
+        panic!("ACL LOG: {log:?}");
+    };
+    // RESP2: each entry's map is a flat array.
+    let Some(Reply::Array(fields)) = entries.first() else {
+        panic!("ACL LOG entry: {entries:?}");
+    };
+    assert!(
+        fields
+            .windows(2)
+            .any(|w| w == [bulk("context"), bulk("lua")])
+    );
+    assert!(
+        fields
+            .windows(2)
+            .any(|w| w == [bulk("object"), bulk("hset")])
+    );
+}
+
+#[test]
+fn min_replicas_to_write_refuses_writes() {
+    let server = Server::start(&[]);
+    let mut c = server.client();
+    assert_eq!(c.call(&["SET", "x", "v"]), Reply::ok());
+    assert_eq!(
+        c.call(&["CONFIG", "SET", "min-replicas-to-write", "1"]),
+        Reply::ok()
+    );
+    assert_eq!(
+        error_text(&c.call(&["SET", "x", "w"])),
+        "NOREPLICAS Not enough good replicas to write."
+    );
+    assert_eq!(c.call(&["GET", "x"]), bulk("v"));
+    assert_eq!(
+        c.call(&["EVAL", "return redis.call('get','x')", "1", "x"]),
+        bulk("v")
+    );
+    assert_eq!(
+        c.call(&[
+            "EVAL",
+            "#!lua flags=no-writes\nreturn redis.call('get','x')",
+            "1",
+            "x"
+        ]),
+        bulk("v")
+    );
+    assert!(
+        error_text(&c.call(&["EVAL", "#!lua\nreturn redis.call('get','x')", "1", "x"]))
+            .starts_with("NOREPLICAS")
+    );
+    assert!(
+        error_text(&c.call(&["EVAL", "return redis.call('set','x','1')", "1", "x"]))
+            .starts_with("NOREPLICAS")
+    );
+    assert_eq!(
+        c.call(&["CONFIG", "SET", "min-replicas-to-write", "0"]),
+        Reply::ok()
+    );
+    assert_eq!(c.call(&["SET", "x", "w"]), Reply::ok());
+}

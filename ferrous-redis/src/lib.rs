@@ -23,7 +23,7 @@ pub use crate::commands::{
     resolve as resolve_command,
 };
 pub use crate::engine::{EngineConfig, EngineError, KillSwitch, Poll, ScriptEngine, ScriptFlags};
-pub use crate::host::{CallContext, CommandHost};
+pub use crate::host::{AclDenied, CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
 pub use crate::libs::cjson::open as open_cjson;
 pub use crate::libs::cmsgpack::open as open_cmsgpack;

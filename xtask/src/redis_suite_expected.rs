@@ -3,8 +3,6 @@
     // Pass 0, through FUNCTION LOAD + FCALL.
     // streams (XGROUP, XREAD) are not in MemoryHost.
     (0, "EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option"),
-    // no ACL users (ACL SETUSER).
-    (0, "Script ACL check"),
     // Pass 1, through EVAL.
     // streams (XGROUP, XREAD) are not in MemoryHost.
     (1, "EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option"),
@@ -16,10 +14,4 @@
     (1, "EXPIRE: We can call scripts rewriting client->argv from Lua"),
     // the harness's report of the same missing SYNC, printed as a test name.
     (1, "replication_stream error. Received '-ERR unknown command 'SYNC', with args beginning with: "),
-    // no ACL users (ACL SETUSER).
-    (1, "Script ACL check"),
-    // no replicas: min-replicas-to-write is stored but scripts never get NOREPLICAS (engine hook needed).
-    (1, "not enough good replicas"),
-    // commands the engine rejects inside scripts are not counted as rejected_calls (engine hook needed); GEOADD is not in MemoryHost.
-    (1, "Consistent eval error reporting"),
 ]

@@ -83,6 +83,7 @@ const OTHER_DEFAULTS: &[(&str, &str)] = &[
     ("repl-ping-replica-period", "10"),
     ("repl-timeout", "60"),
     ("min-replicas-to-write", "0"),
+    ("min-replicas-max-lag", "10"),
     ("replica-serve-stale-data", "yes"),
     ("lua-replicate-commands", "yes"),
     ("enable-debug-command", "no"),
@@ -247,12 +248,28 @@ impl Core {
         shared
             .max_bulk_len
             .store(self.config.proto_max_bulk_len, Ordering::Relaxed);
-        shared
-            .needs_auth
-            .store(self.config.requirepass.is_some(), Ordering::Relaxed);
         self.engine
             .set_busy_reply_threshold(self.config.busy_reply_threshold);
-        self.engine.host_mut().maxmemory = self.config.maxmemory;
+        let number = |name: &str| {
+            self.config
+                .other
+                .get(name)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let min_replicas = if number("min-replicas-max-lag") > 0 {
+            number("min-replicas-to-write")
+        } else {
+            0
+        };
+        let host = self.engine.host_mut();
+        host.maxmemory = self.config.maxmemory;
+        host.min_replicas_to_write = min_replicas;
+        if names.contains("requirepass") {
+            host.acl
+                .set_default_password(self.config.requirepass.as_deref());
+            self.sync_auth_required();
+        }
         Reply::ok()
     }
 }

@@ -16,6 +16,8 @@ use super::core::{Core, Step};
 const NOAUTH: &str = "NOAUTH Authentication required.";
 /// `-OOM` for commands refused past `maxmemory`.
 const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
+/// `-NOREPLICAS` for writes refused by `min-replicas-to-write`.
+const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
 
 impl Core {
     /// Runs one request of client `id`.
@@ -40,6 +42,19 @@ impl Core {
         if !client.authenticated && !spec.flags.contains(CommandFlags::NO_AUTH) {
             return self.reject(spec, NOAUTH);
         }
+        if let Some(step) = self.check_acl(id, spec, argv) {
+            return step;
+        }
+        if spec.flags.contains(CommandFlags::WRITE) && self.engine.host().min_replicas_to_write > 0
+        {
+            if let Some(multi) = self.client(id).and_then(|c| c.multi.as_mut()) {
+                multi.failed = true;
+            }
+            return self.reject(spec, NOREPLICAS);
+        }
+        let Some(client) = self.clients.get_mut(&id) else {
+            return Step::Silent;
+        };
         if client.resp == 2
             && (!client.channels.is_empty() || !client.patterns.is_empty())
             && !super::pubsub::allowed_when_subscribed(spec.name)
@@ -77,13 +92,14 @@ impl Core {
             return self.reject(spec, OOM);
         }
         let start = Instant::now();
+        let errors_before = self.engine.host().stats.total_error_replies;
         let step = self.run_command(id, spec, argv, false);
         if let Step::Reply(reply) | Step::Close(reply) = &step {
             let usec = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
             self.engine
                 .host_mut()
                 .stats
-                .record_call(spec.name, usec, reply);
+                .record_call_since(spec.name, usec, reply, errors_before);
         }
         self.after_command();
         step
@@ -129,6 +145,7 @@ impl Core {
             "select" => self.select(id, &argv[1]),
             "hello" => self.hello(id, argv),
             "auth" => self.auth(id, argv),
+            name if name.starts_with("acl|") => return self.acl_command(id, spec, argv),
             "info" => self.info(argv),
             "shutdown" => return self.shutdown(argv),
             "multi" => self.multi(id),
@@ -158,9 +175,10 @@ impl Core {
             }
             "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" if in_exec => {
                 self.script_finished();
+                self.set_caller(id);
                 self.engine.command(&ctx, argv)
             }
-            name => match self.engine.start(&ctx, argv) {
+            name => match self.start_as_caller(id, &ctx, argv) {
                 Poll::Done(reply) => {
                     if name.starts_with("eval") || name.starts_with("fcall") {
                         self.script_finished();
@@ -171,6 +189,28 @@ impl Core {
             },
         };
         Step::Reply(reply)
+    }
+
+    /// Starts a command on the engine with client `id` as the user scripts run as.
+    fn start_as_caller(&mut self, id: u64, ctx: &CallContext, argv: &[Vec<u8>]) -> Poll {
+        self.set_caller(id);
+        self.engine.start(ctx, argv)
+    }
+
+    /// Makes client `id` the caller the keyspace checks scripts' commands against (not while
+    /// a script runs: a command allowed then must not change whom the script runs as).
+    fn set_caller(&mut self, id: u64) {
+        if self.engine.is_running() {
+            return;
+        }
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let host = self.engine.host_mut();
+        host.caller_id = id;
+        if host.caller != client.user {
+            host.caller.clone_from(&client.user);
+        }
     }
 
     /// `SELECT index`.
@@ -194,7 +234,7 @@ impl Core {
     /// name, and logged out when a password is set).
     fn reset_client(&mut self, id: u64) -> Reply {
         self.unsubscribe_all(id);
-        let needs_auth = self.config.requirepass.is_some();
+        let needs_auth = self.engine.host().acl.auth_required();
         if let Some(client) = self.client(id) {
             client.db = 0;
             client.resp = 2;
@@ -204,6 +244,7 @@ impl Core {
             client.name.clear();
             client.reply_mode = ReplyMode::On;
             client.authenticated = !needs_auth;
+            client.user = b"default".to_vec();
         }
         Reply::Status(b"RESET".to_vec())
     }

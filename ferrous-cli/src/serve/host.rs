@@ -6,8 +6,12 @@
 //! Invariant: every call that reaches the keyspace goes through [`ServerHost::call`], so a
 //! write can never miss its notification.
 
-use ferrous_redis::{CallContext, CommandFlags, CommandHost, MemoryHost, Reply, keys_of};
+use ferrous_redis::{
+    AclDenied, CallContext, CommandFlags, CommandHost, MemoryHost, Reply, keys_of,
+};
 
+use super::acl::Users;
+use super::acl_log::AclLog;
 use super::stats::Stats;
 
 /// A key written by a command: its database and name.
@@ -29,6 +33,15 @@ pub(crate) struct ServerHost {
     pub(crate) maxmemory: u64,
     /// Statistics of commands, errors included.
     pub(crate) stats: Stats,
+    /// The ACL users and `ACL LOG`.
+    pub(crate) acl: Users,
+    pub(crate) acl_log: AclLog,
+    /// The user and id of the client whose command runs: scripts run with its permissions.
+    pub(crate) caller: Vec<u8>,
+    pub(crate) caller_id: u64,
+    /// `min-replicas-to-write` (there are never replicas here, so any value above 0, with
+    /// `min-replicas-max-lag` above 0, refuses writes with `NOREPLICAS`).
+    pub(crate) min_replicas_to_write: u64,
 }
 
 impl ServerHost {
@@ -41,6 +54,11 @@ impl ServerHost {
             writes: 0,
             maxmemory,
             stats: Stats::default(),
+            acl: Users::new(None),
+            acl_log: AclLog::default(),
+            caller: b"default".to_vec(),
+            caller_id: 0,
+            min_replicas_to_write: 0,
         }
     }
 
@@ -124,6 +142,23 @@ impl CommandHost for ServerHost {
 
     fn is_oom(&self) -> bool {
         self.maxmemory > 0 && self.used_memory() > self.maxmemory
+    }
+
+    fn acl_check(&self, args: &[Vec<u8>]) -> bool {
+        self.acl_allows(args)
+    }
+
+    fn acl_denied(&mut self, args: &[Vec<u8>]) -> Option<AclDenied> {
+        self.acl_refusal(args)
+    }
+
+    fn enough_replicas(&self) -> bool {
+        self.min_replicas_to_write == 0
+    }
+
+    fn command_rejected(&mut self, args: &[Vec<u8>], error: &[u8]) {
+        let name = ferrous_redis::resolve_command(args).ok().map(|s| s.name);
+        self.stats.record_rejected(name, error);
     }
 
     fn log(&mut self, level: u8, message: &[u8]) {

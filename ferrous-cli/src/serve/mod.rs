@@ -9,6 +9,8 @@
 //!
 //! - `args.rs`: the command line; `config.rs`: `CONFIG`; `info.rs`: `INFO`.
 //! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
+//! - `acl.rs`: ACL users and their rules; `acl_describe.rs`: how `ACL LIST`/`GETUSER` show
+//!   them; `acl_cmd.rs`: the `ACL` command and the permission checks; `acl_log.rs`: `ACL LOG`.
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
 //!   `pubsub.rs`: publish/subscribe.
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
@@ -20,6 +22,10 @@
 //! client sends can panic the server: input is parsed by `ferrous_redis::parse_request`, and
 //! every command path answers an error reply instead of failing.
 
+mod acl;
+mod acl_cmd;
+mod acl_describe;
+mod acl_log;
 mod args;
 mod blocking;
 mod clients;

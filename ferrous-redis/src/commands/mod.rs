@@ -241,6 +241,19 @@ impl AclCategories {
         self.0 & other.0 == other.0
     }
 
+    /// Whether any category of `other` is set.
+    pub const fn intersects(self, other: AclCategories) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Every category with its name (without `@`), in bit order (`ACL CAT`'s order).
+    pub fn all() -> impl Iterator<Item = (AclCategories, &'static str)> {
+        ACL_NAMES
+            .iter()
+            .enumerate()
+            .map(|(bit, name)| (AclCategories(1 << bit), *name))
+    }
+
     /// The category names (without `@`), in bit order.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
         ACL_NAMES

@@ -186,7 +186,12 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtR
     ctx.charge(argv.iter().map(|a| a.len() as u64 / 16 + 1).sum())?;
     let reply = match check_and_run::<H>(ctx, &argv) {
         Ok(reply) => reply,
-        Err(msg) => return fail(ctx, msg.as_bytes(), raise, true),
+        Err(msg) => {
+            if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
+                host.command_rejected(&argv, &rejection_text(&msg));
+            }
+            return fail(ctx, msg.as_bytes(), raise, true);
+        }
     };
     if let Reply::Error(text) = &reply {
         let mut full = Vec::with_capacity(text.len() + 1);
@@ -198,6 +203,15 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtR
     let resp = ctx.app_data::<RunState>().map_or(2, |s| s.resp);
     let value = convert::reply_to_lua(ctx.vm(), &names, &reply, resp)?;
     ctx.ret(&[value])
+}
+
+/// A rejection as the error reply Redis counts (`afterErrorReply`): `-CODE text` loses its
+/// dash, any other text gets the `ERR` code.
+fn rejection_text(msg: &str) -> Vec<u8> {
+    match msg.strip_prefix('-') {
+        Some(text) => text.as_bytes().to_vec(),
+        None => format!("ERR {msg}").into_bytes(),
+    }
 }
 
 /// `scriptCall`'s checks, then the host. `Err` is a rejection text (`luaPushError` format).
@@ -214,6 +228,14 @@ fn check_and_run<H: CommandHost + 'static>(
     if cmdinfo::noscript(info) {
         return Err("This Redis command is not allowed from script".to_owned());
     }
+    if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
+        if let Some(denied) = host.acl_denied(argv) {
+            return Err(format!(
+                "The user executing the script {}",
+                denied.message()
+            ));
+        }
+    }
     let Some(state) = ctx.app_data::<RunState>() else {
         return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
     };
@@ -227,9 +249,14 @@ fn check_and_run<H: CommandHost + 'static>(
     if read_only && cmdinfo::may_write(info) {
         return Err("Write commands are not allowed from read-only scripts.".to_owned());
     }
-    let oom = ctx
+    let (oom, replicas) = ctx
         .app_data::<HostSlot<H>>()
-        .is_some_and(|HostSlot(host)| host.is_oom());
+        .map_or((false, true), |HostSlot(host)| {
+            (host.is_oom(), host.enough_replicas())
+        });
+    if !write_dirty && !replicas && cmdinfo::write(info) {
+        return Err("-NOREPLICAS Not enough good replicas to write.".to_owned());
+    }
     if !allow_oom && !write_dirty && cmdinfo::denyoom(info) && oom {
         return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
     }

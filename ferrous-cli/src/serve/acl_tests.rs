@@ -1,0 +1,193 @@
+//! Tests of the rule parser and the permission checks.
+
+use ferrous_redis::resolve_command;
+
+use super::super::acl_describe::{command_rules, describe_user};
+use super::*;
+
+fn argv(args: &[&str]) -> Vec<Vec<u8>> {
+    args.iter().map(|a| a.as_bytes().to_vec()).collect()
+}
+
+/// A user built from `rules` (as `ACL SETUSER u rules...`).
+fn user(rules: &[&str]) -> Result<User, String> {
+    let mut users = Users::new(None);
+    users.set_user(b"u", &argv(rules))?;
+    Ok(users.get(b"u").cloned().unwrap_or_else(|| User::new(b"u")))
+}
+
+/// Whether `user` may run `args`.
+fn check(user: &User, args: &[&str]) -> Result<(), Denied> {
+    let args = argv(args);
+    let spec = resolve_command(&args).map_err(|_| Denied::Command)?;
+    user.check(spec, &args)
+}
+
+#[test]
+fn default_user_is_described_as_redis_does() {
+    let users = Users::new(None);
+    let default = users
+        .get(b"default")
+        .cloned()
+        .unwrap_or_else(|| User::new(b""));
+    assert_eq!(
+        String::from_utf8_lossy(&describe_user(&default)),
+        "on nopass ~* &* +@all"
+    );
+    assert!(!users.auth_required());
+}
+
+#[test]
+fn new_user_is_off_with_nothing() {
+    let u = user(&[]).unwrap_or_else(|_| User::new(b""));
+    assert_eq!(
+        String::from_utf8_lossy(&describe_user(&u)),
+        "off resetchannels -@all"
+    );
+}
+
+#[test]
+fn commands_categories_and_keys() -> Result<(), String> {
+    let u = user(&["on", ">123", "+@scripting", "+set", "~x*"])?;
+    assert!(u.password_ok(b"123"));
+    assert!(!u.password_ok(b"124"));
+    assert_eq!(check(&u, &["set", "xx", "1"]), Ok(()));
+    assert_eq!(check(&u, &["set", "yy", "1"]), Err(Denied::Key(1)));
+    assert_eq!(check(&u, &["hset", "xx", "f", "1"]), Err(Denied::Command));
+    assert_eq!(check(&u, &["eval", "return 1", "1", "xx"]), Ok(()));
+    assert_eq!(
+        check(&u, &["auth", "a", "b"]),
+        Ok(()),
+        "no-auth commands are always allowed"
+    );
+    Ok(())
+}
+
+#[test]
+fn read_and_write_key_patterns() -> Result<(), String> {
+    let u = user(&["on", "nopass", "+@all", "%R~r*", "%W~w*"])?;
+    assert_eq!(check(&u, &["get", "r1"]), Ok(()));
+    assert_eq!(check(&u, &["get", "w1"]), Err(Denied::Key(1)));
+    assert_eq!(check(&u, &["set", "w1", "x"]), Ok(()));
+    assert_eq!(check(&u, &["set", "r1", "x"]), Err(Denied::Key(1)));
+    assert_eq!(
+        String::from_utf8_lossy(&describe_user(&u)),
+        "on nopass %R~r* %W~w* resetchannels +@all"
+    );
+    Ok(())
+}
+
+#[test]
+fn subcommands_and_first_args() -> Result<(), String> {
+    let u = user(&["on", "nopass", "-@all", "+config|get", "+select|0", "~*"])?;
+    assert_eq!(check(&u, &["config", "get", "x"]), Ok(()));
+    assert_eq!(
+        check(&u, &["config", "set", "x", "y"]),
+        Err(Denied::Command)
+    );
+    assert_eq!(check(&u, &["select", "0"]), Ok(()));
+    assert_eq!(check(&u, &["select", "1"]), Err(Denied::Command));
+    assert_eq!(command_rules(&u.root), "-@all +config|get +select|0");
+    Ok(())
+}
+
+#[test]
+fn channels() -> Result<(), String> {
+    let u = user(&["on", "nopass", "+@all", "~*", "resetchannels", "&news.*"])?;
+    assert_eq!(check(&u, &["publish", "news.a", "m"]), Ok(()));
+    assert_eq!(
+        check(&u, &["publish", "other", "m"]),
+        Err(Denied::Channel(1))
+    );
+    assert_eq!(check(&u, &["psubscribe", "news.*"]), Ok(()));
+    assert_eq!(
+        check(&u, &["psubscribe", "news.a*"]),
+        Err(Denied::Channel(1))
+    );
+    Ok(())
+}
+
+#[test]
+fn selectors_widen_permissions() -> Result<(), String> {
+    let u = user(&["on", "nopass", "+get", "~a*", "(+set", "~b*)"])?;
+    assert_eq!(check(&u, &["get", "a1"]), Ok(()));
+    assert_eq!(check(&u, &["set", "b1", "v"]), Ok(()));
+    assert_eq!(check(&u, &["set", "a1", "v"]), Err(Denied::Key(1)));
+    assert_eq!(
+        String::from_utf8_lossy(&describe_user(&u)),
+        "on nopass ~a* resetchannels -@all +get (~b* resetchannels -@all +set)"
+    );
+    Ok(())
+}
+
+#[test]
+fn rule_errors_change_nothing() {
+    let mut users = Users::new(None);
+    assert_eq!(
+        users.set_user(b"u", &argv(&["on", "+nosuchcommand"])),
+        Err("ERR Error in ACL SETUSER modifier '+nosuchcommand': Unknown command or category name in ACL".to_owned())
+    );
+    assert!(users.get(b"u").is_none());
+    assert_eq!(
+        users.set_user(b"u", &argv(&["#abc"])).err().as_deref(),
+        Some(
+            "ERR Error in ACL SETUSER modifier '#abc': The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters"
+        )
+    );
+    assert!(users.set_user(b"u", &argv(&["~*", "~x"])).is_err());
+    assert!(users.set_user(b"u", &argv(&["(~x", "+get"])).is_err());
+    assert!(users.set_user(b"u", &argv(&["+config|get|x"])).is_err());
+    assert!(users.set_user(b"u", &argv(&["<nosuch"])).is_err());
+    assert!(users.set_user(b"u", &argv(&["bogus"])).is_err());
+}
+
+#[test]
+fn passwords_are_sha256_hex() -> Result<(), String> {
+    let u = user(&[">foo"])?;
+    assert_eq!(
+        u.passwords,
+        vec!["2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae".to_owned()]
+    );
+    let v = user(&[
+        "#2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+        "on",
+    ])?;
+    assert!(v.password_ok(b"foo"));
+    let w = user(&[">foo", "<foo", "on"])?;
+    assert!(!w.password_ok(b"foo"));
+    Ok(())
+}
+
+#[test]
+fn described_rules_rebuild_the_same_bitmap() -> Result<(), String> {
+    for rules in [
+        &["+@all", "-@dangerous", "+flushall"][..],
+        &["-@all", "+@string", "+@list", "-lpush", "+client|id"][..],
+        &["+@read", "-@hash", "+@write"][..],
+        &["allcommands", "-config", "+config|get"][..],
+    ] {
+        let u = user(rules)?;
+        let described = command_rules(&u.root);
+        let mut rebuilt = Selector::default();
+        for rule in described.split(' ') {
+            rebuilt
+                .apply(rule.as_bytes())
+                .map_err(|e| e.message().to_owned())?;
+        }
+        assert_eq!(rebuilt.allowed, u.root.allowed, "{rules:?} -> {described}");
+    }
+    Ok(())
+}
+
+#[test]
+fn requirepass_is_the_default_users_password() {
+    let mut users = Users::new(Some("secret"));
+    assert!(users.auth_required());
+    assert!(
+        users
+            .get(b"default")
+            .is_some_and(|u| u.password_ok(b"secret"))
+    );
+    users.set_default_password(None);
+    assert!(!users.auth_required());
+}
