@@ -616,3 +616,33 @@ fn min_replicas_to_write_refuses_writes() {
     );
     assert_eq!(c.call(&["SET", "x", "w"]), Reply::ok());
 }
+
+#[test]
+fn revoking_a_channel_disconnects_its_subscribers() {
+    let server = Server::start(&[]);
+    let mut admin = server.client();
+    let rules = [
+        "ACL",
+        "SETUSER",
+        "ps",
+        "on",
+        "nopass",
+        "+@all",
+        "resetchannels",
+        "&news",
+    ];
+    assert_eq!(admin.call(&rules), Reply::ok());
+    let mut sub = server.client();
+    assert_eq!(sub.call(&["AUTH", "ps", "x"]), Reply::ok());
+    assert!(matches!(sub.call(&["SUBSCRIBE", "news"]), Reply::Array(_)));
+    assert_eq!(
+        admin.call(&["ACL", "SETUSER", "ps", "resetchannels", "&news", "&more"]),
+        Reply::ok()
+    );
+    assert_eq!(admin.call(&["PUBLISH", "news", "kept"]), Reply::Integer(1));
+    assert_eq!(
+        admin.call(&["ACL", "SETUSER", "ps", "resetchannels"]),
+        Reply::ok()
+    );
+    assert_eq!(admin.call(&["PUBLISH", "news", "gone"]), Reply::Integer(0));
+}

@@ -369,7 +369,9 @@ impl Selector {
                 }
             }
         }
-        if !self.all_keys {
+        // Shard channels sit where keys would (`NOT_KEY` key specs): they are channels here.
+        let shard = matches!(spec.name, "spublish" | "ssubscribe" | "sunsubscribe");
+        if !self.all_keys && !shard {
             let (read, write) = key_access(spec);
             for pos in keys_of(spec, argv) {
                 let Some(key) = argv.get(pos) else {
@@ -594,6 +596,21 @@ impl User {
             }
         }
         Err(worst)
+    }
+
+    /// Whether the user may subscribe to `channel` (a pattern of `PSUBSCRIBE` when
+    /// `is_pattern`: then only the same literal pattern allows it), `ACLUserCheckChannelPerm`.
+    pub(crate) fn channel_ok(&self, channel: &[u8], is_pattern: bool) -> bool {
+        std::iter::once(&self.root).chain(&self.selectors).any(|s| {
+            s.all_channels
+                || s.channels.iter().any(|p| {
+                    if is_pattern {
+                        p == channel
+                    } else {
+                        glob_match(p, channel)
+                    }
+                })
+        })
     }
 
     /// Whether the user may run everything everywhere (the fast path of every command).

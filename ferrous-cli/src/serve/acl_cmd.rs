@@ -243,11 +243,11 @@ impl Core {
             "acl|load" | "acl|save" => Reply::error(
                 "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.",
             ),
-            "acl|cat" => acl_cat(argv),
+            "acl|cat" if argv.len() <= 3 => acl_cat(argv),
             "acl|genpass" => genpass(argv),
             "acl|log" => self.acl_log(argv),
             "acl|dryrun" => self.acl_dryrun(argv),
-            "acl|help" => Reply::Array(
+            "acl|help" if argv.len() == 2 => Reply::Array(
                 HELP.iter()
                     .map(|l| Reply::Status(l.as_bytes().to_vec()))
                     .collect(),
@@ -270,7 +270,37 @@ impl Core {
             return Reply::error(text);
         }
         self.sync_auth_required();
+        self.kill_revoked_subscribers(name);
         Reply::ok()
+    }
+
+    /// Disconnects the clients of user `name` subscribed to a channel or pattern it may no
+    /// longer use (`ACLKillPubsubClientsIfNeeded`).
+    fn kill_revoked_subscribers(&mut self, name: &[u8]) {
+        let Some(user) = self.engine.host().acl.get(name) else {
+            return;
+        };
+        let doomed: Vec<u64> = self
+            .clients
+            .values()
+            .filter(|c| c.user == name && c.authenticated)
+            .filter(|c| {
+                c.channels.iter().any(|ch| !user.channel_ok(ch, false))
+                    || c.patterns.iter().any(|p| !user.channel_ok(p, true))
+            })
+            .map(|c| c.id)
+            .collect();
+        for id in doomed {
+            self.drop_client(id);
+        }
+    }
+
+    /// Disconnects a client now: it leaves `CLIENT LIST` before the next command.
+    fn drop_client(&mut self, id: u64) {
+        if let Some(client) = self.clients.get(&id) {
+            client.kill.notify_one();
+        }
+        self.forget_client(id);
     }
 
     /// `ACL DELUSER name...`: the clients of a deleted user are disconnected (the caller after
@@ -286,13 +316,17 @@ impl Core {
                 continue;
             }
             deleted += 1;
-            for client in self.clients.values() {
-                if client.user == *name && client.authenticated {
-                    if client.id == id {
-                        close_self = true;
-                    } else {
-                        client.kill.notify_one();
-                    }
+            let doomed: Vec<u64> = self
+                .clients
+                .values()
+                .filter(|c| c.user == *name && c.authenticated)
+                .map(|c| c.id)
+                .collect();
+            for client in doomed {
+                if client == id {
+                    close_self = true;
+                } else {
+                    self.drop_client(client);
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! [`AclLog`]: `ACL LOG`, the recent refusals (a command, key or channel a user may not use,
 //! a failed `AUTH`), newest first, similar entries within a minute grouped under one count, at
-//! most `acllog-max-len` (128) entries, as `addACLLogEntry` keeps them.
+//! most `acllog-max-len` entries (128 unless set), as `addACLLogEntry` keeps them.
 //!
 //! The client information of an entry made inside a script is filled in after the script's
 //! command (the keyspace that sees the refusal does not know the clients); a client gone by
@@ -11,8 +11,6 @@ use std::time::{Duration, Instant};
 
 use ferrous_redis::Reply;
 
-/// Entries kept at most (`acllog-max-len`'s default).
-const MAX_LEN: usize = 128;
 /// Entries within this long of each other may be grouped (`ACL_LOG_GROUPING_MAX_TIME_DELTA`).
 const GROUPING: Duration = Duration::from_secs(60);
 
@@ -47,9 +45,20 @@ pub(crate) struct Entry {
 }
 
 /// The log.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct AclLog {
     entries: VecDeque<Entry>,
+    /// `acllog-max-len`.
+    pub(crate) max_len: usize,
+}
+
+impl Default for AclLog {
+    fn default() -> Self {
+        AclLog {
+            entries: VecDeque::new(),
+            max_len: 128,
+        }
+    }
 }
 
 impl AclLog {
@@ -73,7 +82,7 @@ impl AclLog {
             return;
         }
         self.entries.push_front(entry);
-        self.entries.truncate(MAX_LEN);
+        self.entries.truncate(self.max_len);
     }
 
     /// `ACL LOG RESET`.

@@ -84,6 +84,7 @@ const OTHER_DEFAULTS: &[(&str, &str)] = &[
     ("repl-timeout", "60"),
     ("min-replicas-to-write", "0"),
     ("min-replicas-max-lag", "10"),
+    ("acllog-max-len", "128"),
     ("replica-serve-stale-data", "yes"),
     ("lua-replicate-commands", "yes"),
     ("enable-debug-command", "no"),
@@ -262,8 +263,10 @@ impl Core {
         } else {
             0
         };
+        let acllog_max_len = usize::try_from(number("acllog-max-len")).unwrap_or(usize::MAX);
         let host = self.engine.host_mut();
         host.maxmemory = self.config.maxmemory;
+        host.acl_log.max_len = acllog_max_len;
         host.min_replicas_to_write = min_replicas;
         if names.contains("requirepass") {
             host.acl

@@ -251,7 +251,7 @@ impl Core {
     }
 
     /// A client is gone: its state, its watches and its blocked requests go too.
-    fn forget_client(&mut self, id: u64) {
+    pub(crate) fn forget_client(&mut self, id: u64) {
         self.unsubscribe_all(id);
         self.clients.remove(&id);
         self.blocked.retain(|b| b.batch.client != id);
