@@ -646,3 +646,50 @@ fn revoking_a_channel_disconnects_its_subscribers() {
     );
     assert_eq!(admin.call(&["PUBLISH", "news", "gone"]), Reply::Integer(0));
 }
+
+#[test]
+fn sync_streams_writes_as_redis_propagates_them() {
+    let server = Server::start(&[]);
+    let mut replica = server.client();
+    replica.send_raw(b"SYNC\r\n");
+    let mut c = server.client();
+    assert_eq!(c.call(&["SELECT", "9"]), Reply::ok());
+    assert_eq!(c.call(&["SADD", "s", "a"]), Reply::Integer(1));
+    assert_eq!(
+        c.call(&["MGET", "s", "t"]),
+        Reply::Array(vec![Reply::Nil, Reply::Nil])
+    );
+    let script = "redis.call('spop', 's'); redis.call('expire', 'k', 5); redis.call('set', 'k', 'v'); return 1";
+    assert_eq!(c.call(&["EVAL", script, "0"]), Reply::Integer(1));
+    assert_eq!(c.call(&["SET", "k", "v", "EX", "100"]), Reply::ok());
+    // The payload (`$18` and an empty RDB, with no CRLF after it), then the commands.
+    let mut expected = b"$18\r\nREDIS0010\xff\0\0\0\0\0\0\0\0".to_vec();
+    let commands: &[&[&str]] = &[
+        &["SELECT", "9"],
+        &["SADD", "s", "a"],
+        &["MULTI"],
+        &["SREM", "s", "a"],
+        &["set", "k", "v"],
+        &["EXEC"],
+    ];
+    for cmd in commands {
+        expected.extend_from_slice(format!("*{}\r\n", cmd.len()).as_bytes());
+        for arg in *cmd {
+            expected.extend_from_slice(format!("${}\r\n{arg}\r\n", arg.len()).as_bytes());
+        }
+    }
+    expected.extend_from_slice(b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n");
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while got.len() < expected.len() && Instant::now() < deadline {
+        let mut chunk = [0u8; 4096];
+        match replica.stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&chunk[..n]),
+        }
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&got[..expected.len().min(got.len())]),
+        String::from_utf8_lossy(&expected)
+    );
+}

@@ -395,6 +395,7 @@ impl Core {
     /// After any command: watched keys that were written make their watchers' `EXEC` fail, and
     /// clients blocked on lists get another try.
     pub(crate) fn after_command(&mut self) {
+        self.flush_replication();
         if self.engine.host().acl_log.needs_client_info() {
             let clients = &self.clients;
             let log = &mut self.engine.host_mut().acl_log;

@@ -145,6 +145,7 @@ impl Core {
             "select" => self.select(id, &argv[1]),
             "hello" => self.hello(id, argv),
             "auth" => self.auth(id, argv),
+            "sync" | "psync" => return self.sync(id, spec.name == "psync"),
             name if name.starts_with("acl|") => return self.acl_command(id, spec, argv),
             "info" => self.info(argv),
             "shutdown" => return self.shutdown(argv),

@@ -12,6 +12,7 @@ use ferrous_redis::{
 
 use super::acl::Users;
 use super::acl_log::AclLog;
+use super::repl::Replication;
 use super::stats::Stats;
 
 /// A key written by a command: its database and name.
@@ -42,6 +43,8 @@ pub(crate) struct ServerHost {
     /// `min-replicas-to-write` (there are never replicas here, so any value above 0, with
     /// `min-replicas-max-lag` above 0, refuses writes with `NOREPLICAS`).
     pub(crate) min_replicas_to_write: u64,
+    /// Attached replicas and the writes waiting for them.
+    pub(crate) repl: Replication,
 }
 
 impl ServerHost {
@@ -59,6 +62,7 @@ impl ServerHost {
             caller: b"default".to_vec(),
             caller_id: 0,
             min_replicas_to_write: 0,
+            repl: Replication::default(),
         }
     }
 
@@ -88,6 +92,7 @@ impl ServerHost {
                 self.dirty.push((db, key.clone()));
             }
         }
+        self.repl.note(&mut self.mem, db, argv, spec.name, reply);
     }
 }
 

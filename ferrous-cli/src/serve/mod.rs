@@ -16,7 +16,7 @@
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
 //!   that sees every write; `sort.rs`, `object.rs`, `mpop.rs`: `SORT`, `OBJECT`,
 //!   `MEMORY USAGE`, `LMPOP`/`ZMPOP` on top of it; `stats.rs`: counters; `glob.rs`:
-//!   glob patterns.
+//!   glob patterns; `repl.rs`: `SYNC`/`PSYNC` and the replication stream.
 //!
 //! Invariant: the engine never leaves the core thread (it is not `Send`), and nothing a
 //! client sends can panic the server: input is parsed by `ferrous_redis::parse_request`, and
@@ -41,6 +41,7 @@ mod mpop;
 mod multi;
 mod object;
 mod pubsub;
+mod repl;
 mod session;
 mod sort;
 mod stats;
