@@ -9,14 +9,14 @@
 //! and compared in constant time ([`subtle`]).
 //!
 //! Invariants: a selector's bitmap has exactly one bit per entry of [`command_ids`] (commands
-//! and subcommands of Redis 7.0.15's table); the `default` user always exists. Key access is
-//! derived from the command's flags (read for `readonly` commands, write for `write` ones,
-//! both otherwise), not from Redis's per-key specifications, which the table does not carry.
+//! and subcommands of Redis 7.0.15's table); the `default` user always exists. The access a
+//! key needs (`%R~`, `%W~`) comes from the command's key specifications
+//! (`ferrous_redis::keys_with_flags`), as in Redis.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-use ferrous_redis::{AclCategories, CommandFlags, CommandSpec, all_commands, keys_of};
+use ferrous_redis::{AclCategories, CommandFlags, CommandSpec, all_commands, keys_with_flags};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -369,14 +369,12 @@ impl Selector {
                 }
             }
         }
-        // Shard channels sit where keys would (`NOT_KEY` key specs): they are channels here.
-        let shard = matches!(spec.name, "spublish" | "ssubscribe" | "sunsubscribe");
-        if !self.all_keys && !shard {
-            let (read, write) = key_access(spec);
-            for pos in keys_of(spec, argv) {
+        if !self.all_keys {
+            for (pos, flags) in keys_with_flags(spec, argv) {
                 let Some(key) = argv.get(pos) else {
                     continue;
                 };
+                let (read, write) = (flags.needs_read(), flags.needs_write());
                 let ok = self.keys.iter().any(|p| {
                     (p.read || !read) && (p.write || !write) && glob_match(&p.pattern, key)
                 });
@@ -403,17 +401,6 @@ impl Selector {
             }
         }
         Ok(())
-    }
-}
-
-/// The access a command needs to its keys: read, write.
-fn key_access(spec: &CommandSpec) -> (bool, bool) {
-    if spec.flags.contains(CommandFlags::READONLY) {
-        (true, false)
-    } else if spec.flags.contains(CommandFlags::WRITE) {
-        (false, true)
-    } else {
-        (true, true)
     }
 }
 
@@ -610,6 +597,15 @@ impl User {
                         glob_match(p, channel)
                     }
                 })
+        })
+    }
+
+    /// Whether one selector both allows `argv` and reads every key (`~*`, `%R~*` or
+    /// `allkeys`).
+    pub(crate) fn reads_every_key(&self, spec: &CommandSpec, argv: &[Vec<u8>]) -> bool {
+        std::iter::once(&self.root).chain(&self.selectors).any(|s| {
+            s.check(spec, argv).is_ok()
+                && (s.all_keys || s.keys.iter().any(|k| k.read && k.pattern == b"*"))
         })
     }
 

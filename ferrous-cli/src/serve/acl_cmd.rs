@@ -66,6 +66,17 @@ impl ServerHost {
         user.check(spec, args).map_err(|denied| (denied, spec))
     }
 
+    /// Whether the caller may run `args` with read access to every key
+    /// (`ACLUserCheckCmdWithUnrestrictedKeyAccess`): `SORT ... BY pattern` and `GET` need it.
+    pub(crate) fn caller_reads_every_key(&self, args: &[Vec<u8>]) -> bool {
+        let Ok(spec) = resolve_command(args) else {
+            return false;
+        };
+        self.acl
+            .get(&self.caller)
+            .is_some_and(|user| user.reads_every_key(spec, args))
+    }
+
     /// `redis.acl_check_cmd`.
     pub(crate) fn acl_allows(&self, args: &[Vec<u8>]) -> bool {
         self.caller_verdict(args).is_ok()

@@ -130,7 +130,8 @@ impl CommandHost for ServerHost {
         } else if name == b"object" {
             super::object::object(&mut self.mem, ctx, args)
         } else if name == b"sort" || name == b"sort_ro" {
-            super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro")
+            let full_access = self.caller_reads_every_key(args);
+            super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access)
         } else {
             self.mem.call(ctx, args)
         };
