@@ -693,3 +693,29 @@ fn sync_streams_writes_as_redis_propagates_them() {
         String::from_utf8_lossy(&expected)
     );
 }
+
+#[test]
+fn exec_checks_permissions_again() {
+    let server = Server::start(&[]);
+    let mut admin = server.client();
+    let mut c = server.client();
+    let rules = ["ACL", "SETUSER", "u", "on", "nopass", "+@all", "~*"];
+    assert_eq!(admin.call(&rules), Reply::ok());
+    assert_eq!(c.call(&["AUTH", "u", "x"]), Reply::ok());
+    assert_eq!(c.call(&["MULTI"]), Reply::ok());
+    assert_eq!(
+        c.call(&["SET", "k", "v"]),
+        Reply::Status(b"QUEUED".to_vec())
+    );
+    assert_eq!(c.call(&["GET", "k"]), Reply::Status(b"QUEUED".to_vec()));
+    assert_eq!(admin.call(&["ACL", "SETUSER", "u", "-set"]), Reply::ok());
+    assert_eq!(
+        c.call(&["EXEC"]),
+        Reply::Array(vec![
+            Reply::error(
+                "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: no permission to execute the command or subcommand"
+            ),
+            Reply::Nil,
+        ])
+    );
+}

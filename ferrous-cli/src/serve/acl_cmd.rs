@@ -174,6 +174,35 @@ impl Core {
         Some(Step::Reply(Reply::error(text)))
     }
 
+    /// `EXEC`'s second look at a queued command: permissions may have changed since it was
+    /// queued. The refusal is logged and counted as an error.
+    pub(crate) fn exec_acl_refusal(
+        &mut self,
+        id: u64,
+        spec: &'static CommandSpec,
+        argv: &[Vec<u8>],
+    ) -> Option<Reply> {
+        let client = self.clients.get(&id)?;
+        let host = self.engine.host_mut();
+        let denied = match host.acl.get(&client.user) {
+            Some(user) => user.check(spec, argv).err()?,
+            None => Denied::Command,
+        };
+        let mut entry = log_entry(denied, spec, argv, &client.user, Context::Multi, id);
+        entry.client_info = Some(client.info_line());
+        host.acl_log.add(entry);
+        let reason = match denied {
+            Denied::Command => "no permission to execute the command or subcommand",
+            Denied::Key(_) => "no permission to touch the specified keys",
+            Denied::Channel(_) => "no permission to access one of the channels used as arguments",
+        };
+        let text = format!(
+            "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {reason}"
+        );
+        host.stats.record_error(text.as_bytes());
+        Some(Reply::error(text))
+    }
+
     /// Whether `user`/`pass` open an enabled user; a failure goes to `ACL LOG`
     /// (`ACLAuthenticateUser`).
     pub(crate) fn credentials_ok(&mut self, id: u64, user: &[u8], pass: &[u8]) -> bool {
