@@ -10,7 +10,9 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use ferrous_redis::{AclDenied, CommandSpec, Reply, all_commands, resolve_command};
+use ferrous_redis::{
+    AclDenied, CallContext, CommandSpec, Poll, Reply, all_commands, resolve_command,
+};
 
 use super::acl::{Denied, User, has_spaces, hash_password};
 use super::acl_describe::{describe_user, getuser};
@@ -201,6 +203,28 @@ impl Core {
         );
         host.stats.record_error(text.as_bytes());
         Some(Reply::error(text))
+    }
+
+    /// Starts a command on the engine with client `id` as the user scripts run as.
+    pub(crate) fn start_as_caller(&mut self, id: u64, ctx: &CallContext, argv: &[Vec<u8>]) -> Poll {
+        self.set_caller(id);
+        self.engine.start(ctx, argv)
+    }
+
+    /// Makes client `id` the caller the keyspace checks scripts' commands against (not while
+    /// a script runs: a command allowed then must not change whom the script runs as).
+    pub(crate) fn set_caller(&mut self, id: u64) {
+        if self.engine.is_running() {
+            return;
+        }
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let host = self.engine.host_mut();
+        host.caller_id = id;
+        if host.caller != client.user {
+            host.caller.clone_from(&client.user);
+        }
     }
 
     /// Whether `user`/`pass` open an enabled user; a failure goes to `ACL LOG`

@@ -16,8 +16,6 @@ use super::core::{Core, Step};
 const NOAUTH: &str = "NOAUTH Authentication required.";
 /// `-OOM` for commands refused past `maxmemory`.
 const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
-/// `-NOREPLICAS` for writes refused by `min-replicas-to-write`.
-const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
 
 impl Core {
     /// Runs one request of client `id`.
@@ -45,12 +43,8 @@ impl Core {
         if let Some(step) = self.check_acl(id, spec, argv) {
             return step;
         }
-        if spec.flags.contains(CommandFlags::WRITE) && self.engine.host().min_replicas_to_write > 0
-        {
-            if let Some(multi) = self.client(id).and_then(|c| c.multi.as_mut()) {
-                multi.failed = true;
-            }
-            return self.reject(spec, NOREPLICAS);
+        if let Some(step) = self.check_replicas(id, spec) {
+            return step;
         }
         let Some(client) = self.clients.get_mut(&id) else {
             return Step::Silent;
@@ -106,7 +100,7 @@ impl Core {
     }
 
     /// A command refused before it ran.
-    fn reject(&mut self, spec: &CommandSpec, text: &str) -> Step {
+    pub(crate) fn reject(&mut self, spec: &CommandSpec, text: &str) -> Step {
         self.engine
             .host_mut()
             .stats
@@ -190,28 +184,6 @@ impl Core {
             },
         };
         Step::Reply(reply)
-    }
-
-    /// Starts a command on the engine with client `id` as the user scripts run as.
-    fn start_as_caller(&mut self, id: u64, ctx: &CallContext, argv: &[Vec<u8>]) -> Poll {
-        self.set_caller(id);
-        self.engine.start(ctx, argv)
-    }
-
-    /// Makes client `id` the caller the keyspace checks scripts' commands against (not while
-    /// a script runs: a command allowed then must not change whom the script runs as).
-    fn set_caller(&mut self, id: u64) {
-        if self.engine.is_running() {
-            return;
-        }
-        let Some(client) = self.clients.get(&id) else {
-            return;
-        };
-        let host = self.engine.host_mut();
-        host.caller_id = id;
-        if host.caller != client.user {
-            host.caller.clone_from(&client.user);
-        }
     }
 
     /// `SELECT index`.

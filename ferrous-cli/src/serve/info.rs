@@ -90,7 +90,10 @@ impl Core {
                     self.clients.len(),
                     self.config.maxclients,
                     self.blocked.len(),
-                    self.blocked.iter().filter(|b| b.spec.deadline.is_some()).count(),
+                    self.blocked
+                        .iter()
+                        .filter(|b| b.spec.deadline.is_some())
+                        .count(),
                 );
             }
             "memory" => {
@@ -105,7 +108,10 @@ impl Core {
                     self.engine.cached_scripts(),
                     self.config.maxmemory,
                     human(self.config.maxmemory),
-                    self.config.other.get("maxmemory-policy").map_or("noeviction", String::as_str),
+                    self.config
+                        .other
+                        .get("maxmemory-policy")
+                        .map_or("noeviction", String::as_str),
                 );
             }
             "persistence" => {

@@ -15,7 +15,7 @@
 
 use std::mem;
 
-use ferrous_redis::{CallContext, CommandHost, MemoryHost, Reply};
+use ferrous_redis::{CallContext, CommandFlags, CommandHost, CommandSpec, MemoryHost, Reply};
 
 use super::core::{Core, Step};
 
@@ -184,7 +184,23 @@ fn propagated_form(
     Some(cmd)
 }
 
+/// `-NOREPLICAS` for writes refused by `min-replicas-to-write`.
+const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
+
 impl Core {
+    /// `processCommand`'s `min-replicas-to-write` check: a write is refused (and an open
+    /// transaction fails) while there are not enough good replicas, which here is always when
+    /// the setting is above 0.
+    pub(crate) fn check_replicas(&mut self, id: u64, spec: &'static CommandSpec) -> Option<Step> {
+        if !spec.flags.contains(CommandFlags::WRITE) || self.engine.host().enough_replicas() {
+            return None;
+        }
+        if let Some(multi) = self.client(id).and_then(|c| c.multi.as_mut()) {
+            multi.failed = true;
+        }
+        Some(self.reject(spec, NOREPLICAS))
+    }
+
     /// `SYNC` and `PSYNC`: the client becomes a replica; it gets an empty RDB payload, then
     /// the stream.
     pub(crate) fn sync(&mut self, id: u64, psync: bool) -> Step {
