@@ -227,9 +227,15 @@ impl Core {
         }
     }
 
-    /// Whether `user`/`pass` open an enabled user; a failure goes to `ACL LOG`
-    /// (`ACLAuthenticateUser`).
-    pub(crate) fn credentials_ok(&mut self, id: u64, user: &[u8], pass: &[u8]) -> bool {
+    /// Whether `user`/`pass` open an enabled user; a failure goes to `ACL LOG` under the
+    /// command's name as the client wrote it (`ACLAuthenticateUser`).
+    pub(crate) fn credentials_ok(
+        &mut self,
+        id: u64,
+        command: &[u8],
+        user: &[u8],
+        pass: &[u8],
+    ) -> bool {
         let host = self.engine.host_mut();
         if host.acl.get(user).is_some_and(|u| u.password_ok(pass)) {
             return true;
@@ -246,7 +252,7 @@ impl Core {
             count: 1,
             reason: Reason::Auth,
             context,
-            object: b"AUTH".to_vec(),
+            object: command.to_vec(),
             username: user.to_vec(),
             at: Instant::now(),
             client_id: id,

@@ -191,3 +191,98 @@ fn requirepass_is_the_default_users_password() {
     users.set_default_password(None);
     assert!(!users.auth_required());
 }
+
+/// A small deterministic generator (xorshift) for the random rules below.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn random_rules_never_panic_and_describe_faithfully() {
+    const PIECES: &[&str] = &[
+        "on",
+        "off",
+        "nopass",
+        "resetpass",
+        "reset",
+        ">",
+        "<",
+        "#",
+        "!",
+        "~",
+        "%",
+        "R",
+        "W",
+        "&",
+        "+",
+        "-",
+        "@",
+        "|",
+        "(",
+        ")",
+        "*",
+        "get",
+        "config",
+        "set",
+        "select",
+        "0",
+        "all",
+        "read",
+        "string",
+        "admin",
+        "allkeys",
+        "allchannels",
+        "allcommands",
+        "nocommands",
+        "resetkeys",
+        "resetchannels",
+        "clearselectors",
+        " ",
+        "\0",
+        "x",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..2_000 {
+        let n_rules = (next(&mut state) % 5) as usize;
+        let rules: Vec<Vec<u8>> = (0..n_rules)
+            .map(|_| {
+                let n = 1 + (next(&mut state) % 4) as usize;
+                (0..n)
+                    .map(|_| PIECES[(next(&mut state) % PIECES.len() as u64) as usize])
+                    .collect::<String>()
+                    .into_bytes()
+            })
+            .collect();
+        let mut users = Users::new(None);
+        if users.set_user(b"u", &rules).is_err() {
+            assert!(
+                users.get(b"u").is_none(),
+                "a refused SETUSER created the user"
+            );
+            continue;
+        }
+        let Some(user) = users.get(b"u") else {
+            panic!("SETUSER {rules:?} accepted but no user");
+        };
+        let described = command_rules(&user.root);
+        let mut rebuilt = Selector::default();
+        for rule in described.split(' ') {
+            assert_eq!(
+                rebuilt.apply(rule.as_bytes()),
+                Ok(()),
+                "{rules:?} -> {described}"
+            );
+        }
+        assert_eq!(
+            rebuilt.allowed, user.root.allowed,
+            "{rules:?} -> {described}"
+        );
+        let args: Vec<Vec<u8>> = vec![b"get".to_vec(), b"x".to_vec()];
+        if let Ok(spec) = resolve_command(&args) {
+            let _ = user.check(spec, &args);
+        }
+    }
+}

@@ -23,7 +23,7 @@ impl Core {
                 "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
             );
         }
-        if !self.credentials_ok(id, user, pass) {
+        if !self.credentials_ok(id, &argv[0], user, pass) {
             return Reply::error(WRONGPASS);
         }
         if let Some(client) = self.client(id) {
@@ -69,7 +69,7 @@ impl Core {
             }
         }
         if let Some((user, pass)) = &auth {
-            if !self.credentials_ok(id, user, pass) {
+            if !self.credentials_ok(id, &argv[0], user, pass) {
                 return Reply::error(WRONGPASS);
             }
         }
