@@ -395,6 +395,7 @@ impl Core {
     /// After any command: watched keys that were written make their watchers' `EXEC` fail, and
     /// clients blocked on lists get another try.
     pub(crate) fn after_command(&mut self) {
+        // The command's writes go to replicas first; blocked clients it serves write after.
         self.flush_replication();
         if self.engine.host().acl_log.needs_client_info() {
             let clients = &self.clients;
@@ -406,7 +407,7 @@ impl Core {
         loop {
             let host = self.engine.host_mut();
             if host.dirty.is_empty() && !host.flushed {
-                return;
+                break;
             }
             let dirty = std::mem::take(&mut host.dirty);
             let flushed = std::mem::replace(&mut host.flushed, false);
@@ -419,10 +420,11 @@ impl Core {
                 }
             }
             if self.blocked.is_empty() {
-                return;
+                break;
             }
             self.retry_blocked();
         }
+        self.flush_replication();
     }
 
     /// The client `id`, if still connected.

@@ -179,6 +179,7 @@ fn propagated_form(
             ]
         }
         "getdel" => vec![b"DEL".to_vec(), key.clone()],
+        "lmpop" | "zmpop" => mpop_form(argv, name == "zmpop", reply)?,
         _ => argv.to_vec(),
     };
     Some(cmd)
@@ -186,6 +187,31 @@ fn propagated_form(
 
 /// `-NOREPLICAS` for writes refused by `min-replicas-to-write`.
 const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
+
+/// `LMPOP`/`ZMPOP` (and the served blocking forms, noted under these names) as the pop they
+/// did: `LPOP key count`, `ZPOPMAX key count`, ...
+fn mpop_form(argv: &[Vec<u8>], zset: bool, reply: &Reply) -> Option<Vec<Vec<u8>>> {
+    let Reply::Array(parts) = reply else {
+        return None;
+    };
+    let (Some(Reply::Bulk(key)), Some(Reply::Array(items))) = (parts.first(), parts.get(1)) else {
+        return None;
+    };
+    let numkeys: usize = std::str::from_utf8(argv.get(1)?).ok()?.parse().ok()?;
+    let dir = argv.get(numkeys.checked_add(2)?)?.to_ascii_lowercase();
+    let pop: &[u8] = match (zset, dir.as_slice()) {
+        (false, b"left") => b"LPOP",
+        (false, b"right") => b"RPOP",
+        (true, b"min") => b"ZPOPMIN",
+        (true, b"max") => b"ZPOPMAX",
+        _ => return None,
+    };
+    Some(vec![
+        pop.to_vec(),
+        key.clone(),
+        items.len().to_string().into_bytes(),
+    ])
+}
 
 impl Core {
     /// `processCommand`'s `min-replicas-to-write` check: a write is refused (and an open
