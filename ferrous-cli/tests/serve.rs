@@ -549,6 +549,12 @@ fn scripts_run_with_the_callers_permissions() {
         Reply::Nil
     );
     assert_eq!(c.call(&["EVAL", check, "0", "set", "yy", "1"]), Reply::Nil);
+    // acl_check_cmd does not check arity, as in Redis.
+    assert_eq!(c.call(&["EVAL", check, "0", "set", "yy"]), Reply::Nil);
+    assert_eq!(
+        c.call(&["EVAL", check, "0", "set", "xx"]),
+        Reply::Integer(1)
+    );
     // The default user may do everything.
     let mut d = server.client();
     assert_eq!(

@@ -56,7 +56,7 @@ const HELP: &[&str] = &[
 impl ServerHost {
     /// Whether the user running the current command (a script's caller) may run `args`.
     fn caller_verdict(&self, args: &[Vec<u8>]) -> Result<(), (Denied, &'static CommandSpec)> {
-        let Ok(spec) = resolve_command(args) else {
+        let Some(spec) = lookup_any_arity(args) else {
             return Ok(());
         };
         let Some(user) = self.acl.get(&self.caller) else {
@@ -101,6 +101,16 @@ impl ServerHost {
             Denied::Key(_) => AclDenied::Key,
             Denied::Channel(_) => AclDenied::Channel,
         })
+    }
+}
+
+/// The command (or subcommand) `args` names, whatever its argument count
+/// (`redis.acl_check_cmd` does not check arity; Redis's `lookupCommand`).
+fn lookup_any_arity(args: &[Vec<u8>]) -> Option<&'static CommandSpec> {
+    let spec = ferrous_redis::lookup_command(args.first()?)?;
+    match args.get(1) {
+        Some(sub) if spec.is_container() => spec.subcommand(sub),
+        _ => Some(spec),
     }
 }
 
