@@ -725,3 +725,28 @@ fn exec_checks_permissions_again() {
         ])
     );
 }
+
+#[test]
+fn shard_channels_are_their_own_namespace() {
+    let server = Server::start(&[]);
+    let mut sub = server.client();
+    let mut publisher = server.client();
+    assert_eq!(
+        sub.call(&["SSUBSCRIBE", "a"]),
+        Reply::Array(vec![bulk("ssubscribe"), bulk("a"), Reply::Integer(1)])
+    );
+    assert_eq!(publisher.call(&["PUBLISH", "a", "no"]), Reply::Integer(0));
+    assert_eq!(publisher.call(&["SPUBLISH", "a", "yes"]), Reply::Integer(1));
+    assert_eq!(
+        sub.read(),
+        Some(Reply::Array(vec![bulk("smessage"), bulk("a"), bulk("yes")]))
+    );
+    assert_eq!(
+        sub.call(&["SUNSUBSCRIBE"]),
+        Reply::Array(vec![bulk("sunsubscribe"), bulk("a"), Reply::Integer(0)])
+    );
+    assert_eq!(
+        publisher.call(&["SPUBLISH", "a", "gone"]),
+        Reply::Integer(0)
+    );
+}

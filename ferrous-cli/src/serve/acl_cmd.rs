@@ -366,6 +366,9 @@ impl Core {
             .filter(|c| c.user == name && c.authenticated)
             .filter(|c| {
                 c.channels.iter().any(|ch| !user.channel_ok(ch, false))
+                    || c.shard_channels
+                        .iter()
+                        .any(|ch| !user.channel_ok(ch, false))
                     || c.patterns.iter().any(|p| !user.channel_ok(p, true))
             })
             .map(|c| c.id)

@@ -50,7 +50,9 @@ impl Core {
             return Step::Silent;
         };
         if client.resp == 2
-            && (!client.channels.is_empty() || !client.patterns.is_empty())
+            && (!client.channels.is_empty()
+                || !client.patterns.is_empty()
+                || !client.shard_channels.is_empty())
             && !super::pubsub::allowed_when_subscribed(spec.name)
         {
             let text = format!(
@@ -134,6 +136,9 @@ impl Core {
             "unsubscribe" => return self.unsubscribe(id, argv, false),
             "punsubscribe" => return self.unsubscribe(id, argv, true),
             "publish" => self.publish(&argv[1], &argv[2]),
+            "ssubscribe" => return self.ssubscribe(id, argv),
+            "sunsubscribe" => return self.sunsubscribe(id, argv),
+            "spublish" => self.spublish(&argv[1], &argv[2]),
             name if name.starts_with("pubsub|") => self.pubsub_command(name, argv),
             "reset" => self.reset_client(id),
             "select" => self.select(id, &argv[1]),

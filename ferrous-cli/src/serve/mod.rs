@@ -12,7 +12,7 @@
 //! - `acl.rs`: ACL users and their rules; `acl_describe.rs`: how `ACL LIST`/`GETUSER` show
 //!   them; `acl_cmd.rs`: the `ACL` command and the permission checks; `acl_log.rs`: `ACL LOG`.
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
-//!   `pubsub.rs`: publish/subscribe.
+//!   `pubsub.rs`: publish/subscribe; `spubsub.rs`: its shard channels.
 //! - `blocking.rs`: blocking pops; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
 //!   that sees every write; `sort.rs`, `object.rs`, `mpop.rs`: `SORT`, `OBJECT`,
 //!   `MEMORY USAGE`, `LMPOP`/`ZMPOP` on top of it; `stats.rs`: counters; `glob.rs`:
@@ -44,6 +44,7 @@ mod pubsub;
 mod repl;
 mod session;
 mod sort;
+mod spubsub;
 mod stats;
 
 use std::net::IpAddr;
