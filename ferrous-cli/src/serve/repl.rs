@@ -140,8 +140,17 @@ fn propagated_form(
             _ => return None,
         },
         "expire" | "pexpire" | "expireat" | "pexpireat" => pexpireat(mem, db, key),
-        "getex" if has(b"persist") => vec![b"PERSIST".to_vec(), key.clone()],
-        "getex" => pexpireat(mem, db, key),
+        "getex" => {
+            let opt = |o: &[u8]| argv.iter().skip(2).any(|a| a.eq_ignore_ascii_case(o));
+            if opt(b"persist") {
+                vec![b"PERSIST".to_vec(), key.clone()]
+            } else if [&b"ex"[..], b"px", b"exat", b"pxat"].iter().any(|o| opt(o)) {
+                pexpireat(mem, db, key)
+            } else {
+                // A plain read: nothing changed.
+                return None;
+            }
+        }
         "setex" | "psetex" => set_pxat(mem, db, key, argv.get(3)?),
         "set"
             if ["ex", "px", "exat", "pxat"]
