@@ -271,14 +271,23 @@ impl Core {
         false
     }
 
-    /// Tells the connections whether new clients must authenticate (after a change of the
-    /// default user).
+    /// Tells the connections whether new clients must authenticate and whether protected
+    /// mode turns away non-loopback clients (after a change of the default user or of
+    /// `protected-mode`).
     pub(crate) fn sync_auth_required(&self) {
-        let required = self.engine.host().acl.auth_required();
-        self.config
-            .shared
+        let acl = &self.engine.host().acl;
+        let shared = &self.config.shared;
+        shared
             .needs_auth
-            .store(required, Ordering::Relaxed);
+            .store(acl.auth_required(), Ordering::Relaxed);
+        let protected = self
+            .config
+            .other
+            .get("protected-mode")
+            .is_none_or(|v| v.eq_ignore_ascii_case("yes"));
+        shared
+            .deny_remote
+            .store(protected && acl.default_nopass(), Ordering::Relaxed);
     }
 
     /// `ACL subcommand ...`.

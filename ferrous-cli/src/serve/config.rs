@@ -116,6 +116,11 @@ impl Config {
                     .as_ref()
                     .is_some_and(|p| !p.is_empty())
                     .into(),
+                deny_remote: args
+                    .requirepass
+                    .as_ref()
+                    .is_none_or(|p| p.is_empty())
+                    .into(),
             }),
         }
     }
@@ -271,8 +276,8 @@ impl Core {
         if names.contains("requirepass") {
             host.acl
                 .set_default_password(self.config.requirepass.as_deref());
-            self.sync_auth_required();
         }
+        self.sync_auth_required();
         Reply::ok()
     }
 }
