@@ -79,7 +79,7 @@ impl ServerHost {
         };
         if reply.is_error()
             || !spec.flags.contains(CommandFlags::WRITE)
-            || !changed(spec.name, reply)
+            || !changed(spec.name, argv, reply)
         {
             return;
         }
@@ -96,11 +96,16 @@ impl ServerHost {
     }
 }
 
-/// Whether a write command's reply says it changed something: a nil, an empty array or (but
-/// for the counters) a zero means it found nothing to do, and Redis signals no key then.
-fn changed(name: &str, reply: &Reply) -> bool {
+/// Whether a write command's reply says it changed something: a nil (but for `SET ... GET` of a
+/// new key), an empty array or (but for the counters) a zero means it found nothing to do, and
+/// Redis signals no key then.
+fn changed(name: &str, argv: &[Vec<u8>], reply: &Reply) -> bool {
+    let has = |opt: &[u8]| argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(opt));
     match reply {
-        Reply::Nil | Reply::NilArray => false,
+        // `SET key value GET` answers the old value: nil when the key was new (and set,
+        // unless `XX` asked for an existing key).
+        Reply::Nil => name == "set" && has(b"get") && !has(b"xx"),
+        Reply::NilArray => false,
         Reply::Array(items) => !items.is_empty(),
         Reply::Integer(0) => name.contains("incr") || name.contains("decr"),
         _ => true,
