@@ -131,7 +131,10 @@ pub fn keys_with_flags(spec: &CommandSpec, argv: &[Vec<u8>]) -> Vec<(usize, KeyF
     if !has_key && !spec.flags.contains(CommandFlags::MOVABLE_KEYS) {
         return Vec::new();
     }
-    procedure_keys(spec, argv)
+    let mut keys = procedure_keys(spec, argv);
+    // `SET`'s and `BITFIELD`'s procedures name argv[1] whatever the argument count.
+    keys.retain(|(pos, _)| *pos < argv.len());
+    keys
 }
 
 /// `getKeysUsingKeySpecs`; `None` where Redis falls back to the command's procedure.

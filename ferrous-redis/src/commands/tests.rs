@@ -445,3 +445,41 @@ fn key_specs_give_each_key_its_access() {
     // A bad key count falls back to the procedure, which finds no keys either.
     assert_eq!(key_access(&["eval", "s", "x"]), []);
 }
+
+#[test]
+fn keys_with_flags_stays_inside_any_argv() {
+    // Every command and subcommand, with argument lists of every length up to 12 made of
+    // numbers, negative numbers, keywords and junk: positions are always inside the argv.
+    const WORDS: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "-1",
+        "99999999999",
+        "keys",
+        "streams",
+        "get",
+        "x",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for spec in all_commands() {
+        for spec in std::iter::once(spec).chain(spec.subcommands) {
+            for len in 1..12 {
+                let mut argv: Vec<Vec<u8>> = vec![spec.name.as_bytes().to_vec()];
+                for _ in 1..len {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    argv.push(
+                        WORDS[(state % WORDS.len() as u64) as usize]
+                            .as_bytes()
+                            .to_vec(),
+                    );
+                }
+                for (pos, _) in keys_with_flags(spec, &argv) {
+                    assert!(pos < argv.len(), "{argv:?}: key at {pos}");
+                }
+            }
+        }
+    }
+}
