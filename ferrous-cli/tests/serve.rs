@@ -616,6 +616,23 @@ fn min_replicas_to_write_refuses_writes() {
         error_text(&c.call(&["EVAL", "return redis.call('set','x','1')", "1", "x"]))
             .starts_with("NOREPLICAS")
     );
+    // A transaction queued before the setting changed is discarded at EXEC.
+    assert_eq!(
+        c.call(&["CONFIG", "SET", "min-replicas-to-write", "0"]),
+        Reply::ok()
+    );
+    assert_eq!(c.call(&["MULTI"]), Reply::ok());
+    assert_eq!(c.call(&["INCR", "n"]), Reply::Status(b"QUEUED".to_vec()));
+    let mut other = server.client();
+    assert_eq!(
+        other.call(&["CONFIG", "SET", "min-replicas-to-write", "2"]),
+        Reply::ok()
+    );
+    assert_eq!(
+        error_text(&c.call(&["EXEC"])),
+        "EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write."
+    );
+    assert_eq!(c.call(&["GET", "n"]), Reply::Nil);
     assert_eq!(
         c.call(&["CONFIG", "SET", "min-replicas-to-write", "0"]),
         Reply::ok()

@@ -135,7 +135,10 @@ impl Core {
             "psubscribe" => return self.subscribe(id, argv, true),
             "unsubscribe" => return self.unsubscribe(id, argv, false),
             "punsubscribe" => return self.unsubscribe(id, argv, true),
-            "publish" => self.publish(&argv[1], &argv[2]),
+            "publish" => {
+                self.propagate_publish(id, argv);
+                self.publish(&argv[1], &argv[2])
+            }
             "ssubscribe" => return self.ssubscribe(id, argv),
             "sunsubscribe" => return self.sunsubscribe(id, argv),
             "spublish" => self.spublish(&argv[1], &argv[2]),

@@ -15,7 +15,9 @@
 
 use std::mem;
 
-use ferrous_redis::{CallContext, CommandFlags, CommandHost, CommandSpec, MemoryHost, Reply};
+use ferrous_redis::{
+    CallContext, CommandFlags, CommandHost, CommandSpec, MemoryHost, Reply, resolve_command,
+};
 
 use super::core::{Core, Step};
 
@@ -227,13 +229,43 @@ impl Core {
     /// transaction fails) while there are not enough good replicas, which here is always when
     /// the setting is above 0.
     pub(crate) fn check_replicas(&mut self, id: u64, spec: &'static CommandSpec) -> Option<Step> {
-        if !spec.flags.contains(CommandFlags::WRITE) || self.engine.host().enough_replicas() {
+        if self.engine.host().enough_replicas() {
             return None;
         }
-        if let Some(multi) = self.client(id).and_then(|c| c.multi.as_mut()) {
+        let client = self.clients.get_mut(&id)?;
+        if spec.name == "exec" {
+            // `EXEC` writes when a queued command does: the transaction is discarded
+            // (`execCommandAbort`).
+            let writes = client.multi.as_ref().is_some_and(|m| {
+                m.queued.iter().any(|argv| {
+                    resolve_command(argv).is_ok_and(|s| s.flags.contains(CommandFlags::WRITE))
+                })
+            });
+            if !writes {
+                return None;
+            }
+            client.multi = None;
+            client.watched.clear();
+            client.dirty_cas = false;
+            let text = format!("EXECABORT Transaction discarded because of: {NOREPLICAS}");
+            return Some(self.reject(spec, &text));
+        }
+        if !spec.flags.contains(CommandFlags::WRITE) {
+            return None;
+        }
+        if let Some(multi) = client.multi.as_mut() {
             multi.failed = true;
         }
         Some(self.reject(spec, NOREPLICAS))
+    }
+
+    /// `PUBLISH` goes to replicas too (`forceCommandPropagation`), in the client's database.
+    pub(crate) fn propagate_publish(&mut self, id: u64, argv: &[Vec<u8>]) {
+        let db = self.clients.get(&id).map_or(0, |c| c.db);
+        let repl = &mut self.engine.host_mut().repl;
+        if !repl.replicas.is_empty() {
+            repl.pending.push((db, argv.to_vec()));
+        }
     }
 
     /// `SYNC` and `PSYNC`: the client becomes a replica; it gets an empty RDB payload, then
