@@ -64,4 +64,53 @@ pub trait CommandHost {
         let _ = args;
         true
     }
+
+    /// `redis.call`'s ACL check: why the calling user may not run `args`, or `None` when it
+    /// may (the default). Called once per command a script runs, after the arity and
+    /// `noscript` checks; the host may log the refusal (`ACL LOG`).
+    fn acl_denied(&mut self, args: &[Vec<u8>]) -> Option<AclDenied> {
+        let _ = args;
+        None
+    }
+
+    /// Whether write commands may run as far as replicas go: `false` when
+    /// `min-replicas-to-write` asks for more good replicas than the host has. Scripts then get
+    /// `NOREPLICAS` for their first write, and scripts with a shebang that may write do not
+    /// start. True by default.
+    fn enough_replicas(&self) -> bool {
+        true
+    }
+
+    /// A command a script ran was refused by the engine before reaching the host (arity,
+    /// `noscript`, ACL, read-only script, OOM, `NOREPLICAS`, cluster rules): Redis counts it in
+    /// `rejected_calls` and `errorstats`. `error` is the error reply's text with its code
+    /// (`OOM command not allowed ...`, `ERR Write commands are not allowed ...`). Ignored by
+    /// default.
+    fn command_rejected(&mut self, args: &[Vec<u8>], error: &[u8]) {
+        let _ = (args, error);
+    }
+}
+
+/// Why a user may not run a command (Redis's `ACL_DENIED_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AclDenied {
+    /// The command or subcommand.
+    Command,
+    /// One of the keys it names.
+    Key,
+    /// One of the channels it names.
+    Channel,
+}
+
+impl AclDenied {
+    /// What Redis 7.0 says after "The user executing the script " (`getAclErrorMessage`).
+    pub fn message(self) -> &'static str {
+        match self {
+            AclDenied::Command => "can't run this command or subcommand",
+            AclDenied::Key => {
+                "can't access at least one of the keys mentioned in the command arguments"
+            }
+            AclDenied::Channel => "can't publish to the channel mentioned in the command",
+        }
+    }
 }

@@ -18,12 +18,12 @@ mod memhost;
 mod reply;
 
 pub use crate::commands::{
-    AclCategories, CommandError, CommandFlags, CommandSpec, KeyPositions, all_commands, crc16,
-    key_hash_slot, keys_of, lookup as lookup_command, lookup_sub as lookup_subcommand,
-    resolve as resolve_command,
+    AclCategories, CommandError, CommandFlags, CommandSpec, KeyFlags, KeyPositions, KeySpec,
+    all_commands, crc16, key_hash_slot, keys_of, keys_with_flags, lookup as lookup_command,
+    lookup_sub as lookup_subcommand, resolve as resolve_command,
 };
 pub use crate::engine::{EngineConfig, EngineError, KillSwitch, Poll, ScriptEngine, ScriptFlags};
-pub use crate::host::{CallContext, CommandHost};
+pub use crate::host::{AclDenied, CallContext, CommandHost};
 pub use crate::libs::bit::open as open_bit;
 pub use crate::libs::cjson::open as open_cjson;
 pub use crate::libs::cmsgpack::open as open_cmsgpack;

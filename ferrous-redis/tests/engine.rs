@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ferrous_redis::{CallContext, CommandHost, Reply, ScriptEngine};
+use ferrous_redis::{AclDenied, CallContext, CommandHost, Reply, ScriptEngine};
 
 /// A keyspace of strings with GET, SET, DEL and INCR.
 #[derive(Default)]
@@ -403,5 +403,95 @@ fn cluster_rules_apply_when_the_host_is_a_cluster_node() {
             &[]
         ),
         Reply::Nil
+    );
+}
+
+/// A host with one rule (no `hset`, no key `secret`), no replicas, and a record of the
+/// commands the engine refused.
+#[derive(Default)]
+struct Guarded {
+    inner: Strings,
+    replicas_ok: bool,
+    rejected: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl CommandHost for Guarded {
+    fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
+        self.inner.call(ctx, args)
+    }
+
+    fn acl_denied(&mut self, args: &[Vec<u8>]) -> Option<AclDenied> {
+        if args[0].eq_ignore_ascii_case(b"hset") {
+            Some(AclDenied::Command)
+        } else if args.iter().skip(1).any(|a| a == b"secret") {
+            Some(AclDenied::Key)
+        } else {
+            None
+        }
+    }
+
+    fn acl_check(&self, args: &[Vec<u8>]) -> bool {
+        !args[0].eq_ignore_ascii_case(b"hset")
+    }
+
+    fn enough_replicas(&self) -> bool {
+        self.replicas_ok
+    }
+
+    fn command_rejected(&mut self, args: &[Vec<u8>], error: &[u8]) {
+        self.rejected.push((args[0].clone(), error.to_vec()));
+    }
+}
+
+#[test]
+fn acl_replica_and_rejection_hooks() {
+    let mut e = ScriptEngine::new(Guarded::default()).unwrap();
+    let sha = |s: &str| ferrous_redis::sha1_hex(s.as_bytes());
+    let script = "return redis.call('get', 'secret')";
+    assert_eq!(
+        e.eval(script.as_bytes(), &[], &[]),
+        Reply::Error(format!("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: {}, on @user_script:1.", sha(script)).into_bytes())
+    );
+    assert_eq!(
+        e.eval(b"return redis.pcall('hset', 'h', 'f', 'v')", &[], &[]),
+        Reply::error("ERR The user executing the script can't run this command or subcommand")
+    );
+    assert_eq!(
+        e.eval(
+            b"return {redis.acl_check_cmd('hset', 'h'), redis.acl_check_cmd('get', 'k')}",
+            &[],
+            &[]
+        ),
+        Reply::Array(vec![Reply::Nil, Reply::Integer(1)])
+    );
+    // Without enough replicas: reads run, the first write is refused.
+    assert_eq!(
+        e.eval(b"return redis.call('get', 'k')", &[], &[]),
+        Reply::Nil
+    );
+    assert_eq!(
+        e.eval(b"return redis.pcall('set', 'k', 'v')", &[], &[]),
+        Reply::error("NOREPLICAS Not enough good replicas to write.")
+    );
+    assert_eq!(
+        e.eval(b"#!lua\nreturn 1", &[], &[]),
+        Reply::error("NOREPLICAS Not enough good replicas to write.")
+    );
+    assert_eq!(
+        e.eval(b"#!lua flags=no-writes\nreturn 1", &[], &[]),
+        Reply::Integer(1)
+    );
+    assert_eq!(
+        e.host().rejected,
+        vec![
+            (b"get".to_vec(), b"ERR The user executing the script can't access at least one of the keys mentioned in the command arguments".to_vec()),
+            (b"hset".to_vec(), b"ERR The user executing the script can't run this command or subcommand".to_vec()),
+            (b"set".to_vec(), b"NOREPLICAS Not enough good replicas to write.".to_vec()),
+        ]
+    );
+    e.host_mut().replicas_ok = true;
+    assert_eq!(
+        e.eval(b"return redis.pcall('set', 'k', 'v')", &[], &[]),
+        Reply::ok()
     );
 }

@@ -3,7 +3,8 @@
 
 Inputs:
   * a running redis-server 7.0.15 (Debian's build), asked `COMMAND` through `redis-cli --json`:
-    names, arity, the flags COMMAND shows, legacy first/last/step, ACL categories, subcommands;
+    names, arity, the flags COMMAND shows, legacy first/last/step, ACL categories, key
+    specifications (their flags and how they find keys, for ACL key permissions), subcommands;
   * upstream `src/commands.c` of tag 7.0.15 (for example `git show 7.0.15:src/commands.c` in a
     clone of github.com/redis/redis): the flags COMMAND hides on purpose (`may_replicate`,
     `sentinel`, `only_sentinel`, `protected`) and the getkeys procedure of each command, which says
@@ -87,6 +88,46 @@ def parse_commands_c(path):
     return out
 
 
+# Key specification flags as COMMAND prints them -> the Rust const of `KeyFlags`.
+KEY_FLAGS = {
+    "RO": "RO", "RW": "RW", "OW": "OW", "RM": "RM", "access": "ACCESS", "update": "UPDATE",
+    "insert": "INSERT", "delete": "DELETE", "not_key": "NOT_KEY", "incomplete": "INCOMPLETE",
+    "variable_flags": "VARIABLE_FLAGS",
+}
+
+
+def rust_key_spec(name, spec):
+    unknown = set(spec) - {"flags", "begin_search", "find_keys", "notes"}
+    if unknown:
+        sys.exit(f"{name}: unknown key spec fields {unknown}")
+    flags = []
+    for flag in spec["flags"]:
+        if flag not in KEY_FLAGS:
+            sys.exit(f"{name}: unknown key spec flag {flag}")
+        flags.append(KEY_FLAGS[flag])
+    flags_text = "k!(" + " | ".join(flags) + ")" if flags else "K::empty()"
+    bs, fk = spec["begin_search"], spec["find_keys"]
+    if bs["type"] == "index":
+        begin = f"B::Index({bs['spec']['index']})"
+    elif bs["type"] == "keyword":
+        begin = f"B::Keyword({json.dumps(bs['spec']['keyword'])}, {bs['spec']['startfrom']})"
+    elif bs["type"] == "unknown":
+        begin = "B::Unknown"
+    else:
+        sys.exit(f"{name}: unknown begin_search {bs}")
+    if fk["type"] == "range":
+        r = fk["spec"]
+        find = f"FK::Range({r['lastkey']}, {r['keystep']}, {r['limit']})"
+    elif fk["type"] == "keynum":
+        r = fk["spec"]
+        find = f"FK::KeyNum({r['keynumidx']}, {r['firstkey']}, {r['keystep']})"
+    elif fk["type"] == "unknown":
+        find = "FK::Unknown"
+    else:
+        sys.exit(f"{name}: unknown find_keys {fk}")
+    return f"ks({flags_text}, {begin}, {find})"
+
+
 def rust_flags(flags):
     return "f!(" + " | ".join(flags) + ")" if flags else "F::empty()"
 
@@ -98,6 +139,7 @@ def rust_acl(cats):
 
 def spec_line(cmd, source, indent):
     name, arity, flags, first, last, step, acl = cmd[:7]
+    key_specs = "&[" + ", ".join(rust_key_spec(name, k) for k in cmd[8]) + "]"
     subs = cmd[9]
     if name not in source:
         sys.exit(f"{name}: not in commands.c")
@@ -129,7 +171,7 @@ def spec_line(cmd, source, indent):
     else:
         sub_text = "&[]"
     return (f'{pad}c("{name}", {arity}, {rust_flags(all_flags)}, {first}, {last}, {step}, '
-            f"{rust_acl(acl)}, {finder}, {sub_text}),\n")
+            f"{rust_acl(acl)}, {finder}, {key_specs}, {sub_text}),\n")
 
 
 HEADER = """\
@@ -143,8 +185,10 @@ HEADER = """\
 //! `only_sentinel`, `protected`) and for how movable keys are found. Sentinel-only commands are
 //! absent, as they are from a non-sentinel server.
 //!
-//! Row: `c(name, arity, flags, first_key, last_key, key_step, acl_categories, keys, subcommands)`.
+//! Row: `c(name, arity, flags, first_key, last_key, key_step, acl_categories, keys, key_specs,
+//! subcommands)`; a key spec is `ks(flags, begin_search, find_keys)`.
 
+use super::keyspecs::{BeginSearch as B, FindKeys as FK, KeyFlags as K, KeySpec, ks};
 use super::{AclCategories as A, CommandFlags as F, CommandSpec, KeyFinder};
 
 /// `f!(WRITE | DENYOOM)`: a [`CommandFlags`](super::CommandFlags) value.
@@ -155,6 +199,11 @@ macro_rules! f {
 /// `a!(READ | STRING)`: an [`AclCategories`](super::AclCategories) value.
 macro_rules! a {
     ($($cat:ident)|+) => { A::empty()$(.union(A::$cat))+ };
+}
+
+/// `k!(RW | ACCESS)`: a [`KeyFlags`](super::keyspecs::KeyFlags) value.
+macro_rules! k {
+    ($($flag:ident)|+) => { K::empty()$(.union(K::$flag))+ };
 }
 
 /// One row.
@@ -171,6 +220,7 @@ const fn c(
     key_step: i32,
     acl_categories: A,
     keys: KeyFinder,
+    key_specs: &'static [KeySpec],
     subcommands: &'static [CommandSpec],
 ) -> CommandSpec {
     CommandSpec {
@@ -182,6 +232,7 @@ const fn c(
         key_step,
         acl_categories,
         keys,
+        key_specs,
         subcommands,
     }
 }

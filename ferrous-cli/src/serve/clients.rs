@@ -50,6 +50,8 @@ pub(crate) struct Client {
     /// Subscribed channels and patterns.
     pub(crate) channels: BTreeSet<Vec<u8>>,
     pub(crate) patterns: BTreeSet<Vec<u8>>,
+    /// Subscribed shard channels (`SSUBSCRIBE`).
+    pub(crate) shard_channels: BTreeSet<Vec<u8>>,
 }
 
 impl Client {
@@ -81,6 +83,7 @@ impl Client {
             push,
             channels: BTreeSet::new(),
             patterns: BTreeSet::new(),
+            shard_channels: BTreeSet::new(),
         }
     }
 
@@ -93,7 +96,7 @@ impl Client {
             .as_ref()
             .map_or(-1, |m| i64::try_from(m.queued.len()).unwrap_or(i64::MAX));
         format!(
-            "id={} addr={} laddr={} fd=8 name={} age={age} idle=0 flags={flags} db={} sub={} psub={} ssub=0 multi={multi} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 resp={}",
+            "id={} addr={} laddr={} fd=8 name={} age={age} idle=0 flags={flags} db={} sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user={} redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -101,6 +104,7 @@ impl Client {
             self.db,
             self.channels.len(),
             self.patterns.len(),
+            self.shard_channels.len(),
             self.last_command,
             String::from_utf8_lossy(&self.user),
             self.resp,

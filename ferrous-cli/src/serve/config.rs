@@ -83,6 +83,8 @@ const OTHER_DEFAULTS: &[(&str, &str)] = &[
     ("repl-ping-replica-period", "10"),
     ("repl-timeout", "60"),
     ("min-replicas-to-write", "0"),
+    ("min-replicas-max-lag", "10"),
+    ("acllog-max-len", "128"),
     ("replica-serve-stale-data", "yes"),
     ("lua-replicate-commands", "yes"),
     ("enable-debug-command", "no"),
@@ -113,6 +115,11 @@ impl Config {
                     .requirepass
                     .as_ref()
                     .is_some_and(|p| !p.is_empty())
+                    .into(),
+                deny_remote: args
+                    .requirepass
+                    .as_ref()
+                    .is_none_or(|p| p.is_empty())
                     .into(),
             }),
         }
@@ -247,12 +254,30 @@ impl Core {
         shared
             .max_bulk_len
             .store(self.config.proto_max_bulk_len, Ordering::Relaxed);
-        shared
-            .needs_auth
-            .store(self.config.requirepass.is_some(), Ordering::Relaxed);
         self.engine
             .set_busy_reply_threshold(self.config.busy_reply_threshold);
-        self.engine.host_mut().maxmemory = self.config.maxmemory;
+        let number = |name: &str| {
+            self.config
+                .other
+                .get(name)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let min_replicas = if number("min-replicas-max-lag") > 0 {
+            number("min-replicas-to-write")
+        } else {
+            0
+        };
+        let acllog_max_len = usize::try_from(number("acllog-max-len")).unwrap_or(usize::MAX);
+        let host = self.engine.host_mut();
+        host.maxmemory = self.config.maxmemory;
+        host.acl_log.max_len = acllog_max_len;
+        host.min_replicas_to_write = min_replicas;
+        if names.contains("requirepass") {
+            host.acl
+                .set_default_password(self.config.requirepass.as_deref());
+        }
+        self.sync_auth_required();
         let setting = |name: &str| {
             self.config
                 .other

@@ -33,7 +33,13 @@ const MAX_INPUT_WHILE_WAITING: usize = 1 << 20;
 pub(crate) struct ConnSettings {
     pub(crate) max_bulk_len: AtomicI64,
     pub(crate) needs_auth: AtomicBool,
+    /// Protected mode: `protected-mode yes` and a default user without password. Then only
+    /// loopback clients are served.
+    pub(crate) deny_remote: AtomicBool,
 }
+
+/// What a non-loopback client reads in protected mode before the server closes.
+const DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
 /// Turns a connection away: `maxclients` reached.
 pub(crate) async fn refuse(mut stream: TcpStream) {
@@ -54,6 +60,12 @@ pub(crate) async fn serve(
         return;
     };
     let _ = stream.set_nodelay(true);
+    if settings.deny_remote.load(Ordering::Relaxed) && !addr.ip().is_loopback() {
+        let mut stream = stream;
+        let _ = stream.write_all(DENIED).await;
+        let _ = stream.shutdown().await;
+        return;
+    }
     let kill = Arc::new(Notify::new());
     let (push, pushes) = channel(MAX_QUEUED_PUSHES);
     if core

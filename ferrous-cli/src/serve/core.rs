@@ -141,7 +141,8 @@ impl Core {
             busy_reply_threshold: config.busy_reply_threshold,
             ..EngineConfig::default()
         };
-        let host = ServerHost::new(config.maxmemory);
+        let mut host = ServerHost::new(config.maxmemory);
+        host.acl.set_default_password(config.requirepass.as_deref());
         let engine = ScriptEngine::with_config(host, engine_config)?;
         Ok(Core {
             engine,
@@ -229,7 +230,7 @@ impl Core {
                 kill,
                 push,
             } => {
-                let authenticated = self.config.requirepass.is_none();
+                let authenticated = !self.engine.host().acl.auth_required();
                 self.engine.host_mut().stats.total_connections_received += 1;
                 self.clients
                     .insert(id, Client::new(id, addr, laddr, kill, push, authenticated));
@@ -250,7 +251,7 @@ impl Core {
     }
 
     /// A client is gone: its state, its watches and its blocked requests go too.
-    fn forget_client(&mut self, id: u64) {
+    pub(crate) fn forget_client(&mut self, id: u64) {
         self.unsubscribe_all(id);
         self.clients.remove(&id);
         self.blocked.retain(|b| b.batch.client != id);
@@ -350,18 +351,10 @@ impl Core {
             return;
         };
         let usec = u64::try_from(run.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        let stats = &mut self.engine.host_mut().stats;
-        let inner_errors = stats.total_error_replies > run.errors_before;
-        if inner_errors && reply.is_error() {
-            // The error was counted when the script's command failed; count the call only.
-            stats.total_commands_processed += 1;
-            let stat = stats.commands.entry(run.name.to_owned()).or_default();
-            stat.calls += 1;
-            stat.usec += usec;
-            stat.failed_calls += 1;
-        } else {
-            stats.record_call(run.name, usec, &reply);
-        }
+        self.engine
+            .host_mut()
+            .stats
+            .record_call_since(run.name, usec, &reply, run.errors_before);
         self.after_command();
         let mut batch = run.batch;
         self.emit(&mut batch, &reply);
@@ -402,12 +395,19 @@ impl Core {
     /// After any command: watched keys that were written make their watchers' `EXEC` fail, and
     /// clients blocked on lists get another try.
     pub(crate) fn after_command(&mut self) {
+        // The command's writes go to replicas first; blocked clients it serves write after.
+        self.flush_replication();
+        if self.engine.host().acl_log.needs_client_info() {
+            let clients = &self.clients;
+            let log = &mut self.engine.host_mut().acl_log;
+            log.fill_client_info(|cid| clients.get(&cid).map(Client::info_line));
+        }
         // Serving a blocked client writes too (BLMOVE pushes to a list another client may
         // wait on): go round until nothing more is written.
         loop {
             let host = self.engine.host_mut();
             if host.dirty.is_empty() && !host.flushed {
-                return;
+                break;
             }
             let dirty = std::mem::take(&mut host.dirty);
             let flushed = std::mem::replace(&mut host.flushed, false);
@@ -420,11 +420,12 @@ impl Core {
                 }
             }
             if self.blocked.is_empty() {
-                return;
+                break;
             }
             self.engine.host_mut().ready = dirty;
             self.retry_blocked();
         }
+        self.flush_replication();
     }
 
     /// The client `id`, if still connected.

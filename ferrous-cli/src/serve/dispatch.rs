@@ -40,8 +40,19 @@ impl Core {
         if !client.authenticated && !spec.flags.contains(CommandFlags::NO_AUTH) {
             return self.reject(spec, NOAUTH);
         }
+        if let Some(step) = self.check_acl(id, spec, argv) {
+            return step;
+        }
+        if let Some(step) = self.check_replicas(id, spec) {
+            return step;
+        }
+        let Some(client) = self.clients.get_mut(&id) else {
+            return Step::Silent;
+        };
         if client.resp == 2
-            && (!client.channels.is_empty() || !client.patterns.is_empty())
+            && (!client.channels.is_empty()
+                || !client.patterns.is_empty()
+                || !client.shard_channels.is_empty())
             && !super::pubsub::allowed_when_subscribed(spec.name)
         {
             let text = format!(
@@ -77,20 +88,21 @@ impl Core {
             return self.reject(spec, OOM);
         }
         let start = Instant::now();
+        let errors_before = self.engine.host().stats.total_error_replies;
         let step = self.run_command(id, spec, argv, false);
         if let Step::Reply(reply) | Step::Close(reply) = &step {
             let usec = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
             self.engine
                 .host_mut()
                 .stats
-                .record_call(spec.name, usec, reply);
+                .record_call_since(spec.name, usec, reply, errors_before);
         }
         self.after_command();
         step
     }
 
     /// A command refused before it ran.
-    fn reject(&mut self, spec: &CommandSpec, text: &str) -> Step {
+    pub(crate) fn reject(&mut self, spec: &CommandSpec, text: &str) -> Step {
         self.engine
             .host_mut()
             .stats
@@ -123,12 +135,20 @@ impl Core {
             "psubscribe" => return self.subscribe(id, argv, true),
             "unsubscribe" => return self.unsubscribe(id, argv, false),
             "punsubscribe" => return self.unsubscribe(id, argv, true),
-            "publish" => self.publish(&argv[1], &argv[2]),
+            "publish" => {
+                self.propagate_publish(id, argv);
+                self.publish(&argv[1], &argv[2])
+            }
+            "ssubscribe" => return self.ssubscribe(id, argv),
+            "sunsubscribe" => return self.sunsubscribe(id, argv),
+            "spublish" => self.spublish(&argv[1], &argv[2]),
             name if name.starts_with("pubsub|") => self.pubsub_command(name, argv),
             "reset" => self.reset_client(id),
             "select" => self.select(id, &argv[1]),
             "hello" => self.hello(id, argv),
             "auth" => self.auth(id, argv),
+            "sync" | "psync" => return self.sync(id, spec.name == "psync"),
+            name if name.starts_with("acl|") => return self.acl_command(id, spec, argv),
             "info" => self.info(argv),
             "shutdown" => return self.shutdown(argv),
             "multi" => self.multi(id),
@@ -161,9 +181,10 @@ impl Core {
             }
             "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" if in_exec => {
                 self.script_finished();
+                self.set_caller(id);
                 self.engine.command(&ctx, argv)
             }
-            name => match self.engine.start(&ctx, argv) {
+            name => match self.start_as_caller(id, &ctx, argv) {
                 Poll::Done(reply) => {
                     if name.starts_with("eval") || name.starts_with("fcall") {
                         self.script_finished();
@@ -197,7 +218,7 @@ impl Core {
     /// name, and logged out when a password is set).
     fn reset_client(&mut self, id: u64) -> Reply {
         self.unsubscribe_all(id);
-        let needs_auth = self.config.requirepass.is_some();
+        let needs_auth = self.engine.host().acl.auth_required();
         if let Some(client) = self.client(id) {
             client.db = 0;
             client.resp = 2;
@@ -207,6 +228,7 @@ impl Core {
             client.name.clear();
             client.reply_mode = ReplyMode::On;
             client.authenticated = !needs_auth;
+            client.user = b"default".to_vec();
         }
         Reply::Status(b"RESET".to_vec())
     }

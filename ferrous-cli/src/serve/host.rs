@@ -6,8 +6,13 @@
 //! Invariant: every call that reaches the keyspace goes through [`ServerHost::call`], so a
 //! write can never miss its notification.
 
-use ferrous_redis::{CallContext, CommandFlags, CommandHost, MemoryHost, Reply, keys_of};
+use ferrous_redis::{
+    AclDenied, CallContext, CommandFlags, CommandHost, MemoryHost, Reply, keys_of,
+};
 
+use super::acl::Users;
+use super::acl_log::AclLog;
+use super::repl::Replication;
 use super::stats::Stats;
 
 /// A key written by a command: its database and name.
@@ -32,6 +37,17 @@ pub(crate) struct ServerHost {
     pub(crate) maxmemory: u64,
     /// Statistics of commands, errors included.
     pub(crate) stats: Stats,
+    /// The ACL users and `ACL LOG`.
+    pub(crate) acl: Users,
+    pub(crate) acl_log: AclLog,
+    /// The user and id of the client whose command runs: scripts run with its permissions.
+    pub(crate) caller: Vec<u8>,
+    pub(crate) caller_id: u64,
+    /// `min-replicas-to-write` (there are never replicas here, so any value above 0, with
+    /// `min-replicas-max-lag` above 0, refuses writes with `NOREPLICAS`).
+    pub(crate) min_replicas_to_write: u64,
+    /// Attached replicas and the writes waiting for them.
+    pub(crate) repl: Replication,
 }
 
 impl ServerHost {
@@ -45,6 +61,12 @@ impl ServerHost {
             writes: 0,
             maxmemory,
             stats: Stats::default(),
+            acl: Users::new(None),
+            acl_log: AclLog::default(),
+            caller: b"default".to_vec(),
+            caller_id: 0,
+            min_replicas_to_write: 0,
+            repl: Replication::default(),
         }
     }
 
@@ -61,7 +83,7 @@ impl ServerHost {
         };
         if reply.is_error()
             || !spec.flags.contains(CommandFlags::WRITE)
-            || !changed(spec.name, reply)
+            || !changed(spec.name, argv, reply)
         {
             return;
         }
@@ -74,14 +96,20 @@ impl ServerHost {
                 self.dirty.push((db, key.clone()));
             }
         }
+        self.repl.note(&mut self.mem, db, argv, spec.name, reply);
     }
 }
 
-/// Whether a write command's reply says it changed something: a nil, an empty array or (but
-/// for the counters) a zero means it found nothing to do, and Redis signals no key then.
-fn changed(name: &str, reply: &Reply) -> bool {
+/// Whether a write command's reply says it changed something: a nil (but for `SET ... GET` of a
+/// new key), an empty array or (but for the counters) a zero means it found nothing to do, and
+/// Redis signals no key then.
+fn changed(name: &str, argv: &[Vec<u8>], reply: &Reply) -> bool {
+    let has = |opt: &[u8]| argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(opt));
     match reply {
-        Reply::Nil | Reply::NilArray => false,
+        // `SET key value GET` answers the old value: nil when the key was new (and set,
+        // unless `XX` asked for an existing key).
+        Reply::Nil => name == "set" && has(b"get") && !has(b"xx"),
+        Reply::NilArray => false,
         Reply::Array(items) => !items.is_empty(),
         Reply::Integer(0) => name.contains("incr") || name.contains("decr"),
         _ => true,
@@ -111,7 +139,8 @@ impl CommandHost for ServerHost {
         } else if name == b"object" {
             super::object::object(&mut self.mem, ctx, args)
         } else if name == b"sort" || name == b"sort_ro" {
-            super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro")
+            let full_access = self.caller_reads_every_key(args);
+            super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access)
         } else {
             self.mem.call(ctx, args)
         };
@@ -128,6 +157,23 @@ impl CommandHost for ServerHost {
 
     fn is_oom(&self) -> bool {
         self.maxmemory > 0 && self.used_memory() > self.maxmemory
+    }
+
+    fn acl_check(&self, args: &[Vec<u8>]) -> bool {
+        self.acl_allows(args)
+    }
+
+    fn acl_denied(&mut self, args: &[Vec<u8>]) -> Option<AclDenied> {
+        self.acl_refusal(args)
+    }
+
+    fn enough_replicas(&self) -> bool {
+        self.min_replicas_to_write == 0
+    }
+
+    fn command_rejected(&mut self, args: &[Vec<u8>], error: &[u8]) {
+        let name = ferrous_redis::resolve_command(args).ok().map(|s| s.name);
+        self.stats.record_rejected(name, error);
     }
 
     fn log(&mut self, level: u8, message: &[u8]) {

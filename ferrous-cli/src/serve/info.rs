@@ -90,7 +90,10 @@ impl Core {
                     self.clients.len(),
                     self.config.maxclients,
                     self.blocked.len(),
-                    self.blocked.iter().filter(|b| b.spec.deadline.is_some()).count(),
+                    self.blocked
+                        .iter()
+                        .filter(|b| b.spec.deadline.is_some())
+                        .count(),
                 );
             }
             "memory" => {
@@ -105,7 +108,10 @@ impl Core {
                     self.engine.cached_scripts(),
                     self.config.maxmemory,
                     human(self.config.maxmemory),
-                    self.config.other.get("maxmemory-policy").map_or("noeviction", String::as_str),
+                    self.config
+                        .other
+                        .get("maxmemory-policy")
+                        .map_or("noeviction", String::as_str),
                 );
             }
             "persistence" => {
@@ -127,9 +133,14 @@ impl Core {
                     stats.total_error_replies,
                 );
             }
-            "replication" => out.push_str(
-                "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nrepl_backlog_active:0\r\n",
-            ),
+            "replication" => {
+                let replicas = self.engine.host().repl.replicas.iter();
+                let connected = replicas.filter(|id| self.clients.contains_key(id)).count();
+                let _ = write!(
+                    out,
+                    "# Replication\r\nrole:master\r\nconnected_slaves:{connected}\r\nmaster_failover_state:no-failover\r\nmaster_replid:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nrepl_backlog_active:0\r\n",
+                );
+            }
             "cpu" => out.push_str("# CPU\r\nused_cpu_sys:0.000000\r\nused_cpu_user:0.000000\r\n"),
             "modules" => out.push_str("# Modules\r\n"),
             "cluster" => out.push_str("# Cluster\r\ncluster_enabled:0\r\n"),

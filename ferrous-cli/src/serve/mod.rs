@@ -9,17 +9,24 @@
 //!
 //! - `args.rs`: the command line; `config.rs`: `CONFIG`; `info.rs`: `INFO`.
 //! - `dispatch.rs`: one command (checks, then the server's own commands or the engine).
+//! - `acl.rs`: ACL users and their rules; `acl_describe.rs`: how `ACL LIST`/`GETUSER` show
+//!   them; `acl_cmd.rs`: the `ACL` command and the permission checks; `acl_log.rs`: `ACL LOG`.
 //! - `clients.rs`: `CLIENT`; `session.rs`: `AUTH`, `HELLO`; `multi.rs`: transactions;
-//!   `pubsub.rs`: publish/subscribe.
-//! - `blocking.rs`: blocking pops; `xread.rs`: `XREAD`/`XREADGROUP BLOCK`; `command.rs`: `COMMAND`; `host.rs`: the keyspace wrapper
+//!   `pubsub.rs`: publish/subscribe; `spubsub.rs`: its shard channels.
+//! - `blocking.rs`: blocking pops; `xread.rs`: `XREAD`/`XREADGROUP BLOCK`; `command.rs`:
+//!   `COMMAND`; `host.rs`: the keyspace wrapper
 //!   that sees every write; `sort.rs`, `object.rs`, `mpop.rs`: `SORT`, `OBJECT`,
 //!   `MEMORY USAGE`, `LMPOP`/`ZMPOP` on top of it; `stats.rs`: counters; `glob.rs`:
-//!   glob patterns.
+//!   glob patterns; `repl.rs`: `SYNC`/`PSYNC` and the replication stream.
 //!
 //! Invariant: the engine never leaves the core thread (it is not `Send`), and nothing a
 //! client sends can panic the server: input is parsed by `ferrous_redis::parse_request`, and
 //! every command path answers an error reply instead of failing.
 
+mod acl;
+mod acl_cmd;
+mod acl_describe;
+mod acl_log;
 mod args;
 mod blocking;
 mod clients;
@@ -35,8 +42,10 @@ mod mpop;
 mod multi;
 mod object;
 mod pubsub;
+mod repl;
 mod session;
 mod sort;
+mod spubsub;
 mod stats;
 mod xread;
 

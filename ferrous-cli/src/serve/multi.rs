@@ -89,6 +89,10 @@ impl Core {
             let Ok(spec) = resolve_command(argv) else {
                 continue;
             };
+            if let Some(refusal) = self.exec_acl_refusal(id, spec, argv) {
+                replies.push(refusal);
+                continue;
+            }
             let start = std::time::Instant::now();
             let reply = match self.run_command(id, spec, argv, true) {
                 Step::Reply(reply) | Step::Close(reply) => reply,

@@ -1,5 +1,6 @@
 //! Publish/subscribe: `SUBSCRIBE`, `UNSUBSCRIBE`, `PSUBSCRIBE`, `PUNSUBSCRIBE`, `PUBLISH`,
-//! `PUBSUB CHANNELS|NUMSUB|NUMPAT`.
+//! `PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB` (the shard commands themselves are
+//! in `spubsub.rs`).
 //!
 //! Subscriptions live in the core with the other client state; messages reach a subscriber
 //! through its connection's push channel (the connection writes them between its own
@@ -19,6 +20,8 @@ use super::glob::glob_match;
 pub(crate) struct PubSub {
     channels: BTreeMap<Vec<u8>, BTreeSet<u64>>,
     patterns: BTreeMap<Vec<u8>, BTreeSet<u64>>,
+    /// Shard channels (`SSUBSCRIBE`, `spubsub.rs`).
+    pub(crate) shard: BTreeMap<Vec<u8>, BTreeSet<u64>>,
 }
 
 /// Appends one pub/sub frame: a push in RESP3, an array in RESP2.
@@ -33,7 +36,7 @@ pub(crate) fn encode_push(items: Vec<Reply>, resp: u8, out: &mut Vec<u8>) {
     }
 }
 
-fn bulk(bytes: &[u8]) -> Reply {
+pub(crate) fn bulk(bytes: &[u8]) -> Reply {
     Reply::Bulk(bytes.to_vec())
 }
 
@@ -56,9 +59,9 @@ pub(crate) fn allowed_when_subscribed(name: &str) -> bool {
 impl Core {
     /// The number of channels and patterns client `id` listens to.
     pub(crate) fn subscriptions(&self, id: u64) -> usize {
-        self.clients
-            .get(&id)
-            .map_or(0, |c| c.channels.len() + c.patterns.len())
+        self.clients.get(&id).map_or(0, |c| {
+            c.channels.len() + c.patterns.len() + c.shard_channels.len()
+        })
     }
 
     /// `SUBSCRIBE`/`PSUBSCRIBE channel...`.
@@ -137,6 +140,7 @@ impl Core {
         for (mine, all) in [
             (&mut client.channels, &mut self.pubsub.channels),
             (&mut client.patterns, &mut self.pubsub.patterns),
+            (&mut client.shard_channels, &mut self.pubsub.shard),
         ] {
             for name in std::mem::take(mine) {
                 if let Some(set) = all.get_mut(&name) {
@@ -151,7 +155,6 @@ impl Core {
 
     /// `PUBLISH channel message`: the number of clients that got it.
     pub(crate) fn publish(&mut self, channel: &[u8], message: &[u8]) -> Reply {
-        let mut receivers = 0;
         let mut deliveries: Vec<(u64, Vec<Reply>)> = Vec::new();
         if let Some(ids) = self.pubsub.channels.get(channel) {
             for id in ids {
@@ -173,6 +176,12 @@ impl Core {
                 }
             }
         }
+        self.deliver(deliveries)
+    }
+
+    /// Sends pub/sub frames to their clients: how many were reached.
+    pub(crate) fn deliver(&mut self, deliveries: Vec<(u64, Vec<Reply>)>) -> Reply {
+        let mut receivers = 0;
         for (id, frame) in deliveries {
             if let Some(client) = self.clients.get(&id) {
                 let mut out = Vec::new();
@@ -213,11 +222,21 @@ impl Core {
                     .collect(),
             ),
             "pubsub|numpat" => Reply::Integer(self.pubsub.patterns.len() as i64),
-            "pubsub|shardchannels" => Reply::Array(Vec::new()),
+            "pubsub|shardchannels" => Reply::Array(
+                self.pubsub
+                    .shard
+                    .keys()
+                    .filter(|c| argv.get(2).is_none_or(|p| glob_match(p, c)))
+                    .map(|c| bulk(c))
+                    .collect(),
+            ),
             "pubsub|shardnumsub" => Reply::Array(
                 argv[2..]
                     .iter()
-                    .flat_map(|c| [bulk(c), Reply::Integer(0)])
+                    .flat_map(|c| {
+                        let n = self.pubsub.shard.get(c).map_or(0, BTreeSet::len);
+                        [bulk(c), Reply::Integer(n as i64)]
+                    })
                     .collect(),
             ),
             _ => Reply::error(format!(

@@ -1,4 +1,5 @@
-//! Who a client is and what it speaks: `AUTH` (passwords compared in constant time) and
+//! Who a client is and what it speaks: `AUTH [user] pass` against the ACL users (`acl.rs`
+//! hashes and compares passwords in constant time) and
 //! `HELLO [protover [AUTH user pass] [SETNAME name]]` with Redis 7.0's reply map.
 
 use ferrous_redis::{REDIS_VERSION, Reply};
@@ -9,29 +10,7 @@ use super::core::Core;
 /// `-WRONGPASS`.
 const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
-/// Compares two byte strings in time that depends only on their lengths.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= usize::from(x ^ y);
-    }
-    diff == 0
-}
-
 impl Core {
-    /// Whether `user`/`pass` are valid (only the `default` user exists).
-    fn check_password(&self, user: &[u8], pass: &[u8]) -> bool {
-        if user != b"default" {
-            return false;
-        }
-        match &self.config.requirepass {
-            Some(expected) => constant_time_eq(expected.as_bytes(), pass),
-            None => true,
-        }
-    }
-
     /// `AUTH [user] password`.
     pub(crate) fn auth(&mut self, id: u64, argv: &[Vec<u8>]) -> Reply {
         let (user, pass) = match argv {
@@ -39,12 +18,12 @@ impl Core {
             [_, user, pass] => (user.as_slice(), pass.as_slice()),
             _ => return Reply::error("ERR syntax error"),
         };
-        if argv.len() == 2 && self.config.requirepass.is_none() {
+        if argv.len() == 2 && self.engine.host().acl.default_nopass() {
             return Reply::error(
                 "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
             );
         }
-        if !self.check_password(user, pass) {
+        if !self.credentials_ok(id, &argv[0], user, pass) {
             return Reply::error(WRONGPASS);
         }
         if let Some(client) = self.client(id) {
@@ -90,7 +69,7 @@ impl Core {
             }
         }
         if let Some((user, pass)) = &auth {
-            if !self.check_password(user, pass) {
+            if !self.credentials_ok(id, &argv[0], user, pass) {
                 return Reply::error(WRONGPASS);
             }
         }

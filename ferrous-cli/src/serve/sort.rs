@@ -25,7 +25,13 @@ fn parse_int(arg: &[u8]) -> Option<i64> {
     std::str::from_utf8(arg).ok()?.parse().ok()
 }
 
-fn parse_options(argv: &[Vec<u8>], read_only: bool) -> Result<SortOptions, Reply> {
+/// The options; `BY` with a pattern and `GET` need a user who may read every key
+/// (`full_key_access`), as they read keys the command does not name.
+fn parse_options(
+    argv: &[Vec<u8>],
+    read_only: bool,
+    full_key_access: bool,
+) -> Result<SortOptions, Reply> {
     let syntax = || Reply::error("ERR syntax error");
     let mut opts = SortOptions {
         desc: false,
@@ -56,10 +62,20 @@ fn parse_options(argv: &[Vec<u8>], read_only: bool) -> Result<SortOptions, Reply
                 i += 1;
             }
             b"by" if left >= 1 => {
+                if argv[i + 1].contains(&b'*') && !full_key_access {
+                    return Err(Reply::error(
+                        "ERR BY option of SORT denied due to insufficient ACL permissions.",
+                    ));
+                }
                 opts.by = Some(argv[i + 1].clone());
                 i += 1;
             }
             b"get" if left >= 1 => {
+                if !full_key_access {
+                    return Err(Reply::error(
+                        "ERR GET option of SORT denied due to insufficient ACL permissions.",
+                    ));
+                }
                 opts.gets.push(argv[i + 1].clone());
                 i += 1;
             }
@@ -118,8 +134,9 @@ pub(crate) fn sort(
     ctx: &CallContext,
     argv: &[Vec<u8>],
     read_only: bool,
+    full_key_access: bool,
 ) -> Reply {
-    let mut opts = match parse_options(argv, read_only) {
+    let mut opts = match parse_options(argv, read_only, full_key_access) {
         Ok(opts) => opts,
         Err(reply) => return reply,
     };

@@ -43,6 +43,29 @@ impl Stats {
         }
     }
 
+    /// A command that ran commands of its own (a script's `redis.call`, `EXEC`), whose errors
+    /// were counted as they happened; `errors_before` is `total_error_replies` when it started.
+    /// An error reply after such errors is theirs, passed on (Redis's
+    /// `ignore_error_stats_update`): the command failed but the error is not counted twice. A
+    /// success after them is a success (Redis's `prev_err_count`).
+    pub(crate) fn record_call_since(
+        &mut self,
+        name: &str,
+        usec: u64,
+        reply: &Reply,
+        errors_before: u64,
+    ) {
+        if self.total_error_replies > errors_before && reply.is_error() {
+            self.total_commands_processed += 1;
+            let stat = self.commands.entry(name.to_owned()).or_default();
+            stat.calls += 1;
+            stat.usec += usec;
+            stat.failed_calls += 1;
+        } else {
+            self.record_call(name, usec, reply);
+        }
+    }
+
     /// A command refused before it ran (`rejected_calls`), with the error it got.
     pub(crate) fn record_rejected(&mut self, name: Option<&str>, text: &[u8]) {
         if let Some(name) = name {

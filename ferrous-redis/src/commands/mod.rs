@@ -9,6 +9,8 @@
 //!   `commandCheckArity`, with the exact error texts (`ERR unknown command ...`,
 //!   `ERR unknown subcommand ...`, `ERR wrong number of arguments for 'config|get' command`).
 //! - [`keys_of`] (in `keys.rs`): where the keys of an argv are, as `getKeysFromCommand` finds them.
+//! - [`keys_with_flags`] (in `keyspecs.rs`): the keys with how each is accessed, from the key
+//!   specifications, as ACL checks them.
 //! - [`key_hash_slot`] (in `slot.rs`): the cluster hash slot of a key.
 //!
 //! Invariants: `table::COMMANDS` is sorted by name and every `subcommands` slice by full name, all
@@ -16,6 +18,7 @@
 //! probe byte by byte. Names are compared as whole byte strings: `get\0x` is not `get`.
 
 mod keys;
+mod keyspecs;
 mod slot;
 mod table;
 
@@ -26,6 +29,7 @@ use std::sync::LazyLock;
 use crate::reply::Reply;
 
 pub use self::keys::{KeyPositions, keys_of};
+pub use self::keyspecs::{KeyFlags, KeySpec, keys_with_flags};
 pub use self::slot::{crc16, key_hash_slot};
 
 /// Command flags: Redis's `CMD_*` bits (same bit positions as `server.h` of 7.0.15).
@@ -244,6 +248,19 @@ impl AclCategories {
         self.0 & other.0 == other.0
     }
 
+    /// Whether any category of `other` is set.
+    pub const fn intersects(self, other: AclCategories) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Every category with its name (without `@`), in bit order (`ACL CAT`'s order).
+    pub fn all() -> impl Iterator<Item = (AclCategories, &'static str)> {
+        ACL_NAMES
+            .iter()
+            .enumerate()
+            .map(|(bit, name)| (AclCategories(1 << bit), *name))
+    }
+
     /// The category names (without `@`), in bit order.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
         ACL_NAMES
@@ -298,6 +315,8 @@ pub struct CommandSpec {
     pub acl_categories: AclCategories,
     /// How [`keys_of`] finds the keys.
     pub(crate) keys: KeyFinder,
+    /// The key specifications (how each key is accessed), as `COMMAND` shows them.
+    pub key_specs: &'static [KeySpec],
     /// The subcommands of a container command (`config`), sorted by name; empty otherwise.
     pub subcommands: &'static [CommandSpec],
 }

@@ -389,3 +389,97 @@ fn crc16_and_slots_match_cluster_keyslot() {
         assert_eq!(key_hash_slot(key), slot, "{}", String::from_utf8_lossy(key));
     }
 }
+
+/// The keys of `argv` with their access as `(position, needs read, needs write)`.
+fn key_access(argv: &[&str]) -> Vec<(usize, bool, bool)> {
+    let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_bytes().to_vec()).collect();
+    let spec = resolve(&argv).unwrap_or_else(|err| panic!("{argv:?}: {err}"));
+    keys_with_flags(spec, &argv)
+        .into_iter()
+        .map(|(pos, flags)| (pos, flags.needs_read(), flags.needs_write()))
+        .collect()
+}
+
+#[test]
+fn key_specs_give_each_key_its_access() {
+    // Flags as redis-server 7.0.15's `COMMAND INFO` key specifications give them.
+    assert_eq!(key_access(&["get", "k"]), [(1, true, false)]);
+    assert_eq!(
+        key_access(&["lmove", "a", "b", "left", "right"]),
+        [(1, true, true), (2, false, true)]
+    );
+    assert_eq!(
+        key_access(&["zunionstore", "d", "2", "a", "b"]),
+        [(1, false, true), (3, true, false), (4, true, false)]
+    );
+    assert_eq!(
+        key_access(&["mset", "a", "1", "b", "2"]),
+        [(1, false, true), (3, false, true)]
+    );
+    assert_eq!(key_access(&["eval", "s", "1", "k", "a"]), [(3, true, true)]);
+    // Existence and cardinality commands read no user data.
+    assert_eq!(key_access(&["exists", "k"]), [(1, false, false)]);
+    assert_eq!(key_access(&["scard", "k"]), [(1, false, false)]);
+    // Variable flags: the command's own procedure.
+    assert_eq!(key_access(&["set", "k", "v"]), [(1, false, true)]);
+    assert_eq!(key_access(&["set", "k", "v", "get"]), [(1, true, true)]);
+    assert_eq!(
+        key_access(&["bitfield", "k", "get", "u4", "0"]),
+        [(1, true, false)]
+    );
+    assert_eq!(
+        key_access(&["bitfield", "k", "set", "u4", "0", "1"]),
+        [(1, true, true)]
+    );
+    // Incomplete or unknown specifications: the procedure.
+    assert_eq!(
+        key_access(&["sort", "k", "store", "d"]),
+        [(1, true, false), (3, false, true)]
+    );
+    assert_eq!(
+        key_access(&["migrate", "h", "1", "", "0", "5", "keys", "a", "b"]),
+        [(7, true, true), (8, true, true)]
+    );
+    // Shard channels are not keys.
+    assert_eq!(key_access(&["spublish", "ch", "m"]), []);
+    // A bad key count falls back to the procedure, which finds no keys either.
+    assert_eq!(key_access(&["eval", "s", "x"]), []);
+}
+
+#[test]
+fn keys_with_flags_stays_inside_any_argv() {
+    // Every command and subcommand, with argument lists of every length up to 12 made of
+    // numbers, negative numbers, keywords and junk: positions are always inside the argv.
+    const WORDS: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "-1",
+        "99999999999",
+        "keys",
+        "streams",
+        "get",
+        "x",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for spec in all_commands() {
+        for spec in std::iter::once(spec).chain(spec.subcommands) {
+            for len in 1..12 {
+                let mut argv: Vec<Vec<u8>> = vec![spec.name.as_bytes().to_vec()];
+                for _ in 1..len {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    argv.push(
+                        WORDS[(state % WORDS.len() as u64) as usize]
+                            .as_bytes()
+                            .to_vec(),
+                    );
+                }
+                for (pos, _) in keys_with_flags(spec, &argv) {
+                    assert!(pos < argv.len(), "{argv:?}: key at {pos}");
+                }
+            }
+        }
+    }
+}

@@ -219,6 +219,11 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
                 "ERR Can not execute a script with write flag using *_ro command.",
             ));
         }
+        if !no_writes && !self.host().enough_replicas() {
+            return Err(Reply::error(
+                "NOREPLICAS Not enough good replicas to write.",
+            ));
+        }
         if !no_writes && !flags.contains(ScriptFlags::ALLOW_OOM) && self.host().is_oom() {
             return Err(Reply::error(
                 "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",

@@ -248,7 +248,12 @@ fn call_with_args<H: CommandHost + 'static>(
     ctx.charge(argv.iter().map(|a| a.len() as u64 / 16 + 1).sum())?;
     let reply = match check_and_run::<H>(ctx, state, argv) {
         Ok(reply) => reply,
-        Err(msg) => return fail(ctx, msg.as_bytes(), raise, true),
+        Err(msg) => {
+            if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
+                host.command_rejected(argv, &rejection_text(&msg));
+            }
+            return fail(ctx, msg.as_bytes(), raise, true);
+        }
     };
     if let Reply::Error(text) = &reply {
         let mut full = Vec::with_capacity(text.len() + 1);
@@ -259,6 +264,15 @@ fn call_with_args<H: CommandHost + 'static>(
     // `redis.setresp` may not run between the check and here: the state read at the start holds.
     let value = convert::reply_to_lua(ctx.vm(), &state.names, &reply, state.resp)?;
     ctx.ret(&[value])
+}
+
+/// A rejection as the error reply Redis counts (`afterErrorReply`): `-CODE text` loses its
+/// dash, any other text gets the `ERR` code.
+fn rejection_text(msg: &str) -> Vec<u8> {
+    match msg.strip_prefix('-') {
+        Some(text) => text.as_bytes().to_vec(),
+        None => format!("ERR {msg}").into_bytes(),
+    }
 }
 
 /// `scriptCall`'s checks, then the host. `Err` is a rejection text (`luaPushError` format).
@@ -276,8 +290,24 @@ fn check_and_run<H: CommandHost + 'static>(
     if cmdinfo::noscript(info) {
         return Err("This Redis command is not allowed from script".to_owned());
     }
+    if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
+        if let Some(denied) = host.acl_denied(argv) {
+            return Err(format!(
+                "The user executing the script {}",
+                denied.message()
+            ));
+        }
+    }
     if state.read_only && cmdinfo::may_write(info) {
         return Err("Write commands are not allowed from read-only scripts.".to_owned());
+    }
+    if !state.write_dirty
+        && cmdinfo::write(info)
+        && ctx
+            .app_data::<HostSlot<H>>()
+            .is_some_and(|HostSlot(host)| !host.enough_replicas())
+    {
+        return Err("-NOREPLICAS Not enough good replicas to write.".to_owned());
     }
     if !state.allow_oom
         && !state.write_dirty
