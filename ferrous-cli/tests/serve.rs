@@ -196,6 +196,30 @@ fn watch_sees_script_writes() {
     assert_eq!(a.call(&["EXEC"]), Reply::NilArray);
 }
 
+/// Waits until the server counts `n` blocked clients (`INFO clients`), asking through `client`.
+fn wait_blocked(client: &mut Client, n: usize) {
+    let line = format!("blocked_clients:{n}\r\n");
+    poll(|| match client.call(&["INFO", "clients"]) {
+        Reply::Bulk(info) if String::from_utf8_lossy(&info).contains(&line) => Some(Reply::ok()),
+        _ => None,
+    });
+}
+
+/// Calls `probe` until it gives an answer (at most 10 s, for loaded machines).
+fn poll(mut probe: impl FnMut() -> Option<Reply>) -> Reply {
+    let start = Instant::now();
+    loop {
+        if let Some(reply) = probe() {
+            return reply;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no answer in 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn busy_script_kill_and_disconnect_mid_script() {
     let server = Server::start(&[]);
@@ -210,8 +234,12 @@ fn busy_script_kill_and_disconnect_mid_script() {
     );
     let mut runner = server.client();
     runner.send(&["EVAL", "while true do end", "0"]);
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(error_text(&admin.call(&["PING"])).starts_with("BUSY Redis is busy running a script."));
+    // PONG until the core has taken the script (however loaded the machine), then BUSY.
+    let busy = poll(|| match admin.call(&["PING"]) {
+        Reply::Status(pong) if pong == b"PONG" => None,
+        other => Some(other),
+    });
+    assert!(error_text(&busy).starts_with("BUSY Redis is busy running a script."));
     assert_eq!(admin.call(&["SCRIPT", "KILL"]), Reply::ok());
     assert!(
         error_text(&runner.read().expect("reply"))
@@ -242,8 +270,12 @@ fn busy_script_kill_and_disconnect_mid_script() {
     );
     let mut writer = server.client();
     writer.send(&["EVAL", "redis.call('set','x','y') while true do end", "0"]);
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(error_text(&admin.call(&["SCRIPT", "KILL"])).starts_with("UNKILLABLE"));
+    // NOTBUSY until the core has taken the script; once it is busy it has written.
+    let refused = poll(|| {
+        let reply = admin.call(&["SCRIPT", "KILL"]);
+        (!error_text(&reply).starts_with("NOTBUSY")).then_some(reply)
+    });
+    assert!(error_text(&refused).starts_with("UNKILLABLE"));
     admin.send(&["SHUTDOWN", "NOSAVE"]);
     assert_eq!(admin.read(), None);
     let start = Instant::now();
@@ -314,7 +346,7 @@ fn blocking_pop_is_served_by_a_later_push() {
     let mut waiter = server.client();
     let mut pusher = server.client();
     waiter.send(&["BLPOP", "q", "5"]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut pusher, 1);
     assert_eq!(pusher.call(&["RPUSH", "q", "job"]), Reply::Integer(1));
     assert_eq!(
         waiter.read(),
@@ -325,9 +357,9 @@ fn blocking_pop_is_served_by_a_later_push() {
     // A blocked client that goes away takes nothing with it.
     let mut gone = server.client();
     gone.send(&["BRPOP", "q2", "0"]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut pusher, 1);
     drop(gone);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut pusher, 0);
     assert_eq!(pusher.call(&["RPUSH", "q2", "kept"]), Reply::Integer(1));
     assert_eq!(pusher.call(&["LLEN", "q2"]), Reply::Integer(1));
 }
@@ -351,13 +383,13 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
     assert_eq!(writer.call(&["XADD", "s", "1-1", "old", "x"]), bulk("1-1"));
     // `$` means entries added after the call, not the ones already there.
     waiter.send(&["XREAD", "BLOCK", "5000", "STREAMS", "s", "$"]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut writer, 1);
     assert_eq!(writer.call(&["XADD", "s", "2-1", "job", "1"]), bulk("2-1"));
     assert_eq!(waiter.read(), Some(one_entry("s", "2-1", "job", "1")));
 
     // Two streams written in one transaction: the reader is served from the one written first.
     waiter.send(&["XREAD", "BLOCK", "5000", "STREAMS", "s2", "s", "$", "$"]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut writer, 1);
     assert_eq!(writer.call(&["MULTI"]), Reply::ok());
     writer.call(&["XADD", "s", "2-2", "job", "b"]);
     writer.call(&["XADD", "s2", "1-1", "job", "a"]);
@@ -394,7 +426,7 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
         "s",
         ">",
     ]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut writer, 1);
     assert_eq!(writer.call(&["XADD", "s", "3-1", "job", "2"]), bulk("3-1"));
     assert_eq!(waiter.read(), Some(one_entry("s", "3-1", "job", "2")));
     let pending = writer.call(&["XPENDING", "s", "g"]);
@@ -420,7 +452,7 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
         "s",
         ">",
     ]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut writer, 1);
     assert_eq!(
         writer.call(&["XGROUP", "DESTROY", "s", "g"]),
         Reply::Integer(1)
@@ -444,7 +476,7 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
         "s",
         ">",
     ]);
-    std::thread::sleep(Duration::from_millis(100));
+    wait_blocked(&mut writer, 1);
     assert_eq!(writer.call(&["DEL", "s"]), Reply::Integer(1));
     assert_eq!(
         waiter.read().map(|r| error_text(&r)),

@@ -25,7 +25,10 @@ pub(crate) fn run() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     if !dir.join("node_modules/bullmq").is_dir() {
         npm(&dir, &["init", "-y"])?;
-        npm(&dir, &["install", "--no-audit", "--no-fund", BULLMQ_VERSION])?;
+        npm(
+            &dir,
+            &["install", "--no-audit", "--no-fund", BULLMQ_VERSION],
+        )?;
     }
     let script = dir.join("bullmq.mjs");
     std::fs::copy(root.join("xtask/clients/bullmq.mjs"), &script)?;
@@ -43,7 +46,10 @@ pub(crate) fn run() -> Result<()> {
         println!("BullMQ on ferrous serve:\n{ours}");
         bail!("BullMQ printed something else on ferrous serve");
     }
-    println!("BullMQ: ferrous serve printed the same {} lines", ours.lines().count());
+    println!(
+        "BullMQ: ferrous serve printed the same {} lines",
+        ours.lines().count()
+    );
     Ok(())
 }
 
