@@ -1,52 +1,18 @@
 //! `ferrous serve` end to end: the built binary on a free loopback port, driven over raw TCP
 //! with replies decoded by `ferrous_redis::parse_reply` (a RESP client in a few lines).
 //!
-//! Every test starts its own server through [`Server`], whose `Drop` kills the child.
+//! Every test starts its own server through `support::Server`, whose `Drop` kills the child.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use ferrous_redis::{Reply, parse_reply};
 
-/// A running `ferrous serve`; killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
+mod support;
+use support::Server;
 
 impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let child = Command::new(env!("CARGO_BIN_EXE_ferrous"))
-            .args([
-                "serve",
-                "--port",
-                &port.to_string(),
-                "--loglevel",
-                "warning",
-            ])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ferrous serve starts");
-        let server = Server { child, port };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "server never listened"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        server
-    }
-
     fn client(&self) -> Client {
         let stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream
@@ -56,13 +22,6 @@ impl Server {
             stream,
             buf: Vec::new(),
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
