@@ -23,10 +23,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "big.lua",
         "line 11 fails on 64-bit builds; lua5.1 fails there too",
     ),
-    (
-        "calls.lua",
-        "line 263: `load` with a reader reads the whole stream before parsing (5.1 parses as it reads); lua5.1 segfaults in this file",
-    ),
 ];
 
 pub(crate) fn run() -> Result<()> {

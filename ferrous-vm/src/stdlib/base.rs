@@ -517,41 +517,19 @@ fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         None => b"=(load)".to_vec(),
     };
-    let mut source = Vec::new();
-    loop {
-        // 5.1 reads inside a protected call: an error of the reader is returned as `nil, msg`.
-        let piece = match ctx.vm.call_value(reader, &[]) {
-            Ok(piece) => piece,
-            Err(RtError::Value(msg)) => return ctx.ret(&[Value::Nil, msg]),
-            Err(e) => return Err(e),
-        };
-        match piece.first().copied().unwrap_or(Value::Nil) {
-            Value::Nil => break,
-            Value::String(s) => {
-                let bytes = ctx.vm.heap.str_bytes(s)?;
-                if bytes.is_empty() {
-                    break;
-                }
-                source.extend_from_slice(bytes);
-            }
-            Value::Number(x) => {
-                // `lua_tostring` converts numbers; the chunk goes on.
-                number::fmt_number(x, &mut source);
-            }
-            _ => {
-                let msg = ctx
-                    .vm
-                    .message_value(b"reader function must return a string");
-                return ctx.ret(&[Value::Nil, msg]);
-            }
-        }
-    }
-    load_result(ctx, &source, &chunk_name)
+    let res = super::chunk_reader::load_from_reader(ctx, reader, &chunk_name);
+    load_outcome(ctx, res)
 }
 
 /// Compiles and returns the function, or `nil, message`.
 fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> RtResult<Ret> {
-    match ctx.vm.load_chunk(source, chunk_name) {
+    let res = ctx.vm.load_chunk(source, chunk_name);
+    load_outcome(ctx, res)
+}
+
+/// The function, or `nil, message`.
+fn load_outcome(ctx: &mut Ctx<'_>, res: Result<Value, LoadError>) -> RtResult<Ret> {
+    match res {
         Ok(f) => ctx.ret(&[f]),
         Err(LoadError::Syntax(msg)) => {
             let msg = ctx.vm.message_value(&msg);
