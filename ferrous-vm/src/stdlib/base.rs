@@ -129,8 +129,10 @@ fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> RtResult<Value> {
 fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let n = ctx.nargs();
     let tostring_fn = thread_global(ctx, b"tostring")?;
-    let builtin =
-        matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
+    // As 5.1's `luaB_print`, the global `tostring` is looked up on each call and called for each
+    // value; the built-in one is run directly unless a hook would see the call.
+    let builtin = !ctx.vm.th.hook.active()
+        && matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
     // As 5.1, each value is written as soon as it is converted: what a `__tostring` prints
     // comes between, and an error leaves the values before it written.
     let mut number = Vec::new();
@@ -588,13 +590,17 @@ fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             ctx.vm.gc_stopped = false;
             0.0
         }
+        // As 5.1's `luaC_fullgc` and `luaC_step`, which set a new threshold: a full collection
+        // or a step restarts a stopped collector.
         "collect" => {
+            ctx.vm.gc_stopped = false;
             ctx.vm.collect_garbage();
             ctx.vm.run_finalizers()?;
             0.0
         }
         "count" => ctx.vm.heap.bytes_allocated() as f64 / 1024.0,
         "step" => {
+            ctx.vm.gc_stopped = false;
             let finished = gc_step(ctx.vm, arg);
             ctx.vm.run_finalizers()?;
             return ctx.ret(&[Value::Boolean(finished)]);
