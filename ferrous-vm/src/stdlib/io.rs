@@ -1,5 +1,5 @@
 //! The `io` library for the command-line profile (liolib.c): `io.write`, `io.read`,
-//! `io.lines`, `io.open`, `io.close`, `io.type`, `io.output`, `io.input`, the standard files,
+//! `io.lines`, `io.open`, `io.popen`, `io.close`, `io.type`, `io.output`, `io.input`, the standard files,
 //! and file handles with `read`, `write`, `lines`, `seek`, `flush`, `setvbuf` and `close`.
 //!
 //! Invariants: never opened in the Redis sandbox (the profile decides, not a later deletion);
@@ -17,6 +17,7 @@ use crate::stdlib::number;
 use crate::vm::Vm;
 
 mod file;
+mod popen;
 
 pub(crate) use file::Stream;
 use file::{LuaFile, VBuf};
@@ -61,6 +62,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("lines", io_lines),
             ("open", io_open),
             ("output", io_output),
+            ("popen", io_popen),
             ("read", io_read),
             ("tmpfile", io_tmpfile),
             ("type", io_type),
@@ -360,6 +362,24 @@ fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             ctx.ret(&[Value::UserData(h)])
         }
         Err(e) => fail(ctx, Some(&name), &e),
+    }
+}
+
+/// `io.popen(prog [, mode])`: the command's output (`r`, the default) or input (`w`) as a
+/// file. As 5.1's `lua_popen`, what is waiting to be written to the standard output goes first.
+fn io_popen(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+    let prog = ctx.check_bytes(1)?;
+    let mode = match ctx.opt_string(2)? {
+        Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
+        None => b"r".to_vec(),
+    };
+    ctx.vm.flush_stdout();
+    match popen::Pipe::spawn(&prog, &mode) {
+        Ok(pipe) => {
+            let h = new_file(ctx.vm, Stream::Pipe(pipe))?;
+            ctx.ret(&[Value::UserData(h)])
+        }
+        Err(e) => fail(ctx, Some(&prog), &e),
     }
 }
 

@@ -18,6 +18,8 @@ pub(crate) enum Stream {
     Stdout,
     Stderr,
     File(File),
+    /// A command's pipe (`io.popen`).
+    Pipe(super::popen::Pipe),
     Closed,
 }
 
@@ -74,21 +76,30 @@ impl LuaFile {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let res = match &mut self.stream {
-            Stream::File(f) => f.write_all(&self.pending),
-            _ => Ok(()),
+        let pending = std::mem::take(&mut self.pending);
+        let res = match self.writer() {
+            Ok(w) => w.write_all(&pending),
+            Err(_) => Ok(()),
         };
+        // The buffer is kept for the next writes.
+        self.pending = pending;
         self.pending.clear();
         res
+    }
+
+    /// The stream to write to: a file or a pipe.
+    fn writer(&mut self) -> std::io::Result<&mut dyn Write> {
+        match &mut self.stream {
+            Stream::File(f) => Ok(f),
+            Stream::Pipe(p) => Ok(p),
+            _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
+        }
     }
 
     /// Writes `out` as the buffering mode says.
     pub(super) fn write_buffered(&mut self, out: &[u8]) -> std::io::Result<()> {
         match self.vbuf {
-            VBuf::No => match &mut self.stream {
-                Stream::File(f) => f.write_all(out),
-                _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-            },
+            VBuf::No => self.writer()?.write_all(out),
             VBuf::Full(size) => {
                 // As glibc: a full buffer is written when the next write does not fit; a write
                 // as large as the buffer goes out directly.
@@ -96,10 +107,7 @@ impl LuaFile {
                     self.flush_pending()?;
                 }
                 if out.len() >= size {
-                    return match &mut self.stream {
-                        Stream::File(f) => f.write_all(out),
-                        _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-                    };
+                    return self.writer()?.write_all(out);
                 }
                 self.pending.extend_from_slice(out);
                 Ok(())
@@ -114,9 +122,13 @@ impl LuaFile {
         }
     }
 
-    /// Closes the stream after writing what is pending.
+    /// Closes the stream after writing what is pending (waiting for a pipe's command, as
+    /// `pclose`).
     pub(super) fn close(&mut self) {
         let _ = self.flush_pending();
+        if let Stream::Pipe(p) = &mut self.stream {
+            let _ = p.close();
+        }
         self.stream = Stream::Closed;
         self.buf.clear();
     }
@@ -133,6 +145,7 @@ impl LuaFile {
         let res = match &mut self.stream {
             Stream::Stdin => std::io::stdin().lock().read(&mut self.buf),
             Stream::File(f) => f.read(&mut self.buf),
+            Stream::Pipe(p) => p.read(&mut self.buf),
             _ => Ok(0),
         };
         // On an error nothing was read: the buffer must not look like 8 KiB of unread bytes
@@ -234,7 +247,11 @@ impl LuaFile {
     }
 
     /// Discards the read-ahead (moving the OS position back) before a write or seek.
+    /// A pipe cannot move back: its read-ahead stays (a write to a reading pipe fails anyway).
     pub(super) fn sync_read_ahead(&mut self) -> std::io::Result<()> {
+        if matches!(self.stream, Stream::Pipe(_)) {
+            return Ok(());
+        }
         let unread = self.buf.len() - self.pos;
         if unread > 0 {
             if let Stream::File(f) = &mut self.stream {
