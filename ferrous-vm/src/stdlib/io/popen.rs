@@ -43,6 +43,11 @@ impl Pipe {
         })
     }
 
+    /// Whether we write to the command (mode `w`).
+    pub(super) fn writable(&self) -> bool {
+        self.child.stdin.is_some()
+    }
+
     /// `pclose`: closes our end and waits for the command.
     pub(super) fn close(&mut self) -> std::io::Result<()> {
         self.child.stdin = None;
