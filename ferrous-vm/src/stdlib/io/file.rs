@@ -31,7 +31,8 @@ pub(super) enum VBuf {
     /// Writes wait in a buffer of `LuaFile::cap` bytes (the default of files and pipes, as in
     /// C), written as glibc's `_IO_file_xsputn` writes it.
     Full,
-    /// Writes wait until one of them contains a newline.
+    /// Writes wait until one of them contains a newline (what follows the last newline stays
+    /// in the buffer, as in glibc).
     Line,
 }
 
@@ -153,37 +154,40 @@ impl LuaFile {
         }
         match self.vbuf {
             VBuf::No => self.writer()?.write_all(out),
-            VBuf::Full => {
-                // glibc's `_IO_new_file_xsputn`: fill the buffer; if bytes are left, write
-                // the buffer (allocating it on the first write), then the whole blocks left
-                // directly, and buffer the rest.
-                let space = self.cap.saturating_sub(self.pending.len());
-                let (now, rest) = out.split_at(space.min(out.len()));
-                self.pending.extend_from_slice(now);
-                if rest.is_empty() {
-                    return Ok(());
-                }
-                if self.cap == 0 {
-                    self.cap = self.blksize;
-                }
-                self.flush_pending()?;
-                let direct = if self.cap >= 128 {
-                    rest.len() - rest.len() % self.cap
-                } else {
-                    rest.len()
-                };
-                self.writer()?.write_all(&rest[..direct])?;
-                self.pending.extend_from_slice(&rest[direct..]);
-                Ok(())
-            }
-            VBuf::Line => {
-                self.pending.extend_from_slice(out);
-                if out.contains(&b'\n') {
-                    self.flush_pending()?;
-                }
-                Ok(())
+            VBuf::Full | VBuf::Line => self.write_glibc(out),
+        }
+    }
+
+    /// glibc's `_IO_new_file_xsputn`: fill the buffer (in line mode only up to the last
+    /// newline, if it all fits, and then write it); if bytes are left, write the buffer
+    /// (allocating it on the first write), then the whole blocks left directly, and buffer the
+    /// rest.
+    fn write_glibc(&mut self, out: &[u8]) -> std::io::Result<()> {
+        let mut space = self.cap.saturating_sub(self.pending.len());
+        let mut must_flush = false;
+        if self.vbuf == VBuf::Line && space >= out.len() {
+            if let Some(nl) = out.iter().rposition(|&c| c == b'\n') {
+                space = nl + 1;
+                must_flush = true;
             }
         }
+        let (now, rest) = out.split_at(space.min(out.len()));
+        self.pending.extend_from_slice(now);
+        if rest.is_empty() && !must_flush {
+            return Ok(());
+        }
+        if self.cap == 0 {
+            self.cap = self.blksize;
+        }
+        self.flush_pending()?;
+        let direct = if self.cap >= 128 {
+            rest.len() - rest.len() % self.cap
+        } else {
+            rest.len()
+        };
+        self.writer()?.write_all(&rest[..direct])?;
+        self.pending.extend_from_slice(&rest[direct..]);
+        Ok(())
     }
 
     /// Closes the stream after writing what is pending (waiting for a pipe's command, as
