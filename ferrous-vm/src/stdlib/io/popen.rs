@@ -5,8 +5,10 @@
 //! - The mode is C's: `r` or `w`, optionally followed by `e` (close-on-exec, which Rust's
 //!   pipes always are); anything else is `EINVAL`, as glibc answers.
 //! - Reading a `w` pipe or writing an `r` pipe fails with `EBADF`, as on a C stream.
-//! - `close` waits for the command, as `pclose`; dropping an unclosed pipe closes its end and
-//!   reaps the command only if it has already ended (a collection never waits for a process).
+//! - `close` waits for the command, as `pclose` (the handle's `__gc` closes it, so a collected
+//!   pipe and one still open at `Vm::close` are waited for, as in 5.1); dropping an unclosed
+//!   pipe (a VM dropped without `Vm::close`) closes its end and reaps the command only if it
+//!   has already ended.
 
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
