@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod disasm;
 mod eval;
+mod handler;
 mod repl;
 mod run;
 mod serve;

@@ -14,7 +14,9 @@ use rustyline::error::ReadlineError;
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
     eprintln!("Ferrous {} (Lua 5.1)", env!("CARGO_PKG_VERSION"));
-    run_with(Vm::builder().build())
+    let mut vm = Vm::builder().build();
+    crate::handler::remember_builtin(&mut vm);
+    run_with(vm)
 }
 
 /// The loop on a VM that may already have run a script (`ferrous -i FILE`).
@@ -65,6 +67,7 @@ pub(crate) fn run_with(mut vm: Vm) -> anyhow::Result<ExitCode> {
             Ok(results) if !results.is_empty() => print_results(&mut vm, &results),
             Ok(_) => {}
             Err(err) => {
+                let err = crate::handler::apply(&mut vm, err);
                 crate::run::report(&err);
             }
         }

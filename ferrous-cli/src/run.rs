@@ -15,6 +15,7 @@ use ferrous_vm::{Error, Value, Vm};
 pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
     let mut vm = Vm::builder().build();
     vm.set_capture_traceback(true);
+    crate::handler::remember_builtin(&mut vm);
     let mut interactive = false;
     let mut ran_something = false;
     let mut i = 0;
@@ -58,6 +59,7 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
                     Err(err) => return Ok(report(&err)),
                 };
                 if let Err(err) = vm.call(f, &[]) {
+                    let err = crate::handler::apply(&mut vm, err);
                     return Ok(report(&err));
                 }
                 ran_something = true;
@@ -147,6 +149,7 @@ pub(crate) fn run_file(args: &[String]) -> anyhow::Result<ExitCode> {
         anyhow::bail!("usage: ferrous run FILE [ARGS]");
     };
     let mut vm = Vm::builder().build();
+    crate::handler::remember_builtin(&mut vm);
     set_arg_table(&mut vm, file, script_args)?;
     let source = match std::fs::read(file) {
         Ok(source) => source,
@@ -173,7 +176,7 @@ fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {
     vm.set_capture_traceback(true);
     match vm.call(f, args) {
         Ok(_) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
+        Err(err) => report(&crate::handler::apply(vm, err)),
     }
 }
 

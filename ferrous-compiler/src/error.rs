@@ -45,6 +45,9 @@ pub enum CompileErrorKind {
     ConstantTableOverflow,
     /// `too many local variables` (more than 32767 local declarations in one function).
     TooManyLocalVariables,
+    /// The `ChunkReader` of `compile_reader` failed; the reader holds the real error (5.1
+    /// raises the reader's error itself).
+    ReadFailed,
 }
 
 /// A compile error with lua5.1's exact message.

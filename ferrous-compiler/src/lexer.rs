@@ -12,7 +12,10 @@
 //! - The near-text of a name, string or number is what 5.1 has in its token buffer: the
 //!   numeral or name as written, a string with its delimiters and escapes already decoded.
 //! - Tokens are produced lazily, when the parser asks, so errors come in 5.1's order.
+//! - The input may arrive in pieces (`lexer/input.rs`): a token is taken only when the scan
+//!   stopped inside the bytes read so far, so the tokens are those of the whole chunk.
 
+mod input;
 mod scan;
 
 use logos::Logos;
@@ -21,6 +24,8 @@ use crate::error::{CompileError, CompileErrorKind, MAXSRC, chunk_id_sized};
 use crate::module::StrIdx;
 use crate::strings::Interner;
 
+pub(crate) use input::Input;
+pub use input::{ChunkReader, ReadFailed};
 pub(crate) use scan::{LexErr, Near};
 use scan::{StrLit, bad_long_delim, comment, long_string, newline, number, short_string};
 
@@ -221,8 +226,11 @@ const EOS: Token = Token {
 
 /// The lexer state the parser drives (5.1's `LexState` minus the parser parts).
 pub(crate) struct Lexer<'s> {
-    raw: logos::Lexer<'s, RawTok<'s>>,
-    source: &'s [u8],
+    input: Input<'s>,
+    /// Where the next raw token starts in the input.
+    pos: usize,
+    /// The state of the `logos` callbacks (the line number), kept between tokens.
+    extras: Extras,
     /// The current token.
     pub(crate) t: Token,
     ahead: Option<Token>,
@@ -236,14 +244,14 @@ pub(crate) struct Lexer<'s> {
 pub(crate) type LResult<T> = Result<T, Box<CompileError>>;
 
 impl<'s> Lexer<'s> {
-    pub(crate) fn new(source: &'s [u8], chunk_name: &[u8], interner: Interner) -> Lexer<'s> {
-        let extras = Extras {
-            line: 1,
-            buf: Vec::new(),
-        };
+    pub(crate) fn new(input: Input<'s>, chunk_name: &[u8], interner: Interner) -> Lexer<'s> {
         Lexer {
-            raw: RawTok::lexer_with_extras(source, extras),
-            source,
+            input,
+            pos: 0,
+            extras: Extras {
+                line: 1,
+                buf: Vec::new(),
+            },
             t: EOS,
             ahead: None,
             lastline: 1,
@@ -254,7 +262,7 @@ impl<'s> Lexer<'s> {
 
     /// The current line (5.1's `linenumber`).
     pub(crate) fn line(&self) -> u32 {
-        self.raw.extras.line
+        self.extras.line
     }
 
     /// `luaX_next`.
@@ -282,19 +290,49 @@ impl<'s> Lexer<'s> {
 
     fn lex(&mut self) -> LResult<Token> {
         loop {
-            let Some(res) = self.raw.next() else {
-                let end = self.source.len();
+            let start = self.pos;
+            let line = self.extras.line;
+            let bytes = self.input.bytes();
+            let rest = bytes.get(start..).unwrap_or(&[]);
+            let mut raw = RawTok::lexer_with_extras(rest, std::mem::take(&mut self.extras));
+            let res = raw.next();
+            let span = raw.span();
+            // 5.1 holds the character after a token: a scan that stopped at the end of what
+            // was read must see the next piece first (the token may go on there).
+            let stop = if res.is_some() { span.end } else { rest.len() };
+            if stop >= rest.len() && !self.input.complete() {
+                self.extras = raw.extras;
+                self.extras.line = line;
+                if self.input.fill(start).is_err() {
+                    return Err(CompileError::bare(
+                        CompileErrorKind::ReadFailed,
+                        line,
+                        b"the chunk reader failed",
+                    ));
+                }
+                continue;
+            }
+            let Some(res) = res else {
+                self.extras = raw.extras;
+                let end = bytes.len();
+                self.pos = end;
                 return Ok(Token {
                     start: end,
                     end,
                     ..EOS
                 });
             };
-            let span = self.raw.span();
             let (tok, sem) = match res {
-                Err(err) => return Err(self.lex_error(err)),
-                Ok(raw) => match raw {
-                    RawTok::Newline | RawTok::Comment | RawTok::BadLongDelim => continue,
+                Err(err) => {
+                    self.extras = raw.extras;
+                    return Err(self.lex_error(err));
+                }
+                Ok(raw_tok) => match raw_tok {
+                    RawTok::Newline | RawTok::Comment | RawTok::BadLongDelim => {
+                        self.pos = start + span.end;
+                        self.extras = raw.extras;
+                        continue;
+                    }
                     RawTok::And => (Tok::And, Sem::None),
                     RawTok::Break => (Tok::Break, Sem::None),
                     RawTok::Do => (Tok::Do, Sem::None),
@@ -325,24 +363,26 @@ impl<'s> Lexer<'s> {
                     RawTok::Number(n) => (Tok::Number, Sem::Num(n)),
                     RawTok::Name => {
                         // The automaton only matches ASCII names here.
-                        let name = std::str::from_utf8(self.raw.slice()).unwrap_or("");
+                        let name = std::str::from_utf8(raw.slice()).unwrap_or("");
                         (Tok::Name, Sem::Str(self.interner.intern_name(name)))
                     }
                     RawTok::String(lit) => {
                         let idx = match lit {
                             StrLit::Borrowed(s) => self.interner.intern(s),
-                            StrLit::Buffered => self.interner.intern(&self.raw.extras.buf),
+                            StrLit::Buffered => self.interner.intern(&raw.extras.buf),
                         };
                         (Tok::String, Sem::Str(idx))
                     }
                     RawTok::Char(c) => (Tok::Char(c), Sem::None),
                 },
             };
+            self.extras = raw.extras;
+            self.pos = start + span.end;
             return Ok(Token {
                 tok,
                 sem,
-                start: span.start,
-                end: span.end,
+                start: start + span.start,
+                end: start + span.end,
             });
         }
     }
@@ -366,10 +406,15 @@ impl<'s> Lexer<'s> {
     fn near_text(&self) -> Vec<u8> {
         let tok = self.t;
         match tok.tok {
-            Tok::Name | Tok::Number => self.source.get(tok.start..tok.end).unwrap_or(&[]).to_vec(),
+            Tok::Name | Tok::Number => self
+                .input
+                .bytes()
+                .get(tok.start..tok.end)
+                .unwrap_or(&[])
+                .to_vec(),
             Tok::String => match tok.sem {
                 Sem::Str(idx) => scan::string_near_text(
-                    self.source.get(tok.start..).unwrap_or(&[]),
+                    self.input.bytes().get(tok.start..).unwrap_or(&[]),
                     self.interner.lookup_slow(idx),
                 ),
                 _ => Vec::new(),

@@ -1,6 +1,6 @@
 //! The Lua 5.1 front end of Ferrous: source bytes in, an inert `CompiledModule` out.
 //!
-//! `compile` runs the lexer (`lexer.rs`, `logos`), the parser (`parser.rs`, `expr.rs`, a port
+//! `compile` (or `compile_reader`, for a chunk read in pieces) runs the lexer (`lexer.rs`, `logos`), the parser (`parser.rs`, `expr.rs`, a port
 //! of `lparser.c`) and the code generator (`codegen.rs` and `jumps.rs`, a port of `lcode.c`) in
 //! one pass, like Lua 5.1 does: there is no syntax tree. The output uses Lua 5.1's instruction set and
 //! encoding (`opcodes.rs`), so `listing` prints what `luac5.1 -l -l` prints.
@@ -33,6 +33,7 @@ mod verify;
 
 pub use crate::binary::{BINARY_HEADER, BINARY_SIGNATURE, ChunkWriter};
 pub use crate::error::{CompileError, CompileErrorKind, chunk_id};
+pub use crate::lexer::{ChunkReader, ReadFailed};
 pub use crate::listing::listing;
 pub use crate::module::{
     CompiledModule, Constant, LocalVar, Proto, StrIdx, VARARG_HASARG, VARARG_ISVARARG,
@@ -52,7 +53,18 @@ pub use crate::verify::{MAX_STACK_SIZE, VerifyError, VerifyErrorKind, verify, ve
 /// `=stdin` (`stdin:LINE:`), or the source itself (`[string "..."]:LINE:`).
 /// Binary chunks are not accepted: a leading ESC byte is an unexpected symbol.
 pub fn compile(source: &[u8], chunk_name: &[u8]) -> Result<CompiledModule, CompileError> {
-    parser::parse(source, chunk_name).map_err(|e| *e)
+    parser::parse(lexer::Input::slice(source), chunk_name).map_err(|e| *e)
+}
+
+/// Compiles a Lua 5.1 chunk read piece by piece, like `lua_load` with a reader: `reader` is
+/// called only when the lexer needs the next byte (as 5.1's `luaZ_fill`), so an error stops
+/// the reading where lua5.1 stops it. A failing reader ends the compilation with
+/// `CompileErrorKind::ReadFailed`. Binary chunks are not accepted (see [`compile`]).
+pub fn compile_reader(
+    reader: &mut dyn ChunkReader,
+    chunk_name: &[u8],
+) -> Result<CompiledModule, CompileError> {
+    parser::parse(lexer::Input::reader(reader), chunk_name).map_err(|e| *e)
 }
 
 /// Compiles the contents of a file, like `luaL_loadfile`: a first line starting with `#`

@@ -16,7 +16,7 @@ use crate::funcstate::{
     BlockCnt, ExpDesc, ExpKind, FuncState, LUA_MULTRET, LUAI_MAXUPVALUES, LUAI_MAXVARS, NO_JUMP,
     UpvalDesc,
 };
-use crate::lexer::{LResult, Lexer, Sem, Tok};
+use crate::lexer::{Input, LResult, Lexer, Sem, Tok};
 use crate::module::{CompiledModule, LocalVar, Proto, StrIdx, VARARG_ISVARARG};
 use crate::opcodes::OpCode;
 use crate::strings::Interner;
@@ -40,7 +40,7 @@ pub(crate) struct Parser<'s> {
 type LhsList = Vec<ExpDesc>;
 
 /// Parses and compiles a whole chunk (`luaY_parser`).
-pub(crate) fn parse(source: &[u8], chunk_name: &[u8]) -> LResult<CompiledModule> {
+pub(crate) fn parse(input: Input<'_>, chunk_name: &[u8]) -> LResult<CompiledModule> {
     let mut interner = Interner::default();
     let name = &chunk_name[..chunk_name
         .iter()
@@ -48,7 +48,7 @@ pub(crate) fn parse(source: &[u8], chunk_name: &[u8]) -> LResult<CompiledModule>
         .unwrap_or(chunk_name.len())];
     let source_idx = interner.intern(name);
     let mut p = Parser {
-        ls: Lexer::new(source, chunk_name, interner),
+        ls: Lexer::new(input, chunk_name, interner),
         fs: FuncState::new(0),
         outer: Vec::new(),
         // `luac` and `loadstring` parse inside one C call.

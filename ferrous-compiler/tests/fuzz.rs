@@ -1,7 +1,8 @@
 //! Property tests with a bounded budget (a few seconds in a debug build):
 //!
 //! - token soup: random sequences of Lua tokens, fragments and raw bytes never make the
-//!   compiler panic (it returns a module or an error);
+//!   compiler panic (it returns a module or an error), and read in random pieces through
+//!   `compile_reader` they give the same listing or error as the whole;
 //! - random valid programs (from a small grammar-directed generator) always compile, and,
 //!   when `luac5.1` is installed, their listing equals `luac5.1 -l -l`'s.
 //!
@@ -9,7 +10,7 @@
 
 use std::process::Command;
 
-use ferrous_compiler::{compile, listing};
+use ferrous_compiler::{ChunkReader, ReadFailed, compile, compile_reader, listing};
 use proptest::prelude::*;
 
 /// Number of cases: `default`, or `FERROUS_FUZZ_CASES` for a longer local run.
@@ -37,12 +38,49 @@ fn soup() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(piece, 0..60).prop_map(|ps| ps.join(&b" "[..]))
 }
 
+/// Gives a chunk in pieces whose sizes cycle through `sizes`.
+struct Pieces<'a> {
+    src: &'a [u8],
+    sizes: &'a [usize],
+    i: usize,
+}
+
+impl ChunkReader for Pieces<'_> {
+    fn read(&mut self, buf: &mut Vec<u8>) -> Result<bool, ReadFailed> {
+        let size = self.sizes[self.i % self.sizes.len()].min(self.src.len());
+        self.i += 1;
+        buf.extend_from_slice(&self.src[..size]);
+        self.src = &self.src[size..];
+        Ok(size > 0)
+    }
+}
+
+/// The listing, or the error message.
+fn outcome(
+    res: Result<ferrous_compiler::CompiledModule, ferrous_compiler::CompileError>,
+) -> Vec<u8> {
+    match res {
+        Ok(module) => listing(&module),
+        Err(e) => e.message_bytes().to_vec(),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(600), ..ProptestConfig::default() })]
 
     #[test]
     fn token_soup_never_panics(src in soup()) {
         let _ = compile(&src, b"=soup");
+    }
+
+    #[test]
+    fn token_soup_in_pieces_compiles_like_the_whole(
+        src in soup(),
+        sizes in proptest::collection::vec(1usize..9, 1..6),
+    ) {
+        let whole = outcome(compile(&src, b"=soup"));
+        let mut reader = Pieces { src: &src, sizes: &sizes, i: 0 };
+        prop_assert_eq!(outcome(compile_reader(&mut reader, b"=soup")), whole);
     }
 
     #[test]

@@ -152,6 +152,11 @@ impl Heap {
         self.memory.allocated() as f64 / 1024.0
     }
 
+    /// The cap set by [`Heap::set_memory_limit`], if any.
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.memory.limit()
+    }
+
     /// Caps the allocated bytes: an allocation that would pass `limit` fails with
     /// `HeapError::OutOfMemory` and leaves the heap unchanged. `None` removes the cap.
     pub fn set_memory_limit(&mut self, limit: Option<usize>) {

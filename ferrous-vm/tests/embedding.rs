@@ -207,3 +207,51 @@ fn natives_charge_fuel_and_the_interrupt_can_kill_them() {
     }
     assert_eq!(outcome, Outcome::Finished(vec![Value::Boolean(true)]));
 }
+
+/// `Vm::close` is `lua_close`'s finalization: every userdata with a `__gc` not run yet is
+/// finalized, reachable or not, newest first, once; errors in finalizers are ignored.
+#[test]
+fn close_runs_every_pending_finalizer_once_newest_first() {
+    let mut vm = Vm::builder().build();
+    run(
+        &mut vm,
+        "log = {}
+         local function tracked(name, fail)
+           local u = newproxy(true)
+           getmetatable(u).__gc = function()
+             log[#log + 1] = name
+             if fail then error('finalizer failed') end
+           end
+           return u
+         end
+         kept = tracked('kept')
+         tracked('garbage')
+         failing = tracked('failing', true)
+         newest = tracked('newest')",
+    )
+    .unwrap();
+    vm.close();
+    let log = run(&mut vm, "return table.concat(log, ' ')").unwrap();
+    assert_eq!(text(&mut vm, log[0]), "newest failing garbage kept");
+    // A second close finds nothing left to finalize.
+    vm.close();
+    let log = run(&mut vm, "return #log").unwrap();
+    assert_eq!(log, vec![Value::Number(4.0)]);
+}
+
+/// Files left open are closed by their `__gc` at `Vm::close`, so their buffered writes reach
+/// the file before the host goes on (as `lua_close` then `exit` flush them in C).
+#[test]
+fn close_flushes_files_left_open() {
+    let dir = std::env::temp_dir().join(format!("ferrous-close-{}", std::process::id()));
+    let path = dir.to_string_lossy().into_owned();
+    let mut vm = Vm::builder().profile(Profile::Cli).build();
+    let src = format!("f = io.open({path:?}, 'w') f:write('buffered') return f:seek('cur')");
+    run(&mut vm, &src).unwrap();
+    assert_eq!(std::fs::read(&dir).unwrap(), b"buffered");
+    run(&mut vm, "f:write(' more')").unwrap();
+    assert_eq!(std::fs::read(&dir).unwrap(), b"buffered");
+    vm.close();
+    assert_eq!(std::fs::read(&dir).unwrap(), b"buffered more");
+    let _ = std::fs::remove_file(&dir);
+}

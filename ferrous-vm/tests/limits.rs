@@ -625,3 +625,46 @@ fn running_out_of_memory_in_xpcall_calls_no_handler() {
         assert_usable(&mut vm);
     });
 }
+
+#[test]
+fn an_endless_load_reader_is_stopped_by_the_interrupt() {
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().build();
+        vm.set_interrupt(Some(Box::new(|| Some(b"script killed".to_vec()))));
+        // `os.time` is a native returning a number on every call: one endless numeral, read
+        // without any Lua instruction running; each piece is charged.
+        let f = vm
+            .load(b"return pcall(load, os.time)", "=input")
+            .expect("compiles");
+        vm.start(f, &[]).expect("starts");
+        let res = loop {
+            match vm.run_for(10_000) {
+                Ok(Outcome::Paused) => continue,
+                other => break other,
+            }
+        };
+        assert!(
+            matches!(&res, Err(Error::Killed(msg)) if msg == b"script killed"),
+            "expected a kill, got {res:?}"
+        );
+        vm.set_interrupt(None);
+        assert_usable(&mut vm);
+    });
+}
+
+#[test]
+fn a_load_reader_returning_huge_strings_hits_the_memory_cap() {
+    on_small_stack_bounded(|| {
+        let mut vm = Vm::builder().memory_limit(Some(8 << 20)).build();
+        let msg = run_string(
+            &mut vm,
+            "local s = '--' .. string.rep('x', 1e6) \
+             local ok, e = pcall(load, function() return s end) return e",
+        );
+        assert_eq!(msg, "not enough memory");
+        let msg = run_string(&mut vm, "local ok, e = pcall(load, os.time) return e");
+        assert_eq!(msg, "not enough memory");
+        vm.collect_garbage();
+        assert_usable(&mut vm);
+    });
+}

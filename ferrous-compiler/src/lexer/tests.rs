@@ -4,7 +4,7 @@ use super::*;
 
 /// Lexes `src` to the end: the tokens, or the error message.
 fn lex_all(src: &[u8]) -> Result<Vec<(Tok, Sem, u32)>, String> {
-    let mut lexer = Lexer::new(src, b"=t", Interner::default());
+    let mut lexer = Lexer::new(Input::slice(src), b"=t", Interner::default());
     let mut out = Vec::new();
     loop {
         lexer
@@ -97,7 +97,7 @@ fn numbers() {
 #[test]
 fn strings_and_escapes() {
     let mut lexer = Lexer::new(
-        b"'a\\tb\\65\\066\\\n\\\\\\\"\\q' [==[\nx]]y]=]]==] \"\"",
+        Input::slice(b"'a\\tb\\65\\066\\\n\\\\\\\"\\q' [==[\nx]]y]=]]==] \"\""),
         b"=t",
         Interner::default(),
     );

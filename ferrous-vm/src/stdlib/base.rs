@@ -129,8 +129,10 @@ fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> RtResult<Value> {
 fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let n = ctx.nargs();
     let tostring_fn = thread_global(ctx, b"tostring")?;
-    let builtin =
-        matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
+    // As 5.1's `luaB_print`, the global `tostring` is looked up on each call and called for each
+    // value; the built-in one is run directly unless a hook would see the call.
+    let builtin = !ctx.vm.th.hook.active()
+        && matches!(tostring_fn, Value::NativeFunction(id) if ctx.vm.native_name(id) == "tostring");
     // As 5.1, each value is written as soon as it is converted: what a `__tostring` prints
     // comes between, and an error leaves the values before it written.
     let mut number = Vec::new();
@@ -517,41 +519,19 @@ fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         None => b"=(load)".to_vec(),
     };
-    let mut source = Vec::new();
-    loop {
-        // 5.1 reads inside a protected call: an error of the reader is returned as `nil, msg`.
-        let piece = match ctx.vm.call_value(reader, &[]) {
-            Ok(piece) => piece,
-            Err(RtError::Value(msg)) => return ctx.ret(&[Value::Nil, msg]),
-            Err(e) => return Err(e),
-        };
-        match piece.first().copied().unwrap_or(Value::Nil) {
-            Value::Nil => break,
-            Value::String(s) => {
-                let bytes = ctx.vm.heap.str_bytes(s)?;
-                if bytes.is_empty() {
-                    break;
-                }
-                source.extend_from_slice(bytes);
-            }
-            Value::Number(x) => {
-                // `lua_tostring` converts numbers; the chunk goes on.
-                number::fmt_number(x, &mut source);
-            }
-            _ => {
-                let msg = ctx
-                    .vm
-                    .message_value(b"reader function must return a string");
-                return ctx.ret(&[Value::Nil, msg]);
-            }
-        }
-    }
-    load_result(ctx, &source, &chunk_name)
+    let res = super::chunk_reader::load_from_reader(ctx, reader, &chunk_name);
+    load_outcome(ctx, res)
 }
 
 /// Compiles and returns the function, or `nil, message`.
 fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> RtResult<Ret> {
-    match ctx.vm.load_chunk(source, chunk_name) {
+    let res = ctx.vm.load_chunk(source, chunk_name);
+    load_outcome(ctx, res)
+}
+
+/// The function, or `nil, message`.
+fn load_outcome(ctx: &mut Ctx<'_>, res: Result<Value, LoadError>) -> RtResult<Ret> {
+    match res {
         Ok(f) => ctx.ret(&[f]),
         Err(LoadError::Syntax(msg)) => {
             let msg = ctx.vm.message_value(&msg);
@@ -610,13 +590,17 @@ fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             ctx.vm.gc_stopped = false;
             0.0
         }
+        // As 5.1's `luaC_fullgc` and `luaC_step`, which set a new threshold: a full collection
+        // or a step restarts a stopped collector.
         "collect" => {
+            ctx.vm.gc_stopped = false;
             ctx.vm.collect_garbage();
             ctx.vm.run_finalizers()?;
             0.0
         }
         "count" => ctx.vm.heap.bytes_allocated() as f64 / 1024.0,
         "step" => {
+            ctx.vm.gc_stopped = false;
             let finished = gc_step(ctx.vm, arg);
             ctx.vm.run_finalizers()?;
             return ctx.ret(&[Value::Boolean(finished)]);

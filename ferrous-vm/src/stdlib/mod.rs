@@ -4,6 +4,7 @@
 //! string-to-number conversion), `format.rs` (`string.format`), `lua_pattern.rs` (patterns).
 
 pub(crate) mod base;
+pub(crate) mod chunk_reader;
 pub(crate) mod coroutine;
 pub(crate) mod debug;
 pub(crate) mod format;

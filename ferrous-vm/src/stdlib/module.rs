@@ -6,10 +6,10 @@
 //! without dynamic libraries does, and a C searcher that finds a file fails the same way; the
 //! C paths are still searched, so "module not found" lists the same lines as lua5.1's.
 
-use ferrous_heap::{Function, TableHandle, Value};
+use ferrous_heap::{Function, NativeClosure, TableHandle, Value};
 
 use crate::error::{RtError, RtResult};
-use crate::native::{Ctx, Ret};
+use crate::native::{Ctx, NativeFunction, Ret};
 use crate::vm::Vm;
 
 /// 5.1's `LUA_CPATH_DEFAULT` as Debian builds it.
@@ -32,10 +32,7 @@ pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> RtResult<()> {
     let config = vm.intern(CONFIG)?;
     let loaders = vm.new_table(4, 0)?;
     for (i, (name, f)) in [
-        (
-            "loader_preload",
-            loader_preload as crate::native::NativeFunction,
-        ),
+        ("loader_preload", loader_preload as NativeFunction),
         ("loader_Lua", loader_lua),
         ("loader_C", loader_c),
         ("loader_Croot", loader_croot),
@@ -43,11 +40,11 @@ pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> RtResult<()> {
     .into_iter()
     .enumerate()
     {
-        let f = vm.native(name, f);
+        let f = package_native(vm, package, name, f)?;
         vm.heap.tx().raw_set_int(loaders, i as i64 + 1, f)?;
     }
-    let loadlib = vm.native("loadlib", loadlib);
-    let seeall = vm.native("seeall", seeall);
+    let loadlib = package_native(vm, package, "loadlib", loadlib)?;
+    let seeall = package_native(vm, package, "seeall", seeall)?;
     for (name, value) in [
         ("cpath", Value::String(cpath)),
         ("config", Value::String(config)),
@@ -58,24 +55,47 @@ pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> RtResult<()> {
         let key = vm.intern(name.as_bytes())?;
         vm.heap.tx().raw_set_str(package, key, value)?;
     }
-    vm.register("require", require)?;
-    vm.register("module", module)?;
+    let require = package_native(vm, package, "require", require)?;
+    vm.set_global("require", require)?;
+    let module = package_native(vm, package, "module", module)?;
+    vm.set_global("module", module)?;
     Ok(())
 }
 
-/// A field of the global `package` table.
-fn package_field(vm: &mut Vm, name: &str) -> RtResult<Value> {
-    let globals = vm.globals;
-    let key = vm.intern(b"package")?;
-    let Value::Table(package) = vm.heap.raw_get_str(globals, key)? else {
-        return Err(RtError::native("'package' must be a table"));
+/// A function of this library: a native closure whose environment is `package`, as
+/// `luaopen_package` makes them (`LUA_ENVIRONINDEX`), so the global `package` can change.
+fn package_native(
+    vm: &mut Vm,
+    package: TableHandle,
+    name: &'static str,
+    f: NativeFunction,
+) -> RtResult<Value> {
+    let Value::NativeFunction(id) = vm.native(name, f) else {
+        return Err(RtError::runtime("internal error: native expected"));
     };
-    let key = vm.intern(name.as_bytes())?;
-    Ok(vm.heap.raw_get_str(package, key)?)
+    let f = vm.heap.tx().new_function(Function::Native(NativeClosure {
+        id,
+        upvalues: Box::new([]),
+        env: package,
+    }))?;
+    Ok(Value::Function(f))
 }
 
+/// A field of the package table (the running function's environment, as in 5.1).
+fn package_field(ctx: &mut Ctx<'_>, name: &str) -> RtResult<Value> {
+    let package = match ctx.closure.map(|c| ctx.vm.heap.function(c)) {
+        Some(Ok(Function::Native(closure))) => closure.env,
+        _ => return Err(RtError::native("'package' must be a table")),
+    };
+    let key = ctx.vm.intern(name.as_bytes())?;
+    Ok(ctx.vm.heap.raw_get_str(package, key)?)
+}
+
+/// 5.1's `_LOADED` table of the registry (`package.loaded` unless a script replaced that).
 fn loaded_table(vm: &mut Vm) -> RtResult<TableHandle> {
-    match package_field(vm, "loaded")? {
+    let registry = vm.registry;
+    let key = vm.intern(b"_LOADED")?;
+    match vm.heap.raw_get_str(registry, key)? {
         Value::Table(t) => Ok(t),
         _ => Err(RtError::native("'package.loaded' must be a table")),
     }
@@ -97,7 +117,7 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
         v => return ctx.ret(&[v]),
     }
-    let Value::Table(loaders) = package_field(ctx.vm, "loaders")? else {
+    let Value::Table(loaders) = package_field(ctx, "loaders")? else {
         return Err(RtError::native("'package.loaders' must be a table"));
     };
     let mut tried = Vec::new();
@@ -144,10 +164,10 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// 5.1's `findfile`: the first readable file of path `pname` for `name` (dots become
 /// slashes), or the `\n\tno file '...'` lines of the files tried.
-fn find_file(vm: &mut Vm, name: &[u8], pname: &str) -> RtResult<Result<Vec<u8>, Vec<u8>>> {
+fn find_file(ctx: &mut Ctx<'_>, name: &[u8], pname: &str) -> RtResult<Result<Vec<u8>, Vec<u8>>> {
     use std::os::unix::ffi::OsStrExt;
-    let path = match package_field(vm, pname)? {
-        Value::String(s) => vm.heap.str_bytes(s)?.to_vec(),
+    let path = match package_field(ctx, pname)? {
+        Value::String(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         _ => {
             return Err(RtError::native(format!(
                 "'package.{pname}' must be a string"
@@ -191,7 +211,7 @@ fn load_error(name: &[u8], file: &[u8], msg: &[u8]) -> RtError {
 
 fn loader_preload(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let name = ctx.check_string(1)?;
-    let Value::Table(preload) = package_field(ctx.vm, "preload")? else {
+    let Value::Table(preload) = package_field(ctx, "preload")? else {
         return Err(RtError::native("'package.preload' must be a table"));
     };
     let loader = ctx.vm.heap.raw_get_str(preload, name)?;
@@ -207,7 +227,7 @@ fn loader_preload(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn loader_lua(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let name = ctx.check_bytes(1)?;
-    match find_file(ctx.vm, &name, "path")? {
+    match find_file(ctx, &name, "path")? {
         Ok(file) => match super::package::load_file(ctx.vm, Some(&file))? {
             Ok(f) => ctx.ret(&[f]),
             Err(msg) => Err(load_error(&name, &file, &msg)),
@@ -221,7 +241,7 @@ fn loader_lua(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 fn loader_c(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let name = ctx.check_bytes(1)?;
-    match find_file(ctx.vm, &name, "cpath")? {
+    match find_file(ctx, &name, "cpath")? {
         Ok(file) => Err(load_error(&name, &file, NO_DL)),
         Err(tried) => {
             ctx.push_bytes(&tried)?;
@@ -236,7 +256,7 @@ fn loader_croot(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         // Not a submodule: nothing to search.
         return Ok(Ret::values(0));
     };
-    match find_file(ctx.vm, &name[..dot], "cpath")? {
+    match find_file(ctx, &name[..dot], "cpath")? {
         Ok(file) => Err(load_error(&name, &file, NO_DL)),
         Err(tried) => {
             ctx.push_bytes(&tried)?;

@@ -340,6 +340,8 @@ fn getenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 fn exit(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let code = ctx.opt_integer(1, 0)?;
     ctx.vm.flush_stdout();
+    // C's `exit` flushes every stream.
+    super::io::flush_all(ctx.vm);
     std::process::exit(code as i32)
 }
 

@@ -17,6 +17,12 @@ const DEFAULT_PATH: &str = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/sh
 pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     let package = super::new_lib(vm, "package", &[])?;
     let loaded = vm.new_table(0, 16)?;
+    // As 5.1, `require` and `module` find the loaded modules in the registry's `_LOADED`.
+    let registry = vm.registry;
+    let key = vm.intern(b"_LOADED")?;
+    vm.heap
+        .tx()
+        .raw_set_str(registry, key, Value::Table(loaded))?;
     let preload = vm.new_table(0, 4)?;
     let path = match std::env::var("LUA_PATH") {
         // ";;" stands for the default path.

@@ -18,19 +18,26 @@ pub(crate) enum Stream {
     Stdout,
     Stderr,
     File(File),
+    /// A command's pipe (`io.popen`).
+    Pipe(super::popen::Pipe),
     Closed,
 }
 
 /// How writes to a file are buffered (`file:setvbuf`, C's `setvbuf` modes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum VBuf {
-    /// Every write goes out at once (the default here; C buffers files fully by default).
+    /// Every write goes out at once.
     No,
-    /// Writes wait until this many bytes are pending.
-    Full(usize),
-    /// Writes wait until one of them contains a newline.
+    /// Writes wait in a buffer of `LuaFile::cap` bytes (the default of files and pipes, as in
+    /// C), written as glibc's `_IO_file_xsputn` writes it.
+    Full,
+    /// Writes wait until one of them contains a newline (what follows the last newline stays
+    /// in the buffer, as in glibc).
     Line,
 }
+
+/// The buffer size glibc gives a stream it cannot `fstat` (and pipes get from `fstat`).
+const DEFAULT_BLKSIZE: usize = 4096;
 
 /// The payload of a file userdata: the stream, a read-ahead buffer and the pending writes.
 ///
@@ -44,6 +51,14 @@ pub(crate) struct LuaFile {
     pub(super) eof: bool,
     pub(super) vbuf: VBuf,
     pending: Vec<u8>,
+    /// The size of glibc's buffer: 0 until the first write or `setvbuf` allocates it, 1 after
+    /// `setvbuf("no")` (glibc's one-byte `_shortbuf`, which a later `full` keeps).
+    cap: usize,
+    /// What glibc allocates: the stream's `st_blksize`.
+    blksize: usize,
+    /// Whether the stream was opened for writing: a write to one that was not fails at once
+    /// with `EBADF`, as `fwrite` does, instead of waiting in the buffer.
+    pub(super) writable: bool,
 }
 
 impl Drop for LuaFile {
@@ -58,14 +73,52 @@ impl Trace for LuaFile {
 }
 
 impl LuaFile {
+    /// A handle on `stream`: files and pipes are fully buffered, as C opens them; the standard
+    /// files are written at once here (standard output through the VM's own buffer).
     pub(super) fn new(stream: Stream) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let (vbuf, blksize) = match &stream {
+            Stream::File(f) => (
+                VBuf::Full,
+                f.metadata()
+                    .ok()
+                    .and_then(|m| usize::try_from(m.blksize()).ok())
+                    .filter(|&b| b > 0)
+                    .unwrap_or(DEFAULT_BLKSIZE),
+            ),
+            Stream::Pipe(_) => (VBuf::Full, DEFAULT_BLKSIZE),
+            _ => (VBuf::No, DEFAULT_BLKSIZE),
+        };
+        let writable = match &stream {
+            Stream::Pipe(p) => p.writable(),
+            _ => true,
+        };
         LuaFile {
             stream,
             buf: Vec::new(),
             pos: 0,
             eof: false,
-            vbuf: VBuf::No,
+            vbuf,
             pending: Vec::new(),
+            cap: 0,
+            blksize,
+            writable,
+        }
+    }
+
+    /// Whether the stream is a file or pipe still open.
+    pub(super) fn is_open(&self) -> bool {
+        matches!(self.stream, Stream::File(_) | Stream::Pipe(_))
+    }
+
+    /// `setvbuf(f, NULL, mode, size)` under glibc: the size is ignored; `full` and `line`
+    /// allocate the default buffer if there is none yet, `no` leaves a one-byte buffer.
+    pub(super) fn set_vbuf(&mut self, vbuf: VBuf) {
+        self.vbuf = vbuf;
+        match vbuf {
+            VBuf::No => self.cap = 1,
+            VBuf::Full | VBuf::Line if self.cap == 0 => self.cap = self.blksize,
+            _ => {}
         }
     }
 
@@ -74,49 +127,76 @@ impl LuaFile {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let res = match &mut self.stream {
-            Stream::File(f) => f.write_all(&self.pending),
-            _ => Ok(()),
+        let pending = std::mem::take(&mut self.pending);
+        let res = match self.writer() {
+            Ok(w) => w.write_all(&pending),
+            Err(_) => Ok(()),
         };
+        // The buffer is kept for the next writes.
+        self.pending = pending;
         self.pending.clear();
         res
     }
 
-    /// Writes `out` as the buffering mode says.
-    pub(super) fn write_buffered(&mut self, out: &[u8]) -> std::io::Result<()> {
-        match self.vbuf {
-            VBuf::No => match &mut self.stream {
-                Stream::File(f) => f.write_all(out),
-                _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-            },
-            VBuf::Full(size) => {
-                // As glibc: a full buffer is written when the next write does not fit; a write
-                // as large as the buffer goes out directly.
-                if self.pending.len() + out.len() > size {
-                    self.flush_pending()?;
-                }
-                if out.len() >= size {
-                    return match &mut self.stream {
-                        Stream::File(f) => f.write_all(out),
-                        _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-                    };
-                }
-                self.pending.extend_from_slice(out);
-                Ok(())
-            }
-            VBuf::Line => {
-                self.pending.extend_from_slice(out);
-                if out.contains(&b'\n') {
-                    self.flush_pending()?;
-                }
-                Ok(())
-            }
+    /// The stream to write to: a file or a pipe.
+    fn writer(&mut self) -> std::io::Result<&mut dyn Write> {
+        match &mut self.stream {
+            Stream::File(f) => Ok(f),
+            Stream::Pipe(p) => Ok(p),
+            _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
         }
     }
 
-    /// Closes the stream after writing what is pending.
+    /// Writes `out` as the buffering mode says.
+    pub(super) fn write_buffered(&mut self, out: &[u8]) -> std::io::Result<()> {
+        if !self.writable {
+            return Err(std::io::Error::from_raw_os_error(9));
+        }
+        match self.vbuf {
+            VBuf::No => self.writer()?.write_all(out),
+            VBuf::Full | VBuf::Line => self.write_glibc(out),
+        }
+    }
+
+    /// glibc's `_IO_new_file_xsputn`: fill the buffer (in line mode only up to the last
+    /// newline, if it all fits, and then write it); if bytes are left, write the buffer
+    /// (allocating it on the first write), then the whole blocks left directly, and buffer the
+    /// rest.
+    fn write_glibc(&mut self, out: &[u8]) -> std::io::Result<()> {
+        let mut space = self.cap.saturating_sub(self.pending.len());
+        let mut must_flush = false;
+        if self.vbuf == VBuf::Line && space >= out.len() {
+            if let Some(nl) = out.iter().rposition(|&c| c == b'\n') {
+                space = nl + 1;
+                must_flush = true;
+            }
+        }
+        let (now, rest) = out.split_at(space.min(out.len()));
+        self.pending.extend_from_slice(now);
+        if rest.is_empty() && !must_flush {
+            return Ok(());
+        }
+        if self.cap == 0 {
+            self.cap = self.blksize;
+        }
+        self.flush_pending()?;
+        let direct = if self.cap >= 128 {
+            rest.len() - rest.len() % self.cap
+        } else {
+            rest.len()
+        };
+        self.writer()?.write_all(&rest[..direct])?;
+        self.pending.extend_from_slice(&rest[direct..]);
+        Ok(())
+    }
+
+    /// Closes the stream after writing what is pending (waiting for a pipe's command, as
+    /// `pclose`).
     pub(super) fn close(&mut self) {
         let _ = self.flush_pending();
+        if let Stream::Pipe(p) = &mut self.stream {
+            let _ = p.close();
+        }
         self.stream = Stream::Closed;
         self.buf.clear();
     }
@@ -133,6 +213,7 @@ impl LuaFile {
         let res = match &mut self.stream {
             Stream::Stdin => std::io::stdin().lock().read(&mut self.buf),
             Stream::File(f) => f.read(&mut self.buf),
+            Stream::Pipe(p) => p.read(&mut self.buf),
             _ => Ok(0),
         };
         // On an error nothing was read: the buffer must not look like 8 KiB of unread bytes
@@ -234,7 +315,11 @@ impl LuaFile {
     }
 
     /// Discards the read-ahead (moving the OS position back) before a write or seek.
+    /// A pipe cannot move back: its read-ahead stays (a write to a reading pipe fails anyway).
     pub(super) fn sync_read_ahead(&mut self) -> std::io::Result<()> {
+        if matches!(self.stream, Stream::Pipe(_)) {
+            return Ok(());
+        }
         let unread = self.buf.len() - self.pos;
         if unread > 0 {
             if let Stream::File(f) = &mut self.stream {
