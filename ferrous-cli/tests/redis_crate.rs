@@ -27,7 +27,11 @@ fn scripts_through_the_client_library() {
     // `Script::invoke` tries EVALSHA first and loads the script on NOSCRIPT.
     let incr = redis::Script::new("return redis.call('incrby', KEYS[1], ARGV[1])");
     let first: i64 = incr.key("counter").arg(5).invoke(&mut con).expect("EVAL");
-    let second: i64 = incr.key("counter").arg(2).invoke(&mut con).expect("EVALSHA");
+    let second: i64 = incr
+        .key("counter")
+        .arg(2)
+        .invoke(&mut con)
+        .expect("EVALSHA");
     assert_eq!((first, second), (5, 7));
     let exists: Vec<bool> = redis::cmd("SCRIPT")
         .arg("EXISTS")
@@ -38,14 +42,16 @@ fn scripts_through_the_client_library() {
 
     // Replies convert as Redis converts them: tables to arrays (to the first nil), floats
     // truncated, false to nil, {ok=...} to a status.
-    let mixed = redis::Script::new("return {1, 2.9, 'x', false, 'after'}");
+    let mixed = redis::Script::new("return {1, 2.9, 'x', false, 'after', nil, 'lost'}");
     let value: Value = mixed.invoke(&mut con).expect("a table");
     assert_eq!(
         value,
         Value::Array(vec![
             Value::Int(1),
             Value::Int(2),
-            Value::BulkString(b"x".to_vec())
+            Value::BulkString(b"x".to_vec()),
+            Value::Nil,
+            Value::BulkString(b"after".to_vec()),
         ])
     );
     let status: Value = redis::Script::new("return redis.status_reply('FINE')")
@@ -70,12 +76,11 @@ fn scripts_through_the_client_library() {
     assert_eq!(err.kind(), ErrorKind::Server(ServerErrorKind::NoScript));
 
     // cjson round trip.
-    let json: String = redis::Script::new(
-        "local t = cjson.decode(ARGV[1]) t.n = t.n + 1 return cjson.encode(t)",
-    )
-    .arg(r#"{"n":41}"#)
-    .invoke(&mut con)
-    .expect("cjson");
+    let json: String =
+        redis::Script::new("local t = cjson.decode(ARGV[1]) t.n = t.n + 1 return cjson.encode(t)")
+            .arg(r#"{"n":41}"#)
+            .invoke(&mut con)
+            .expect("cjson");
     assert_eq!(json, r#"{"n":42}"#);
 }
 
@@ -84,11 +89,6 @@ fn pipelines_and_transactions() {
     let server = Server::start(&[]);
     let mut con = connect(&server, false);
     let script = redis::Script::new("return redis.call('rpush', KEYS[1], ARGV[1])");
-    redis::cmd("SCRIPT")
-        .arg("LOAD")
-        .arg(script.get_hash().len().to_string())
-        .exec(&mut con)
-        .expect("SCRIPT LOAD of anything");
     let sha: String = redis::cmd("SCRIPT")
         .arg("LOAD")
         .arg("return redis.call('rpush', KEYS[1], ARGV[1])")
@@ -127,18 +127,21 @@ fn pipelines_and_transactions() {
 fn resp3_replies_after_setresp() {
     let server = Server::start(&[]);
     let mut con = connect(&server, true);
-    let value: Value = redis::Script::new(
-        "redis.setresp(3) return redis.call('hgetall', KEYS[1])",
-    )
-    .key("empty")
-    .invoke(&mut con)
-    .expect("a RESP3 map");
+    let value: Value = redis::Script::new("redis.setresp(3) return redis.call('hgetall', KEYS[1])")
+        .key("empty")
+        .invoke(&mut con)
+        .expect("a RESP3 map");
     assert_eq!(value, Value::Map(Vec::new()));
     let value: Value = redis::Script::new("return {double = 3.5}")
         .invoke(&mut con)
         .expect("a double");
     assert_eq!(value, Value::Double(3.5));
+    // Lua booleans become RESP3 booleans only after `redis.setresp(3)`, as in Redis 7.0.
     let value: Value = redis::Script::new("return true")
+        .invoke(&mut con)
+        .expect("an integer");
+    assert_eq!(value, Value::Int(1));
+    let value: Value = redis::Script::new("redis.setresp(3) return true")
         .invoke(&mut con)
         .expect("a boolean");
     assert_eq!(value, Value::Boolean(true));
