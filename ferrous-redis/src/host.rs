@@ -89,6 +89,15 @@ pub trait CommandHost {
     fn command_rejected(&mut self, args: &[Vec<u8>], error: &[u8]) {
         let _ = (args, error);
     }
+
+    /// A script (or function) starts running: Redis freezes the time keys expire by until it
+    /// ends (`scriptTimeSnapshot()`), so a key cannot expire between two of its commands.
+    /// Ignored by default.
+    fn script_started(&mut self) {}
+
+    /// The script that [`CommandHost::script_started`] announced ended (returned, failed or
+    /// was killed). Ignored by default.
+    fn script_ended(&mut self) {}
 }
 
 /// Why a user may not run a command (Redis's `ACL_DENIED_*`).

@@ -171,6 +171,14 @@ impl CommandHost for ServerHost {
         self.min_replicas_to_write == 0
     }
 
+    fn script_started(&mut self) {
+        self.mem.script_started();
+    }
+
+    fn script_ended(&mut self) {
+        self.mem.script_ended();
+    }
+
     fn command_rejected(&mut self, args: &[Vec<u8>], error: &[u8]) {
         let name = ferrous_redis::resolve_command(args).ok().map(|s| s.name);
         self.stats.record_rejected(name, error);

@@ -350,6 +350,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
     pub(crate) fn begin_run(&mut self, running: Running) {
         self.kill.begin(running.kind);
         self.running = Some(running);
+        self.host_mut().script_started();
     }
 
     /// Stops the running script now, whatever it did (`SHUTDOWN NOSAVE`, a vanished client
@@ -395,6 +396,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         }
         self.kill.end();
         self.running = None;
+        self.host_mut().script_ended();
     }
 }
 

@@ -98,6 +98,8 @@ pub struct MemoryHost {
     clock: Box<dyn Clock + Send>,
     rng: u64,
     stream_limits: NodeLimits,
+    /// While a script runs: the time it started, which keys expire by.
+    script_time: Option<i64>,
 }
 
 impl Default for MemoryHost {
@@ -128,6 +130,7 @@ impl MemoryHost {
             clock: Box::new(clock),
             rng: 0x2545_f491_4f6c_dd1d,
             stream_limits: NodeLimits::default(),
+            script_time: None,
         }
     }
 
@@ -188,16 +191,30 @@ impl CommandHost for MemoryHost {
         if ctx.db >= self.dbs.len() {
             return err("ERR DB index is out of range");
         }
+        let now = self.clock.now_ms();
+        let expiry_now = match self.script_time {
+            Some(started) if ctx.from_script => started,
+            _ => now,
+        };
         let mut exec = Exec {
             dbs: &mut self.dbs,
             db: ctx.db,
-            now: self.clock.now_ms(),
+            now,
+            expiry_now,
             resp: ctx.resp,
             from_script: ctx.from_script,
             rng: &mut self.rng,
             stream_limits: self.stream_limits,
         };
         handler(&mut exec, args).unwrap_or_else(|error| error)
+    }
+
+    fn script_started(&mut self) {
+        self.script_time = Some(self.clock.now_ms());
+    }
+
+    fn script_ended(&mut self) {
+        self.script_time = None;
     }
 }
 
@@ -442,8 +459,13 @@ pub(crate) struct Exec<'a> {
     dbs: &'a mut [Db],
     /// The selected database.
     db: usize,
-    /// The time of the call, in ms: expiry checks within one command agree.
+    /// The time of the call, in ms (what `mstime()` gives Redis's commands: TTL arithmetic,
+    /// stream IDs, `TIME`).
     now: i64,
+    /// The time keys expire by: `now`, except in a script, where it is the time the script
+    /// started (Redis's `keyIsExpired` uses `scriptTimeSnapshot()`: a key cannot expire in the
+    /// middle of a script).
+    expiry_now: i64,
     /// The caller's protocol (2 or 3).
     resp: u8,
     /// Whether a script runs the command (`SORT` orders sets for scripts).
@@ -476,7 +498,7 @@ macro_rules! typed_access {
 
         /// The value under `key`, created empty when missing; the caller must add to it.
         pub(crate) fn $create(&mut self, key: &[u8]) -> Result<&mut $ty, Reply> {
-            let now = self.now;
+            let now = self.expiry_now;
             let db = &mut self.dbs[self.db];
             if db.get(key, now).is_none() {
                 db.set(key, Value::$variant($new));
@@ -512,13 +534,13 @@ impl Exec<'_> {
 
     /// The live value under `key`.
     pub(crate) fn get(&mut self, key: &[u8]) -> Option<&Value> {
-        let now = self.now;
+        let now = self.expiry_now;
         self.dbs[self.db].get(key, now)
     }
 
     /// The live value under `key`, mutably.
     pub(crate) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
-        let now = self.now;
+        let now = self.expiry_now;
         self.dbs[self.db].get_mut(key, now)
     }
 

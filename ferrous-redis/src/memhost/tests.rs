@@ -536,3 +536,31 @@ fn memory_host_is_send() {
     fn assert_send<T: Send>() {}
     assert_send::<MemoryHost>();
 }
+
+/// Redis freezes the time keys expire by while a script runs (`scriptTimeSnapshot()`): a key
+/// cannot expire between two commands of one script. TTL arithmetic keeps the real clock.
+#[test]
+fn keys_do_not_expire_during_a_script() {
+    let clock = ManualClock::new(1_000_000);
+    let mut host = MemoryHost::with_clock(clock.clone());
+    assert_eq!(
+        check(&mut host, &["SET", "k", "v", "PX", "100"]),
+        Reply::ok()
+    );
+    let in_script = CallContext {
+        from_script: true,
+        ..CallContext::default()
+    };
+    let run = |host: &mut MemoryHost, cmd: &[&str]| {
+        let args: Vec<Vec<u8>> = cmd.iter().map(|a| a.as_bytes().to_vec()).collect();
+        host.call(&in_script, &args)
+    };
+    host.script_started();
+    clock.advance(500);
+    assert_eq!(run(&mut host, &["GET", "k"]), bulk("v"));
+    assert_eq!(run(&mut host, &["PTTL", "k"]), Reply::Integer(0));
+    // A client outside the script (what a server answers while it is busy) sees real time.
+    assert_eq!(check(&mut host, &["EXISTS", "k"]), Reply::Integer(0));
+    host.script_ended();
+    assert_eq!(run(&mut host, &["GET", "k"]), Reply::Nil);
+}
