@@ -41,24 +41,19 @@ pub(crate) fn lua_main(args: &[String]) -> anyhow::Result<ExitCode> {
                         value.clone()
                     }
                 };
-                let code = if flag == "-e" {
-                    value
+                // `-e` runs its chunk; `-l` calls the global `require` with the name, as
+                // lua.c's `dolibrary` does (so its errors carry no chunk position).
+                let (f, call_args) = if flag == "-e" {
+                    match vm.load(value.as_bytes(), "=(command line)") {
+                        Ok(f) => (f, Vec::new()),
+                        Err(err) => return Ok(report(&err)),
+                    }
                 } else {
-                    format!(
-                        "require '{}'",
-                        value.replace('\\', "\\\\").replace('\'', "\\'")
-                    )
+                    let require = vm.get_global("require")?;
+                    let name = Value::String(vm.intern(value.as_bytes())?);
+                    (require, vec![name])
                 };
-                let chunk_name = if flag == "-e" {
-                    "=(command line)"
-                } else {
-                    "=require"
-                };
-                let f = match vm.load(code.as_bytes(), chunk_name) {
-                    Ok(f) => f,
-                    Err(err) => return Ok(report(&err)),
-                };
-                if let Err(err) = vm.call(f, &[]) {
+                if let Err(err) = vm.call(f, &call_args) {
                     let err = crate::handler::apply(&mut vm, err);
                     return Ok(report(&err));
                 }

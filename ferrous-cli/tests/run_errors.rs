@@ -50,3 +50,31 @@ fn uncaught_errors_go_through_the_global_debug_traceback() {
         }
     }
 }
+
+/// `-l NAME` calls the global `require` as lua.c's `dolibrary` does: a missing module is
+/// reported as `require` words it, without a chunk position, then the traceback.
+#[test]
+fn a_missing_library_is_reported_as_lua51_reports_it() {
+    let run = |program: &str| {
+        let out = Command::new(program)
+            .args(["-l", "no_such_module_here"])
+            .env("LUA_PATH", "./?.lua")
+            .env("LUA_CPATH", "./?.so")
+            .output();
+        out.map(|out| {
+            let text = String::from_utf8_lossy(&out.stderr).into_owned();
+            (text.replacen("lua5.1:", "ferrous:", 1), out.status.code())
+        })
+    };
+    let (ours, status) = run(env!("CARGO_BIN_EXE_ferrous")).expect("ferrous runs");
+    assert!(
+        ours.starts_with(
+            "ferrous: module 'no_such_module_here' not found:\n\tno field package.preload['no_such_module_here']\n\tno file './no_such_module_here.lua'\n"
+        ),
+        "{ours}"
+    );
+    assert_eq!(status, Some(1));
+    if let Ok(lua) = run("lua5.1") {
+        assert_eq!(lua, (ours, status));
+    }
+}
