@@ -86,6 +86,9 @@ impl CallState {
 /// Arguments longer than this are not kept for reuse (a 100 MB `SET` must not pin 100 MB).
 const ARGV_KEEP: usize = 64 * 1024;
 
+/// At most this many argument vectors are kept for reuse.
+const ARGV_KEEP_COUNT: usize = 64;
+
 /// A script's cluster state (`scriptVerifyClusterState`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClusterRun {
@@ -169,21 +172,18 @@ pub(crate) fn fail(
     }
 }
 
-/// `luaArgsToRedisArgv`: strings as they are, numbers as `%.17g`; into `argv`, whose vectors
-/// are reused.
-fn command_args(ctx: &mut Ctx<'_>, argv: &mut Vec<Vec<u8>>) -> Result<(), &'static [u8]> {
+/// `luaArgsToRedisArgv`: strings as they are, numbers as `%.17g`; into the first entries of
+/// `pool`, whose vectors are reused (and which keeps the entries past them for later calls).
+/// Returns how many arguments there are.
+fn command_args(ctx: &mut Ctx<'_>, pool: &mut Vec<Vec<u8>>) -> Result<usize, &'static [u8]> {
     let n_args = ctx.nargs();
     if n_args == 0 {
         return Err(b"Please specify at least one argument for this redis lib call");
     }
-    argv.truncate(n_args);
-    for n in 1..=n_args {
-        if argv.len() < n {
-            argv.push(Vec::new());
-        }
-        let Some(arg) = argv.get_mut(n - 1) else {
-            break;
-        };
+    if pool.len() < n_args {
+        pool.resize_with(n_args, Vec::new);
+    }
+    for (n, arg) in (1..=n_args).zip(pool.iter_mut()) {
         arg.clear();
         match ctx.arg(n) {
             Value::Number(x) => format_argument(x, arg),
@@ -191,7 +191,7 @@ fn command_args(ctx: &mut Ctx<'_>, argv: &mut Vec<Vec<u8>>) -> Result<(), &'stat
             _ => return Err(b"Lua redis lib command arguments must be strings or integers"),
         }
     }
-    Ok(())
+    Ok(n_args)
 }
 
 /// A number as `redis.call` passes it: `%.17g`, which prints integers below 2^53 as plain
@@ -223,14 +223,15 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtR
             false,
         );
     };
-    let mut argv = ctx
+    let mut pool = ctx
         .app_data_mut::<RunState>()
         .map(|s| std::mem::take(&mut s.argv))
         .unwrap_or_default();
-    let result = call_with_args::<H>(ctx, &state, &mut argv, raise);
-    argv.retain(|arg| arg.capacity() <= ARGV_KEEP);
+    let result = call_with_args::<H>(ctx, &state, &mut pool, raise);
+    pool.truncate(ARGV_KEEP_COUNT);
+    pool.retain(|arg| arg.capacity() <= ARGV_KEEP);
     if let Some(s) = ctx.app_data_mut::<RunState>() {
-        s.argv = argv;
+        s.argv = pool;
     }
     result
 }
@@ -239,12 +240,13 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtR
 fn call_with_args<H: CommandHost + 'static>(
     ctx: &mut Ctx<'_>,
     state: &CallState,
-    argv: &mut Vec<Vec<u8>>,
+    pool: &mut Vec<Vec<u8>>,
     raise: bool,
 ) -> RtResult<Ret> {
-    if let Err(msg) = command_args(ctx, argv) {
-        return fail(ctx, msg, raise, false);
-    }
+    let argv = match command_args(ctx, pool) {
+        Ok(n_args) => &pool[..n_args],
+        Err(msg) => return fail(ctx, msg, raise, false),
+    };
     ctx.charge(argv.iter().map(|a| a.len() as u64 / 16 + 1).sum())?;
     let reply = match check_and_run::<H>(ctx, state, argv) {
         Ok(reply) => reply,
@@ -522,6 +524,7 @@ fn acl_check_cmd<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     if let Err(msg) = command_args(ctx, &mut argv) {
         return fail(ctx, msg, true, false);
     }
+    let argv = argv;
     if cmdinfo::lookup(&argv).is_none() {
         return fail(
             ctx,
