@@ -216,7 +216,13 @@ impl Core {
 
     fn on_timer(&mut self) {
         self.last_tick = Instant::now();
-        self.engine.host_mut().mem.active_expire(20);
+        let host = self.engine.host_mut();
+        if host.mem.active_expire(20) > 0 {
+            // Expired keys touch the `WATCH`es on them.
+            let expired = host.mem.take_expired();
+            host.dirty.extend(expired);
+            self.after_command();
+        }
         self.expire_blocked();
     }
 
@@ -324,7 +330,7 @@ impl Core {
                     Step::Silent | Step::Script | Step::Block(_) | Step::Pushes(_) => {}
                 }
             } else {
-                let reply = self.engine.busy_reply();
+                let reply = self.reject_in_transaction(batch.client, &argv, self.engine.busy_reply());
                 let name = resolve_command(&argv).ok().map(|s| s.name);
                 if let Reply::Error(text) = &reply {
                     self.engine.host_mut().stats.record_rejected(name, text);

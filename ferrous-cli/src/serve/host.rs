@@ -54,7 +54,12 @@ impl ServerHost {
     /// An empty keyspace.
     pub(crate) fn new(maxmemory: u64) -> ServerHost {
         ServerHost {
-            mem: MemoryHost::new(),
+            mem: {
+                let mut mem = MemoryHost::new();
+                // Expired keys touch the `WATCH`es on them, as in Redis.
+                mem.track_expired(true);
+                mem
+            },
             dirty: Vec::new(),
             flushed: false,
             ready: Vec::new(),
@@ -88,9 +93,6 @@ impl ServerHost {
             return;
         }
         self.writes += 1;
-        if spec.name == "flushall" || spec.name == "flushdb" {
-            self.flushed = true;
-        }
         for pos in keys_of(spec, argv) {
             if let Some(key) = argv.get(pos) {
                 self.dirty.push((db, key.clone()));
@@ -98,6 +100,55 @@ impl ServerHost {
         }
         self.repl.note(&mut self.mem, db, argv, spec.name, reply);
     }
+}
+
+/// At most this many keys are noted one by one before a flush; past it every `WATCH` is
+/// touched (`flushed`), which can only make more `EXEC`s fail, never fewer.
+const TOUCH_LIMIT: usize = 100_000;
+
+impl ServerHost {
+    /// `touchAllWatchedKeysInDb`: before `FLUSHALL`, `FLUSHDB` or `SWAPDB`, the keys that
+    /// exist in the databases it empties (and, for `SWAPDB`, in the one it brings in) count as
+    /// written; watched keys that do not exist stay untouched.
+    fn touch_before_flush(&mut self, db: usize, name: &[u8], args: &[Vec<u8>]) {
+        let index = |n: usize| -> Option<usize> {
+            let text = std::str::from_utf8(args.get(n)?).ok()?;
+            text.parse::<usize>().ok().filter(|&i| i < 16)
+        };
+        let dbs: Vec<usize> = match name {
+            b"flushall" => (0..16).collect(),
+            b"flushdb" => vec![db],
+            _ => match (index(1), index(2)) {
+                (Some(a), Some(b)) => vec![a, b],
+                _ => return,
+            },
+        };
+        let total: usize = dbs.iter().map(|&d| self.mem.dbsize(d)).sum();
+        if total > TOUCH_LIMIT {
+            self.flushed = true;
+            return;
+        }
+        for &from in &dbs {
+            for key in self.mem.db_keys(from) {
+                if name == b"swapdb" {
+                    // A key present on either side changes on both.
+                    for &to in &dbs {
+                        self.dirty.push((to, key.clone()));
+                    }
+                } else {
+                    self.dirty.push((from, key));
+                }
+            }
+        }
+    }
+}
+
+/// The destination of `SORT ... STORE dst` (the last `STORE` wins, as in Redis).
+fn sort_destination(args: &[Vec<u8>]) -> Option<&[u8]> {
+    let at = args
+        .iter()
+        .rposition(|arg| arg.eq_ignore_ascii_case(b"store"))?;
+    args.get(at + 1).map(Vec::as_slice)
 }
 
 /// Whether a write command's reply says it changed something: a nil (but for `SET ... GET` of a
@@ -140,10 +191,26 @@ impl CommandHost for ServerHost {
             super::object::object(&mut self.mem, ctx, args)
         } else if name == b"sort" || name == b"sort_ro" {
             let full_access = self.caller_reads_every_key(args);
-            super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access)
+            let exists = |mem: &mut MemoryHost, key: &[u8]| {
+                mem.call(ctx, &[b"exists".to_vec(), key.to_vec()]) == Reply::Integer(1)
+            };
+            let store = sort_destination(args)
+                .filter(|dst| exists(&mut self.mem, dst))
+                .map(<[u8]>::to_vec);
+            let reply = super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access);
+            // `SORT ... STORE` with an empty result deletes an existing destination: a write.
+            if let (Some(dst), Reply::Integer(0)) = (store, &reply) {
+                self.dirty.push((ctx.db, dst));
+            }
+            reply
         } else {
+            if matches!(name.as_slice(), b"flushall" | b"flushdb" | b"swapdb") {
+                self.touch_before_flush(ctx.db, &name, args);
+            }
             self.mem.call(ctx, args)
         };
+        let expired = self.mem.take_expired();
+        self.dirty.extend(expired);
         self.note_effects(ctx.db, args, &reply);
         if ctx.from_script {
             let label = ferrous_redis::resolve_command(args).map_or_else(

@@ -6,7 +6,7 @@
 //! the host's dirty-key notes, script writes included) or a flush marks the client, and its
 //! `EXEC` answers a nil array.
 
-use ferrous_redis::{Argv, Reply, resolve_command};
+use ferrous_redis::{Argv, CommandFlags, Reply, resolve_command};
 
 use super::core::{Core, Step};
 
@@ -66,6 +66,48 @@ impl Core {
             client.dirty_cas = false;
         }
         Reply::ok()
+    }
+
+    /// `rejectCommand`'s effect on a transaction: a refused command inside `MULTI` makes the
+    /// `EXEC` fail (`flagTransaction`), and a refused `EXEC` discards the transaction and
+    /// answers `EXECABORT Transaction discarded because of: <error>` (`execCommandAbort`).
+    /// Returns the reply to send.
+    pub(crate) fn reject_in_transaction(&mut self, id: u64, argv: &[Vec<u8>], error: Reply) -> Reply {
+        let Some(client) = self.client(id) else {
+            return error;
+        };
+        let Some(multi) = client.multi.as_mut() else {
+            return error;
+        };
+        let is_exec = argv.first().is_some_and(|name| name.eq_ignore_ascii_case(b"exec"));
+        if !is_exec {
+            multi.failed = true;
+            return error;
+        }
+        client.multi = None;
+        client.watched.clear();
+        client.dirty_cas = false;
+        match error {
+            Reply::Error(text) => {
+                let mut abort = b"EXECABORT Transaction discarded because of: ".to_vec();
+                abort.extend_from_slice(text.strip_prefix(b"-").unwrap_or(&text));
+                Reply::Error(abort)
+            }
+            other => other,
+        }
+    }
+
+    /// Whether the client's transaction holds a `denyoom` command (Redis's
+    /// `mstate.cmd_flags & CMD_DENYOOM`, which makes `EXEC` subject to `maxmemory`).
+    pub(crate) fn queued_denyoom(&self, id: u64) -> bool {
+        self.clients
+            .get(&id)
+            .and_then(|c| c.multi.as_ref())
+            .is_some_and(|multi| {
+                multi.queued.iter().any(|argv| {
+                    resolve_command(argv).is_ok_and(|s| s.flags.contains(CommandFlags::DENYOOM))
+                })
+            })
     }
 
     /// `EXEC`: the queued commands' replies, `EXECABORT`, or a nil array after a touched watch.

@@ -64,6 +64,9 @@ pub(crate) struct Db {
     expires: HashMap<Vec<u8>, i64, ahash::RandomState>,
     /// Where the next `active_expire` sweep starts in the key order.
     sweep_from: usize,
+    /// When the host asked for them (`MemoryHost::track_expired`): keys removed because their
+    /// time came, until `take_expired` (a server touches the `WATCH`es on them).
+    expired_log: Option<Vec<Vec<u8>>>,
 }
 
 impl Db {
@@ -74,7 +77,27 @@ impl Db {
 
     /// Removes every key.
     pub(crate) fn clear(&mut self) {
+        let log = self.expired_log.take();
         *self = Db::default();
+        self.expired_log = log;
+    }
+
+    /// Starts (with an empty log) or stops logging expired keys.
+    pub(crate) fn track_expired(&mut self, on: bool) {
+        self.expired_log = on.then(Vec::new);
+    }
+
+    /// The keys removed by expiry since the last call (none when not tracking).
+    pub(crate) fn take_expired(&mut self) -> Vec<Vec<u8>> {
+        self.expired_log.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Removes `key`, whose time has come.
+    fn remove_expired(&mut self, key: &[u8]) {
+        self.remove(key);
+        if let Some(log) = &mut self.expired_log {
+            log.push(key.to_vec());
+        }
     }
 
     /// Drops `key` if its expiry time is before `now` (Redis's `keyIsExpired`: a key lives
@@ -82,7 +105,7 @@ impl Db {
     pub(crate) fn expire_if_needed(&mut self, key: &[u8], now: i64) -> bool {
         match self.expires.get(key) {
             Some(&when) if when < now => {
-                self.remove(key);
+                self.remove_expired(key);
                 true
             }
             _ => false,
@@ -202,7 +225,7 @@ impl Db {
         let mut removed = 0;
         for (key, when) in volatile {
             if when < now {
-                self.remove(&key);
+                self.remove_expired(&key);
                 removed += 1;
             }
         }

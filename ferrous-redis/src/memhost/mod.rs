@@ -152,6 +152,15 @@ impl MemoryHost {
         self.dbs.get(db).map_or(0, Db::len)
     }
 
+    /// Every key of database `db`, expired ones not yet removed included (what a flush or
+    /// `SWAPDB` touches).
+    pub fn db_keys(&self, db: usize) -> Vec<Vec<u8>> {
+        self.dbs
+            .get(db)
+            .map(|db| db.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Sets how many entries (`stream-node-max-entries`, default 100) and about how many bytes
     /// (`stream-node-max-bytes`, default 4096) one stream node holds before a new one starts;
     /// 0 means no limit of that kind. Approximate trimming (`MAXLEN ~`) removes whole nodes,
@@ -161,6 +170,25 @@ impl MemoryHost {
             max_entries,
             max_bytes,
         };
+    }
+
+    /// Starts or stops recording the keys removed because their time came (lazily when a
+    /// command met them, or by [`MemoryHost::active_expire`]); a server that implements
+    /// `WATCH` reads them with [`MemoryHost::take_expired`], as Redis touches watched keys on
+    /// expiry. Off by default (the log would grow with no one reading it).
+    pub fn track_expired(&mut self, on: bool) {
+        for db in &mut self.dbs {
+            db.track_expired(on);
+        }
+    }
+
+    /// The keys removed by expiry since the last call, with their database.
+    pub fn take_expired(&mut self) -> Vec<(usize, Vec<u8>)> {
+        self.dbs
+            .iter_mut()
+            .enumerate()
+            .flat_map(|(index, db)| db.take_expired().into_iter().map(move |key| (index, key)))
+            .collect()
     }
 
     /// Looks at up to `budget` keys with an expiry time in each database and removes those whose
