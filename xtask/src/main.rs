@@ -107,7 +107,10 @@ fn ci() -> Result<()> {
     })?;
     // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).
     step("lua-5.1-tests", lua_suite::run)?;
-    step("redis-suite unit/scripting unit/functions", redis_suite::ci)?;
+    step(
+        "redis-suite unit/scripting unit/functions unit/multi",
+        redis_suite::ci,
+    )?;
     println!("xtask ci: all checks passed");
     Ok(())
 }

@@ -42,6 +42,8 @@ const DATA_UNITS: &[&str] = &[
     "unit/keyspace",
     "unit/protocol",
     "unit/info",
+    "unit/pubsub",
+    "unit/acl",
 ];
 
 /// The outcome of one unit.
@@ -160,6 +162,12 @@ fn run_unit(binary: &Path, suite: &Path, unit: &str) -> Result<SuiteResult> {
         } else {
             &["--ignore-encoding", "--ignore-digest"][..]
         })
+        // unit/multi's replication tests drive `REPLICAOF`: there are no replicas here.
+        .args(if unit == "unit/multi" {
+            &["--tags", "-needs:repl"][..]
+        } else {
+            &[][..]
+        })
         .current_dir(suite)
         .stdin(Stdio::null())
         .output()
@@ -253,8 +261,9 @@ fn report(result: &SuiteResult) {
     }
 }
 
-/// The `cargo xtask ci` step: `unit/scripting` and `unit/functions`, failing on any `[err]`
-/// that is not an expected failure (`redis_suite_expected.rs`; `unit/functions` has none).
+/// The `cargo xtask ci` step: `unit/scripting`, `unit/functions` and `unit/multi`, failing on
+/// any `[err]` that is not an expected failure (`redis_suite_expected.rs`, for unit/scripting;
+/// the other two have none).
 pub(crate) fn ci() -> Result<()> {
     if !available()? {
         return Ok(());
@@ -263,23 +272,10 @@ pub(crate) fn ci() -> Result<()> {
     let suite = copy_suite()?;
     let scripting = run_unit(&binary, &suite, "unit/scripting");
     let functions = run_unit(&binary, &suite, "unit/functions");
+    let multi = run_unit(&binary, &suite, "unit/multi");
     let _ = std::fs::remove_dir_all(&suite);
-    let functions = functions?;
-    report(&functions);
-    if !functions.err.is_empty() || functions.incomplete || functions.ok.is_empty() {
-        for (_, name) in &functions.err {
-            println!("  unexpected [err]: {name}");
-        }
-        bail!(
-            "unit/functions: {} failures{}",
-            functions.err.len(),
-            if functions.incomplete {
-                ", run incomplete"
-            } else {
-                ""
-            }
-        );
-    }
+    must_pass("unit/functions", &functions?)?;
+    must_pass("unit/multi", &multi?)?;
     let result = scripting?;
     report(&result);
     let unexpected: Vec<&(usize, String)> = result
@@ -307,6 +303,26 @@ pub(crate) fn ci() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A unit that must pass whole: every test ran and none failed.
+fn must_pass(unit: &str, result: &SuiteResult) -> Result<()> {
+    report(result);
+    if result.err.is_empty() && !result.incomplete && !result.ok.is_empty() {
+        return Ok(());
+    }
+    for (_, name) in &result.err {
+        println!("  unexpected [err]: {name}");
+    }
+    bail!(
+        "{unit}: {} failures{}",
+        result.err.len(),
+        if result.incomplete {
+            ", run incomplete"
+        } else {
+            ""
+        }
+    );
 }
 
 /// `cargo xtask redis-suites`: every unit, counts only.

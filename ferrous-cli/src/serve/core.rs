@@ -330,7 +330,8 @@ impl Core {
                     Step::Silent | Step::Script | Step::Block(_) | Step::Pushes(_) => {}
                 }
             } else {
-                let reply = self.reject_in_transaction(batch.client, &argv, self.engine.busy_reply());
+                let reply =
+                    self.reject_in_transaction(batch.client, &argv, self.engine.busy_reply());
                 let name = resolve_command(&argv).ok().map(|s| s.name);
                 if let Reply::Error(text) = &reply {
                     self.engine.host_mut().stats.record_rejected(name, text);

@@ -197,7 +197,8 @@ impl CommandHost for ServerHost {
             let store = sort_destination(args)
                 .filter(|dst| exists(&mut self.mem, dst))
                 .map(<[u8]>::to_vec);
-            let reply = super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access);
+            let reply =
+                super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access);
             // `SORT ... STORE` with an empty result deletes an existing destination: a write.
             if let (Some(dst), Reply::Integer(0)) = (store, &reply) {
                 self.dirty.push((ctx.db, dst));

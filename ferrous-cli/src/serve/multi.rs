@@ -72,14 +72,21 @@ impl Core {
     /// `EXEC` fail (`flagTransaction`), and a refused `EXEC` discards the transaction and
     /// answers `EXECABORT Transaction discarded because of: <error>` (`execCommandAbort`).
     /// Returns the reply to send.
-    pub(crate) fn reject_in_transaction(&mut self, id: u64, argv: &[Vec<u8>], error: Reply) -> Reply {
+    pub(crate) fn reject_in_transaction(
+        &mut self,
+        id: u64,
+        argv: &[Vec<u8>],
+        error: Reply,
+    ) -> Reply {
         let Some(client) = self.client(id) else {
             return error;
         };
         let Some(multi) = client.multi.as_mut() else {
             return error;
         };
-        let is_exec = argv.first().is_some_and(|name| name.eq_ignore_ascii_case(b"exec"));
+        let is_exec = argv
+            .first()
+            .is_some_and(|name| name.eq_ignore_ascii_case(b"exec"));
         if !is_exec {
             multi.failed = true;
             return error;

@@ -89,7 +89,10 @@ impl Db {
 
     /// The keys removed by expiry since the last call (none when not tracking).
     pub(crate) fn take_expired(&mut self) -> Vec<Vec<u8>> {
-        self.expired_log.as_mut().map(std::mem::take).unwrap_or_default()
+        self.expired_log
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Removes `key`, whose time has come.
