@@ -32,7 +32,7 @@ mod value;
 mod vm;
 
 pub use crate::api::{ErrorLocation, Outcome, RegistryKey};
-pub use crate::error::{Error, RtError, RtResult};
+pub use crate::error::{Error, ErrorValue, Raised, Result, RuntimeError};
 pub use crate::native::{Ctx, NativeFunction, Ret};
 pub use crate::stdlib::number::format_g;
 pub use crate::vm::{Profile, Vm, VmBuilder};

@@ -11,7 +11,7 @@ use ferrous_heap::{
     Tracer, Value,
 };
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult};
 use crate::native::{NativeFunction, Natives};
 use crate::stdlib::number;
 use crate::thread::ThreadState;
@@ -253,13 +253,13 @@ impl Vm {
     }
 
     /// Sets the global `name` to a native function.
-    pub fn register(&mut self, name: &'static str, func: NativeFunction) -> RtResult<()> {
+    pub fn register(&mut self, name: &'static str, func: NativeFunction) -> crate::Result<()> {
         let value = self.native(name, func);
         self.set_global(name, value)
     }
 
     /// Sets a global variable (raw).
-    pub fn set_global(&mut self, name: &str, value: Value) -> RtResult<()> {
+    pub fn set_global(&mut self, name: &str, value: Value) -> crate::Result<()> {
         let key = self.intern(name.as_bytes())?;
         let globals = self.globals;
         self.heap.tx().raw_set_str(globals, key, value)?;
@@ -267,14 +267,14 @@ impl Vm {
     }
 
     /// Reads a global variable (raw).
-    pub fn get_global(&mut self, name: &str) -> RtResult<Value> {
+    pub fn get_global(&mut self, name: &str) -> crate::Result<Value> {
         let key = self.intern(name.as_bytes())?;
         Ok(self.heap.tx().raw_get_str(self.globals, key)?)
     }
 
     /// Interns a byte string.
     #[inline]
-    pub fn intern(&mut self, bytes: &[u8]) -> RtResult<StringHandle> {
+    pub fn intern(&mut self, bytes: &[u8]) -> crate::Result<StringHandle> {
         Ok(self.heap.tx().intern(bytes)?)
     }
 
@@ -285,7 +285,7 @@ impl Vm {
     }
 
     /// Creates a table.
-    pub fn new_table(&mut self, narr: usize, nhash: usize) -> RtResult<TableHandle> {
+    pub fn new_table(&mut self, narr: usize, nhash: usize) -> crate::Result<TableHandle> {
         Ok(self.heap.tx().new_table(narr, nhash)?)
     }
 
@@ -320,7 +320,7 @@ impl Vm {
     }
 
     /// A number as Lua prints it (`%.14g`), interned.
-    pub fn number_to_string(&mut self, n: f64) -> RtResult<StringHandle> {
+    pub fn number_to_string(&mut self, n: f64) -> crate::Result<StringHandle> {
         let mut buf = Vec::with_capacity(24);
         number::fmt_number(n, &mut buf);
         self.intern(&buf)
@@ -360,7 +360,7 @@ impl Vm {
 
     /// A safe point: collects garbage when the allocation debt asks for it.
     #[inline]
-    pub(crate) fn gc_check(&mut self) -> RtResult<()> {
+    pub(crate) fn gc_check(&mut self) -> RaiseResult<()> {
         if !self.gc_stopped && self.heap.should_collect() {
             self.gc_step();
             if self.heap.has_finalizers() {
@@ -386,30 +386,31 @@ impl Vm {
         self.heap.collect(&roots);
     }
 
-    /// Turns an [`RtError`] raised by the running code into the Lua error value, as 5.1 builds
+    /// Turns an [`Raise`] raised by the running code into the Lua error value, as 5.1 builds
     /// it: the position prefix, then the message.
-    pub(crate) fn error_to_value(&mut self, err: RtError) -> Value {
+    pub(crate) fn error_to_value(&mut self, err: Raise) -> Value {
         let msg = match err {
-            RtError::Value(v) => return v,
-            RtError::Runtime(msg) => {
+            Raise::Value(v) => return v,
+            Raise::Runtime(msg) => {
                 let mut out = self.runtime_where();
                 out.extend_from_slice(&msg);
                 out
             }
-            RtError::Native(msg) => {
+            Raise::Native(msg) => {
                 let mut out = self.where_(1);
                 out.extend_from_slice(&msg);
                 out
             }
-            RtError::Arg { narg, msg } => {
+            Raise::Arg { narg, msg } => {
                 let mut out = self.where_(1);
                 out.extend_from_slice(&self.arg_error_text(narg, &msg));
                 out
             }
-            RtError::OutOfMemory => b"not enough memory".to_vec(),
-            RtError::ErrorHandling => b"error in error handling".to_vec(),
-            RtError::Killed(msg) => msg,
-            RtError::Paused => b"paused".to_vec(),
+            Raise::Message(msg) => msg,
+            Raise::OutOfMemory => b"not enough memory".to_vec(),
+            Raise::ErrorHandling => b"error in error handling".to_vec(),
+            Raise::Killed(msg) => msg,
+            Raise::Paused => b"paused".to_vec(),
         };
         self.message_value(&msg)
     }

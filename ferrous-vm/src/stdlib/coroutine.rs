@@ -4,12 +4,12 @@
 
 use ferrous_heap::{Function, NativeClosure, Thread, ThreadHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, ResumeRequest, Ret, RetKind};
 use crate::thread::{CoStatus, ThreadState};
 use crate::vm::Vm;
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     super::new_lib(
         vm,
         "coroutine",
@@ -49,14 +49,14 @@ pub(crate) fn status_name(status: CoStatus) -> &'static str {
     }
 }
 
-fn new_coroutine(ctx: &mut Ctx<'_>) -> RtResult<ThreadHandle> {
+fn new_coroutine(ctx: &mut Ctx<'_>) -> Result<ThreadHandle> {
     let f = ctx.arg(1);
     let is_lua = match f {
         Value::Function(h) => matches!(ctx.vm.heap.function(h)?, Function::Lua(_)),
         _ => false,
     };
     if !is_lua {
-        return Err(RtError::arg(1, "Lua function expected"));
+        return Err(Error::arg(1, "Lua function expected"));
     }
     let mut state = ThreadState::new();
     state.stack[0] = f;
@@ -69,19 +69,19 @@ fn new_coroutine(ctx: &mut Ctx<'_>) -> RtResult<ThreadHandle> {
     Ok(co)
 }
 
-fn create(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn create(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = new_coroutine(ctx)?;
     ctx.ret(&[Value::Thread(co)])
 }
 
-fn check_co(ctx: &Ctx<'_>) -> RtResult<ThreadHandle> {
+fn check_co(ctx: &Ctx<'_>) -> Result<ThreadHandle> {
     match ctx.arg(1) {
         Value::Thread(co) => Ok(co),
-        _ => Err(RtError::arg(1, "coroutine expected")),
+        _ => Err(Error::arg(1, "coroutine expected")),
     }
 }
 
-fn resume(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn resume(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = check_co(ctx)?;
     let status = ctx.vm.co_status(co);
     if status != CoStatus::Suspended {
@@ -95,18 +95,18 @@ fn resume(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     })))
 }
 
-fn yield_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn yield_(ctx: &mut Ctx<'_>) -> Result<Ret> {
     Ok(Ret(RetKind::Yield(ctx.nargs())))
 }
 
-fn status(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn status(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = check_co(ctx)?;
     let name = status_name(ctx.vm.co_status(co));
     ctx.push_bytes(name.as_bytes())?;
     Ok(Ret::values(1))
 }
 
-fn running(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn running(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.vm.current == ctx.vm.main_thread {
         return ctx.ret(&[Value::Nil]);
     }
@@ -114,7 +114,7 @@ fn running(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Thread(co)])
 }
 
-fn wrap(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn wrap(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = new_coroutine(ctx)?;
     let env = ctx.vm.globals;
     let id = ctx.vm.wrap_aux;
@@ -130,9 +130,9 @@ fn wrap(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Function(f)])
 }
 
-fn wrap_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn wrap_aux(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Value::Thread(co) = ctx.upvalue(0)? else {
-        return Err(RtError::native("internal error: wrap without coroutine"));
+        return Err(Error::runtime("internal error: wrap without coroutine"));
     };
     // The status ("cannot resume dead coroutine") is checked by `Vm::resume_thread` on the
     // state it takes out of the heap anyway: one heap lookup and downcast instead of two.

@@ -11,7 +11,7 @@ use std::io::{Seek, SeekFrom, Write};
 
 use ferrous_heap::{UserData, UserDataHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
 use crate::stdlib::number;
 use crate::vm::Vm;
@@ -21,7 +21,7 @@ mod file;
 pub(crate) use file::Stream;
 use file::{LuaFile, VBuf};
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     // The methods of file handles.
     let methods = vm.new_table(0, 8)?;
     super::set_funcs(
@@ -85,7 +85,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     Ok(())
 }
 
-fn new_file(vm: &mut Vm, stream: Stream) -> RtResult<UserDataHandle> {
+fn new_file(vm: &mut Vm, stream: Stream) -> Result<UserDataHandle> {
     let meta = vm.file_meta;
     Ok(vm.heap.tx().new_userdata(UserData {
         metatable: meta,
@@ -95,7 +95,7 @@ fn new_file(vm: &mut Vm, stream: Stream) -> RtResult<UserDataHandle> {
 }
 
 /// `nil, "prefix: message", errno` for a failed operation.
-fn fail(ctx: &mut Ctx<'_>, prefix: Option<&[u8]>, err: &std::io::Error) -> RtResult<Ret> {
+fn fail(ctx: &mut Ctx<'_>, prefix: Option<&[u8]>, err: &std::io::Error) -> Result<Ret> {
     let mut msg = Vec::new();
     if let Some(p) = prefix {
         msg.extend_from_slice(p);
@@ -118,7 +118,7 @@ pub(crate) fn c_error_text(err: &std::io::Error) -> String {
 }
 
 /// The file handle in argument `n` (`tofile`): errors for non-files and closed files.
-fn check_file(ctx: &Ctx<'_>, n: usize) -> RtResult<UserDataHandle> {
+fn check_file(ctx: &Ctx<'_>, n: usize) -> Result<UserDataHandle> {
     let Value::UserData(h) = ctx.arg(n) else {
         return Err(ctx.type_error(n, "FILE*"));
     };
@@ -126,16 +126,16 @@ fn check_file(ctx: &Ctx<'_>, n: usize) -> RtResult<UserDataHandle> {
         return Err(ctx.type_error(n, "FILE*"));
     };
     if matches!(file.stream, Stream::Closed) {
-        return Err(RtError::native("attempt to use a closed file"));
+        return Err(Error::runtime("attempt to use a closed file"));
     }
     Ok(h)
 }
 
-fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> T) -> RtResult<T> {
+fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> T) -> Result<T> {
     let mut tx = vm.heap.tx();
     match tx.userdata_mut(h)?.downcast_mut::<LuaFile>() {
         Some(file) => Ok(f(file)),
-        None => Err(RtError::native("attempt to use a closed file")),
+        None => Err(Error::runtime("attempt to use a closed file")),
     }
 }
 
@@ -151,7 +151,7 @@ fn stream_kind(vm: &Vm, h: UserDataHandle) -> Option<&'static str> {
 }
 
 /// Writes arguments `first..` to file `h` (`g_write`).
-fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret> {
+fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> Result<Ret> {
     let mut out = Vec::new();
     for i in first..=ctx.nargs() {
         match ctx.arg(i) {
@@ -184,7 +184,7 @@ fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Re
 }
 
 /// Reads with the formats in arguments `first..` from file `h` (`g_read`).
-fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret> {
+fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> Result<Ret> {
     ctx.vm.flush_stdout();
     let nformats = ctx.nargs().saturating_sub(first - 1);
     let formats: Vec<Value> = if nformats == 0 {
@@ -227,10 +227,10 @@ fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret
                     }),
                     Some(b"*a") => with_file(ctx.vm, h, LuaFile::read_all)?
                         .map(|all| ctx.vm.intern(&all).map(Value::String).ok()),
-                    _ => return Err(RtError::arg((first + k) as u32, "invalid format")),
+                    _ => return Err(Error::arg((first + k) as u32, "invalid format")),
                 }
             }
-            _ => return Err(RtError::arg((first + k) as u32, "invalid option")),
+            _ => return Err(Error::arg((first + k) as u32, "invalid option")),
         };
         match res {
             Ok(Some(v)) => {
@@ -247,7 +247,7 @@ fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret
     Ok(Ret::values(n))
 }
 
-fn default_file(ctx: &Ctx<'_>, output: bool) -> RtResult<UserDataHandle> {
+fn default_file(ctx: &Ctx<'_>, output: bool) -> Result<UserDataHandle> {
     let v = if output {
         ctx.vm.default_output
     } else {
@@ -256,7 +256,7 @@ fn default_file(ctx: &Ctx<'_>, output: bool) -> RtResult<UserDataHandle> {
     match v {
         Value::UserData(h) => {
             if stream_kind(ctx.vm, h) == Some("closed") {
-                return Err(RtError::native(if output {
+                return Err(Error::runtime(if output {
                     "standard output file is closed"
                 } else {
                     "standard input file is closed"
@@ -264,26 +264,26 @@ fn default_file(ctx: &Ctx<'_>, output: bool) -> RtResult<UserDataHandle> {
             }
             Ok(h)
         }
-        _ => Err(RtError::native("no default file")),
+        _ => Err(Error::runtime("no default file")),
     }
 }
 
-fn io_write(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_write(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = default_file(ctx, true)?;
     write_args(ctx, h, 1)
 }
 
-fn io_read(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_read(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = default_file(ctx, false)?;
     read_args(ctx, h, 1)
 }
 
-fn f_write(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_write(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     write_args(ctx, h, 2)
 }
 
-fn f_read(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_read(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     read_args(ctx, h, 2)
 }
@@ -318,7 +318,7 @@ impl FromBytesChecked for std::ffi::OsStr {
 
 /// `io.tmpfile`: a new file open for update (`w+`), removed from its directory at once, as C's
 /// `tmpfile` does; `nil, message, errno` when none can be made.
-fn io_tmpfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_tmpfile(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -348,7 +348,7 @@ fn io_tmpfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     fail(ctx, None, &last_err)
 }
 
-fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_open(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     let mode = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
@@ -363,7 +363,7 @@ fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
+fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> Result<Ret> {
     match stream_kind(ctx.vm, h) {
         Some("stdin" | "stdout" | "stderr") => {
             // 5.1 refuses to close the standard files.
@@ -379,7 +379,7 @@ fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
 }
 
 /// `io_gc`: closes a file that is still open, but not a standard file; returns nothing.
-fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_gc(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Value::UserData(h) = ctx.arg(1) else {
         return Err(ctx.type_error(1, "FILE*"));
     };
@@ -393,7 +393,7 @@ fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn io_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_close(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = if ctx.is_none_or_nil(1) {
         default_file(ctx, true)?
     } else {
@@ -402,25 +402,25 @@ fn io_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     close_handle(ctx, h)
 }
 
-fn f_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_close(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     close_handle(ctx, h)
 }
 
-fn f_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_flush(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     flush_handle(ctx, h)
 }
 
 /// `io.flush`: flushes the default output file.
-fn io_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_flush(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = default_file(ctx, true)?;
     flush_handle(ctx, h)
 }
 
 /// Flushes file `h` and returns `true` (5.1's `pushresult`; 5.2 returns the file). Writes to
 /// other files are not buffered here, so only stdout has anything to flush.
-fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
+fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> Result<Ret> {
     if stream_kind(ctx.vm, h) == Some("stdout") {
         ctx.vm.flush_stdout();
     }
@@ -432,7 +432,7 @@ fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
 
 /// `file:setvbuf(mode [, size])`: `no`, `full` (`size` bytes, default `LUAL_BUFFERSIZE`) or
 /// `line` buffering of the file's writes. The standard files accept it and keep theirs.
-fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_setvbuf(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     let mode = ctx.check_bytes(2)?;
     let size = ctx.opt_integer(3, 8192)?;
@@ -444,7 +444,7 @@ fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"invalid option '".to_vec();
             msg.extend_from_slice(&mode);
             msg.push(b'\'');
-            return Err(RtError::Arg { narg: 2, msg });
+            return Err(Error::arg(2, msg));
         }
     };
     let res = with_file(ctx.vm, h, |f| {
@@ -458,7 +458,7 @@ fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_seek(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     let whence = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
@@ -473,7 +473,7 @@ fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"invalid option '".to_vec();
             msg.extend_from_slice(&whence);
             msg.push(b'\'');
-            return Err(RtError::Arg { narg: 2, msg });
+            return Err(Error::arg(2, msg));
         }
     };
     let res = with_file(ctx.vm, h, |f| {
@@ -490,7 +490,7 @@ fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn io_type(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_type(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_any(1)?;
     let kind = match ctx.arg(1) {
         Value::UserData(h) => stream_kind(ctx.vm, h),
@@ -504,7 +504,7 @@ fn io_type(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn f_tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_tostring(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Value::UserData(h) = ctx.arg(1) else {
         return Err(ctx.type_error(1, "FILE*"));
     };
@@ -518,7 +518,7 @@ fn f_tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `io.input([file])` / `io.output([file])`: sets (by name or handle) or returns the default.
-fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
+fn set_default(ctx: &mut Ctx<'_>, output: bool) -> Result<Ret> {
     match ctx.arg(1) {
         Value::Nil => {}
         Value::UserData(_) => {
@@ -538,7 +538,7 @@ fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
                     msg.extend_from_slice(b": ");
                     msg.extend_from_slice(c_error_text(&e).as_bytes());
                     // 5.1's `fileerror`: a bad argument.
-                    return Err(RtError::Arg { narg: 1, msg });
+                    return Err(Error::arg(1, msg));
                 }
             }
         }
@@ -559,28 +559,28 @@ fn set_default_value(vm: &mut Vm, output: bool, v: Value) {
     }
 }
 
-fn io_input(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_input(ctx: &mut Ctx<'_>) -> Result<Ret> {
     set_default(ctx, false)
 }
 
-fn io_output(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_output(ctx: &mut Ctx<'_>) -> Result<Ret> {
     set_default(ctx, true)
 }
 
 /// An iterator over the lines of `h`; `close` says whether it closes the file at the end.
-fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> RtResult<Ret> {
+fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> Result<Ret> {
     let id = ctx.vm.lines_aux;
     let upvalues = Box::new([Value::UserData(h), Value::Boolean(close)]);
     let f = super::native_closure(ctx.vm, id, upvalues)?;
     ctx.ret(&[f])
 }
 
-fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn lines_aux(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (Value::UserData(h), close) = (ctx.upvalue(0)?, ctx.upvalue(1)?) else {
-        return Err(RtError::native("internal error: lines state"));
+        return Err(Error::runtime("internal error: lines state"));
     };
     if stream_kind(ctx.vm, h) == Some("closed") {
-        return Err(RtError::native("file is already closed"));
+        return Err(Error::runtime("file is already closed"));
     }
     match with_file(ctx.vm, h, LuaFile::read_line)? {
         Ok(Some(line)) => {
@@ -593,11 +593,11 @@ fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
             Ok(Ret::values(0))
         }
-        Err(e) => Err(RtError::native(c_error_text(&e))),
+        Err(e) => Err(Error::runtime(c_error_text(&e))),
     }
 }
 
-fn io_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_lines(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.is_none_or_nil(1) {
         let h = default_file(ctx, false)?;
         return lines_iterator(ctx, h, false);
@@ -612,12 +612,12 @@ fn io_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = name.clone();
             msg.extend_from_slice(b": ");
             msg.extend_from_slice(c_error_text(&e).as_bytes());
-            Err(RtError::arg(1, msg))
+            Err(Error::arg(1, msg))
         }
     }
 }
 
-fn f_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_lines(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     lines_iterator(ctx, h, false)
 }

@@ -8,7 +8,7 @@
 
 use ferrous_heap::{Function, TableHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
 use crate::vm::Vm;
 
@@ -23,7 +23,7 @@ const CONFIG: &[u8] = b"/\n;\n?\n!\n-";
 const NO_DL: &[u8] = b"dynamic libraries not enabled; check your Lua installation";
 
 /// Adds the module functions to `package` and the globals.
-pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> Result<()> {
     let cpath = match std::env::var("LUA_CPATH") {
         Ok(p) => p.replace(";;", &format!(";{DEFAULT_CPATH};")),
         Err(_) => DEFAULT_CPATH.to_owned(),
@@ -64,24 +64,24 @@ pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> RtResult<()> {
 }
 
 /// A field of the global `package` table.
-fn package_field(vm: &mut Vm, name: &str) -> RtResult<Value> {
+fn package_field(vm: &mut Vm, name: &str) -> Result<Value> {
     let globals = vm.globals;
     let key = vm.intern(b"package")?;
     let Value::Table(package) = vm.heap.raw_get_str(globals, key)? else {
-        return Err(RtError::native("'package' must be a table"));
+        return Err(Error::runtime("'package' must be a table"));
     };
     let key = vm.intern(name.as_bytes())?;
     Ok(vm.heap.raw_get_str(package, key)?)
 }
 
-fn loaded_table(vm: &mut Vm) -> RtResult<TableHandle> {
+fn loaded_table(vm: &mut Vm) -> Result<TableHandle> {
     match package_field(vm, "loaded")? {
         Value::Table(t) => Ok(t),
-        _ => Err(RtError::native("'package.loaded' must be a table")),
+        _ => Err(Error::runtime("'package.loaded' must be a table")),
     }
 }
 
-fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn require(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_string(1)?;
     let name_bytes = ctx.vm.heap.str_bytes(name)?.to_vec();
     let loaded = loaded_table(ctx.vm)?;
@@ -93,12 +93,12 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"loop or previous error loading module '".to_vec();
             msg.extend_from_slice(&name_bytes);
             msg.push(b'\'');
-            return Err(RtError::Native(msg));
+            return Err(Error::runtime(msg));
         }
         v => return ctx.ret(&[v]),
     }
     let Value::Table(loaders) = package_field(ctx.vm, "loaders")? else {
-        return Err(RtError::native("'package.loaders' must be a table"));
+        return Err(Error::runtime("'package.loaders' must be a table"));
     };
     let mut tried = Vec::new();
     let mut i = 1;
@@ -109,7 +109,7 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             msg.extend_from_slice(&name_bytes);
             msg.extend_from_slice(b"' not found:");
             msg.extend_from_slice(&tried);
-            return Err(RtError::Native(msg));
+            return Err(Error::runtime(msg));
         }
         let found = ctx.vm.call_value1(searcher, &[Value::String(name)])?;
         match found {
@@ -144,12 +144,12 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// 5.1's `findfile`: the first readable file of path `pname` for `name` (dots become
 /// slashes), or the `\n\tno file '...'` lines of the files tried.
-fn find_file(vm: &mut Vm, name: &[u8], pname: &str) -> RtResult<Result<Vec<u8>, Vec<u8>>> {
+fn find_file(vm: &mut Vm, name: &[u8], pname: &str) -> Result<Result<Vec<u8>, Vec<u8>>> {
     use std::os::unix::ffi::OsStrExt;
     let path = match package_field(vm, pname)? {
         Value::String(s) => vm.heap.str_bytes(s)?.to_vec(),
         _ => {
-            return Err(RtError::native(format!(
+            return Err(Error::runtime(format!(
                 "'package.{pname}' must be a string"
             )));
         }
@@ -179,20 +179,20 @@ fn find_file(vm: &mut Vm, name: &[u8], pname: &str) -> RtResult<Result<Vec<u8>, 
 }
 
 /// 5.1's `loaderror`.
-fn load_error(name: &[u8], file: &[u8], msg: &[u8]) -> RtError {
+fn load_error(name: &[u8], file: &[u8], msg: &[u8]) -> Error {
     let mut full = b"error loading module '".to_vec();
     full.extend_from_slice(name);
     full.extend_from_slice(b"' from file '");
     full.extend_from_slice(file);
     full.extend_from_slice(b"':\n\t");
     full.extend_from_slice(msg);
-    RtError::Native(full)
+    Error::runtime(full)
 }
 
-fn loader_preload(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_preload(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_string(1)?;
     let Value::Table(preload) = package_field(ctx.vm, "preload")? else {
-        return Err(RtError::native("'package.preload' must be a table"));
+        return Err(Error::runtime("'package.preload' must be a table"));
     };
     let loader = ctx.vm.heap.raw_get_str(preload, name)?;
     if !matches!(loader, Value::Nil) {
@@ -205,7 +205,7 @@ fn loader_preload(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn loader_lua(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_lua(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     match find_file(ctx.vm, &name, "path")? {
         Ok(file) => match super::package::load_file(ctx.vm, Some(&file))? {
@@ -219,7 +219,7 @@ fn loader_lua(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn loader_c(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_c(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     match find_file(ctx.vm, &name, "cpath")? {
         Ok(file) => Err(load_error(&name, &file, NO_DL)),
@@ -230,7 +230,7 @@ fn loader_c(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn loader_croot(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_croot(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     let Some(dot) = name.iter().position(|&b| b == b'.') else {
         // Not a submodule: nothing to search.
@@ -245,7 +245,7 @@ fn loader_croot(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn loadlib(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loadlib(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_string(1)?;
     ctx.check_string(2)?;
     let msg = ctx.vm.intern(NO_DL)?;
@@ -253,7 +253,7 @@ fn loadlib(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Nil, Value::String(msg), Value::String(absent)])
 }
 
-fn seeall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn seeall(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let mt = match ctx.vm.heap.metatable(t)? {
         Some(mt) => mt,
@@ -273,7 +273,7 @@ fn seeall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// 5.1's `luaL_findtable` on the globals: the table at dotted path `name`, created where
 /// absent; `Err(())` when a part holds something else (`name conflict`).
-fn find_table(vm: &mut Vm, name: &[u8]) -> RtResult<Result<TableHandle, ()>> {
+fn find_table(vm: &mut Vm, name: &[u8]) -> Result<Result<TableHandle, ()>> {
     let mut t = vm.thread_globals();
     let parts: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
     let last = parts.len().saturating_sub(1);
@@ -292,7 +292,7 @@ fn find_table(vm: &mut Vm, name: &[u8]) -> RtResult<Result<TableHandle, ()>> {
     Ok(Ok(t))
 }
 
-fn module(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn module(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_string(1)?;
     let name_bytes = ctx.vm.heap.str_bytes(name)?.to_vec();
     let loaded = loaded_table(ctx.vm)?;
@@ -312,7 +312,7 @@ fn module(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 let mut msg = b"name conflict for module '".to_vec();
                 msg.extend_from_slice(&name_bytes);
                 msg.push(b'\'');
-                return Err(RtError::Native(msg));
+                return Err(Error::runtime(msg));
             }
         },
     };
@@ -336,7 +336,7 @@ fn module(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         _ => None,
     };
     let Some(closure) = caller else {
-        return Err(RtError::native("'module' not called from a Lua function"));
+        return Err(Error::runtime("'module' not called from a Lua function"));
     };
     if let Function::Lua(cl) = ctx.vm.heap.tx().function_mut(closure)? {
         cl.env = m;
