@@ -7,8 +7,7 @@
 //!   heap transaction is open and every live value is reachable from [`Roots`].
 
 use ferrous_heap::{
-    FunctionHandle, Heap, HeapError, NativeFn, StringHandle, TableHandle, ThreadHandle, Trace,
-    Tracer, Value,
+    FunctionHandle, Heap, NativeFn, StringHandle, TableHandle, ThreadHandle, Trace, Tracer, Value,
 };
 
 use crate::error::{Raise, RaiseResult};
@@ -280,8 +279,8 @@ impl Vm {
 
     /// The bytes of a string.
     #[inline]
-    pub fn str_bytes(&self, s: StringHandle) -> Result<&[u8], HeapError> {
-        self.heap.str_bytes(s)
+    pub fn str_bytes(&self, s: StringHandle) -> crate::Result<&[u8]> {
+        Ok(self.heap.str_bytes(s)?)
     }
 
     /// Creates a table.
