@@ -1234,7 +1234,7 @@ impl Vm {
             if status != CoStatus::Suspended {
                 return Err(Raise::native(format!(
                     "cannot resume {} coroutine",
-                    crate::stdlib::coroutine::status_name(status)
+                    status.name()
                 )));
             }
             return Err(Raise::runtime("C stack overflow"));
@@ -1328,7 +1328,7 @@ impl Vm {
                 }
                 Value::Number(x) => {
                     let mut msg = self.where_(1);
-                    crate::stdlib::number::fmt_number(x, &mut msg);
+                    crate::number::fmt_number(x, &mut msg);
                     self.message_value(&msg)
                 }
                 other => other,

@@ -142,8 +142,8 @@ impl Arith {
             Arith::Sub => x - y,
             Arith::Mul => x * y,
             Arith::Div => x / y,
-            Arith::Mod => crate::stdlib::number::lua_mod(x, y),
-            Arith::Pow => crate::stdlib::number::lua_pow(x, y),
+            Arith::Mod => crate::number::lua_mod(x, y),
+            Arith::Pow => crate::number::lua_pow(x, y),
             Arith::Unm => -x,
         }
     }

@@ -10,7 +10,7 @@ use ferrous_heap::{MetaEvent, StringHandle, TableHandle, Value, names};
 
 use crate::error::{Raise, RaiseResult};
 use crate::interp::Arith;
-use crate::stdlib::number;
+use crate::number;
 use crate::thread::Cont;
 use crate::vm::Vm;
 

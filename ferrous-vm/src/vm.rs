@@ -12,7 +12,7 @@ use ferrous_heap::{
 
 use crate::error::{Raise, RaiseResult};
 use crate::native::{NativeFunction, Natives};
-use crate::stdlib::number;
+use crate::number;
 use crate::thread::ThreadState;
 
 /// 5.1's `LUAI_MAXCALLS`: the deepest Lua call stack before `stack overflow`.

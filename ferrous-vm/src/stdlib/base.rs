@@ -8,7 +8,7 @@ use ferrous_heap::{Function, Value, names};
 
 use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret, RetKind};
-use crate::stdlib::number;
+use crate::number;
 use crate::thread::Cont;
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;

@@ -40,15 +40,6 @@ impl Vm {
     }
 }
 
-pub(crate) fn status_name(status: CoStatus) -> &'static str {
-    match status {
-        CoStatus::Suspended => "suspended",
-        CoStatus::Running => "running",
-        CoStatus::Normal => "normal",
-        CoStatus::Dead => "dead",
-    }
-}
-
 fn new_coroutine(ctx: &mut Ctx<'_>) -> Result<ThreadHandle> {
     let f = ctx.arg(1);
     let is_lua = match f {
@@ -85,7 +76,7 @@ fn resume(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = check_co(ctx)?;
     let status = ctx.vm.co_status(co);
     if status != CoStatus::Suspended {
-        let msg = format!("cannot resume {} coroutine", status_name(status));
+        let msg = format!("cannot resume {} coroutine", status.name());
         let msg = ctx.vm.message_value(msg.as_bytes());
         return ctx.ret(&[Value::Boolean(false), msg]);
     }
@@ -101,7 +92,7 @@ fn yield_(ctx: &mut Ctx<'_>) -> Result<Ret> {
 
 fn status(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = check_co(ctx)?;
-    let name = status_name(ctx.vm.co_status(co));
+    let name = ctx.vm.co_status(co).name();
     ctx.push_bytes(name.as_bytes())?;
     Ok(Ret::values(1))
 }

@@ -13,7 +13,7 @@ use ferrous_heap::{UserData, UserDataHandle, Value};
 
 use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
-use crate::stdlib::number;
+use crate::number;
 use crate::vm::Vm;
 
 mod file;

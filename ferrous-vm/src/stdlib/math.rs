@@ -313,7 +313,7 @@ mod tests {
 
     fn fmt(x: f64) -> String {
         let mut out = Vec::new();
-        crate::stdlib::number::fmt_number(x, &mut out);
+        crate::number::fmt_number(x, &mut out);
         String::from_utf8(out).unwrap_or_default()
     }
 

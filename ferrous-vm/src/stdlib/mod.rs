@@ -11,7 +11,6 @@ pub(crate) mod io;
 pub(crate) mod lua_pattern;
 pub(crate) mod math;
 pub(crate) mod module;
-pub(crate) mod number;
 pub(crate) mod os;
 pub(crate) mod package;
 pub(crate) mod string;

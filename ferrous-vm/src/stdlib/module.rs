@@ -115,7 +115,7 @@ fn require(ctx: &mut Ctx<'_>) -> Result<Ret> {
         match found {
             Value::Function(_) | Value::NativeFunction(_) => break found,
             Value::String(s) => tried.extend_from_slice(ctx.vm.heap.str_bytes(s)?),
-            Value::Number(x) => crate::stdlib::number::fmt_number(x, &mut tried),
+            Value::Number(x) => crate::number::fmt_number(x, &mut tried),
             _ => {}
         }
         i += 1;
