@@ -49,6 +49,13 @@ pub struct ErrorLocation {
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct RegistryKey(u32);
 
+impl RegistryKey {
+    /// The key's slot in `Vm::refs`.
+    pub(crate) fn slot(&self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// What a sliced run ([`Vm::run_for`]) reports.
 #[derive(Debug, PartialEq)]
 pub enum Outcome {

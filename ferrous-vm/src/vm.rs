@@ -107,12 +107,6 @@ pub struct Vm {
     pub(crate) gc_stopped: bool,
     /// Where `print` writes.
     pub(crate) stdout: Box<dyn std::io::Write>,
-    /// `next`, returned by `pairs`.
-    pub(crate) pairs_next: Value,
-    /// The iterator `ipairs` returns.
-    pub(crate) ipairs_iter: Value,
-    /// The native behind `coroutine.wrap`'s functions.
-    pub(crate) wrap_aux: NativeFn,
     /// Whether errors reaching the host record a traceback.
     pub(crate) capture_traceback: bool,
     /// The traceback recorded for the error on its way to the host.
@@ -138,19 +132,6 @@ pub struct Vm {
     pub(crate) loop_switch: bool,
     /// `not enough memory`, interned up front so raising it never allocates.
     pub(crate) oom_message: StringHandle,
-    /// The generator behind `math.random` (Redis's in the sandbox, glibc's in the CLI).
-    pub(crate) random: crate::stdlib::math::Random,
-    /// The pattern matcher's reusable backtracking stack.
-    pub(crate) matcher: crate::stdlib::lua_pattern::PatternMatcher,
-    /// The native behind `string.gmatch`'s iterators.
-    pub(crate) gmatch_aux: NativeFn,
-    /// The metatable of `io` file handles.
-    pub(crate) file_meta: Option<TableHandle>,
-    /// The native behind `io.lines` iterators.
-    pub(crate) lines_aux: NativeFn,
-    /// `io.input()` and `io.output()`.
-    pub(crate) default_input: Value,
-    pub(crate) default_output: Value,
     /// Where the last error that reached the host was raised.
     pub(crate) error_location: Option<crate::api::ErrorLocation>,
     /// Values kept alive by registry keys (`Vm::registry_insert`); `Nil` slots are free.
@@ -212,9 +193,6 @@ impl Vm {
             error_value: Value::Nil,
             gc_stopped: false,
             stdout: Box::new(std::io::BufWriter::new(std::io::stdout())),
-            pairs_next: Value::Nil,
-            ipairs_iter: Value::Nil,
-            wrap_aux: NativeFn(u32::MAX),
             capture_traceback: false,
             pending_traceback: None,
             interrupt: None,
@@ -227,13 +205,6 @@ impl Vm {
             loop_hooked: false,
             loop_switch: false,
             oom_message,
-            random: crate::stdlib::math::Random::glibc(),
-            matcher: crate::stdlib::lua_pattern::PatternMatcher::new(),
-            gmatch_aux: NativeFn(u32::MAX),
-            file_meta: None,
-            lines_aux: NativeFn(u32::MAX),
-            default_input: Value::Nil,
-            default_output: Value::Nil,
             error_location: None,
             refs: Vec::new(),
             free_refs: Vec::new(),
@@ -440,13 +411,13 @@ pub(crate) fn basic_meta_slot(value: Value) -> Option<usize> {
 /// Everything the collector starts from.
 pub(crate) struct Roots<'a> {
     th: &'a ThreadState,
-    values: [Value; 16],
+    values: [Value; 12],
     pinned: &'a [Value],
     refs: &'a [Value],
 }
 
 impl Vm {
-    fn root_values(&self) -> [Value; 16] {
+    fn root_values(&self) -> [Value; 12] {
         let vm = self;
         [
             Value::Table(vm.globals),
@@ -455,11 +426,7 @@ impl Vm {
             Value::Thread(vm.main_thread),
             Value::Thread(vm.current),
             vm.error_value,
-            vm.pairs_next,
             Value::String(vm.oom_message),
-            vm.file_meta.map_or(Value::Nil, Value::Table),
-            vm.default_input,
-            vm.default_output,
             vm.basic_meta[0].map_or(Value::Nil, Value::Table),
             vm.basic_meta[1].map_or(Value::Nil, Value::Table),
             vm.basic_meta[2].map_or(Value::Nil, Value::Table),
@@ -472,7 +439,7 @@ impl Vm {
 impl<'a> Roots<'a> {
     fn of(
         th: &'a ThreadState,
-        values: [Value; 16],
+        values: [Value; 12],
         pinned: &'a [Value],
         refs: &'a [Value],
     ) -> Roots<'a> {

@@ -361,3 +361,26 @@ fn a_paused_run_is_never_an_error() {
     assert_eq!(values, vec![Value::Number(1000.0)]);
     assert!(matches!(vm.run_for(10), Err(Error::Usage(_))));
 }
+
+#[test]
+fn library_state_lives_in_app_data_and_survives_collections() {
+    let mut vm = Vm::builder().build();
+    let res = run(
+        &mut vm,
+        "local out, inp = io.output(), io.input() \
+         for i = 1, 1000 do local _ = {i} end collectgarbage() collectgarbage() \
+         local n = 0 for _ in string.gmatch('a b c', '%a') do n = n + 1 end \
+         math.randomseed(7) local r1 = math.random() math.randomseed(7) \
+         local k = 0 for _ in pairs({1, 2, x = 3}) do k = k + 1 end \
+         for _ in ipairs({1, 2}) do k = k + 1 end \
+         local co = coroutine.wrap(function() coroutine.yield(1) end) \
+         return io.output() == out and io.input() == inp and io.type(out), n, \
+                r1 == math.random(), k + co()",
+    )
+    .unwrap();
+    assert_eq!(text(&mut vm, res[0]), "file");
+    assert_eq!(
+        &res[1..],
+        &[Value::Number(3.0), Value::Boolean(true), Value::Number(6.0)]
+    );
+}

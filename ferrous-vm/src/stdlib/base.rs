@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use ferrous_heap::{Function, Value, names};
+use ferrous_heap::{Function, NativeFn, Value, names};
 
 use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret, RetKind};
@@ -52,8 +52,12 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     vm.set_global("_VERSION", Value::String(version))?;
     // `pairs` and `ipairs` return their iterators, which are natives of their own (as in 5.1,
     // the `next` that `pairs` returns is not the global `next`).
-    vm.pairs_next = vm.native("next", next);
-    vm.ipairs_iter = vm.native("ipairs_iterator", ipairs_aux);
+    let pairs_next = vm.natives.register("next", next);
+    let ipairs_iter = vm.natives.register("ipairs_iterator", ipairs_aux);
+    vm.set_app_data(BaseState {
+        pairs_next,
+        ipairs_iter,
+    });
     vm.register("pairs", pairs)?;
     vm.register("ipairs", ipairs)?;
     Ok(())
@@ -355,15 +359,26 @@ fn next(ctx: &mut Ctx<'_>) -> Result<Ret> {
     }
 }
 
+/// The base library's per-VM state (app data): the iterators `pairs` and `ipairs` return.
+struct BaseState {
+    pairs_next: NativeFn,
+    ipairs_iter: NativeFn,
+}
+
+fn base_state<'c>(ctx: &'c Ctx<'_>) -> Result<&'c BaseState> {
+    ctx.app_data::<BaseState>()
+        .ok_or_else(|| Error::runtime("internal error: base library state"))
+}
+
 fn pairs(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
-    let f = ctx.vm.pairs_next;
+    let f = Value::NativeFunction(base_state(ctx)?.pairs_next);
     ctx.ret(&[f, Value::Table(t), Value::Nil])
 }
 
 fn ipairs(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
-    let f = ctx.vm.ipairs_iter;
+    let f = Value::NativeFunction(base_state(ctx)?.ipairs_iter);
     ctx.ret(&[f, Value::Table(t), Value::Number(0.0)])
 }
 

@@ -2,7 +2,7 @@
 //! `status`, `wrap`, `running`. Switching threads is done by the interpreter loop
 //! (`call.rs`); these natives check arguments and ask for the switch.
 
-use ferrous_heap::{Function, NativeClosure, Thread, ThreadHandle, Value};
+use ferrous_heap::{Function, NativeClosure, NativeFn, Thread, ThreadHandle, Value};
 
 use crate::error::{Error, Result};
 use crate::native::{Ctx, ResumeRequest, Ret, RetKind};
@@ -22,8 +22,15 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("yield", yield_),
         ],
     )?;
-    vm.wrap_aux = vm.natives.register("wrap", wrap_aux);
+    let wrap_aux = vm.natives.register("wrap", wrap_aux);
+    vm.set_app_data(CoroutineState { wrap_aux });
     Ok(())
+}
+
+/// The coroutine library's per-VM state (app data): the native behind `coroutine.wrap`'s
+/// functions.
+struct CoroutineState {
+    wrap_aux: NativeFn,
 }
 
 impl Vm {
@@ -108,7 +115,9 @@ fn running(ctx: &mut Ctx<'_>) -> Result<Ret> {
 fn wrap(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = new_coroutine(ctx)?;
     let env = ctx.vm.globals;
-    let id = ctx.vm.wrap_aux;
+    let Some(id) = ctx.app_data::<CoroutineState>().map(|state| state.wrap_aux) else {
+        return Err(Error::runtime("internal error: coroutine library state"));
+    };
     let f = ctx
         .vm
         .heap

@@ -9,8 +9,9 @@
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 
-use ferrous_heap::{UserData, UserDataHandle, Value};
+use ferrous_heap::{NativeFn, UserData, UserDataHandle, Value};
 
+use crate::api::RegistryKey;
 use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
 use crate::number;
@@ -50,7 +51,19 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     vm.heap
         .tx()
         .raw_set_str(meta, ferrous_heap::names::GC, gc)?;
-    vm.file_meta = Some(meta);
+    let lines_aux = vm.natives.register("lines_iterator", lines_aux);
+    let state = IoState {
+        file_meta: vm.registry_insert(Value::Table(meta)),
+        default_input: vm.registry_insert(Value::Nil),
+        default_output: vm.registry_insert(Value::Nil),
+        lines_aux,
+    };
+    if let Some(old) = vm.set_app_data(state) {
+        // `io` opened again: the old state's values are released.
+        for key in [old.file_meta, old.default_input, old.default_output] {
+            vm.registry_remove(key);
+        }
+    }
     let io = super::new_lib(
         vm,
         "io",
@@ -67,7 +80,6 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("write", io_write),
         ],
     )?;
-    vm.lines_aux = vm.natives.register("lines_iterator", lines_aux);
     for (name, stream) in [
         ("stdin", Stream::Stdin),
         ("stdout", Stream::Stdout),
@@ -77,16 +89,55 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
         let key = vm.intern(name.as_bytes())?;
         vm.heap.tx().raw_set_str(io, key, Value::UserData(f))?;
         match name {
-            "stdin" => vm.default_input = Value::UserData(f),
-            "stdout" => vm.default_output = Value::UserData(f),
+            "stdin" => set_default_value(vm, false, Value::UserData(f)),
+            "stdout" => set_default_value(vm, true, Value::UserData(f)),
             _ => {}
         }
     }
     Ok(())
 }
 
+/// The io library's per-VM state (app data): the metatable of file handles and the default
+/// files of `io.input()` and `io.output()`, kept by registry keys, and the native behind
+/// `io.lines` iterators.
+struct IoState {
+    file_meta: RegistryKey,
+    default_input: RegistryKey,
+    default_output: RegistryKey,
+    lines_aux: NativeFn,
+}
+
+/// The default input or output file (nil when `io` is not open).
+fn default_value(vm: &Vm, output: bool) -> Value {
+    match vm.app_data::<IoState>() {
+        Some(state) if output => vm.registry_value(&state.default_output),
+        Some(state) => vm.registry_value(&state.default_input),
+        None => Value::Nil,
+    }
+}
+
+fn set_default_value(vm: &mut Vm, output: bool, v: Value) {
+    let Some(state) = vm.app_data.get::<IoState>() else {
+        return;
+    };
+    let key = if output {
+        &state.default_output
+    } else {
+        &state.default_input
+    };
+    if let Some(slot) = vm.refs.get_mut(key.slot()) {
+        *slot = v;
+    }
+}
+
 fn new_file(vm: &mut Vm, stream: Stream) -> Result<UserDataHandle> {
-    let meta = vm.file_meta;
+    let meta = match vm
+        .app_data::<IoState>()
+        .map(|state| vm.registry_value(&state.file_meta))
+    {
+        Some(Value::Table(t)) => Some(t),
+        _ => None,
+    };
     Ok(vm.heap.tx().new_userdata(UserData {
         metatable: meta,
         env: None,
@@ -248,11 +299,7 @@ fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> Result<Ret> 
 }
 
 fn default_file(ctx: &Ctx<'_>, output: bool) -> Result<UserDataHandle> {
-    let v = if output {
-        ctx.vm.default_output
-    } else {
-        ctx.vm.default_input
-    };
+    let v = default_value(ctx.vm, output);
     match v {
         Value::UserData(h) => {
             if stream_kind(ctx.vm, h) == Some("closed") {
@@ -543,20 +590,8 @@ fn set_default(ctx: &mut Ctx<'_>, output: bool) -> Result<Ret> {
             }
         }
     }
-    let v = if output {
-        ctx.vm.default_output
-    } else {
-        ctx.vm.default_input
-    };
+    let v = default_value(ctx.vm, output);
     ctx.ret(&[v])
-}
-
-fn set_default_value(vm: &mut Vm, output: bool, v: Value) {
-    if output {
-        vm.default_output = v;
-    } else {
-        vm.default_input = v;
-    }
 }
 
 fn io_input(ctx: &mut Ctx<'_>) -> Result<Ret> {
@@ -569,7 +604,9 @@ fn io_output(ctx: &mut Ctx<'_>) -> Result<Ret> {
 
 /// An iterator over the lines of `h`; `close` says whether it closes the file at the end.
 fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> Result<Ret> {
-    let id = ctx.vm.lines_aux;
+    let Some(id) = ctx.app_data::<IoState>().map(|state| state.lines_aux) else {
+        return Err(Error::runtime("internal error: io library state"));
+    };
     let upvalues = Box::new([Value::UserData(h), Value::Boolean(close)]);
     let f = super::native_closure(ctx.vm, id, upvalues)?;
     ctx.ret(&[f])

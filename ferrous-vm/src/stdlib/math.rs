@@ -278,7 +278,10 @@ fn min(ctx: &mut Ctx<'_>) -> Result<Ret> {
 }
 
 fn random(ctx: &mut Ctx<'_>) -> Result<Ret> {
-    let r = ctx.vm.random.next_f64();
+    let Some(generator) = ctx.app_data_mut::<Random>() else {
+        return Err(Error::runtime("internal error: math library state"));
+    };
+    let r = generator.next_f64();
     let res = match ctx.nargs() {
         0 => r,
         1 => {
@@ -303,7 +306,9 @@ fn random(ctx: &mut Ctx<'_>) -> Result<Ret> {
 
 fn randomseed(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let seed = number_to_int(ctx.check_number(1)?);
-    ctx.vm.random.seed(seed);
+    if let Some(generator) = ctx.app_data_mut::<Random>() {
+        generator.seed(seed);
+    }
     Ok(Ret::values(0))
 }
 

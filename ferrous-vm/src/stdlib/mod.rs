@@ -42,10 +42,10 @@ pub(crate) fn open(vm: &mut Vm, profile: Profile) {
         let _ = os::open(vm);
         let _ = package::open(vm);
     }
-    vm.random = match profile {
+    vm.set_app_data(match profile {
         Profile::Sandbox => math::Random::lrand48(),
         _ => math::Random::glibc(),
-    };
+    });
 }
 
 impl Vm {
@@ -72,11 +72,11 @@ impl Vm {
     /// Opens `math`, with `math.random` as Redis has it (a portable 48-bit generator) when
     /// `redis_random`, else as glibc's `rand` (lua5.1 on Linux).
     pub fn open_math(&mut self, redis_random: bool) -> Result<()> {
-        self.random = if redis_random {
+        self.set_app_data(if redis_random {
             math::Random::lrand48()
         } else {
             math::Random::glibc()
-        };
+        });
         math::open(self)
     }
 

@@ -12,17 +12,35 @@
 
 use std::borrow::Cow;
 
-use ferrous_heap::{Function, Heap, HeapError, StringHandle, Value};
+use ferrous_heap::{Function, Heap, HeapError, NativeFn, StringHandle, Value};
 
 use super::format::{self, FormatArgs, FormatError};
 use super::lua_pattern::{
     Capture, GsubState, MAX_CAPTURES, Match, PatternError, PatternMatcher, expand_replacement,
     start_index,
 };
+use crate::app_data::AppData;
 use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret};
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
+
+/// The string library's per-VM state (app data): the pattern matcher, whose backtracking stack,
+/// scratch buffer and compiled-pattern cache are reused from match to match, and the native
+/// behind `string.gmatch`'s iterators.
+pub(crate) struct StringState {
+    matcher: PatternMatcher,
+    gmatch_aux: NativeFn,
+}
+
+/// The matcher of the string library's state (the library is open whenever a native that
+/// matches can run).
+fn matcher_of(app_data: &mut AppData) -> RaiseResult<&mut PatternMatcher> {
+    match app_data.get_mut::<StringState>() {
+        Some(state) => Ok(&mut state.matcher),
+        None => Err(Raise::runtime("internal error: string library state")),
+    }
+}
 
 /// The longest string `rep` and friends build, whatever the memory cap (1 GiB).
 const MAX_STRING: usize = 1 << 30;
@@ -51,7 +69,11 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("upper", upper),
         ],
     )?;
-    vm.gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
+    let gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
+    vm.set_app_data(StringState {
+        matcher: PatternMatcher::new(),
+        gmatch_aux,
+    });
     // LUA_COMPAT_GFIND: `string.gfind` is the same function value as `string.gmatch`.
     let gmatch_key = vm.intern(b"gmatch")?;
     let gmatch_fn = vm.heap.raw_get_str(t, gmatch_key)?;
@@ -252,7 +274,7 @@ impl Vm {
         let mut budget = PATTERN_FUEL;
         loop {
             let mut fuel = budget;
-            let res = step(&mut self.matcher, &self.heap, &mut fuel);
+            let res = step(matcher_of(&mut self.app_data)?, &self.heap, &mut fuel);
             let spent = budget - fuel;
             self.fuel = self
                 .fuel
@@ -296,16 +318,16 @@ impl Vm {
     /// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
     /// scratch buffer, since interning cannot borrow the heap it inserts into.
     fn capture_value(&mut self, subject: StringHandle, m: &Match, i: usize) -> RaiseResult<Value> {
-        match self
-            .matcher
+        let matcher = matcher_of(&mut self.app_data)?;
+        match matcher
             .capture(m, i)
-            .map_err(|e| Error::runtime(e.to_string()))?
+            .map_err(|e| Raise::native(e.to_string()))?
         {
             Capture::Bytes(range) => {
-                let scratch = &mut self.matcher.scratch;
+                let scratch = &mut matcher.scratch;
                 scratch.clear();
                 scratch.extend_from_slice(self.heap.str_bytes(subject)?.get(range).unwrap_or(&[]));
-                Ok(Value::String(self.heap.tx().intern(&self.matcher.scratch)?))
+                Ok(Value::String(self.heap.tx().intern(&matcher.scratch)?))
             }
             Capture::Position(pos) => Ok(Value::Number(pos as f64)),
         }
@@ -352,7 +374,9 @@ fn match_(ctx: &mut Ctx<'_>) -> Result<Ret> {
 fn gmatch(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
-    let id = ctx.vm.gmatch_aux;
+    let Some(id) = ctx.app_data::<StringState>().map(|state| state.gmatch_aux) else {
+        return Err(Error::runtime("internal error: string library state"));
+    };
     let upvalues = Box::new([Value::String(s), Value::String(p), Value::Number(0.0)]);
     let f = super::native_closure(ctx.vm, id, upvalues)?;
     ctx.ret(&[f])
