@@ -308,29 +308,50 @@ impl Vm {
         } else {
             m.level()
         };
+        // One look-up of the matcher for all the captures.
+        let matcher = matcher_of(&mut self.app_data)?;
         for i in 0..n {
-            let v = self.capture_value(subject, m, i)?;
+            let v = capture_value(matcher, &mut self.heap, subject, m, i)?;
             self.th.push(v);
         }
         Ok(n)
     }
 
-    /// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
-    /// scratch buffer, since interning cannot borrow the heap it inserts into.
-    fn capture_value(&mut self, subject: StringHandle, m: &Match, i: usize) -> RaiseResult<Value> {
+    /// The first `values.len()` captures of match `m` of `subject` as Lua values.
+    fn capture_values(
+        &mut self,
+        subject: StringHandle,
+        m: &Match,
+        values: &mut [Value],
+    ) -> RaiseResult<()> {
         let matcher = matcher_of(&mut self.app_data)?;
-        match matcher
-            .capture(m, i)
-            .map_err(|e| Raise::native(e.to_string()))?
-        {
-            Capture::Bytes(range) => {
-                let scratch = &mut matcher.scratch;
-                scratch.clear();
-                scratch.extend_from_slice(self.heap.str_bytes(subject)?.get(range).unwrap_or(&[]));
-                Ok(Value::String(self.heap.tx().intern(&matcher.scratch)?))
-            }
-            Capture::Position(pos) => Ok(Value::Number(pos as f64)),
+        for (i, value) in values.iter_mut().enumerate() {
+            *value = capture_value(matcher, &mut self.heap, subject, m, i)?;
         }
+        Ok(())
+    }
+}
+
+/// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
+/// scratch buffer, since interning cannot borrow the heap it inserts into.
+fn capture_value(
+    matcher: &mut PatternMatcher,
+    heap: &mut Heap,
+    subject: StringHandle,
+    m: &Match,
+    i: usize,
+) -> RaiseResult<Value> {
+    match matcher
+        .capture(m, i)
+        .map_err(|e| Raise::native(e.to_string()))?
+    {
+        Capture::Bytes(range) => {
+            let scratch = &mut matcher.scratch;
+            scratch.clear();
+            scratch.extend_from_slice(heap.str_bytes(subject)?.get(range).unwrap_or(&[]));
+            Ok(Value::String(heap.tx().intern(&matcher.scratch)?))
+        }
+        Capture::Position(pos) => Ok(Value::Number(pos as f64)),
     }
 }
 
@@ -480,16 +501,15 @@ fn gsub(ctx: &mut Ctx<'_>) -> Result<Ret> {
                 break;
             };
             n += 1;
-            let first = ctx.vm.capture_value(s, &m, 0)?;
+            let mut args = [Value::Nil; MAX_CAPTURES];
             let value = match repl {
-                Value::Table(t) => ctx.vm.index_sync(Value::Table(t), first)?,
+                Value::Table(t) => {
+                    ctx.vm.capture_values(s, &m, &mut args[..1])?;
+                    ctx.vm.index_sync(Value::Table(t), args[0])?
+                }
                 f => {
-                    let mut args = [Value::Nil; MAX_CAPTURES];
                     let n_args = m.n_values();
-                    args[0] = first;
-                    for (i, arg) in args.iter_mut().enumerate().take(n_args).skip(1) {
-                        *arg = ctx.vm.capture_value(s, &m, i)?;
-                    }
+                    ctx.vm.capture_values(s, &m, &mut args[..n_args])?;
                     ctx.vm.call_value1(f, &args[..n_args])?
                 }
             };
