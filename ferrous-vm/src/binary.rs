@@ -43,8 +43,8 @@ impl LoadError {
 impl From<LoadError> for Error {
     fn from(err: LoadError) -> Self {
         match err {
-            LoadError::Syntax(e) => Error::Syntax(Box::new(e)),
-            LoadError::Undump(e) => Error::Undump(Box::new(e)),
+            LoadError::Syntax(e) => e.into(),
+            LoadError::Undump(e) => e.into(),
             LoadError::Raise(raise) => raise.into(),
         }
     }

@@ -134,6 +134,20 @@ impl Error {
     }
 }
 
+impl From<CompileError> for Error {
+    /// For hosts that compile with `ferrous_compiler` themselves and load with
+    /// `Vm::load_module`.
+    fn from(err: CompileError) -> Self {
+        Error::Syntax(Box::new(err))
+    }
+}
+
+impl From<UndumpError> for Error {
+    fn from(err: UndumpError) -> Self {
+        Error::Undump(Box::new(err))
+    }
+}
+
 impl From<HeapError> for Error {
     /// `not enough memory`, or the heap's message as a runtime error without position (what
     /// lua5.1 reports for such an error raised inside a C function).

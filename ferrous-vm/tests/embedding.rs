@@ -276,6 +276,18 @@ fn compile_errors_stay_typed() {
         }
         other => panic!("expected a syntax error, got {other:?}"),
     }
+    // A host compiling with ferrous-compiler itself gets the same variant through `?`.
+    fn load_compiled(vm: &mut Vm, src: &[u8]) -> Result<Value> {
+        let module = ferrous_compiler::compile(src, b"=input")?;
+        vm.load_module(&module)
+    }
+    let f = load_compiled(&mut vm, b"return 1").unwrap();
+    assert_eq!(vm.call(f, &[]).unwrap(), vec![Value::Number(1.0)]);
+    let direct = vm.load(b"return return", "=input").unwrap_err().to_string();
+    match load_compiled(&mut vm, b"return return") {
+        Err(Error::Syntax(e)) => assert_eq!(e.to_string(), direct),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
 }
 
 #[test]
