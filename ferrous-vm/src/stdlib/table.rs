@@ -10,7 +10,7 @@
 
 use ferrous_heap::{TableHandle, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret};
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
@@ -58,12 +58,12 @@ fn opt_int(ctx: &mut Ctx<'_>, n: usize, default: i64) -> Result<i64> {
 // inlined when the VM grew: `sort` +9%). Not in debug builds, which honor `inline(always)`:
 // there it grew the Rust frame of every nested sort past `MAX_REENTRY`'s budget.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn geti(vm: &Vm, t: TableHandle, i: i64) -> Result<Value> {
+fn geti(vm: &Vm, t: TableHandle, i: i64) -> RaiseResult<Value> {
     Ok(vm.heap.raw_get_int(t, i)?)
 }
 
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn seti(vm: &mut Vm, t: TableHandle, i: i64, v: Value) -> Result<()> {
+fn seti(vm: &mut Vm, t: TableHandle, i: i64, v: Value) -> RaiseResult<()> {
     Ok(vm.heap.tx().raw_set_int(t, i, v)?)
 }
 
@@ -205,9 +205,9 @@ fn foreach(ctx: &mut Ctx<'_>) -> Result<Ret> {
 /// `sort_comp`.
 trait Slots {
     type Elem: Copy;
-    fn get(&mut self, i: i64) -> Result<Self::Elem>;
-    fn set(&mut self, i: i64, v: Self::Elem) -> Result<()>;
-    fn less(&mut self, a: Self::Elem, b: Self::Elem) -> Result<bool>;
+    fn get(&mut self, i: i64) -> RaiseResult<Self::Elem>;
+    fn set(&mut self, i: i64, v: Self::Elem) -> RaiseResult<()>;
+    fn less(&mut self, a: Self::Elem, b: Self::Elem) -> RaiseResult<bool>;
 }
 
 /// The table itself, compared by the comparator or `<` (with `__lt`): what 5.1 does, and what
@@ -224,22 +224,22 @@ impl Slots for TableSlots<'_> {
     // Inlined into `auxsort`: a `Result<Value>` returned from an out-of-line call goes
     // through memory and stalls the caller.
     #[inline(always)]
-    fn get(&mut self, i: i64) -> Result<Value> {
+    fn get(&mut self, i: i64) -> RaiseResult<Value> {
         geti(self.vm, self.t, i)
     }
 
     #[inline(always)]
-    fn set(&mut self, i: i64, v: Value) -> Result<()> {
+    fn set(&mut self, i: i64, v: Value) -> RaiseResult<()> {
         seti(self.vm, self.t, i, v)
     }
 
-    fn less(&mut self, a: Value, b: Value) -> Result<bool> {
+    fn less(&mut self, a: Value, b: Value) -> RaiseResult<bool> {
         match self.comp {
             Some(f) => {
                 let res = self.vm.call_value1(f, &[a, b])?;
                 Ok(is_truthy(res))
             }
-            None => Ok(self.vm.less_than_sync(a, b)?),
+            None => self.vm.less_than_sync(a, b),
         }
     }
 }
@@ -257,16 +257,16 @@ impl<T: Copy, F: Fn(&T, &T) -> bool> Slots for CopySlots<T, F> {
     type Elem = T;
 
     #[inline]
-    fn get(&mut self, i: i64) -> Result<T> {
+    fn get(&mut self, i: i64) -> RaiseResult<T> {
         // Unreachable under a total order; an error rather than a panic all the same.
         let idx = usize::try_from(i - 1).ok();
         idx.and_then(|idx| self.elems.get(idx))
             .copied()
-            .ok_or_else(|| Error::runtime("invalid order function for sorting"))
+            .ok_or_else(|| Raise::native("invalid order function for sorting"))
     }
 
     #[inline]
-    fn set(&mut self, i: i64, v: T) -> Result<()> {
+    fn set(&mut self, i: i64, v: T) -> RaiseResult<()> {
         if let Some(slot) = usize::try_from(i - 1)
             .ok()
             .and_then(|idx| self.elems.get_mut(idx))
@@ -277,14 +277,14 @@ impl<T: Copy, F: Fn(&T, &T) -> bool> Slots for CopySlots<T, F> {
     }
 
     #[inline]
-    fn less(&mut self, a: T, b: T) -> Result<bool> {
+    fn less(&mut self, a: T, b: T) -> RaiseResult<bool> {
         Ok((self.less)(&a, &b))
     }
 }
 
 /// Sorts `t[1..=n]` through a copy (see [`CopySlots`]) when that gives 5.1's result; `None`
 /// when the elements do not allow it (the caller sorts the table in place).
-fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<Result<()>> {
+fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<RaiseResult<()>> {
     let len = usize::try_from(n).ok()?;
     if vm.heap.is_readonly(t).ok()? {
         return None;
@@ -341,7 +341,7 @@ fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<Result<()>> {
 }
 
 /// Stores `values` at `t[1..]`.
-fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> Result<()> {
+fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> RaiseResult<()> {
     let mut tx = vm.heap.tx();
     for (i, v) in (1..).zip(values) {
         tx.raw_set_int(t, i, v)?;
@@ -351,8 +351,8 @@ fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> Result<()> {
 
 /// `auxsort` of ltablib.c, with the tail recursion and the recursion on the smaller part both
 /// turned into a loop over an explicit stack of ranges.
-fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> Result<()> {
-    let swap = |a: &mut S, i: i64, j: i64| -> Result<()> {
+fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RaiseResult<()> {
+    let swap = |a: &mut S, i: i64, j: i64| -> RaiseResult<()> {
         let (ai, aj) = (a.get(i)?, a.get(j)?);
         a.set(i, aj)?;
         a.set(j, ai)
@@ -395,7 +395,7 @@ fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> Result<()> {
                         break;
                     }
                     if i > u {
-                        return Err(Error::runtime("invalid order function for sorting"));
+                        return Err(Raise::native("invalid order function for sorting"));
                     }
                 }
                 // Repeat --j until a[j] <= P.
@@ -406,7 +406,7 @@ fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> Result<()> {
                         break;
                     }
                     if j < l {
-                        return Err(Error::runtime("invalid order function for sorting"));
+                        return Err(Raise::native("invalid order function for sorting"));
                     }
                 }
                 if j < i {
