@@ -196,7 +196,7 @@ impl Vm {
         match self.th.stack[slot] {
             Value::String(_) => Ok(true),
             Value::Number(n) => {
-                let s = self.number_to_string(n)?;
+                let s = self.number_string(n)?;
                 self.th.stack[slot] = Value::String(s);
                 Ok(true)
             }
@@ -253,7 +253,7 @@ impl Vm {
                     buf.extend_from_slice(self.heap.str_bytes(s)?);
                 }
             }
-            let s = self.intern(&buf)?;
+            let s = self.heap.tx().intern(&buf)?;
             self.th.stack[top - n] = Value::String(s);
             total -= n - 1;
             last -= n - 1;

@@ -291,9 +291,15 @@ impl Vm {
 
     /// A number as Lua prints it (`%.14g`), interned.
     pub fn number_to_string(&mut self, n: f64) -> crate::Result<StringHandle> {
+        Ok(self.number_string(n)?)
+    }
+
+    /// [`Vm::number_to_string`] for the interpreter's coercions, with the VM-internal error
+    /// (the public `Result` there kept `slot_to_string` out of `concat`: `concat` +3%).
+    pub(crate) fn number_string(&mut self, n: f64) -> RaiseResult<StringHandle> {
         let mut buf = Vec::with_capacity(24);
         number::fmt_number(n, &mut buf);
-        self.intern(&buf)
+        Ok(self.heap.tx().intern(&buf)?)
     }
 
     /// The name a native function was registered under.
