@@ -10,7 +10,7 @@
 //!   runs after the stack has unwound, so a handler that inspects the stack sees less than
 //!   under lua5.1 (a handler that formats the message is identical).
 
-use ferrous_vm::{Error, Value, Vm};
+use ferrous_vm::{Error, ErrorValue, RuntimeError, Value, Vm};
 
 /// The built-in `debug.traceback` (a light native, so it needs no rooting).
 struct BuiltinTraceback(Value);
@@ -36,69 +36,63 @@ fn global_traceback(vm: &mut Vm) -> Option<Value> {
 
 /// What lua.c reports for `err`.
 pub(crate) fn apply(vm: &mut Vm, err: Error) -> Error {
-    let Error::Runtime {
-        message,
-        value,
-        traceback,
-    } = err
-    else {
+    let Error::Runtime(mut error) = err else {
         return err;
     };
-    if value.is_some_and(|v| !matches!(v, Value::String(_) | Value::Number(_))) {
-        return Error::Runtime {
-            message,
-            value,
-            traceback: None,
-        };
-    }
+    let msg = match error.value {
+        ErrorValue::String => match vm.string_value(&error.message) {
+            Ok(v) => v,
+            Err(e) => return e,
+        },
+        ErrorValue::Number(n) => Value::Number(n),
+        // lua.c's `traceback` keeps any other error object intact.
+        _ => {
+            error.traceback = None;
+            return Error::Runtime(error);
+        }
+    };
     let Some(handler) = global_traceback(vm) else {
-        return Error::Runtime {
-            message,
-            value,
-            traceback: None,
-        };
+        error.traceback = None;
+        return Error::Runtime(error);
     };
     if vm
         .app_data::<BuiltinTraceback>()
         .is_some_and(|b| b.0 == handler)
     {
-        return Error::Runtime {
-            message,
-            value,
-            traceback,
-        };
+        return Error::Runtime(error);
     }
-    let msg = match value {
-        Some(v) => v,
-        None => match vm.string_value(&message) {
-            Ok(v) => v,
-            Err(e) => return e,
-        },
-    };
     vm.set_capture_traceback(false);
     let res = vm.call(handler, &[msg, Value::Number(2.0)]);
     vm.set_capture_traceback(true);
-    match res {
-        Ok(results) => {
-            let result = results.first().copied().unwrap_or(Value::Nil);
-            let message = match result {
-                Value::String(s) => vm.str_bytes(s).map(<[u8]>::to_vec).unwrap_or_default(),
-                Value::Number(_) => match vm.to_number(result).map(|n| vm.number_to_string(n)) {
-                    Some(Ok(s)) => vm.str_bytes(s).map(<[u8]>::to_vec).unwrap_or_default(),
-                    _ => Vec::new(),
-                },
-                _ => b"(error object is not a string)".to_vec(),
-            };
-            Error::Runtime {
-                message,
-                value: Some(result),
-                traceback: None,
+    let (message, value) = match res {
+        Ok(results) => match results.first().copied().unwrap_or(Value::Nil) {
+            Value::String(s) => (
+                vm.str_bytes(s).map(<[u8]>::to_vec).unwrap_or_default(),
+                ErrorValue::String,
+            ),
+            Value::Number(n) => {
+                let text = match vm.number_to_string(n) {
+                    Ok(s) => vm.str_bytes(s).map(<[u8]>::to_vec).unwrap_or_default(),
+                    Err(_) => Vec::new(),
+                };
+                (text, ErrorValue::Number(n))
             }
-        }
-        Err(_) => Error::Runtime {
-            message: b"error in error handling".to_vec(),
-            value: None,
-            traceback: None,
+            Value::Nil => (Vec::new(), ErrorValue::Nil),
+            Value::Boolean(b) => (
+                b"(error object is not a string)".to_vec(),
+                ErrorValue::Boolean(b),
+            ),
+            other => (
+                b"(error object is not a string)".to_vec(),
+                ErrorValue::Object(vm.registry_insert(other)),
+            ),
         },
-    }
+        Err(e) => {
+            crate::run::release(vm, e);
+            (b"error in error handling".to_vec(), ErrorValue::String)
+        }
+    };
+    let mut reported = RuntimeError::message(message);
+    reported.value = value;
+    Error::Runtime(Box::new(reported))
 }

@@ -53,7 +53,7 @@ pub(crate) fn run_with(mut vm: Vm) -> anyhow::Result<ExitCode> {
         }
         let f = match vm.load(chunk.as_bytes(), "=stdin") {
             Ok(f) => f,
-            Err(Error::Syntax(msg)) if msg.ends_with(b"'<eof>'") => continue,
+            Err(Error::Syntax(e)) if e.message_bytes().ends_with(b"'<eof>'") => continue,
             Err(err) => {
                 let _ = editor.add_history_entry(chunk.as_str());
                 crate::run::report(&err);
@@ -69,6 +69,7 @@ pub(crate) fn run_with(mut vm: Vm) -> anyhow::Result<ExitCode> {
             Err(err) => {
                 let err = crate::handler::apply(&mut vm, err);
                 crate::run::report(&err);
+                crate::run::release(&mut vm, err);
             }
         }
     }
@@ -88,5 +89,6 @@ fn print_results(vm: &mut Vm, results: &[Value]) {
     let print = vm.get_global("print").unwrap_or(Value::Nil);
     if let Err(err) = vm.call(print, results) {
         crate::run::report(&err);
+        crate::run::release(vm, err);
     }
 }

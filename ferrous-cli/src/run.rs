@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use ferrous_vm::{Error, Value, Vm};
+use ferrous_vm::{Error, ErrorValue, Value, Vm};
 
 /// lua.c's command line: `[-e CODE] [-l MODULE] [-i] [-v] [--] [SCRIPT|- [ARGS]]`, handled in
 /// order on one VM. Without a script or `-e`: the REPL on a terminal, else standard input.
@@ -175,23 +175,28 @@ fn call(vm: &mut Vm, f: Value, args: &[Value]) -> ExitCode {
     }
 }
 
+/// Gives back the registry key of an error value the REPL's long-lived VM keeps.
+pub(crate) fn release(vm: &mut Vm, err: Error) {
+    if let Error::Runtime(e) = err {
+        if let ErrorValue::Object(key) = e.value {
+            vm.registry_remove(key);
+        }
+    }
+}
+
 /// Prints an error the way lua5.1's `report` does (nothing for a `nil` error value), and
 /// returns the failure status.
 pub(crate) fn report(err: &Error) -> ExitCode {
-    if let Error::Runtime {
-        value: Some(Value::Nil),
-        ..
-    } = err
-    {
-        return ExitCode::FAILURE;
+    if let Error::Runtime(e) = err {
+        if e.value == ErrorValue::Nil {
+            return ExitCode::FAILURE;
+        }
     }
     let mut out = b"ferrous: ".to_vec();
     match err {
-        Error::Runtime {
-            message, traceback, ..
-        } => {
-            out.extend_from_slice(message);
-            if let Some(tb) = traceback {
+        Error::Runtime(e) => {
+            out.extend_from_slice(&e.message);
+            if let Some(tb) = &e.traceback {
                 out.push(b'\n');
                 out.extend_from_slice(tb.as_bytes());
                 out.extend_from_slice(b"\n\t[C]: ?");

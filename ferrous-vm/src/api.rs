@@ -2,11 +2,11 @@
 //! budget.
 //!
 //! ```
-//! use ferrous_vm::{Ctx, Ret, RtResult, Value, Vm};
+//! use ferrous_vm::{Ctx, Ret, Result, Value, Vm};
 //!
 //! // A Rust function with 5.1-style argument checks: `bad argument #1 to 'double' (number
 //! // expected, got string)` when called with a non-number.
-//! fn double(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+//! fn double(ctx: &mut Ctx<'_>) -> Result<Ret> {
 //!     let x = ctx.check_number(1)?;
 //!     ctx.ret(&[Value::Number(2.0 * x)])
 //! }
@@ -29,8 +29,7 @@ use std::io::Write;
 
 use ferrous_heap::Value;
 
-use crate::error::{Error, RtError};
-use crate::stdlib::base::LoadError;
+use crate::error::{Error, ErrorValue, Raise, Raised, Result, RuntimeError};
 use crate::thread::Cont;
 use crate::vm::Vm;
 
@@ -50,6 +49,13 @@ pub struct ErrorLocation {
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct RegistryKey(u32);
 
+impl RegistryKey {
+    /// The key's slot in `Vm::refs`.
+    pub(crate) fn slot(&self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// What a sliced run ([`Vm::run_for`]) reports.
 #[derive(Debug, PartialEq)]
 pub enum Outcome {
@@ -62,30 +68,27 @@ pub enum Outcome {
 impl Vm {
     /// Compiles a chunk (or loads a binary one, when allowed). `chunk_name` follows Lua's convention (`@file.lua`, `=stdin`, or the
     /// source text for `[string "..."]`).
-    pub fn load(&mut self, source: &[u8], chunk_name: &str) -> Result<Value, Error> {
+    pub fn load(&mut self, source: &[u8], chunk_name: &str) -> Result<Value> {
         match self.load_chunk(source, chunk_name.as_bytes()) {
             Ok(f) => Ok(f),
-            Err(LoadError::Syntax(msg)) => Err(Error::Syntax(msg)),
-            Err(LoadError::Runtime(e)) => Err(self.host_error(e)),
+            Err(crate::binary::LoadError::Raise(e)) => Err(self.host_error(e)),
+            Err(other) => Err(other.into()),
         }
     }
 
     /// Compiles the contents of a file (a first line starting with `#` is skipped), or loads it
     /// as a binary chunk when binary chunks are allowed, as `luaL_loadfile` does.
-    pub fn load_file(&mut self, source: &[u8], chunk_name: &str) -> Result<Value, Error> {
+    pub fn load_file(&mut self, source: &[u8], chunk_name: &str) -> Result<Value> {
         match self.load_file_chunk(source, chunk_name.as_bytes()) {
             Ok(f) => Ok(f),
-            Err(LoadError::Syntax(msg)) => Err(Error::Syntax(msg)),
-            Err(LoadError::Runtime(e)) => Err(self.host_error(e)),
+            Err(crate::binary::LoadError::Raise(e)) => Err(self.host_error(e)),
+            Err(other) => Err(other.into()),
         }
     }
 
     /// A string value.
-    pub fn string_value(&mut self, bytes: &[u8]) -> Result<Value, Error> {
-        match self.intern(bytes) {
-            Ok(s) => Ok(Value::String(s)),
-            Err(e) => Err(self.host_error(e)),
-        }
+    pub fn string_value(&mut self, bytes: &[u8]) -> Result<Value> {
+        Ok(Value::String(self.intern(bytes)?))
     }
 
     /// `rawset(t, key, value)`.
@@ -94,15 +97,12 @@ impl Vm {
         t: ferrous_heap::TableHandle,
         key: Value,
         value: Value,
-    ) -> Result<(), Error> {
-        match self.heap.tx().raw_set(t, key, value) {
-            Ok(()) => Ok(()),
-            Err(e) => Err(self.host_error(e.into())),
-        }
+    ) -> Result<()> {
+        Ok(self.heap.tx().raw_set(t, key, value)?)
     }
 
     /// Calls `f(args)` and runs it to completion.
-    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
+    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>> {
         let fuel = std::mem::replace(&mut self.fuel, i64::MAX);
         let res = self.call_value(f, args);
         self.fuel = fuel;
@@ -111,7 +111,7 @@ impl Vm {
     }
 
     /// Starts `f(args)` for a sliced run: nothing executes until [`Vm::run_for`].
-    pub fn start(&mut self, f: Value, args: &[Value]) -> Result<(), Error> {
+    pub fn start(&mut self, f: Value, args: &[Value]) -> Result<()> {
         if !self.th.frames.is_empty() || self.current != self.main_thread {
             return Err(Error::Usage("a script is already running"));
         }
@@ -129,7 +129,7 @@ impl Vm {
     /// iteration) and per call made by Lua code, so every unbounded execution is charged. Code
     /// between two charges is straight-line and bounded by the size of its function; pattern
     /// matching charges its own steps.
-    pub fn run_for(&mut self, fuel: u64) -> Result<Outcome, Error> {
+    pub fn run_for(&mut self, fuel: u64) -> Result<Outcome> {
         self.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
         let res = if self.started {
             self.started = false;
@@ -139,7 +139,7 @@ impl Vm {
                 Ok(crate::interp::Flow::Continue) => self.run_loop(),
                 Err(e) if self.th.frames.is_empty() => {
                     let v = self.error_to_value(e);
-                    Err(RtError::Value(v))
+                    Err(Raise::Value(v))
                 }
                 Err(e) => self.raise(e).and_then(|flow| match flow {
                     crate::interp::Flow::Stop => Ok(()),
@@ -159,7 +159,7 @@ impl Vm {
                 self.th.top = 0;
                 Ok(Outcome::Finished(results))
             }
-            Err(RtError::Paused) => Ok(Outcome::Paused),
+            Err(Raise::Paused) => Ok(Outcome::Paused),
             Err(e) => Err(self.host_error(e)),
         }
     }
@@ -182,7 +182,7 @@ impl Vm {
             if self.th.frames.is_empty() && self.current == self.main_thread {
                 break;
             }
-            match self.raise(RtError::Killed(message.to_vec())) {
+            match self.raise(Raise::Killed(message.to_vec())) {
                 Ok(_) => {}
                 Err(e) => {
                     err = self.host_error(e);
@@ -202,7 +202,7 @@ impl Vm {
         name: &'static str,
         func: crate::NativeFunction,
         upvalues: &[Value],
-    ) -> Result<Value, Error> {
+    ) -> Result<Value> {
         let id = self.natives.register(name, func);
         let env = self.globals;
         let closure = ferrous_heap::NativeClosure {
@@ -210,14 +210,11 @@ impl Vm {
             upvalues: upvalues.into(),
             env,
         };
-        match self
+        let f = self
             .heap
             .tx()
-            .new_function(ferrous_heap::Function::Native(closure))
-        {
-            Ok(f) => Ok(Value::Function(f)),
-            Err(e) => Err(self.host_error(e.into())),
-        }
+            .new_function(ferrous_heap::Function::Native(closure))?;
+        Ok(Value::Function(f))
     }
 
     /// A full userdata holding `data` (any `'static` type that implements
@@ -227,16 +224,13 @@ impl Vm {
         &mut self,
         data: T,
         metatable: Option<ferrous_heap::TableHandle>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Value> {
         let userdata = ferrous_heap::UserData {
             metatable,
             env: None,
             data: Box::new(data),
         };
-        match self.heap.tx().new_userdata(userdata) {
-            Ok(u) => Ok(Value::UserData(u)),
-            Err(e) => Err(self.host_error(e.into())),
-        }
+        Ok(Value::UserData(self.heap.tx().new_userdata(userdata)?))
     }
 
     /// The payload of a userdata value, if it is one holding a `T`.
@@ -278,7 +272,7 @@ impl Vm {
     pub fn abort(&mut self) {
         while self.current != self.main_thread {
             // Unwind coroutines back to the main thread.
-            if self.raise(RtError::Killed(b"aborted".to_vec())).is_err() {
+            if self.raise(Raise::Killed(b"aborted".to_vec())).is_err() {
                 break;
             }
         }
@@ -311,32 +305,63 @@ impl Vm {
         self.interrupt = interrupt;
     }
 
-    /// Converts an error escaping to the host.
-    fn host_error(&mut self, err: RtError) -> Error {
+    /// Converts an error escaping to the host: every internal state becomes a host-facing
+    /// variant, and an error value that is an object is kept by a registry key.
+    pub(crate) fn host_error(&mut self, err: Raise) -> Error {
         let traceback = self.pending_traceback.take();
-        match err {
-            RtError::Value(v) => {
-                let mut message = Vec::new();
+        let v = match err {
+            Raise::OutOfMemory => return Error::OutOfMemory,
+            Raise::Killed(msg) => return Error::Killed(msg),
+            Raise::Paused => return Error::Usage("paused inside a nested call"),
+            Raise::Value(v) => v,
+            other => self.error_to_value(other),
+        };
+        let mut message = Vec::new();
+        let value = match v {
+            Value::String(_) | Value::Number(_) => {
+                let _ = self.plain_tostring(v, &mut message);
                 match v {
-                    Value::String(_) | Value::Number(_) => {
-                        let _ = self.plain_tostring(v, &mut message);
-                    }
-                    Value::Nil => message.extend_from_slice(b"nil"),
-                    _ => message.extend_from_slice(b"(error object is not a string)"),
-                }
-                Error::Runtime {
-                    message,
-                    value: Some(v),
-                    traceback,
+                    Value::Number(n) => ErrorValue::Number(n),
+                    _ => ErrorValue::String,
                 }
             }
-            RtError::OutOfMemory => Error::OutOfMemory,
-            RtError::Killed(msg) => Error::Killed(msg),
-            RtError::Paused => Error::Usage("paused inside a nested call"),
-            other => {
-                let v = self.error_to_value(other);
-                self.host_error(RtError::Value(v))
+            Value::Nil => {
+                message.extend_from_slice(b"nil");
+                ErrorValue::Nil
             }
+            Value::Boolean(b) => {
+                message.extend_from_slice(b"(error object is not a string)");
+                ErrorValue::Boolean(b)
+            }
+            _ => {
+                message.extend_from_slice(b"(error object is not a string)");
+                ErrorValue::Object(self.registry_insert(v))
+            }
+        };
+        Error::Runtime(Box::new(RuntimeError {
+            message,
+            traceback,
+            value,
+        }))
+    }
+
+    /// An [`Error`] a native returned, as it is raised inside the VM: a host-facing error's value
+    /// is raised again (a kept object is taken back from the registry).
+    pub(crate) fn raise_of(&mut self, err: Error) -> Raise {
+        match err {
+            Error::Raised(Raised(raise)) => *raise,
+            Error::Runtime(e) => match e.value {
+                ErrorValue::Nil => Raise::Value(Value::Nil),
+                ErrorValue::Boolean(b) => Raise::Value(Value::Boolean(b)),
+                ErrorValue::Number(n) => Raise::Value(Value::Number(n)),
+                ErrorValue::String => Raise::Message(e.message),
+                ErrorValue::Object(key) => {
+                    let v = self.registry_value(&key);
+                    self.registry_remove(key);
+                    Raise::Value(v)
+                }
+            },
+            other => other.into(),
         }
     }
 }

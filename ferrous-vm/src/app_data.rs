@@ -5,7 +5,7 @@
 //! new fields of `Vm`.
 //!
 //! Invariant: app data holds no Lua values; a library that must keep a Lua value alive keeps a
-//! registry key (`Vm::registry_ref`) for it instead, so the collector sees every root.
+//! registry key (`Vm::registry_insert`) for it instead, so the collector sees every root.
 
 use std::any::{Any, TypeId};
 

@@ -14,9 +14,41 @@
 
 use ferrous_heap::{Function, FunctionHandle, ProtoHandle, StringHandle, Value};
 
-use crate::error::{RtError, RtResult};
-use crate::stdlib::base::LoadError;
+use crate::error::{Error, Raise, RaiseResult};
 use crate::vm::Vm;
+
+/// Why `Vm::load_chunk` failed.
+#[derive(Debug)]
+pub(crate) enum LoadError {
+    /// The source did not compile.
+    Syntax(ferrous_compiler::CompileError),
+    /// A binary chunk was malformed.
+    Undump(ferrous_compiler::UndumpError),
+    /// Loading itself failed (memory, a module the verifier refused).
+    Raise(Raise),
+}
+
+impl LoadError {
+    /// The message of a chunk that did not compile or undump (what `load` returns as
+    /// `nil, msg`), or the error loading raised.
+    pub(crate) fn into_message(self) -> Result<Vec<u8>, Raise> {
+        match self {
+            LoadError::Syntax(e) => Ok(e.message_bytes().to_vec()),
+            LoadError::Undump(e) => Ok(e.message_bytes().to_vec()),
+            LoadError::Raise(raise) => Err(raise),
+        }
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(err: LoadError) -> Self {
+        match err {
+            LoadError::Syntax(e) => e.into(),
+            LoadError::Undump(e) => e.into(),
+            LoadError::Raise(raise) => raise.into(),
+        }
+    }
+}
 
 /// Whether this VM loads binary chunks (per-VM data; absent means refused).
 pub(crate) struct BinaryChunks(pub(crate) bool);
@@ -35,13 +67,11 @@ impl Vm {
         chunk_name: &[u8],
     ) -> Result<Value, LoadError> {
         let module = if self.binary_chunks_allowed() && ferrous_compiler::is_binary_chunk(source) {
-            ferrous_compiler::undump(source, chunk_name)
-                .map_err(|e| LoadError::Syntax(e.message_bytes().to_vec()))?
+            ferrous_compiler::undump(source, chunk_name).map_err(LoadError::Undump)?
         } else {
-            ferrous_compiler::compile(source, chunk_name)
-                .map_err(|e| LoadError::Syntax(e.message_bytes().to_vec()))?
+            ferrous_compiler::compile(source, chunk_name).map_err(LoadError::Syntax)?
         };
-        self.load_module(&module).map_err(LoadError::Runtime)
+        self.load_verified(&module).map_err(LoadError::Raise)
     }
 
     /// Loads the contents of a file, like `luaL_loadfile`: a first line starting with `#` is
@@ -69,14 +99,14 @@ impl Vm {
                 return self.load_chunk(&source[start..], chunk_name);
             }
         }
-        let module = ferrous_compiler::compile_file(source, chunk_name)
-            .map_err(|e| LoadError::Syntax(e.message_bytes().to_vec()))?;
-        self.load_module(&module).map_err(LoadError::Runtime)
+        let module =
+            ferrous_compiler::compile_file(source, chunk_name).map_err(LoadError::Syntax)?;
+        self.load_verified(&module).map_err(LoadError::Raise)
     }
 
     /// `lua_dump`: the binary chunk of a Lua function, byte for byte what lua5.1 writes;
     /// `None` for a native function.
-    pub(crate) fn dump_function(&self, f: FunctionHandle) -> RtResult<Option<Vec<u8>>> {
+    pub(crate) fn dump_function(&self, f: FunctionHandle) -> RaiseResult<Option<Vec<u8>>> {
         let Function::Lua(cl) = self.heap.function(f)? else {
             return Ok(None);
         };
@@ -117,7 +147,7 @@ impl Vm {
         w: &mut ferrous_compiler::ChunkWriter,
         handle: ProtoHandle,
         parent_source: Option<StringHandle>,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         let proto = self.heap.proto(handle)?;
         if parent_source == Some(proto.source) {
             w.string(None);
@@ -138,7 +168,7 @@ impl Vm {
                 Value::Boolean(b) => w.boolean(b),
                 Value::Number(x) => w.number(x),
                 Value::String(s) => w.string_constant(self.heap.str_bytes(s)?),
-                _ => return Err(RtError::native("unable to dump given function")),
+                _ => return Err(Raise::native("unable to dump given function")),
             }
         }
         w.int(proto.protos.len());

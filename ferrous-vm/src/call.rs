@@ -15,7 +15,7 @@ use ferrous_heap::{
     CallShape, Function, LuaClosure, ThreadHandle, UpValue, UpValueList, Value, names,
 };
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult};
 use crate::interp::{Exit, Flow};
 use crate::native::{Ctx, ResumeRequest, RetKind};
 use crate::thread::{CoStatus, Cont, Frame, LuaCode, ThreadState};
@@ -67,7 +67,7 @@ impl Vm {
         nargs: usize,
         nresults: i32,
         cont: Cont,
-    ) -> RtResult<Flow> {
+    ) -> RaiseResult<Flow> {
         self.precall_tail(func, nargs, nresults, cont, 0)
     }
 
@@ -78,7 +78,7 @@ impl Vm {
         nresults: i32,
         cont: Cont,
         tailcalls: u32,
-    ) -> RtResult<Flow> {
+    ) -> RaiseResult<Flow> {
         loop {
             match self.th.stack[func] {
                 Value::Function(h) => {
@@ -122,7 +122,7 @@ impl Vm {
     /// extra room.
     #[cold]
     #[inline(never)]
-    fn frames_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+    fn frames_past_limit(&mut self, cont: Cont) -> RaiseResult<()> {
         let within = self.th.frames.len() < MAX_FRAMES + HANDLER_EXTRA_FRAMES;
         self.past_limit(cont, within, "stack overflow")
     }
@@ -130,7 +130,7 @@ impl Vm {
     /// A frame would end at `top`, past `MAX_STACK`.
     #[cold]
     #[inline(never)]
-    fn stack_past_limit(&mut self, cont: Cont, top: usize) -> RtResult<()> {
+    fn stack_past_limit(&mut self, cont: Cont, top: usize) -> RaiseResult<()> {
         let within = top <= MAX_STACK + HANDLER_EXTRA_STACK;
         self.past_limit(cont, within, "stack overflow")
     }
@@ -138,14 +138,14 @@ impl Vm {
     /// A call would pass `MAX_CCALLS`.
     #[cold]
     #[inline(never)]
-    fn ccalls_past_limit(&mut self, cont: Cont) -> RtResult<()> {
+    fn ccalls_past_limit(&mut self, cont: Cont) -> RaiseResult<()> {
         if self.th.n_ccalls == MAX_CCALLS {
             // As 5.1, which counts a call before checking it: the call that fails keeps its
             // count until the error is caught, so a message handler called for this error runs
             // one level higher, in its extra room (and a handler call that fails here is
             // retried there with this error, as 5.1 calls the handler for it).
             self.th.n_ccalls += 1;
-            return Err(RtError::runtime("C stack overflow"));
+            return Err(Raise::runtime("C stack overflow"));
         }
         let within = self.th.n_ccalls < MAX_CCALLS + HANDLER_EXTRA_CCALLS;
         self.past_limit(cont, within, "C stack overflow")
@@ -155,7 +155,7 @@ impl Vm {
     /// near the top of the stack, the error `msg`; with one (or `cont` calling one), the call
     /// goes ahead while `within` its extra room, and past it is `error in error handling`
     /// (5.1's `LUA_ERRERR`, which has no position).
-    fn past_limit(&mut self, cont: Cont, within: bool, msg: &'static str) -> RtResult<()> {
+    fn past_limit(&mut self, cont: Cont, within: bool, msg: &'static str) -> RaiseResult<()> {
         let handler_running = cont == Cont::XpcallHandler
             || self
                 .th
@@ -165,16 +165,16 @@ impl Vm {
                 .take(HANDLER_EXTRA_FRAMES)
                 .any(|f| f.cont == Cont::XpcallHandler);
         if !handler_running {
-            return Err(RtError::runtime(msg));
+            return Err(Raise::runtime(msg));
         }
         if within {
             return Ok(());
         }
-        Err(RtError::ErrorHandling)
+        Err(Raise::ErrorHandling)
     }
 
     /// `attempt to call ...`, naming the register when the function sits in the caller's frame.
-    fn call_error(&self, func: usize, value: Value) -> RtError {
+    fn call_error(&self, func: usize, value: Value) -> Raise {
         let reg = self
             .th
             .frames
@@ -196,7 +196,7 @@ impl Vm {
         nargs: usize,
         nresults: i32,
         host: bool,
-    ) -> RtResult<Callee> {
+    ) -> RaiseResult<Callee> {
         let cl = match self.heap.function(closure)? {
             Function::Lua(cl) => cl,
             Function::Native(nc) => return Ok(Callee::Native(nc.id)),
@@ -262,7 +262,7 @@ impl Vm {
         code: LuaCode,
         shape: CallShape,
         tailcalls: u32,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         if self.th.frames.len() >= MAX_FRAMES {
             self.frames_past_limit(cont)?;
         }
@@ -356,7 +356,7 @@ impl Vm {
         nargs: usize,
         nresults: i32,
         cont: Cont,
-    ) -> RtResult<Flow> {
+    ) -> RaiseResult<Flow> {
         let closure = match &self.th.stack[func] {
             &Value::Function(h) => Some(h),
             _ => None,
@@ -365,7 +365,7 @@ impl Vm {
             self.frames_past_limit(cont)?;
         }
         let Some(entry) = self.natives.get(id) else {
-            return Err(RtError::runtime("internal error: unknown native function"));
+            return Err(Raise::runtime("internal error: unknown native function"));
         };
         let f = entry.func;
         let ccalls_before = self.th.n_ccalls;
@@ -399,19 +399,22 @@ impl Vm {
         if self.th.hook.mask != 0 {
             self.hook_native_call()?;
         }
-        let ret = f(&mut Ctx {
+        let ret = match f(&mut Ctx {
             vm: self,
             base,
             nargs,
             closure,
-        })?;
+        }) {
+            Ok(ret) => ret,
+            Err(e) => return Err(self.raise_of(e)),
+        };
         match ret.0 {
             RetKind::Values(n) => {
                 if self.th.hook.mask != 0 {
                     self.hook_return()?;
                 }
                 let Some(frame) = self.th.frames.pop() else {
-                    return Err(RtError::runtime("internal error: native frame lost"));
+                    return Err(Raise::runtime("internal error: native frame lost"));
                 };
                 let start = self.th.top.saturating_sub(n);
                 let flow = self.finish_call(frame, start, n);
@@ -429,7 +432,7 @@ impl Vm {
                     Err(err)
                         if matches!(cont, Cont::Pcall | Cont::Xpcall)
                             && self.th.frames.len() == depth
-                            && !matches!(err, RtError::Killed(_) | RtError::Paused) =>
+                            && !matches!(err, Raise::Killed(_) | Raise::Paused) =>
                     {
                         // The call failed before its frame existed (`pcall(nil)`, stack or C
                         // stack overflow): the protected call still catches the error. A
@@ -465,7 +468,7 @@ impl Vm {
     /// `OP_TAILCALL`: a Lua callee replaces the calling frame (so tail recursion runs in constant
     /// space); anything else is called normally and its results returned by the `RETURN` that
     /// follows.
-    pub(crate) fn tail_call(&mut self, fi: usize, ra: usize, nargs: usize) -> RtResult<Flow> {
+    pub(crate) fn tail_call(&mut self, fi: usize, ra: usize, nargs: usize) -> RaiseResult<Flow> {
         match self.th.stack[ra] {
             Value::Function(h) => {
                 if let Function::Native(nc) = self.heap.function(h)? {
@@ -517,7 +520,7 @@ impl Vm {
     /// [`Vm::post_call`] with its common case, a plain call, inlined: the results are moved
     /// where the caller wants them.
     #[inline]
-    fn finish_call(&mut self, frame: Frame, res: usize, n: usize) -> RtResult<Flow> {
+    fn finish_call(&mut self, frame: Frame, res: usize, n: usize) -> RaiseResult<Flow> {
         if frame.cont == Cont::Call {
             self.th.n_ccalls = frame.ccalls_before;
             self.move_results(frame.func as usize, res, n, frame.nresults);
@@ -528,7 +531,7 @@ impl Vm {
     }
 
     /// A frame returned `n` results at `stack[res..]`: carry out its continuation.
-    pub(crate) fn post_call(&mut self, frame: Frame, res: usize, n: usize) -> RtResult<Flow> {
+    pub(crate) fn post_call(&mut self, frame: Frame, res: usize, n: usize) -> RaiseResult<Flow> {
         let mut frame = frame;
         let mut res = res;
         let mut n = n;
@@ -593,7 +596,7 @@ impl Vm {
                 Cont::Pcall | Cont::Xpcall => {
                     // The waiting `pcall`/`xpcall` native returns `true` and the results.
                     let Some(parent) = self.th.frames.pop() else {
-                        return Err(RtError::runtime("internal error: pcall frame lost"));
+                        return Err(Raise::runtime("internal error: pcall frame lost"));
                     };
                     let pfunc = parent.func as usize;
                     self.th.ensure_stack(pfunc + n + 1);
@@ -605,7 +608,7 @@ impl Vm {
                 }
                 Cont::NativeReturn => {
                     let Some(parent) = self.th.frames.pop() else {
-                        return Err(RtError::runtime("internal error: native frame lost"));
+                        return Err(Raise::runtime("internal error: native frame lost"));
                     };
                     let pfunc = parent.func as usize;
                     self.th.stack[pfunc] = first!();
@@ -653,16 +656,16 @@ impl Vm {
 
     /// Pops frames down to the innermost `xpcall`-protected one and its `xpcall` native frame.
     /// Returns the native frame and the slot where its results go.
-    fn unwind_to_xpcall(&mut self) -> RtResult<(Frame, usize)> {
+    fn unwind_to_xpcall(&mut self) -> RaiseResult<(Frame, usize)> {
         let Some(idx) = self.th.frames.iter().rposition(|f| f.cont == Cont::Xpcall) else {
-            return Err(RtError::runtime("internal error: xpcall frame lost"));
+            return Err(Raise::runtime("internal error: xpcall frame lost"));
         };
         let protected = self.th.frames[idx];
         self.close_upvalues(protected.func as usize)?;
         self.th.frames.truncate(idx);
         self.th.n_ccalls = protected.ccalls_before;
         let Some(parent) = self.th.frames.pop() else {
-            return Err(RtError::runtime("internal error: xpcall frame lost"));
+            return Err(Raise::runtime("internal error: xpcall frame lost"));
         };
         let at = parent.func as usize;
         self.th.ensure_stack(at + 2);
@@ -680,7 +683,7 @@ impl Vm {
     }
 
     /// Calls `f(args)` on behalf of the top frame; `cont` decides what happens to the results.
-    pub(crate) fn call_meta(&mut self, f: Value, args: &[Value], cont: Cont) -> RtResult<Flow> {
+    pub(crate) fn call_meta(&mut self, f: Value, args: &[Value], cont: Cont) -> RaiseResult<Flow> {
         let slot = self.call_slot();
         self.th.ensure_stack(slot + args.len() + 1);
         self.th.stack[slot] = f;
@@ -716,7 +719,7 @@ impl Vm {
         &self,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
-    ) -> RtResult<Value> {
+    ) -> RaiseResult<Value> {
         let Function::Lua(cl) = self.heap.function(closure)? else {
             return Ok(Value::Nil);
         };
@@ -769,7 +772,7 @@ impl Vm {
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
         value: Value,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         let Function::Lua(cl) = self.heap.function(closure)? else {
             return Ok(());
         };
@@ -795,7 +798,12 @@ impl Vm {
             .unwrap_or(Value::Nil)
     }
 
-    fn set_thread_slot(&mut self, thread: ThreadHandle, slot: usize, value: Value) -> RtResult<()> {
+    fn set_thread_slot(
+        &mut self,
+        thread: ThreadHandle,
+        slot: usize,
+        value: Value,
+    ) -> RaiseResult<()> {
         if thread == self.current {
             if let Some(v) = self.th.stack.get_mut(slot) {
                 *v = value;
@@ -812,7 +820,7 @@ impl Vm {
     }
 
     /// The open upvalue for stack slot `slot` of the running thread, created if needed.
-    fn find_upvalue(&mut self, slot: usize) -> RtResult<ferrous_heap::UpValueHandle> {
+    fn find_upvalue(&mut self, slot: usize) -> RaiseResult<ferrous_heap::UpValueHandle> {
         let slot32 = slot as u32;
         match self
             .th
@@ -832,7 +840,7 @@ impl Vm {
     }
 
     /// Closes the open upvalues of slots `level` and above (5.1's `luaF_close`).
-    pub(crate) fn close_upvalues(&mut self, level: usize) -> RtResult<()> {
+    pub(crate) fn close_upvalues(&mut self, level: usize) -> RaiseResult<()> {
         let level = level as u32;
         while let Some(&(slot, uv)) = self.th.open_upvalues.last() {
             if slot < level {
@@ -854,15 +862,15 @@ impl Vm {
         base: usize,
         pseudo: &[u32],
         ra: usize,
-    ) -> RtResult<usize> {
+    ) -> RaiseResult<usize> {
         let Function::Lua(cl) = self.heap.function(parent)? else {
-            return Err(RtError::runtime(
+            return Err(Raise::runtime(
                 "internal error: CLOSURE outside a Lua function",
             ));
         };
         let env = cl.env;
         let Some(&child) = self.heap.proto(cl.proto)?.protos.get(bx) else {
-            return Err(RtError::runtime("internal error: bad prototype index"));
+            return Err(Raise::runtime("internal error: bad prototype index"));
         };
         let shape = self.heap.proto(child)?.call_shape();
         let nups = usize::from(shape.num_upvalues);
@@ -879,7 +887,7 @@ impl Vm {
                     Function::Native(_) => None,
                 };
                 let Some(uv) = uv else {
-                    return Err(RtError::runtime("internal error: bad upvalue index"));
+                    return Err(Raise::runtime("internal error: bad upvalue index"));
                 };
                 uv
             };
@@ -913,8 +921,8 @@ impl Vm {
 
     /// Calls `f(args)` and runs it to completion, returning its results. Used by the host and by
     /// natives that need a Lua function's results (`table.sort`, `gsub`, `tostring`): these
-    /// nest at most `MAX_CCALLS` deep. Errors come back as [`RtError::Value`].
-    pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Vec<Value>> {
+    /// nest at most `MAX_CCALLS` deep. Errors come back as [`Raise::Value`].
+    pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> RaiseResult<Vec<Value>> {
         let func = self.call_in_place(f, args)?;
         let results = self.th.stack[func..self.th.top].to_vec();
         self.th.top = func;
@@ -923,7 +931,7 @@ impl Vm {
 
     /// [`Vm::call_value`] keeping only the first result (nil if none), without allocating:
     /// `table.sort` comparators, `gsub` callbacks, `__tostring`.
-    pub(crate) fn call_value1(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
+    pub(crate) fn call_value1(&mut self, f: Value, args: &[Value]) -> RaiseResult<Value> {
         let func = self.call_in_place(f, args)?;
         let first = if self.th.top > func {
             self.th.stack[func]
@@ -938,10 +946,10 @@ impl Vm {
     /// returned. Kept out of line (measured: with it inlined into `table.sort`'s comparator
     /// calls, `sort.lua` ran 5% slower).
     #[inline(never)]
-    fn call_in_place(&mut self, f: Value, args: &[Value]) -> RtResult<usize> {
+    fn call_in_place(&mut self, f: Value, args: &[Value]) -> RaiseResult<usize> {
         let nested = !self.th.frames.is_empty();
         if nested && (self.th.n_ccalls >= MAX_CCALLS || self.reentry >= MAX_REENTRY) {
-            return Err(RtError::runtime("C stack overflow"));
+            return Err(Raise::runtime("C stack overflow"));
         }
         let func = self.call_slot();
         self.th.ensure_stack(func + args.len() + MIN_STACK);
@@ -964,7 +972,7 @@ impl Vm {
     }
 
     /// Calls the function at `func` as a host-level call and runs the loop until it returns.
-    fn run_call(&mut self, func: usize, nargs: usize, depth: usize) -> RtResult<()> {
+    fn run_call(&mut self, func: usize, nargs: usize, depth: usize) -> RaiseResult<()> {
         // A Lua function with fixed parameters (sort comparators, gsub callbacks): its frame is
         // pushed without `precall`'s dispatch.
         let entered = match self.th.stack[func] {
@@ -983,7 +991,7 @@ impl Vm {
             Err(err) if self.th.frames.len() <= depth => {
                 // The call failed before any frame was pushed: the error belongs to the caller.
                 let value = self.error_to_value(err);
-                return Err(RtError::Value(value));
+                return Err(Raise::Value(value));
             }
             Err(err) => match self.raise(err)? {
                 Flow::Stop => return Ok(()),
@@ -994,11 +1002,11 @@ impl Vm {
     }
 
     /// Runs the loop until the innermost host-level frame returns, handling errors on the way.
-    pub(crate) fn run_loop(&mut self) -> RtResult<()> {
+    pub(crate) fn run_loop(&mut self) -> RaiseResult<()> {
         loop {
             match self.execute() {
                 Ok(Exit::Returned) => return Ok(()),
-                Ok(Exit::Paused) => return Err(RtError::Paused),
+                Ok(Exit::Paused) => return Err(Raise::Paused),
                 Err(err) => match self.raise(err)? {
                     Flow::Stop => return Ok(()),
                     Flow::Continue => {}
@@ -1012,8 +1020,8 @@ impl Vm {
     /// Raises `err` in the running code: unwinds to the nearest protected call (`pcall`,
     /// `xpcall`, a coroutine's body) and lets it handle the error. An error that reaches a
     /// host-level frame pops it and comes back as `Err`.
-    pub(crate) fn raise(&mut self, err: RtError) -> RtResult<Flow> {
-        let out_of_memory = matches!(err, RtError::OutOfMemory);
+    pub(crate) fn raise(&mut self, err: Raise) -> RaiseResult<Flow> {
+        let out_of_memory = matches!(err, Raise::OutOfMemory);
         let res = self.unwind(err);
         if out_of_memory {
             // The frames that filled the heap are gone: collect their garbage now, so the code
@@ -1033,13 +1041,13 @@ impl Vm {
     }
 
     /// `raise` without the collection after running out of memory.
-    fn unwind(&mut self, err: RtError) -> RtResult<Flow> {
+    fn unwind(&mut self, err: Raise) -> RaiseResult<Flow> {
         let killed = match &err {
-            RtError::Killed(msg) => Some(msg.clone()),
+            Raise::Killed(msg) => Some(msg.clone()),
             _ => None,
         };
-        let mut error_handling = matches!(err, RtError::ErrorHandling);
-        let mut out_of_memory = matches!(err, RtError::OutOfMemory);
+        let mut error_handling = matches!(err, Raise::ErrorHandling);
+        let mut out_of_memory = matches!(err, Raise::OutOfMemory);
         let mut value = self.error_to_value(err);
         loop {
             self.error_value = value;
@@ -1054,7 +1062,7 @@ impl Vm {
                 self.th.frames.clear();
                 self.th.n_ccalls = 0;
                 self.error_value = Value::Nil;
-                return Err(killed.map_or(RtError::Value(value), RtError::Killed));
+                return Err(killed.map_or(Raise::Value(value), Raise::Killed));
             };
             let frame = self.th.frames[idx];
             let step = match frame.cont {
@@ -1068,7 +1076,7 @@ impl Vm {
                     self.th.n_ccalls = frame.ccalls_before;
                     self.th.top = frame.func as usize;
                     self.error_value = Value::Nil;
-                    return Err(killed.map_or(RtError::Value(value), RtError::Killed));
+                    return Err(killed.map_or(Raise::Value(value), Raise::Killed));
                 }
                 Cont::Pcall => {
                     self.close_upvalues(frame.func as usize)?;
@@ -1082,7 +1090,7 @@ impl Vm {
                             self.th.stack[at + 1] = value;
                             self.post_call(parent, at, 2)
                         }
-                        None => Err(RtError::runtime("internal error: pcall frame lost")),
+                        None => Err(Raise::runtime("internal error: pcall frame lost")),
                     }
                 }
                 // The message handler runs where the error happened, before unwinding. As in
@@ -1095,7 +1103,7 @@ impl Vm {
                 Cont::Xpcall | Cont::XpcallHandler if !error_handling => self.call_handler(value),
                 Cont::Xpcall | Cont::XpcallHandler => self.error_in_error_handling(),
                 Cont::CoroutineBody => self.coroutine_failed(value, killed.clone()),
-                _ => Err(RtError::runtime("internal error: unwinding")),
+                _ => Err(Raise::runtime("internal error: unwinding")),
             };
             match step {
                 Ok(flow) => {
@@ -1104,12 +1112,12 @@ impl Vm {
                     self.error_value = Value::Nil;
                     return Ok(flow);
                 }
-                Err(RtError::Killed(msg)) => {
+                Err(Raise::Killed(msg)) => {
                     return self.raise_killed(msg);
                 }
                 Err(err) => {
-                    error_handling = matches!(err, RtError::ErrorHandling);
-                    out_of_memory = matches!(err, RtError::OutOfMemory);
+                    error_handling = matches!(err, Raise::ErrorHandling);
+                    out_of_memory = matches!(err, Raise::OutOfMemory);
                     value = self.error_to_value(err);
                 }
             }
@@ -1122,9 +1130,9 @@ impl Vm {
     /// its frame exists is an error in the handler too; it is raised again (so the handler is
     /// called for it) only when it made progress (a `C stack overflow` that raised the count),
     /// otherwise it is `error in error handling`: retrying could loop.
-    fn call_handler(&mut self, value: Value) -> RtResult<Flow> {
+    fn call_handler(&mut self, value: Value) -> RaiseResult<Flow> {
         let Some(xpcall) = self.th.frames.iter().rposition(|f| f.cont == Cont::Xpcall) else {
-            return Err(RtError::runtime("internal error: xpcall frame lost"));
+            return Err(Raise::runtime("internal error: xpcall frame lost"));
         };
         let slot = (self.th.frames[xpcall].func as usize).wrapping_sub(1);
         let handler = self.th.stack.get(slot).copied().unwrap_or(Value::Nil);
@@ -1135,10 +1143,7 @@ impl Vm {
         match self.call_meta(handler, &[value], Cont::XpcallHandler) {
             Err(err)
                 if self.th.frames.len() <= depth
-                    && !matches!(
-                        err,
-                        RtError::Killed(_) | RtError::Paused | RtError::ErrorHandling
-                    )
+                    && !matches!(err, Raise::Killed(_) | Raise::Paused | Raise::ErrorHandling)
                     && self.th.n_ccalls <= ccalls =>
             {
                 self.error_in_error_handling()
@@ -1148,34 +1153,34 @@ impl Vm {
     }
 
     /// The innermost `xpcall` returns `false, "error in error handling"` (5.1's `LUA_ERRERR`).
-    fn error_in_error_handling(&mut self) -> RtResult<Flow> {
+    fn error_in_error_handling(&mut self) -> RaiseResult<Flow> {
         let value = self.message_value(b"error in error handling");
         self.xpcall_failed(value)
     }
 
     /// The innermost `xpcall` returns `false, value` without calling its handler.
-    fn xpcall_failed(&mut self, value: Value) -> RtResult<Flow> {
+    fn xpcall_failed(&mut self, value: Value) -> RaiseResult<Flow> {
         let (parent, at) = self.unwind_to_xpcall()?;
         self.th.stack[at] = Value::Boolean(false);
         self.th.stack[at + 1] = value;
         self.post_call(parent, at, 2)
     }
 
-    fn raise_killed(&mut self, msg: Vec<u8>) -> RtResult<Flow> {
-        self.raise(RtError::Killed(msg))
+    fn raise_killed(&mut self, msg: Vec<u8>) -> RaiseResult<Flow> {
+        self.raise(Raise::Killed(msg))
     }
 
     // ----- coroutines -----
 
     /// Takes a suspended thread's state out of the heap.
-    fn take_thread_state(&mut self, thread: ThreadHandle) -> RtResult<Box<ThreadState>> {
+    fn take_thread_state(&mut self, thread: ThreadHandle) -> RaiseResult<Box<ThreadState>> {
         let payload = self.heap.tx().thread_mut(thread)?.payload.take();
         let Some(payload) = payload else {
-            return Err(RtError::runtime("internal error: thread state missing"));
+            return Err(Raise::runtime("internal error: thread state missing"));
         };
         let any: Box<dyn std::any::Any> = payload;
         any.downcast::<ThreadState>()
-            .map_err(|_| RtError::runtime("internal error: thread state of another kind"))
+            .map_err(|_| Raise::runtime("internal error: thread state of another kind"))
     }
 
     /// Makes `thread` (whose state is `state`) the running thread. Returns the handle and the
@@ -1199,13 +1204,17 @@ impl Vm {
     }
 
     /// Stores the state of a thread that is not running in its heap object.
-    fn put_thread_state(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RtResult<()> {
+    fn put_thread_state(
+        &mut self,
+        thread: ThreadHandle,
+        state: Box<ThreadState>,
+    ) -> RaiseResult<()> {
         self.heap.tx().thread_mut(thread)?.payload = Some(state);
         Ok(())
     }
 
     /// Makes `thread` the running thread; the state of the running one goes back to the heap.
-    fn switch_to(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RtResult<()> {
+    fn switch_to(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RaiseResult<()> {
         let (old_handle, old) = self.swap_state(thread, state);
         self.put_thread_state(old_handle, old)
     }
@@ -1214,21 +1223,21 @@ impl Vm {
     /// last `nargs` values on its stack go to the coroutine.
     /// `coroutine.resume` checks the coroutine's status itself (a bad status is a result, not
     /// an error); for `wrap` it is checked here, on the state taken out of the heap.
-    fn resume_thread(&mut self, co: ThreadHandle, nargs: usize, wrap: bool) -> RtResult<Flow> {
+    fn resume_thread(&mut self, co: ThreadHandle, nargs: usize, wrap: bool) -> RaiseResult<Flow> {
         if co == self.current {
-            return Err(RtError::native("cannot resume running coroutine"));
+            return Err(Raise::native("cannot resume running coroutine"));
         }
         let state = self.take_thread_state(co)?;
         if state.status != CoStatus::Suspended || self.th.n_ccalls >= MAX_CCALLS {
             let status = state.status;
             self.put_thread_state(co, state)?;
             if status != CoStatus::Suspended {
-                return Err(RtError::native(format!(
+                return Err(Raise::native(format!(
                     "cannot resume {} coroutine",
-                    crate::stdlib::coroutine::status_name(status)
+                    status.name()
                 )));
             }
-            return Err(RtError::runtime("C stack overflow"));
+            return Err(Raise::runtime("C stack overflow"));
         }
         let (resumer, mut old) = self.swap_state(co, state);
         let args_start = old.top - nargs;
@@ -1251,7 +1260,7 @@ impl Vm {
             self.precall(0, nargs, -1, Cont::CoroutineBody)
         } else {
             let Some(frame) = self.th.frames.pop() else {
-                return Err(RtError::runtime("internal error: yield frame lost"));
+                return Err(Raise::runtime("internal error: yield frame lost"));
             };
             let start = self.th.top - nargs;
             self.finish_call(frame, start, nargs)
@@ -1259,14 +1268,14 @@ impl Vm {
     }
 
     /// `coroutine.yield`: the running coroutine's top frame is the yielding native.
-    fn yield_values(&mut self, n: usize) -> RtResult<Flow> {
+    fn yield_values(&mut self, n: usize) -> RaiseResult<Flow> {
         let Some(resumer) = self.th.resumer else {
-            return Err(RtError::runtime(
+            return Err(Raise::runtime(
                 "attempt to yield across metamethod/C-call boundary",
             ));
         };
         if self.th.n_ccalls > self.th.base_ccalls {
-            return Err(RtError::runtime(
+            return Err(Raise::runtime(
                 "attempt to yield across metamethod/C-call boundary",
             ));
         }
@@ -1276,21 +1285,19 @@ impl Vm {
     }
 
     /// The coroutine's body returned `n` results at `res`.
-    fn finish_coroutine(&mut self, res: usize, n: usize) -> RtResult<Flow> {
+    fn finish_coroutine(&mut self, res: usize, n: usize) -> RaiseResult<Flow> {
         self.th.status = CoStatus::Dead;
         self.th.frames.clear();
         self.th.top = 0;
         let Some(resumer) = self.th.resumer.take() else {
-            return Err(RtError::runtime(
-                "internal error: coroutine without resumer",
-            ));
+            return Err(Raise::runtime("internal error: coroutine without resumer"));
         };
         let wrapped = self.th.wrapped;
         self.return_to_resumer(resumer, res, n, wrapped, true)
     }
 
     /// An error reached the bottom of a coroutine: it dies, and the resumer gets the error.
-    fn coroutine_failed(&mut self, value: Value, killed: Option<Vec<u8>>) -> RtResult<Flow> {
+    fn coroutine_failed(&mut self, value: Value, killed: Option<Vec<u8>>) -> RaiseResult<Flow> {
         self.close_upvalues(0)?;
         self.th.status = CoStatus::Dead;
         // Kept for `debug.traceback(co)`, as 5.1 keeps a failed coroutine's stack.
@@ -1298,9 +1305,7 @@ impl Vm {
         self.th.top = 0;
         self.th.n_ccalls = 0;
         let Some(resumer) = self.th.resumer.take() else {
-            return Err(RtError::runtime(
-                "internal error: coroutine without resumer",
-            ));
+            return Err(Raise::runtime("internal error: coroutine without resumer"));
         };
         let wrapped = self.th.wrapped;
         // Keep the error value alive in the dead coroutine's stack while switching.
@@ -1311,7 +1316,7 @@ impl Vm {
         let state = self.take_thread_state(resumer)?;
         self.switch_to(resumer, state)?;
         if let Some(msg) = killed {
-            return Err(RtError::Killed(msg));
+            return Err(Raise::Killed(msg));
         }
         if wrapped {
             // `coroutine.wrap` propagates the error, with the caller's position added to strings.
@@ -1323,14 +1328,14 @@ impl Vm {
                 }
                 Value::Number(x) => {
                     let mut msg = self.where_(1);
-                    crate::stdlib::number::fmt_number(x, &mut msg);
+                    crate::number::fmt_number(x, &mut msg);
                     self.message_value(&msg)
                 }
                 other => other,
             };
-            return Err(RtError::Value(value));
+            return Err(Raise::Value(value));
         }
-        Err(RtError::runtime("internal error: coroutine error lost"))
+        Err(Raise::runtime("internal error: coroutine error lost"))
     }
 
     /// Switches back to `resumer` and returns from the resuming native on top of it: `true,
@@ -1345,7 +1350,7 @@ impl Vm {
         n: usize,
         wrapped: bool,
         ok: bool,
-    ) -> RtResult<Flow> {
+    ) -> RaiseResult<Flow> {
         let state = self.take_thread_state(resumer)?;
         let (left, mut old) = self.swap_state(resumer, state);
         if old.status != CoStatus::Dead {
@@ -1355,7 +1360,7 @@ impl Vm {
         }
         let Some(frame) = self.th.frames.pop() else {
             self.put_thread_state(left, old)?;
-            return Err(RtError::runtime("internal error: resume frame lost"));
+            return Err(Raise::runtime("internal error: resume frame lost"));
         };
         let res = self.th.top;
         self.th.ensure_stack(res + n + 1);

@@ -5,7 +5,7 @@
 use ferrous_compiler::{OpCode, chunk_id};
 use ferrous_heap::{ProtoHandle, Value};
 
-use crate::error::RtError;
+use crate::error::Raise;
 use crate::thread::Frame;
 use crate::vm::Vm;
 
@@ -268,26 +268,26 @@ impl Vm {
 
     /// `luaG_typeerror`: `attempt to OP KIND 'NAME' (a TYPE value)`, naming the register when the
     /// operand is one.
-    pub(crate) fn type_error(&self, reg: Option<u32>, value: Value, op: &str) -> RtError {
+    pub(crate) fn type_error(&self, reg: Option<u32>, value: Value, op: &str) -> Raise {
         let t = crate::value::type_name(value);
         if let (Some(reg), Some(frame)) = (reg, self.th.frames.last()) {
             if let (Some(kind), name) = self.obj_name(frame, reg) {
                 let mut msg = format!("attempt to {op} {kind} '").into_bytes();
                 msg.extend_from_slice(&name);
                 msg.extend_from_slice(format!("' (a {t} value)").as_bytes());
-                return RtError::Runtime(msg);
+                return Raise::Runtime(msg);
             }
         }
-        RtError::Runtime(format!("attempt to {op} a {t} value").into_bytes())
+        Raise::Runtime(format!("attempt to {op} a {t} value").into_bytes())
     }
 
     /// `luaG_ordererror`.
-    pub(crate) fn order_error(&self, a: Value, b: Value) -> RtError {
+    pub(crate) fn order_error(&self, a: Value, b: Value) -> Raise {
         let (t1, t2) = (crate::value::type_name(a), crate::value::type_name(b));
         if t1 == t2 {
-            RtError::runtime(format!("attempt to compare two {t1} values"))
+            Raise::runtime(format!("attempt to compare two {t1} values"))
         } else {
-            RtError::runtime(format!("attempt to compare {t1} with {t2}"))
+            Raise::runtime(format!("attempt to compare {t1} with {t2}"))
         }
     }
 

@@ -15,7 +15,7 @@
 
 use ferrous_heap::{Value, names};
 
-use crate::error::RtResult;
+use crate::error::RaiseResult;
 use crate::vm::Vm;
 
 impl Vm {
@@ -23,7 +23,7 @@ impl Vm {
     /// into `call_native` (through `gc_check`), its locals grew every nested loop's Rust frame.
     #[inline(never)]
     #[cold]
-    pub(crate) fn run_finalizers(&mut self) -> RtResult<()> {
+    pub(crate) fn run_finalizers(&mut self) -> RaiseResult<()> {
         if self.in_finalizer {
             return Ok(());
         }
@@ -38,14 +38,14 @@ impl Vm {
     #[cold]
     pub(crate) fn gc_after_native(
         &mut self,
-        flow: RtResult<crate::interp::Flow>,
-    ) -> RtResult<crate::interp::Flow> {
+        flow: RaiseResult<crate::interp::Flow>,
+    ) -> RaiseResult<crate::interp::Flow> {
         let flow = flow?;
         self.gc_check()?;
         Ok(flow)
     }
 
-    fn run_queued_finalizers(&mut self) -> RtResult<()> {
+    fn run_queued_finalizers(&mut self) -> RaiseResult<()> {
         while let Some(userdata) = self.heap.next_finalizer() {
             let gc = self.metamethod(Value::UserData(userdata), names::GC);
             if matches!(gc, Value::Nil) {

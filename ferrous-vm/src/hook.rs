@@ -21,7 +21,7 @@
 
 use ferrous_heap::Value;
 
-use crate::error::RtResult;
+use crate::error::RaiseResult;
 use crate::vm::Vm;
 
 /// `LUA_MASKCALL`.
@@ -93,7 +93,7 @@ impl Vm {
     }
 
     /// The hook function of `thread` (nil if none).
-    pub(crate) fn hook_function(&self, thread: ferrous_heap::ThreadHandle) -> RtResult<Value> {
+    pub(crate) fn hook_function(&self, thread: ferrous_heap::ThreadHandle) -> RaiseResult<Value> {
         Ok(self
             .heap
             .raw_get(self.registry, Value::Thread(thread))
@@ -101,7 +101,7 @@ impl Vm {
     }
 
     /// Calls the hook with `event` and `line` (nil for events other than `line`).
-    fn fire_hook(&mut self, event: &[u8], line: Option<u32>) -> RtResult<()> {
+    fn fire_hook(&mut self, event: &[u8], line: Option<u32>) -> RaiseResult<()> {
         let hook = self.th.hook;
         if !hook.allow {
             return Ok(());
@@ -143,7 +143,7 @@ impl Vm {
     /// starts a new line, jumps back, or is the function's first (5.1's `traceexec`). Leaves the
     /// frame's `pc` after `cur`, as 5.1's `savedpc`.
     #[inline(never)]
-    pub(crate) fn hook_step(&mut self, fi: usize, cur: usize) -> RtResult<()> {
+    pub(crate) fn hook_step(&mut self, fi: usize, cur: usize) -> RaiseResult<()> {
         let Some(frame) = self.th.frames.get_mut(fi) else {
             return Ok(());
         };
@@ -185,7 +185,7 @@ impl Vm {
     /// The `return` event of the frame on top, then one `tail return` per call its tail calls
     /// replaced (5.1's `callrethooks`).
     #[inline(never)]
-    pub(crate) fn hook_return(&mut self) -> RtResult<()> {
+    pub(crate) fn hook_return(&mut self) -> RaiseResult<()> {
         if self.th.hook.mask & MASK_RET == 0 || !self.th.hook.allow {
             return Ok(());
         }
@@ -206,7 +206,7 @@ impl Vm {
 
     /// The `call` event of a native whose frame was just pushed.
     #[inline(never)]
-    pub(crate) fn hook_native_call(&mut self) -> RtResult<()> {
+    pub(crate) fn hook_native_call(&mut self) -> RaiseResult<()> {
         if self.th.hook.mask & MASK_CALL == 0 {
             return Ok(());
         }

@@ -16,7 +16,7 @@ use ferrous_compiler::OpCode;
 use ferrous_heap::{ProtoHandle, Value};
 
 use crate::call::Callee;
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult};
 use crate::ops::unknown_opcode;
 use crate::thread::Cont;
 use crate::value::{copy_split, is_truthy};
@@ -91,9 +91,9 @@ type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 impl Vm {
     /// The code and constants of the Lua frame `fi`.
     #[inline(never)]
-    fn load_code(&self, fi: usize) -> RtResult<LoadedCode> {
+    fn load_code(&self, fi: usize) -> RaiseResult<LoadedCode> {
         let Some(lua) = self.th.frames.get(fi).and_then(|f| f.lua) else {
-            return Err(RtError::runtime(
+            return Err(Raise::runtime(
                 "internal error: native frame on top of the loop",
             ));
         };
@@ -142,8 +142,8 @@ impl Arith {
             Arith::Sub => x - y,
             Arith::Mul => x * y,
             Arith::Div => x / y,
-            Arith::Mod => crate::stdlib::number::lua_mod(x, y),
-            Arith::Pow => crate::stdlib::number::lua_pow(x, y),
+            Arith::Mod => crate::number::lua_mod(x, y),
+            Arith::Pow => crate::number::lua_pow(x, y),
             Arith::Unm => -x,
         }
     }
@@ -163,7 +163,7 @@ impl Vm {
     /// Always inlined (into `run_loop`): a frame of its own made every nested loop (a native
     /// calling Lua) use more Rust stack in debug builds.
     #[inline(always)]
-    pub(crate) fn execute(&mut self) -> RtResult<Exit> {
+    pub(crate) fn execute(&mut self) -> RaiseResult<Exit> {
         // Each copy of the loop has this one call site, so the optimizer treats the unhooked
         // one as the single-caller function `execute` was before hooks (a second call site
         // cost a Lua callback from a native 15-20% more).
@@ -192,7 +192,7 @@ impl Vm {
 
     /// The loop itself; `HOOKED` compiles in the calls of `hook.rs` (line, count, call and
     /// return events), which the copy without hooks does not contain.
-    fn execute_with<const HOOKED: bool>(&mut self) -> RtResult<Exit> {
+    fn execute_with<const HOOKED: bool>(&mut self) -> RaiseResult<Exit> {
         // The running prototype's code and constants. Frames hold only handles; these are
         // reloaded from the heap when the frame on top runs another prototype.
         let (mut proto, mut code, mut k) = self.load_code(self.th.frames.len() - 1)?;
@@ -224,7 +224,7 @@ impl Vm {
             let mut fi = self.th.frames.len() - 1;
             let frame = &self.th.frames[fi];
             let Some(lua) = frame.lua else {
-                return Err(RtError::runtime(
+                return Err(Raise::runtime(
                     "internal error: native frame on top of the loop",
                 ));
             };
@@ -303,7 +303,7 @@ impl Vm {
                         .get_mut(base..base + REGS)
                         .and_then(|r| <&mut [Value; REGS]>::try_from(r).ok())
                     else {
-                        return Err(RtError::runtime("internal error: registers out of range"));
+                        return Err(Raise::runtime("internal error: registers out of range"));
                     };
                     regs
                 }};
@@ -317,7 +317,7 @@ impl Vm {
                         .get(base..base + REGS)
                         .and_then(|r| <&[Value; REGS]>::try_from(r).ok())
                     else {
-                        return Err(RtError::runtime("internal error: registers out of range"));
+                        return Err(Raise::runtime("internal error: registers out of range"));
                     };
                     regs
                 }};
@@ -383,7 +383,7 @@ impl Vm {
 
             loop {
                 let Some(&i) = code.get(pc) else {
-                    return Err(RtError::runtime("internal error: pc out of range"));
+                    return Err(Raise::runtime("internal error: pc out of range"));
                 };
                 if HOOKED {
                     self.fuel = fuel;
@@ -750,9 +750,7 @@ impl Vm {
                         }
                         save_pc!();
                         let Some(frame) = self.th.frames.pop() else {
-                            return Err(RtError::runtime(
-                                "internal error: no frame to return from",
-                            ));
+                            return Err(Raise::runtime("internal error: no frame to return from"));
                         };
                         match self.post_call(frame, ra, n)? {
                             Flow::Continue => continue 'frame,
@@ -761,7 +759,7 @@ impl Vm {
                     }
                     OP_FORLOOP => {
                         let Some(regs) = regs!().get_mut(a..a + 4) else {
-                            return Err(RtError::runtime("internal error: bad for loop state"));
+                            return Err(Raise::runtime("internal error: bad for loop state"));
                         };
                         if let (&Value::Number(idx), &Value::Number(limit), &Value::Number(step)) =
                             (&regs[0], &regs[1], &regs[2])
@@ -779,7 +777,7 @@ impl Vm {
                                 charge!();
                             }
                         } else {
-                            return Err(RtError::runtime("internal error: bad for loop state"));
+                            return Err(Raise::runtime("internal error: bad for loop state"));
                         }
                     }
                     OP_FORPREP => {

@@ -25,6 +25,7 @@ mod interp;
 mod loader;
 mod meta;
 mod native;
+mod number;
 mod ops;
 mod stdlib;
 mod thread;
@@ -32,9 +33,9 @@ mod value;
 mod vm;
 
 pub use crate::api::{ErrorLocation, Outcome, RegistryKey};
-pub use crate::error::{Error, RtError, RtResult};
+pub use crate::error::{Error, ErrorValue, Raised, Result, RuntimeError};
 pub use crate::native::{Ctx, NativeFunction, Ret};
-pub use crate::stdlib::number::format_g;
+pub use crate::number::format_g;
 pub use crate::vm::{Profile, Vm, VmBuilder};
 pub use ferrous_heap::{
     FunctionHandle, Heap, Payload, StringHandle, TableHandle, ThreadHandle, Trace, Tracer,

@@ -20,7 +20,7 @@ use ferrous_heap::{
     Value,
 };
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult};
 use crate::vm::Vm;
 
 impl Vm {
@@ -34,12 +34,17 @@ impl Vm {
     /// more before `not enough memory` is reported: a failed load leaves only unreachable
     /// objects, and its caller (the host, or `load`/`loadstring`/`require`, whose arguments are
     /// on the stack) holds no handle the collector cannot see.
-    pub fn load_module(&mut self, module: &CompiledModule) -> RtResult<Value> {
+    pub fn load_module(&mut self, module: &CompiledModule) -> crate::Result<Value> {
+        self.load_verified(module).map_err(|e| self.host_error(e))
+    }
+
+    /// [`Vm::load_module`] for the VM's own loaders.
+    pub(crate) fn load_verified(&mut self, module: &CompiledModule) -> RaiseResult<Value> {
         if let Err(e) = ferrous_compiler::verify(module) {
-            return Err(RtError::runtime(format!("bad code in loaded module: {e}")));
+            return Err(Raise::runtime(format!("bad code in loaded module: {e}")));
         }
         match self.load_module_once(module) {
-            Err(RtError::OutOfMemory) => {
+            Err(Raise::OutOfMemory) => {
                 self.collect_garbage();
                 self.load_module_once(module)
             }
@@ -47,7 +52,7 @@ impl Vm {
         }
     }
 
-    fn load_module_once(&mut self, module: &CompiledModule) -> RtResult<Value> {
+    fn load_module_once(&mut self, module: &CompiledModule) -> RaiseResult<Value> {
         let mut strings = Vec::with_capacity(module.strings.len());
         for s in &module.strings {
             strings.push(self.intern(s)?);
@@ -73,12 +78,16 @@ impl Vm {
     }
 
     /// Loads `root` and its nested prototypes, children first, without recursion.
-    fn load_proto_tree(&mut self, root: &Proto, strings: &[StringHandle]) -> RtResult<ProtoHandle> {
+    fn load_proto_tree(
+        &mut self,
+        root: &Proto,
+        strings: &[StringHandle],
+    ) -> RaiseResult<ProtoHandle> {
         // Post-order walk: (proto, loaded children so far).
         let mut stack: Vec<(&Proto, Vec<ProtoHandle>)> = vec![(root, Vec::new())];
         loop {
             let Some((proto, children)) = stack.last_mut() else {
-                return Err(RtError::runtime("internal error: empty loader stack"));
+                return Err(Raise::runtime("internal error: empty loader stack"));
             };
             if children.len() < proto.protos.len() {
                 let child = &proto.protos[children.len()];
@@ -86,7 +95,7 @@ impl Vm {
                 continue;
             }
             let Some((proto, children)) = stack.pop() else {
-                return Err(RtError::runtime("internal error: empty loader stack"));
+                return Err(Raise::runtime("internal error: empty loader stack"));
             };
             let handle = self.load_proto(proto, children, strings)?;
             match stack.last_mut() {
@@ -101,26 +110,26 @@ impl Vm {
         proto: &Proto,
         children: Vec<ProtoHandle>,
         strings: &[StringHandle],
-    ) -> RtResult<ProtoHandle> {
-        let string = |idx: ferrous_compiler::StrIdx| -> RtResult<StringHandle> {
+    ) -> RaiseResult<ProtoHandle> {
+        let string = |idx: ferrous_compiler::StrIdx| -> RaiseResult<StringHandle> {
             strings
                 .get(idx.0 as usize)
                 .copied()
-                .ok_or_else(|| RtError::runtime("internal error: bad string index"))
+                .ok_or_else(|| Raise::runtime("internal error: bad string index"))
         };
         let mut code = Vec::with_capacity(proto.code.len());
         let mut words = proto.code.iter();
         while let Some(ins) = words.next() {
             let op = ins
                 .opcode()
-                .map_err(|e| RtError::runtime(format!("invalid bytecode: {e}")))?;
+                .map_err(|e| Raise::runtime(format!("invalid bytecode: {e}")))?;
             code.push(ins.0);
             if op == OpCode::SetList && ins.c() == 0 {
                 // `SETLIST` with C = 0 takes its block number from the next word, which is not
                 // an instruction (`luaK_setlist` with more than `MAXARG_C` blocks).
                 match words.next() {
                     Some(block) if block.0 != 0 => code.push(block.0),
-                    _ => return Err(RtError::runtime("invalid bytecode: SETLIST without block")),
+                    _ => return Err(Raise::runtime("invalid bytecode: SETLIST without block")),
                 }
             }
         }

@@ -8,9 +8,9 @@
 
 use ferrous_heap::{MetaEvent, StringHandle, TableHandle, Value, names};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult};
 use crate::interp::Arith;
-use crate::stdlib::number;
+use crate::number;
 use crate::thread::Cont;
 use crate::vm::Vm;
 
@@ -54,7 +54,7 @@ impl Vm {
         key: Value,
         reg: Option<u32>,
         dest: usize,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         let mut t = t;
         for depth in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(h) = t {
@@ -90,7 +90,7 @@ impl Vm {
             }
             t = tm;
         }
-        Err(RtError::runtime("loop in gettable"))
+        Err(Raise::runtime("loop in gettable"))
     }
 
     /// `luaV_settable`: `t[key] := value`. `reg` names `t` in errors.
@@ -100,7 +100,7 @@ impl Vm {
         key: Value,
         value: Value,
         reg: Option<u32>,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         let mut t = t;
         for depth in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(h) = t {
@@ -136,7 +136,7 @@ impl Vm {
             }
             t = tm;
         }
-        Err(RtError::runtime("loop in settable"))
+        Err(Raise::runtime("loop in settable"))
     }
 
     /// `Arith` of lvm.c: numbers (and strings converting to numbers), else the metamethod of
@@ -149,7 +149,7 @@ impl Vm {
         reg_x: Option<u32>,
         reg_y: Option<u32>,
         dest: usize,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         if let (Some(nx), Some(ny)) = (self.to_number(x), self.to_number(y)) {
             self.th.stack[dest] = Value::Number(op.apply(nx, ny));
             return Ok(());
@@ -181,7 +181,7 @@ impl Vm {
     }
 
     /// `OP_LEN` for values other than tables and strings: the `__len` metamethod.
-    pub(crate) fn len_meta(&mut self, x: Value, reg: u32, dest: usize) -> RtResult<()> {
+    pub(crate) fn len_meta(&mut self, x: Value, reg: u32, dest: usize) -> RaiseResult<()> {
         let tm = self.metamethod(x, names::LEN);
         if matches!(tm, Value::Nil) {
             return Err(self.type_error(Some(reg), x, "get length of"));
@@ -192,11 +192,11 @@ impl Vm {
 
     /// Converts a number in a stack slot to a string in place (5.1's `tostring` macro);
     /// `true` if the slot holds a string afterwards.
-    fn slot_to_string(&mut self, slot: usize) -> RtResult<bool> {
+    fn slot_to_string(&mut self, slot: usize) -> RaiseResult<bool> {
         match self.th.stack[slot] {
             Value::String(_) => Ok(true),
             Value::Number(n) => {
-                let s = self.number_to_string(n)?;
+                let s = self.number_string(n)?;
                 self.th.stack[slot] = Value::String(s);
                 Ok(true)
             }
@@ -207,7 +207,7 @@ impl Vm {
     /// `OP_CONCAT` over the `total` values ending at absolute slot `last`; `true` when finished
     /// (the result is in the first slot), `false` when a `__concat` metamethod was called (its
     /// continuation, [`Vm::concat_resume`], finishes the instruction).
-    pub(crate) fn concat(&mut self, last: usize, total: usize) -> RtResult<bool> {
+    pub(crate) fn concat(&mut self, last: usize, total: usize) -> RaiseResult<bool> {
         let mut last = last;
         let mut total = total;
         while total > 1 {
@@ -255,7 +255,7 @@ impl Vm {
 
     /// The strings in stack slots `from..to`, joined and interned (in the heap's reused buffer,
     /// so an existing result allocates nothing).
-    fn concat_slots(&mut self, from: usize, to: usize) -> RtResult<StringHandle> {
+    fn concat_slots(&mut self, from: usize, to: usize) -> RaiseResult<StringHandle> {
         const SHORT: usize = 8;
         let mut strings = self.th.stack[from..to].iter().filter_map(|v| match v {
             Value::String(s) => Some(*s),
@@ -281,7 +281,7 @@ impl Vm {
     /// Continues an `OP_CONCAT` after a `__concat` metamethod stored its result in `slot`;
     /// `total` operands remain, ending at `slot`. When the concatenation finishes, the
     /// instruction's `R(A) := R(B)` is done here.
-    pub(crate) fn concat_resume(&mut self, slot: usize, total: usize) -> RtResult<()> {
+    pub(crate) fn concat_resume(&mut self, slot: usize, total: usize) -> RaiseResult<()> {
         let finished = self.concat(slot, total)?;
         if !finished {
             return Ok(());
@@ -305,7 +305,7 @@ impl Vm {
 
     /// `luaV_equalval` for two different tables or userdata: the `__eq` metamethod shared by
     /// both. `None` when a Lua metamethod frame was pushed.
-    pub(crate) fn eq_meta(&mut self, x: Value, y: Value) -> RtResult<Option<bool>> {
+    pub(crate) fn eq_meta(&mut self, x: Value, y: Value) -> RaiseResult<Option<bool>> {
         let (Some(mt1), Some(mt2)) = (self.metatable_of(x), self.metatable_of(y)) else {
             return Ok(Some(false));
         };
@@ -329,7 +329,7 @@ impl Vm {
         x: Value,
         y: Value,
         negate: bool,
-    ) -> RtResult<Option<bool>> {
+    ) -> RaiseResult<Option<bool>> {
         let slot = self.call_slot();
         self.th.stack[slot] = tm;
         self.th.stack[slot + 1] = x;
@@ -357,7 +357,7 @@ impl Vm {
 
     /// `luaV_lessthan` (`le = false`) and `luaV_lessequal` (`le = true`) for operands that are
     /// not both numbers.
-    pub(crate) fn less(&mut self, x: Value, y: Value, le: bool) -> RtResult<Option<bool>> {
+    pub(crate) fn less(&mut self, x: Value, y: Value, le: bool) -> RaiseResult<Option<bool>> {
         match (x, y) {
             (Value::Number(a), Value::Number(b)) => Ok(Some(if le { a <= b } else { a < b })),
             (Value::String(a), Value::String(b)) => {
@@ -394,7 +394,7 @@ impl Vm {
     }
 
     /// `tostring` of a number or string value as bytes (for `print`, `..` and friends).
-    pub(crate) fn plain_tostring(&self, v: Value, out: &mut Vec<u8>) -> RtResult<bool> {
+    pub(crate) fn plain_tostring(&self, v: Value, out: &mut Vec<u8>) -> RaiseResult<bool> {
         match v {
             Value::String(s) => {
                 out.extend_from_slice(self.heap.str_bytes(s)?);

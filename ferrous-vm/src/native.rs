@@ -11,12 +11,12 @@
 
 use ferrous_heap::{FunctionHandle, NativeFn, StringHandle, TableHandle, ThreadHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::thread::Cont;
 use crate::vm::Vm;
 
 /// The signature of every native function.
-pub type NativeFunction = fn(&mut Ctx<'_>) -> RtResult<Ret>;
+pub type NativeFunction = fn(&mut Ctx<'_>) -> Result<Ret>;
 
 /// One registered native function.
 pub(crate) struct NativeEntry {
@@ -136,21 +136,21 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checkany`.
-    pub fn check_any(&self, n: usize) -> RtResult<Value> {
+    pub fn check_any(&self, n: usize) -> Result<Value> {
         if n > self.nargs {
-            return Err(RtError::arg(n as u32, "value expected"));
+            return Err(Error::arg(n as u32, "value expected"));
         }
         Ok(self.arg(n))
     }
 
     /// `luaL_typerror`: `bad argument #n to 'f' (T expected, got U)`.
-    pub fn type_error(&self, n: usize, expected: &str) -> RtError {
+    pub fn type_error(&self, n: usize, expected: &str) -> Error {
         let got = if n > self.nargs {
             "no value"
         } else {
             self.vm.type_name(self.arg(n))
         };
-        RtError::arg(n as u32, format!("{expected} expected, got {got}"))
+        Error::arg(n as u32, format!("{expected} expected, got {got}"))
     }
 
     /// `lua_tonumber`: argument `n` as a number when it is one or a string that converts.
@@ -159,7 +159,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checknumber`: numbers, and strings convertible to numbers.
-    pub fn check_number(&mut self, n: usize) -> RtResult<f64> {
+    pub fn check_number(&mut self, n: usize) -> Result<f64> {
         match self.vm.to_number(self.arg(n)) {
             Some(x) => Ok(x),
             None => Err(self.type_error(n, "number")),
@@ -167,7 +167,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_optnumber`.
-    pub fn opt_number(&mut self, n: usize, default: f64) -> RtResult<f64> {
+    pub fn opt_number(&mut self, n: usize, default: f64) -> Result<f64> {
         if self.is_none_or_nil(n) {
             Ok(default)
         } else {
@@ -176,18 +176,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checkinteger`: the number truncated toward zero (`lua_Integer` cast).
-    pub fn check_integer(&mut self, n: usize) -> RtResult<i64> {
+    pub fn check_integer(&mut self, n: usize) -> Result<i64> {
         Ok(crate::value::number_to_integer(self.check_number(n)?))
     }
 
     /// `luaL_checkint`: [`Ctx::check_integer`] cut to a C `int` (its low 32 bits), so
     /// `string.rep('x', 2^32 + 3)` repeats 3 times, as in lua5.1.
-    pub fn check_int(&mut self, n: usize) -> RtResult<i32> {
+    pub fn check_int(&mut self, n: usize) -> Result<i32> {
         Ok(self.check_integer(n)? as i32)
     }
 
     /// `luaL_optinteger`.
-    pub fn opt_integer(&mut self, n: usize, default: i64) -> RtResult<i64> {
+    pub fn opt_integer(&mut self, n: usize, default: i64) -> Result<i64> {
         if self.is_none_or_nil(n) {
             Ok(default)
         } else {
@@ -196,7 +196,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checklstring`: strings, and numbers converted in place to strings.
-    pub fn check_string(&mut self, n: usize) -> RtResult<StringHandle> {
+    pub fn check_string(&mut self, n: usize) -> Result<StringHandle> {
         match self.arg(n) {
             Value::String(s) => Ok(s),
             Value::Number(x) => {
@@ -209,13 +209,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Like [`Ctx::check_string`], returning a copy of the bytes.
-    pub fn check_bytes(&mut self, n: usize) -> RtResult<Vec<u8>> {
+    pub fn check_bytes(&mut self, n: usize) -> Result<Vec<u8>> {
         let s = self.check_string(n)?;
         Ok(self.vm.str_bytes(s)?.to_vec())
     }
 
     /// `luaL_optlstring`.
-    pub fn opt_string(&mut self, n: usize) -> RtResult<Option<StringHandle>> {
+    pub fn opt_string(&mut self, n: usize) -> Result<Option<StringHandle>> {
         if self.is_none_or_nil(n) {
             Ok(None)
         } else {
@@ -224,7 +224,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checktype(L, n, LUA_TTABLE)`.
-    pub fn check_table(&self, n: usize) -> RtResult<TableHandle> {
+    pub fn check_table(&self, n: usize) -> Result<TableHandle> {
         match self.arg(n) {
             Value::Table(t) => Ok(t),
             _ => Err(self.type_error(n, "table")),
@@ -238,14 +238,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// Pushes a string result.
-    pub fn push_bytes(&mut self, bytes: &[u8]) -> RtResult<()> {
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> Result<()> {
         let s = self.vm.intern(bytes)?;
         self.push(Value::String(s));
         Ok(())
     }
 
     /// Returns the given values as the results.
-    pub fn ret(&mut self, values: &[Value]) -> RtResult<Ret> {
+    pub fn ret(&mut self, values: &[Value]) -> Result<Ret> {
         for value in values {
             self.push(*value);
         }
@@ -257,7 +257,7 @@ impl<'a> Ctx<'a> {
     /// charges. When the budget is spent the host's interrupt (`Vm::set_interrupt`) is asked
     /// whether to stop the script (`Err(Killed)`, which `pcall` cannot catch); otherwise the
     /// native goes on and the loop pauses at its next charge point.
-    pub fn charge(&mut self, units: u64) -> RtResult<()> {
+    pub fn charge(&mut self, units: u64) -> Result<()> {
         let vm = &mut *self.vm;
         vm.fuel = vm
             .fuel
@@ -265,7 +265,7 @@ impl<'a> Ctx<'a> {
         if vm.fuel <= 0 {
             if let Some(interrupt) = vm.interrupt.as_mut() {
                 if let Some(msg) = interrupt() {
-                    return Err(RtError::Killed(msg));
+                    return Err(Error::Killed(msg));
                 }
             }
         }
@@ -274,7 +274,7 @@ impl<'a> Ctx<'a> {
 
     /// `luaL_checkudata`: argument `n` as a userdata holding a `T`; otherwise
     /// `bad argument #n to 'f' (<name> expected, got <type>)`.
-    pub fn check_userdata<T: ferrous_heap::Payload>(&self, n: usize, name: &str) -> RtResult<&T> {
+    pub fn check_userdata<T: ferrous_heap::Payload>(&self, n: usize, name: &str) -> Result<&T> {
         if let Value::UserData(u) = self.arg(n) {
             if let Some(data) = self
                 .vm
@@ -291,7 +291,7 @@ impl<'a> Ctx<'a> {
 
     /// The upvalue `n` (0-based) of the running native closure.
     #[inline]
-    pub fn upvalue(&self, n: usize) -> RtResult<Value> {
+    pub fn upvalue(&self, n: usize) -> Result<Value> {
         let Some(closure) = self.closure else {
             return Ok(Value::Nil);
         };

@@ -7,7 +7,7 @@
 
 use ferrous_heap::{FunctionHandle, TableHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult};
 use crate::interp::Flow;
 use crate::thread::Cont;
 use crate::vm::Vm;
@@ -24,14 +24,14 @@ fn fb2int(x: usize) -> usize {
 /// The error for an opcode the loop does not know.
 #[cold]
 #[inline(never)]
-pub(crate) fn unknown_opcode(op: u32) -> RtError {
-    RtError::runtime(format!("internal error: unknown opcode {op}"))
+pub(crate) fn unknown_opcode(op: u32) -> Raise {
+    Raise::runtime(format!("internal error: unknown opcode {op}"))
 }
 
 impl Vm {
     /// `OP_NEWTABLE`: `R(A) := {}` with the size hints of instruction `i`.
     #[inline(never)]
-    pub(crate) fn op_newtable(&mut self, i: u32, ra: usize) -> RtResult<()> {
+    pub(crate) fn op_newtable(&mut self, i: u32, ra: usize) -> RaiseResult<()> {
         let (b, c) = ((i >> 23) as usize, ((i >> 14) & 0x1ff) as usize);
         let t = self.heap.tx().new_table(fb2int(b), fb2int(c))?;
         self.th.stack[ra] = Value::Table(t);
@@ -46,7 +46,7 @@ impl Vm {
         env: TableHandle,
         key: Value,
         ra: usize,
-    ) -> RtResult<()> {
+    ) -> RaiseResult<()> {
         if self.has_index_meta(env) {
             self.index(Value::Table(env), key, None, ra)
         } else {
@@ -58,7 +58,7 @@ impl Vm {
     /// `OP_LEN` of anything but a table: a string's length or the `__len` metamethod. `reg`
     /// names the operand in errors.
     #[inline(never)]
-    pub(crate) fn op_len(&mut self, slot: usize, reg: u32, ra: usize) -> RtResult<()> {
+    pub(crate) fn op_len(&mut self, slot: usize, reg: u32, ra: usize) -> RaiseResult<()> {
         let x = self.th.stack[slot];
         match x {
             Value::Table(t) => {
@@ -76,7 +76,7 @@ impl Vm {
 
     /// `OP_FORPREP`'s conversions and first step back: `R(A) -= R(A+2)`.
     #[inline(never)]
-    pub(crate) fn op_forprep(&mut self, ra: usize) -> RtResult<()> {
+    pub(crate) fn op_forprep(&mut self, ra: usize) -> RaiseResult<()> {
         let init = self.for_number(ra, "'for' initial value must be a number")?;
         self.for_number(ra + 1, "'for' limit must be a number")?;
         let step = self.for_number(ra + 2, "'for' step must be a number")?;
@@ -85,19 +85,19 @@ impl Vm {
     }
 
     /// `OP_FORPREP`'s conversion of a loop control value (strings convert in place).
-    fn for_number(&mut self, slot: usize, msg: &'static str) -> RtResult<f64> {
+    fn for_number(&mut self, slot: usize, msg: &'static str) -> RaiseResult<f64> {
         match self.to_number(self.th.stack[slot]) {
             Some(n) => {
                 self.th.stack[slot] = Value::Number(n);
                 Ok(n)
             }
-            None => Err(RtError::runtime(msg)),
+            None => Err(Raise::runtime(msg)),
         }
     }
 
     /// `OP_TFORLOOP`: calls the iterator `R(A)(R(A+1), R(A+2))` for `c` results at `R(A+3)`.
     #[inline(never)]
-    pub(crate) fn op_tforloop(&mut self, ra: usize, c: usize) -> RtResult<Flow> {
+    pub(crate) fn op_tforloop(&mut self, ra: usize, c: usize) -> RaiseResult<Flow> {
         let cb = ra + 3;
         self.th.ensure_stack(cb + 3 + c);
         self.th.stack[cb + 2] = self.th.stack[ra + 2];
@@ -108,17 +108,17 @@ impl Vm {
 
     /// `OP_SETLIST`: `R(A)[(c-1)*FPF+j] := R(A+j)` for `1 <= j <= n` (`n == 0`: up to `top`).
     #[inline(never)]
-    pub(crate) fn op_setlist(&mut self, ra: usize, n: usize, c: usize) -> RtResult<()> {
+    pub(crate) fn op_setlist(&mut self, ra: usize, n: usize, c: usize) -> RaiseResult<()> {
         let n = if n == 0 {
             self.th.top.saturating_sub(ra + 1)
         } else {
             n
         };
         let Value::Table(t) = self.th.stack[ra] else {
-            return Err(RtError::runtime("internal error: SETLIST on a non-table"));
+            return Err(Raise::runtime("internal error: SETLIST on a non-table"));
         };
         let Some(first) = c.checked_sub(1).map(|block| block * FIELDS_PER_FLUSH) else {
-            return Err(RtError::runtime("internal error: SETLIST block 0"));
+            return Err(Raise::runtime("internal error: SETLIST block 0"));
         };
         let mut tx = self.heap.tx();
         // As 5.1: the array part takes every item at once, so the constructor's sizes match.
@@ -139,7 +139,7 @@ impl Vm {
         base: usize,
         pseudo: &[u32],
         ra: usize,
-    ) -> RtResult<usize> {
+    ) -> RaiseResult<usize> {
         let n = self.make_closure(parent, bx, base, pseudo, ra)?;
         self.gc_check()?;
         Ok(n)
@@ -170,7 +170,7 @@ impl Vm {
     /// The fuel ran out: `true` to pause and return to the host, `false` to go on.
     #[cold]
     #[inline(never)]
-    pub(crate) fn out_of_fuel(&mut self) -> RtResult<bool> {
+    pub(crate) fn out_of_fuel(&mut self) -> RaiseResult<bool> {
         if self.hook_switch {
             // The fuel was parked because a hook was set or cleared (`hook.rs`): this loop
             // restarts in its other copy if it runs the wrong one.
@@ -191,7 +191,7 @@ impl Vm {
         // A nested loop (a native re-entering Lua) cannot pause: ask the host whether to stop.
         if let Some(interrupt) = self.interrupt.as_mut() {
             if let Some(msg) = interrupt() {
-                return Err(RtError::Killed(msg));
+                return Err(Raise::Killed(msg));
             }
         }
         self.fuel = self.slice;

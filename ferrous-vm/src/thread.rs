@@ -103,6 +103,18 @@ pub(crate) enum CoStatus {
     Dead,
 }
 
+impl CoStatus {
+    /// The name `coroutine.status` returns.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            CoStatus::Suspended => "suspended",
+            CoStatus::Running => "running",
+            CoStatus::Normal => "normal",
+            CoStatus::Dead => "dead",
+        }
+    }
+}
+
 /// The state of one Lua thread.
 #[derive(Debug)]
 pub(crate) struct ThreadState {

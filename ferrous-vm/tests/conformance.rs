@@ -36,7 +36,7 @@ fn run_ferrous(dir: &Path, name: &str) -> Vec<u8> {
     if let Err(err) = res {
         result.extend_from_slice(b"--- error\nferrous: ");
         match err {
-            Error::Runtime { message, .. } => result.extend_from_slice(&message),
+            Error::Runtime(e) => result.extend_from_slice(&e.message),
             other => result.extend_from_slice(other.to_string().as_bytes()),
         }
         result.push(b'\n');

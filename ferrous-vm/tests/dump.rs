@@ -170,7 +170,7 @@ fn host_loads_binary_chunks() {
     assert_eq!(vm.call(f, &[]).expect("runs"), vec![Value::Number(0.0)]);
     let err = vm.load(&chunk[..20], "@x.luac").expect_err("truncated");
     assert!(
-        matches!(&err, Error::Syntax(msg) if msg == b"x.luac: unexpected end in precompiled chunk"),
+        matches!(&err, Error::Undump(e) if e.message_bytes() == b"x.luac: unexpected end in precompiled chunk"),
         "{err}"
     );
 }

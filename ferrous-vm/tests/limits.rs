@@ -29,7 +29,7 @@ fn run(vm: &mut Vm, src: &str) -> Result<Vec<Value>, Error> {
 /// The message of a runtime error.
 fn message(res: Result<Vec<Value>, Error>) -> String {
     match res {
-        Err(Error::Runtime { message, .. }) => String::from_utf8_lossy(&message).into_owned(),
+        Err(Error::Runtime(e)) => String::from_utf8_lossy(&e.message).into_owned(),
         other => panic!("expected a runtime error, got {other:?}"),
     }
 }

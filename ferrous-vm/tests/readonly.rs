@@ -26,7 +26,7 @@ fn vm_with_read_only_table() -> (Vm, Value) {
 
 fn message(res: Result<Vec<Value>, Error>, src: &str) -> String {
     match res {
-        Err(Error::Runtime { message, .. }) => String::from_utf8_lossy(&message).into_owned(),
+        Err(Error::Runtime(e)) => String::from_utf8_lossy(&e.message).into_owned(),
         other => panic!("{src}: expected a runtime error, got {other:?}"),
     }
 }

@@ -6,7 +6,7 @@
 //! 8,000 C-stack slots becomes the error element `ERR reached lua stack limit`.
 //! Reply -> Lua recurses at most [`MAX_REPLY_DEPTH`] levels.
 
-use ferrous_vm::{Heap, RtError, RtResult, StringHandle, TableHandle, Value, Vm};
+use ferrous_vm::{Error, Heap, Result, StringHandle, TableHandle, Value, Vm};
 
 use crate::reply::Reply;
 
@@ -35,8 +35,8 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    pub(crate) fn new(vm: &mut Vm) -> RtResult<Names> {
-        let mut intern = |s: &[u8]| -> RtResult<StringHandle> {
+    pub(crate) fn new(vm: &mut Vm) -> Result<Names> {
+        let mut intern = |s: &[u8]| -> Result<StringHandle> {
             let h = vm.intern(s)?;
             vm.pin(Value::String(h));
             Ok(h)
@@ -289,7 +289,7 @@ pub(crate) fn error_table(
     names: &Names,
     text: &[u8],
     ignore_stats: bool,
-) -> RtResult<Value> {
+) -> Result<Value> {
     let (code, msg): (&[u8], &[u8]) = match text.strip_prefix(b"-") {
         Some(rest) => match rest.iter().position(|&b| b == b' ') {
             Some(space) => (&rest[..space], &rest[space + 1..]),
@@ -321,7 +321,7 @@ pub(crate) fn error_table(
 /// Converts a command's reply into the Lua value `redis.call` returns, for a script speaking
 /// `resp` (a null is `false` in RESP2, `nil` in RESP3). Error replies are handled by the caller
 /// (they raise or are returned as error tables).
-pub(crate) fn reply_to_lua(vm: &mut Vm, names: &Names, reply: &Reply, resp: u8) -> RtResult<Value> {
+pub(crate) fn reply_to_lua(vm: &mut Vm, names: &Names, reply: &Reply, resp: u8) -> Result<Value> {
     reply_to_lua_at(vm, names, reply, resp, 0)
 }
 
@@ -331,11 +331,11 @@ fn reply_to_lua_at(
     reply: &Reply,
     resp: u8,
     depth: usize,
-) -> RtResult<Value> {
+) -> Result<Value> {
     if depth > MAX_REPLY_DEPTH {
-        return Err(RtError::native("reply nesting too deep"));
+        return Err(Error::runtime("reply nesting too deep"));
     }
-    let single = |vm: &mut Vm, key: StringHandle, value: Value| -> RtResult<Value> {
+    let single = |vm: &mut Vm, key: StringHandle, value: Value| -> Result<Value> {
         let t = vm.new_table(0, 1)?;
         vm.heap().tx().raw_set_str(t, key, value)?;
         Ok(Value::Table(t))

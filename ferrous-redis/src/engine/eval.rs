@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use ferrous_vm::{Error, Value};
+use ferrous_vm::{Error, ErrorValue, Value};
 
 use super::sandbox;
 use super::shebang::{self, ScriptFlags};
@@ -275,29 +275,29 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         let (vm, names) = self.vm_of(self.running.as_ref().map_or(RunKind::Eval, |r| r.kind));
         let location = vm.error_location().cloned();
         let mut msg = match err {
-            Error::Runtime {
-                value: Some(Value::Table(t)),
-                ..
-            } => match vm.heap().raw_get_str(t, names.err) {
-                Ok(Value::String(s)) => vm.str_bytes(s).unwrap_or_default().to_vec(),
-                Ok(Value::Number(n)) => {
-                    let mut out = Vec::new();
-                    ferrous_vm::format_g(n, 14, &mut out);
-                    out
+            Error::Runtime(e) => match e.value {
+                ErrorValue::Object(key) => {
+                    let value = vm.registry_value(&key);
+                    vm.registry_remove(key);
+                    match value {
+                        Value::Table(t) => match vm.heap().raw_get_str(t, names.err) {
+                            Ok(Value::String(s)) => vm.str_bytes(s).unwrap_or_default().to_vec(),
+                            Ok(Value::Number(n)) => {
+                                let mut out = Vec::new();
+                                ferrous_vm::format_g(n, 14, &mut out);
+                                out
+                            }
+                            // Redis 7.0 crashes on an error table without `err` (fixed later
+                            // upstream).
+                            _ => b"ERR unknown error".to_vec(),
+                        },
+                        _ => err_prefixed(&e.message),
+                    }
                 }
-                // Redis 7.0 crashes on an error table without `err` (fixed later upstream).
-                _ => b"ERR unknown error".to_vec(),
+                ErrorValue::Boolean(b) => err_prefixed(b.to_string().as_bytes()),
+                ErrorValue::Nil => err_prefixed(b"nil"),
+                _ => err_prefixed(&e.message),
             },
-            Error::Runtime { message, value, .. } => {
-                let text = match value {
-                    Some(Value::Boolean(b)) => b.to_string().into_bytes(),
-                    Some(Value::Nil) | None => b"nil".to_vec(),
-                    _ => message,
-                };
-                let mut out = b"ERR ".to_vec();
-                out.extend_from_slice(&text);
-                out
-            }
             Error::Killed(message) => message,
             Error::OutOfMemory => b"ERR not enough memory".to_vec(),
             other => format!("ERR {other}").into_bytes(),
@@ -314,6 +314,13 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         self.end_run();
         Reply::Error(msg)
     }
+}
+
+/// `ERR <text>`.
+fn err_prefixed(text: &[u8]) -> Vec<u8> {
+    let mut out = b"ERR ".to_vec();
+    out.extend_from_slice(text);
+    out
 }
 
 fn noscript() -> Reply {

@@ -141,7 +141,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 
     /// An engine with `config`.
     pub fn with_config(host: H, config: EngineConfig) -> Result<Self, EngineError> {
-        let setup = |e: ferrous_vm::RtError| EngineError::Setup(e.to_string());
+        let setup = |e: ferrous_vm::Error| EngineError::Setup(e.to_string());
         let mut vm = sandbox::build::<H>(config.memory_limit).map_err(setup)?;
         let names = Names::new(&mut vm).map_err(setup)?;
         let functions = FunctionStore::new::<H>(config.memory_limit).map_err(setup)?;

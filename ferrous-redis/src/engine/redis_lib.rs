@@ -4,7 +4,7 @@
 //! Natives reach the engine's per-run state ([`RunState`]) and the host ([`HostSlot`]) through
 //! the VM's typed app data: nothing global, nothing shared.
 
-use ferrous_vm::{Ctx, Ret, RtError, RtResult, TableHandle, Value, Vm};
+use ferrous_vm::{Ctx, Error, Result, Ret, TableHandle, Value, Vm};
 
 use super::cmdinfo;
 use super::convert::{self, Names};
@@ -102,7 +102,7 @@ pub(crate) struct ClusterRun {
 const LOG_LEVELS: std::ops::RangeInclusive<f64> = 0.0..=3.0;
 
 /// Creates the `redis` table in `vm`'s globals.
-pub(crate) fn open<H: CommandHost + 'static>(vm: &mut Vm) -> RtResult<TableHandle> {
+pub(crate) fn open<H: CommandHost + 'static>(vm: &mut Vm) -> Result<TableHandle> {
     let redis = vm.new_table(0, 32)?;
     let functions: [(&'static str, ferrous_vm::NativeFunction); 12] = [
         ("call", redis_call::<H>),
@@ -144,29 +144,24 @@ pub(crate) fn open<H: CommandHost + 'static>(vm: &mut Vm) -> RtResult<TableHandl
     Ok(redis)
 }
 
-fn set_field(vm: &mut Vm, t: TableHandle, name: &[u8], value: Value) -> RtResult<()> {
+fn set_field(vm: &mut Vm, t: TableHandle, name: &[u8], value: Value) -> Result<()> {
     let key = vm.intern(name)?;
     vm.heap().tx().raw_set_str(t, key, value)?;
     Ok(())
 }
 
-fn names(ctx: &Ctx<'_>) -> RtResult<Names> {
+fn names(ctx: &Ctx<'_>) -> Result<Names> {
     ctx.app_data::<RunState>()
         .map(|state| state.names)
-        .ok_or_else(|| RtError::native("redis library used outside the script engine"))
+        .ok_or_else(|| Error::runtime("redis library used outside the script engine"))
 }
 
 /// Raises (`raise`) or returns the error table for `text` (`luaPushError` + `luaError`).
-pub(crate) fn fail(
-    ctx: &mut Ctx<'_>,
-    text: &[u8],
-    raise: bool,
-    ignore_stats: bool,
-) -> RtResult<Ret> {
+pub(crate) fn fail(ctx: &mut Ctx<'_>, text: &[u8], raise: bool, ignore_stats: bool) -> Result<Ret> {
     let names = names(ctx)?;
     let table = convert::error_table(ctx.vm(), &names, text, ignore_stats)?;
     if raise {
-        Err(RtError::Value(table))
+        Err(Error::value(table))
     } else {
         ctx.ret(&[table])
     }
@@ -205,16 +200,16 @@ fn format_argument(x: f64, out: &mut Vec<u8>) {
     }
 }
 
-fn redis_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn redis_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> Result<Ret> {
     generic_call::<H>(ctx, true)
 }
 
-fn redis_pcall<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn redis_pcall<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> Result<Ret> {
     generic_call::<H>(ctx, false)
 }
 
 /// `luaRedisGenericCommand`: runs one command through the engine's checks and the host.
-fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> RtResult<Ret> {
+fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> Result<Ret> {
     let Some(state) = CallState::of(ctx).filter(|s| s.active) else {
         return fail(
             ctx,
@@ -242,7 +237,7 @@ fn call_with_args<H: CommandHost + 'static>(
     state: &CallState,
     pool: &mut Vec<Vec<u8>>,
     raise: bool,
-) -> RtResult<Ret> {
+) -> Result<Ret> {
     let argv = match command_args(ctx, pool) {
         Ok(n_args) => &pool[..n_args],
         Err(msg) => return fail(ctx, msg, raise, false),
@@ -383,7 +378,7 @@ fn script_key_slot<H: CommandHost + 'static>(
 }
 
 /// `redis.sha1hex(s)`.
-fn sha1hex(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn sha1hex(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 1 {
         return fail(ctx, b"wrong number of arguments", true, false);
     }
@@ -397,7 +392,7 @@ fn sha1hex(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `redis.error_reply(s)`: `{err = s}`, with `-` and the `ERR` code rules of Redis.
-fn error_reply(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn error_reply(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Some(text) = single_string_arg(ctx) else {
         return fail(ctx, b"wrong number or type of arguments", false, false);
     };
@@ -409,7 +404,7 @@ fn error_reply(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `redis.status_reply(s)`: `{ok = s}`.
-fn status_reply(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn status_reply(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if single_string_arg(ctx).is_none() {
         return fail(ctx, b"wrong number or type of arguments", false, false);
     }
@@ -429,7 +424,7 @@ fn single_string_arg(ctx: &mut Ctx<'_>) -> Option<Vec<u8>> {
 }
 
 /// `redis.log(level, ...)`.
-pub(crate) fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+pub(crate) fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() < 2 {
         return fail(
             ctx,
@@ -467,7 +462,7 @@ pub(crate) fn log<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> 
 }
 
 /// `redis.setresp(2|3)`.
-fn setresp(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setresp(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 1 {
         return fail(ctx, b"redis.setresp() requires one argument.", true, false);
     }
@@ -482,7 +477,7 @@ fn setresp(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `redis.set_repl(flags)`: checked, otherwise without effect (no replication here).
-fn set_repl(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn set_repl(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 1 {
         return fail(
             ctx,
@@ -504,22 +499,22 @@ fn set_repl(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `redis.replicate_commands()`: always true since Redis 7.0.
-fn replicate_commands(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn replicate_commands(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.ret(&[Value::Boolean(true)])
 }
 
 /// `redis.breakpoint()`: false outside `SCRIPT DEBUG` (which Ferrous does not offer).
-fn breakpoint(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn breakpoint(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.ret(&[Value::Boolean(false)])
 }
 
 /// `redis.debug(...)`: nothing outside `SCRIPT DEBUG`.
-fn debug(_ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn debug(_ctx: &mut Ctx<'_>) -> Result<Ret> {
     Ok(Ret::values(0))
 }
 
 /// `redis.acl_check_cmd(cmd, ...)`: whether the calling user may run the command.
-fn acl_check_cmd<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn acl_check_cmd<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut argv = Vec::new();
     if let Err(msg) = command_args(ctx, &mut argv) {
         return fail(ctx, msg, true, false);

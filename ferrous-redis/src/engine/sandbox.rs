@@ -5,7 +5,7 @@
 //! Debian's redis-server 7.0.15 (the reference) removes `getfenv`, `setfenv` and `newproxy`
 //! and protects the string metatable (CVE-2025-46818); so does this sandbox.
 
-use ferrous_vm::{Ctx, Profile, Ret, RtError, RtResult, StringHandle, TableHandle, Value, Vm};
+use ferrous_vm::{Ctx, Error, Profile, Result, Ret, StringHandle, TableHandle, Value, Vm};
 
 use super::redis_lib;
 use crate::host::CommandHost;
@@ -73,7 +73,7 @@ return getmetatable('')
 ";
 
 /// Builds the VM of a script engine: Redis's globals and libraries, then locked.
-pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> RtResult<Vm> {
+pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Result<Vm> {
     let mut vm = Vm::builder().profile(Profile::Bare).build();
     vm.open_base()?;
     vm.open_coroutine()?;
@@ -99,7 +99,7 @@ pub(crate) fn build<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Rt
 }
 
 /// `luaSetErrorMetatable`'s metatable: reading a missing key of its table is an error.
-pub(crate) fn error_metatable(vm: &mut Vm) -> RtResult<TableHandle> {
+pub(crate) fn error_metatable(vm: &mut Vm) -> Result<TableHandle> {
     let meta = vm.new_table(0, 1)?;
     let index = vm.native("__index", nonexistent_global);
     let key = vm.intern(b"__index")?;
@@ -107,7 +107,7 @@ pub(crate) fn error_metatable(vm: &mut Vm) -> RtResult<TableHandle> {
     Ok(meta)
 }
 
-fn remove_unlisted_globals(vm: &mut Vm) -> RtResult<()> {
+fn remove_unlisted_globals(vm: &mut Vm) -> Result<()> {
     let globals = vm.globals();
     let mut doomed = Vec::new();
     let mut key = Value::Nil;
@@ -127,19 +127,19 @@ fn remove_unlisted_globals(vm: &mut Vm) -> RtResult<()> {
     Ok(())
 }
 
-fn run_prelude(vm: &mut Vm) -> RtResult<Value> {
+fn run_prelude(vm: &mut Vm) -> Result<Value> {
     let prelude = vm
         .load(PRELUDE, "=redis_sandbox")
-        .map_err(|e| RtError::native(e.to_string()))?;
+        .map_err(|e| Error::runtime(e.to_string()))?;
     let results = vm
         .call(prelude, &[])
-        .map_err(|e| RtError::native(e.to_string()))?;
+        .map_err(|e| Error::runtime(e.to_string()))?;
     Ok(results.first().copied().unwrap_or(Value::Nil))
 }
 
 /// `luaSetTableProtectionRecursively`: the table, every table among its values, and their
 /// metatables become read-only. Iterative, with the read-only flag as the visited mark.
-fn protect_recursively(vm: &mut Vm, root: TableHandle) -> RtResult<()> {
+fn protect_recursively(vm: &mut Vm, root: TableHandle) -> Result<()> {
     let mut pending = vec![root];
     while let Some(t) = pending.pop() {
         if vm.heap().is_readonly(t)? {
@@ -161,16 +161,16 @@ fn protect_recursively(vm: &mut Vm, root: TableHandle) -> RtResult<()> {
 }
 
 /// `__index` of the globals: reading an undefined global is an error.
-fn nonexistent_global(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn nonexistent_global(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 2 {
-        return Err(RtError::native(
+        return Err(Error::runtime(
             "Wrong number of arguments to luaProtectedTableError",
         ));
     }
     match ctx.arg(2) {
         Value::String(_) | Value::Number(_) => {}
         _ => {
-            return Err(RtError::native(
+            return Err(Error::runtime(
                 "Second argument to luaProtectedTableError must be a string or number",
             ));
         }
@@ -179,11 +179,11 @@ fn nonexistent_global(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     let mut msg = b"Script attempted to access nonexistent global variable '".to_vec();
     msg.extend_from_slice(&name);
     msg.push(b'\'');
-    Err(RtError::native(msg))
+    Err(Error::runtime(msg))
 }
 
 /// Sets `KEYS` or `ARGV` (the globals are unlocked for the one write, as Redis does).
-pub(crate) fn set_array_global(vm: &mut Vm, name: StringHandle, items: &[&[u8]]) -> RtResult<()> {
+pub(crate) fn set_array_global(vm: &mut Vm, name: StringHandle, items: &[&[u8]]) -> Result<()> {
     let t = vm.new_table(items.len(), 0)?;
     for (i, item) in items.iter().enumerate() {
         let s = vm.intern(item)?;

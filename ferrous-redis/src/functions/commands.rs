@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use ferrous_vm::{RtResult, TableHandle, Value, Vm};
+use ferrous_vm::{Result, TableHandle, Value, Vm};
 
 use super::load::LOAD_TIMEOUT;
 use super::{RestorePolicy, replies};
@@ -211,7 +211,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 }
 
 /// A Lua array of the strings `items`.
-fn array(vm: &mut Vm, items: &[Vec<u8>]) -> RtResult<TableHandle> {
+fn array(vm: &mut Vm, items: &[Vec<u8>]) -> Result<TableHandle> {
     let t = vm.new_table(items.len(), 0)?;
     for (i, item) in items.iter().enumerate() {
         let s = vm.intern(item)?;

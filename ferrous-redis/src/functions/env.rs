@@ -12,7 +12,7 @@
 //! they live as long as the VM; every table here is read-only except while this module
 //! switches `__index`.
 
-use ferrous_vm::{RegistryKey, RtResult, TableHandle, Value, Vm};
+use ferrous_vm::{RegistryKey, Result, TableHandle, Value, Vm};
 
 use super::register;
 use crate::engine::{redis_lib, sandbox};
@@ -42,7 +42,7 @@ pub(crate) enum Mode {
 /// Builds the functions VM and its environment.
 pub(crate) fn build<H: CommandHost + 'static>(
     memory_limit: Option<usize>,
-) -> RtResult<(Vm, FunctionEnv)> {
+) -> Result<(Vm, FunctionEnv)> {
     let mut vm = sandbox::build::<H>(None)?;
     let g = vm.globals();
     let error_meta = vm.heap().metatable(g)?;
@@ -101,7 +101,7 @@ pub(crate) fn build<H: CommandHost + 'static>(
 
 impl FunctionEnv {
     /// Points the globals at the run-time or the load-time environment.
-    pub(crate) fn switch(&self, vm: &mut Vm, mode: Mode) -> RtResult<()> {
+    pub(crate) fn switch(&self, vm: &mut Vm, mode: Mode) -> Result<()> {
         let target = match mode {
             Mode::Run => self.globals,
             Mode::Load => self.library_api,
@@ -117,7 +117,7 @@ impl FunctionEnv {
 }
 
 /// `redis.breakpoint`, `redis.debug` and `redis.replicate_commands` exist for `EVAL` only.
-fn remove_eval_only_helpers(vm: &mut Vm, r: TableHandle) -> RtResult<()> {
+fn remove_eval_only_helpers(vm: &mut Vm, r: TableHandle) -> Result<()> {
     let redis_name = vm.intern(b"redis")?;
     let Value::Table(redis) = vm.heap().raw_get_str(r, redis_name)? else {
         return Ok(());
@@ -138,7 +138,7 @@ fn remove_eval_only_helpers(vm: &mut Vm, r: TableHandle) -> RtResult<()> {
 
 /// The library API: `{ redis = { register_function, log, ... } }`, both tables with the error
 /// metatable and read-only.
-fn library_api<H: CommandHost + 'static>(vm: &mut Vm) -> RtResult<TableHandle> {
+fn library_api<H: CommandHost + 'static>(vm: &mut Vm) -> Result<TableHandle> {
     let api = vm.new_table(0, 1)?;
     let redis = vm.new_table(0, 8)?;
     let register = vm.native("register_function", register::register_function);

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use ferrous_vm::{Error, Outcome, Value, Vm};
+use ferrous_vm::{Error, ErrorValue, Outcome, Value, Vm};
 
 use super::env::{FunctionEnv, Mode};
 use super::library::{Function, Libraries, Library};
@@ -165,28 +165,30 @@ impl Loader<'_> {
     /// handler runs, so a string error keeps Lua's position prefix).
     fn error_text(&mut self, err: Error) -> Vec<u8> {
         match err {
-            Error::Runtime {
-                value: Some(Value::Table(t)),
-                ..
-            } => match self.vm.heap().raw_get_str(t, self.names.err) {
-                Ok(Value::String(s)) => self.vm.str_bytes(s).unwrap_or_default().to_vec(),
-                Ok(Value::Number(n)) => {
-                    let mut out = Vec::new();
-                    ferrous_vm::format_g(n, 14, &mut out);
+            Error::Runtime(e) => match e.value {
+                ErrorValue::Object(key) => {
+                    let value = self.vm.registry_value(&key);
+                    self.vm.registry_remove(key);
+                    let Value::Table(t) = value else {
+                        return b"(null)".to_vec();
+                    };
+                    match self.vm.heap().raw_get_str(t, self.names.err) {
+                        Ok(Value::String(s)) => self.vm.str_bytes(s).unwrap_or_default().to_vec(),
+                        Ok(Value::Number(n)) => {
+                            let mut out = Vec::new();
+                            ferrous_vm::format_g(n, 14, &mut out);
+                            out
+                        }
+                        _ => b"(null)".to_vec(),
+                    }
+                }
+                ErrorValue::String | ErrorValue::Number(_) => {
+                    let mut out = b"ERR ".to_vec();
+                    out.extend_from_slice(&e.message);
                     out
                 }
                 _ => b"(null)".to_vec(),
             },
-            Error::Runtime {
-                message,
-                value: Some(Value::String(_) | Value::Number(_)),
-                ..
-            } => {
-                let mut out = b"ERR ".to_vec();
-                out.extend_from_slice(&message);
-                out
-            }
-            Error::Runtime { .. } => b"(null)".to_vec(),
             Error::Killed(message) => message,
             Error::OutOfMemory => b"ERR not enough memory".to_vec(),
             other => format!("ERR {other}").into_bytes(),

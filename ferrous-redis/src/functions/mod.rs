@@ -31,7 +31,7 @@ mod tests;
 
 use std::time::Duration;
 
-use ferrous_vm::{RtResult, Vm};
+use ferrous_vm::{Result, Vm};
 
 use self::env::FunctionEnv;
 use self::library::Libraries;
@@ -63,7 +63,7 @@ pub(crate) struct FunctionStore {
 
 impl FunctionStore {
     /// Builds the functions VM (with the memory cap of the engine's VM).
-    pub(crate) fn new<H: CommandHost + 'static>(memory_limit: Option<usize>) -> RtResult<Self> {
+    pub(crate) fn new<H: CommandHost + 'static>(memory_limit: Option<usize>) -> Result<Self> {
         let (mut vm, env) = env::build::<H>(memory_limit)?;
         let names = Names::new(&mut vm)?;
         vm.set_app_data(RunState::new(names));

@@ -3,7 +3,7 @@
 //! with Redis's error texts. The functions a library registers collect in [`LoadState`], the
 //! functions VM's app data while (and only while) a library loads.
 
-use ferrous_vm::{Ctx, RegistryKey, Ret, RtResult, TableHandle, Value};
+use ferrous_vm::{Ctx, RegistryKey, Result, Ret, TableHandle, Value};
 
 use super::metadata::{self, BAD_NAME};
 use crate::engine::redis_lib;
@@ -32,7 +32,7 @@ struct Args {
 }
 
 /// The native behind `redis.register_function`.
-pub(crate) fn register_function(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+pub(crate) fn register_function(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.app_data::<LoadState>().is_none() {
         return raise(
             ctx,
@@ -70,7 +70,7 @@ pub(crate) fn register_function(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// Raises Redis's error table for `msg` (`luaPushError` + `luaError`).
-fn raise(ctx: &mut Ctx<'_>, msg: &[u8]) -> RtResult<Ret> {
+fn raise(ctx: &mut Ctx<'_>, msg: &[u8]) -> Result<Ret> {
     redis_lib::fail(ctx, msg, true, false)
 }
 

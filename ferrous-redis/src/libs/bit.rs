@@ -10,7 +10,7 @@
 //! `bit.tohex(x, -2147483648)` gives eight uppercase digits (the CVE-2024-31449 fix that Debian's
 //! 7.0.15 carries) instead of reading past a buffer.
 
-use ferrous_vm::{Ctx, NativeFunction, Ret, RtResult, Value, Vm};
+use ferrous_vm::{Ctx, NativeFunction, Result, Ret, Value, Vm};
 
 /// The functions of the library, in LuaBitOp's order.
 const FUNCS: [(&str, NativeFunction); 12] = [
@@ -29,7 +29,7 @@ const FUNCS: [(&str, NativeFunction); 12] = [
 ];
 
 /// Opens the library into `vm`'s globals as `bit`.
-pub fn open(vm: &mut Vm) -> RtResult<()> {
+pub fn open(vm: &mut Vm) -> Result<()> {
     vm.register_library("bit", &FUNCS).map(|_| ())
 }
 
@@ -40,7 +40,7 @@ pub(crate) fn to_bits(x: f64) -> u32 {
 
 /// `barg`: argument `n` as 32 bits. Like 5.1's `lua_tonumber`, anything that is not a number (or
 /// a numeric string) reads as 0, which is an error unless it really was a number.
-fn barg(ctx: &mut Ctx<'_>, n: usize) -> RtResult<u32> {
+fn barg(ctx: &mut Ctx<'_>, n: usize) -> Result<u32> {
     let value = ctx.arg(n);
     match ctx.vm().to_number(value) {
         Some(x) => Ok(to_bits(x)),
@@ -49,22 +49,22 @@ fn barg(ctx: &mut Ctx<'_>, n: usize) -> RtResult<u32> {
 }
 
 /// `BRET`: the bits as a signed 32-bit number.
-fn bret(ctx: &mut Ctx<'_>, bits: u32) -> RtResult<Ret> {
+fn bret(ctx: &mut Ctx<'_>, bits: u32) -> Result<Ret> {
     ctx.ret(&[Value::Number(f64::from(bits as i32))])
 }
 
-fn bit_tobit(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_tobit(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let b = barg(ctx, 1)?;
     bret(ctx, b)
 }
 
-fn bit_bnot(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_bnot(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let b = barg(ctx, 1)?;
     bret(ctx, !b)
 }
 
 /// `BIT_OP`: folds the arguments from the last down to the second into the first.
-fn fold(ctx: &mut Ctx<'_>, op: fn(u32, u32) -> u32) -> RtResult<Ret> {
+fn fold(ctx: &mut Ctx<'_>, op: fn(u32, u32) -> u32) -> Result<Ret> {
     let mut b = barg(ctx, 1)?;
     let nargs = ctx.nargs();
     ctx.charge(nargs as u64 / 16)?;
@@ -74,53 +74,53 @@ fn fold(ctx: &mut Ctx<'_>, op: fn(u32, u32) -> u32) -> RtResult<Ret> {
     bret(ctx, b)
 }
 
-fn bit_band(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_band(ctx: &mut Ctx<'_>) -> Result<Ret> {
     fold(ctx, |a, b| a & b)
 }
 
-fn bit_bor(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_bor(ctx: &mut Ctx<'_>) -> Result<Ret> {
     fold(ctx, |a, b| a | b)
 }
 
-fn bit_bxor(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_bxor(ctx: &mut Ctx<'_>) -> Result<Ret> {
     fold(ctx, |a, b| a ^ b)
 }
 
 /// `BIT_SH`: the value, and the shift count taken modulo 32.
-fn shift(ctx: &mut Ctx<'_>, op: fn(u32, u32) -> u32) -> RtResult<Ret> {
+fn shift(ctx: &mut Ctx<'_>, op: fn(u32, u32) -> u32) -> Result<Ret> {
     let b = barg(ctx, 1)?;
     let n = barg(ctx, 2)? & 31;
     bret(ctx, op(b, n))
 }
 
-fn bit_lshift(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_lshift(ctx: &mut Ctx<'_>) -> Result<Ret> {
     shift(ctx, |b, n| b << n)
 }
 
-fn bit_rshift(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_rshift(ctx: &mut Ctx<'_>) -> Result<Ret> {
     shift(ctx, |b, n| b >> n)
 }
 
-fn bit_arshift(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_arshift(ctx: &mut Ctx<'_>) -> Result<Ret> {
     shift(ctx, |b, n| ((b as i32) >> n) as u32)
 }
 
-fn bit_rol(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_rol(ctx: &mut Ctx<'_>) -> Result<Ret> {
     shift(ctx, u32::rotate_left)
 }
 
-fn bit_ror(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_ror(ctx: &mut Ctx<'_>) -> Result<Ret> {
     shift(ctx, u32::rotate_right)
 }
 
-fn bit_bswap(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_bswap(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let b = barg(ctx, 1)?;
     bret(ctx, b.swap_bytes())
 }
 
 /// `bit.tohex(x [, n])`: the low `|n|` hex digits (at most 8), uppercase when `n < 0`. An absent
 /// `n` means 8; a present but non-numeric one (even nil) is an error, as in LuaBitOp.
-fn bit_tohex(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn bit_tohex(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut b = barg(ctx, 1)?;
     let mut n = if ctx.nargs() < 2 {
         8
@@ -203,7 +203,7 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
-    fn bit_open(vm: &mut Vm) -> RtResult<()> {
+    fn bit_open(vm: &mut Vm) -> Result<()> {
         open(vm)
     }
 }
@@ -213,7 +213,7 @@ mod tests {
 /// prints it, and a reader for the transcript case files (the subset of TOML they use).
 #[cfg(test)]
 pub(crate) mod test_support {
-    use ferrous_vm::{Error, Profile, RtResult, Value, Vm};
+    use ferrous_vm::{Error, Profile, Result, Value, Vm};
 
     /// A sandbox VM with `bit`, `struct` and `cmsgpack` opened.
     pub(crate) fn vm() -> Vm {
@@ -227,7 +227,7 @@ pub(crate) mod test_support {
     /// Runs `script` as Redis's `EVAL` would (chunk `@user_script`, first result) in a VM opened
     /// by `open`, and renders the reply as `redis-cli --no-raw` does. A script error renders as
     /// `(error) ERR msg` without Redis's ` script: <sha>...` suffix.
-    pub(crate) fn eval(script: &str, open: fn(&mut Vm) -> RtResult<()>) -> String {
+    pub(crate) fn eval(script: &str, open: fn(&mut Vm) -> Result<()>) -> String {
         let mut vm = Vm::builder().profile(Profile::Sandbox).build();
         open(&mut vm).unwrap();
         run(&mut vm, script)
@@ -245,8 +245,8 @@ pub(crate) mod test_support {
                 render(vm, value, "", &mut out);
                 out.trim_end_matches('\n').to_owned()
             }
-            Err(Error::Runtime { message, .. }) => {
-                format!("(error) ERR {}", String::from_utf8_lossy(&message))
+            Err(Error::Runtime(e)) => {
+                format!("(error) ERR {}", String::from_utf8_lossy(&e.message))
             }
             Err(other) => format!("(error) ERR {other}"),
         }

@@ -19,7 +19,7 @@
 //! (CVE-2020-14147). As in Lua 5.1, `unpack` stops with `stack overflow (too many results)`
 //! before its frame passes `LUAI_MAXCSTACK` (8000) slots.
 
-use ferrous_vm::{Ctx, NativeFunction, Ret, RtError, RtResult, Value, Vm};
+use ferrous_vm::{Ctx, Error, NativeFunction, Result, Ret, Value, Vm};
 
 /// Lua 5.1's `LUAI_MAXCSTACK`: the most stack slots a native's frame may hold.
 pub(crate) const MAX_C_STACK: usize = 8000;
@@ -37,7 +37,7 @@ const FUNCS: [(&str, NativeFunction); 3] = [
 ];
 
 /// Opens the library into `vm`'s globals as `struct`.
-pub fn open(vm: &mut Vm) -> RtResult<()> {
+pub fn open(vm: &mut Vm) -> Result<()> {
     vm.register_library("struct", &FUNCS).map(|_| ())
 }
 
@@ -84,7 +84,7 @@ struct Format {
 
 impl Format {
     /// The format argument (`luaL_checkstring`), up to its first NUL as C reads it.
-    fn check(ctx: &mut Ctx<'_>) -> RtResult<Format> {
+    fn check(ctx: &mut Ctx<'_>) -> Result<Format> {
         let mut bytes = ctx.check_bytes(1)?;
         if let Some(nul) = bytes.iter().position(|&b| b == 0) {
             bytes.truncate(nul);
@@ -101,13 +101,13 @@ impl Format {
     }
 
     /// `getnum`: the decimal number at the reading position, or `default`.
-    fn getnum(&mut self, default: i32) -> RtResult<i32> {
+    fn getnum(&mut self, default: i32) -> Result<i32> {
         let mut a: i32 = 0;
         let mut any = false;
         while let Some(&b) = self.bytes.get(self.pos).filter(|b| b.is_ascii_digit()) {
             let digit = i32::from(b - b'0');
             if a > i32::MAX / 10 || a * 10 > i32::MAX - digit {
-                return Err(RtError::native("integral size overflow"));
+                return Err(Error::runtime("integral size overflow"));
             }
             a = a * 10 + digit;
             self.pos += 1;
@@ -117,7 +117,7 @@ impl Format {
     }
 
     /// `optsize`: the size of option `opt`, reading its number if it takes one.
-    fn optsize(&mut self, opt: u8) -> RtResult<u64> {
+    fn optsize(&mut self, opt: u8) -> Result<u64> {
         Ok(match opt {
             b'b' | b'B' | b'x' => 1,
             b'h' | b'H' => 2,
@@ -127,7 +127,7 @@ impl Format {
             b'i' | b'I' => {
                 let size = self.getnum(4)?;
                 if size > MAX_INT_SIZE {
-                    return Err(RtError::native(format!(
+                    return Err(Error::runtime(format!(
                         "integral size {size} is larger than limit of {MAX_INT_SIZE}"
                     )));
                 }
@@ -138,7 +138,7 @@ impl Format {
     }
 
     /// `controloptions`: endianness, alignment and blanks; anything else is an error.
-    fn control(&mut self, opt: u8, header: &mut Header) -> RtResult<()> {
+    fn control(&mut self, opt: u8, header: &mut Header) -> Result<()> {
         match opt {
             b' ' => {}
             b'>' => header.little = false,
@@ -146,7 +146,7 @@ impl Format {
             b'!' => {
                 let align = self.getnum(MAX_ALIGN)?;
                 if align <= 0 || align & (align - 1) != 0 {
-                    return Err(RtError::native(format!(
+                    return Err(Error::runtime(format!(
                         "alignment {align} is not a power of 2"
                     )));
                 }
@@ -156,7 +156,7 @@ impl Format {
                 let mut msg = b"invalid format option '".to_vec();
                 msg.push(opt);
                 msg.push(b'\'');
-                return Err(RtError::arg(1, msg));
+                return Err(Error::arg(1, msg));
             }
         }
         Ok(())
@@ -181,9 +181,9 @@ fn is_integer_opt(opt: u8) -> bool {
 
 /// `luaL_checknumber` or `luaL_checklstring` of pack's argument `arg`. The C code pushes a nil
 /// mark after its arguments, so the first missing one reads as nil rather than as no value.
-fn missing_as_nil(ctx: &Ctx<'_>, arg: usize, expected: &str) -> RtResult<()> {
+fn missing_as_nil(ctx: &Ctx<'_>, arg: usize, expected: &str) -> Result<()> {
     if arg == ctx.nargs() + 1 {
-        return Err(RtError::arg(
+        return Err(Error::arg(
             arg as u32,
             format!("{expected} expected, got nil"),
         ));
@@ -192,7 +192,7 @@ fn missing_as_nil(ctx: &Ctx<'_>, arg: usize, expected: &str) -> RtResult<()> {
 }
 
 /// `struct.pack(fmt, ...)`.
-fn struct_pack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn struct_pack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut fmt = Format::check(ctx)?;
     let mut header = Header::new();
     let mut arg = 2;
@@ -248,12 +248,12 @@ fn struct_pack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                     size = len;
                 }
                 if len < size {
-                    return Err(RtError::arg(arg as u32, "string too short"));
+                    return Err(Error::arg(arg as u32, "string too short"));
                 }
                 // In bounds: `size <= len`.
                 let new_len = out.len().saturating_add(size as usize);
                 if new_len > MAX_OUTPUT || !ctx.vm().heap().can_allocate(new_len) {
-                    return Err(RtError::OutOfMemory);
+                    return Err(Error::OutOfMemory);
                 }
                 ctx.charge(size / 16)?;
                 out.extend_from_slice(&ctx.vm().str_bytes(s)?[..size as usize]);
@@ -292,19 +292,19 @@ fn getinteger(bytes: &[u8], little: bool, signed: bool) -> f64 {
 }
 
 /// `struct.unpack(fmt, data [, pos])`: the values, then the position after them.
-fn struct_unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn struct_unpack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut fmt = Format::check(ctx)?;
     let data = ctx.check_string(2)?;
     let offset = ctx.opt_integer(3, 1)? as u64;
     if offset == 0 {
-        return Err(RtError::arg(3, "offset must be 1 or greater"));
+        return Err(Error::arg(3, "offset must be 1 or greater"));
     }
     let mut pos = offset - 1;
     let ld = ctx.vm().str_bytes(data)?.len() as u64;
     let nargs = ctx.nargs();
     let mut header = Header::new();
     let mut results: Vec<Value> = Vec::new();
-    let too_short = || RtError::arg(2, "data string too short");
+    let too_short = || Error::arg(2, "data string too short");
     while let Some(opt) = fmt.next_opt() {
         let mut size = fmt.optsize(opt)?;
         pos = pos.wrapping_add(gettoalign(pos, &header, opt, size));
@@ -312,7 +312,7 @@ fn struct_unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             return Err(too_short());
         }
         if nargs + results.len() + 2 > MAX_C_STACK {
-            return Err(RtError::native("stack overflow (too many results)"));
+            return Err(Error::runtime("stack overflow (too many results)"));
         }
         // In bounds: `pos + size <= ld`.
         let (start, end) = (pos as usize, (pos + size) as usize);
@@ -349,7 +349,7 @@ fn struct_unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 if size == 0 {
                     let previous = results.last().and_then(|v| ctx.vm().to_number(*v));
                     let Some(n) = previous else {
-                        return Err(RtError::native("format 'c0' needs a previous size"));
+                        return Err(Error::runtime("format 'c0' needs a previous size"));
                     };
                     results.pop();
                     size = c_u64(n);
@@ -365,7 +365,7 @@ fn struct_unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             b's' => {
                 let bytes = ctx.vm().str_bytes(data)?;
                 let Some(len) = bytes[start..].iter().position(|&b| b == 0) else {
-                    return Err(RtError::native("unfinished string in data"));
+                    return Err(Error::runtime("unfinished string in data"));
                 };
                 let bytes = bytes[start..start + len].to_vec();
                 ctx.charge(len as u64 / 16)?;
@@ -383,7 +383,7 @@ fn struct_unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `struct.size(fmt)`: the packed size of a fixed-size format.
-fn struct_size(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn struct_size(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut fmt = Format::check(ctx)?;
     let mut header = Header::new();
     let mut pos: u64 = 0;
@@ -391,9 +391,9 @@ fn struct_size(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         let size = fmt.optsize(opt)?;
         pos = pos.wrapping_add(gettoalign(pos, &header, opt, size));
         if opt == b's' {
-            return Err(RtError::arg(1, "option 's' has no fixed size"));
+            return Err(Error::arg(1, "option 's' has no fixed size"));
         } else if opt == b'c' && size == 0 {
-            return Err(RtError::arg(1, "option 'c0' has no fixed size"));
+            return Err(Error::arg(1, "option 'c0' has no fixed size"));
         }
         if !opt.is_ascii_alphanumeric() {
             fmt.control(opt, &mut header)?;
@@ -408,7 +408,7 @@ mod tests {
     use super::*;
     use crate::libs::bit::test_support::{check_cases, eval};
 
-    fn struct_open(vm: &mut Vm) -> RtResult<()> {
+    fn struct_open(vm: &mut Vm) -> Result<()> {
         open(vm)
     }
 

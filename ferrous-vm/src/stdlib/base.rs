@@ -4,11 +4,12 @@
 
 use std::io::Write;
 
-use ferrous_heap::{Function, Value, names};
+use ferrous_heap::{Function, NativeFn, Value, names};
 
-use crate::error::{RtError, RtResult};
+use crate::binary::LoadError;
+use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret, RetKind};
-use crate::stdlib::number;
+use crate::number;
 use crate::thread::Cont;
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
@@ -16,7 +17,7 @@ use crate::vm::Vm;
 /// 5.1's `LUAI_MAXCSTACK`: the most values a native may push (bounds `unpack`).
 const MAX_C_STACK: i64 = 8000;
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     let globals = vm.globals;
     super::set_funcs(
         vm,
@@ -52,8 +53,12 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     vm.set_global("_VERSION", Value::String(version))?;
     // `pairs` and `ipairs` return their iterators, which are natives of their own (as in 5.1,
     // the `next` that `pairs` returns is not the global `next`).
-    vm.pairs_next = vm.native("next", next);
-    vm.ipairs_iter = vm.native("ipairs_iterator", ipairs_aux);
+    let pairs_next = vm.natives.register("next", next);
+    let ipairs_iter = vm.natives.register("ipairs_iterator", ipairs_aux);
+    vm.set_app_data(BaseState {
+        pairs_next,
+        ipairs_iter,
+    });
     vm.register("pairs", pairs)?;
     vm.register("ipairs", ipairs)?;
     Ok(())
@@ -61,7 +66,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
 
 impl Vm {
     /// `tostring` without metamethods: what `luaL_tolstring`'s default case prints.
-    pub(crate) fn tostring_raw(&self, v: Value, out: &mut Vec<u8>) -> RtResult<()> {
+    pub(crate) fn tostring_raw(&self, v: Value, out: &mut Vec<u8>) -> RaiseResult<()> {
         match v {
             Value::Nil => out.extend_from_slice(b"nil"),
             Value::Boolean(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
@@ -89,7 +94,7 @@ impl Vm {
     }
 
     /// `tostring(v)`, calling `__tostring` when there is one.
-    pub(crate) fn tostring_value(&mut self, v: Value) -> RtResult<Value> {
+    pub(crate) fn tostring_value(&mut self, v: Value) -> RaiseResult<Value> {
         if let Value::String(_) = v {
             return Ok(v);
         }
@@ -105,7 +110,7 @@ impl Vm {
 
 /// `lua_getglobal`: the global `name` in the running thread's global table, through `__index`
 /// as `luaV_gettable` does (a table that `setfenv(0, t)` installed may inherit from `_G`).
-fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> RtResult<Value> {
+fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> Result<Value> {
     let key = Value::String(ctx.vm.intern(name)?);
     let mut t = ctx.vm.thread_globals();
     for _ in 0..100 {
@@ -116,17 +121,17 @@ fn thread_global(ctx: &mut Ctx<'_>, name: &[u8]) -> RtResult<Value> {
         match ctx.vm.metamethod(Value::Table(t), names::INDEX) {
             Value::Table(next) => t = next,
             tm @ (Value::Function(_) | Value::NativeFunction(_)) => {
-                return ctx.vm.call_value1(tm, &[Value::Table(t), key]);
+                return Ok(ctx.vm.call_value1(tm, &[Value::Table(t), key])?);
             }
             // FIXME: an `__index` of another type is indexed in turn by 5.1 (a string's
             // metatable, or an error); here it finds nothing.
             _ => return Ok(Value::Nil),
         }
     }
-    Err(RtError::runtime("loop in gettable"))
+    Err(Raise::runtime("loop in gettable").into())
 }
 
-fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn print(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let n = ctx.nargs();
     let tostring_fn = thread_global(ctx, b"tostring")?;
     // As 5.1's `luaB_print`, the global `tostring` is looked up on each call and called for each
@@ -157,9 +162,7 @@ fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 &number
             }
             _ => {
-                return Err(RtError::native(
-                    "'tostring' must return a string to 'print'",
-                ));
+                return Err(Error::runtime("'tostring' must return a string to 'print'"));
             }
         };
         if i > 1 {
@@ -171,7 +174,7 @@ fn print(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(0))
 }
 
-fn type_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn type_(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let v = ctx.check_any(1)?;
     let name = match type_name(v) {
         "nil" => names::NIL,
@@ -186,7 +189,7 @@ fn type_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::String(name)])
 }
 
-fn tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn tostring(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let v = ctx.check_any(1)?;
     let tm = ctx.vm.metamethod(v, names::TOSTRING);
     if !matches!(tm, Value::Nil) {
@@ -204,7 +207,7 @@ fn tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[s])
 }
 
-fn tonumber(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn tonumber(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let base = ctx.opt_integer(2, 10)?;
     if base == 10 {
         let v = ctx.check_any(1)?;
@@ -213,13 +216,13 @@ fn tonumber(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
     let s = ctx.check_bytes(1)?;
     if !(2..=36).contains(&base) {
-        return Err(RtError::arg(2, "base out of range"));
+        return Err(Error::arg(2, "base out of range"));
     }
     let res = number::str_to_number_base(&s, base as u32).map_or(Value::Nil, Value::Number);
     ctx.ret(&[res])
 }
 
-fn assert(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn assert(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let v = ctx.check_any(1)?;
     if is_truthy(v) {
         return Ok(Ret::values(ctx.push_args_again()));
@@ -228,22 +231,22 @@ fn assert(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         None => b"assertion failed!".to_vec(),
     };
-    Err(RtError::Native(msg))
+    Err(Error::runtime(msg))
 }
 
-fn error(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn error(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let level = ctx.opt_integer(2, 1)?;
     let v = ctx.arg(1);
     if level > 0 && matches!(v, Value::String(_) | Value::Number(_)) {
         let mut msg = ctx.vm.where_(level as usize);
         ctx.vm.plain_tostring(v, &mut msg)?;
         let value = ctx.vm.message_value(&msg);
-        return Err(RtError::Value(value));
+        return Err(Error::value(value));
     }
-    Err(RtError::Value(v))
+    Err(Error::value(v))
 }
 
-fn pcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn pcall(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_any(1)?;
     Ok(Ret(RetKind::Call {
         func: ctx.base,
@@ -251,7 +254,7 @@ fn pcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }))
 }
 
-fn xpcall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn xpcall(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_any(2)?;
     // Stack: handler, then the function, called without arguments.
     let (f, handler) = (ctx.arg(1), ctx.arg(2));
@@ -274,7 +277,7 @@ impl ferrous_heap::Trace for Proxy {
 /// `newproxy([b])`: an empty userdata; with `true` it gets a new metatable of its own, with
 /// another proxy it shares that one's metatable (5.1 accepts only metatables `newproxy` made,
 /// which are exactly those of proxies: Lua cannot set a userdata's metatable).
-fn newproxy(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn newproxy(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let metatable = match ctx.arg(1) {
         Value::Nil | Value::Boolean(false) => None,
         Value::Boolean(true) => Some(ctx.vm.new_table(0, 0)?),
@@ -282,10 +285,10 @@ fn newproxy(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let proxy = ctx.vm.heap.userdata(u)?;
             match (proxy.downcast_ref::<Proxy>(), proxy.metatable) {
                 (Some(_), Some(mt)) => Some(mt),
-                _ => return Err(RtError::arg(1, "boolean or proxy expected")),
+                _ => return Err(Error::arg(1, "boolean or proxy expected")),
             }
         }
-        _ => return Err(RtError::arg(1, "boolean or proxy expected")),
+        _ => return Err(Error::arg(1, "boolean or proxy expected")),
     };
     let proxy = ctx.vm.heap.tx().new_userdata(ferrous_heap::UserData {
         metatable,
@@ -295,20 +298,20 @@ fn newproxy(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::UserData(proxy)])
 }
 
-fn rawequal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn rawequal(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let a = ctx.check_any(1)?;
     let b = ctx.check_any(2)?;
     ctx.ret(&[Value::Boolean(a == b)])
 }
 
-fn rawget(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn rawget(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let k = ctx.check_any(2)?;
     let v = ctx.vm.heap.tx().raw_get(t, k)?;
     ctx.ret(&[v])
 }
 
-fn rawset(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn rawset(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let k = ctx.check_any(2)?;
     let v = ctx.check_any(3)?;
@@ -316,23 +319,23 @@ fn rawset(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Table(t)])
 }
 
-fn setmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setmetatable(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let mt = match ctx.arg(2) {
         Value::Nil if ctx.nargs() >= 2 => None,
         Value::Table(mt) => Some(mt),
-        _ => return Err(RtError::arg(2, "nil or table expected")),
+        _ => return Err(Error::arg(2, "nil or table expected")),
     };
     if let Some(old) = ctx.vm.heap.metatable(t)? {
         if !matches!(ctx.vm.heap.raw_get_str(old, names::METATABLE)?, Value::Nil) {
-            return Err(RtError::native("cannot change a protected metatable"));
+            return Err(Error::runtime("cannot change a protected metatable"));
         }
     }
     ctx.vm.heap.tx().set_metatable(t, mt)?;
     ctx.ret(&[Value::Table(t)])
 }
 
-fn getmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getmetatable(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let v = ctx.check_any(1)?;
     let Some(mt) = ctx.vm.metatable_of(v) else {
         return ctx.ret(&[Value::Nil]);
@@ -345,7 +348,7 @@ fn getmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn next(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn next(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let k = ctx.arg(2);
     match ctx.vm.heap.tx().next(t, k) {
@@ -353,25 +356,36 @@ fn next(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         Ok(None) => ctx.ret(&[Value::Nil]),
         // Raised by 5.1's `luaH_next` with `luaG_runerror` while `next` runs: no position.
         Err(ferrous_heap::HeapError::InvalidNextKey) => {
-            Err(RtError::runtime("invalid key to 'next'"))
+            Err(Raise::runtime("invalid key to 'next'").into())
         }
         Err(e) => Err(e.into()),
     }
 }
 
-fn pairs(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+/// The base library's per-VM state (app data): the iterators `pairs` and `ipairs` return.
+struct BaseState {
+    pairs_next: NativeFn,
+    ipairs_iter: NativeFn,
+}
+
+fn base_state<'c>(ctx: &'c Ctx<'_>) -> Result<&'c BaseState> {
+    ctx.app_data::<BaseState>()
+        .ok_or_else(|| Error::runtime("internal error: base library state"))
+}
+
+fn pairs(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
-    let f = ctx.vm.pairs_next;
+    let f = Value::NativeFunction(base_state(ctx)?.pairs_next);
     ctx.ret(&[f, Value::Table(t), Value::Nil])
 }
 
-fn ipairs(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn ipairs(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
-    let f = ctx.vm.ipairs_iter;
+    let f = Value::NativeFunction(base_state(ctx)?.ipairs_iter);
     ctx.ret(&[f, Value::Table(t), Value::Number(0.0)])
 }
 
-fn ipairs_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn ipairs_aux(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let i = i64::from(number_to_int(ctx.check_number(2)?)) + 1;
     let v = ctx.vm.heap.tx().raw_get_int(t, i)?;
@@ -381,7 +395,7 @@ fn ipairs_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(i as f64), v])
 }
 
-fn select(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn select(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let n = ctx.nargs() as i64;
     if let Value::String(s) = ctx.arg(1) {
         if ctx.vm.heap.str_bytes(s)?.first() == Some(&b'#') {
@@ -395,13 +409,13 @@ fn select(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         i = n;
     }
     if i < 1 {
-        return Err(RtError::arg(1, "index out of range"));
+        return Err(Error::arg(1, "index out of range"));
     }
     // The results are the arguments from `i + 1` on, already on the stack.
     Ok(Ret::values((n - i) as usize))
 }
 
-fn unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn unpack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let i = i64::from(number_to_int(ctx.opt_number(2, 1.0)?));
     let e = if ctx.is_none_or_nil(3) {
@@ -414,7 +428,7 @@ fn unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
     let n = e - i + 1;
     if n <= 0 || n + ctx.nargs() as i64 > MAX_C_STACK {
-        return Err(RtError::native("too many results to unpack"));
+        return Err(Error::runtime("too many results to unpack"));
     }
     for k in i..=e {
         let v = ctx.vm.heap.tx().raw_get_int(t, k)?;
@@ -426,7 +440,7 @@ fn unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 /// 5.1's `getfunc`: the function argument, or the function at stack level `level` (1 = the
 /// caller of the native; `opt`: an absent level means 1), for `getfenv`/`setfenv`. `None` for
 /// level 0 (the running thread's environment).
-fn level_function(ctx: &mut Ctx<'_>, arg: Value, opt: bool) -> RtResult<Option<Value>> {
+fn level_function(ctx: &mut Ctx<'_>, arg: Value, opt: bool) -> Result<Option<Value>> {
     if matches!(arg, Value::Function(_) | Value::NativeFunction(_)) {
         return Ok(Some(arg));
     }
@@ -436,14 +450,14 @@ fn level_function(ctx: &mut Ctx<'_>, arg: Value, opt: bool) -> RtResult<Option<V
         i64::from(number_to_int(ctx.check_number(1)?))
     };
     if level < 0 {
-        return Err(RtError::arg(1, "level must be non-negative"));
+        return Err(Error::arg(1, "level must be non-negative"));
     }
     if level == 0 {
         return Ok(None);
     }
     match ctx.vm.level_frame(level as usize) {
-        None => Err(RtError::arg(1, "invalid level")),
-        Some(None) => Err(RtError::native(format!(
+        None => Err(Error::arg(1, "invalid level")),
+        Some(None) => Err(Error::runtime(format!(
             "no function environment for tail call at level {level}"
         ))),
         Some(Some(idx)) => {
@@ -453,7 +467,7 @@ fn level_function(ctx: &mut Ctx<'_>, arg: Value, opt: bool) -> RtResult<Option<V
     }
 }
 
-fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getfenv(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let arg = ctx.arg(1);
     let env = match level_function(ctx, arg, true)? {
         Some(Value::Function(h)) => match ctx.vm.heap.function(h)? {
@@ -467,7 +481,7 @@ fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[env])
 }
 
-fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setfenv(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let env = ctx.check_table(2)?;
     let arg = ctx.arg(1);
     match level_function(ctx, arg, false)? {
@@ -495,13 +509,13 @@ fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
             ctx.ret(&[Value::Function(h)])
         }
-        _ => Err(RtError::native(
+        _ => Err(Error::runtime(
             "'setfenv' cannot change environment of given object",
         )),
     }
 }
 
-fn loadstring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loadstring(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let source = ctx.check_bytes(1)?;
     let chunk_name = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
@@ -510,7 +524,7 @@ fn loadstring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     load_result(ctx, &source, &chunk_name)
 }
 
-fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn load(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let reader = ctx.arg(1);
     if !matches!(reader, Value::Function(_) | Value::NativeFunction(_)) {
         return Err(ctx.type_error(1, "function"));
@@ -524,43 +538,35 @@ fn load(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// Compiles and returns the function, or `nil, message`.
-fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> RtResult<Ret> {
+fn load_result(ctx: &mut Ctx<'_>, source: &[u8], chunk_name: &[u8]) -> Result<Ret> {
     let res = ctx.vm.load_chunk(source, chunk_name);
     load_outcome(ctx, res)
 }
 
 /// The function, or `nil, message`.
-fn load_outcome(ctx: &mut Ctx<'_>, res: Result<Value, LoadError>) -> RtResult<Ret> {
+fn load_outcome(ctx: &mut Ctx<'_>, res: std::result::Result<Value, LoadError>) -> Result<Ret> {
     match res {
         Ok(f) => ctx.ret(&[f]),
-        Err(LoadError::Syntax(msg)) => {
-            let msg = ctx.vm.message_value(&msg);
-            ctx.ret(&[Value::Nil, msg])
-        }
-        // As 5.1's `load_aux`, any other failure is a result too; only running out of memory
-        // (and a kill) is raised.
-        Err(LoadError::Runtime(
-            e @ (RtError::OutOfMemory | RtError::Killed(_) | RtError::Paused),
-        )) => Err(e),
-        Err(LoadError::Runtime(e)) => {
-            let msg = match e {
-                RtError::Value(v) => v,
-                other => ctx.vm.message_value(other.to_string().as_bytes()),
-            };
-            ctx.ret(&[Value::Nil, msg])
-        }
+        Err(e) => match e.into_message() {
+            Ok(msg) => {
+                let msg = ctx.vm.message_value(&msg);
+                ctx.ret(&[Value::Nil, msg])
+            }
+            // As 5.1's `load_aux`, any other failure is a result too; only running out of
+            // memory (and a kill) is raised.
+            Err(e @ (Raise::OutOfMemory | Raise::Killed(_) | Raise::Paused)) => Err(e.into()),
+            Err(e) => {
+                let msg = match e {
+                    Raise::Value(v) => v,
+                    other => ctx.vm.message_value(other.to_string().as_bytes()),
+                };
+                ctx.ret(&[Value::Nil, msg])
+            }
+        },
     }
 }
 
-/// Why `load_chunk` failed.
-pub(crate) enum LoadError {
-    /// The message of a syntax error.
-    Syntax(Vec<u8>),
-    /// Loading itself failed (memory).
-    Runtime(RtError),
-}
-
-fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn collectgarbage(ctx: &mut Ctx<'_>) -> Result<Ret> {
     const OPTIONS: &[&str] = &[
         "stop",
         "restart",
@@ -578,7 +584,7 @@ fn collectgarbage(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         let mut msg = b"invalid option '".to_vec();
         msg.extend_from_slice(&opt);
         msg.push(b'\'');
-        return Err(RtError::Arg { narg: 1, msg });
+        return Err(Error::arg(1, msg));
     };
     let arg = ctx.opt_integer(2, 0)?;
     let res = match *opt {
@@ -642,7 +648,7 @@ fn gc_step(vm: &mut Vm, kb: i64) -> bool {
     true
 }
 
-fn gcinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn gcinfo(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let kb = (ctx.vm.heap.bytes_allocated() / 1024) as f64;
     ctx.ret(&[Value::Number(kb)])
 }

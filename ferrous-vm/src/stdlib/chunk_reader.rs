@@ -20,10 +20,10 @@
 use ferrous_compiler::{ChunkReader, ReadFailed};
 use ferrous_heap::Value;
 
-use crate::error::{RtError, RtResult};
+use crate::binary::LoadError;
+use crate::error::{Raise, RaiseResult};
 use crate::native::Ctx;
-use crate::stdlib::base::LoadError;
-use crate::stdlib::number;
+use crate::number;
 
 /// A Lua reader function as the compiler's `ChunkReader`.
 struct FunctionReader<'c, 'v> {
@@ -36,7 +36,7 @@ struct FunctionReader<'c, 'v> {
     /// Bytes read so far.
     total: usize,
     /// Why reading stopped, when it failed.
-    error: Option<RtError>,
+    error: Option<Raise>,
 }
 
 impl ChunkReader for FunctionReader<'_, '_> {
@@ -64,7 +64,7 @@ impl ChunkReader for FunctionReader<'_, '_> {
 
 impl FunctionReader<'_, '_> {
     /// Calls the reader once and appends its piece: `false` at the end of the chunk.
-    fn next_piece(&mut self, buf: &mut Vec<u8>) -> RtResult<bool> {
+    fn next_piece(&mut self, buf: &mut Vec<u8>) -> RaiseResult<bool> {
         self.ctx.charge(1)?;
         let piece = self.ctx.vm.call_value1(self.reader, &[])?;
         let before = buf.len();
@@ -82,7 +82,7 @@ impl FunctionReader<'_, '_> {
             _ => {
                 let mut msg = self.ctx.vm.where_(1);
                 msg.extend_from_slice(b"reader function must return a string");
-                return Err(RtError::Value(self.ctx.vm.message_value(&msg)));
+                return Err(Raise::Value(self.ctx.vm.message_value(&msg)));
             }
         }
         let added = buf.len() - before;
@@ -91,24 +91,24 @@ impl FunctionReader<'_, '_> {
     }
 
     /// Counts `len` more bytes read; more than the memory limit is `not enough memory`.
-    fn count(&mut self, len: usize) -> RtResult<()> {
+    fn count(&mut self, len: usize) -> RaiseResult<()> {
         self.total = self.total.saturating_add(len);
         match self.ctx.vm.heap.memory_limit() {
-            Some(limit) if self.total > limit => Err(RtError::OutOfMemory),
+            Some(limit) if self.total > limit => Err(Raise::OutOfMemory),
             _ => Ok(()),
         }
     }
 
     /// Why reading failed.
-    fn take_error(&mut self) -> RtError {
+    fn take_error(&mut self) -> Raise {
         self.error
             .take()
-            .unwrap_or_else(|| RtError::runtime("reader failed"))
+            .unwrap_or_else(|| Raise::runtime("reader failed"))
     }
 
     /// Reads the rest of a binary chunk into `buf`: its header first, and the rest only if
     /// the header is lua5.1's (`luaU_undump` stops at a bad header).
-    fn read_binary(&mut self, buf: &mut Vec<u8>) -> RtResult<()> {
+    fn read_binary(&mut self, buf: &mut Vec<u8>) -> RaiseResult<()> {
         let header = &ferrous_compiler::BINARY_HEADER;
         loop {
             if buf.len() >= header.len() && !buf.starts_with(header) {
@@ -128,7 +128,7 @@ pub(crate) fn load_from_reader(
     ctx: &mut Ctx<'_>,
     reader: Value,
     chunk_name: &[u8],
-) -> Result<Value, LoadError> {
+) -> std::result::Result<Value, LoadError> {
     let mut rd = FunctionReader {
         ctx,
         reader,
@@ -139,18 +139,18 @@ pub(crate) fn load_from_reader(
     };
     let mut first = Vec::new();
     if let Err(ReadFailed) = rd.read(&mut first) {
-        return Err(LoadError::Runtime(rd.take_error()));
+        return Err(LoadError::Raise(rd.take_error()));
     }
     if rd.ctx.vm.binary_chunks_allowed() && ferrous_compiler::is_binary_chunk(&first) {
-        rd.read_binary(&mut first).map_err(LoadError::Runtime)?;
+        rd.read_binary(&mut first).map_err(LoadError::Raise)?;
         return rd.ctx.vm.load_chunk(&first, chunk_name);
     }
     rd.first = first;
     match ferrous_compiler::compile_reader(&mut rd, chunk_name) {
-        Ok(module) => rd.ctx.vm.load_module(&module).map_err(LoadError::Runtime),
+        Ok(module) => rd.ctx.vm.load_verified(&module).map_err(LoadError::Raise),
         Err(e) if e.kind == ferrous_compiler::CompileErrorKind::ReadFailed => {
-            Err(LoadError::Runtime(rd.take_error()))
+            Err(LoadError::Raise(rd.take_error()))
         }
-        Err(e) => Err(LoadError::Syntax(e.message_bytes().to_vec())),
+        Err(e) => Err(LoadError::Syntax(e)),
     }
 }

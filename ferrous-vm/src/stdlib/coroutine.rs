@@ -2,14 +2,14 @@
 //! `status`, `wrap`, `running`. Switching threads is done by the interpreter loop
 //! (`call.rs`); these natives check arguments and ask for the switch.
 
-use ferrous_heap::{Function, NativeClosure, Thread, ThreadHandle, Value};
+use ferrous_heap::{Function, NativeClosure, NativeFn, Thread, ThreadHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, ResumeRequest, Ret, RetKind};
 use crate::thread::{CoStatus, ThreadState};
 use crate::vm::Vm;
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     super::new_lib(
         vm,
         "coroutine",
@@ -22,8 +22,15 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("yield", yield_),
         ],
     )?;
-    vm.wrap_aux = vm.natives.register("wrap", wrap_aux);
+    let wrap_aux = vm.natives.register("wrap", wrap_aux);
+    vm.set_app_data(CoroutineState { wrap_aux });
     Ok(())
+}
+
+/// The coroutine library's per-VM state (app data): the native behind `coroutine.wrap`'s
+/// functions.
+struct CoroutineState {
+    wrap_aux: NativeFn,
 }
 
 impl Vm {
@@ -40,23 +47,14 @@ impl Vm {
     }
 }
 
-pub(crate) fn status_name(status: CoStatus) -> &'static str {
-    match status {
-        CoStatus::Suspended => "suspended",
-        CoStatus::Running => "running",
-        CoStatus::Normal => "normal",
-        CoStatus::Dead => "dead",
-    }
-}
-
-fn new_coroutine(ctx: &mut Ctx<'_>) -> RtResult<ThreadHandle> {
+fn new_coroutine(ctx: &mut Ctx<'_>) -> Result<ThreadHandle> {
     let f = ctx.arg(1);
     let is_lua = match f {
         Value::Function(h) => matches!(ctx.vm.heap.function(h)?, Function::Lua(_)),
         _ => false,
     };
     if !is_lua {
-        return Err(RtError::arg(1, "Lua function expected"));
+        return Err(Error::arg(1, "Lua function expected"));
     }
     let mut state = ThreadState::new();
     state.stack[0] = f;
@@ -69,23 +67,23 @@ fn new_coroutine(ctx: &mut Ctx<'_>) -> RtResult<ThreadHandle> {
     Ok(co)
 }
 
-fn create(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn create(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = new_coroutine(ctx)?;
     ctx.ret(&[Value::Thread(co)])
 }
 
-fn check_co(ctx: &Ctx<'_>) -> RtResult<ThreadHandle> {
+fn check_co(ctx: &Ctx<'_>) -> Result<ThreadHandle> {
     match ctx.arg(1) {
         Value::Thread(co) => Ok(co),
-        _ => Err(RtError::arg(1, "coroutine expected")),
+        _ => Err(Error::arg(1, "coroutine expected")),
     }
 }
 
-fn resume(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn resume(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = check_co(ctx)?;
     let status = ctx.vm.co_status(co);
     if status != CoStatus::Suspended {
-        let msg = format!("cannot resume {} coroutine", status_name(status));
+        let msg = format!("cannot resume {} coroutine", status.name());
         let msg = ctx.vm.message_value(msg.as_bytes());
         return ctx.ret(&[Value::Boolean(false), msg]);
     }
@@ -95,18 +93,18 @@ fn resume(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     })))
 }
 
-fn yield_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn yield_(ctx: &mut Ctx<'_>) -> Result<Ret> {
     Ok(Ret(RetKind::Yield(ctx.nargs())))
 }
 
-fn status(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn status(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = check_co(ctx)?;
-    let name = status_name(ctx.vm.co_status(co));
+    let name = ctx.vm.co_status(co).name();
     ctx.push_bytes(name.as_bytes())?;
     Ok(Ret::values(1))
 }
 
-fn running(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn running(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.vm.current == ctx.vm.main_thread {
         return ctx.ret(&[Value::Nil]);
     }
@@ -114,10 +112,12 @@ fn running(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Thread(co)])
 }
 
-fn wrap(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn wrap(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let co = new_coroutine(ctx)?;
     let env = ctx.vm.globals;
-    let id = ctx.vm.wrap_aux;
+    let Some(id) = ctx.app_data::<CoroutineState>().map(|state| state.wrap_aux) else {
+        return Err(Error::runtime("internal error: coroutine library state"));
+    };
     let f = ctx
         .vm
         .heap
@@ -130,9 +130,9 @@ fn wrap(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Function(f)])
 }
 
-fn wrap_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn wrap_aux(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Value::Thread(co) = ctx.upvalue(0)? else {
-        return Err(RtError::native("internal error: wrap without coroutine"));
+        return Err(Error::runtime("internal error: wrap without coroutine"));
     };
     // The status ("cannot resume dead coroutine") is checked by `Vm::resume_thread` on the
     // state it takes out of the heap anyway: one heap lookup and downcast instead of two.

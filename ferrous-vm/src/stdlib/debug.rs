@@ -13,13 +13,13 @@ use std::io::{BufRead, Write};
 use ferrous_heap::{Function, ThreadHandle, Value};
 
 use crate::debug::level_frame_in;
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Raise, Result};
 use crate::hook::{Hook, MASK_CALL, MASK_COUNT, MASK_LINE, MASK_RET};
 use crate::native::{Ctx, Ret};
 use crate::thread::{Frame, ThreadState};
 use crate::vm::{Vm, basic_meta_slot};
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<ferrous_heap::TableHandle> {
+pub(crate) fn open(vm: &mut Vm) -> Result<ferrous_heap::TableHandle> {
     super::new_lib(
         vm,
         "debug",
@@ -107,13 +107,13 @@ fn top_of(vm: &Vm, thread: Option<ThreadHandle>) -> usize {
 }
 
 /// Sets `t[name] = v`.
-fn set_field(vm: &mut Vm, t: ferrous_heap::TableHandle, name: &str, v: Value) -> RtResult<()> {
+fn set_field(vm: &mut Vm, t: ferrous_heap::TableHandle, name: &str, v: Value) -> Result<()> {
     let key = vm.intern(name.as_bytes())?;
     vm.heap.tx().raw_set_str(t, key, v)?;
     Ok(())
 }
 
-fn getinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getinfo(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (thread, arg) = get_thread(ctx);
     let options = match ctx.opt_string(arg + 2)? {
         Some(s) => ctx.vm.str_bytes(s)?.to_vec(),
@@ -139,14 +139,14 @@ fn getinfo(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
         }
         f @ (Value::Function(_) | Value::NativeFunction(_)) => (None, f),
-        _ => return Err(RtError::arg((arg + 1) as u32, "function or level expected")),
+        _ => return Err(Error::arg((arg + 1) as u32, "function or level expected")),
     };
     if options.starts_with(b">")
         || options
             .iter()
             .any(|c| !matches!(c, b'S' | b'l' | b'u' | b'n' | b'L' | b'f'))
     {
-        return Err(RtError::arg((arg + 2) as u32, "invalid option"));
+        return Err(Error::arg((arg + 2) as u32, "invalid option"));
     }
     let has = |c: u8| options.contains(&c);
     let t = ctx.vm.new_table(0, 2)?;
@@ -307,18 +307,18 @@ fn find_local(
 }
 
 /// The frame at the level given by argument `arg`, or `level out of range`.
-fn level_arg(ctx: &mut Ctx<'_>, frames: &[Frame], arg: usize) -> RtResult<Option<usize>> {
+fn level_arg(ctx: &mut Ctx<'_>, frames: &[Frame], arg: usize) -> Result<Option<usize>> {
     let level = ctx.check_int(arg)?;
     match usize::try_from(level)
         .ok()
         .and_then(|l| level_frame_in(frames, l))
     {
         Some(found) => Ok(found),
-        None => Err(RtError::arg(arg as u32, "level out of range")),
+        None => Err(Error::arg(arg as u32, "level out of range")),
     }
 }
 
-fn getlocal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getlocal(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (thread, arg) = get_thread(ctx);
     let (frames, _) = frames_of(ctx.vm, thread);
     let idx = level_arg(ctx, &frames, arg + 1)?;
@@ -336,7 +336,7 @@ fn getlocal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn setlocal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setlocal(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (thread, arg) = get_thread(ctx);
     let (frames, running) = frames_of(ctx.vm, thread);
     let idx = level_arg(ctx, &frames, arg + 1)?;
@@ -367,7 +367,7 @@ fn setlocal(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// 5.1's `auxupvalue`: the name of upvalue `n` of a Lua function (C upvalues are not shown).
-fn upvalue_name(ctx: &mut Ctx<'_>) -> RtResult<Option<(ferrous_heap::FunctionHandle, usize)>> {
+fn upvalue_name(ctx: &mut Ctx<'_>) -> Result<Option<(ferrous_heap::FunctionHandle, usize)>> {
     let n = ctx.check_int(2)?;
     let f = match ctx.arg(1) {
         Value::Function(h) => h,
@@ -397,7 +397,7 @@ fn upvalue_name_bytes(vm: &Vm, f: ferrous_heap::FunctionHandle, idx: usize) -> V
         .to_vec()
 }
 
-fn getupvalue(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getupvalue(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Some((f, idx)) = upvalue_name(ctx)? else {
         return Ok(Ret::values(0));
     };
@@ -407,7 +407,7 @@ fn getupvalue(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::String(name), value])
 }
 
-fn setupvalue(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setupvalue(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let value = ctx.check_any(3)?;
     let Some((f, idx)) = upvalue_name(ctx)? else {
         return Ok(Ret::values(0));
@@ -418,23 +418,23 @@ fn setupvalue(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn getregistry(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getregistry(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let registry = ctx.vm.registry;
     ctx.ret(&[Value::Table(registry)])
 }
 
-fn getmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getmetatable(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let v = ctx.check_any(1)?;
     let mt = ctx.vm.metatable_of(v).map_or(Value::Nil, Value::Table);
     ctx.ret(&[mt])
 }
 
-fn setmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setmetatable(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let v = ctx.arg(1);
     let mt = match ctx.arg(2) {
         Value::Nil => None,
         Value::Table(mt) => Some(mt),
-        _ => return Err(RtError::arg(2, "nil or table expected")),
+        _ => return Err(Error::arg(2, "nil or table expected")),
     };
     match v {
         Value::Table(t) => ctx.vm.heap.tx().set_metatable(t, mt)?,
@@ -449,7 +449,7 @@ fn setmetatable(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Boolean(true)])
 }
 
-fn getfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getfenv(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let env = match ctx.check_any(1)? {
         Value::Function(h) => match ctx.vm.heap.function(h)? {
             Function::Lua(cl) => Value::Table(cl.env),
@@ -481,7 +481,7 @@ fn thread_globals(vm: &Vm, t: ThreadHandle) -> ferrous_heap::TableHandle {
         .unwrap_or(vm.globals)
 }
 
-fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setfenv(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let env = ctx.check_table(2)?;
     let target = ctx.arg(1);
     let changed = match target {
@@ -523,14 +523,14 @@ fn setfenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         _ => false,
     };
     if !changed {
-        return Err(RtError::native(
+        return Err(Error::runtime(
             "'setfenv' cannot change environment of given object",
         ));
     }
     ctx.ret(&[target])
 }
 
-fn sethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn sethook(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (thread, arg) = get_thread(ctx);
     let hook = if ctx.is_none_or_nil(arg + 1) {
         Hook::default()
@@ -594,7 +594,7 @@ fn sethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(0))
 }
 
-fn gethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn gethook(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (thread, _) = get_thread(ctx);
     let func = ctx.vm.hook_function(thread.unwrap_or(ctx.vm.current))?;
     let hook = match thread {
@@ -620,7 +620,7 @@ fn gethook(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(3))
 }
 
-fn traceback(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn traceback(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (thread, arg) = get_thread(ctx);
     let msg = ctx.arg(arg + 1);
     // 5.1 (`db_errorfb`): an explicit nil is returned as it is, like any non-string message.
@@ -645,7 +645,7 @@ fn traceback(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// `debug.debug`: runs each line read from stdin until `cont` or the end of the input; errors
 /// are printed to stderr.
-fn debug(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn debug(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let stdin = std::io::stdin();
     loop {
         let _ = std::io::stderr().write_all(b"lua_debug> ");
@@ -659,14 +659,14 @@ fn debug(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         }
         let res = match ctx.vm.load_chunk(&line, b"=(debug command)") {
             Ok(f) => ctx.vm.call_value(f, &[]).map(|_| ()),
-            Err(super::base::LoadError::Syntax(msg)) => {
-                Err(RtError::Value(ctx.vm.message_value(&msg)))
-            }
-            Err(super::base::LoadError::Runtime(e)) => Err(e),
+            Err(e) => match e.into_message() {
+                Ok(msg) => Err(Raise::Value(ctx.vm.message_value(&msg))),
+                Err(e) => Err(e),
+            },
         };
         match res {
             Ok(()) => {}
-            Err(RtError::Value(v)) => {
+            Err(Raise::Value(v)) => {
                 let mut out = Vec::new();
                 if !ctx.vm.plain_tostring(v, &mut out)? {
                     out = b"(error object is not a string)".to_vec();
@@ -674,7 +674,7 @@ fn debug(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 out.push(b'\n');
                 let _ = std::io::stderr().write_all(&out);
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
 }

@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::number::{
+use crate::number::{
     FloatConv, MAX_PRECISION, Spec, c_double_to_int, c_double_to_long, c_double_to_ulong,
     fmt_float, pad, u64_digits,
 };

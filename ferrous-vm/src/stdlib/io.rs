@@ -9,11 +9,12 @@
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 
-use ferrous_heap::{UserData, UserDataHandle, Value};
+use ferrous_heap::{NativeFn, UserData, UserDataHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::api::RegistryKey;
+use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
-use crate::stdlib::number;
+use crate::number;
 use crate::vm::Vm;
 
 mod file;
@@ -25,7 +26,7 @@ pub(crate) use open_files::flush_all;
 pub(crate) use file::Stream;
 use file::{LuaFile, VBuf};
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     // The methods of file handles.
     let methods = vm.new_table(0, 8)?;
     super::set_funcs(
@@ -54,7 +55,19 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
     vm.heap
         .tx()
         .raw_set_str(meta, ferrous_heap::names::GC, gc)?;
-    vm.file_meta = Some(meta);
+    let lines_aux = vm.natives.register("lines_iterator", lines_aux);
+    let state = IoState {
+        file_meta: vm.registry_insert(Value::Table(meta)),
+        default_input: vm.registry_insert(Value::Nil),
+        default_output: vm.registry_insert(Value::Nil),
+        lines_aux,
+    };
+    if let Some(old) = vm.set_app_data(state) {
+        // `io` opened again: the old state's values are released.
+        for key in [old.file_meta, old.default_input, old.default_output] {
+            vm.registry_remove(key);
+        }
+    }
     let io = super::new_lib(
         vm,
         "io",
@@ -72,7 +85,6 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("write", io_write),
         ],
     )?;
-    vm.lines_aux = vm.natives.register("lines_iterator", lines_aux);
     for (name, stream) in [
         ("stdin", Stream::Stdin),
         ("stdout", Stream::Stdout),
@@ -82,16 +94,55 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
         let key = vm.intern(name.as_bytes())?;
         vm.heap.tx().raw_set_str(io, key, Value::UserData(f))?;
         match name {
-            "stdin" => vm.default_input = Value::UserData(f),
-            "stdout" => vm.default_output = Value::UserData(f),
+            "stdin" => set_default_value(vm, false, Value::UserData(f)),
+            "stdout" => set_default_value(vm, true, Value::UserData(f)),
             _ => {}
         }
     }
     Ok(())
 }
 
-fn new_file(vm: &mut Vm, stream: Stream) -> RtResult<UserDataHandle> {
-    let meta = vm.file_meta;
+/// The io library's per-VM state (app data): the metatable of file handles and the default
+/// files of `io.input()` and `io.output()`, kept by registry keys, and the native behind
+/// `io.lines` iterators.
+struct IoState {
+    file_meta: RegistryKey,
+    default_input: RegistryKey,
+    default_output: RegistryKey,
+    lines_aux: NativeFn,
+}
+
+/// The default input or output file (nil when `io` is not open).
+fn default_value(vm: &Vm, output: bool) -> Value {
+    match vm.app_data::<IoState>() {
+        Some(state) if output => vm.registry_value(&state.default_output),
+        Some(state) => vm.registry_value(&state.default_input),
+        None => Value::Nil,
+    }
+}
+
+fn set_default_value(vm: &mut Vm, output: bool, v: Value) {
+    let Some(state) = vm.app_data.get::<IoState>() else {
+        return;
+    };
+    let key = if output {
+        &state.default_output
+    } else {
+        &state.default_input
+    };
+    if let Some(slot) = vm.refs.get_mut(key.slot()) {
+        *slot = v;
+    }
+}
+
+fn new_file(vm: &mut Vm, stream: Stream) -> Result<UserDataHandle> {
+    let meta = match vm
+        .app_data::<IoState>()
+        .map(|state| vm.registry_value(&state.file_meta))
+    {
+        Some(Value::Table(t)) => Some(t),
+        _ => None,
+    };
     let file = LuaFile::new(stream);
     let buffered = file.is_open();
     let h = vm.heap.tx().new_userdata(UserData {
@@ -106,7 +157,7 @@ fn new_file(vm: &mut Vm, stream: Stream) -> RtResult<UserDataHandle> {
 }
 
 /// `nil, "prefix: message", errno` for a failed operation.
-fn fail(ctx: &mut Ctx<'_>, prefix: Option<&[u8]>, err: &std::io::Error) -> RtResult<Ret> {
+fn fail(ctx: &mut Ctx<'_>, prefix: Option<&[u8]>, err: &std::io::Error) -> Result<Ret> {
     let mut msg = Vec::new();
     if let Some(p) = prefix {
         msg.extend_from_slice(p);
@@ -129,7 +180,7 @@ pub(crate) fn c_error_text(err: &std::io::Error) -> String {
 }
 
 /// The file handle in argument `n` (`tofile`): errors for non-files and closed files.
-fn check_file(ctx: &Ctx<'_>, n: usize) -> RtResult<UserDataHandle> {
+fn check_file(ctx: &Ctx<'_>, n: usize) -> Result<UserDataHandle> {
     let Value::UserData(h) = ctx.arg(n) else {
         return Err(ctx.type_error(n, "FILE*"));
     };
@@ -137,16 +188,16 @@ fn check_file(ctx: &Ctx<'_>, n: usize) -> RtResult<UserDataHandle> {
         return Err(ctx.type_error(n, "FILE*"));
     };
     if matches!(file.stream, Stream::Closed) {
-        return Err(RtError::native("attempt to use a closed file"));
+        return Err(Error::runtime("attempt to use a closed file"));
     }
     Ok(h)
 }
 
-fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> T) -> RtResult<T> {
+fn with_file<T>(vm: &mut Vm, h: UserDataHandle, f: impl FnOnce(&mut LuaFile) -> T) -> Result<T> {
     let mut tx = vm.heap.tx();
     match tx.userdata_mut(h)?.downcast_mut::<LuaFile>() {
         Some(file) => Ok(f(file)),
-        None => Err(RtError::native("attempt to use a closed file")),
+        None => Err(Error::runtime("attempt to use a closed file")),
     }
 }
 
@@ -162,7 +213,7 @@ fn stream_kind(vm: &Vm, h: UserDataHandle) -> Option<&'static str> {
 }
 
 /// Writes arguments `first..` to file `h` (`g_write`).
-fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret> {
+fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> Result<Ret> {
     let mut out = Vec::new();
     for i in first..=ctx.nargs() {
         match ctx.arg(i) {
@@ -195,7 +246,7 @@ fn write_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Re
 }
 
 /// Reads with the formats in arguments `first..` from file `h` (`g_read`).
-fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret> {
+fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> Result<Ret> {
     ctx.vm.flush_stdout();
     let nformats = ctx.nargs().saturating_sub(first - 1);
     let formats: Vec<Value> = if nformats == 0 {
@@ -238,10 +289,10 @@ fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret
                     }),
                     Some(b"*a") => with_file(ctx.vm, h, LuaFile::read_all)?
                         .map(|all| ctx.vm.intern(&all).map(Value::String).ok()),
-                    _ => return Err(RtError::arg((first + k) as u32, "invalid format")),
+                    _ => return Err(Error::arg((first + k) as u32, "invalid format")),
                 }
             }
-            _ => return Err(RtError::arg((first + k) as u32, "invalid option")),
+            _ => return Err(Error::arg((first + k) as u32, "invalid option")),
         };
         match res {
             Ok(Some(v)) => {
@@ -258,16 +309,12 @@ fn read_args(ctx: &mut Ctx<'_>, h: UserDataHandle, first: usize) -> RtResult<Ret
     Ok(Ret::values(n))
 }
 
-fn default_file(ctx: &Ctx<'_>, output: bool) -> RtResult<UserDataHandle> {
-    let v = if output {
-        ctx.vm.default_output
-    } else {
-        ctx.vm.default_input
-    };
+fn default_file(ctx: &Ctx<'_>, output: bool) -> Result<UserDataHandle> {
+    let v = default_value(ctx.vm, output);
     match v {
         Value::UserData(h) => {
             if stream_kind(ctx.vm, h) == Some("closed") {
-                return Err(RtError::native(if output {
+                return Err(Error::runtime(if output {
                     "standard output file is closed"
                 } else {
                     "standard input file is closed"
@@ -275,26 +322,26 @@ fn default_file(ctx: &Ctx<'_>, output: bool) -> RtResult<UserDataHandle> {
             }
             Ok(h)
         }
-        _ => Err(RtError::native("no default file")),
+        _ => Err(Error::runtime("no default file")),
     }
 }
 
-fn io_write(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_write(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = default_file(ctx, true)?;
     write_args(ctx, h, 1)
 }
 
-fn io_read(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_read(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = default_file(ctx, false)?;
     read_args(ctx, h, 1)
 }
 
-fn f_write(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_write(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     write_args(ctx, h, 2)
 }
 
-fn f_read(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_read(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     read_args(ctx, h, 2)
 }
@@ -334,7 +381,7 @@ impl FromBytesChecked for std::ffi::OsStr {
 
 /// `io.tmpfile`: a new file open for update (`w+`), removed from its directory at once, as C's
 /// `tmpfile` does; `nil, message, errno` when none can be made.
-fn io_tmpfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_tmpfile(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -364,7 +411,7 @@ fn io_tmpfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     fail(ctx, None, &last_err)
 }
 
-fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_open(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     let mode = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
@@ -382,7 +429,7 @@ fn io_open(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// `io.popen(prog [, mode])`: the command's output (`r`, the default) or input (`w`) as a
 /// file. As 5.1's `lua_popen` (`fflush(NULL)`), every file's pending writes go out first.
-fn io_popen(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_popen(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let prog = ctx.check_bytes(1)?;
     let mode = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
@@ -399,7 +446,7 @@ fn io_popen(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
+fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> Result<Ret> {
     match stream_kind(ctx.vm, h) {
         Some("stdin" | "stdout" | "stderr") => {
             // 5.1 refuses to close the standard files.
@@ -415,7 +462,7 @@ fn close_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
 }
 
 /// `io_gc`: closes a file that is still open, but not a standard file; returns nothing.
-fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_gc(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Value::UserData(h) = ctx.arg(1) else {
         return Err(ctx.type_error(1, "FILE*"));
     };
@@ -429,7 +476,7 @@ fn f_gc(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn io_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_close(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = if ctx.is_none_or_nil(1) {
         default_file(ctx, true)?
     } else {
@@ -438,25 +485,25 @@ fn io_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     close_handle(ctx, h)
 }
 
-fn f_close(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_close(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     close_handle(ctx, h)
 }
 
-fn f_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_flush(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     flush_handle(ctx, h)
 }
 
 /// `io.flush`: flushes the default output file.
-fn io_flush(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_flush(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = default_file(ctx, true)?;
     flush_handle(ctx, h)
 }
 
 /// Flushes file `h` and returns `true` (5.1's `pushresult`; 5.2 returns the file). Writes to
 /// other files are not buffered here, so only stdout has anything to flush.
-fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
+fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> Result<Ret> {
     if stream_kind(ctx.vm, h) == Some("stdout") {
         ctx.vm.flush_stdout();
     }
@@ -468,7 +515,7 @@ fn flush_handle(ctx: &mut Ctx<'_>, h: UserDataHandle) -> RtResult<Ret> {
 
 /// `file:setvbuf(mode [, size])`: `no`, `full` or `line` buffering of the file's writes, as
 /// glibc does them (the size is ignored). The standard files accept it and keep theirs.
-fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_setvbuf(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     let mode = ctx.check_bytes(2)?;
     // glibc ignores the size when it allocates the buffer itself (5.1 passes no buffer).
@@ -481,7 +528,7 @@ fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"invalid option '".to_vec();
             msg.extend_from_slice(&mode);
             msg.push(b'\'');
-            return Err(RtError::Arg { narg: 2, msg });
+            return Err(Error::arg(2, msg));
         }
     };
     let res = with_file(ctx.vm, h, |f| {
@@ -495,7 +542,7 @@ fn f_setvbuf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_seek(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     let whence = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
@@ -510,7 +557,7 @@ fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"invalid option '".to_vec();
             msg.extend_from_slice(&whence);
             msg.push(b'\'');
-            return Err(RtError::Arg { narg: 2, msg });
+            return Err(Error::arg(2, msg));
         }
     };
     let res = with_file(ctx.vm, h, |f| {
@@ -527,7 +574,7 @@ fn f_seek(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn io_type(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_type(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_any(1)?;
     let kind = match ctx.arg(1) {
         Value::UserData(h) => stream_kind(ctx.vm, h),
@@ -541,7 +588,7 @@ fn io_type(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn f_tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_tostring(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Value::UserData(h) = ctx.arg(1) else {
         return Err(ctx.type_error(1, "FILE*"));
     };
@@ -555,7 +602,7 @@ fn f_tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `io.input([file])` / `io.output([file])`: sets (by name or handle) or returns the default.
-fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
+fn set_default(ctx: &mut Ctx<'_>, output: bool) -> Result<Ret> {
     match ctx.arg(1) {
         Value::Nil => {}
         Value::UserData(_) => {
@@ -576,49 +623,39 @@ fn set_default(ctx: &mut Ctx<'_>, output: bool) -> RtResult<Ret> {
                     msg.extend_from_slice(b": ");
                     msg.extend_from_slice(c_error_text(&e).as_bytes());
                     // 5.1's `fileerror`: a bad argument.
-                    return Err(RtError::Arg { narg: 1, msg });
+                    return Err(Error::arg(1, msg));
                 }
             }
         }
     }
-    let v = if output {
-        ctx.vm.default_output
-    } else {
-        ctx.vm.default_input
-    };
+    let v = default_value(ctx.vm, output);
     ctx.ret(&[v])
 }
 
-fn set_default_value(vm: &mut Vm, output: bool, v: Value) {
-    if output {
-        vm.default_output = v;
-    } else {
-        vm.default_input = v;
-    }
-}
-
-fn io_input(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_input(ctx: &mut Ctx<'_>) -> Result<Ret> {
     set_default(ctx, false)
 }
 
-fn io_output(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_output(ctx: &mut Ctx<'_>) -> Result<Ret> {
     set_default(ctx, true)
 }
 
 /// An iterator over the lines of `h`; `close` says whether it closes the file at the end.
-fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> RtResult<Ret> {
-    let id = ctx.vm.lines_aux;
+fn lines_iterator(ctx: &mut Ctx<'_>, h: UserDataHandle, close: bool) -> Result<Ret> {
+    let Some(id) = ctx.app_data::<IoState>().map(|state| state.lines_aux) else {
+        return Err(Error::runtime("internal error: io library state"));
+    };
     let upvalues = Box::new([Value::UserData(h), Value::Boolean(close)]);
     let f = super::native_closure(ctx.vm, id, upvalues)?;
     ctx.ret(&[f])
 }
 
-fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn lines_aux(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (Value::UserData(h), close) = (ctx.upvalue(0)?, ctx.upvalue(1)?) else {
-        return Err(RtError::native("internal error: lines state"));
+        return Err(Error::runtime("internal error: lines state"));
     };
     if stream_kind(ctx.vm, h) == Some("closed") {
-        return Err(RtError::native("file is already closed"));
+        return Err(Error::runtime("file is already closed"));
     }
     match with_file(ctx.vm, h, LuaFile::read_line)? {
         Ok(Some(line)) => {
@@ -631,11 +668,11 @@ fn lines_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
             Ok(Ret::values(0))
         }
-        Err(e) => Err(RtError::native(c_error_text(&e))),
+        Err(e) => Err(Error::runtime(c_error_text(&e))),
     }
 }
 
-fn io_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn io_lines(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.is_none_or_nil(1) {
         let h = default_file(ctx, false)?;
         return lines_iterator(ctx, h, false);
@@ -651,12 +688,12 @@ fn io_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = name.clone();
             msg.extend_from_slice(b": ");
             msg.extend_from_slice(c_error_text(&e).as_bytes());
-            Err(RtError::arg(1, msg))
+            Err(Error::arg(1, msg))
         }
     }
 }
 
-fn f_lines(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn f_lines(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let h = check_file(ctx, 1)?;
     lines_iterator(ctx, h, false)
 }

@@ -7,7 +7,7 @@
 
 use ferrous_heap::Value;
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, NativeFunction, Ret};
 use crate::value::number_to_int;
 use crate::vm::Vm;
@@ -100,7 +100,7 @@ impl Random {
     }
 }
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     let funcs: &[(&'static str, NativeFunction)] = &[
         ("abs", abs),
         ("acos", acos),
@@ -146,7 +146,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
 
 macro_rules! unary {
     ($($name:ident => $f:expr;)*) => {$(
-        fn $name(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+        fn $name(ctx: &mut Ctx<'_>) -> Result<Ret> {
             let x = ctx.check_number(1)?;
             let f: fn(f64) -> f64 = $f;
             ctx.ret(&[Value::Number(f(x))])
@@ -177,29 +177,29 @@ unary! {
 
 /// `f(luaL_checknumber(L, 1), luaL_checknumber(L, 2))` as lua5.1 is built (GCC, x86-64):
 /// C call arguments are evaluated right to left, so argument #2 is checked first.
-fn check_two_numbers(ctx: &mut Ctx<'_>) -> RtResult<(f64, f64)> {
+fn check_two_numbers(ctx: &mut Ctx<'_>) -> Result<(f64, f64)> {
     let b = ctx.check_number(2)?;
     let a = ctx.check_number(1)?;
     Ok((a, b))
 }
 
-fn atan2(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn atan2(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (y, x) = check_two_numbers(ctx)?;
     ctx.ret(&[Value::Number(y.atan2(x))])
 }
 
-fn fmod(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn fmod(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (a, b) = check_two_numbers(ctx)?;
     // Rust's `%` on floats is C's fmod.
     ctx.ret(&[Value::Number(a % b)])
 }
 
-fn pow(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn pow(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (a, b) = check_two_numbers(ctx)?;
     ctx.ret(&[Value::Number(a.powf(b))])
 }
 
-fn modf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn modf(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let x = ctx.check_number(1)?;
     let int = x.trunc();
     // C's `modf`: the fractional part has the sign of `x` (`modf(-1)` is `-1, -0`).
@@ -211,7 +211,7 @@ fn modf(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(int), Value::Number(frac)])
 }
 
-fn frexp(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn frexp(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let x = ctx.check_number(1)?;
     let (m, e) = frexp_f64(x);
     ctx.ret(&[Value::Number(m), Value::Number(f64::from(e))])
@@ -234,7 +234,7 @@ fn frexp_f64(x: f64) -> (f64, i32) {
     (m, e)
 }
 
-fn ldexp(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn ldexp(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (m, e) = check_two_numbers(ctx)?;
     let e = number_to_int(e);
     ctx.ret(&[Value::Number(ldexp_f64(m, e))])
@@ -255,7 +255,7 @@ fn ldexp_f64(m: f64, e: i32) -> f64 {
     x * 2f64.powi(e)
 }
 
-fn max(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn max(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut best = ctx.check_number(1)?;
     for i in 2..=ctx.nargs() {
         let x = ctx.check_number(i)?;
@@ -266,7 +266,7 @@ fn max(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(best)])
 }
 
-fn min(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn min(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut best = ctx.check_number(1)?;
     for i in 2..=ctx.nargs() {
         let x = ctx.check_number(i)?;
@@ -277,14 +277,17 @@ fn min(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(best)])
 }
 
-fn random(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
-    let r = ctx.vm.random.next_f64();
+fn random(ctx: &mut Ctx<'_>) -> Result<Ret> {
+    let Some(generator) = ctx.app_data_mut::<Random>() else {
+        return Err(Error::runtime("internal error: math library state"));
+    };
+    let r = generator.next_f64();
     let res = match ctx.nargs() {
         0 => r,
         1 => {
             let u = number_to_int(ctx.check_number(1)?);
             if u < 1 {
-                return Err(RtError::arg(1, "interval is empty"));
+                return Err(Error::arg(1, "interval is empty"));
             }
             (r * f64::from(u)).floor() + 1.0
         }
@@ -292,18 +295,20 @@ fn random(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let l = number_to_int(ctx.check_number(1)?);
             let u = number_to_int(ctx.check_number(2)?);
             if l > u {
-                return Err(RtError::arg(2, "interval is empty"));
+                return Err(Error::arg(2, "interval is empty"));
             }
             (r * (f64::from(u) - f64::from(l) + 1.0)).floor() + f64::from(l)
         }
-        _ => return Err(RtError::native("wrong number of arguments")),
+        _ => return Err(Error::runtime("wrong number of arguments")),
     };
     ctx.ret(&[Value::Number(res)])
 }
 
-fn randomseed(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn randomseed(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let seed = number_to_int(ctx.check_number(1)?);
-    ctx.vm.random.seed(seed);
+    if let Some(generator) = ctx.app_data_mut::<Random>() {
+        generator.seed(seed);
+    }
     Ok(Ret::values(0))
 }
 
@@ -313,7 +318,7 @@ mod tests {
 
     fn fmt(x: f64) -> String {
         let mut out = Vec::new();
-        crate::stdlib::number::fmt_number(x, &mut out);
+        crate::number::fmt_number(x, &mut out);
         String::from_utf8(out).unwrap_or_default()
     }
 

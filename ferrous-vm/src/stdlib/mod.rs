@@ -12,7 +12,6 @@ pub(crate) mod io;
 pub(crate) mod lua_pattern;
 pub(crate) mod math;
 pub(crate) mod module;
-pub(crate) mod number;
 pub(crate) mod os;
 pub(crate) mod package;
 pub(crate) mod string;
@@ -20,7 +19,7 @@ pub(crate) mod table;
 
 use ferrous_heap::{MetaEvent, TableHandle, Value, names};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Raise, RaiseResult, Result};
 use crate::native::NativeFunction;
 use crate::vm::{Profile, Vm};
 
@@ -44,51 +43,51 @@ pub(crate) fn open(vm: &mut Vm, profile: Profile) {
         let _ = os::open(vm);
         let _ = package::open(vm);
     }
-    vm.random = match profile {
+    vm.set_app_data(match profile {
         Profile::Sandbox => math::Random::lrand48(),
         _ => math::Random::glibc(),
-    };
+    });
 }
 
 impl Vm {
     /// Opens the base library (`print`, `pairs`, `pcall`, `_G`, ...) into the globals.
-    pub fn open_base(&mut self) -> RtResult<()> {
+    pub fn open_base(&mut self) -> Result<()> {
         base::open(self)
     }
 
     /// Opens `coroutine`.
-    pub fn open_coroutine(&mut self) -> RtResult<()> {
+    pub fn open_coroutine(&mut self) -> Result<()> {
         coroutine::open(self)
     }
 
     /// Opens `string` (and gives strings their metatable).
-    pub fn open_string(&mut self) -> RtResult<()> {
+    pub fn open_string(&mut self) -> Result<()> {
         string::open(self)
     }
 
     /// Opens `table`.
-    pub fn open_table(&mut self) -> RtResult<()> {
+    pub fn open_table(&mut self) -> Result<()> {
         table::open(self)
     }
 
     /// Opens `math`, with `math.random` as Redis has it (a portable 48-bit generator) when
     /// `redis_random`, else as glibc's `rand` (lua5.1 on Linux).
-    pub fn open_math(&mut self, redis_random: bool) -> RtResult<()> {
-        self.random = if redis_random {
+    pub fn open_math(&mut self, redis_random: bool) -> Result<()> {
+        self.set_app_data(if redis_random {
             math::Random::lrand48()
         } else {
             math::Random::glibc()
-        };
+        });
         math::open(self)
     }
 
     /// Opens `io` (files, standard streams).
-    pub fn open_io(&mut self) -> RtResult<()> {
+    pub fn open_io(&mut self) -> Result<()> {
         io::open(self)
     }
 
     /// Opens `os`.
-    pub fn open_os(&mut self) -> RtResult<()> {
+    pub fn open_os(&mut self) -> Result<()> {
         os::open(self)
     }
 
@@ -97,12 +96,12 @@ impl Vm {
         &mut self,
         name: &str,
         funcs: &[(&'static str, NativeFunction)],
-    ) -> RtResult<TableHandle> {
+    ) -> Result<TableHandle> {
         new_lib(self, name, funcs)
     }
 
     /// Opens `package` and `require`.
-    pub fn open_package(&mut self) -> RtResult<()> {
+    pub fn open_package(&mut self) -> Result<()> {
         package::open(self)
     }
 }
@@ -113,7 +112,7 @@ const MAX_TAG_LOOP: usize = 100;
 impl Vm {
     /// `lua_gettable` for natives: `t[key]` with `__index`, calling a metamethod function
     /// through the bounded re-entry.
-    pub(crate) fn index_sync(&mut self, t: Value, key: Value) -> RtResult<Value> {
+    pub(crate) fn index_sync(&mut self, t: Value, key: Value) -> RaiseResult<Value> {
         let mut t = t;
         for _ in 0..MAX_TAG_LOOP {
             let tm = match t {
@@ -144,12 +143,12 @@ impl Vm {
                 next => t = next,
             }
         }
-        Err(RtError::runtime("loop in gettable"))
+        Err(Raise::runtime("loop in gettable"))
     }
 
     /// `lua_lessthan` for natives (`table.sort`): numbers, strings, or a shared `__lt` called
     /// through the bounded re-entry.
-    pub(crate) fn less_than_sync(&mut self, a: Value, b: Value) -> RtResult<bool> {
+    pub(crate) fn less_than_sync(&mut self, a: Value, b: Value) -> RaiseResult<bool> {
         match (a, b) {
             (Value::Number(x), Value::Number(y)) => Ok(x < y),
             (Value::String(x), Value::String(y)) => {
@@ -175,7 +174,7 @@ pub(crate) fn new_lib(
     vm: &mut Vm,
     name: &str,
     funcs: &[(&'static str, NativeFunction)],
-) -> RtResult<TableHandle> {
+) -> Result<TableHandle> {
     let t = vm.new_table(0, funcs.len())?;
     set_funcs(vm, t, funcs)?;
     let globals = vm.globals;
@@ -190,7 +189,7 @@ pub(crate) fn native_closure(
     vm: &mut Vm,
     id: ferrous_heap::NativeFn,
     upvalues: Box<[Value]>,
-) -> RtResult<Value> {
+) -> Result<Value> {
     let env = vm.globals;
     let f = vm.heap.tx().new_function(ferrous_heap::Function::Native(
         ferrous_heap::NativeClosure { id, upvalues, env },
@@ -203,7 +202,7 @@ pub(crate) fn set_funcs(
     vm: &mut Vm,
     t: TableHandle,
     funcs: &[(&'static str, NativeFunction)],
-) -> RtResult<()> {
+) -> Result<()> {
     for &(name, func) in funcs {
         let f = vm.native(name, func);
         let key = vm.intern(name.as_bytes())?;

@@ -8,7 +8,7 @@
 
 use ferrous_heap::{Function, NativeClosure, TableHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, NativeFunction, Ret};
 use crate::vm::Vm;
 
@@ -23,7 +23,7 @@ const CONFIG: &[u8] = b"/\n;\n?\n!\n-";
 const NO_DL: &[u8] = b"dynamic libraries not enabled; check your Lua installation";
 
 /// Adds the module functions to `package` and the globals.
-pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm, package: TableHandle) -> Result<()> {
     let cpath = match std::env::var("LUA_CPATH") {
         Ok(p) => p.replace(";;", &format!(";{DEFAULT_CPATH};")),
         Err(_) => DEFAULT_CPATH.to_owned(),
@@ -69,9 +69,9 @@ fn package_native(
     package: TableHandle,
     name: &'static str,
     f: NativeFunction,
-) -> RtResult<Value> {
+) -> Result<Value> {
     let Value::NativeFunction(id) = vm.native(name, f) else {
-        return Err(RtError::runtime("internal error: native expected"));
+        return Err(Error::runtime("internal error: native expected"));
     };
     let f = vm.heap.tx().new_function(Function::Native(NativeClosure {
         id,
@@ -82,26 +82,26 @@ fn package_native(
 }
 
 /// A field of the package table (the running function's environment, as in 5.1).
-fn package_field(ctx: &mut Ctx<'_>, name: &str) -> RtResult<Value> {
+fn package_field(ctx: &mut Ctx<'_>, name: &str) -> Result<Value> {
     let package = match ctx.closure.map(|c| ctx.vm.heap.function(c)) {
         Some(Ok(Function::Native(closure))) => closure.env,
-        _ => return Err(RtError::native("'package' must be a table")),
+        _ => return Err(Error::runtime("'package' must be a table")),
     };
     let key = ctx.vm.intern(name.as_bytes())?;
     Ok(ctx.vm.heap.raw_get_str(package, key)?)
 }
 
 /// 5.1's `_LOADED` table of the registry (`package.loaded` unless a script replaced that).
-fn loaded_table(vm: &mut Vm) -> RtResult<TableHandle> {
+fn loaded_table(vm: &mut Vm) -> Result<TableHandle> {
     let registry = vm.registry;
     let key = vm.intern(b"_LOADED")?;
     match vm.heap.raw_get_str(registry, key)? {
         Value::Table(t) => Ok(t),
-        _ => Err(RtError::native("'package.loaded' must be a table")),
+        _ => Err(Error::runtime("'package.loaded' must be a table")),
     }
 }
 
-fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn require(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_string(1)?;
     let name_bytes = ctx.vm.heap.str_bytes(name)?.to_vec();
     let loaded = loaded_table(ctx.vm)?;
@@ -113,12 +113,12 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"loop or previous error loading module '".to_vec();
             msg.extend_from_slice(&name_bytes);
             msg.push(b'\'');
-            return Err(RtError::Native(msg));
+            return Err(Error::runtime(msg));
         }
         v => return ctx.ret(&[v]),
     }
     let Value::Table(loaders) = package_field(ctx, "loaders")? else {
-        return Err(RtError::native("'package.loaders' must be a table"));
+        return Err(Error::runtime("'package.loaders' must be a table"));
     };
     let mut tried = Vec::new();
     let mut i = 1;
@@ -129,13 +129,13 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             msg.extend_from_slice(&name_bytes);
             msg.extend_from_slice(b"' not found:");
             msg.extend_from_slice(&tried);
-            return Err(RtError::Native(msg));
+            return Err(Error::runtime(msg));
         }
         let found = ctx.vm.call_value1(searcher, &[Value::String(name)])?;
         match found {
             Value::Function(_) | Value::NativeFunction(_) => break found,
             Value::String(s) => tried.extend_from_slice(ctx.vm.heap.str_bytes(s)?),
-            Value::Number(x) => crate::stdlib::number::fmt_number(x, &mut tried),
+            Value::Number(x) => crate::number::fmt_number(x, &mut tried),
             _ => {}
         }
         i += 1;
@@ -164,12 +164,12 @@ fn require(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// 5.1's `findfile`: the first readable file of path `pname` for `name` (dots become
 /// slashes), or the `\n\tno file '...'` lines of the files tried.
-fn find_file(ctx: &mut Ctx<'_>, name: &[u8], pname: &str) -> RtResult<Result<Vec<u8>, Vec<u8>>> {
+fn find_file(ctx: &mut Ctx<'_>, name: &[u8], pname: &str) -> Result<Result<Vec<u8>, Vec<u8>>> {
     use std::os::unix::ffi::OsStrExt;
     let path = match package_field(ctx, pname)? {
         Value::String(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         _ => {
-            return Err(RtError::native(format!(
+            return Err(Error::runtime(format!(
                 "'package.{pname}' must be a string"
             )));
         }
@@ -199,20 +199,20 @@ fn find_file(ctx: &mut Ctx<'_>, name: &[u8], pname: &str) -> RtResult<Result<Vec
 }
 
 /// 5.1's `loaderror`.
-fn load_error(name: &[u8], file: &[u8], msg: &[u8]) -> RtError {
+fn load_error(name: &[u8], file: &[u8], msg: &[u8]) -> Error {
     let mut full = b"error loading module '".to_vec();
     full.extend_from_slice(name);
     full.extend_from_slice(b"' from file '");
     full.extend_from_slice(file);
     full.extend_from_slice(b"':\n\t");
     full.extend_from_slice(msg);
-    RtError::Native(full)
+    Error::runtime(full)
 }
 
-fn loader_preload(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_preload(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_string(1)?;
     let Value::Table(preload) = package_field(ctx, "preload")? else {
-        return Err(RtError::native("'package.preload' must be a table"));
+        return Err(Error::runtime("'package.preload' must be a table"));
     };
     let loader = ctx.vm.heap.raw_get_str(preload, name)?;
     if !matches!(loader, Value::Nil) {
@@ -225,7 +225,7 @@ fn loader_preload(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn loader_lua(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_lua(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     match find_file(ctx, &name, "path")? {
         Ok(file) => match super::package::load_file(ctx.vm, Some(&file))? {
@@ -239,7 +239,7 @@ fn loader_lua(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn loader_c(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_c(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     match find_file(ctx, &name, "cpath")? {
         Ok(file) => Err(load_error(&name, &file, NO_DL)),
@@ -250,7 +250,7 @@ fn loader_c(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn loader_croot(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loader_croot(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     let Some(dot) = name.iter().position(|&b| b == b'.') else {
         // Not a submodule: nothing to search.
@@ -265,7 +265,7 @@ fn loader_croot(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn loadlib(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loadlib(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_string(1)?;
     ctx.check_string(2)?;
     let msg = ctx.vm.intern(NO_DL)?;
@@ -273,7 +273,7 @@ fn loadlib(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Nil, Value::String(msg), Value::String(absent)])
 }
 
-fn seeall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn seeall(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let mt = match ctx.vm.heap.metatable(t)? {
         Some(mt) => mt,
@@ -293,7 +293,7 @@ fn seeall(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 
 /// 5.1's `luaL_findtable` on the globals: the table at dotted path `name`, created where
 /// absent; `Err(())` when a part holds something else (`name conflict`).
-fn find_table(vm: &mut Vm, name: &[u8]) -> RtResult<Result<TableHandle, ()>> {
+fn find_table(vm: &mut Vm, name: &[u8]) -> Result<Result<TableHandle, ()>> {
     let mut t = vm.thread_globals();
     let parts: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
     let last = parts.len().saturating_sub(1);
@@ -312,7 +312,7 @@ fn find_table(vm: &mut Vm, name: &[u8]) -> RtResult<Result<TableHandle, ()>> {
     Ok(Ok(t))
 }
 
-fn module(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn module(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_string(1)?;
     let name_bytes = ctx.vm.heap.str_bytes(name)?.to_vec();
     let loaded = loaded_table(ctx.vm)?;
@@ -332,7 +332,7 @@ fn module(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 let mut msg = b"name conflict for module '".to_vec();
                 msg.extend_from_slice(&name_bytes);
                 msg.push(b'\'');
-                return Err(RtError::Native(msg));
+                return Err(Error::runtime(msg));
             }
         },
     };
@@ -356,7 +356,7 @@ fn module(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
         _ => None,
     };
     let Some(closure) = caller else {
-        return Err(RtError::native("'module' not called from a Lua function"));
+        return Err(Error::runtime("'module' not called from a Lua function"));
     };
     if let Function::Lua(cl) = ctx.vm.heap.tx().function_mut(closure)? {
         cl.env = m;

@@ -9,12 +9,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ferrous_heap::Value;
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
 use crate::stdlib::io::c_error_text;
 use crate::vm::Vm;
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     super::new_lib(
         vm,
         "os",
@@ -54,7 +54,7 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-fn clock(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn clock(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.ret(&[Value::Number(cpu_seconds())])
 }
 
@@ -193,7 +193,7 @@ fn strftime(fmt: &[u8], tm: &Tm, out: &mut Vec<u8>) {
     }
 }
 
-fn date(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn date(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let fmt = match ctx.opt_string(1)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         None => b"%c".to_vec(),
@@ -253,7 +253,7 @@ fn field(
     t: ferrous_heap::TableHandle,
     name: &str,
     default: Option<i64>,
-) -> RtResult<i64> {
+) -> Result<i64> {
     let key = ctx.vm.intern(name.as_bytes())?;
     let int = |n: f64| i64::from(c_long(n) as i32);
     match ctx.vm.heap.raw_get_str(t, key)? {
@@ -261,15 +261,13 @@ fn field(
         Value::String(s) => match ctx.vm.to_number(Value::String(s)) {
             Some(n) => Ok(int(n)),
             None => default
-                .ok_or_else(|| RtError::native(format!("field '{name}' missing in date table"))),
+                .ok_or_else(|| Error::runtime(format!("field '{name}' missing in date table"))),
         },
-        _ => {
-            default.ok_or_else(|| RtError::native(format!("field '{name}' missing in date table")))
-        }
+        _ => default.ok_or_else(|| Error::runtime(format!("field '{name}' missing in date table"))),
     }
 }
 
-fn time(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn time(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.is_none_or_nil(1) {
         return ctx.ret(&[Value::Number(now() as f64)]);
     }
@@ -295,7 +293,7 @@ fn time(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(secs as f64)])
 }
 
-fn difftime(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn difftime(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t2 = ctx.check_number(1)?;
     let t1 = ctx.opt_number(2, 0.0)?;
     ctx.ret(&[Value::Number(t2 - t1)])
@@ -305,7 +303,7 @@ fn difftime(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 /// is the raw wait status, as lua5.1 returns it (`256` for `exit 1`); without a command, `1`
 /// (a shell is available). Our buffered standard output is flushed first, so the command's
 /// output follows what the script printed.
-fn execute(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn execute(ctx: &mut Ctx<'_>) -> Result<Ret> {
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::process::ExitStatusExt;
     let Some(command) = ctx.opt_string(1)? else {
@@ -324,7 +322,7 @@ fn execute(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(status)])
 }
 
-fn getenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getenv(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     let value = String::from_utf8(name).ok().and_then(std::env::var_os);
     match value {
@@ -337,7 +335,7 @@ fn getenv(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn exit(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn exit(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let code = ctx.opt_integer(1, 0)?;
     ctx.vm.flush_stdout();
     // C's `exit` flushes every stream.
@@ -346,7 +344,7 @@ fn exit(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `true`, or `nil, "name: message", errno`.
-fn os_result(ctx: &mut Ctx<'_>, name: &[u8], res: std::io::Result<()>) -> RtResult<Ret> {
+fn os_result(ctx: &mut Ctx<'_>, name: &[u8], res: std::io::Result<()>) -> Result<Ret> {
     match res {
         Ok(()) => ctx.ret(&[Value::Boolean(true)]),
         Err(e) => {
@@ -366,7 +364,7 @@ fn path_of(bytes: &[u8]) -> &std::path::Path {
     std::path::Path::new(std::ffi::OsStr::from_bytes(bytes))
 }
 
-fn remove(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn remove(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = ctx.check_bytes(1)?;
     let path = path_of(&name);
     let res = if path.is_dir() {
@@ -377,7 +375,7 @@ fn remove(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     os_result(ctx, &name, res)
 }
 
-fn rename(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn rename(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let from = ctx.check_bytes(1)?;
     let to = ctx.check_bytes(2)?;
     let res = std::fs::rename(path_of(&from), path_of(&to));
@@ -387,7 +385,7 @@ fn rename(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 /// `os.setlocale`: Ferrous has only the C locale (every library function behaves as in it),
 /// so querying answers `C`, asking for `C`, `POSIX` or the environment's (`""`) gives `C`,
 /// and any other locale cannot be set (nil). The category is checked as 5.1 does.
-fn setlocale(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setlocale(ctx: &mut Ctx<'_>) -> Result<Ret> {
     const CATEGORIES: [&[u8]; 6] = [
         b"all",
         b"collate",
@@ -406,7 +404,7 @@ fn setlocale(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             let mut msg = b"invalid option '".to_vec();
             msg.extend_from_slice(category);
             msg.push(b'\'');
-            return Err(RtError::Arg { narg: 2, msg });
+            return Err(Error::arg(2, msg));
         }
     }
     match locale.as_deref() {
@@ -418,7 +416,7 @@ fn setlocale(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn tmpname(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn tmpname(ctx: &mut Ctx<'_>) -> Result<Ret> {
     // Like mkstemp: a new, empty, uniquely named file.
     let seed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -438,7 +436,7 @@ fn tmpname(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             return Ok(Ret::values(1));
         }
     }
-    Err(RtError::native("unable to generate a unique filename"))
+    Err(Error::runtime("unable to generate a unique filename"))
 }
 
 #[cfg(test)]

@@ -7,14 +7,14 @@
 
 use ferrous_heap::Value;
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Result};
 use crate::native::{Ctx, Ret};
 use crate::vm::Vm;
 
 /// 5.1's `LUA_PATH_DEFAULT` as Debian builds it.
 const DEFAULT_PATH: &str = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua;/usr/local/lib/lua/5.1/?.lua;/usr/local/lib/lua/5.1/?/init.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua";
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     let package = super::new_lib(vm, "package", &[])?;
     let loaded = vm.new_table(0, 16)?;
     // As 5.1, `require` and `module` find the loaded modules in the registry's `_LOADED`.
@@ -71,7 +71,7 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
 
 /// Compiles a file like `luaL_loadfile` (chunk name `@path`; `None` reads stdin, `=stdin`).
 /// `Err` carries the message of a file that cannot be opened or read, or of a syntax error.
-pub(crate) fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Value, Vec<u8>>> {
+pub(crate) fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> Result<Result<Value, Vec<u8>>> {
     use std::io::Read;
     use std::os::unix::ffi::OsStrExt;
     // `errfile` of lauxlib.c: `cannot open NAME: strerror` (or `read`).
@@ -106,20 +106,19 @@ pub(crate) fn load_file(vm: &mut Vm, path: Option<&[u8]>) -> RtResult<Result<Val
     };
     match vm.load_file_chunk(&source, &chunk_name) {
         Ok(f) => Ok(Ok(f)),
-        Err(crate::stdlib::base::LoadError::Syntax(msg)) => Ok(Err(msg)),
-        Err(crate::stdlib::base::LoadError::Runtime(e)) => Err(e),
+        Err(e) => Ok(Err(e.into_message()?)),
     }
 }
 
 /// The optional file name of `loadfile`/`dofile` (`luaL_optstring`; none reads stdin).
-fn opt_file_name(ctx: &mut Ctx<'_>) -> RtResult<Option<Vec<u8>>> {
+fn opt_file_name(ctx: &mut Ctx<'_>) -> Result<Option<Vec<u8>>> {
     match ctx.opt_string(1)? {
         Some(s) => Ok(Some(ctx.vm.heap.str_bytes(s)?.to_vec())),
         None => Ok(None),
     }
 }
 
-fn loadfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn loadfile(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = opt_file_name(ctx)?;
     match load_file(ctx.vm, name.as_deref())? {
         Ok(f) => ctx.ret(&[f]),
@@ -130,11 +129,11 @@ fn loadfile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
 }
 
-fn dofile(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn dofile(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let name = opt_file_name(ctx)?;
     let f = match load_file(ctx.vm, name.as_deref())? {
         Ok(f) => f,
-        Err(msg) => return Err(RtError::Value(ctx.vm.message_value(&msg))),
+        Err(msg) => return Err(Error::value(ctx.vm.message_value(&msg))),
     };
     let res = ctx.vm.call_value(f, &[])?;
     ctx.ret(&res)

@@ -12,17 +12,35 @@
 
 use std::borrow::Cow;
 
-use ferrous_heap::{Function, Heap, HeapError, StringHandle, Value};
+use ferrous_heap::{Function, Heap, HeapError, NativeFn, StringHandle, Value};
 
 use super::format::{self, FormatArgs, FormatError};
 use super::lua_pattern::{
     Capture, GsubState, MAX_CAPTURES, Match, PatternError, PatternMatcher, expand_replacement,
     start_index,
 };
-use crate::error::{RtError, RtResult};
+use crate::app_data::AppData;
+use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret};
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
+
+/// The string library's per-VM state (app data): the pattern matcher, whose backtracking stack,
+/// scratch buffer and compiled-pattern cache are reused from match to match, and the native
+/// behind `string.gmatch`'s iterators.
+pub(crate) struct StringState {
+    matcher: PatternMatcher,
+    gmatch_aux: NativeFn,
+}
+
+/// The matcher of the string library's state (the library is open whenever a native that
+/// matches can run).
+fn matcher_of(app_data: &mut AppData) -> RaiseResult<&mut PatternMatcher> {
+    match app_data.get_mut::<StringState>() {
+        Some(state) => Ok(&mut state.matcher),
+        None => Err(Raise::runtime("internal error: string library state")),
+    }
+}
 
 /// The longest string `rep` and friends build, whatever the memory cap (1 GiB).
 const MAX_STRING: usize = 1 << 30;
@@ -30,7 +48,7 @@ const MAX_STRING: usize = 1 << 30;
 /// Fuel given to one pattern-matching attempt before the host is asked whether to go on.
 const PATTERN_FUEL: u64 = 1 << 20;
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     let t = super::new_lib(
         vm,
         "string",
@@ -51,7 +69,11 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
             ("upper", upper),
         ],
     )?;
-    vm.gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
+    let gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
+    vm.set_app_data(StringState {
+        matcher: PatternMatcher::new(),
+        gmatch_aux,
+    });
     // LUA_COMPAT_GFIND: `string.gfind` is the same function value as `string.gmatch`.
     let gmatch_key = vm.intern(b"gmatch")?;
     let gmatch_fn = vm.heap.raw_get_str(t, gmatch_key)?;
@@ -72,13 +94,13 @@ fn posrelat(pos: i64, len: usize) -> i64 {
     pos.max(0)
 }
 
-fn len(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn len(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let n = ctx.vm.heap.str_bytes(s)?.len();
     ctx.ret(&[Value::Number(n as f64)])
 }
 
-fn sub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn sub(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let l = ctx.vm.heap.str_bytes(s)?.len();
     let start = posrelat(ctx.check_integer(2)?, l).max(1);
@@ -92,26 +114,26 @@ fn sub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn map_bytes(ctx: &mut Ctx<'_>, f: impl Fn(&[u8]) -> Vec<u8>) -> RtResult<Ret> {
+fn map_bytes(ctx: &mut Ctx<'_>, f: impl Fn(&[u8]) -> Vec<u8>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let out = f(ctx.vm.heap.str_bytes(s)?);
     ctx.push_bytes(&out)?;
     Ok(Ret::values(1))
 }
 
-fn lower(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn lower(ctx: &mut Ctx<'_>) -> Result<Ret> {
     map_bytes(ctx, <[u8]>::to_ascii_lowercase)
 }
 
-fn upper(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn upper(ctx: &mut Ctx<'_>) -> Result<Ret> {
     map_bytes(ctx, <[u8]>::to_ascii_uppercase)
 }
 
-fn reverse(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn reverse(ctx: &mut Ctx<'_>) -> Result<Ret> {
     map_bytes(ctx, |b| b.iter().rev().copied().collect())
 }
 
-fn rep(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn rep(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let n = i64::from(ctx.check_int(2)?);
     let unit = ctx.vm.heap.str_bytes(s)?.len();
@@ -121,7 +143,7 @@ fn rep(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
     let total = unit.checked_mul(n as usize).filter(|&t| t <= MAX_STRING);
     let Some(total) = total.filter(|&t| ctx.vm.heap.can_allocate(t)) else {
-        return Err(RtError::OutOfMemory);
+        return Err(Error::OutOfMemory);
     };
     let bytes = ctx.vm.heap.str_bytes(s)?;
     let mut out = Vec::with_capacity(total);
@@ -132,7 +154,7 @@ fn rep(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn byte(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn byte(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let l = ctx.vm.heap.str_bytes(s)?.len();
     let posi = posrelat(ctx.opt_integer(2, 1)?, l);
@@ -143,7 +165,7 @@ fn byte(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     }
     let n = (pose - posi + 1) as usize;
     if n > 8000 {
-        return Err(RtError::native("string slice too long"));
+        return Err(Error::runtime("string slice too long"));
     }
     let bytes = ctx.vm.heap.str_bytes(s)?[posi as usize - 1..pose as usize].to_vec();
     for b in bytes {
@@ -152,12 +174,12 @@ fn byte(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(n))
 }
 
-fn char(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn char(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut out = Vec::with_capacity(ctx.nargs());
     for i in 1..=ctx.nargs() {
         let c = number_to_int(ctx.check_number(i)?);
         if !(0..=255).contains(&c) {
-            return Err(RtError::arg(i as u32, "invalid value"));
+            return Err(Error::arg(i as u32, "invalid value"));
         }
         out.push(c as u8);
     }
@@ -166,14 +188,14 @@ fn char(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `string.dump`: lua5.1's binary chunk of a Lua function (`binary.rs`).
-fn dump(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn dump(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let bytes = match ctx.arg(1) {
         Value::Function(f) => ctx.vm.dump_function(f)?,
         Value::NativeFunction(_) => None,
         _ => return Err(ctx.type_error(1, "function")),
     };
     let Some(bytes) = bytes else {
-        return Err(RtError::native("unable to dump given function"));
+        return Err(Error::runtime("unable to dump given function"));
     };
     let s = ctx.vm.intern(&bytes)?;
     ctx.ret(&[Value::String(s)])
@@ -185,33 +207,33 @@ struct FmtArgs<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
 }
 
-impl From<FormatError> for RtError {
+impl From<FormatError> for Error {
     fn from(err: FormatError) -> Self {
-        RtError::Native(err.message())
+        Error::runtime(err.message())
     }
 }
 
 impl FormatArgs for FmtArgs<'_, '_> {
-    type Error = RtError;
+    type Error = Error;
 
-    fn check_present(&mut self, arg: usize) -> Result<(), RtError> {
+    fn check_present(&mut self, arg: usize) -> Result<(), Error> {
         if arg > self.ctx.nargs() {
-            return Err(RtError::arg(arg as u32, "no value"));
+            return Err(Error::arg(arg as u32, "no value"));
         }
         Ok(())
     }
 
-    fn number(&mut self, arg: usize) -> Result<f64, RtError> {
+    fn number(&mut self, arg: usize) -> Result<f64, Error> {
         self.ctx.check_number(arg)
     }
 
-    fn string(&mut self, arg: usize) -> Result<Cow<'_, [u8]>, RtError> {
+    fn string(&mut self, arg: usize) -> Result<Cow<'_, [u8]>, Error> {
         let s = self.ctx.check_string(arg)?;
         Ok(Cow::Borrowed(self.ctx.vm.heap.str_bytes(s)?))
     }
 }
 
-fn format_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn format_(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let fmt = ctx.check_bytes(1)?;
     let mut out = Vec::with_capacity(fmt.len() + 16);
     format::format(&fmt, &mut FmtArgs { ctx }, &mut out)?;
@@ -224,7 +246,7 @@ fn format_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 /// Why a matcher step stopped: a pattern error (fuel included) or a VM error.
 enum StepError {
     Pattern(PatternError),
-    Rt(RtError),
+    Rt(Raise),
 }
 
 impl From<PatternError> for StepError {
@@ -248,11 +270,11 @@ impl Vm {
     fn match_with_fuel<T>(
         &mut self,
         mut step: impl FnMut(&mut PatternMatcher, &Heap, &mut u64) -> Result<T, StepError>,
-    ) -> RtResult<T> {
+    ) -> RaiseResult<T> {
         let mut budget = PATTERN_FUEL;
         loop {
             let mut fuel = budget;
-            let res = step(&mut self.matcher, &self.heap, &mut fuel);
+            let res = step(matcher_of(&mut self.app_data)?, &self.heap, &mut fuel);
             let spent = budget - fuel;
             self.fuel = self
                 .fuel
@@ -262,12 +284,12 @@ impl Vm {
                 Err(StepError::Pattern(PatternError::FuelExhausted)) => {
                     if let Some(interrupt) = self.interrupt.as_mut() {
                         if let Some(msg) = interrupt() {
-                            return Err(RtError::Killed(msg));
+                            return Err(Raise::Killed(msg));
                         }
                     }
                     budget = budget.saturating_mul(2);
                 }
-                Err(StepError::Pattern(e)) => return Err(RtError::native(e.to_string())),
+                Err(StepError::Pattern(e)) => return Err(Raise::native(e.to_string())),
                 Err(StepError::Rt(e)) => return Err(e),
             }
         }
@@ -280,39 +302,60 @@ impl Vm {
         subject: StringHandle,
         m: &Match,
         whole_if_none: bool,
-    ) -> RtResult<usize> {
+    ) -> RaiseResult<usize> {
         let n = if whole_if_none {
             m.n_values()
         } else {
             m.level()
         };
+        // One look-up of the matcher for all the captures.
+        let matcher = matcher_of(&mut self.app_data)?;
         for i in 0..n {
-            let v = self.capture_value(subject, m, i)?;
+            let v = capture_value(matcher, &mut self.heap, subject, m, i)?;
             self.th.push(v);
         }
         Ok(n)
     }
 
-    /// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
-    /// scratch buffer, since interning cannot borrow the heap it inserts into.
-    fn capture_value(&mut self, subject: StringHandle, m: &Match, i: usize) -> RtResult<Value> {
-        match self
-            .matcher
-            .capture(m, i)
-            .map_err(|e| RtError::native(e.to_string()))?
-        {
-            Capture::Bytes(range) => {
-                let scratch = &mut self.matcher.scratch;
-                scratch.clear();
-                scratch.extend_from_slice(self.heap.str_bytes(subject)?.get(range).unwrap_or(&[]));
-                Ok(Value::String(self.heap.tx().intern(&self.matcher.scratch)?))
-            }
-            Capture::Position(pos) => Ok(Value::Number(pos as f64)),
+    /// The first `values.len()` captures of match `m` of `subject` as Lua values.
+    fn capture_values(
+        &mut self,
+        subject: StringHandle,
+        m: &Match,
+        values: &mut [Value],
+    ) -> RaiseResult<()> {
+        let matcher = matcher_of(&mut self.app_data)?;
+        for (i, value) in values.iter_mut().enumerate() {
+            *value = capture_value(matcher, &mut self.heap, subject, m, i)?;
         }
+        Ok(())
     }
 }
 
-fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> RtResult<Ret> {
+/// Capture `i` of match `m` of `subject` as a Lua value. The bytes go through the matcher's
+/// scratch buffer, since interning cannot borrow the heap it inserts into.
+fn capture_value(
+    matcher: &mut PatternMatcher,
+    heap: &mut Heap,
+    subject: StringHandle,
+    m: &Match,
+    i: usize,
+) -> RaiseResult<Value> {
+    match matcher
+        .capture(m, i)
+        .map_err(|e| Raise::native(e.to_string()))?
+    {
+        Capture::Bytes(range) => {
+            let scratch = &mut matcher.scratch;
+            scratch.clear();
+            scratch.extend_from_slice(heap.str_bytes(subject)?.get(range).unwrap_or(&[]));
+            Ok(Value::String(heap.tx().intern(&matcher.scratch)?))
+        }
+        Capture::Position(pos) => Ok(Value::Number(pos as f64)),
+    }
+}
+
+fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
     let init = ctx.opt_integer(3, 1)?;
@@ -341,28 +384,30 @@ fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> RtResult<Ret> {
     }
 }
 
-fn find(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn find(ctx: &mut Ctx<'_>) -> Result<Ret> {
     find_aux(ctx, true)
 }
 
-fn match_(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn match_(ctx: &mut Ctx<'_>) -> Result<Ret> {
     find_aux(ctx, false)
 }
 
-fn gmatch(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn gmatch(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
-    let id = ctx.vm.gmatch_aux;
+    let Some(id) = ctx.app_data::<StringState>().map(|state| state.gmatch_aux) else {
+        return Err(Error::runtime("internal error: string library state"));
+    };
     let upvalues = Box::new([Value::String(s), Value::String(p), Value::Number(0.0)]);
     let f = super::native_closure(ctx.vm, id, upvalues)?;
     ctx.ret(&[f])
 }
 
-fn gmatch_aux(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn gmatch_aux(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (Value::String(s), Value::String(p), Value::Number(pos)) =
         (ctx.upvalue(0)?, ctx.upvalue(1)?, ctx.upvalue(2)?)
     else {
-        return Err(RtError::native("internal error: gmatch state"));
+        return Err(Error::runtime("internal error: gmatch state"));
     };
     let mut at = pos as usize;
     let m = ctx.vm.match_with_fuel(|matcher, heap, fuel| {
@@ -390,14 +435,14 @@ fn gsub_fits(heap: &Heap, len: usize) -> bool {
     len <= MAX_STRING && heap.can_allocate(len)
 }
 
-fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn gsub(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let p = ctx.check_string(2)?;
     let repl = ctx.arg(3);
     let repl_string = match repl {
         Value::String(_) | Value::Number(_) => Some(ctx.check_string(3)?),
         Value::Function(_) | Value::NativeFunction(_) | Value::Table(_) => None,
-        _ => return Err(RtError::arg(3, "string/function/table expected")),
+        _ => return Err(Error::arg(3, "string/function/table expected")),
     };
     let subject_len = ctx.vm.heap.str_bytes(s)?.len();
     let max_n = if ctx.is_none_or_nil(4) {
@@ -433,7 +478,7 @@ fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             Ok(true)
         })?;
         if !fits {
-            return Err(RtError::OutOfMemory);
+            return Err(Error::OutOfMemory);
         }
     } else {
         while n < max_n {
@@ -456,16 +501,15 @@ fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                 break;
             };
             n += 1;
-            let first = ctx.vm.capture_value(s, &m, 0)?;
+            let mut args = [Value::Nil; MAX_CAPTURES];
             let value = match repl {
-                Value::Table(t) => ctx.vm.index_sync(Value::Table(t), first)?,
+                Value::Table(t) => {
+                    ctx.vm.capture_values(s, &m, &mut args[..1])?;
+                    ctx.vm.index_sync(Value::Table(t), args[0])?
+                }
                 f => {
-                    let mut args = [Value::Nil; MAX_CAPTURES];
                     let n_args = m.n_values();
-                    args[0] = first;
-                    for (i, arg) in args.iter_mut().enumerate().take(n_args).skip(1) {
-                        *arg = ctx.vm.capture_value(s, &m, i)?;
-                    }
+                    ctx.vm.capture_values(s, &m, &mut args[..n_args])?;
                     ctx.vm.call_value1(f, &args[..n_args])?
                 }
             };
@@ -478,14 +522,14 @@ fn gsub(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
                     ctx.vm.plain_tostring(value, &mut out)?;
                 }
                 other => {
-                    return Err(RtError::native(format!(
+                    return Err(Error::runtime(format!(
                         "invalid replacement value (a {})",
                         type_name(other)
                     )));
                 }
             }
             if !gsub_fits(&ctx.vm.heap, out.len()) {
-                return Err(RtError::OutOfMemory);
+                return Err(Error::OutOfMemory);
             }
         }
     }

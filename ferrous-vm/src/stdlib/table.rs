@@ -10,12 +10,12 @@
 
 use ferrous_heap::{TableHandle, Value};
 
-use crate::error::{RtError, RtResult};
+use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret};
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
 
-pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
+pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     super::new_lib(
         vm,
         "table",
@@ -35,17 +35,17 @@ pub(crate) fn open(vm: &mut Vm) -> RtResult<()> {
 }
 
 /// `aux_getn`: the table argument and its length.
-fn table_and_len(ctx: &mut Ctx<'_>) -> RtResult<(TableHandle, i64)> {
+fn table_and_len(ctx: &mut Ctx<'_>) -> Result<(TableHandle, i64)> {
     let t = ctx.check_table(1)?;
     let n = ctx.vm.heap.len(t)? as i64;
     Ok((t, i64::from(n as i32)))
 }
 
-fn check_int(ctx: &mut Ctx<'_>, n: usize) -> RtResult<i64> {
+fn check_int(ctx: &mut Ctx<'_>, n: usize) -> Result<i64> {
     Ok(i64::from(number_to_int(ctx.check_number(n)?)))
 }
 
-fn opt_int(ctx: &mut Ctx<'_>, n: usize, default: i64) -> RtResult<i64> {
+fn opt_int(ctx: &mut Ctx<'_>, n: usize, default: i64) -> Result<i64> {
     if ctx.is_none_or_nil(n) {
         Ok(default)
     } else {
@@ -54,20 +54,20 @@ fn opt_int(ctx: &mut Ctx<'_>, n: usize, default: i64) -> RtResult<i64> {
 }
 
 // Always inlined in release builds: `TableSlots::get` relies on it (an out-of-line
-// `RtResult<Value>` stalls the sort's comparator calls; with a plain hint it stopped being
+// `Result<Value>` stalls the sort's comparator calls; with a plain hint it stopped being
 // inlined when the VM grew: `sort` +9%). Not in debug builds, which honor `inline(always)`:
 // there it grew the Rust frame of every nested sort past `MAX_REENTRY`'s budget.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn geti(vm: &Vm, t: TableHandle, i: i64) -> RtResult<Value> {
+fn geti(vm: &Vm, t: TableHandle, i: i64) -> RaiseResult<Value> {
     Ok(vm.heap.raw_get_int(t, i)?)
 }
 
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn seti(vm: &mut Vm, t: TableHandle, i: i64, v: Value) -> RtResult<()> {
+fn seti(vm: &mut Vm, t: TableHandle, i: i64, v: Value) -> RaiseResult<()> {
     Ok(vm.heap.tx().raw_set_int(t, i, v)?)
 }
 
-fn concat(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn concat(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let sep = match ctx.opt_string(2)? {
         Some(s) => ctx.vm.heap.str_bytes(s)?.to_vec(),
         None => Vec::new(),
@@ -84,7 +84,7 @@ fn concat(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     while k <= last {
         let v = geti(ctx.vm, t, k)?;
         if !ctx.vm.plain_tostring(v, &mut out)? {
-            return Err(RtError::native(format!(
+            return Err(Error::runtime(format!(
                 "invalid value ({}) at index {k} in table for 'concat'",
                 type_name(v)
             )));
@@ -98,7 +98,7 @@ fn concat(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(1))
 }
 
-fn insert(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn insert(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (t, n) = table_and_len(ctx)?;
     let mut e = n + 1;
     let pos = match ctx.nargs() {
@@ -116,14 +116,14 @@ fn insert(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
             }
             pos
         }
-        _ => return Err(RtError::native("wrong number of arguments to 'insert'")),
+        _ => return Err(Error::runtime("wrong number of arguments to 'insert'")),
     };
     let v = ctx.arg(ctx.nargs());
     seti(ctx.vm, t, pos, v)?;
     Ok(Ret::values(0))
 }
 
-fn remove(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn remove(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (t, e) = table_and_len(ctx)?;
     let mut pos = opt_int(ctx, 2, e)?;
     // 5.1.5: a position outside `1..=#t` removes nothing and returns nothing.
@@ -140,7 +140,7 @@ fn remove(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[removed])
 }
 
-fn maxn(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn maxn(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let mut max = 0.0f64;
     let mut key = Value::Nil;
@@ -155,24 +155,24 @@ fn maxn(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     ctx.ret(&[Value::Number(max)])
 }
 
-fn getn(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn getn(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (_, n) = table_and_len(ctx)?;
     ctx.ret(&[Value::Number(n as f64)])
 }
 
-fn setn(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn setn(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.check_table(1)?;
-    Err(RtError::native("'setn' is obsolete"))
+    Err(Error::runtime("'setn' is obsolete"))
 }
 
-fn check_function(ctx: &Ctx<'_>, n: usize) -> RtResult<Value> {
+fn check_function(ctx: &Ctx<'_>, n: usize) -> Result<Value> {
     match ctx.arg(n) {
         f @ (Value::Function(_) | Value::NativeFunction(_)) => Ok(f),
         _ => Err(ctx.type_error(n, "function")),
     }
 }
 
-fn foreachi(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn foreachi(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (t, n) = table_and_len(ctx)?;
     let f = check_function(ctx, 2)?;
     for i in 1..=n {
@@ -186,7 +186,7 @@ fn foreachi(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
     Ok(Ret::values(0))
 }
 
-fn foreach(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn foreach(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let t = ctx.check_table(1)?;
     let f = check_function(ctx, 2)?;
     let mut key = Value::Nil;
@@ -205,9 +205,9 @@ fn foreach(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 /// `sort_comp`.
 trait Slots {
     type Elem: Copy;
-    fn get(&mut self, i: i64) -> RtResult<Self::Elem>;
-    fn set(&mut self, i: i64, v: Self::Elem) -> RtResult<()>;
-    fn less(&mut self, a: Self::Elem, b: Self::Elem) -> RtResult<bool>;
+    fn get(&mut self, i: i64) -> RaiseResult<Self::Elem>;
+    fn set(&mut self, i: i64, v: Self::Elem) -> RaiseResult<()>;
+    fn less(&mut self, a: Self::Elem, b: Self::Elem) -> RaiseResult<bool>;
 }
 
 /// The table itself, compared by the comparator or `<` (with `__lt`): what 5.1 does, and what
@@ -221,19 +221,19 @@ struct TableSlots<'v> {
 impl Slots for TableSlots<'_> {
     type Elem = Value;
 
-    // Inlined into `auxsort`: a `RtResult<Value>` returned from an out-of-line call goes
+    // Inlined into `auxsort`: a `Result<Value>` returned from an out-of-line call goes
     // through memory and stalls the caller.
     #[inline(always)]
-    fn get(&mut self, i: i64) -> RtResult<Value> {
+    fn get(&mut self, i: i64) -> RaiseResult<Value> {
         geti(self.vm, self.t, i)
     }
 
     #[inline(always)]
-    fn set(&mut self, i: i64, v: Value) -> RtResult<()> {
+    fn set(&mut self, i: i64, v: Value) -> RaiseResult<()> {
         seti(self.vm, self.t, i, v)
     }
 
-    fn less(&mut self, a: Value, b: Value) -> RtResult<bool> {
+    fn less(&mut self, a: Value, b: Value) -> RaiseResult<bool> {
         match self.comp {
             Some(f) => {
                 let res = self.vm.call_value1(f, &[a, b])?;
@@ -257,16 +257,16 @@ impl<T: Copy, F: Fn(&T, &T) -> bool> Slots for CopySlots<T, F> {
     type Elem = T;
 
     #[inline]
-    fn get(&mut self, i: i64) -> RtResult<T> {
+    fn get(&mut self, i: i64) -> RaiseResult<T> {
         // Unreachable under a total order; an error rather than a panic all the same.
         let idx = usize::try_from(i - 1).ok();
         idx.and_then(|idx| self.elems.get(idx))
             .copied()
-            .ok_or_else(|| RtError::native("invalid order function for sorting"))
+            .ok_or_else(|| Raise::native("invalid order function for sorting"))
     }
 
     #[inline]
-    fn set(&mut self, i: i64, v: T) -> RtResult<()> {
+    fn set(&mut self, i: i64, v: T) -> RaiseResult<()> {
         if let Some(slot) = usize::try_from(i - 1)
             .ok()
             .and_then(|idx| self.elems.get_mut(idx))
@@ -277,14 +277,14 @@ impl<T: Copy, F: Fn(&T, &T) -> bool> Slots for CopySlots<T, F> {
     }
 
     #[inline]
-    fn less(&mut self, a: T, b: T) -> RtResult<bool> {
+    fn less(&mut self, a: T, b: T) -> RaiseResult<bool> {
         Ok((self.less)(&a, &b))
     }
 }
 
 /// Sorts `t[1..=n]` through a copy (see [`CopySlots`]) when that gives 5.1's result; `None`
 /// when the elements do not allow it (the caller sorts the table in place).
-fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<RtResult<()>> {
+fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<RaiseResult<()>> {
     let len = usize::try_from(n).ok()?;
     if vm.heap.is_readonly(t).ok()? {
         return None;
@@ -341,7 +341,7 @@ fn sort_copy(vm: &mut Vm, t: TableHandle, n: i64) -> Option<RtResult<()>> {
 }
 
 /// Stores `values` at `t[1..]`.
-fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> RtResult<()> {
+fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> RaiseResult<()> {
     let mut tx = vm.heap.tx();
     for (i, v) in (1..).zip(values) {
         tx.raw_set_int(t, i, v)?;
@@ -351,8 +351,8 @@ fn write_back(vm: &mut Vm, t: TableHandle, values: Vec<Value>) -> RtResult<()> {
 
 /// `auxsort` of ltablib.c, with the tail recursion and the recursion on the smaller part both
 /// turned into a loop over an explicit stack of ranges.
-fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RtResult<()> {
-    let swap = |a: &mut S, i: i64, j: i64| -> RtResult<()> {
+fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RaiseResult<()> {
+    let swap = |a: &mut S, i: i64, j: i64| -> RaiseResult<()> {
         let (ai, aj) = (a.get(i)?, a.get(j)?);
         a.set(i, aj)?;
         a.set(j, ai)
@@ -395,7 +395,7 @@ fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RtResult<()> {
                         break;
                     }
                     if i > u {
-                        return Err(RtError::native("invalid order function for sorting"));
+                        return Err(Raise::native("invalid order function for sorting"));
                     }
                 }
                 // Repeat --j until a[j] <= P.
@@ -406,7 +406,7 @@ fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RtResult<()> {
                         break;
                     }
                     if j < l {
-                        return Err(RtError::native("invalid order function for sorting"));
+                        return Err(Raise::native("invalid order function for sorting"));
                     }
                 }
                 if j < i {
@@ -431,7 +431,7 @@ fn auxsort<S: Slots>(a: &mut S, lo: i64, up: i64) -> RtResult<()> {
     Ok(())
 }
 
-fn sort(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn sort(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (t, n) = table_and_len(ctx)?;
     let comp = if ctx.is_none_or_nil(2) {
         None

@@ -10,7 +10,7 @@
 //! `decode_max_depth` and by the emulated C stack limit (`super::checkstack`).
 
 use ferrous_heap::{StringHandle, TableHandle, Value};
-use ferrous_vm::{Ctx, Ret, RtError, RtResult};
+use ferrous_vm::{Ctx, Error, Result, Ret};
 
 use super::{Config, config_of, fpconv, null_of};
 
@@ -84,16 +84,16 @@ impl Open {
 }
 
 /// `cjson.decode(text)`.
-pub(crate) fn decode(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+pub(crate) fn decode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 1 {
-        return Err(RtError::arg(1, "expected 1 argument"));
+        return Err(Error::arg(1, "expected 1 argument"));
     }
     let (_, cfg) = config_of(ctx)?;
     let text = ctx.check_string(1)?;
     // A copy, so that the heap can be written while the text is read.
     let data = ctx.vm().str_bytes(text)?.to_vec();
     if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
-        return Err(RtError::native(
+        return Err(Error::runtime(
             "JSON parser does not support UTF-16 or UTF-32",
         ));
     }
@@ -116,8 +116,8 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `json_throw_parse_error`.
-fn parse_error(expected: &str, token: Token) -> RtError {
-    RtError::native(format!(
+fn parse_error(expected: &str, token: Token) -> Error {
+    Error::runtime(format!(
         "Expected {expected} but found {} at character {}",
         token.kind.name(),
         token.index + 1
@@ -146,7 +146,7 @@ impl Parser<'_> {
         self.data.get(i).copied().unwrap_or(0)
     }
 
-    fn charge(&mut self, ctx: &mut Ctx<'_>, units: u64) -> RtResult<()> {
+    fn charge(&mut self, ctx: &mut Ctx<'_>, units: u64) -> Result<()> {
         self.fuel += units;
         if self.fuel >= FUEL_BATCH {
             ctx.charge(self.fuel)?;
@@ -156,7 +156,7 @@ impl Parser<'_> {
     }
 
     /// Parses one value and everything nested in it.
-    fn value(&mut self, ctx: &mut Ctx<'_>) -> RtResult<Value> {
+    fn value(&mut self, ctx: &mut Ctx<'_>) -> Result<Value> {
         let mut stack: Vec<Open> = Vec::new();
         let mut token = self.next_token(ctx)?;
         loop {
@@ -237,7 +237,7 @@ impl Parser<'_> {
     }
 
     /// An object key (the string `token`) and its colon.
-    fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> RtResult<StringHandle> {
+    fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> Result<StringHandle> {
         if token.kind != Kind::Str {
             return Err(parse_error("object key string", token));
         }
@@ -250,20 +250,20 @@ impl Parser<'_> {
     }
 
     /// `json_decode_descend`: one level deeper, within the depth and C stack limits.
-    fn descend(&mut self, slots: usize) -> RtResult<()> {
+    fn descend(&mut self, slots: usize) -> Result<()> {
         self.depth += 1;
         let max_depth = usize::try_from(self.cfg.decode_max_depth).unwrap_or(0);
         if self.depth <= max_depth && super::checkstack(self.slots, slots) {
             return Ok(());
         }
-        Err(RtError::native(format!(
+        Err(Error::runtime(format!(
             "Found too many nested data structures ({}) at character {}",
             self.depth, self.pos
         )))
     }
 
     /// `json_next_token`.
-    fn next_token(&mut self, ctx: &mut Ctx<'_>) -> RtResult<Token> {
+    fn next_token(&mut self, ctx: &mut Ctx<'_>) -> Result<Token> {
         let start = self.pos;
         while matches!(self.at(self.pos), b' ' | b'\t' | b'\n' | b'\r') {
             self.pos += 1;

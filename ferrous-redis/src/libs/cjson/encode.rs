@@ -9,7 +9,7 @@
 //! bounded by `encode_max_depth` and by the emulated C stack limit (`super::checkstack`).
 
 use ferrous_heap::{TableHandle, Value};
-use ferrous_vm::{Ctx, Ret, RtError, RtResult};
+use ferrous_vm::{Ctx, Error, Result, Ret};
 
 use super::{Config, config_of, fpconv, null_of};
 
@@ -43,10 +43,10 @@ impl Frame {
 }
 
 /// `cjson.encode(value)`.
-pub(crate) fn encode(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+pub(crate) fn encode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let (_, cfg) = config_of(ctx)?;
     if ctx.nargs() != 1 {
-        return Err(RtError::arg(1, "expected 1 argument"));
+        return Err(Error::arg(1, "expected 1 argument"));
     }
     let mut encoder = Encoder {
         cfg,
@@ -60,9 +60,9 @@ pub(crate) fn encode(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `json_encode_exception`: `Cannot serialise <type>: <reason>`.
-fn exception(ctx: &mut Ctx<'_>, value: Value, reason: &str) -> RtError {
+fn exception(ctx: &mut Ctx<'_>, value: Value, reason: &str) -> Error {
     let type_name = ctx.vm().type_name(value);
-    RtError::native(format!("Cannot serialise {type_name}: {reason}"))
+    Error::runtime(format!("Cannot serialise {type_name}: {reason}"))
 }
 
 struct Encoder {
@@ -74,7 +74,7 @@ struct Encoder {
 }
 
 impl Encoder {
-    fn run(&mut self, ctx: &mut Ctx<'_>, root: Value) -> RtResult<()> {
+    fn run(&mut self, ctx: &mut Ctx<'_>, root: Value) -> Result<()> {
         let mut stack: Vec<Frame> = Vec::new();
         // C stack slots in use: the argument, plus what open tables hold.
         let mut slots = 1usize;
@@ -86,7 +86,7 @@ impl Encoder {
                     let depth = stack.len() + 1;
                     let max_depth = usize::try_from(self.cfg.encode_max_depth).unwrap_or(0);
                     if depth > max_depth || !super::checkstack(slots, 3) {
-                        return Err(RtError::native(format!(
+                        return Err(Error::runtime(format!(
                             "Cannot serialise, excessive nesting ({depth})"
                         )));
                     }
@@ -148,20 +148,20 @@ impl Encoder {
     }
 
     /// Charges fuel in batches and keeps the output within the memory limit.
-    fn charge(&mut self, ctx: &mut Ctx<'_>, units: u64) -> RtResult<()> {
+    fn charge(&mut self, ctx: &mut Ctx<'_>, units: u64) -> Result<()> {
         self.fuel += units;
         if self.fuel >= FUEL_BATCH {
             ctx.charge(self.fuel)?;
             self.fuel = 0;
             if self.out.len() > MAX_OUTPUT || !ctx.vm().heap().can_allocate(self.out.len()) {
-                return Err(RtError::OutOfMemory);
+                return Err(Error::OutOfMemory);
             }
         }
         Ok(())
     }
 
     /// `lua_array_length`: the array length, or -1 for an object.
-    fn array_length(&mut self, ctx: &mut Ctx<'_>, table: TableHandle) -> RtResult<i32> {
+    fn array_length(&mut self, ctx: &mut Ctx<'_>, table: TableHandle) -> Result<i32> {
         let mut max: i32 = 0;
         let mut items: i32 = 0;
         let mut key = Value::Nil;
@@ -196,7 +196,7 @@ impl Encoder {
     }
 
     /// An object key: numbers become strings, strings are escaped.
-    fn key(&mut self, ctx: &mut Ctx<'_>, key: Value) -> RtResult<()> {
+    fn key(&mut self, ctx: &mut Ctx<'_>, key: Value) -> Result<()> {
         match key {
             Value::Number(n) => {
                 self.out.push(b'"');
@@ -219,7 +219,7 @@ impl Encoder {
     }
 
     /// Everything but tables.
-    fn scalar(&mut self, ctx: &mut Ctx<'_>, value: Value) -> RtResult<()> {
+    fn scalar(&mut self, ctx: &mut Ctx<'_>, value: Value) -> Result<()> {
         match value {
             Value::String(s) => self.string(ctx, s)?,
             Value::Number(n) => self.number(ctx, n)?,
@@ -233,7 +233,7 @@ impl Encoder {
     }
 
     /// `json_append_number`.
-    fn number(&mut self, ctx: &mut Ctx<'_>, n: f64) -> RtResult<()> {
+    fn number(&mut self, ctx: &mut Ctx<'_>, n: f64) -> Result<()> {
         match self.cfg.encode_invalid_numbers {
             0 if !n.is_finite() => {
                 return Err(exception(ctx, Value::Number(n), "must not be NaN or Inf"));
@@ -254,11 +254,11 @@ impl Encoder {
     }
 
     /// `json_append_string`: quoted, with `char2escape`'s escapes.
-    fn string(&mut self, ctx: &mut Ctx<'_>, s: ferrous_heap::StringHandle) -> RtResult<()> {
+    fn string(&mut self, ctx: &mut Ctx<'_>, s: ferrous_heap::StringHandle) -> Result<()> {
         let bytes = ctx.vm().str_bytes(s)?;
         let len = bytes.len();
         if len > MAX_OUTPUT {
-            return Err(RtError::OutOfMemory);
+            return Err(Error::OutOfMemory);
         }
         self.out.reserve(len + 2);
         self.out.push(b'"');

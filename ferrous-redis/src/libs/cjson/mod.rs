@@ -29,7 +29,7 @@ mod tests;
 use ferrous_heap::{
     Function, NativeClosure, NativeFn, Trace, Tracer, UserData, UserDataHandle, Value,
 };
-use ferrous_vm::{Ctx, Ret, RtError, RtResult, Vm};
+use ferrous_vm::{Ctx, Error, Result, Ret, Vm};
 
 /// One module table's settings (`json_config_t` without its buffers and lookup tables).
 #[derive(Clone, Copy, Debug)]
@@ -95,7 +95,7 @@ const UPVALUE_CONFIG: usize = 0;
 const UPVALUE_NULL: usize = 1;
 
 /// Opens the library into `vm`'s globals as `cjson`.
-pub fn open(vm: &mut Vm) -> RtResult<()> {
+pub fn open(vm: &mut Vm) -> Result<()> {
     let null = new_null(vm)?;
     let module = new_module(vm, null)?;
     vm.set_global("cjson", module)
@@ -134,7 +134,7 @@ fn native_id(value: Value) -> NativeFn {
 }
 
 /// The JSON `null` of a VM: a userdata whose hidden metatable prints it as C does.
-fn new_null(vm: &mut Vm) -> RtResult<Value> {
+fn new_null(vm: &mut Vm) -> Result<Value> {
     let tostring = natives(vm).null_tostring;
     let meta = vm.new_table(0, 0)?;
     let key = vm.intern(b"__tostring")?;
@@ -155,13 +155,13 @@ fn new_null(vm: &mut Vm) -> RtResult<Value> {
 }
 
 /// `tostring(cjson.null)`: what glibc's `%p` prints for NULL.
-fn null_tostring(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn null_tostring(ctx: &mut Ctx<'_>) -> Result<Ret> {
     ctx.push_bytes(b"userdata: (nil)")?;
     Ok(Ret::values(1))
 }
 
 /// `lua_cjson_new`: a module table with a fresh [`Config`], sharing the VM's `null`.
-fn new_module(vm: &mut Vm, null: Value) -> RtResult<Value> {
+fn new_module(vm: &mut Vm, null: Value) -> Result<Value> {
     let funcs = natives(vm).funcs;
     let config = vm.heap().tx().new_userdata(UserData {
         metatable: None,
@@ -186,27 +186,27 @@ fn new_module(vm: &mut Vm, null: Value) -> RtResult<Value> {
     Ok(Value::Table(module))
 }
 
-fn set_field(vm: &mut Vm, t: ferrous_heap::TableHandle, name: &str, v: Value) -> RtResult<()> {
+fn set_field(vm: &mut Vm, t: ferrous_heap::TableHandle, name: &str, v: Value) -> Result<()> {
     let key = vm.intern(name.as_bytes())?;
     vm.heap().tx().raw_set_str(t, key, v)?;
     Ok(())
 }
 
 /// `cjson.new()`.
-fn new(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn new(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let null = ctx.upvalue(UPVALUE_NULL)?;
     let module = new_module(ctx.vm(), null)?;
     ctx.ret(&[module])
 }
 
 /// The JSON `null` of the running module function.
-pub(crate) fn null_of(ctx: &Ctx<'_>) -> RtResult<Value> {
+pub(crate) fn null_of(ctx: &Ctx<'_>) -> Result<Value> {
     ctx.upvalue(UPVALUE_NULL)
 }
 
 /// The config userdata of the running module function and a copy of its settings.
-pub(crate) fn config_of(ctx: &mut Ctx<'_>) -> RtResult<(UserDataHandle, Config)> {
-    let bug = || RtError::native("BUG: Unable to fetch CJSON configuration");
+pub(crate) fn config_of(ctx: &mut Ctx<'_>) -> Result<(UserDataHandle, Config)> {
+    let bug = || Error::runtime("BUG: Unable to fetch CJSON configuration");
     let Value::UserData(u) = ctx.upvalue(UPVALUE_CONFIG)? else {
         return Err(bug());
     };
@@ -219,7 +219,7 @@ pub(crate) fn config_of(ctx: &mut Ctx<'_>) -> RtResult<(UserDataHandle, Config)>
     Ok((u, cfg))
 }
 
-fn store_config(ctx: &mut Ctx<'_>, u: UserDataHandle, cfg: Config) -> RtResult<()> {
+fn store_config(ctx: &mut Ctx<'_>, u: UserDataHandle, cfg: Config) -> Result<()> {
     if let Some(slot) = ctx
         .vm()
         .heap()
@@ -233,9 +233,9 @@ fn store_config(ctx: &mut Ctx<'_>, u: UserDataHandle, cfg: Config) -> RtResult<(
 }
 
 /// `json_arg_init`: at most `n` arguments.
-fn arg_init(ctx: &mut Ctx<'_>, n: usize) -> RtResult<(UserDataHandle, Config)> {
+fn arg_init(ctx: &mut Ctx<'_>, n: usize) -> Result<(UserDataHandle, Config)> {
     if ctx.nargs() > n {
-        return Err(RtError::arg(n as u32 + 1, "found too many arguments"));
+        return Err(Error::arg(n as u32 + 1, "found too many arguments"));
     }
     config_of(ctx)
 }
@@ -247,13 +247,13 @@ fn integer_option(
     setting: &mut i32,
     min: i32,
     max: i32,
-) -> RtResult<Value> {
+) -> Result<Value> {
     if !ctx.is_none_or_nil(idx) {
         // `int value = luaL_checkinteger(...)`: the low 32 bits.
         let value = ctx.check_integer(idx)? as i32;
         if !(min <= value && value <= max) {
             // C passes 1 here whatever the argument's position.
-            return Err(RtError::arg(
+            return Err(Error::arg(
                 1,
                 format!("expected integer between {min} and {max}"),
             ));
@@ -265,12 +265,7 @@ fn integer_option(
 
 /// `json_enum_option` with `bool_true = 1` (the only use in this version): booleans set 0/1,
 /// strings are looked up in `options`; returns a boolean for 0/1 and the option name beyond.
-fn enum_option(
-    ctx: &mut Ctx<'_>,
-    idx: usize,
-    setting: &mut u8,
-    options: &[&str],
-) -> RtResult<Value> {
+fn enum_option(ctx: &mut Ctx<'_>, idx: usize, setting: &mut u8, options: &[&str]) -> Result<Value> {
     if !ctx.is_none_or_nil(idx) {
         if let Value::Boolean(b) = ctx.arg(idx) {
             *setting = u8::from(b);
@@ -288,7 +283,7 @@ fn enum_option(
 }
 
 /// `luaL_checkoption` without a default: the C string (up to a NUL) must be one of `options`.
-fn check_option(ctx: &mut Ctx<'_>, idx: usize, options: &[&str]) -> RtResult<u8> {
+fn check_option(ctx: &mut Ctx<'_>, idx: usize, options: &[&str]) -> Result<u8> {
     let s = ctx.check_string(idx)?;
     let bytes = ctx.vm().str_bytes(s)?;
     let name = bytes.split(|&b| b == 0).next().unwrap_or(&[]);
@@ -298,7 +293,7 @@ fn check_option(ctx: &mut Ctx<'_>, idx: usize, options: &[&str]) -> RtResult<u8>
     let mut msg = b"invalid option '".to_vec();
     msg.extend_from_slice(name);
     msg.push(b'\'');
-    Err(RtError::arg(idx as u32, msg))
+    Err(Error::arg(idx as u32, msg))
 }
 
 const BOOL_OPTIONS: &[&str] = &["off", "on"];
@@ -308,8 +303,8 @@ const BOOL_OPTIONS: &[&str] = &["off", "on"];
 fn configure(
     ctx: &mut Ctx<'_>,
     max_args: usize,
-    change: impl FnOnce(&mut Ctx<'_>, &mut Config) -> RtResult<Vec<Value>>,
-) -> RtResult<Ret> {
+    change: impl FnOnce(&mut Ctx<'_>, &mut Config) -> Result<Vec<Value>>,
+) -> Result<Ret> {
     let (u, mut cfg) = arg_init(ctx, max_args)?;
     let res = change(ctx, &mut cfg);
     store_config(ctx, u, cfg)?;
@@ -318,7 +313,7 @@ fn configure(
 }
 
 /// `cjson.encode_sparse_array([convert[, ratio[, safe]]])`.
-fn cfg_encode_sparse_array(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_encode_sparse_array(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 3, |ctx, cfg| {
         let convert = enum_option(ctx, 1, &mut cfg.encode_sparse_convert, BOOL_OPTIONS)?;
         let ratio = integer_option(ctx, 2, &mut cfg.encode_sparse_ratio, 0, i32::MAX)?;
@@ -328,7 +323,7 @@ fn cfg_encode_sparse_array(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cjson.encode_max_depth([depth])`.
-fn cfg_encode_max_depth(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_encode_max_depth(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 1, |ctx, cfg| {
         Ok(vec![integer_option(
             ctx,
@@ -341,7 +336,7 @@ fn cfg_encode_max_depth(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cjson.decode_max_depth([depth])`.
-fn cfg_decode_max_depth(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_decode_max_depth(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 1, |ctx, cfg| {
         Ok(vec![integer_option(
             ctx,
@@ -354,7 +349,7 @@ fn cfg_decode_max_depth(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cjson.encode_number_precision([precision])`.
-fn cfg_encode_number_precision(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_encode_number_precision(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 1, |ctx, cfg| {
         Ok(vec![integer_option(
             ctx,
@@ -367,7 +362,7 @@ fn cfg_encode_number_precision(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cjson.encode_keep_buffer([setting])`.
-fn cfg_encode_keep_buffer(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_encode_keep_buffer(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 1, |ctx, cfg| {
         Ok(vec![enum_option(
             ctx,
@@ -379,7 +374,7 @@ fn cfg_encode_keep_buffer(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cjson.encode_invalid_numbers([setting])`: `off`, `on` or `null`.
-fn cfg_encode_invalid_numbers(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_encode_invalid_numbers(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 1, |ctx, cfg| {
         Ok(vec![enum_option(
             ctx,
@@ -391,7 +386,7 @@ fn cfg_encode_invalid_numbers(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cjson.decode_invalid_numbers([setting])`.
-fn cfg_decode_invalid_numbers(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn cfg_decode_invalid_numbers(ctx: &mut Ctx<'_>) -> Result<Ret> {
     configure(ctx, 1, |ctx, cfg| {
         Ok(vec![enum_option(
             ctx,

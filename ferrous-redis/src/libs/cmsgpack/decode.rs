@@ -3,7 +3,7 @@
 //! the 8000 stack slots Lua 5.1 gives a native, counted as the C code would use them.
 
 use ferrous_heap::TableHandle;
-use ferrous_vm::{Ctx, Ret, RtError, RtResult, Value, Vm};
+use ferrous_vm::{Ctx, Error, Result, Ret, Value, Vm};
 
 use super::check_stack;
 
@@ -14,11 +14,11 @@ enum DecodeError {
     /// `MP_CUR_ERROR_BADFMT`: a type byte this version does not know.
     BadFormat,
     /// An error raised on the spot (stack overflow, table index, memory).
-    Raised(RtError),
+    Raised(Error),
 }
 
-impl From<RtError> for DecodeError {
-    fn from(err: RtError) -> Self {
+impl From<Error> for DecodeError {
+    fn from(err: Error) -> Self {
         DecodeError::Raised(err)
     }
 }
@@ -265,7 +265,7 @@ impl Decoder {
 /// running): the message without a position.
 fn raw_error(ctx: &mut Ctx<'_>, msg: &str) -> DecodeError {
     match ctx.vm().intern(msg.as_bytes()) {
-        Ok(s) => DecodeError::Raised(RtError::Value(Value::String(s))),
+        Ok(s) => DecodeError::Raised(Error::value(Value::String(s))),
         Err(e) => DecodeError::Raised(e),
     }
 }
@@ -277,19 +277,19 @@ pub(super) fn unpack_full(
     limit: i64,
     offset: i64,
     base_slots: usize,
-) -> RtResult<Ret> {
+) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let data = ctx.vm().str_bytes(s)?.to_vec();
     let len = data.len();
     ctx.charge(len as u64 / 16)?;
     let decode_all = limit == 0 && offset == 0;
     if offset < 0 || limit < 0 {
-        return Err(RtError::native(format!(
+        return Err(Error::runtime(format!(
             "Invalid request to unpack with offset of {} and limit of {}.",
             offset as i32, len as i32
         )));
     } else if offset as u64 > len as u64 {
-        return Err(RtError::native(format!(
+        return Err(Error::runtime(format!(
             "Start offset {} greater than input length {}.",
             offset as i32, len as i32
         )));
@@ -309,9 +309,9 @@ pub(super) fn unpack_full(
     while decoder.left() > 0 && (results.len() as i64) < limit {
         match decoder.object(ctx, base_slots + results.len()) {
             Ok(value) => results.push(value),
-            Err(DecodeError::Eof) => return Err(RtError::native("Missing bytes in input.")),
+            Err(DecodeError::Eof) => return Err(Error::runtime("Missing bytes in input.")),
             Err(DecodeError::BadFormat) => {
-                return Err(RtError::native("Bad data format in input."));
+                return Err(Error::runtime("Bad data format in input."));
             }
             Err(DecodeError::Raised(e)) => return Err(e),
         }

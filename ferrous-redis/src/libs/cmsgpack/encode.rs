@@ -6,7 +6,7 @@
 //! `luaL_checkstack` errors come where Redis raises them.
 
 use ferrous_heap::TableHandle;
-use ferrous_vm::{Ctx, RtError, RtResult, Value, Vm};
+use ferrous_vm::{Ctx, Error, Result, Value, Vm};
 
 use super::check_stack;
 use crate::libs::structlib::{MAX_OUTPUT, c_i64};
@@ -52,10 +52,10 @@ impl Encoder {
     }
 
     /// Appends bytes, refusing to grow past the memory cap.
-    fn append(&mut self, vm: &mut Vm, bytes: &[u8]) -> RtResult<()> {
+    fn append(&mut self, vm: &mut Vm, bytes: &[u8]) -> Result<()> {
         let new_len = self.out.len().saturating_add(bytes.len());
         if new_len > MAX_OUTPUT || !vm.heap().can_allocate(new_len) {
-            return Err(RtError::OutOfMemory);
+            return Err(Error::OutOfMemory);
         }
         self.out.extend_from_slice(bytes);
         Ok(())
@@ -69,7 +69,7 @@ impl Encoder {
         value: Value,
         level: usize,
         slots: usize,
-    ) -> RtResult<()> {
+    ) -> Result<()> {
         self.items += 1;
         match value {
             Value::String(s) => {
@@ -95,7 +95,7 @@ impl Encoder {
         table: TableHandle,
         level: usize,
         slots: usize,
-    ) -> RtResult<()> {
+    ) -> Result<()> {
         check_stack(slots, 2, "in function table_is_an_array")?;
         let heap = vm.heap();
         let (mut count, mut max, mut is_array) = (0i64, 0i64, true);
@@ -149,7 +149,7 @@ impl Encoder {
     }
 
     /// Encodes the items of the open tables until none is left.
-    pub(super) fn run(&mut self, ctx: &mut Ctx<'_>) -> RtResult<()> {
+    pub(super) fn run(&mut self, ctx: &mut Ctx<'_>) -> Result<()> {
         while let Some(frame) = self.stack.last_mut() {
             let (value, level, slots) = match frame {
                 EncodeFrame::Array {

@@ -25,7 +25,7 @@
 mod decode;
 mod encode;
 
-use ferrous_vm::{Ctx, NativeFunction, Ret, RtError, RtResult, Value, Vm};
+use ferrous_vm::{Ctx, Error, NativeFunction, Result, Ret, Value, Vm};
 
 use crate::libs::structlib::MAX_C_STACK;
 
@@ -44,7 +44,7 @@ const FIELDS: [(&str, &str); 4] = [
 ];
 
 /// Opens the library into `vm`'s globals as `cmsgpack`.
-pub fn open(vm: &mut Vm) -> RtResult<()> {
+pub fn open(vm: &mut Vm) -> Result<()> {
     let table = vm.new_table(0, 0)?;
     for (name, func) in FUNCS {
         let key = vm.intern(name.as_bytes())?;
@@ -62,22 +62,22 @@ pub fn open(vm: &mut Vm) -> RtResult<()> {
 }
 
 /// `luaL_checkstack(L, n, msg)` for a frame holding `slots` values.
-fn check_stack(slots: usize, n: usize, msg: &str) -> RtResult<()> {
+fn check_stack(slots: usize, n: usize, msg: &str) -> Result<()> {
     if slots + n > MAX_C_STACK {
-        return Err(RtError::native(format!("stack overflow ({msg})")));
+        return Err(Error::runtime(format!("stack overflow ({msg})")));
     }
     Ok(())
 }
 
 /// `cmsgpack.pack(...)`: the encodings of all arguments, concatenated.
-fn mp_pack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn mp_pack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let nargs = ctx.nargs();
     if nargs == 0 {
-        return Err(RtError::arg(0, "MessagePack pack needs input."));
+        return Err(Error::arg(0, "MessagePack pack needs input."));
     }
     // `lua_checkstack(L, nargs)` on a frame that already holds the arguments.
     if nargs > MAX_C_STACK || nargs + nargs > MAX_C_STACK {
-        return Err(RtError::arg(0, "Too many arguments for MessagePack pack."));
+        return Err(Error::arg(0, "Too many arguments for MessagePack pack."));
     }
     let mut encoder = encode::Encoder::new();
     for i in 1..=nargs {
@@ -92,19 +92,19 @@ fn mp_pack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
 }
 
 /// `cmsgpack.unpack(s)`: every object in `s`.
-fn mp_unpack(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn mp_unpack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let nargs = ctx.nargs().max(1);
     decode::unpack_full(ctx, 0, 0, nargs)
 }
 
 /// `cmsgpack.unpack_one(s [, offset])`: the next offset (-1 at the end), then one object.
-fn mp_unpack_one(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn mp_unpack_one(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let offset = ctx.opt_integer(2, 0)?;
     decode::unpack_full(ctx, 1, offset, 1)
 }
 
 /// `cmsgpack.unpack_limit(s, limit [, offset])`: the next offset, then up to `limit` objects.
-fn mp_unpack_limit(ctx: &mut Ctx<'_>) -> RtResult<Ret> {
+fn mp_unpack_limit(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let limit = ctx.check_integer(2)?;
     let offset = ctx.opt_integer(3, 0)?;
     decode::unpack_full(ctx, limit, offset, 1)
@@ -115,7 +115,7 @@ mod tests {
     use super::*;
     use crate::libs::bit::test_support::{check_cases, eval};
 
-    fn cmsgpack_open(vm: &mut Vm) -> RtResult<()> {
+    fn cmsgpack_open(vm: &mut Vm) -> Result<()> {
         open(vm)
     }
 

@@ -2,8 +2,8 @@
 //!
 //! Expected outputs were produced by running `lua5.1` (5.1.5, glibc, x86-64) on each case.
 
-use super::super::number::{fmt_number, str_to_number};
 use super::*;
+use crate::number::{fmt_number, str_to_number};
 
 /// A test argument: a number (as its `%.17g` text) or a string.
 #[derive(Clone, Copy, Debug)]

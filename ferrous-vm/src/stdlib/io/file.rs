@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use ferrous_heap::{Trace, Tracer};
 
-use crate::stdlib::number;
+use crate::number;
 
 /// What a Lua file handle refers to.
 #[derive(Debug)]
