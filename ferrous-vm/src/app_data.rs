@@ -8,48 +8,57 @@
 //! registry key (`Vm::registry_insert`) for it instead, so the collector sees every root.
 
 use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::vm::Vm;
 
-/// The values, one per type. A short vector searched by `TypeId`: a VM holds a handful of
-/// them, and natives such as `redis.call` look them up on every call (a `HashMap` spent more
-/// on SipHash than the search costs).
+/// The values, one per type, in a map keyed by `TypeId` whose hash is the id's own bits (a
+/// `TypeId` is already a hash): natives such as `redis.call` look data up several times per
+/// call, and a VM holds a dozen values once its libraries are open, which made a linear search
+/// cost more than the lookup of a short hash.
 #[derive(Default)]
 pub(crate) struct AppData {
-    values: Vec<(TypeId, Box<dyn Any>)>,
+    values: HashMap<TypeId, Box<dyn Any>, BuildHasherDefault<TypeIdHasher>>,
+}
+
+/// The hasher of [`AppData`]: `TypeId` hashes by writing its bits as integers, which are kept
+/// as they are (any other input is folded in, so the map stays correct whatever is written).
+#[derive(Default)]
+pub(crate) struct TypeIdHasher(u64);
+
+impl Hasher for TypeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
 }
 
 impl AppData {
     pub(crate) fn get<T: 'static>(&self) -> Option<&T> {
-        let id = TypeId::of::<T>();
-        self.values
-            .iter()
-            .find(|(t, _)| *t == id)
-            .and_then(|(_, v)| v.downcast_ref())
+        self.values.get(&TypeId::of::<T>())?.downcast_ref()
     }
 
     pub(crate) fn get_mut<T: 'static>(&mut self) -> Option<&mut T> {
-        let id = TypeId::of::<T>();
-        self.values
-            .iter_mut()
-            .find(|(t, _)| *t == id)
-            .and_then(|(_, v)| v.downcast_mut())
+        self.values.get_mut(&TypeId::of::<T>())?.downcast_mut()
     }
 
     fn insert(&mut self, value: Box<dyn Any>) -> Option<Box<dyn Any>> {
         let id = (*value).type_id();
-        match self.values.iter_mut().find(|(t, _)| *t == id) {
-            Some((_, slot)) => Some(std::mem::replace(slot, value)),
-            None => {
-                self.values.push((id, value));
-                None
-            }
-        }
+        self.values.insert(id, value)
     }
 
     fn remove(&mut self, id: TypeId) -> Option<Box<dyn Any>> {
-        let index = self.values.iter().position(|(t, _)| *t == id)?;
-        Some(self.values.swap_remove(index).1)
+        self.values.remove(&id)
     }
 }
 
