@@ -36,7 +36,7 @@ pub(crate) struct Client {
     pub(crate) authenticated: bool,
     pub(crate) user: Vec<u8>,
     pub(crate) created: Instant,
-    pub(crate) last_command: String,
+    pub(crate) last_command: &'static str,
     pub(crate) reply_mode: ReplyMode,
     pub(crate) multi: Option<MultiState>,
     /// Keys this client watches.
@@ -74,7 +74,7 @@ impl Client {
             authenticated,
             user: b"default".to_vec(),
             created: Instant::now(),
-            last_command: "NULL".to_owned(),
+            last_command: "NULL",
             reply_mode: ReplyMode::On,
             multi: None,
             watched: HashSet::new(),

@@ -18,7 +18,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::sync::{Notify, oneshot};
 
-use super::core::{Batch, ToCore};
+use super::core::{Batch, BatchReply, ToCore};
 
 /// Pub/sub messages queued for a client that does not read them, at most; past this the
 /// client is disconnected (Redis's `client-output-buffer-limit pubsub`).
@@ -127,14 +127,22 @@ async fn run(
                     }
                 }
             };
-            let Ok(reply) = reply else {
+            let Ok(BatchReply {
+                bytes,
+                close,
+                authenticated: now_authenticated,
+                spent,
+            }) = reply
+            else {
                 return;
             };
-            if writer.write_all(&reply.bytes).await.is_err() {
+            // The requests are freed here, off the core's thread.
+            drop(spent);
+            if writer.write_all(&bytes).await.is_err() {
                 return;
             }
-            authenticated = reply.authenticated;
-            if reply.close {
+            authenticated = now_authenticated;
+            if close {
                 return;
             }
             if error.is_none() {

@@ -54,6 +54,9 @@ pub(crate) struct Batch {
     pub(crate) reply: oneshot::Sender<BatchReply>,
     pub(crate) out: Vec<u8>,
     pub(crate) close: bool,
+    /// Requests already run: they go back with the replies, so their memory is freed on the
+    /// connection's thread rather than the core's.
+    pub(crate) spent: Vec<Argv>,
 }
 
 impl Batch {
@@ -69,6 +72,7 @@ impl Batch {
             reply,
             out: Vec::new(),
             close: false,
+            spent: Vec::new(),
         }
     }
 }
@@ -81,6 +85,8 @@ pub(crate) struct BatchReply {
     pub(crate) close: bool,
     /// Whether the client is now authenticated (the request size limits depend on it).
     pub(crate) authenticated: bool,
+    /// The batch's requests, to be dropped by the connection.
+    pub(crate) spent: Vec<Argv>,
 }
 
 /// What running one command led to.
@@ -216,6 +222,9 @@ impl Core {
 
     fn on_timer(&mut self) {
         self.last_tick = Instant::now();
+        if !self.engine.is_running() {
+            self.engine.host().sync_clock();
+        }
         self.engine.host_mut().mem.active_expire(20);
         self.expire_blocked();
     }
@@ -264,7 +273,13 @@ impl Core {
             if self.stopping {
                 return;
             }
-            match self.exec(batch.client, &argv) {
+            let step = self.exec(batch.client, &argv);
+            let name = match step {
+                Step::Script => resolve_command(&argv).map_or("eval", |s| s.name),
+                _ => "",
+            };
+            batch.spent.push(argv);
+            match step {
                 Step::Reply(reply) => self.emit(&mut batch, &reply),
                 Step::Silent => {}
                 Step::Pushes(frames) => {
@@ -274,7 +289,6 @@ impl Core {
                     }
                 }
                 Step::Script => {
-                    let name = resolve_command(&argv).map_or("eval", |s| s.name);
                     let errors_before = self.engine.host().stats.total_error_replies;
                     self.script = Some(ScriptRun {
                         batch,
@@ -285,6 +299,7 @@ impl Core {
                     return;
                 }
                 Step::Block(spec) => {
+                    self.engine.host_mut().track_keys = true;
                     self.blocked.push_back(Blocked { spec, batch });
                     return;
                 }
@@ -331,6 +346,7 @@ impl Core {
                 }
                 self.emit_raw(&mut batch, &reply);
             }
+            batch.spent.push(argv);
         }
         self.finish(batch);
     }
@@ -389,6 +405,7 @@ impl Core {
             bytes: batch.out,
             close: batch.close,
             authenticated,
+            spent: batch.spent,
         });
     }
 
@@ -424,6 +441,11 @@ impl Core {
             }
             self.engine.host_mut().ready = dirty;
             self.retry_blocked();
+        }
+        if self.engine.host().track_keys {
+            let track = !self.blocked.is_empty()
+                || self.clients.values().any(|c| !c.watched.is_empty());
+            self.engine.host_mut().track_keys = track;
         }
         self.flush_replication();
     }

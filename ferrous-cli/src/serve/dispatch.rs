@@ -20,6 +20,10 @@ const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 impl Core {
     /// Runs one request of client `id`.
     pub(crate) fn exec(&mut self, id: u64, argv: &[Vec<u8>]) -> Step {
+        // A script that runs keeps the time it started at.
+        if !self.engine.is_running() {
+            self.engine.host().sync_clock();
+        }
         let spec = match resolve_command(argv) {
             Ok(spec) => spec,
             Err(err) => {
@@ -36,7 +40,7 @@ impl Core {
         let Some(client) = self.clients.get_mut(&id) else {
             return Step::Silent;
         };
-        client.last_command = spec.name.to_owned();
+        client.last_command = spec.name;
         if !client.authenticated && !spec.flags.contains(CommandFlags::NO_AUTH) {
             return self.reject(spec, NOAUTH);
         }
