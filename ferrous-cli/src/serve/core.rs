@@ -12,7 +12,7 @@
 //! allows while a script is busy; a vanished client (its reply channel closed) is forgotten
 //! without affecting anyone else.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -26,7 +26,7 @@ type PushSender = tokio::sync::mpsc::Sender<Vec<u8>>;
 use tokio::sync::{Notify, oneshot};
 
 use super::blocking::{BlockSpec, Blocked};
-use super::clients::{Client, ReplyMode};
+use super::clients::{Client, ClientMap, ReplyMode};
 use super::config::Config;
 use super::host::ServerHost;
 use super::pubsub::{PubSub, encode_push};
@@ -118,7 +118,7 @@ pub(crate) struct ScriptRun {
 /// The engine's thread.
 pub(crate) struct Core {
     pub(crate) engine: ScriptEngine<ServerHost>,
-    pub(crate) clients: HashMap<u64, Client>,
+    pub(crate) clients: ClientMap,
     pub(crate) config: Config,
     pub(crate) pending: VecDeque<Batch>,
     pub(crate) script: Option<ScriptRun>,
@@ -152,7 +152,7 @@ impl Core {
         let engine = ScriptEngine::with_config(host, engine_config)?;
         Ok(Core {
             engine,
-            clients: HashMap::new(),
+            clients: ClientMap::default(),
             config,
             pending: VecDeque::new(),
             script: None,
