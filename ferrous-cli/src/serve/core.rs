@@ -60,33 +60,47 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    /// A batch of `argvs` for `client`.
+    /// A batch of `argvs` for `client`; its replies are appended to `bufs.out` and its spent
+    /// requests to `bufs.spent` (the connection's buffers, which come back with the replies).
     pub(crate) fn new(
         client: u64,
         argvs: VecDeque<Argv>,
         reply: oneshot::Sender<BatchReply>,
+        bufs: BatchBufs,
     ) -> Batch {
         Batch {
             client,
             argvs,
             reply,
-            out: Vec::new(),
+            out: bufs.out,
             close: false,
-            spent: Vec::new(),
+            spent: bufs.spent,
         }
     }
+}
+
+/// A connection's buffers, lent to the core with each batch and given back with its
+/// replies, so that a batch allocates nothing of its own once they have grown.
+#[derive(Debug, Default)]
+pub(crate) struct BatchBufs {
+    /// The replies: empty when lent.
+    pub(crate) out: Vec<u8>,
+    /// The requests run: empty when lent.
+    pub(crate) spent: Vec<Argv>,
+    /// The requests to run: empty when given back.
+    pub(crate) argvs: VecDeque<Argv>,
 }
 
 /// What a connection writes back for a batch.
 #[derive(Debug)]
 pub(crate) struct BatchReply {
-    pub(crate) bytes: Vec<u8>,
+    /// The encoded replies in `bufs.out`; the batch's requests in `bufs.spent`, to be freed
+    /// by the connection, off the core's thread.
+    pub(crate) bufs: BatchBufs,
     /// Close the connection after writing (`QUIT`, `CLIENT KILL` of itself).
     pub(crate) close: bool,
     /// Whether the client is now authenticated (the request size limits depend on it).
     pub(crate) authenticated: bool,
-    /// The batch's requests, to be dropped by the connection.
-    pub(crate) spent: Vec<Argv>,
 }
 
 /// What running one command led to.
@@ -223,7 +237,7 @@ impl Core {
     fn on_timer(&mut self) {
         self.last_tick = Instant::now();
         if !self.engine.is_running() {
-            self.engine.host().sync_clock();
+            self.engine.host_mut().sync_wall_clock();
         }
         self.engine.host_mut().mem.active_expire(20);
         self.expire_blocked();
@@ -402,10 +416,13 @@ impl Core {
             .get(&batch.client)
             .is_some_and(|c| c.authenticated);
         let _ = batch.reply.send(BatchReply {
-            bytes: batch.out,
+            bufs: BatchBufs {
+                out: batch.out,
+                spent: batch.spent,
+                argvs: batch.argvs,
+            },
             close: batch.close,
             authenticated,
-            spent: batch.spent,
         });
     }
 

@@ -6,6 +6,8 @@
 //! Invariant: every call that reaches the keyspace goes through [`ServerHost::call`], so a
 //! write can never miss its notification.
 
+use std::time::Instant;
+
 use ferrous_redis::{
     AclDenied, CallContext, Clock, CommandFlags, CommandHost, CommandSpec, ManualClock, MemoryHost,
     Reply, SystemClock, keys_of,
@@ -29,6 +31,8 @@ pub(crate) struct ServerHost {
     /// [`ServerHost::sync_clock`]) rather than once per key lookup; a script sees the time
     /// it started at, as in Redis 7.0.
     clock: ManualClock,
+    /// When the wall clock was last read, and what it said.
+    wall: (Instant, i64),
     /// Keys written since the server last looked (drained after each command), recorded only
     /// while `track_keys` is set.
     pub(crate) dirty: Vec<DirtyKey>,
@@ -62,10 +66,12 @@ pub(crate) struct ServerHost {
 impl ServerHost {
     /// An empty keyspace.
     pub(crate) fn new(maxmemory: u64) -> ServerHost {
-        let clock = ManualClock::new(SystemClock.now_ms());
+        let wall_ms = SystemClock.now_ms();
+        let clock = ManualClock::new(wall_ms);
         ServerHost {
             mem: MemoryHost::with_clock(clock.clone()),
             clock,
+            wall: (Instant::now(), wall_ms),
             dirty: Vec::new(),
             track_keys: false,
             flushed: false,
@@ -82,9 +88,18 @@ impl ServerHost {
         }
     }
 
-    /// Reads the system clock into the keyspace's: before each command and each timer tick.
-    pub(crate) fn sync_clock(&self) {
-        self.clock.set(SystemClock.now_ms());
+    /// Sets the keyspace's clock to `now` (the command's start, read once for the clock and
+    /// the statistics), counted from the wall time read at the last timer tick.
+    pub(crate) fn sync_clock(&self, now: Instant) {
+        let (at, wall_ms) = self.wall;
+        let since = i64::try_from(now.saturating_duration_since(at).as_millis()).unwrap_or(0);
+        self.clock.set(wall_ms.saturating_add(since));
+    }
+
+    /// Reads the wall clock again (every timer tick: it may have been set).
+    pub(crate) fn sync_wall_clock(&mut self) {
+        self.wall = (Instant::now(), SystemClock.now_ms());
+        self.clock.set(self.wall.1);
     }
 
     /// An estimate of `used_memory`: a base plus a small cost per key.
