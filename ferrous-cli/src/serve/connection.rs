@@ -1,10 +1,13 @@
 //! One client connection: reads requests, hands each read's complete requests to the core as
 //! one [`Batch`] (pipelining), writes the replies back in order, and closes on `QUIT`,
 //! `CLIENT KILL`, end of input or a protocol error (after writing Redis's error reply, as Redis
-//! does: requests parsed before the bad one are answered first).
+//! does: requests parsed before the bad one are answered first). Its buffers ([`BatchBufs`])
+//! travel with each batch and come back with the replies, so a batch allocates nothing once
+//! they have grown, and the requests are freed here rather than on the core's thread.
 //!
-//! Invariant: the task never holds more than one read's requests and one batch's replies, and
-//! whatever the peer sends, it ends by telling the core the client is gone.
+//! Invariant: the task never holds more than one read's requests and one batch's replies (and
+//! keeps no reply buffer larger than `MAX_KEPT_OUTPUT` between batches), and whatever the peer
+//! sends, it ends by telling the core the client is gone.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

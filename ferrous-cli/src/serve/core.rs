@@ -460,8 +460,8 @@ impl Core {
             self.retry_blocked();
         }
         if self.engine.host().track_keys {
-            let track = !self.blocked.is_empty()
-                || self.clients.values().any(|c| !c.watched.is_empty());
+            let track =
+                !self.blocked.is_empty() || self.clients.values().any(|c| !c.watched.is_empty());
             self.engine.host_mut().track_keys = track;
         }
         self.flush_replication();

@@ -1,9 +1,10 @@
 //! `ferrous serve`: a Redis-compatible server over the script engine and the in-memory host.
 //!
 //! Threads and tasks: a tokio multi-thread runtime accepts connections and runs one task per
-//! connection (`connection.rs`), which parses requests and writes replies. One dedicated thread,
-//! the core (`core.rs`), owns the script engine, the keyspace and every client's state; the
-//! connections send it batches of requests over a channel and await the replies. Scripts run
+//! connection (`connection.rs`), which parses requests and writes replies, on one worker fewer
+//! than the machine has processors. One dedicated thread, the core (`core.rs`), owns the script
+//! engine, the keyspace and every client's state; the connections send it batches of requests
+//! over a channel (one per read, with the connection's reusable buffers) and await the replies. Scripts run
 //! in slices on the core, so between slices it can answer `BUSY`, `SCRIPT KILL` and
 //! `SHUTDOWN NOSAVE` while no other command runs.
 //!

@@ -80,7 +80,8 @@ impl Stats {
     /// for every command and every `redis.call`).
     fn command(&mut self, name: &str) -> &mut CommandStat {
         if !self.commands.contains_key(name) {
-            self.commands.insert(name.to_owned(), CommandStat::default());
+            self.commands
+                .insert(name.to_owned(), CommandStat::default());
         }
         // Present now; the scratch entry only keeps this total.
         self.commands.get_mut(name).unwrap_or(&mut self.scratch)
