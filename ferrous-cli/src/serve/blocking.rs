@@ -157,7 +157,10 @@ fn try_pop(host: &mut ServerHost, spec: &BlockSpec) -> Option<Reply> {
                 Reply::NilArray => None,
                 other => {
                     if !other.is_error() {
-                        host.note_effects(spec.db, &mpop_as_write(argv, zset), &other);
+                        let write = mpop_as_write(argv, zset);
+                        if let Ok(write_spec) = ferrous_redis::resolve_command(&write) {
+                            host.note_effects(write_spec, spec.db, &write, &other);
+                        }
                     }
                     Some(other)
                 }

@@ -4,7 +4,8 @@
 //! A client's state lives here, in the engine's thread, not in its connection task: the
 //! connection only moves bytes, so `CLIENT LIST` and `CLIENT KILL` see and reach everyone.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,6 +16,30 @@ use tokio::sync::mpsc::Sender;
 
 use super::core::{Core, Step};
 use super::multi::MultiState;
+
+/// The clients by id. Ids are the server's own counter, never chosen by a peer, so a plain
+/// multiplicative hash serves (the map is looked up several times per request).
+pub(crate) type ClientMap = HashMap<u64, Client, BuildHasherDefault<IdHasher>>;
+
+/// The hasher of [`ClientMap`]: Fibonacci hashing of the id.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
 
 /// `CLIENT REPLY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +61,7 @@ pub(crate) struct Client {
     pub(crate) authenticated: bool,
     pub(crate) user: Vec<u8>,
     pub(crate) created: Instant,
-    pub(crate) last_command: String,
+    pub(crate) last_command: &'static str,
     pub(crate) reply_mode: ReplyMode,
     pub(crate) multi: Option<MultiState>,
     /// Keys this client watches.
@@ -74,7 +99,7 @@ impl Client {
             authenticated,
             user: b"default".to_vec(),
             created: Instant::now(),
-            last_command: "NULL".to_owned(),
+            last_command: "NULL",
             reply_mode: ReplyMode::On,
             multi: None,
             watched: HashSet::new(),

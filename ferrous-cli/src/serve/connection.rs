@@ -1,10 +1,13 @@
 //! One client connection: reads requests, hands each read's complete requests to the core as
 //! one [`Batch`] (pipelining), writes the replies back in order, and closes on `QUIT`,
 //! `CLIENT KILL`, end of input or a protocol error (after writing Redis's error reply, as Redis
-//! does: requests parsed before the bad one are answered first).
+//! does: requests parsed before the bad one are answered first). Its buffers ([`BatchBufs`])
+//! travel with each batch and come back with the replies, so a batch allocates nothing once
+//! they have grown, and the requests are freed here rather than on the core's thread.
 //!
-//! Invariant: the task never holds more than one read's requests and one batch's replies, and
-//! whatever the peer sends, it ends by telling the core the client is gone.
+//! Invariant: the task never holds more than one read's requests and one batch's replies (and
+//! keeps no reply buffer larger than `MAX_KEPT_OUTPUT` between batches), and whatever the peer
+//! sends, it ends by telling the core the client is gone.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -18,11 +21,14 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::sync::{Notify, oneshot};
 
-use super::core::{Batch, ToCore};
+use super::core::{Batch, BatchBufs, ToCore};
 
 /// Pub/sub messages queued for a client that does not read them, at most; past this the
 /// client is disconnected (Redis's `client-output-buffer-limit pubsub`).
 const MAX_QUEUED_PUSHES: usize = 16_384;
+
+/// The reply buffer a connection keeps between batches, at most.
+const MAX_KEPT_OUTPUT: usize = 64 * 1024;
 
 /// Input read ahead while a batch waits for its replies, at most.
 const MAX_INPUT_WHILE_WAITING: usize = 1 << 20;
@@ -95,6 +101,7 @@ async fn run(
 ) {
     let (mut reader, mut writer) = stream.into_split();
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut bufs = BatchBufs::default();
     let mut authenticated = !settings.needs_auth.load(Ordering::Relaxed);
     loop {
         let limits = RequestLimits {
@@ -102,10 +109,19 @@ async fn run(
             authenticated,
             ..RequestLimits::default()
         };
-        let (argvs, error) = parse_all(&mut buf, &limits);
-        if !argvs.is_empty() {
+        let error = parse_all(&mut buf, &limits, &mut bufs.argvs);
+        if !bufs.argvs.is_empty() {
             let (tx, rx) = oneshot::channel();
-            if core.send(ToCore::Batch(Batch::new(id, argvs, tx))).is_err() {
+            let argvs = std::mem::take(&mut bufs.argvs);
+            let lent = BatchBufs {
+                out: std::mem::take(&mut bufs.out),
+                spent: std::mem::take(&mut bufs.spent),
+                argvs: VecDeque::new(),
+            };
+            if core
+                .send(ToCore::Batch(Batch::new(id, argvs, tx, lent)))
+                .is_err()
+            {
                 return;
             }
             // While the batch waits (a blocked pop, a long script), keep reading so that a
@@ -130,8 +146,18 @@ async fn run(
             let Ok(reply) = reply else {
                 return;
             };
-            if writer.write_all(&reply.bytes).await.is_err() {
+            bufs = reply.bufs;
+            // The requests are freed here, off the core's thread (a batch cut short by
+            // `QUIT` gives back the ones it did not run).
+            bufs.spent.clear();
+            bufs.argvs.clear();
+            if writer.write_all(&bufs.out).await.is_err() {
                 return;
+            }
+            bufs.out.clear();
+            // A large reply's buffer is not kept.
+            if bufs.out.capacity() > MAX_KEPT_OUTPUT {
+                bufs.out = Vec::new();
             }
             authenticated = reply.authenticated;
             if reply.close {
@@ -167,14 +193,14 @@ async fn run(
     }
 }
 
-/// Takes every complete request off the front of `buf`; stops at the first protocol error.
-/// Before authentication only one request is taken at a time, since the size limits change
-/// once `AUTH` has run.
+/// Moves every complete request off the front of `buf` into `argvs`; stops at the first
+/// protocol error, which it returns. Before authentication only one request is taken at a
+/// time, since the size limits change once `AUTH` has run.
 fn parse_all(
     buf: &mut Vec<u8>,
     limits: &RequestLimits,
-) -> (VecDeque<Vec<Vec<u8>>>, Option<ProtocolError>) {
-    let mut argvs = VecDeque::new();
+    argvs: &mut VecDeque<Vec<Vec<u8>>>,
+) -> Option<ProtocolError> {
     let mut used = 0;
     let mut error = None;
     while used < buf.len() {
@@ -196,5 +222,5 @@ fn parse_all(
         }
     }
     buf.drain(..used);
-    (argvs, error)
+    error
 }

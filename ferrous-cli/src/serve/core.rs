@@ -12,7 +12,7 @@
 //! allows while a script is busy; a vanished client (its reply channel closed) is forgotten
 //! without affecting anyone else.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -26,7 +26,7 @@ type PushSender = tokio::sync::mpsc::Sender<Vec<u8>>;
 use tokio::sync::{Notify, oneshot};
 
 use super::blocking::{BlockSpec, Blocked};
-use super::clients::{Client, ReplyMode};
+use super::clients::{Client, ClientMap, ReplyMode};
 use super::config::Config;
 use super::host::ServerHost;
 use super::pubsub::{PubSub, encode_push};
@@ -54,29 +54,49 @@ pub(crate) struct Batch {
     pub(crate) reply: oneshot::Sender<BatchReply>,
     pub(crate) out: Vec<u8>,
     pub(crate) close: bool,
+    /// Requests already run: they go back with the replies, so their memory is freed on the
+    /// connection's thread rather than the core's.
+    pub(crate) spent: Vec<Argv>,
 }
 
 impl Batch {
-    /// A batch of `argvs` for `client`.
+    /// A batch of `argvs` for `client`; its replies are appended to `bufs.out` and its spent
+    /// requests to `bufs.spent` (the connection's buffers, which come back with the replies).
     pub(crate) fn new(
         client: u64,
         argvs: VecDeque<Argv>,
         reply: oneshot::Sender<BatchReply>,
+        bufs: BatchBufs,
     ) -> Batch {
         Batch {
             client,
             argvs,
             reply,
-            out: Vec::new(),
+            out: bufs.out,
             close: false,
+            spent: bufs.spent,
         }
     }
+}
+
+/// A connection's buffers, lent to the core with each batch and given back with its
+/// replies, so that a batch allocates nothing of its own once they have grown.
+#[derive(Debug, Default)]
+pub(crate) struct BatchBufs {
+    /// The replies: empty when lent.
+    pub(crate) out: Vec<u8>,
+    /// The requests run: empty when lent.
+    pub(crate) spent: Vec<Argv>,
+    /// The requests to run: empty when given back.
+    pub(crate) argvs: VecDeque<Argv>,
 }
 
 /// What a connection writes back for a batch.
 #[derive(Debug)]
 pub(crate) struct BatchReply {
-    pub(crate) bytes: Vec<u8>,
+    /// The encoded replies in `bufs.out`; the batch's requests in `bufs.spent`, to be freed
+    /// by the connection, off the core's thread.
+    pub(crate) bufs: BatchBufs,
     /// Close the connection after writing (`QUIT`, `CLIENT KILL` of itself).
     pub(crate) close: bool,
     /// Whether the client is now authenticated (the request size limits depend on it).
@@ -112,7 +132,7 @@ pub(crate) struct ScriptRun {
 /// The engine's thread.
 pub(crate) struct Core {
     pub(crate) engine: ScriptEngine<ServerHost>,
-    pub(crate) clients: HashMap<u64, Client>,
+    pub(crate) clients: ClientMap,
     pub(crate) config: Config,
     pub(crate) pending: VecDeque<Batch>,
     pub(crate) script: Option<ScriptRun>,
@@ -146,7 +166,7 @@ impl Core {
         let engine = ScriptEngine::with_config(host, engine_config)?;
         Ok(Core {
             engine,
-            clients: HashMap::new(),
+            clients: ClientMap::default(),
             config,
             pending: VecDeque::new(),
             script: None,
@@ -216,12 +236,17 @@ impl Core {
 
     fn on_timer(&mut self) {
         self.last_tick = Instant::now();
+        if !self.engine.is_running() {
+            self.engine.host_mut().sync_wall_clock();
+        }
         let host = self.engine.host_mut();
         if host.mem.active_expire(20) > 0 {
             // Expired keys touch the `WATCH`es on them.
             let expired = host.mem.take_expired();
-            host.dirty.extend(expired);
-            self.after_command();
+            if host.track_keys {
+                host.dirty.extend(expired);
+                self.after_command();
+            }
         }
         self.expire_blocked();
     }
@@ -270,7 +295,13 @@ impl Core {
             if self.stopping {
                 return;
             }
-            match self.exec(batch.client, &argv) {
+            let step = self.exec(batch.client, &argv);
+            let name = match step {
+                Step::Script => resolve_command(&argv).map_or("eval", |s| s.name),
+                _ => "",
+            };
+            batch.spent.push(argv);
+            match step {
                 Step::Reply(reply) => self.emit(&mut batch, &reply),
                 Step::Silent => {}
                 Step::Pushes(frames) => {
@@ -280,7 +311,6 @@ impl Core {
                     }
                 }
                 Step::Script => {
-                    let name = resolve_command(&argv).map_or("eval", |s| s.name);
                     let errors_before = self.engine.host().stats.total_error_replies;
                     self.script = Some(ScriptRun {
                         batch,
@@ -291,6 +321,7 @@ impl Core {
                     return;
                 }
                 Step::Block(spec) => {
+                    self.engine.host_mut().track_keys = true;
                     self.blocked.push_back(Blocked { spec, batch });
                     return;
                 }
@@ -338,6 +369,7 @@ impl Core {
                 }
                 self.emit_raw(&mut batch, &reply);
             }
+            batch.spent.push(argv);
         }
         self.finish(batch);
     }
@@ -393,7 +425,11 @@ impl Core {
             .get(&batch.client)
             .is_some_and(|c| c.authenticated);
         let _ = batch.reply.send(BatchReply {
-            bytes: batch.out,
+            bufs: BatchBufs {
+                out: batch.out,
+                spent: batch.spent,
+                argvs: batch.argvs,
+            },
             close: batch.close,
             authenticated,
         });
@@ -431,6 +467,11 @@ impl Core {
             }
             self.engine.host_mut().ready = dirty;
             self.retry_blocked();
+        }
+        if self.engine.host().track_keys {
+            let track =
+                !self.blocked.is_empty() || self.clients.values().any(|c| !c.watched.is_empty());
+            self.engine.host_mut().track_keys = track;
         }
         self.flush_replication();
     }

@@ -20,6 +20,11 @@ const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 impl Core {
     /// Runs one request of client `id`.
     pub(crate) fn exec(&mut self, id: u64, argv: &[Vec<u8>]) -> Step {
+        let start = Instant::now();
+        // A script that runs keeps the time it started at.
+        if !self.engine.is_running() {
+            self.engine.host().sync_clock(start);
+        }
         let spec = match resolve_command(argv) {
             Ok(spec) => spec,
             Err(err) => {
@@ -36,7 +41,7 @@ impl Core {
         let Some(client) = self.clients.get_mut(&id) else {
             return Step::Silent;
         };
-        client.last_command = spec.name.to_owned();
+        client.last_command = spec.name;
         if !client.authenticated && !spec.flags.contains(CommandFlags::NO_AUTH) {
             return self.reject(spec, NOAUTH);
         }
@@ -92,7 +97,6 @@ impl Core {
         if spec.flags.contains(CommandFlags::DENYOOM) && self.engine.host().is_oom() {
             return self.reject(spec, OOM);
         }
-        let start = Instant::now();
         let errors_before = self.engine.host().stats.total_error_replies;
         let step = self.run_command(id, spec, argv, false);
         if let Step::Reply(reply) | Step::Close(reply) = &step {

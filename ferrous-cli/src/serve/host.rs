@@ -6,8 +6,11 @@
 //! Invariant: every call that reaches the keyspace goes through [`ServerHost::call`], so a
 //! write can never miss its notification.
 
+use std::time::Instant;
+
 use ferrous_redis::{
-    AclDenied, CallContext, CommandFlags, CommandHost, MemoryHost, Reply, keys_of,
+    AclDenied, CallContext, Clock, CommandFlags, CommandHost, CommandSpec, ManualClock, MemoryHost,
+    Reply, SystemClock, keys_of,
 };
 
 use super::acl::Users;
@@ -24,8 +27,18 @@ const BASE_MEMORY: u64 = 900_000;
 /// The keyspace and what the server learns from its calls.
 pub(crate) struct ServerHost {
     pub(crate) mem: MemoryHost,
-    /// Keys written since the server last looked (drained after each command).
+    /// The keyspace's time for expiry, read from the system clock once per command (see
+    /// [`ServerHost::sync_clock`]) rather than once per key lookup; a script sees the time
+    /// it started at, as in Redis 7.0.
+    clock: ManualClock,
+    /// When the wall clock was last read, and what it said.
+    wall: (Instant, i64),
+    /// Keys written since the server last looked (drained after each command), recorded only
+    /// while `track_keys` is set.
     pub(crate) dirty: Vec<DirtyKey>,
+    /// Whether some client watches keys or waits on a blocking command: only then are written
+    /// keys worth recording (the core sets it before such a client's state can depend on it).
+    pub(crate) track_keys: bool,
     /// Whether a `FLUSHALL`/`FLUSHDB` ran since the server last looked.
     pub(crate) flushed: bool,
     /// The keys written by the command whose blocked clients are being retried, in the order
@@ -53,14 +66,19 @@ pub(crate) struct ServerHost {
 impl ServerHost {
     /// An empty keyspace.
     pub(crate) fn new(maxmemory: u64) -> ServerHost {
+        let wall_ms = SystemClock.now_ms();
+        let clock = ManualClock::new(wall_ms);
         ServerHost {
             mem: {
-                let mut mem = MemoryHost::new();
+                let mut mem = MemoryHost::with_clock(clock.clone());
                 // Expired keys touch the `WATCH`es on them, as in Redis.
                 mem.track_expired(true);
                 mem
             },
+            clock,
+            wall: (Instant::now(), wall_ms),
             dirty: Vec::new(),
+            track_keys: false,
             flushed: false,
             ready: Vec::new(),
             writes: 0,
@@ -75,6 +93,20 @@ impl ServerHost {
         }
     }
 
+    /// Sets the keyspace's clock to `now` (the command's start, read once for the clock and
+    /// the statistics), counted from the wall time read at the last timer tick.
+    pub(crate) fn sync_clock(&self, now: Instant) {
+        let (at, wall_ms) = self.wall;
+        let since = i64::try_from(now.saturating_duration_since(at).as_millis()).unwrap_or(0);
+        self.clock.set(wall_ms.saturating_add(since));
+    }
+
+    /// Reads the wall clock again (every timer tick: it may have been set).
+    pub(crate) fn sync_wall_clock(&mut self) {
+        self.wall = (Instant::now(), SystemClock.now_ms());
+        self.clock.set(self.wall.1);
+    }
+
     /// An estimate of `used_memory`: a base plus a small cost per key.
     pub(crate) fn used_memory(&self) -> u64 {
         let keys: u64 = (0..16).map(|db| self.mem.dbsize(db) as u64).sum();
@@ -82,10 +114,13 @@ impl ServerHost {
     }
 
     /// Records the effects of a command that ran on the keyspace.
-    pub(crate) fn note_effects(&mut self, db: usize, argv: &[Vec<u8>], reply: &Reply) {
-        let Ok(spec) = ferrous_redis::resolve_command(argv) else {
-            return;
-        };
+    pub(crate) fn note_effects(
+        &mut self,
+        spec: &'static CommandSpec,
+        db: usize,
+        argv: &[Vec<u8>],
+        reply: &Reply,
+    ) {
         if reply.is_error()
             || !spec.flags.contains(CommandFlags::WRITE)
             || !changed(spec.name, argv, reply)
@@ -93,9 +128,11 @@ impl ServerHost {
             return;
         }
         self.writes += 1;
-        for pos in keys_of(spec, argv) {
-            if let Some(key) = argv.get(pos) {
-                self.dirty.push((db, key.clone()));
+        if self.track_keys {
+            for pos in keys_of(spec, argv) {
+                if let Some(key) = argv.get(pos) {
+                    self.dirty.push((db, key.clone()));
+                }
             }
         }
         self.repl.note(&mut self.mem, db, argv, spec.name, reply);
@@ -169,11 +206,9 @@ fn changed(name: &str, argv: &[Vec<u8>], reply: &Reply) -> bool {
 
 impl CommandHost for ServerHost {
     fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
-        let name = args
-            .first()
-            .map(|n| n.to_ascii_lowercase())
-            .unwrap_or_default();
-        let reply = if name == b"select" && ctx.from_script {
+        let name: &[u8] = args.first().map_or(&[], Vec::as_slice);
+        let is = |command: &[u8]| name.eq_ignore_ascii_case(command);
+        let reply = if ctx.from_script && is(b"select") {
             // The engine keeps the script's database; the host only checks the index.
             match args
                 .get(1)
@@ -183,42 +218,49 @@ impl CommandHost for ServerHost {
                 Some(_) => Reply::error("ERR DB index is out of range"),
                 None => Reply::error("ERR value is not an integer or out of range"),
             }
-        } else if name == b"lmpop" || name == b"zmpop" {
-            super::mpop::mpop(&mut self.mem, ctx, args, 1, name == b"zmpop")
-        } else if name == b"memory" {
+        } else if is(b"lmpop") || is(b"zmpop") {
+            super::mpop::mpop(&mut self.mem, ctx, args, 1, is(b"zmpop"))
+        } else if is(b"memory") {
             super::object::memory(&mut self.mem, ctx, args)
-        } else if name == b"object" {
+        } else if is(b"object") {
             super::object::object(&mut self.mem, ctx, args)
-        } else if name == b"sort" || name == b"sort_ro" {
+        } else if is(b"sort") || is(b"sort_ro") {
             let full_access = self.caller_reads_every_key(args);
             let exists = |mem: &mut MemoryHost, key: &[u8]| {
                 mem.call(ctx, &[b"exists".to_vec(), key.to_vec()]) == Reply::Integer(1)
             };
             let store = sort_destination(args)
-                .filter(|dst| exists(&mut self.mem, dst))
+                .filter(|dst| self.track_keys && exists(&mut self.mem, dst))
                 .map(<[u8]>::to_vec);
-            let reply =
-                super::sort::sort(&mut self.mem, ctx, args, name == b"sort_ro", full_access);
+            let reply = super::sort::sort(&mut self.mem, ctx, args, is(b"sort_ro"), full_access);
             // `SORT ... STORE` with an empty result deletes an existing destination: a write.
             if let (Some(dst), Reply::Integer(0)) = (store, &reply) {
                 self.dirty.push((ctx.db, dst));
             }
             reply
         } else {
-            if matches!(name.as_slice(), b"flushall" | b"flushdb" | b"swapdb") {
-                self.touch_before_flush(ctx.db, &name, args);
+            if self.track_keys && (is(b"flushall") || is(b"flushdb") || is(b"swapdb")) {
+                let lowered = name.to_ascii_lowercase();
+                self.touch_before_flush(ctx.db, &lowered, args);
             }
             self.mem.call(ctx, args)
         };
         let expired = self.mem.take_expired();
-        self.dirty.extend(expired);
-        self.note_effects(ctx.db, args, &reply);
+        if self.track_keys {
+            self.dirty.extend(expired);
+        }
+        let spec = ferrous_redis::resolve_command(args);
+        if let Ok(spec) = spec {
+            self.note_effects(spec, ctx.db, args, &reply);
+        }
         if ctx.from_script {
-            let label = ferrous_redis::resolve_command(args).map_or_else(
-                |_| String::from_utf8_lossy(&name).into_owned(),
-                |spec| spec.name.to_owned(),
-            );
-            self.stats.record_call(&label, 0, &reply);
+            match spec {
+                Ok(spec) => self.stats.record_call(spec.name, 0, &reply),
+                Err(_) => {
+                    let label = String::from_utf8_lossy(name).to_ascii_lowercase();
+                    self.stats.record_call(&label, 0, &reply);
+                }
+            }
         }
         reply
     }

@@ -1,9 +1,10 @@
 //! `ferrous serve`: a Redis-compatible server over the script engine and the in-memory host.
 //!
 //! Threads and tasks: a tokio multi-thread runtime accepts connections and runs one task per
-//! connection (`connection.rs`), which parses requests and writes replies. One dedicated thread,
-//! the core (`core.rs`), owns the script engine, the keyspace and every client's state; the
-//! connections send it batches of requests over a channel and await the replies. Scripts run
+//! connection (`connection.rs`), which parses requests and writes replies, on one worker fewer
+//! than the machine has processors. One dedicated thread, the core (`core.rs`), owns the script
+//! engine, the keyspace and every client's state; the connections send it batches of requests
+//! over a channel (one per read, with the connection's reusable buffers) and await the replies. Scripts run
 //! in slices on the core, so between slices it can answer `BUSY`, `SCRIPT KILL` and
 //! `SHUTDOWN NOSAVE` while no other command runs.
 //!
@@ -78,6 +79,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     raise_open_file_limit(args.maxclients);
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(io_threads())
         .enable_all()
         .build()
         .context("starting the tokio runtime")?;
@@ -154,6 +156,17 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// Threads for the connections' I/O: one core fewer than the machine has (at least one), so
+/// the core thread, which every request waits for, has a processor of its own instead of
+/// being preempted by connection tasks (on two processors tokio's default of two workers
+/// made three busy threads).
+fn io_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .saturating_sub(1)
+        .max(1)
 }
 
 /// Raises the soft limit on open files to what `maxclients` connections need (plus a margin

@@ -56,6 +56,7 @@ impl Core {
         for key in &argv[1..] {
             client.watched.insert((db, key.clone()));
         }
+        self.engine.host_mut().track_keys = true;
         Reply::ok()
     }
 

@@ -28,13 +28,15 @@ pub(crate) struct Stats {
     pub(crate) total_commands_processed: u64,
     pub(crate) total_connections_received: u64,
     pub(crate) rejected_connections: u64,
+    /// Where [`Stats::command`] would count if its entry vanished (it cannot).
+    scratch: CommandStat,
 }
 
 impl Stats {
     /// A command that ran and answered `reply`.
     pub(crate) fn record_call(&mut self, name: &str, usec: u64, reply: &Reply) {
         self.total_commands_processed += 1;
-        let stat = self.commands.entry(name.to_owned()).or_default();
+        let stat = self.command(name);
         stat.calls += 1;
         stat.usec += usec;
         if let Reply::Error(text) = reply {
@@ -57,7 +59,7 @@ impl Stats {
     ) {
         if self.total_error_replies > errors_before && reply.is_error() {
             self.total_commands_processed += 1;
-            let stat = self.commands.entry(name.to_owned()).or_default();
+            let stat = self.command(name);
             stat.calls += 1;
             stat.usec += usec;
             stat.failed_calls += 1;
@@ -69,12 +71,20 @@ impl Stats {
     /// A command refused before it ran (`rejected_calls`), with the error it got.
     pub(crate) fn record_rejected(&mut self, name: Option<&str>, text: &[u8]) {
         if let Some(name) = name {
-            self.commands
-                .entry(name.to_owned())
-                .or_default()
-                .rejected_calls += 1;
+            self.command(name).rejected_calls += 1;
         }
         self.record_error(text);
+    }
+
+    /// The counters of `name`, created at its first call (no allocation after that: this runs
+    /// for every command and every `redis.call`).
+    fn command(&mut self, name: &str) -> &mut CommandStat {
+        if !self.commands.contains_key(name) {
+            self.commands
+                .insert(name.to_owned(), CommandStat::default());
+        }
+        // Present now; the scratch entry only keeps this total.
+        self.commands.get_mut(name).unwrap_or(&mut self.scratch)
     }
 
     /// One error reply: `errorstat_<CODE>` and `total_error_replies`.
