@@ -879,3 +879,39 @@ fn shard_channels_are_their_own_namespace() {
         Reply::Integer(0)
     );
 }
+
+/// `COMMAND GETKEYS`/`GETKEYSANDFLAGS` as redis-server 7.0.15 answers them (replies recorded
+/// from it): the checks in its order, keys from the key specifications, flags in its order.
+#[test]
+fn command_getkeys_as_redis() {
+    let server = Server::start(&[]);
+    let mut c = server.client();
+    let status = |s: &str| Reply::Status(s.as_bytes().to_vec());
+    assert_eq!(
+        c.call(&["COMMAND", "GETKEYSANDFLAGS", "SET", "k", "v", "GET"]),
+        Reply::Array(vec![Reply::Array(vec![
+            bulk("k"),
+            Reply::Array(vec![status("RW"), status("access"), status("update")]),
+        ])])
+    );
+    assert_eq!(
+        c.call(&["COMMAND", "GETKEYS", "LMOVE", "a", "b", "LEFT", "RIGHT"]),
+        Reply::Array(vec![bulk("a"), bulk("b")])
+    );
+    assert_eq!(
+        c.call(&["COMMAND", "GETKEYS", "EVAL", "x", "0"]),
+        Reply::Array(Vec::new())
+    );
+    for (args, error) in [
+        (&["PING", "x"][..], "ERR The command has no key arguments"),
+        (
+            &["GET", "a", "b"][..],
+            "ERR Invalid number of arguments specified for command",
+        ),
+        (&["NOSUCH", "x"][..], "ERR Invalid command specified"),
+    ] {
+        let mut argv = vec!["COMMAND", "GETKEYS"];
+        argv.extend_from_slice(args);
+        assert_eq!(error_text(&c.call(&argv)), error, "{args:?}");
+    }
+}

@@ -1,8 +1,11 @@
-//! `COMMAND`, `COMMAND COUNT`, `COMMAND INFO`, `COMMAND DOCS`, `COMMAND LIST` and
-//! `COMMAND GETKEYS`, answered from the engine's command table (Redis 7.0.15's). Key
-//! specifications and documentation are left empty.
+//! `COMMAND`, `COMMAND COUNT`, `COMMAND INFO`, `COMMAND DOCS`, `COMMAND LIST`,
+//! `COMMAND GETKEYS` and `COMMAND GETKEYSANDFLAGS`, answered from the engine's command table
+//! (Redis 7.0.15's). `COMMAND INFO` leaves key specifications and tips empty and `COMMAND DOCS`
+//! the documentation; `GETKEYS` uses the key specifications.
 
-use ferrous_redis::{CommandSpec, Reply, all_commands, keys_of, lookup_command, resolve_command};
+use ferrous_redis::{
+    CommandFlags, CommandSpec, Reply, all_commands, keys_with_flags, lookup_command,
+};
 
 use super::glob::glob_match;
 
@@ -92,7 +95,8 @@ pub(crate) fn command(spec: &CommandSpec, argv: &[Vec<u8>]) -> Reply {
             }
             Reply::Array(names)
         }
-        "command|getkeys" | "command|getkeysandflags" => getkeys(&argv[2..]),
+        "command|getkeys" => getkeys(&argv[2..], false),
+        "command|getkeysandflags" => getkeys(&argv[2..], true),
         _ => Reply::error(format!(
             "ERR unknown subcommand '{}'. Try COMMAND HELP.",
             String::from_utf8_lossy(argv.get(1).map_or(&[][..], Vec::as_slice))
@@ -100,21 +104,47 @@ pub(crate) fn command(spec: &CommandSpec, argv: &[Vec<u8>]) -> Reply {
     }
 }
 
-/// `COMMAND GETKEYS cmd args...`.
-fn getkeys(target: &[Vec<u8>]) -> Reply {
-    let spec = match resolve_command(target) {
-        Ok(spec) => spec,
-        Err(ferrous_redis::CommandError::WrongArity(_)) => {
-            return Reply::error("ERR Invalid number of arguments specified for command");
-        }
-        Err(_) => return Reply::error("ERR Invalid command specified"),
+/// `COMMAND GETKEYS cmd args...` and `COMMAND GETKEYSANDFLAGS` (`getKeysSubcommandImpl`): the
+/// checks in Redis's order, then the keys (with their flags) from the key specifications.
+fn getkeys(target: &[Vec<u8>], with_flags: bool) -> Reply {
+    let spec = target
+        .first()
+        .and_then(|name| lookup_command(name))
+        .and_then(|base| match target.get(1) {
+            Some(sub) if base.is_container() => base.subcommand(sub),
+            _ => Some(base),
+        });
+    let Some(spec) = spec else {
+        return Reply::error("ERR Invalid command specified");
     };
-    let keys: Vec<Reply> = keys_of(spec, target)
-        .filter_map(|pos| target.get(pos))
-        .map(|k| Reply::Bulk(k.clone()))
-        .collect();
-    if keys.is_empty() {
+    if !spec.has_keys() {
         return Reply::error("ERR The command has no key arguments");
     }
-    Reply::Array(keys)
+    if !spec.arity_ok(target.len()) {
+        return Reply::error("ERR Invalid number of arguments specified for command");
+    }
+    let keys = keys_with_flags(spec, target);
+    if keys.is_empty() {
+        return if spec.flags.contains(CommandFlags::NO_MANDATORY_KEYS) {
+            Reply::Array(Vec::new())
+        } else {
+            Reply::error("ERR Invalid arguments specified for command")
+        };
+    }
+    Reply::Array(
+        keys.into_iter()
+            .filter_map(|(pos, flags)| {
+                let key = Reply::Bulk(target.get(pos)?.clone());
+                Some(if with_flags {
+                    let names = flags
+                        .names()
+                        .map(|n| Reply::Status(n.as_bytes().to_vec()))
+                        .collect();
+                    Reply::Array(vec![key, Reply::Set(names)])
+                } else {
+                    key
+                })
+            })
+            .collect(),
+    )
 }

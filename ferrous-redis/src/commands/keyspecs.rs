@@ -63,6 +63,28 @@ impl KeyFlags {
         self.0 & other.0 != 0
     }
 
+    /// The flags' names as `COMMAND INFO` and `COMMAND GETKEYSANDFLAGS` show them
+    /// (`addReplyFlagsForKeyArgs`), in Redis's order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        const NAMES: [(KeyFlags, &str); 11] = [
+            (KeyFlags::RO, "RO"),
+            (KeyFlags::RW, "RW"),
+            (KeyFlags::OW, "OW"),
+            (KeyFlags::RM, "RM"),
+            (KeyFlags::ACCESS, "access"),
+            (KeyFlags::UPDATE, "update"),
+            (KeyFlags::INSERT, "insert"),
+            (KeyFlags::DELETE, "delete"),
+            (KeyFlags::NOT_KEY, "not_key"),
+            (KeyFlags::INCOMPLETE, "incomplete"),
+            (KeyFlags::VARIABLE_FLAGS, "variable_flags"),
+        ];
+        NAMES
+            .into_iter()
+            .filter(move |(flag, _)| self.contains(*flag))
+            .map(|(_, name)| name)
+    }
+
     /// Whether ACL needs read permission for the key (`access`).
     pub const fn needs_read(self) -> bool {
         self.intersects(KeyFlags::ACCESS)

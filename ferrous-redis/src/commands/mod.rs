@@ -338,6 +338,16 @@ impl CommandSpec {
         !self.subcommands.is_empty()
     }
 
+    /// `doesCommandHaveKeys`: a procedure of its own finds the keys, or a key specification is
+    /// not marked `not_key`.
+    pub fn has_keys(&self) -> bool {
+        !matches!(self.keys, KeyFinder::Range)
+            || self
+                .key_specs
+                .iter()
+                .any(|k| !k.flags.contains(KeyFlags::NOT_KEY))
+    }
+
     /// The subcommand `sub` of this container, any case.
     pub fn subcommand(&self, sub: &[u8]) -> Option<&'static CommandSpec> {
         let index = self
