@@ -177,11 +177,11 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
         self.check_flags(flags, ro)?;
         let split = 3 + numkeys as usize;
         let cluster = self.cluster_run(flags, &argv[3..split])?;
-        let keys: Vec<&[u8]> = argv[3..split].iter().map(Vec::as_slice).collect();
-        let args: Vec<&[u8]> = argv[split..].iter().map(Vec::as_slice).collect();
         let compat = flags.contains(ScriptFlags::EVAL_COMPAT);
-        let setup = sandbox::set_array_global(&mut self.vm, self.names.keys, &keys)
-            .and_then(|()| sandbox::set_array_global(&mut self.vm, self.names.argv, &args));
+        let setup = sandbox::set_array_global(&mut self.vm, self.names.keys, &argv[3..split])
+            .and_then(|()| {
+                sandbox::set_array_global(&mut self.vm, self.names.argv, &argv[split..])
+            });
         if setup.is_err() {
             return Err(Reply::error("ERR not enough memory"));
         }

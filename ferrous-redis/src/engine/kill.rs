@@ -80,11 +80,11 @@ impl KillSwitch {
         self.0.requested.load(Ordering::Acquire)
     }
 
-    /// A script starts.
-    pub(crate) fn begin(&self, kind: RunKind) {
+    /// A script starts (at `started`, the time the engine recorded).
+    pub(crate) fn begin(&self, kind: RunKind, started: Instant) {
         self.0.requested.store(false, Ordering::Release);
         self.0.dirty.store(false, Ordering::Release);
-        *self.0.started.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        *self.0.started.lock().unwrap_or_else(|e| e.into_inner()) = Some(started);
         let code = match kind {
             RunKind::Eval => EVAL,
             RunKind::Function => FUNCTION,

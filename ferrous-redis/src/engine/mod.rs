@@ -348,7 +348,7 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 
     /// Records a started script.
     pub(crate) fn begin_run(&mut self, running: Running) {
-        self.kill.begin(running.kind);
+        self.kill.begin(running.kind, running.started);
         self.running = Some(running);
         self.host_mut().script_started();
     }

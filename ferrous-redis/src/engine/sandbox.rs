@@ -183,16 +183,14 @@ fn nonexistent_global(ctx: &mut Ctx<'_>) -> Result<Ret> {
 }
 
 /// Sets `KEYS` or `ARGV` (the globals are unlocked for the one write, as Redis does).
-pub(crate) fn set_array_global(vm: &mut Vm, name: StringHandle, items: &[&[u8]]) -> Result<()> {
-    let t = vm.new_table(items.len(), 0)?;
-    for (i, item) in items.iter().enumerate() {
-        let s = vm.intern(item)?;
-        vm.heap()
-            .tx()
-            .raw_set_int(t, i as i64 + 1, Value::String(s))?;
-    }
+pub(crate) fn set_array_global(vm: &mut Vm, name: StringHandle, items: &[Vec<u8>]) -> Result<()> {
     let globals = vm.globals();
     let mut tx = vm.heap().tx();
+    let t = tx.new_table(items.len(), 0)?;
+    for (i, item) in items.iter().enumerate() {
+        let s = tx.intern(item)?;
+        tx.raw_set_int(t, i as i64 + 1, Value::String(s))?;
+    }
     tx.set_readonly(globals, false)?;
     let res = tx.raw_set_str(globals, name, Value::Table(t));
     tx.set_readonly(globals, true)?;
