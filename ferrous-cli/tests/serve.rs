@@ -273,6 +273,19 @@ fn one_entry(key: &str, id: &str, field: &str, value: &str) -> Reply {
     ])])
 }
 
+/// A consumer of group `g` waiting for new entries of stream `s`.
+const GROUP_READ: &[&str] = &[
+    "XREADGROUP",
+    "GROUP",
+    "g",
+    "c",
+    "BLOCK",
+    "0",
+    "STREAMS",
+    "s",
+    ">",
+];
+
 #[test]
 fn blocking_stream_reads_are_served_by_a_later_xadd() {
     let server = Server::start(&[]);
@@ -313,17 +326,7 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
         writer.call(&["XGROUP", "CREATE", "s", "g", "$"]),
         Reply::ok()
     );
-    waiter.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "c",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ]);
+    waiter.send(GROUP_READ);
     wait_blocked(&mut writer, 1);
     assert_eq!(writer.call(&["XADD", "s", "3-1", "job", "2"]), bulk("3-1"));
     assert_eq!(waiter.read(), Some(one_entry("s", "3-1", "job", "2")));
@@ -339,17 +342,7 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
     assert_eq!(writer.call(&["EXEC"]), Reply::Array(vec![Reply::NilArray]));
 
     // A group destroyed or a key deleted under a blocked group reader ends its wait.
-    waiter.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "c",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ]);
+    waiter.send(GROUP_READ);
     wait_blocked(&mut writer, 1);
     assert_eq!(
         writer.call(&["XGROUP", "DESTROY", "s", "g"]),
@@ -363,17 +356,7 @@ fn blocking_stream_reads_are_served_by_a_later_xadd() {
         writer.call(&["XGROUP", "CREATE", "s", "g", "$"]),
         Reply::ok()
     );
-    waiter.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "c",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ]);
+    waiter.send(GROUP_READ);
     wait_blocked(&mut writer, 1);
     assert_eq!(writer.call(&["DEL", "s"]), Reply::Integer(1));
     assert_eq!(

@@ -361,8 +361,11 @@ impl Core {
                     Step::Silent | Step::Script | Step::Block(_) | Step::Pushes(_) => {}
                 }
             } else {
+                let is_exec = argv
+                    .first()
+                    .is_some_and(|name| name.eq_ignore_ascii_case(b"exec"));
                 let reply =
-                    self.reject_in_transaction(batch.client, &argv, self.engine.busy_reply());
+                    self.reject_in_transaction(batch.client, is_exec, self.engine.busy_reply());
                 let name = resolve_command(&argv).ok().map(|s| s.name);
                 if let Reply::Error(text) = &reply {
                     self.engine.host_mut().stats.record_rejected(name, text);

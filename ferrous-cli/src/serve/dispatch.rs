@@ -51,10 +51,12 @@ impl Core {
         if let Some(step) = self.check_replicas(id, spec) {
             return step;
         }
-        if spec.name == "exec" && self.queued_denyoom(id) && self.engine.host().is_oom() {
+        if spec.name == "exec"
+            && self.queued_has(id, CommandFlags::DENYOOM)
+            && self.engine.host().is_oom()
+        {
             // `EXEC` of a transaction that would use memory is refused as a whole.
-            self.reject(spec, OOM);
-            return Step::Reply(self.reject_in_transaction(id, argv, Reply::error(OOM)));
+            return self.reject_exec(id, spec, OOM);
         }
         let Some(client) = self.clients.get_mut(&id) else {
             return Step::Silent;

@@ -6,7 +6,7 @@
 //! the host's dirty-key notes, script writes included) or a flush marks the client, and its
 //! `EXEC` answers a nil array.
 
-use ferrous_redis::{Argv, CommandFlags, Reply, resolve_command};
+use ferrous_redis::{Argv, CommandFlags, CommandSpec, Reply, resolve_command};
 
 use super::core::{Core, Step};
 
@@ -73,21 +73,13 @@ impl Core {
     /// `EXEC` fail (`flagTransaction`), and a refused `EXEC` discards the transaction and
     /// answers `EXECABORT Transaction discarded because of: <error>` (`execCommandAbort`).
     /// Returns the reply to send.
-    pub(crate) fn reject_in_transaction(
-        &mut self,
-        id: u64,
-        argv: &[Vec<u8>],
-        error: Reply,
-    ) -> Reply {
+    pub(crate) fn reject_in_transaction(&mut self, id: u64, is_exec: bool, error: Reply) -> Reply {
         let Some(client) = self.client(id) else {
             return error;
         };
         let Some(multi) = client.multi.as_mut() else {
             return error;
         };
-        let is_exec = argv
-            .first()
-            .is_some_and(|name| name.eq_ignore_ascii_case(b"exec"));
         if !is_exec {
             multi.failed = true;
             return error;
@@ -105,16 +97,31 @@ impl Core {
         }
     }
 
-    /// Whether the client's transaction holds a `denyoom` command (Redis's
-    /// `mstate.cmd_flags & CMD_DENYOOM`, which makes `EXEC` subject to `maxmemory`).
-    pub(crate) fn queued_denyoom(&self, id: u64) -> bool {
+    /// An `EXEC` refused with `error` (`OOM`, `NOREPLICAS`): the transaction is discarded and the
+    /// `EXECABORT` reply is counted as the rejected call.
+    pub(crate) fn reject_exec(&mut self, id: u64, spec: &'static CommandSpec, error: &str) -> Step {
+        let reply = self.reject_in_transaction(id, true, Reply::error(error));
+        if let Reply::Error(text) = &reply {
+            self.engine
+                .host_mut()
+                .stats
+                .record_rejected(Some(spec.name), text);
+        }
+        Step::Reply(reply)
+    }
+
+    /// Whether the client's transaction holds a command with `flag` (Redis's
+    /// `mstate.cmd_flags`: a `denyoom` one makes `EXEC` subject to `maxmemory`, a `write` one
+    /// to `min-replicas-to-write`).
+    pub(crate) fn queued_has(&self, id: u64, flag: CommandFlags) -> bool {
         self.clients
             .get(&id)
             .and_then(|c| c.multi.as_ref())
             .is_some_and(|multi| {
-                multi.queued.iter().any(|argv| {
-                    resolve_command(argv).is_ok_and(|s| s.flags.contains(CommandFlags::DENYOOM))
-                })
+                multi
+                    .queued
+                    .iter()
+                    .any(|argv| resolve_command(argv).is_ok_and(|s| s.flags.contains(flag)))
             })
     }
 

@@ -15,9 +15,7 @@
 
 use std::mem;
 
-use ferrous_redis::{
-    CallContext, CommandFlags, CommandHost, CommandSpec, MemoryHost, Reply, resolve_command,
-};
+use ferrous_redis::{CallContext, CommandFlags, CommandHost, CommandSpec, MemoryHost, Reply};
 
 use super::core::{Core, Step};
 
@@ -232,28 +230,16 @@ impl Core {
         if self.engine.host().enough_replicas() {
             return None;
         }
-        let client = self.clients.get_mut(&id)?;
         if spec.name == "exec" {
-            // `EXEC` writes when a queued command does: the transaction is discarded
-            // (`execCommandAbort`).
-            let writes = client.multi.as_ref().is_some_and(|m| {
-                m.queued.iter().any(|argv| {
-                    resolve_command(argv).is_ok_and(|s| s.flags.contains(CommandFlags::WRITE))
-                })
-            });
-            if !writes {
-                return None;
-            }
-            client.multi = None;
-            client.watched.clear();
-            client.dirty_cas = false;
-            let text = format!("EXECABORT Transaction discarded because of: {NOREPLICAS}");
-            return Some(self.reject(spec, &text));
+            // `EXEC` writes when a queued command does: the transaction is discarded.
+            return self
+                .queued_has(id, CommandFlags::WRITE)
+                .then(|| self.reject_exec(id, spec, NOREPLICAS));
         }
         if !spec.flags.contains(CommandFlags::WRITE) {
             return None;
         }
-        if let Some(multi) = client.multi.as_mut() {
+        if let Some(multi) = self.client(id)?.multi.as_mut() {
             multi.failed = true;
         }
         Some(self.reject(spec, NOREPLICAS))
