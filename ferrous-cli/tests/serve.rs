@@ -239,6 +239,43 @@ fn thousand_concurrent_connections() {
 }
 
 #[test]
+fn maxclients_shrinks_to_the_open_files_limit() {
+    // 64 descriptors leave room for 32 clients (Redis keeps 32 for itself): the 33rd is
+    // told so and closed, instead of waiting on a server out of descriptors.
+    let server = Server::start_with_open_files(Some(64), &[]);
+    let pong = Reply::Status(b"PONG".to_vec());
+    let mut first = server.client();
+    // The start-up probe's connection may not be closed yet.
+    poll(|| match first.call(&["INFO", "clients"]) {
+        Reply::Bulk(info) if String::from_utf8_lossy(&info).contains("connected_clients:1\r\n") => {
+            Some(Reply::ok())
+        }
+        _ => None,
+    });
+    let mut clients: Vec<Client> = (1..32).map(|_| server.client()).collect();
+    for c in &mut clients {
+        assert_eq!(c.call(&["PING"]), pong);
+    }
+    let mut extra = server.client();
+    assert_eq!(
+        extra.read(),
+        Some(Reply::Error(b"ERR max number of clients reached".to_vec()))
+    );
+    assert_eq!(extra.read(), None);
+    assert_eq!(
+        first.call(&["CONFIG", "GET", "maxclients"]),
+        Reply::Array(vec![bulk("maxclients"), bulk("32")])
+    );
+    // A freed place is taken by the next client.
+    drop(clients.pop());
+    poll(|| {
+        let mut c = server.client();
+        c.send(&["PING"]);
+        (c.read() == Some(pong.clone())).then(Reply::ok)
+    });
+}
+
+#[test]
 fn blocking_pop_is_served_by_a_later_push() {
     let server = Server::start(&[]);
     let mut waiter = server.client();

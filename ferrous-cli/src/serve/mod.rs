@@ -62,7 +62,7 @@ use self::config::Config;
 use self::core::Core;
 
 /// Runs the server until `SHUTDOWN`, SIGINT or SIGTERM.
-pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(mut args: ServeArgs) -> anyhow::Result<ExitCode> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(args.log_filter()))
         .with_writer(std::io::stderr)
@@ -77,7 +77,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "refusing to listen on {ip} without --requirepass (protected mode); bind 127.0.0.1 or set a password"
         );
     }
-    raise_open_file_limit(args.maxclients);
+    args.maxclients = raise_open_file_limit(args.maxclients);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(io_threads())
         .enable_all()
@@ -127,7 +127,16 @@ async fn serve(args: ServeArgs, ip: IpAddr) -> anyhow::Result<()> {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(err) => {
+                        // Out of file descriptors (or another passing failure): the
+                        // connection waits in the backlog; pause instead of spinning.
+                        tracing::warn!("Error accepting a client connection: {err}");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
                 let id = next_id.fetch_add(1, Ordering::Relaxed);
                 let sender = to_core.clone();
                 let settings = Arc::clone(&settings);
@@ -169,33 +178,50 @@ fn io_threads() -> usize {
         .max(1)
 }
 
-/// Raises the soft limit on open files to what `maxclients` connections need (plus a margin
-/// for the server's own files), as far as the hard limit allows, like Redis's
-/// `adjustOpenFilesLimit`.
-fn raise_open_file_limit(maxclients: usize) {
+/// Open files the server keeps for itself beyond one per client (Redis's
+/// `CONFIG_MIN_RESERVED_FDS`).
+const RESERVED_FDS: u64 = 32;
+
+/// Raises the soft limit on open files to what `maxclients` connections need (plus
+/// [`RESERVED_FDS`]), as far as the hard limit allows, and returns the clients that fit,
+/// like Redis's `adjustOpenFilesLimit`: past that many, a client is told "max number of
+/// clients reached" instead of waiting on a server out of descriptors.
+fn raise_open_file_limit(maxclients: usize) -> usize {
     #[cfg(unix)]
     {
         use nix::sys::resource::{Resource, getrlimit, setrlimit};
         let wanted = u64::try_from(maxclients)
             .unwrap_or(u64::MAX)
-            .saturating_add(32);
+            .saturating_add(RESERVED_FDS);
         let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
-            return;
+            return maxclients;
         };
         if soft >= wanted {
-            return;
+            return maxclients;
         }
-        let target = wanted.min(hard);
-        match setrlimit(Resource::RLIMIT_NOFILE, target, hard) {
-            Ok(()) if target < wanted => tracing::warn!(
-                "open files limited to {target} (hard limit): fewer than {maxclients} clients can connect"
-            ),
-            Ok(()) => tracing::info!("open files limit raised from {soft} to {target}"),
-            Err(err) => tracing::warn!("could not raise the open files limit from {soft}: {err}"),
+        let limit = match setrlimit(Resource::RLIMIT_NOFILE, wanted.min(hard), hard) {
+            Ok(()) => wanted.min(hard),
+            Err(err) => {
+                tracing::warn!("could not raise the open files limit from {soft}: {err}");
+                soft
+            }
+        };
+        if limit >= wanted {
+            tracing::info!("open files limit raised from {soft} to {limit}");
+            return maxclients;
         }
+        let fit = usize::try_from(limit.saturating_sub(RESERVED_FDS))
+            .unwrap_or(maxclients)
+            .max(1);
+        tracing::warn!(
+            "You requested maxclients of {maxclients} requiring at least {wanted} max file descriptors. \
+             Server can't set maximum open files to {wanted} because of OS error: the hard limit is {hard}. \
+             Current maximum open files is {limit}. maxclients has been reduced to {fit} to compensate for low ulimit."
+        );
+        fit
     }
     #[cfg(not(unix))]
-    let _ = maxclients;
+    maxclients
 }
 
 /// SIGTERM where there is such a thing.
