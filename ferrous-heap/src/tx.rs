@@ -128,6 +128,16 @@ impl HeapTransaction<'_> {
         }
     }
 
+    /// Empties `table` into what [`Self::new_table`]`(narr, 0)` would make (no keys, no
+    /// metatable, `narr` nil array slots, no hash part, writable), reusing its storage: for a
+    /// host that hands a script a fresh table on every run (Redis's `KEYS` and `ARGV`) where
+    /// nothing can have kept the previous one. Fails with `OutOfMemory` (the table unchanged)
+    /// past the memory limit.
+    pub fn reset_table(&mut self, table: TableHandle, narr: usize) -> Result<()> {
+        let (table, memory) = self.table_mut(table)?;
+        table.reset(narr, memory)
+    }
+
     /// `rawget(t, key)`. A nil or NaN key reads nil.
     #[inline]
     pub fn raw_get(&self, table: TableHandle, key: Value) -> Result<Value> {

@@ -705,6 +705,40 @@ impl Table {
             .ok_or(HeapError::InvalidNextKey)
     }
 
+    /// Makes this table what [`Table::new`]`(narr, 0)` makes (no keys, no metatable, `narr`
+    /// nil array slots, no hash part, writable), keeping its allocations when they are no
+    /// larger than [`Table::REUSE_SLOTS`] (so a reset table holds no more memory than it is
+    /// charged for, give or take that much). Fails with `OutOfMemory` and changes nothing
+    /// when `memory` refuses the new size.
+    pub(crate) fn reset(&mut self, narr: usize, memory: &mut Memory) -> Result<()> {
+        if narr > resize::MAX_SIZE {
+            return Err(HeapError::OutOfMemory);
+        }
+        let (old_bytes, new_bytes) = (self.heap_size(), Self::heap_size_for(narr, 0));
+        memory.resize(old_bytes, new_bytes)?;
+        self.array.clear();
+        if self.array.capacity() > narr.max(Self::REUSE_SLOTS) {
+            self.array = Vec::new();
+        }
+        self.nodes.clear();
+        if self.nodes.capacity() > Self::REUSE_SLOTS {
+            self.nodes = Vec::new();
+        }
+        self.last_free = 0;
+        self.metatable = None;
+        self.absent = 0;
+        self.readonly = false;
+        if self.array.try_reserve_exact(narr).is_err() {
+            memory.adjust(new_bytes, Self::heap_size_for(0, 0));
+            return Err(HeapError::OutOfMemory);
+        }
+        self.array.resize(narr, Value::Nil);
+        Ok(())
+    }
+
+    /// The most array slots or nodes whose allocation [`Table::reset`] keeps.
+    const REUSE_SLOTS: usize = 64;
+
     /// Sets the metatable (checked against `readonly`).
     pub(crate) fn set_metatable(&mut self, metatable: Option<TableHandle>) -> Result<()> {
         if self.readonly {

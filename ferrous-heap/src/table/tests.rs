@@ -457,3 +457,51 @@ fn next_visits_string_keys_in_lua51_order() {
     }
     assert_eq!(order.join(" "), "k9 k8 k1 k3 k2 k10 k6 k7 k4 k5");
 }
+
+#[test]
+fn a_reset_table_is_a_new_table() {
+    let mut heap = Heap::new();
+    // Every key kind, a metatable and read-only state, then a reset to 3 slots.
+    let table = build(&mut heap, 2, &seq(1..=40));
+    {
+        let mut tx = heap.tx();
+        let key = tx.intern(b"name").expect("no limit");
+        tx.raw_set(table, Value::String(key), num(1.0))
+            .expect("string key");
+        tx.raw_set(table, num(0.5), num(2.0)).expect("float key");
+        let meta = tx.new_table(0, 0).expect("no limit");
+        tx.set_metatable(table, Some(meta)).expect("writable");
+        tx.set_readonly(table, true).expect("live");
+        tx.reset_table(table, 3).expect("no limit");
+        assert_eq!(tx.next(table, Value::Nil).expect("live"), None);
+        assert_eq!(tx.metatable(table).expect("live"), None);
+        assert!(!tx.is_readonly(table).expect("live"));
+        assert_eq!(tx.len(table).expect("live"), 0);
+    }
+    // Shaped and charged as `new_table(3, 0)`.
+    let t = heap.objects.tables.get(table.raw()).expect("live");
+    assert_eq!((t.array().len(), t.nodes().len()), (3, 0));
+    assert_eq!(t.heap_size(), super::Table::heap_size_for(3, 0));
+    // It then behaves like a new table: keys 1..3 in the array part, 4 in the hash part.
+    let mut tx = heap.tx();
+    for i in 1..=4 {
+        tx.raw_set_int(table, i, num(i as f64)).expect("writable");
+    }
+    assert_eq!(tx.len(table).expect("live"), 4);
+    let order: Vec<Value> = std::iter::successors(
+        tx.next(table, Value::Nil).expect("live").map(|(k, _)| k),
+        |&k| tx.next(table, k).expect("live").map(|(k, _)| k),
+    )
+    .collect();
+    assert_eq!(order, vec![num(1.0), num(2.0), num(3.0), num(4.0)]);
+}
+
+#[test]
+fn a_reset_past_the_memory_limit_changes_nothing() {
+    let mut heap = Heap::new();
+    let table = build(&mut heap, 0, &seq(1..=4));
+    heap.set_memory_limit(Some(heap.bytes_allocated()));
+    let mut tx = heap.tx();
+    assert_eq!(tx.reset_table(table, 1000), Err(HeapError::OutOfMemory));
+    assert_eq!(tx.len(table).expect("live"), 4);
+}

@@ -57,7 +57,6 @@ impl RunState {
 /// The fields of [`RunState`] one `redis.call` reads, copied in one app-data lookup.
 #[derive(Clone, Copy)]
 struct CallState {
-    active: bool,
     resp: u8,
     db: usize,
     read_only: bool,
@@ -68,10 +67,8 @@ struct CallState {
 }
 
 impl CallState {
-    fn of(ctx: &Ctx<'_>) -> Option<CallState> {
-        let s = ctx.app_data::<RunState>()?;
-        Some(CallState {
-            active: s.active,
+    fn of(s: &RunState) -> CallState {
+        CallState {
             resp: s.resp,
             db: s.db,
             read_only: s.read_only,
@@ -79,8 +76,18 @@ impl CallState {
             write_dirty: s.write_dirty,
             names: s.names,
             cluster: s.cluster,
-        })
+        }
     }
+}
+
+/// What one `redis.call` changes in [`RunState`], written back with the argument pool (one
+/// app-data lookup at each end of the call: `redis.call` is the hot path of every script).
+#[derive(Default)]
+struct CallEffects {
+    /// A write command passed the write checks: the script is now dirty.
+    dirtied: bool,
+    /// The slot of the command's keys, in cluster mode.
+    slot: Option<u16>,
 }
 
 /// Arguments longer than this are not kept for reuse (a 100 MB `SET` must not pin 100 MB).
@@ -210,7 +217,11 @@ fn redis_pcall<H: CommandHost + 'static>(ctx: &mut Ctx<'_>) -> Result<Ret> {
 
 /// `luaRedisGenericCommand`: runs one command through the engine's checks and the host.
 fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> Result<Ret> {
-    let Some(state) = CallState::of(ctx).filter(|s| s.active) else {
+    let taken = ctx
+        .app_data_mut::<RunState>()
+        .filter(|s| s.active)
+        .map(|s| (CallState::of(s), std::mem::take(&mut s.argv)));
+    let Some((state, mut pool)) = taken else {
         return fail(
             ctx,
             b"redis.call/pcall can only be called inside a script invocation",
@@ -218,15 +229,16 @@ fn generic_call<H: CommandHost + 'static>(ctx: &mut Ctx<'_>, raise: bool) -> Res
             false,
         );
     };
-    let mut pool = ctx
-        .app_data_mut::<RunState>()
-        .map(|s| std::mem::take(&mut s.argv))
-        .unwrap_or_default();
-    let result = call_with_args::<H>(ctx, &state, &mut pool, raise);
+    let mut effects = CallEffects::default();
+    let result = call_with_args::<H>(ctx, &state, &mut pool, &mut effects, raise);
     pool.truncate(ARGV_KEEP_COUNT);
     pool.retain(|arg| arg.capacity() <= ARGV_KEEP);
     if let Some(s) = ctx.app_data_mut::<RunState>() {
         s.argv = pool;
+        s.write_dirty |= effects.dirtied;
+        if let (Some(run), Some(slot)) = (s.cluster.as_mut(), effects.slot) {
+            run.slot.get_or_insert(slot);
+        }
     }
     result
 }
@@ -236,6 +248,7 @@ fn call_with_args<H: CommandHost + 'static>(
     ctx: &mut Ctx<'_>,
     state: &CallState,
     pool: &mut Vec<Vec<u8>>,
+    effects: &mut CallEffects,
     raise: bool,
 ) -> Result<Ret> {
     let argv = match command_args(ctx, pool) {
@@ -243,7 +256,7 @@ fn call_with_args<H: CommandHost + 'static>(
         Err(msg) => return fail(ctx, msg, raise, false),
     };
     ctx.charge(argv.iter().map(|a| a.len() as u64 / 16 + 1).sum())?;
-    let reply = match check_and_run::<H>(ctx, state, argv) {
+    let reply = match check_and_run::<H>(ctx, state, argv, effects) {
         Ok(reply) => reply,
         Err(msg) => {
             if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
@@ -273,10 +286,13 @@ fn rejection_text(msg: &str) -> Vec<u8> {
 }
 
 /// `scriptCall`'s checks, then the host. `Err` is a rejection text (`luaPushError` format).
+/// The host is looked up once for the checks and the call, except on a script's first write,
+/// which also marks the kill switch (before the cluster check and the call, as Redis does).
 fn check_and_run<H: CommandHost + 'static>(
     ctx: &mut Ctx<'_>,
     state: &CallState,
     argv: &[Vec<u8>],
+    effects: &mut CallEffects,
 ) -> Result<Reply, String> {
     let Some(info) = cmdinfo::lookup(argv) else {
         return Err("Unknown Redis command called from script".to_owned());
@@ -287,59 +303,55 @@ fn check_and_run<H: CommandHost + 'static>(
     if cmdinfo::noscript(info) {
         return Err("This Redis command is not allowed from script".to_owned());
     }
-    if let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() {
+    let first_write = cmdinfo::write(info) && !state.write_dirty;
+    {
+        let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
+            return Err(
+                "redis.call/pcall can only be called inside a script invocation".to_owned(),
+            );
+        };
         if let Some(denied) = host.acl_denied(argv) {
             return Err(format!(
                 "The user executing the script {}",
                 denied.message()
             ));
         }
-    }
-    if state.read_only && cmdinfo::may_write(info) {
-        return Err("Write commands are not allowed from read-only scripts.".to_owned());
-    }
-    if !state.write_dirty
-        && cmdinfo::write(info)
-        && ctx
-            .app_data::<HostSlot<H>>()
-            .is_some_and(|HostSlot(host)| !host.enough_replicas())
-    {
-        return Err("-NOREPLICAS Not enough good replicas to write.".to_owned());
-    }
-    if !state.allow_oom
-        && !state.write_dirty
-        && cmdinfo::denyoom(info)
-        && ctx
-            .app_data::<HostSlot<H>>()
-            .is_some_and(|HostSlot(host)| host.is_oom())
-    {
-        return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
-    }
-    if cmdinfo::write(info) && !state.write_dirty {
-        if let Some(state) = ctx.app_data_mut::<RunState>() {
-            state.write_dirty = true;
+        if state.read_only && cmdinfo::may_write(info) {
+            return Err("Write commands are not allowed from read-only scripts.".to_owned());
         }
+        if first_write && !host.enough_replicas() {
+            return Err("-NOREPLICAS Not enough good replicas to write.".to_owned());
+        }
+        if !state.allow_oom && !state.write_dirty && cmdinfo::denyoom(info) && host.is_oom() {
+            return Err("-OOM command not allowed when used memory > 'maxmemory'.".to_owned());
+        }
+        if !first_write && state.cluster.is_none() {
+            return Ok(run_command(host, state, argv));
+        }
+    }
+    if first_write {
+        effects.dirtied = true;
         if let Some(switch) = ctx.app_data::<super::kill::KillSwitch>() {
             switch.set_dirty();
         }
     }
     if let Some(cluster) = state.cluster {
-        let slot = script_key_slot::<H>(ctx, info, argv, cluster)?;
-        if let (Some(state), Some(slot)) = (ctx.app_data_mut::<RunState>(), slot) {
-            if let Some(run) = state.cluster.as_mut() {
-                run.slot.get_or_insert(slot);
-            }
-        }
+        effects.slot = script_key_slot::<H>(ctx, info, argv, cluster)?;
     }
+    let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
+        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
+    };
+    Ok(run_command(host, state, argv))
+}
+
+/// The host runs the command, in the script's database and protocol.
+fn run_command<H: CommandHost>(host: &mut H, state: &CallState, argv: &[Vec<u8>]) -> Reply {
     let call = CallContext {
         resp: state.resp,
         db: state.db,
         from_script: true,
     };
-    let Some(HostSlot(host)) = ctx.app_data_mut::<HostSlot<H>>() else {
-        return Err("redis.call/pcall can only be called inside a script invocation".to_owned());
-    };
-    Ok(host.call(&call, argv))
+    host.call(&call, argv)
 }
 
 /// `scriptVerifyClusterState`: the keys of a command run from a script must all be served by

@@ -14,7 +14,7 @@ const RANGE_I32: &str = "ERR value is out of range, value must between -21474836
 
 /// `DEL key...` (and `UNLINK`).
 pub(crate) fn del(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let db = x.db();
     let mut deleted = 0;
     for key in &args[1..] {
@@ -28,7 +28,7 @@ pub(crate) fn del(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `EXISTS key...`: repeated keys count each time.
 pub(crate) fn exists(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let db = x.db();
     Ok(Reply::Integer(
         args[1..].iter().filter(|key| db.contains(key, now)).count() as i64,
@@ -81,7 +81,7 @@ fn expire_generic(
     }
     let when = when.checked_add(base).ok_or_else(invalid)?;
     let key = &args[1];
-    let (now, expiry_now) = (x.now, x.expiry_now);
+    let (now, expiry_now) = (x.now(), x.expiry_now());
     let db = x.db();
     if !db.contains(key, expiry_now) {
         return Ok(Reply::Integer(0));
@@ -104,13 +104,13 @@ fn expire_generic(
 
 /// `EXPIRE key seconds [NX|XX|GT|LT]`.
 pub(crate) fn expire(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.now;
+    let now = x.now();
     expire_generic(x, args, now, true, "expire")
 }
 
 /// `PEXPIRE key milliseconds [NX|XX|GT|LT]`.
 pub(crate) fn pexpire(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.now;
+    let now = x.now();
     expire_generic(x, args, now, false, "pexpire")
 }
 
@@ -126,7 +126,7 @@ pub(crate) fn pexpireat(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `ttlGenericCommand`.
 fn ttl_generic(x: &mut Exec<'_>, key: &[u8], in_ms: bool, absolute: bool) -> CmdResult {
-    let (now, expiry_now) = (x.now, x.expiry_now);
+    let (now, expiry_now) = (x.now(), x.expiry_now());
     let db = x.db();
     if !db.contains(key, expiry_now) {
         return Ok(Reply::Integer(-2));
@@ -169,7 +169,7 @@ pub(crate) fn pexpiretime(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `PERSIST key`.
 pub(crate) fn persist(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let db = x.db();
     Ok(Reply::Integer(i64::from(
         db.contains(&args[1], now) && db.persist(&args[1]),
@@ -178,7 +178,7 @@ pub(crate) fn persist(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `KEYS pattern`.
 pub(crate) fn keys(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let pattern = &args[1];
     let all = pattern.as_slice() == b"*";
     let found = x
@@ -200,7 +200,7 @@ pub(crate) fn keys(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 pub(crate) fn scan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let cursor = parse_cursor(&args[1])?;
     let opts = parse_options(args, 2, true, cursor)?;
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let db = x.db();
     let (taken, cursor) = page(
         db.keys().map(|key| (key.as_slice(), ())),
@@ -237,7 +237,7 @@ pub(crate) fn scan(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `RANDOMKEY`.
 pub(crate) fn randomkey(x: &mut Exec<'_>, _args: &[Vec<u8>]) -> CmdResult {
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let mut seed = x.rand();
     let db = x.db();
     let key = db.random_key(now, || {
@@ -251,7 +251,7 @@ pub(crate) fn randomkey(x: &mut Exec<'_>, _args: &[Vec<u8>]) -> CmdResult {
 
 fn rename_generic(x: &mut Exec<'_>, args: &[Vec<u8>], nx: bool) -> CmdResult {
     let (src, dst) = (&args[1], &args[2]);
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let db = x.db();
     if !db.contains(src, now) {
         return Err(err(NO_SUCH_KEY));
@@ -303,7 +303,7 @@ pub(crate) fn copy(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     if dst_db == x.db && src == dst {
         return Err(err("ERR source and destination objects are the same"));
     }
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let Some(value) = x.get(src).cloned() else {
         return Ok(Reply::Integer(0));
     };
@@ -337,7 +337,7 @@ pub(crate) fn move_(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     if target == x.db {
         return Err(err("ERR source and destination objects are the same"));
     }
-    let now = x.expiry_now;
+    let now = x.expiry_now();
     let key = &args[1];
     if x.get(key).is_none() {
         return Ok(Reply::Integer(0));

@@ -64,6 +64,7 @@ mod tests;
 #[cfg(test)]
 mod transcripts;
 
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::LazyLock;
 
@@ -219,16 +220,12 @@ impl CommandHost for MemoryHost {
         if ctx.db >= self.dbs.len() {
             return err("ERR DB index is out of range");
         }
-        let now = self.clock.now_ms();
-        let expiry_now = match self.script_time {
-            Some(started) if ctx.from_script => started,
-            _ => now,
-        };
         let mut exec = Exec {
             dbs: &mut self.dbs,
             db: ctx.db,
-            now,
-            expiry_now,
+            clock: &*self.clock,
+            now: Cell::new(None),
+            script_time: self.script_time.filter(|_| ctx.from_script),
             resp: ctx.resp,
             from_script: ctx.from_script,
             rng: &mut self.rng,
@@ -487,13 +484,12 @@ pub(crate) struct Exec<'a> {
     dbs: &'a mut [Db],
     /// The selected database.
     db: usize,
-    /// The time of the call, in ms (what `mstime()` gives Redis's commands: TTL arithmetic,
-    /// stream IDs, `TIME`).
-    now: i64,
-    /// The time keys expire by: `now`, except in a script, where it is the time the script
-    /// started (Redis's `keyIsExpired` uses `scriptTimeSnapshot()`: a key cannot expire in the
-    /// middle of a script).
-    expiry_now: i64,
+    clock: &'a (dyn Clock + Send),
+    /// The time of the call, read from `clock` when first asked for ([`Exec::now`]): most
+    /// commands never need it.
+    now: Cell<Option<i64>>,
+    /// When a script runs the command, the time it started ([`Exec::expiry_now`]).
+    script_time: Option<i64>,
     /// The caller's protocol (2 or 3).
     resp: u8,
     /// Whether a script runs the command (`SORT` orders sets for scripts).
@@ -501,6 +497,28 @@ pub(crate) struct Exec<'a> {
     rng: &'a mut u64,
     /// The size of stream nodes.
     stream_limits: NodeLimits,
+}
+
+impl Exec<'_> {
+    /// The time of the call, in ms (what `mstime()` gives Redis's commands: TTL arithmetic,
+    /// stream IDs, `TIME`); the clock is read once per call.
+    pub(crate) fn now(&self) -> i64 {
+        match self.now.get() {
+            Some(now) => now,
+            None => {
+                let now = self.clock.now_ms();
+                self.now.set(Some(now));
+                now
+            }
+        }
+    }
+
+    /// The time keys expire by: [`Exec::now`], except in a script, where it is the time the
+    /// script started (Redis's `keyIsExpired` uses `scriptTimeSnapshot()`: a key cannot expire
+    /// in the middle of a script).
+    pub(crate) fn expiry_now(&self) -> i64 {
+        self.script_time.unwrap_or_else(|| self.now())
+    }
 }
 
 /// Generates typed accessors: read, write, and write-creating-if-missing.
@@ -526,7 +544,7 @@ macro_rules! typed_access {
 
         /// The value under `key`, created empty when missing; the caller must add to it.
         pub(crate) fn $create(&mut self, key: &[u8]) -> Result<&mut $ty, Reply> {
-            let now = self.expiry_now;
+            let now = self.expiry_now();
             let db = &mut self.dbs[self.db];
             if db.get(key, now).is_none() {
                 db.set(key, Value::$variant($new));
@@ -562,13 +580,13 @@ impl Exec<'_> {
 
     /// The live value under `key`.
     pub(crate) fn get(&mut self, key: &[u8]) -> Option<&Value> {
-        let now = self.expiry_now;
+        let now = self.expiry_now();
         self.dbs[self.db].get(key, now)
     }
 
     /// The live value under `key`, mutably.
     pub(crate) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
-        let now = self.expiry_now;
+        let now = self.expiry_now();
         self.dbs[self.db].get_mut(key, now)
     }
 

@@ -39,7 +39,7 @@ pub(crate) fn flushall(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `TIME`: seconds and microseconds, from the host's clock.
 pub(crate) fn time(x: &mut Exec<'_>, _args: &[Vec<u8>]) -> CmdResult {
-    let now = x.now;
+    let now = x.now();
     Ok(Reply::Array(vec![
         Reply::Bulk(now.div_euclid(1000).to_string().into_bytes()),
         Reply::Bulk((now.rem_euclid(1000) * 1000).to_string().into_bytes()),

@@ -105,7 +105,7 @@ pub(crate) fn xgroup(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
         }
     }
     let (key, group_name) = (&args[2], &args[3]);
-    let now = x.now;
+    let now = x.now();
     let exists = x.stream(key)?.is_some();
     if !mkstream {
         let Some(stream) = x.stream(key)? else {
@@ -248,7 +248,7 @@ pub(crate) fn xpending(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
         let consumer = args.get(at + 3).map(Vec::as_slice);
         range = Some((min_idle, start, end, count.max(0), consumer));
     }
-    let now = x.now;
+    let now = x.now();
     let group = x
         .stream(&args[1])?
         .and_then(|s| s.groups.get(args[2].as_slice()))
@@ -359,7 +359,7 @@ fn claim_int(arg: &[u8], what: &str) -> Result<i64, Reply> {
 /// `XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME unix-ms] [RETRYCOUNT count]
 /// [FORCE] [JUSTID] [LASTID id]`.
 pub(crate) fn xclaim(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.now;
+    let now = x.now();
     let stream = x
         .stream_mut(&args[1])?
         .filter(|s| s.groups.contains_key(args[2].as_slice()))
@@ -456,7 +456,7 @@ pub(crate) fn xclaim(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
 
 /// `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]`.
 pub(crate) fn xautoclaim(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
-    let now = x.now;
+    let now = x.now();
     let min_idle = parse_i64(&args[4])
         .ok_or_else(|| err("ERR Invalid min-idle-time argument for XAUTOCLAIM"))?
         .max(0);

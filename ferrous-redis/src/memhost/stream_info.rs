@@ -61,7 +61,7 @@ pub(crate) fn xinfo(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     if args.len() < 3 {
         return Err(subcommand_error(args));
     }
-    let (now, resp) = (x.now, x.resp);
+    let (now, resp) = (x.now(), x.resp);
     let key = &args[2];
     let stream = x.stream(key)?.ok_or_else(|| err(NO_SUCH_KEY))?;
     match sub.as_slice() {

@@ -225,7 +225,7 @@ fn deliver_history(
 fn xread_generic(x: &mut Exec<'_>, args: &[Vec<u8>], xreadgroup: bool) -> CmdResult {
     let read = parse_read_args(x, args, xreadgroup)?;
     let afters = resolve_ids(x, &read)?;
-    let (now, resp) = (x.now, x.resp);
+    let (now, resp) = (x.now(), x.resp);
     let mut served = Vec::new();
     for (key, after) in read.keys.iter().zip(afters) {
         let Some(stream) = x.stream_mut(key)? else {

@@ -146,7 +146,7 @@ pub(crate) fn xadd(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     if parsed.id == Some((StreamId::MIN, true)) {
         return Err(err("ERR The ID specified in XADD must be greater than 0-0"));
     }
-    let now = x.now;
+    let now = x.now();
     let stream = if parsed.no_mkstream {
         match x.stream_mut(&args[1])? {
             Some(stream) => stream,

@@ -83,7 +83,7 @@ fn expire_ms(x: &Exec<'_>, kind: ExpireKind, value: &[u8], command: &str) -> Res
         ms *= 1000;
     }
     if matches!(kind, ExpireKind::Ex | ExpireKind::Px) {
-        ms = ms.checked_add(x.now).ok_or_else(invalid)?;
+        ms = ms.checked_add(x.now()).ok_or_else(invalid)?;
     }
     if ms <= 0 {
         return Err(invalid());
@@ -204,7 +204,7 @@ pub(crate) fn getex(x: &mut Exec<'_>, args: &[Vec<u8>]) -> CmdResult {
     let key = &args[1];
     if let Some((kind, text)) = opts.expire {
         let when = expire_ms(x, kind, text, "getex")?;
-        let now = x.now;
+        let now = x.now();
         if matches!(kind, ExpireKind::ExAt | ExpireKind::PxAt) && when <= now {
             x.db().remove(key);
         } else {
