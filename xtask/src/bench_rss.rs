@@ -6,7 +6,9 @@
 //! copy of xtask, the hidden `cargo xtask rss CMD ARGS...` ([`child`]): it spawns exactly one
 //! child, waits for it, and writes `NANOS KB` (the child's wall time and peak RSS) as its first
 //! line, then the child's standard output. [`measure`] runs that and reads it back. The wall time
-//! is taken inside the wrapper, so the wrapper's own start-up is not counted.
+//! is taken inside the wrapper, so the wrapper's own start-up is not counted. The peak includes
+//! the pages the child had between fork and exec (see [`fork_not_vfork`]): about 1 MB
+//! (`xtask rss true`), below what any of the interpreters uses.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
