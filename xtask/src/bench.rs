@@ -1,29 +1,128 @@
 //! `cargo xtask bench`: the performance figures we publish.
 //!
-//! Runs every Lua program in `xtask/bench/` with the release `ferrous`, `lua5.1` and
-//! `luajit -joff` in the same run (best of 3 wall-clock times each), checks that the outputs
-//! agree, and prints each program's ratio to lua5.1 and the geometric mean. Then the heap
-//! micro-benchmarks (`cargo bench -p ferrous-heap`) unless `--quick` is given.
-//! `cargo xtask bench redis` measures the script engine instead (`bench_redis.rs`).
+//! Runs every Lua program in `xtask/bench/` with the release `ferrous`, `lua5.1`, `lua5.4` and
+//! `luajit -joff` in the same run, and prints per program:
+//! - time: the best of 3 wall-clock runs of each, ferrous/lua5.1 and lua5.4/lua5.1 (lua5.4 shows
+//!   what a faster interpreter of the same kind achieves);
+//! - memory: the peak resident set size of ferrous, lua5.1 and lua5.4 (the largest over the same
+//!   3 runs, measured by `bench_rss.rs`) and ferrous/lua5.1.
+//!
+//! Then the geometric means of the ratios, the slowest program, and issue #14's target
+//! (time ferrous/lua5.1: geometric mean <= 0.70x, no program above 1.0x). A first row, `startup`,
+//! runs `-e ''` (best of 10; not in the means). ferrous's output must equal lua5.1's (else the
+//! bench fails); lua5.4 may print differently (its time is marked `*`) and lua5.4 and luajit are
+//! optional (`-` when not installed). Then the heap micro-benchmarks (`cargo bench -p
+//! ferrous-heap`) unless `--quick` is given. Program names after the flags select programs
+//! (`cargo xtask bench --quick fib startup`). `cargo xtask bench redis` measures the script
+//! engine instead (`bench_redis.rs`).
 //!
 //! Timing never goes in a test: this is the only place where Ferrous is timed.
 
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+
+use crate::bench_rss::measure;
 
 #[path = "bench_compile.rs"]
 mod bench_compile;
 
 const RUNS: usize = 3;
+const STARTUP_RUNS: usize = 10;
+/// Issue #14's target for time ferrous/lua5.1.
+const TARGET_GEOMEAN: f64 = 0.70;
+
+/// The interpreters, in column order: ferrous, lua5.1, lua5.4, luajit -joff.
+const ENGINES: usize = 4;
+
+/// One interpreter's result on one program.
+enum Cell {
+    NotInstalled,
+    Failed,
+    Ran {
+        time: Duration,
+        rss_kb: Option<u64>,
+        /// The output differs from lua5.1's (allowed for lua5.4 and luajit only).
+        differs: bool,
+    },
+}
+
+impl Cell {
+    fn time(&self) -> Option<f64> {
+        match self {
+            Cell::Ran { time, .. } => Some(time.as_secs_f64()),
+            _ => None,
+        }
+    }
+
+    fn rss(&self) -> Option<f64> {
+        match self {
+            Cell::Ran { rss_kb, .. } => rss_kb.map(|kb| kb as f64),
+            _ => None,
+        }
+    }
+
+    fn show_time(&self) -> String {
+        match self {
+            Cell::NotInstalled => "-".to_owned(),
+            Cell::Failed => "fail".to_owned(),
+            Cell::Ran { time, differs, .. } => {
+                let mark = if *differs { "*" } else { "" };
+                let secs = time.as_secs_f64();
+                if secs < 0.1 {
+                    format!("{:.1}ms{mark}", secs * 1000.0)
+                } else {
+                    format!("{secs:.3}s{mark}")
+                }
+            }
+        }
+    }
+
+    fn show_rss(&self) -> String {
+        self.rss()
+            .map_or_else(|| "-".to_owned(), |kb| format!("{:.1}M", kb / 1024.0))
+    }
+}
+
+/// A geometric mean of ratios, and the largest one.
+#[derive(Default)]
+struct Mean {
+    log_sum: f64,
+    count: usize,
+    max: Option<(f64, String)>,
+}
+
+impl Mean {
+    fn add(&mut self, ratio: Option<f64>, name: &str) {
+        let Some(r) = ratio else { return };
+        self.log_sum += r.ln();
+        self.count += 1;
+        if self.max.as_ref().is_none_or(|(m, _)| r > *m) {
+            self.max = Some((r, name.to_owned()));
+        }
+    }
+
+    fn value(&self) -> Option<f64> {
+        (self.count > 0).then(|| (self.log_sum / self.count as f64).exp())
+    }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? / b?)
+}
+
+fn show_ratio(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".to_owned(), |r| format!("{r:.2}x"))
+}
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
     if args.first().is_some_and(|a| a == "redis") {
         return crate::bench_redis::run();
     }
     crate::oracles::ensure()?;
+    crate::oracles::ensure_optional();
     crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
     let root = crate::workspace_root();
     let ferrous = root.join("target/release/ferrous");
@@ -36,49 +135,142 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .filter(|n| selected(args, n.trim_end_matches(".lua")))
         .collect();
     programs.sort();
-    let luajit = crate::oracles::is_installed("luajit");
-    println!(
-        "{:<16} {:>10} {:>10} {:>10} {:>14}",
-        "program", "ferrous", "lua5.1", "luajit-joff", "ferrous/lua5.1"
-    );
-    let mut log_sum = 0.0;
-    for name in &programs {
-        let script = dir.join(name);
-        let (ours, our_out) = best_time(Command::new(&ferrous).arg("run").arg(&script))?;
-        let (reference, ref_out) = best_time(Command::new("lua5.1").arg(&script))?;
-        if our_out != ref_out {
-            bail!(
-                "{name}: output differs from lua5.1\n--- lua5.1\n{}\n--- ferrous\n{}",
-                String::from_utf8_lossy(&ref_out),
-                String::from_utf8_lossy(&our_out)
-            );
-        }
-        let jit = if luajit {
-            let (t, _) = best_time(Command::new("luajit").arg("-joff").arg(&script))?;
-            format!("{:.3}s", t.as_secs_f64())
-        } else {
-            "-".to_owned()
-        };
-        let ratio = ours.as_secs_f64() / reference.as_secs_f64();
-        log_sum += ratio.ln();
-        println!(
-            "{:<16} {:>9.3}s {:>9.3}s {:>10} {:>13.2}x",
-            name.trim_end_matches(".lua"),
-            ours.as_secs_f64(),
-            reference.as_secs_f64(),
-            jit,
-            ratio
-        );
+    let installed = [
+        true,
+        true,
+        crate::oracles::is_installed("lua5.4"),
+        crate::oracles::is_installed("luajit"),
+    ];
+    let time_title = format!("time: best of {RUNS} wall-clock runs");
+    println!("{time_title:<80}| peak RSS: largest of the same runs");
+    print_line([
+        "program",
+        "ferrous",
+        "lua5.1",
+        "lua5.4",
+        "luajit-joff",
+        "ferrous/lua5.1",
+        "lua5.4/lua5.1",
+        "ferrous",
+        "lua5.1",
+        "lua5.4",
+        "ferrous/lua5.1",
+    ]);
+    if selected(args, "startup") {
+        let cells = measure_all(&ferrous, None, &installed, STARTUP_RUNS)?;
+        print_row("startup", &cells);
     }
-    if !programs.is_empty() {
-        let geomean = (log_sum / programs.len() as f64).exp();
-        println!("geometric mean ferrous/lua5.1: {geomean:.2}x (below 1.0 = faster than lua5.1)");
+    let (mut time, mut time54, mut rss) = (Mean::default(), Mean::default(), Mean::default());
+    for name in &programs {
+        let cells = measure_all(&ferrous, Some(&dir.join(name)), &installed, RUNS)
+            .with_context(|| format!("benchmark {name}"))?;
+        let name = name.trim_end_matches(".lua");
+        print_row(name, &cells);
+        time.add(ratio(cells[0].time(), cells[1].time()), name);
+        time54.add(ratio(cells[2].time(), cells[1].time()), name);
+        rss.add(ratio(cells[0].rss(), cells[1].rss()), name);
+    }
+    if let Some(geomean) = time.value() {
+        let (max, slowest) = time.max.clone().unwrap_or_default();
+        println!(
+            "geometric mean over {} programs: time ferrous/lua5.1 {geomean:.2}x (highest {max:.2}x, \
+             {slowest}), lua5.4/lua5.1 {}; RSS ferrous/lua5.1 {}",
+            time.count,
+            show_ratio(time54.value()),
+            show_ratio(rss.value()),
+        );
+        let met = geomean <= TARGET_GEOMEAN && max <= 1.0;
+        println!(
+            "issue #14 target, time ferrous/lua5.1: geometric mean <= {TARGET_GEOMEAN:.2}x and no \
+             program above 1.00x: {}",
+            if met { "met" } else { "not met" }
+        );
     }
     if args.iter().any(|a| a == "--quick") {
         return Ok(());
     }
     crate::cargo(&["bench", "-p", "ferrous-heap", "--", "--quick"])?;
     bench_compile_hook(&root)
+}
+
+/// Runs `script` (or `-e ''` for `None`) under each installed engine, `runs` times each. Fails if
+/// ferrous fails or prints something else than lua5.1.
+fn measure_all(
+    ferrous: &Path,
+    script: Option<&Path>,
+    installed: &[bool; ENGINES],
+    runs: usize,
+) -> Result<[Cell; ENGINES]> {
+    let mut reference: Option<Vec<u8>> = None;
+    let mut cells = [const { Cell::NotInstalled }; ENGINES];
+    // lua5.1 first: the others' outputs are compared with its.
+    for engine in [1, 0, 2, 3] {
+        if !installed[engine] {
+            continue;
+        }
+        let mut argv: Vec<&OsStr> = match engine {
+            0 => vec![ferrous.as_os_str()],
+            1 => vec![OsStr::new("lua5.1")],
+            2 => vec![OsStr::new("lua5.4")],
+            _ => vec![OsStr::new("luajit"), OsStr::new("-joff")],
+        };
+        match script {
+            Some(script) if engine == 0 => argv.extend([OsStr::new("run"), script.as_os_str()]),
+            Some(script) => argv.push(script.as_os_str()),
+            None => argv.extend([OsStr::new("-e"), OsStr::new("")]),
+        }
+        let result = best(&argv, runs);
+        let (time, rss_kb, out) = match result {
+            Ok(r) => r,
+            Err(err) if engine >= 2 => {
+                println!("({err:#})");
+                cells[engine] = Cell::Failed;
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        let differs = reference.as_ref().is_some_and(|r| *r != out);
+        if engine == 0 && differs {
+            bail!(
+                "output differs from lua5.1\n--- lua5.1\n{}\n--- ferrous\n{}",
+                String::from_utf8_lossy(reference.as_deref().unwrap_or_default()),
+                String::from_utf8_lossy(&out)
+            );
+        }
+        if engine == 1 {
+            reference = Some(out);
+        }
+        cells[engine] = Cell::Ran {
+            time,
+            rss_kb,
+            differs,
+        };
+    }
+    Ok(cells)
+}
+
+fn print_row(name: &str, cells: &[Cell; ENGINES]) {
+    let columns = [
+        name.to_owned(),
+        cells[0].show_time(),
+        cells[1].show_time(),
+        cells[2].show_time(),
+        cells[3].show_time(),
+        show_ratio(ratio(cells[0].time(), cells[1].time())),
+        show_ratio(ratio(cells[2].time(), cells[1].time())),
+        cells[0].show_rss(),
+        cells[1].show_rss(),
+        cells[2].show_rss(),
+        show_ratio(ratio(cells[0].rss(), cells[1].rss())),
+    ];
+    print_line(columns.each_ref().map(String::as_str));
+}
+
+fn print_line(c: [&str; 11]) {
+    println!(
+        "{:<11} {:>8} {:>8} {:>8} {:>11} {:>14} {:>13} | {:>7} {:>7} {:>7} {:>14}",
+        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]
+    );
 }
 
 /// Whether program `name` runs: every program unless names are given (`cargo xtask bench --quick
@@ -88,23 +280,19 @@ fn selected(args: &[String], name: &str) -> bool {
     names.peek().is_none() || names.any(|a| a == name)
 }
 
-/// Runs a command `RUNS` times; the best wall-clock time and the output of the last run.
-fn best_time(cmd: &mut Command) -> Result<(Duration, Vec<u8>)> {
-    let mut best = Duration::MAX;
+/// Runs a command `runs` times: the best wall-clock time, the largest peak RSS and the output of
+/// the last run.
+fn best(argv: &[&OsStr], runs: usize) -> Result<(Duration, Option<u64>, Vec<u8>)> {
+    let mut time = Duration::MAX;
+    let mut rss: Option<u64> = None;
     let mut out = Vec::new();
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let output = cmd
-            .stderr(Stdio::inherit())
-            .output()
-            .with_context(|| format!("running {cmd:?}"))?;
-        best = best.min(start.elapsed());
-        if !output.status.success() {
-            bail!("{cmd:?} failed ({})", output.status);
-        }
-        out = output.stdout;
+    for _ in 0..runs {
+        let m = measure(argv)?;
+        time = time.min(m.time);
+        rss = rss.max(m.rss_kb);
+        out = m.stdout;
     }
-    Ok((best, out))
+    Ok((time, rss, out))
 }
 
 /// The compiler's benchmark (`ferrous check` against `luac5.1 -p`), when it exists.

@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's development tasks, in Rust so they run the same everywhere.
 //!
 //! - `cargo xtask ci`: everything CI checks (oracles installed, crate layering, fmt, clippy, tests).
-//! - `cargo xtask bench`: benchmarks against `lua5.1` and `luajit`, printed as ratios.
+//! - `cargo xtask bench`: benchmarks against `lua5.1`, `lua5.4` and `luajit`: time and memory ratios.
 //! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
 //! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //! - `cargo xtask clients`: BullMQ against `ferrous serve` and `redis-server`, outputs compared.
@@ -13,6 +13,7 @@
 
 mod bench;
 mod bench_redis;
+mod bench_rss;
 mod bench_serve;
 mod clients;
 mod layering;
@@ -37,13 +38,15 @@ fn main() -> Result<()> {
         "redis-suites" => redis_suite::all(),
         "redis-scripting" => redis_suite::ci(),
         "lua-suite" => lua_suite::run(),
+        // Hidden: the bench's measuring wrapper (bench_rss.rs).
+        "rss" => bench_rss::child(&args[1..]),
         "clients" => clients::run(),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci         layering check, fmt check, clippy, rustdoc, the whole test suite (with oracles)\n  \
-                 bench      benchmarks against lua5.1 and luajit, as ratios [--quick] [PROGRAM...]\n  \
+                 bench      time and peak RSS against lua5.1, lua5.4, luajit, as ratios [--quick] [PROGRAM...]\n  \
                  bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  clients    BullMQ (Node.js) against ferrous serve and redis-server 7.0, outputs compared\n  \

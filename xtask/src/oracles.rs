@@ -5,6 +5,10 @@
 //! `tclsh` (Debian `tcl`) runs Redis's own test suite. When one is missing, we
 //! install it with apt-get (CI machines run as root). Under `CI=true`, a program still missing
 //! afterwards is an error: CI never skips a differential test silently.
+//!
+//! `cargo xtask bench` also compares against `lua5.4` (Debian `lua5.4`) and `luajit` (Debian
+//! `luajit`): [`ensure_optional`] installs them the same way when it can, but they are never
+//! required, in CI or elsewhere (the bench prints `-` for a missing one).
 
 use std::process::{Command, Stdio};
 
@@ -39,6 +43,18 @@ const ORACLES: &[Oracle] = &[
     },
 ];
 
+/// The bench's optional references.
+const OPTIONAL: &[Oracle] = &[
+    Oracle {
+        program: "lua5.4",
+        package: "lua5.4",
+    },
+    Oracle {
+        program: "luajit",
+        package: "luajit",
+    },
+];
+
 pub(crate) fn is_installed(program: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {program}")])
@@ -46,6 +62,17 @@ pub(crate) fn is_installed(program: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Installs the bench's optional references when missing, if apt-get can; never fails.
+pub(crate) fn ensure_optional() {
+    let missing: Vec<&Oracle> = OPTIONAL
+        .iter()
+        .filter(|o| !is_installed(o.program))
+        .collect();
+    if !missing.is_empty() {
+        install(&missing);
+    }
 }
 
 /// Installs missing oracles; fails under `CI=true` if any is still missing.
@@ -57,6 +84,24 @@ pub(crate) fn ensure() -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
+    install(&missing);
+    let still_missing: Vec<&str> = ORACLES
+        .iter()
+        .filter(|o| !is_installed(o.program))
+        .map(|o| o.program)
+        .collect();
+    if !still_missing.is_empty() {
+        let msg = format!("reference programs missing: {}", still_missing.join(", "));
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            bail!("{msg} (CI=true: differential tests cannot be skipped)");
+        }
+        println!("warning: {msg}; differential tests will be skipped outside CI");
+    }
+    Ok(())
+}
+
+/// `apt-get install`s the oracles' packages; failures are printed, not returned.
+fn install(missing: &[&Oracle]) {
     let mut packages: Vec<&str> = missing.iter().map(|o| o.package).collect();
     packages.dedup();
     println!("== installing reference programs: {}", packages.join(" "));
@@ -76,17 +121,4 @@ pub(crate) fn ensure() -> Result<()> {
     if !quiet_apt(&install) {
         println!("apt-get install {} failed", packages.join(" "));
     }
-    let still_missing: Vec<&str> = ORACLES
-        .iter()
-        .filter(|o| !is_installed(o.program))
-        .map(|o| o.program)
-        .collect();
-    if !still_missing.is_empty() {
-        let msg = format!("reference programs missing: {}", still_missing.join(", "));
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            bail!("{msg} (CI=true: differential tests cannot be skipped)");
-        }
-        println!("warning: {msg}; differential tests will be skipped outside CI");
-    }
-    Ok(())
 }
