@@ -285,12 +285,15 @@ impl Vm {
 
     /// Sends `print` output somewhere else than the process's standard output.
     pub fn set_stdout(&mut self, out: Box<dyn Write>) {
+        self.flush_stdout();
         self.stdout = out;
     }
 
-    /// Flushes `print` output.
+    /// Flushes `print` output (when there is any).
     pub fn flush_stdout(&mut self) {
-        let _ = self.stdout.flush();
+        if std::mem::take(&mut self.stdout_pending) {
+            let _ = self.stdout.flush();
+        }
     }
 
     /// Whether errors reaching the host record a `stack traceback:` (as lua5.1's standalone

@@ -107,6 +107,9 @@ pub struct Vm {
     pub(crate) gc_stopped: bool,
     /// Where `print` writes.
     pub(crate) stdout: Box<dyn std::io::Write>,
+    /// Something was written to `stdout` since the last flush (every write ends with a
+    /// `write_stdout`): a run that printed nothing does not pay for a flush.
+    pub(crate) stdout_pending: bool,
     /// Whether errors reaching the host record a traceback.
     pub(crate) capture_traceback: bool,
     /// The traceback recorded for the error on its way to the host.
@@ -193,6 +196,7 @@ impl Vm {
             error_value: Value::Nil,
             gc_stopped: false,
             stdout: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            stdout_pending: false,
             capture_traceback: false,
             pending_traceback: None,
             interrupt: None,

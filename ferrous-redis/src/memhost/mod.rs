@@ -463,7 +463,7 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
 /// The entry of `COMMANDS` for a command name in any case: a hash lookup of the lowercased
 /// name (this runs for every command; a scan of the table cost more than the command itself).
 fn dispatch(name: &[u8]) -> Option<&'static (&'static str, i64, Handler)> {
-    static INDEX: LazyLock<HashMap<&'static [u8], usize, ahash::RandomState>> =
+    static INDEX: LazyLock<HashMap<&'static [u8], usize, crate::commands::NameHash>> =
         LazyLock::new(|| {
             COMMANDS
                 .iter()

@@ -664,6 +664,7 @@ impl Ctx<'_> {
 impl Vm {
     /// Writes to the VM's standard output.
     pub(crate) fn write_stdout(&mut self, bytes: &[u8]) {
+        self.stdout_pending = true;
         let _ = self.stdout.write_all(bytes);
     }
 }
