@@ -41,18 +41,26 @@ fn parse_options(
     let mut idx = first;
     while let Some(opt) = args.get(idx) {
         let next = args.get(idx + 1).map(Vec::as_slice);
-        let opt = opt.to_ascii_lowercase();
+        let mut lower = [0u8; 8];
+        let opt: &[u8] = match lower.get_mut(..opt.len()) {
+            Some(buf) => {
+                buf.copy_from_slice(opt);
+                buf.make_ascii_lowercase();
+                buf
+            }
+            None => return Err(err(SYNTAX)),
+        };
         let has_expire = opts.expire.is_some();
         let expire_kind = opts.expire.map(|(kind, _)| kind);
         let other_expire = |kind: ExpireKind| expire_kind.is_some_and(|k| k != kind);
-        match (opt.as_slice(), next) {
+        match (opt, next) {
             (b"nx", _) if for_set && !opts.xx => opts.nx = true,
             (b"xx", _) if for_set && !opts.nx => opts.xx = true,
             (b"get", _) if for_set => opts.get = true,
             (b"keepttl", _) if for_set && !opts.persist && !has_expire => opts.keep_ttl = true,
             (b"persist", _) if !for_set && !has_expire && !opts.keep_ttl => opts.persist = true,
             (b"ex" | b"px" | b"exat" | b"pxat", Some(value)) if !opts.keep_ttl && !opts.persist => {
-                let kind = match opt.as_slice() {
+                let kind = match opt {
                     b"ex" => ExpireKind::Ex,
                     b"px" => ExpireKind::Px,
                     b"exat" => ExpireKind::ExAt,

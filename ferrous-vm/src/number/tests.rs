@@ -17,6 +17,54 @@ fn num(text: &str) -> f64 {
     }
 }
 
+#[test]
+fn shortest_digits_agree_with_exact_digits() {
+    // Whenever a shortcut (shortest digits, short decimals) answers, it gives what exact digit generation
+    // (`{:.p$e}`) gives: over random doubles of every magnitude, short decimals (where the
+    // shortcut answers most) and every precision it accepts.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut answered = [0; 2];
+    for i in 0..60_000 {
+        let bits = next();
+        let abs = match i % 3 {
+            0 => f64::from_bits(bits >> 1),
+            1 => (bits % 1_000_000) as f64 / 10f64.powi((bits >> 40) as i32 % 12),
+            _ => (bits % 100_000) as f64 * 10f64.powi((bits >> 40) as i32 % 30),
+        };
+        if !abs.is_finite() {
+            continue;
+        }
+        for precision in 0..15 {
+            let exact = format!("{abs:.precision$e}");
+            let (mantissa, exponent) = exact.split_once('e').expect("an exponent");
+            let expected: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+            let expected = (&expected[..], exponent.parse::<i32>().expect("a number"));
+            for (n, shortcut) in [shortest_exp_digits, decimal_exp_digits].iter().enumerate() {
+                let mut digits = StackBuf::<128>::new();
+                let Some(exp) = shortcut(abs, precision, &mut digits) else {
+                    continue;
+                };
+                answered[n] += 1;
+                assert_eq!(
+                    (digits.as_bytes(), exp),
+                    expected,
+                    "{abs:e} at precision {precision}"
+                );
+            }
+        }
+    }
+    assert!(
+        answered.iter().all(|&n| n > 50_000),
+        "the shortcuts answered only {answered:?} times"
+    );
+}
+
 /// Parses `%[flags][width][.precision]conv` (a test-only helper; `format.rs` has the real one).
 fn spec_of(text: &str) -> (Spec, FloatConv, &str) {
     let bytes = text.as_bytes();
