@@ -44,5 +44,5 @@ pub fn sha1_hex(bytes: &[u8]) -> String {
 pub use crate::reply::cli::{CliError, render_no_raw, render_no_raw_bytes, render_raw};
 pub use crate::reply::resp::{
     Argv, MAX_REPLY_DEPTH, ProtocolError, RequestLimits, encode as encode_reply, parse_reply,
-    parse_request,
+    parse_request, parse_request_into,
 };

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::Sender;
 
-use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request};
+use ferrous_redis::{ProtocolError, RequestLimits, encode_reply, parse_request_into};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::{Receiver, channel};
@@ -102,6 +102,8 @@ async fn run(
     let (mut reader, mut writer) = stream.into_split();
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut bufs = BatchBufs::default();
+    // The argument vectors of requests already run, for the next requests to be parsed into.
+    let mut pool: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut authenticated = !settings.needs_auth.load(Ordering::Relaxed);
     loop {
         let limits = RequestLimits {
@@ -109,7 +111,7 @@ async fn run(
             authenticated,
             ..RequestLimits::default()
         };
-        let error = parse_all(&mut buf, &limits, &mut bufs.argvs);
+        let error = parse_all(&mut buf, &limits, &mut bufs.argvs, &mut pool);
         if !bufs.argvs.is_empty() {
             let (tx, rx) = oneshot::channel();
             let argvs = std::mem::take(&mut bufs.argvs);
@@ -147,10 +149,10 @@ async fn run(
                 return;
             };
             bufs = reply.bufs;
-            // The requests are freed here, off the core's thread (a batch cut short by
-            // `QUIT` gives back the ones it did not run).
-            bufs.spent.clear();
-            bufs.argvs.clear();
+            // The requests come back to be parsed into again (a batch cut short by `QUIT`
+            // gives back the ones it did not run too); those past the pool's bounds are freed
+            // here, off the core's thread.
+            recycle(&mut pool, bufs.spent.drain(..).chain(bufs.argvs.drain(..)));
             if writer.write_all(&bufs.out).await.is_err() {
                 return;
             }
@@ -193,28 +195,52 @@ async fn run(
     }
 }
 
-/// Moves every complete request off the front of `buf` into `argvs`; stops at the first
-/// protocol error, which it returns. Before authentication only one request is taken at a
-/// time, since the size limits change once `AUTH` has run.
+/// The most argument vectors a connection keeps for reuse, and the most bytes of one.
+const POOL_ARGVS: usize = 1024;
+const POOL_ARGV_BYTES: usize = 64 * 1024;
+
+/// Keeps `spent` argument vectors in `pool` for later requests, within the bounds above (a
+/// 100 MB `SET` must not pin 100 MB).
+fn recycle(pool: &mut Vec<Vec<Vec<u8>>>, spent: impl Iterator<Item = Vec<Vec<u8>>>) {
+    for argv in spent {
+        let bytes =
+            argv.capacity() * size_of::<Vec<u8>>() + argv.iter().map(Vec::capacity).sum::<usize>();
+        if pool.len() < POOL_ARGVS && bytes <= POOL_ARGV_BYTES {
+            pool.push(argv);
+        }
+    }
+}
+
+/// Moves every complete request off the front of `buf` into `argvs`, parsed into argument
+/// vectors taken from `pool` (those of requests already run); stops at the first protocol
+/// error, which it returns. Before authentication only one request is taken at a time, since
+/// the size limits change once `AUTH` has run.
 fn parse_all(
     buf: &mut Vec<u8>,
     limits: &RequestLimits,
     argvs: &mut VecDeque<Vec<Vec<u8>>>,
+    pool: &mut Vec<Vec<Vec<u8>>>,
 ) -> Option<ProtocolError> {
     let mut used = 0;
     let mut error = None;
     while used < buf.len() {
-        match parse_request(&buf[used..], limits) {
-            Ok(Some((argv, n))) => {
+        let mut argv = pool.pop().unwrap_or_default();
+        match parse_request_into(&buf[used..], limits, &mut argv) {
+            Ok(Some(n)) => {
                 used += n;
-                if !argv.is_empty() {
+                if argv.is_empty() {
+                    pool.push(argv);
+                } else {
                     argvs.push_back(argv);
                     if !limits.authenticated {
                         break;
                     }
                 }
             }
-            Ok(None) => break,
+            Ok(None) => {
+                pool.push(argv);
+                break;
+            }
             Err(e) => {
                 error = Some(e);
                 break;

@@ -416,6 +416,11 @@ impl std::hash::Hasher for NameHasher {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
+
+    /// A slice's length prefix, in one step rather than eight.
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x0100_0000_01b3);
+    }
 }
 
 /// The subcommand `sub` of the container command `container`, any case (`CONFIG`, `get`).

@@ -130,6 +130,8 @@ pub struct ScriptEngine<H: CommandHost + 'static> {
     names: Names,
     pub(crate) functions: FunctionStore,
     kill: KillSwitch,
+    /// Which VM holds the host's `HostSlot` (the kind of script placed last).
+    host_kind: RunKind,
     host: PhantomData<H>,
 }
 
@@ -159,14 +161,18 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
             names,
             functions,
             kill,
+            host_kind: RunKind::Eval,
             host: PhantomData,
         })
     }
 
     /// The host.
     pub fn host(&self) -> &H {
-        let slot = self.vm.app_data::<HostSlot<H>>();
-        match slot.or_else(|| self.functions.vm.app_data::<HostSlot<H>>()) {
+        let vm = match self.host_kind {
+            RunKind::Eval => &self.vm,
+            RunKind::Function => &self.functions.vm,
+        };
+        match vm.app_data::<HostSlot<H>>() {
             Some(HostSlot(host)) => host,
             None => unreachable!("the host is set at construction and only moves between VMs"),
         }
@@ -174,10 +180,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 
     /// The host, mutably (to run commands outside scripts, or to change its settings).
     pub fn host_mut(&mut self) -> &mut H {
-        let vm = if self.vm.app_data::<HostSlot<H>>().is_some() {
-            &mut self.vm
-        } else {
-            &mut self.functions.vm
+        // One lookup where the host is (it runs with the last kind of script placed).
+        let vm = match self.host_kind {
+            RunKind::Eval => &mut self.vm,
+            RunKind::Function => &mut self.functions.vm,
         };
         match vm.app_data_mut::<HostSlot<H>>() {
             Some(HostSlot(host)) => host,
@@ -187,6 +193,10 @@ impl<H: CommandHost + 'static> ScriptEngine<H> {
 
     /// Moves the host into the VM that runs `kind`.
     pub(crate) fn place_host(&mut self, kind: RunKind) {
+        if self.host_kind == kind {
+            return;
+        }
+        self.host_kind = kind;
         let (from, to) = match kind {
             RunKind::Eval => (&mut self.functions.vm, &mut self.vm),
             RunKind::Function => (&mut self.vm, &mut self.functions.vm),

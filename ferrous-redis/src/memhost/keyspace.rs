@@ -87,6 +87,11 @@ impl Db {
         self.expired_log = on.then(Vec::new);
     }
 
+    /// Whether [`Db::take_expired`] has keys to give.
+    pub(crate) fn has_expired(&self) -> bool {
+        self.expired_log.as_ref().is_some_and(|log| !log.is_empty())
+    }
+
     /// The keys removed by expiry since the last call (none when not tracking).
     pub(crate) fn take_expired(&mut self) -> Vec<Vec<u8>> {
         self.expired_log

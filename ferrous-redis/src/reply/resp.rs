@@ -16,7 +16,7 @@ mod request;
 
 use crate::reply::Reply;
 
-pub use self::request::{Argv, RequestLimits, parse_request};
+pub use self::request::{Argv, RequestLimits, parse_request, parse_request_into};
 
 /// The deepest nesting [`parse_reply`] accepts.
 pub const MAX_REPLY_DEPTH: usize = 1024;

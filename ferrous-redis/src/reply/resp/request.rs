@@ -53,10 +53,23 @@ pub fn parse_request(
     buf: &[u8],
     limits: &RequestLimits,
 ) -> Result<Option<(Argv, usize)>, ProtocolError> {
+    let mut argv = Argv::new();
+    Ok(parse_request_into(buf, limits, &mut argv)?.map(|used| (argv, used)))
+}
+
+/// [`parse_request`] into `argv`, whose vectors are reused (a server keeps the argument vectors
+/// of requests it has run and parses the next ones into them, so a request allocates nothing
+/// once they have grown): `Ok(Some(bytes used))` with the request in `argv`. When the result is
+/// not `Ok(Some(_))`, what `argv` holds is unspecified.
+pub fn parse_request_into(
+    buf: &[u8],
+    limits: &RequestLimits,
+    argv: &mut Argv,
+) -> Result<Option<usize>, ProtocolError> {
     match buf.first() {
         None => Ok(None),
-        Some(b'*') => parse_multibulk(buf, limits),
-        Some(_) => parse_inline(buf, limits),
+        Some(b'*') => parse_multibulk(buf, limits, argv),
+        Some(_) => parse_inline(buf, limits, argv),
     }
 }
 
@@ -68,11 +81,14 @@ fn c_strchr(buf: &[u8], from: usize, byte: u8) -> Option<usize> {
     (rest.get(at) == Some(&byte)).then_some(from + at)
 }
 
-/// `processMultibulkBuffer`.
+/// `processMultibulkBuffer`: the headers are checked and the request found complete first,
+/// then the arguments are copied (walking the headers again), so nothing is allocated for a
+/// request that has not fully arrived.
 fn parse_multibulk(
     buf: &[u8],
     limits: &RequestLimits,
-) -> Result<Option<(Argv, usize)>, ProtocolError> {
+    argv: &mut Argv,
+) -> Result<Option<usize>, ProtocolError> {
     let Some(cr) = c_strchr(buf, 0, b'\r') else {
         if buf.len() > limits.max_inline_len {
             return Err(ProtocolError::TooBigMbulkCountString);
@@ -91,53 +107,78 @@ fn parse_multibulk(
     if count > 10 && !limits.authenticated {
         return Err(ProtocolError::UnauthenticatedMultibulkLength);
     }
-    let mut pos = cr + 2;
+    let first = cr + 2;
     let count = usize::try_from(count).unwrap_or(0);
-    // Argument spans, pushed only for arguments the buffer holds in full.
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(count.min(1024));
+    let mut pos = first;
     for _ in 0..count {
-        let Some(cr) = c_strchr(buf, pos, b'\r') else {
-            if buf.len() - pos > limits.max_inline_len {
-                return Err(ProtocolError::TooBigBulkCountString);
-            }
+        match bulk_at(buf, pos, limits)? {
+            Some((_, _, next)) => pos = next,
+            None => return Ok(None),
+        }
+    }
+    let end = pos;
+    argv.truncate(count);
+    let mut pos = first;
+    for i in 0..count {
+        let Some((start, len, next)) = bulk_at(buf, pos, limits)? else {
             return Ok(None);
         };
-        if cr + 2 > buf.len() {
-            return Ok(None);
+        let bytes = buf.get(start..start + len).unwrap_or_default();
+        match argv.get_mut(i) {
+            Some(arg) => {
+                arg.clear();
+                arg.extend_from_slice(bytes);
+            }
+            None => argv.push(bytes.to_vec()),
         }
-        let first = buf.get(pos).copied().unwrap_or(b'\r');
-        if first != b'$' {
-            return Err(ProtocolError::ExpectedDollar(first));
-        }
-        let len = buf
-            .get(pos + 1..cr)
-            .and_then(string2ll)
-            .filter(|&n| (0..=limits.max_bulk_len).contains(&n))
-            .ok_or(ProtocolError::InvalidBulkLength)?;
-        if len > 16384 && !limits.authenticated {
-            return Err(ProtocolError::UnauthenticatedBulkLength);
-        }
-        pos = cr + 2;
-        let len = usize::try_from(len).map_err(|_| ProtocolError::InvalidBulkLength)?;
-        // The payload and two more bytes (the CRLF, skipped unchecked).
-        if buf.len() - pos < len.saturating_add(2) {
-            return Ok(None);
-        }
-        spans.push((pos, len));
-        pos += len + 2;
+        pos = next;
     }
-    let argv = spans
-        .iter()
-        .map(|&(start, len)| buf.get(start..start + len).unwrap_or_default().to_vec())
-        .collect();
-    Ok(Some((argv, pos)))
+    Ok(Some(end))
+}
+
+/// The bulk argument whose `$` header starts at `pos`: `(payload start, length, next
+/// position)`, or `None` when it has not fully arrived.
+fn bulk_at(
+    buf: &[u8],
+    pos: usize,
+    limits: &RequestLimits,
+) -> Result<Option<(usize, usize, usize)>, ProtocolError> {
+    let Some(cr) = c_strchr(buf, pos, b'\r') else {
+        if buf.len() - pos > limits.max_inline_len {
+            return Err(ProtocolError::TooBigBulkCountString);
+        }
+        return Ok(None);
+    };
+    if cr + 2 > buf.len() {
+        return Ok(None);
+    }
+    let first = buf.get(pos).copied().unwrap_or(b'\r');
+    if first != b'$' {
+        return Err(ProtocolError::ExpectedDollar(first));
+    }
+    let len = buf
+        .get(pos + 1..cr)
+        .and_then(string2ll)
+        .filter(|&n| (0..=limits.max_bulk_len).contains(&n))
+        .ok_or(ProtocolError::InvalidBulkLength)?;
+    if len > 16384 && !limits.authenticated {
+        return Err(ProtocolError::UnauthenticatedBulkLength);
+    }
+    let start = cr + 2;
+    let len = usize::try_from(len).map_err(|_| ProtocolError::InvalidBulkLength)?;
+    // The payload and two more bytes (the CRLF, skipped unchecked).
+    if buf.len() - start < len.saturating_add(2) {
+        return Ok(None);
+    }
+    Ok(Some((start, len, start + len + 2)))
 }
 
 /// `processInlineBuffer`.
 fn parse_inline(
     buf: &[u8],
     limits: &RequestLimits,
-) -> Result<Option<(Argv, usize)>, ProtocolError> {
+    argv: &mut Argv,
+) -> Result<Option<usize>, ProtocolError> {
     let Some(newline) = c_strchr(buf, 0, b'\n') else {
         if buf.len() > limits.max_inline_len {
             return Err(ProtocolError::TooBigInlineRequest);
@@ -149,8 +190,8 @@ fn parse_inline(
         end -= 1;
     }
     let line = buf.get(..end).unwrap_or_default();
-    let argv = split_args(line).ok_or(ProtocolError::UnbalancedQuotes)?;
-    Ok(Some((argv, newline + 1)))
+    *argv = split_args(line).ok_or(ProtocolError::UnbalancedQuotes)?;
+    Ok(Some(newline + 1))
 }
 
 /// C's `isspace` in the C locale.

@@ -148,6 +148,40 @@ fn configurable_bulk_limit() {
 }
 
 #[test]
+fn parsing_into_a_used_argument_vector() {
+    let limits = RequestLimits::default();
+    let mut argv: Argv = (0..5).map(|i| vec![b'z'; 100 + i]).collect();
+    // Fewer, shorter arguments than the vector held: exactly the request's.
+    assert_eq!(
+        parse_request_into(b"*2\r\n$3\r\nfoo\r\n$1\r\nx\r\n", &limits, &mut argv),
+        Ok(Some(20))
+    );
+    assert_eq!(argv, vec![b"foo".to_vec(), b"x".to_vec()]);
+    // More than it held.
+    let three = b"*3\r\n$1\r\na\r\n$0\r\n\r\n$2\r\nbc\r\n";
+    assert_eq!(
+        parse_request_into(three, &limits, &mut argv),
+        Ok(Some(three.len()))
+    );
+    assert_eq!(argv, vec![b"a".to_vec(), Vec::new(), b"bc".to_vec()]);
+    // An inline request, and one not fully arrived.
+    assert_eq!(
+        parse_request_into(b"PING x\r\n", &limits, &mut argv),
+        Ok(Some(8))
+    );
+    assert_eq!(argv, vec![b"PING".to_vec(), b"x".to_vec()]);
+    assert_eq!(
+        parse_request_into(b"*2\r\n$3\r\nfoo\r\n$5\r\nab", &limits, &mut argv),
+        Ok(None)
+    );
+    // An error found in the second pass's header is found in the first.
+    assert_eq!(
+        parse_request_into(b"*2\r\n$3\r\nfoo\r\n:1\r\n", &limits, &mut argv),
+        Err(ProtocolError::ExpectedDollar(b':'))
+    );
+}
+
+#[test]
 fn split_args_like_sdssplitargs() {
     let split = |line: &[u8]| split_args(line);
     assert_eq!(split(b""), Some(vec![]));
