@@ -15,30 +15,13 @@ use std::rc::Rc;
 use ferrous_compiler::OpCode;
 use ferrous_heap::{ProtoHandle, Value};
 
-use crate::call::Callee;
+use crate::call::{Callee, Exit, Flow};
 use crate::error::{Raise, RaiseResult};
+use crate::meta::Arith;
 use crate::ops::unknown_opcode;
-use crate::thread::Cont;
+use crate::thread::{Cont, REGS};
 use crate::value::{copy_split, is_truthy};
 use crate::vm::Vm;
-
-/// Why the loop stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
-    /// The host-level frame returned; its results are at `stack[func..top]`.
-    Returned,
-    /// The fuel ran out; calling `execute` again continues where it stopped.
-    Paused,
-}
-
-/// What happened to a call request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flow {
-    /// Execution continues in whatever Lua frame is now on top.
-    Continue,
-    /// A host-level frame returned.
-    Stop,
-}
 
 const OP_MOVE: u32 = OpCode::Move as u32;
 const OP_LOADK: u32 = OpCode::LoadK as u32;
@@ -79,12 +62,6 @@ const OP_CLOSE: u32 = OpCode::Close as u32;
 const OP_CLOSURE: u32 = OpCode::Closure as u32;
 const OP_VARARG: u32 = OpCode::VarArg as u32;
 
-/// The register window of a Lua frame: `stack[base..base + REGS]` exists for every Lua frame
-/// (`Vm::enter_lua`, `Vm::enter_lua_call` and the top of the loop make sure of it; the stack
-/// never shrinks), so the loop takes the window with one bounds check (`regs!`) and indexes it
-/// with 8-bit register numbers without further checks.
-pub(crate) const REGS: usize = 256;
-
 /// The running prototype, its instructions and its constants, as the loop caches them.
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 
@@ -120,33 +97,6 @@ fn arg_bx(i: u32) -> usize {
 #[inline(always)]
 fn arg_sbx(i: u32) -> isize {
     (i >> 14) as isize - 131_071
-}
-
-/// The arithmetic events, in the order of their opcodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Arith {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Mod,
-    Pow,
-    Unm,
-}
-
-impl Arith {
-    #[inline]
-    pub(crate) fn apply(self, x: f64, y: f64) -> f64 {
-        match self {
-            Arith::Add => x + y,
-            Arith::Sub => x - y,
-            Arith::Mul => x * y,
-            Arith::Div => x / y,
-            Arith::Mod => crate::number::lua_mod(x, y),
-            Arith::Pow => crate::number::lua_pow(x, y),
-            Arith::Unm => -x,
-        }
-    }
 }
 
 impl Vm {
