@@ -67,6 +67,16 @@ const _: () = assert!(OP_VARARG == 37);
 /// The running prototype, its instructions and its constants, as the loop caches them.
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 
+/// How many prototypes' code the loop keeps besides the running one's.
+const CODE_CACHE: usize = 4;
+
+/// The entry of prototype `p` in the loop's code cache.
+#[inline(always)]
+fn code_slot(p: ProtoHandle) -> usize {
+    // Truncation intended: the low bits of the slot number.
+    p.id() as usize % CODE_CACHE
+}
+
 impl Vm {
     /// The code and constants of the Lua frame `fi`.
     #[inline(never)]
@@ -78,6 +88,33 @@ impl Vm {
         };
         let proto = self.heap.proto(lua.proto)?;
         Ok((lua.proto, proto.code.clone(), proto.constants.clone()))
+    }
+}
+
+impl Vm {
+    /// The code of prototype `p` (run by frame `fi`) when it is neither the running one nor
+    /// the loop's `other`: from the loop's cache `others`, or from the heap. `other`, which the
+    /// running code replaces, goes to its slot of the cache.
+    #[inline(never)]
+    fn code_miss(
+        &self,
+        others: &mut [LoadedCode; CODE_CACHE],
+        other: LoadedCode,
+        p: ProtoHandle,
+        fi: usize,
+    ) -> RaiseResult<LoadedCode> {
+        let (sp, so) = (code_slot(p), code_slot(other.0));
+        if others[sp].0 == p {
+            // What was in `other`'s slot takes `p`'s place.
+            if sp == so {
+                return Ok(std::mem::replace(&mut others[sp], other));
+            }
+            let evicted = std::mem::replace(&mut others[so], other);
+            return Ok(std::mem::replace(&mut others[sp], evicted));
+        }
+        let loaded = self.load_code(fi)?;
+        others[so] = other;
+        Ok(loaded)
     }
 }
 
@@ -152,6 +189,12 @@ impl Vm {
         // (or a coroutine and its resumer) alternate between two prototypes, and switching back
         // is then a swap of locals, without a heap lookup or reference counting.
         let mut other: LoadedCode = (proto, code.clone(), k.clone());
+        // Behind it, the code of a few more prototypes, by prototype handle (direct-mapped,
+        // `code_slot`): a method calling a constructor runs three or four prototypes in turn.
+        // An entry may sit in another prototype's slot (moved there by a switch); it is then
+        // never found, and is replaced like any other.
+        let mut others: [LoadedCode; CODE_CACHE] =
+            std::array::from_fn(|_| (proto, code.clone(), k.clone()));
         // Makes the loop's code and constants those of prototype `$p` (run by frame `$fi`).
         macro_rules! switch_code {
             ($p:expr, $fi:expr) => {
@@ -162,12 +205,9 @@ impl Vm {
                         std::mem::swap(&mut code, &mut other.1);
                         std::mem::swap(&mut k, &mut other.2);
                     } else {
-                        let (p2, c2, k2) = self.load_code($fi)?;
-                        other = (
-                            std::mem::replace(&mut proto, p2),
-                            std::mem::replace(&mut code, c2),
-                            std::mem::replace(&mut k, k2),
-                        );
+                        let next = self.code_miss(&mut others, other, p, $fi)?;
+                        other = (proto, code, k);
+                        (proto, code, k) = next;
                     }
                 }
             };
