@@ -21,6 +21,19 @@ use crate::error::{Raise, RaiseResult};
 use crate::thread::{CoStatus, Cont, ThreadState};
 use crate::vm::{MAX_CCALLS, Vm};
 
+/// Copies the values passed between two threads' stacks (`to.len() == from.len()`). Usually
+/// one or two: a loop beats `memcpy`'s call, as in `Vm::move_results`.
+#[inline]
+fn copy_values(to: &mut [Value], from: &[Value]) {
+    if to.len() <= 4 {
+        for (t, f) in to.iter_mut().zip(from) {
+            *t = *f;
+        }
+    } else {
+        to.copy_from_slice(from);
+    }
+}
+
 impl Vm {
     /// Takes a suspended thread's state out of the heap.
     fn take_thread_state(&mut self, thread: ThreadHandle) -> RaiseResult<Box<ThreadState>> {
@@ -102,7 +115,10 @@ impl Vm {
         let first_time = self.th.frames.is_empty();
         let top = self.th.top;
         self.th.ensure_stack(top + nargs + MIN_STACK);
-        self.th.stack[top..top + nargs].copy_from_slice(&old.stack[args_start..args_start + nargs]);
+        copy_values(
+            &mut self.th.stack[top..top + nargs],
+            &old.stack[args_start..args_start + nargs],
+        );
         self.th.top = top + nargs;
         self.th.resumer = Some(resumer);
         self.th.status = CoStatus::Running;
@@ -228,7 +244,10 @@ impl Vm {
             self.th.stack[top] = Value::Boolean(ok);
             top += 1;
         }
-        self.th.stack[top..top + n].copy_from_slice(&old.stack[start..start + n]);
+        copy_values(
+            &mut self.th.stack[top..top + n],
+            &old.stack[start..start + n],
+        );
         self.th.top = top + n;
         self.put_thread_state(left, old)?;
         self.finish_call(frame, res, top + n - res)
