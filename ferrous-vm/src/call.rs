@@ -265,7 +265,9 @@ impl Vm {
             self.fuel -= 1;
         }
         Ok(Callee::Lua {
-            base,
+            // As the frame holds it: the loop then knows `base` fits in 32 bits, and its
+            // register window (`base..base + REGS`) needs no overflow check.
+            base: base as u32 as usize,
             proto: proto_handle,
             env,
         })
