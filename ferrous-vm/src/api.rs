@@ -135,15 +135,15 @@ impl Vm {
             self.started = false;
             let nargs = self.th.top - 1;
             match self.precall(0, nargs, -1, Cont::Host) {
-                Ok(crate::interp::Flow::Stop) => Ok(()),
-                Ok(crate::interp::Flow::Continue) => self.run_loop(),
+                Ok(crate::call::Flow::Stop) => Ok(()),
+                Ok(crate::call::Flow::Continue) => self.run_loop(),
                 Err(e) if self.th.frames.is_empty() => {
                     let v = self.error_to_value(e);
                     Err(Raise::Value(v))
                 }
                 Err(e) => self.raise(e).and_then(|flow| match flow {
-                    crate::interp::Flow::Stop => Ok(()),
-                    crate::interp::Flow::Continue => self.run_loop(),
+                    crate::call::Flow::Stop => Ok(()),
+                    crate::call::Flow::Continue => self.run_loop(),
                 }),
             }
         } else if self.th.frames.is_empty() && self.current == self.main_thread {

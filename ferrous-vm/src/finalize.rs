@@ -38,8 +38,8 @@ impl Vm {
     #[cold]
     pub(crate) fn gc_after_native(
         &mut self,
-        flow: RaiseResult<crate::interp::Flow>,
-    ) -> RaiseResult<crate::interp::Flow> {
+        flow: RaiseResult<crate::call::Flow>,
+    ) -> RaiseResult<crate::call::Flow> {
         let flow = flow?;
         self.gc_check()?;
         Ok(flow)

@@ -15,30 +15,13 @@ use std::rc::Rc;
 use ferrous_compiler::OpCode;
 use ferrous_heap::{ProtoHandle, Value};
 
-use crate::call::Callee;
+use crate::call::{Callee, Exit, Flow};
 use crate::error::{Raise, RaiseResult};
+use crate::meta::Arith;
 use crate::ops::unknown_opcode;
-use crate::thread::Cont;
+use crate::thread::{Cont, REGS};
 use crate::value::{copy_split, is_truthy};
 use crate::vm::Vm;
-
-/// Why the loop stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
-    /// The host-level frame returned; its results are at `stack[func..top]`.
-    Returned,
-    /// The fuel ran out; calling `execute` again continues where it stopped.
-    Paused,
-}
-
-/// What happened to a call request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flow {
-    /// Execution continues in whatever Lua frame is now on top.
-    Continue,
-    /// A host-level frame returned.
-    Stop,
-}
 
 const OP_MOVE: u32 = OpCode::Move as u32;
 const OP_LOADK: u32 = OpCode::LoadK as u32;
@@ -78,15 +61,21 @@ const OP_SETLIST: u32 = OpCode::SetList as u32;
 const OP_CLOSE: u32 = OpCode::Close as u32;
 const OP_CLOSURE: u32 = OpCode::Closure as u32;
 const OP_VARARG: u32 = OpCode::VarArg as u32;
-
-/// The register window of a Lua frame: `stack[base..base + REGS]` exists for every Lua frame
-/// (`Vm::enter_lua`, `Vm::enter_lua_call` and the top of the loop make sure of it; the stack
-/// never shrinks), so the loop takes the window with one bounds check (`regs!`) and indexes it
-/// with 8-bit register numbers without further checks.
-pub(crate) const REGS: usize = 256;
+// The loop's match lists the values above the last opcode by number (so it covers all 64).
+const _: () = assert!(OP_VARARG == 37);
 
 /// The running prototype, its instructions and its constants, as the loop caches them.
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
+
+/// How many prototypes' code the loop keeps besides the running one's.
+const CODE_CACHE: usize = 4;
+
+/// The entry of prototype `p` in the loop's code cache.
+#[inline(always)]
+fn code_slot(p: ProtoHandle) -> usize {
+    // Truncation intended: the low bits of the slot number.
+    p.id() as usize % CODE_CACHE
+}
 
 impl Vm {
     /// The code and constants of the Lua frame `fi`.
@@ -99,6 +88,33 @@ impl Vm {
         };
         let proto = self.heap.proto(lua.proto)?;
         Ok((lua.proto, proto.code.clone(), proto.constants.clone()))
+    }
+}
+
+impl Vm {
+    /// The code of prototype `p` (run by frame `fi`) when it is neither the running one nor
+    /// the loop's `other`: from the loop's cache `others`, or from the heap. `other`, which the
+    /// running code replaces, goes to its slot of the cache.
+    #[inline(never)]
+    fn code_miss(
+        &self,
+        others: &mut [LoadedCode; CODE_CACHE],
+        other: LoadedCode,
+        p: ProtoHandle,
+        fi: usize,
+    ) -> RaiseResult<LoadedCode> {
+        let (sp, so) = (code_slot(p), code_slot(other.0));
+        if others[sp].0 == p {
+            // What was in `other`'s slot takes `p`'s place.
+            if sp == so {
+                return Ok(std::mem::replace(&mut others[sp], other));
+            }
+            let evicted = std::mem::replace(&mut others[so], other);
+            return Ok(std::mem::replace(&mut others[sp], evicted));
+        }
+        let loaded = self.load_code(fi)?;
+        others[so] = other;
+        Ok(loaded)
     }
 }
 
@@ -120,33 +136,6 @@ fn arg_bx(i: u32) -> usize {
 #[inline(always)]
 fn arg_sbx(i: u32) -> isize {
     (i >> 14) as isize - 131_071
-}
-
-/// The arithmetic events, in the order of their opcodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Arith {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Mod,
-    Pow,
-    Unm,
-}
-
-impl Arith {
-    #[inline]
-    pub(crate) fn apply(self, x: f64, y: f64) -> f64 {
-        match self {
-            Arith::Add => x + y,
-            Arith::Sub => x - y,
-            Arith::Mul => x * y,
-            Arith::Div => x / y,
-            Arith::Mod => crate::number::lua_mod(x, y),
-            Arith::Pow => crate::number::lua_pow(x, y),
-            Arith::Unm => -x,
-        }
-    }
 }
 
 impl Vm {
@@ -200,6 +189,12 @@ impl Vm {
         // (or a coroutine and its resumer) alternate between two prototypes, and switching back
         // is then a swap of locals, without a heap lookup or reference counting.
         let mut other: LoadedCode = (proto, code.clone(), k.clone());
+        // Behind it, the code of a few more prototypes, by prototype handle (direct-mapped,
+        // `code_slot`): a method calling a constructor runs three or four prototypes in turn.
+        // An entry may sit in another prototype's slot (moved there by a switch); it is then
+        // never found, and is replaced like any other.
+        let mut others: [LoadedCode; CODE_CACHE] =
+            std::array::from_fn(|_| (proto, code.clone(), k.clone()));
         // Makes the loop's code and constants those of prototype `$p` (run by frame `$fi`).
         macro_rules! switch_code {
             ($p:expr, $fi:expr) => {
@@ -210,12 +205,9 @@ impl Vm {
                         std::mem::swap(&mut code, &mut other.1);
                         std::mem::swap(&mut k, &mut other.2);
                     } else {
-                        let (p2, c2, k2) = self.load_code($fi)?;
-                        other = (
-                            std::mem::replace(&mut proto, p2),
-                            std::mem::replace(&mut code, c2),
-                            std::mem::replace(&mut k, k2),
-                        );
+                        let next = self.code_miss(&mut others, other, p, $fi)?;
+                        other = (proto, code, k);
+                        (proto, code, k) = next;
                     }
                 }
             };
@@ -818,6 +810,13 @@ impl Vm {
                     OP_VARARG => {
                         // Charged here; the next charge point pauses when it ran out.
                         fuel -= self.op_vararg(fi, base, ra, arg_b(i));
+                    }
+                    // Every other 6-bit value, listed so that the match covers all 64 and the
+                    // dispatch needs no range check (a range pattern is lowered as comparisons).
+                    #[allow(clippy::manual_range_patterns)]
+                    38 | 39 | 40 | 41 | 42 | 43 | 44 | 45 | 46 | 47 | 48 | 49 | 50 | 51 | 52
+                    | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                        return Err(unknown_opcode(i & 0x3f));
                     }
                     other => return Err(unknown_opcode(other)),
                 }

@@ -3,7 +3,8 @@
 //! `Vm` owns the heap, the running thread and the globals. Source is compiled by
 //! `ferrous-compiler`, loaded onto the heap (`loader.rs`) and run by one interpreter loop
 //! (`interp.rs`) that never recurses in Rust for Lua calls, metamethods, `pcall` or coroutines
-//! (`call.rs`, `meta.rs`). Natives (`native.rs`) implement the standard library (`stdlib/`).
+//! (`call.rs`, `upvalue.rs`, `unwind.rs`, `coswitch.rs`, `meta.rs`; `reentry.rs` is the bounded
+//! exception). Natives (`native.rs`) implement the standard library (`stdlib/`).
 //! Binary chunks (`binary.rs`): `string.dump` writes lua5.1's format, and loading one goes
 //! through `ferrous_compiler::undump` and the same verified loader as source.
 //!
@@ -17,6 +18,7 @@ mod api;
 mod app_data;
 mod binary;
 mod call;
+mod coswitch;
 mod debug;
 mod error;
 mod finalize;
@@ -27,8 +29,11 @@ mod meta;
 mod native;
 mod number;
 mod ops;
+mod reentry;
 mod stdlib;
 mod thread;
+mod unwind;
+mod upvalue;
 mod value;
 mod vm;
 

@@ -9,10 +9,36 @@
 use ferrous_heap::{MetaEvent, StringHandle, TableHandle, Value, names};
 
 use crate::error::{Raise, RaiseResult};
-use crate::interp::Arith;
 use crate::number;
 use crate::thread::Cont;
 use crate::vm::Vm;
+
+/// The arithmetic events, in the order of their opcodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Unm,
+}
+
+impl Arith {
+    #[inline]
+    pub(crate) fn apply(self, x: f64, y: f64) -> f64 {
+        match self {
+            Arith::Add => x + y,
+            Arith::Sub => x - y,
+            Arith::Mul => x * y,
+            Arith::Div => x / y,
+            Arith::Mod => crate::number::lua_mod(x, y),
+            Arith::Pow => crate::number::lua_pow(x, y),
+            Arith::Unm => -x,
+        }
+    }
+}
 
 /// 5.1's `MAXTAGLOOP`: the longest `__index`/`__newindex` chain followed.
 const MAX_TAG_LOOP: usize = 100;

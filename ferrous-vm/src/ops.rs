@@ -7,8 +7,8 @@
 
 use ferrous_heap::{FunctionHandle, TableHandle, Value};
 
+use crate::call::Flow;
 use crate::error::{Raise, RaiseResult};
-use crate::interp::Flow;
 use crate::thread::Cont;
 use crate::vm::Vm;
 

@@ -6,7 +6,7 @@
 //!   above both `top` and the innermost frame's `top` are cleared before each collection
 //!   (`clear_dead_slots`); the others are traced, which is conservative and safe.
 //! - Every frame's registers `base .. base + max_stack` lie inside `stack`; for a Lua frame the
-//!   whole register window `base .. base + interp::REGS` does (the stack never shrinks).
+//!   whole register window `base .. base + REGS` does (the stack never shrinks).
 //! - `open_upvalues` is sorted by stack slot, ascending, with at most one upvalue per slot.
 //! - The running thread's state lives in `Vm::th`; every other thread's state lives in its heap
 //!   `Thread` object as a [`Payload`], so the GC sees all of them.
@@ -14,6 +14,12 @@
 use ferrous_heap::{
     FunctionHandle, ProtoHandle, TableHandle, ThreadHandle, Trace, Tracer, UpValueHandle, Value,
 };
+
+/// The register window of a Lua frame: `stack[base..base + REGS]` exists for every Lua frame
+/// (`Vm::enter_lua`, `Vm::enter_lua_call` and the top of the loop make sure of it; the stack
+/// never shrinks), so the loop takes the window with one bounds check (`regs!`) and indexes it
+/// with 8-bit register numbers without further checks.
+pub(crate) const REGS: usize = 256;
 
 /// What the caller does with a frame's results when the frame returns. This is what lets
 /// metamethods, `pcall` and coroutines run inside the one interpreter loop, without Rust recursion.
@@ -187,7 +193,7 @@ impl ThreadState {
     /// registers (an `OP_CALL` register, with only free registers above it, or the frame's
     /// `top` for metamethods), so its live values lie below the innermost frame. The slots above
     /// are written before they are read again (they include the registers of returned frames
-    /// and the spare window the interpreter keeps above the last Lua frame, `interp::REGS`).
+    /// and the spare window the interpreter keeps above the last Lua frame, `REGS`).
     fn live_slots(&self) -> usize {
         self.frames
             .last()

@@ -1,6 +1,6 @@
 //! The `coroutine` library (lbaselib.c's co-routine half): `create`, `resume`, `yield`,
 //! `status`, `wrap`, `running`. Switching threads is done by the interpreter loop
-//! (`call.rs`); these natives check arguments and ask for the switch.
+//! (`coswitch.rs`); these natives check arguments and ask for the switch.
 
 use ferrous_heap::{Function, NativeClosure, NativeFn, Thread, ThreadHandle, Value};
 

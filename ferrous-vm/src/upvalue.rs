@@ -1,0 +1,242 @@
+//! Upvalues and closures: reading and writing a closure's upvalues (with the fast paths the
+//! interpreter loop inlines), finding and closing the open upvalues of the running thread, and
+//! `OP_CLOSURE`'s closure construction.
+//!
+//! Invariants:
+//! - An open upvalue names its thread and an absolute stack slot; it is read from the running
+//!   thread's stack when that thread runs, and from its heap payload otherwise.
+//! - The running thread's `open_upvalues` stays sorted by slot, one upvalue per slot
+//!   (`find_upvalue` inserts in place); `close_upvalues(level)` closes exactly those at or above
+//!   `level`, copying each slot's value into the upvalue.
+//! - A closure's upvalue list never changes after `make_closure` built it.
+
+use ferrous_heap::{Function, LuaClosure, ThreadHandle, UpValue, UpValueList, Value};
+
+use crate::error::{Raise, RaiseResult};
+use crate::thread::ThreadState;
+use crate::vm::Vm;
+
+impl Vm {
+    /// [`Vm::get_upvalue`]'s fast path, by reference: a closed upvalue, or an open one on the
+    /// running thread's stack. `None` sends the caller to the slow path.
+    #[inline]
+    pub(crate) fn upvalue_fast(
+        &self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+    ) -> Option<&Value> {
+        let Ok(Function::Lua(cl)) = self.heap.function(closure) else {
+            return None;
+        };
+        match self.heap.upvalue_ref(*cl.upvalues.get(idx)?).ok()? {
+            UpValue::Closed(v) => Some(v),
+            UpValue::Open { thread, slot } if *thread == self.current => {
+                self.th.stack.get(*slot as usize)
+            }
+            UpValue::Open { .. } => None,
+        }
+    }
+
+    /// Reads upvalue `idx` of a Lua closure.
+    pub(crate) fn get_upvalue(
+        &self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+    ) -> RaiseResult<Value> {
+        let Function::Lua(cl) = self.heap.function(closure)? else {
+            return Ok(Value::Nil);
+        };
+        let Some(&uv) = cl.upvalues.get(idx) else {
+            return Ok(Value::Nil);
+        };
+        match self.heap.upvalue(uv)? {
+            UpValue::Closed(v) => Ok(v),
+            UpValue::Open { thread, slot } => Ok(self.thread_slot(thread, slot as usize)),
+        }
+    }
+
+    /// [`Vm::set_upvalue`]'s fast path: true if the write was done (a closed upvalue, or an
+    /// open one on the running thread's stack).
+    #[inline]
+    pub(crate) fn set_upvalue_fast(
+        &mut self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+        value: Value,
+    ) -> bool {
+        let Ok(Function::Lua(cl)) = self.heap.function(closure) else {
+            return false;
+        };
+        let Some(&uv) = cl.upvalues.get(idx) else {
+            return false;
+        };
+        match self.heap.upvalue_ref(uv) {
+            Ok(&UpValue::Open { thread, slot }) if thread == self.current => {
+                match self.th.stack.get_mut(slot as usize) {
+                    Some(v) => {
+                        *v = value;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Ok(UpValue::Closed(_)) => self
+                .heap
+                .tx()
+                .set_upvalue(uv, UpValue::Closed(value))
+                .is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Writes upvalue `idx` of a Lua closure.
+    pub(crate) fn set_upvalue(
+        &mut self,
+        closure: ferrous_heap::FunctionHandle,
+        idx: usize,
+        value: Value,
+    ) -> RaiseResult<()> {
+        let Function::Lua(cl) = self.heap.function(closure)? else {
+            return Ok(());
+        };
+        let Some(&uv) = cl.upvalues.get(idx) else {
+            return Ok(());
+        };
+        match self.heap.upvalue(uv)? {
+            UpValue::Closed(_) => Ok(self.heap.tx().set_upvalue(uv, UpValue::Closed(value))?),
+            UpValue::Open { thread, slot } => self.set_thread_slot(thread, slot as usize, value),
+        }
+    }
+
+    /// A stack slot of any thread (the running one, or a suspended one in the heap).
+    fn thread_slot(&self, thread: ThreadHandle, slot: usize) -> Value {
+        if thread == self.current {
+            return self.th.stack.get(slot).copied().unwrap_or(Value::Nil);
+        }
+        self.heap
+            .thread(thread)
+            .ok()
+            .and_then(|t| t.downcast_ref::<ThreadState>())
+            .and_then(|state| state.stack.get(slot).copied())
+            .unwrap_or(Value::Nil)
+    }
+
+    fn set_thread_slot(
+        &mut self,
+        thread: ThreadHandle,
+        slot: usize,
+        value: Value,
+    ) -> RaiseResult<()> {
+        if thread == self.current {
+            if let Some(v) = self.th.stack.get_mut(slot) {
+                *v = value;
+            }
+            return Ok(());
+        }
+        let mut tx = self.heap.tx();
+        if let Some(state) = tx.thread_mut(thread)?.downcast_mut::<ThreadState>() {
+            if let Some(v) = state.stack.get_mut(slot) {
+                *v = value;
+            }
+        }
+        Ok(())
+    }
+
+    /// The open upvalue for stack slot `slot` of the running thread, created if needed.
+    fn find_upvalue(&mut self, slot: usize) -> RaiseResult<ferrous_heap::UpValueHandle> {
+        let slot32 = slot as u32;
+        match self
+            .th
+            .open_upvalues
+            .binary_search_by_key(&slot32, |(s, _)| *s)
+        {
+            Ok(pos) => Ok(self.th.open_upvalues[pos].1),
+            Err(pos) => {
+                let uv = self.heap.tx().new_upvalue(UpValue::Open {
+                    thread: self.current,
+                    slot: slot32,
+                })?;
+                self.th.open_upvalues.insert(pos, (slot32, uv));
+                Ok(uv)
+            }
+        }
+    }
+
+    /// Closes the open upvalues of slots `level` and above (5.1's `luaF_close`).
+    pub(crate) fn close_upvalues(&mut self, level: usize) -> RaiseResult<()> {
+        let level = level as u32;
+        while let Some(&(slot, uv)) = self.th.open_upvalues.last() {
+            if slot < level {
+                break;
+            }
+            self.th.open_upvalues.pop();
+            let value = self.th.stack[slot as usize];
+            self.heap.tx().set_upvalue(uv, UpValue::Closed(value))?;
+        }
+        Ok(())
+    }
+
+    /// `OP_CLOSURE`: creates a closure of child prototype `bx`; `pseudo` are the instructions that
+    /// follow (its upvalue descriptions). Returns how many of them it consumed.
+    pub(crate) fn make_closure(
+        &mut self,
+        parent: ferrous_heap::FunctionHandle,
+        bx: usize,
+        base: usize,
+        pseudo: &[u32],
+        ra: usize,
+    ) -> RaiseResult<usize> {
+        let Function::Lua(cl) = self.heap.function(parent)? else {
+            return Err(Raise::runtime(
+                "internal error: CLOSURE outside a Lua function",
+            ));
+        };
+        let env = cl.env;
+        let Some(&child) = self.heap.proto(cl.proto)?.protos.get(bx) else {
+            return Err(Raise::runtime("internal error: bad prototype index"));
+        };
+        let shape = self.heap.proto(child)?.call_shape();
+        let nups = usize::from(shape.num_upvalues);
+        let mut buf = [None; UpValueList::INLINE];
+        let mut boxed = Vec::new();
+        for (j, &ins) in pseudo.iter().take(nups).enumerate() {
+            let b = (ins >> 23) as usize;
+            let uv = if ins & 0x3f == ferrous_compiler::OpCode::Move as u32 {
+                self.find_upvalue(base + b)?
+            } else {
+                // The parent's upvalue, looked up again rather than cloning the parent's list.
+                let uv = match self.heap.function(parent)? {
+                    Function::Lua(cl) => cl.upvalues.get(b).copied(),
+                    Function::Native(_) => None,
+                };
+                let Some(uv) = uv else {
+                    return Err(Raise::runtime("internal error: bad upvalue index"));
+                };
+                uv
+            };
+            if nups <= UpValueList::INLINE {
+                buf[j] = Some(uv);
+            } else {
+                boxed.push(uv);
+            }
+        }
+        let upvalues = if nups > UpValueList::INLINE {
+            UpValueList::Boxed(boxed.into_boxed_slice())
+        } else if let [Some(first), second] = buf {
+            UpValueList::Inline {
+                len: nups as u8,
+                items: [first, second.unwrap_or(first)],
+            }
+        } else {
+            UpValueList::new()
+        };
+        let f = self.heap.tx().new_function(Function::Lua(LuaClosure {
+            proto: child,
+            shape,
+            upvalues,
+            env,
+        }))?;
+        self.th.stack[ra] = Value::Function(f);
+        Ok(nups)
+    }
+}
