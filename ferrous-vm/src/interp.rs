@@ -783,6 +783,18 @@ impl Vm {
                         pc -= 1;
                         charge!();
                         pc += 1;
+                        if !HOOKED {
+                            if let Some(more) = self.inline_iteration(ra, arg_c(i)) {
+                                // As the call's continuation does: on to the `JMP`'s target
+                                // (without running the `JMP`), or past it.
+                                if more {
+                                    pc = (pc as isize + 1 + arg_sbx(code[pc])) as usize;
+                                } else {
+                                    pc += 1;
+                                }
+                                continue;
+                            }
+                        }
                         save_pc!();
                         if self.op_tforloop(ra, arg_c(i))? == Flow::Stop {
                             return Ok(Exit::Returned);

@@ -22,6 +22,20 @@ pub type NativeFunction = fn(&mut Ctx<'_>) -> Result<Ret>;
 pub(crate) struct NativeEntry {
     pub name: &'static str,
     pub func: NativeFunction,
+    /// Set for the iterators `TFORLOOP` runs itself, without a call (see [`InlineIter`]).
+    pub inline: Option<InlineIter>,
+}
+
+/// The iterators that `TFORLOOP` runs inline when no hook is set: a loop over `pairs(t)` or
+/// `ipairs(t)` then makes no native call per iteration. The loop does exactly what the native
+/// would (`ops.rs`, `Vm::inline_iteration`) and calls the native itself for anything unusual
+/// (a state that is not a table, an invalid key), so errors are the native's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InlineIter {
+    /// `next(t, k)`, as `pairs` returns it.
+    Next,
+    /// `ipairs`'s iterator: `t[i + 1]`, stopping at nil.
+    Ipairs,
 }
 
 /// The registry of native functions of one VM.
@@ -32,8 +46,31 @@ pub(crate) struct Natives {
 
 impl Natives {
     pub fn register(&mut self, name: &'static str, func: NativeFunction) -> NativeFn {
+        self.register_entry(NativeEntry {
+            name,
+            func,
+            inline: None,
+        })
+    }
+
+    /// [`Natives::register`] for an iterator the loop may run inline; `func` must do what
+    /// `kind` describes.
+    pub(crate) fn register_iterator(
+        &mut self,
+        name: &'static str,
+        func: NativeFunction,
+        kind: InlineIter,
+    ) -> NativeFn {
+        self.register_entry(NativeEntry {
+            name,
+            func,
+            inline: Some(kind),
+        })
+    }
+
+    fn register_entry(&mut self, entry: NativeEntry) -> NativeFn {
         let id = NativeFn(u32::try_from(self.entries.len()).unwrap_or(u32::MAX));
-        self.entries.push(NativeEntry { name, func });
+        self.entries.push(entry);
         id
     }
 

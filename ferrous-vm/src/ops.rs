@@ -1,5 +1,6 @@
 //! The out-of-line bodies of the interpreter's less frequent opcodes (`NEWTABLE`, `LEN` on
-//! non-tables, `FORPREP`, `TFORLOOP`, `SETLIST`, `CLOSURE`, `VARARG`) and the fuel check.
+//! non-tables, `FORPREP`, `TFORLOOP`, `SETLIST`, `CLOSURE`, `VARARG`) and the fuel check, and
+//! `TFORLOOP`'s inline iteration over `pairs`/`ipairs` (no native call per iteration).
 //!
 //! They live outside `Vm::execute` and are never inlined into it, so the loop's hot state (pc,
 //! base, code, constants, fuel) stays in machine registers. Each is called after the loop saved
@@ -9,6 +10,7 @@ use ferrous_heap::{FunctionHandle, TableHandle, Value};
 
 use crate::call::Flow;
 use crate::error::{Raise, RaiseResult};
+use crate::native::InlineIter;
 use crate::thread::Cont;
 use crate::vm::Vm;
 
@@ -104,6 +106,51 @@ impl Vm {
         self.th.stack[cb + 1] = self.th.stack[ra + 1];
         self.th.stack[cb] = self.th.stack[ra];
         self.precall(cb, 2, c as i32, Cont::ForIter)
+    }
+
+    /// `OP_TFORLOOP` without a call, when the iterator is one the loop runs itself
+    /// ([`InlineIter`]: `pairs`'s `next`, `ipairs`'s iterator) on its usual arguments: the
+    /// results go to `R(A+3)..R(A+2+c)` as the call would leave them, and the answer is whether
+    /// the loop goes on (`R(A+3)` not nil, then copied to `R(A+2)`). `None`: make the call (any
+    /// other iterator, or arguments the native must check and reject itself). The caller runs
+    /// it only without hooks (a hook would see the call) and has charged the iteration.
+    #[inline]
+    pub(crate) fn inline_iteration(&mut self, ra: usize, c: usize) -> Option<bool> {
+        let (Value::NativeFunction(f), Value::Table(t)) =
+            (*self.th.stack.get(ra)?, *self.th.stack.get(ra + 1)?)
+        else {
+            return None;
+        };
+        let control = *self.th.stack.get(ra + 2)?;
+        let (key, value) = match self.natives.get(f)?.inline? {
+            InlineIter::Next => match self.heap.next(t, control).ok()? {
+                Some(pair) => pair,
+                None => (Value::Nil, Value::Nil),
+            },
+            InlineIter::Ipairs => {
+                let Value::Number(n) = control else {
+                    return None;
+                };
+                let i = i64::from(crate::value::number_to_int(n)) + 1;
+                match self.heap.raw_get_int(t, i).ok()? {
+                    Value::Nil => (Value::Nil, Value::Nil),
+                    v => (Value::Number(i as f64), v),
+                }
+            }
+        };
+        let results = self.th.stack.get_mut(ra + 3..ra + 3 + c)?;
+        for (slot, v) in results.iter_mut().zip(
+            [key, value]
+                .into_iter()
+                .chain(std::iter::repeat(Value::Nil)),
+        ) {
+            *slot = v;
+        }
+        if matches!(key, Value::Nil) {
+            return Some(false);
+        }
+        self.th.stack[ra + 2] = key;
+        Some(true)
     }
 
     /// `OP_SETLIST`: `R(A)[(c-1)*FPF+j] := R(A+j)` for `1 <= j <= n` (`n == 0`: up to `top`).

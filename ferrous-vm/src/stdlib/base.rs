@@ -8,7 +8,7 @@ use ferrous_heap::{Function, NativeFn, Value, names};
 
 use crate::binary::LoadError;
 use crate::error::{Error, Raise, RaiseResult, Result};
-use crate::native::{Ctx, Ret, RetKind};
+use crate::native::{Ctx, InlineIter, Ret, RetKind};
 use crate::number;
 use crate::thread::Cont;
 use crate::value::{is_truthy, number_to_int, type_name};
@@ -53,8 +53,10 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     vm.set_global("_VERSION", Value::String(version))?;
     // `pairs` and `ipairs` return their iterators, which are natives of their own (as in 5.1,
     // the `next` that `pairs` returns is not the global `next`).
-    let pairs_next = vm.natives.register("next", next);
-    let ipairs_iter = vm.natives.register("ipairs_iterator", ipairs_aux);
+    let pairs_next = vm.natives.register_iterator("next", next, InlineIter::Next);
+    let ipairs_iter =
+        vm.natives
+            .register_iterator("ipairs_iterator", ipairs_aux, InlineIter::Ipairs);
     vm.set_app_data(BaseState {
         pairs_next,
         ipairs_iter,
