@@ -377,14 +377,13 @@ pub fn all_commands() -> &'static [CommandSpec] {
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
     // This runs for every command and every `redis.call`: a hash lookup of the lowercased
     // probe (a binary search cost about four times as much).
-    static INDEX: LazyLock<HashMap<&'static [u8], usize, NameHash>> =
-        LazyLock::new(|| {
-            table::COMMANDS
-                .iter()
-                .enumerate()
-                .map(|(i, spec)| (spec.name.as_bytes(), i))
-                .collect()
-        });
+    static INDEX: LazyLock<HashMap<&'static [u8], usize, NameHash>> = LazyLock::new(|| {
+        table::COMMANDS
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| (spec.name.as_bytes(), i))
+            .collect()
+    });
     let mut buf = [0u8; 32];
     let lower = buf.get_mut(..name.len())?;
     for (dst, src) in lower.iter_mut().zip(name) {
