@@ -84,6 +84,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let first = args.get(1).map(String::as_str);
     let res = match first {
+        // `ferrous run FILE [ARGS]` without clap, which is what `run`'s arguments amount to when
+        // the first one is not an option: building clap's parser for every subcommand was
+        // about 1 MB of the peak RSS of a short script run this way (`cargo xtask bench`).
+        Some("run") if args.get(2).is_some_and(|file| !file.starts_with('-')) => {
+            run::run_file(args.get(2..).unwrap_or_default())
+        }
         Some(word) if SUBCOMMANDS.contains(&word) => subcommand(Cli::parse().command),
         // lua.c's grammar: options, then a script (or `-`) and its arguments.
         _ => run::lua_main(args.get(1..).unwrap_or_default()),

@@ -309,7 +309,7 @@ fn weak_mode(objects: &Objects, metatable: TableHandle) -> WeakMode {
     let Some(mode) = objects.strings.get(mode.raw()) else {
         return WeakMode::default();
     };
-    let c_str = mode.bytes.split(|b| *b == 0).next().unwrap_or_default();
+    let c_str = mode.bytes().split(|b| *b == 0).next().unwrap_or_default();
     WeakMode {
         keys: c_str.contains(&b'k'),
         values: c_str.contains(&b'v'),

@@ -61,5 +61,6 @@ mod tests {
         assert_eq!(size_of::<ProtoHandle>(), 8);
         assert_eq!(size_of::<UserDataHandle>(), 8);
         assert_eq!(size_of::<ThreadHandle>(), 8);
+        assert_eq!(size_of::<Option<TableHandle>>(), 8);
     }
 }

@@ -13,6 +13,7 @@ use crate::handle::{
 use crate::heap::Heap;
 use crate::meta::MetaEvent;
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
+use crate::string::LuaString;
 use crate::table::{NIL, Table};
 use crate::value::Value;
 
@@ -31,7 +32,7 @@ impl Heap {
         self.objects
             .strings
             .get(string.raw())
-            .map(|s| &*s.bytes)
+            .map(LuaString::bytes)
             .ok_or(HeapError::StaleHandle)
     }
 

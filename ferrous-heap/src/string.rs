@@ -32,7 +32,38 @@ const SEEDS: [u64; 4] = [
 pub(crate) struct LuaString {
     /// The interner's hash (seeded `ahash` over every byte).
     pub(crate) hash: u64,
-    pub(crate) bytes: Box<[u8]>,
+    bytes: StrBytes,
+}
+
+/// The longest string kept inside its arena slot (no allocation of its own).
+const INLINE_LEN: usize = 22;
+
+/// A string's bytes: up to [`INLINE_LEN`] of them in place, longer ones in their own
+/// allocation. Most strings a script makes are short (keys, numbers as text, words): kept
+/// inline, such a string costs its 40-byte arena slot instead of a 32-byte slot plus a
+/// separate allocation of at least 32 bytes (5.1: a 24-byte header plus the bytes, in one
+/// allocation). `StrBytes` is 24 bytes either way.
+#[derive(Debug)]
+enum StrBytes {
+    Inline { len: u8, buf: [u8; INLINE_LEN] },
+    Heap(Box<[u8]>),
+}
+
+impl StrBytes {
+    fn new(bytes: &[u8]) -> StrBytes {
+        let mut buf = [0; INLINE_LEN];
+        match buf.get_mut(..bytes.len()) {
+            Some(prefix) => {
+                prefix.copy_from_slice(bytes);
+                // `bytes.len() <= INLINE_LEN`, which fits a `u8`.
+                StrBytes::Inline {
+                    len: bytes.len() as u8,
+                    buf,
+                }
+            }
+            None => StrBytes::Heap(bytes.into()),
+        }
+    }
 }
 
 /// Lua 5.1.5's string hash (`luaS_newlstr`, no seed): the length, then every `step`-th byte
@@ -82,13 +113,24 @@ impl LuaHashes {
 }
 
 impl LuaString {
-    /// Bytes charged for a string of `len` bytes (object, bytes, intern-table slot, 5.1 hash).
+    /// Bytes charged for a string of `len` bytes (object, bytes kept outside it, intern-table
+    /// slot, 5.1 hash).
     pub(crate) fn heap_size_for(len: usize) -> usize {
-        size_of::<LuaString>() + len + size_of::<StringHandle>() + size_of::<u32>()
+        let outside = if len > INLINE_LEN { len } else { 0 };
+        size_of::<LuaString>() + outside + size_of::<StringHandle>() + size_of::<u32>()
     }
 
     pub(crate) fn heap_size(&self) -> usize {
-        Self::heap_size_for(self.bytes.len())
+        Self::heap_size_for(self.bytes().len())
+    }
+
+    /// The string's bytes.
+    #[inline]
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            StrBytes::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            StrBytes::Heap(bytes) => bytes,
+        }
     }
 }
 
@@ -126,7 +168,7 @@ impl Interner {
             .find(hash, |handle| {
                 strings
                     .get(handle.raw())
-                    .is_some_and(|s| s.hash == hash && *s.bytes == *bytes)
+                    .is_some_and(|s| s.hash == hash && s.bytes() == bytes)
             })
             .copied()
     }
@@ -146,7 +188,7 @@ impl Interner {
         memory.charge(LuaString::heap_size_for(bytes.len()))?;
         let raw = match strings.insert(LuaString {
             hash,
-            bytes: bytes.into(),
+            bytes: StrBytes::new(bytes),
         }) {
             Ok(raw) => raw,
             Err(err) => {
@@ -186,7 +228,20 @@ impl Interner {
 
 #[cfg(test)]
 mod tests {
-    use super::lua_hash;
+    use super::{INLINE_LEN, LuaString, StrBytes, lua_hash};
+
+    #[test]
+    fn short_strings_are_inline_and_slots_small() {
+        assert_eq!(size_of::<StrBytes>(), 24);
+        assert_eq!(size_of::<LuaString>(), 32);
+        for len in [0, 1, INLINE_LEN, INLINE_LEN + 1, 100] {
+            let bytes: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let s = StrBytes::new(&bytes);
+            assert_eq!(matches!(s, StrBytes::Inline { .. }), len <= INLINE_LEN);
+            let string = LuaString { hash: 0, bytes: s };
+            assert_eq!(string.bytes(), &bytes[..]);
+        }
+    }
 
     #[test]
     fn lua_hash_is_lua51s() {

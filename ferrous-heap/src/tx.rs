@@ -86,7 +86,7 @@ impl HeapTransaction<'_> {
         let mut result = Ok(());
         for part in parts {
             match heap.objects.strings.get(part.raw()) {
-                Some(string) => buffer.extend_from_slice(&string.bytes),
+                Some(string) => buffer.extend_from_slice(string.bytes()),
                 None => {
                     result = Err(HeapError::StaleHandle);
                     break;

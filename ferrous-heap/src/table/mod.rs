@@ -73,8 +73,9 @@ impl Node {
 pub(crate) struct Table {
     array: Vec<Value>,
     nodes: Vec<Node>,
-    /// Nodes at and above this position are not free (5.1's `lastfree`).
-    last_free: usize,
+    /// Nodes at and above this position are not free (5.1's `lastfree`). A `u32` (node
+    /// vectors have at most `2^30` nodes): with the metatable's 8 bytes, a table is 64 bytes.
+    last_free: u32,
     /// The metatable.
     pub(crate) metatable: Option<TableHandle>,
     /// Bit `e` set: this table, used as a metatable, has no field for fast event `e`
@@ -151,7 +152,8 @@ impl Table {
         Some(Table {
             array,
             nodes,
-            last_free: node_cap,
+            // `node_cap <= MAX_SIZE` (checked above).
+            last_free: node_cap as u32,
             metatable: None,
             absent: 0,
             readonly: false,
@@ -596,12 +598,13 @@ impl Table {
     fn free_pos(&mut self) -> Option<usize> {
         while self.last_free > 0 {
             self.last_free -= 1;
+            let pos = self.last_free as usize;
             if self
                 .nodes
-                .get(self.last_free)
+                .get(pos)
                 .is_some_and(|node| node.key == Value::Nil)
             {
-                return Some(self.last_free);
+                return Some(pos);
             }
         }
         None

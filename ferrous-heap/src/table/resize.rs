@@ -153,7 +153,8 @@ impl Table {
 
         // Nothing can fail from here on: the new node vector has room for every live key.
         let old_nodes = std::mem::replace(&mut self.nodes, nodes);
-        self.last_free = node_cap;
+        // `node_cap <= MAX_SIZE` (checked above).
+        self.last_free = node_cap as u32;
         if array_size < self.array.len() {
             let vanishing = self.array.split_off(array_size);
             self.array.shrink_to_fit();

@@ -505,3 +505,9 @@ fn a_reset_past_the_memory_limit_changes_nothing() {
     assert_eq!(tx.reset_table(table, 1000), Err(HeapError::OutOfMemory));
     assert_eq!(tx.len(table).expect("live"), 4);
 }
+
+#[test]
+fn a_table_is_64_bytes() {
+    // Its arena slot (with the generation) is then 72 bytes.
+    assert_eq!(size_of::<super::Table>(), 64);
+}
