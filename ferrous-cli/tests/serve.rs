@@ -94,6 +94,37 @@ fn watch_sees_script_writes() {
     assert_eq!(a.call(&["EXEC"]), Reply::NilArray);
 }
 
+#[test]
+fn smove_touches_the_destination_only_when_it_adds() {
+    // As Redis's `smoveCommand`: a member the destination already holds leaves it unchanged
+    // (and its `WATCH` intact); moving within one key changes nothing.
+    let server = Server::start(&[]);
+    let mut a = server.client();
+    let mut b = server.client();
+    let exec_after = |a: &mut Client, b: &mut Client, watched: &str, smove: [&str; 3]| {
+        assert_eq!(a.call(&["WATCH", watched]), Reply::ok());
+        let mut args = vec!["SMOVE"];
+        args.extend(smove);
+        assert_eq!(b.call(&args), Reply::Integer(1));
+        assert_eq!(a.call(&["MULTI"]), Reply::ok());
+        assert_eq!(a.call(&["PING"]), Reply::Status(b"QUEUED".to_vec()));
+        a.call(&["EXEC"])
+    };
+    let pong = Reply::Array(vec![Reply::Status(b"PONG".to_vec())]);
+    b.call(&["SADD", "src", "a", "b", "c"]);
+    b.call(&["SADD", "dst", "a"]);
+    assert_eq!(exec_after(&mut a, &mut b, "dst", ["src", "dst", "a"]), pong);
+    assert_eq!(
+        exec_after(&mut a, &mut b, "src", ["src", "dst", "b"]),
+        Reply::NilArray
+    );
+    assert_eq!(
+        exec_after(&mut a, &mut b, "dst", ["src", "dst", "c"]),
+        Reply::NilArray
+    );
+    assert_eq!(exec_after(&mut a, &mut b, "dst", ["dst", "dst", "c"]), pong);
+}
+
 /// Waits until the server counts `n` blocked clients (`INFO clients`), asking through `client`.
 fn wait_blocked(client: &mut Client, n: usize) {
     let line = format!("blocked_clients:{n}\r\n");

@@ -180,6 +180,29 @@ impl ServerHost {
     }
 }
 
+/// What an `SMOVE src dst member` about to run will leave unchanged although it moves the
+/// member: `dst` when it already holds the member (Redis signals only `src` then), or both
+/// when `src` and `dst` are one key (a no-op). `None` when both change, or nothing moves.
+struct SmoveUnchanged {
+    /// `src` is unchanged too (the keys are the same).
+    source: bool,
+}
+
+fn smove_unchanged(
+    mem: &mut MemoryHost,
+    ctx: &CallContext,
+    args: &[Vec<u8>],
+) -> Option<SmoveUnchanged> {
+    let [_, src, dst, member] = args else {
+        return None;
+    };
+    if src == dst {
+        return Some(SmoveUnchanged { source: true });
+    }
+    let held = mem.call(ctx, &[b"sismember".to_vec(), dst.clone(), member.clone()]);
+    (held == Reply::Integer(1)).then_some(SmoveUnchanged { source: false })
+}
+
 /// The destination of `SORT ... STORE dst` (the last `STORE` wins, as in Redis).
 fn sort_destination(args: &[Vec<u8>]) -> Option<&[u8]> {
     let at = args
@@ -208,6 +231,11 @@ impl CommandHost for ServerHost {
     fn call(&mut self, ctx: &CallContext, args: &[Vec<u8>]) -> Reply {
         let name: &[u8] = args.first().map_or(&[], Vec::as_slice);
         let is = |command: &[u8]| name.eq_ignore_ascii_case(command);
+        let smove_unchanged = if self.track_keys && is(b"smove") {
+            smove_unchanged(&mut self.mem, ctx, args)
+        } else {
+            None
+        };
         let reply = if ctx.from_script && is(b"select") {
             // The engine keeps the script's database; the host only checks the index.
             match args
@@ -251,7 +279,11 @@ impl CommandHost for ServerHost {
         }
         let spec = ferrous_redis::resolve_command(args);
         if let Ok(spec) = spec {
+            let noted = self.dirty.len();
             self.note_effects(spec, ctx.db, args, &reply);
+            if let Some(unchanged) = smove_unchanged {
+                self.dirty.truncate(noted + usize::from(!unchanged.source));
+            }
         }
         if ctx.from_script {
             match spec {
