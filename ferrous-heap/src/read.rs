@@ -17,6 +17,10 @@ use crate::string::LuaString;
 use crate::table::{NIL, Table};
 use crate::value::Value;
 
+/// The most `__index` tables [`Heap::get_fast`] follows; a longer chain takes the slow path,
+/// which counts to 5.1's `MAXTAGLOOP` (100) and raises `loop in gettable` past it.
+const INDEX_CHAIN: usize = 16;
+
 impl Heap {
     #[inline]
     fn table_ref(&self, table: TableHandle) -> Result<&Table> {
@@ -52,9 +56,10 @@ impl Heap {
     }
 
     /// `t[key]` when it is settled without calling anything (the fast case of 5.1's
-    /// `luaV_gettable`): a raw hit, a miss in a table without `__index`, or a hit in an
-    /// `__index` table (the method-call case). `None` sends the caller to the slow path (a
-    /// stale handle, an `__index` function, a miss in the `__index` table).
+    /// `luaV_gettable`): a raw hit, a miss in a table without `__index`, or a lookup through a
+    /// chain of `__index` tables (the method-call case, classes inheriting from classes).
+    /// `None` sends the caller to the slow path (a stale handle, an `__index` function or other
+    /// value, a chain of more than 16 `__index` tables).
     ///
     /// The key is taken by reference and matched in place (see `Table::get_key_ref`); the
     /// table is looked up once.
@@ -71,24 +76,31 @@ impl Heap {
         }
     }
 
-    /// [`Heap::get_fast`] after a miss in a table with a metatable.
+    /// [`Heap::get_fast`] after a miss in a table with a metatable: follows `__index` while it
+    /// is a table, as `luaV_gettable`'s loop does.
     #[inline(never)]
     fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
-        let meta = self.table_ref(mt).ok()?;
-        if meta.absent & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
-            return Some(&NIL);
-        }
-        match meta.get_str_ref(MetaEvent::Index.name(), &self.objects.lua_hashes) {
-            Value::Nil => Some(&NIL),
-            &Value::Table(class) => {
-                let value = self
-                    .table_ref(class)
-                    .ok()?
-                    .get_key_ref(key, &self.objects.lua_hashes);
-                (!matches!(value, Value::Nil)).then_some(value)
+        let mut mt = mt;
+        for _ in 0..INDEX_CHAIN {
+            let meta = self.table_ref(mt).ok()?;
+            if meta.absent & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
+                return Some(&NIL);
             }
-            _ => None,
+            let class = match meta.get_str_ref(MetaEvent::Index.name(), &self.objects.lua_hashes) {
+                Value::Nil => return Some(&NIL),
+                &Value::Table(class) => self.table_ref(class).ok()?,
+                _ => return None,
+            };
+            let value = class.get_key_ref(key, &self.objects.lua_hashes);
+            if !matches!(value, Value::Nil) {
+                return Some(value);
+            }
+            match class.metatable {
+                None => return Some(&NIL),
+                Some(next) => mt = next,
+            }
         }
+        None
     }
 
     /// `rawget(t, s)` for a string key, by reference.

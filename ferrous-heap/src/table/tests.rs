@@ -415,7 +415,7 @@ fn set_fast_leaves_read_only_tables_and_newindex_to_the_slow_path() {
 }
 
 #[test]
-fn get_fast_follows_one_index_table() {
+fn get_fast_follows_index_tables() {
     let mut heap = Heap::new();
     let mut tx = heap.tx();
     let obj = tx.new_table(0, 0).expect("no limit");
@@ -429,7 +429,27 @@ fn get_fast_follows_one_index_table() {
         .expect("writable");
     tx.raw_set(class, m, num(1.0)).expect("writable");
     assert_eq!(heap.get_fast(obj, &m), Some(&num(1.0)));
-    assert_eq!(heap.get_fast(obj, &num(1.0)), None, "miss in the class");
+    assert_eq!(
+        heap.get_fast(obj, &num(1.0)),
+        Some(&Value::Nil),
+        "a miss in a class without a metatable"
+    );
+    // A class inheriting from a base: obj -> class -> base, through two more metatables.
+    let mut tx = heap.tx();
+    let class_mt = tx.new_table(0, 0).expect("no limit");
+    let base = tx.new_table(0, 0).expect("no limit");
+    let b = Value::String(tx.intern(b"b").expect("no limit"));
+    tx.raw_set(base, b, num(2.0)).expect("writable");
+    tx.raw_set_str(class_mt, names::INDEX, Value::Table(base))
+        .expect("writable");
+    tx.set_metatable(class, Some(class_mt)).expect("writable");
+    assert_eq!(heap.get_fast(obj, &b), Some(&num(2.0)), "found in the base");
+    assert_eq!(heap.get_fast(obj, &m), Some(&num(1.0)), "the class first");
+    // A chain that loops is left to the slow path, which raises `loop in gettable`.
+    heap.tx()
+        .raw_set_str(class_mt, names::INDEX, Value::Table(class))
+        .expect("writable");
+    assert_eq!(heap.get_fast(obj, &num(1.0)), None, "a looping chain");
     heap.tx()
         .raw_set_str(mt, names::INDEX, num(0.0))
         .expect("writable");

@@ -1,35 +1,33 @@
-local base = {greet = function(self) return "hello from " .. self.name end, kind = "base"}
-local mid = setmetatable({level = "mid"}, {__index = base})
-local obj = setmetatable({name = "obj"}, {__index = mid})
-print(obj.name, obj.level, obj.kind, obj:greet())
-print(obj.missing)
-local calls = 0
-local lazy = setmetatable({}, {__index = function(t, k) calls = calls + 1; return k .. "!" end})
-print(lazy.a, lazy.b, lazy[1], calls)
-local deep = {}
-local cur = deep
-for i = 1, 50 do
-  local nxt = {}
-  setmetatable(cur, {__index = nxt})
-  cur = nxt
+-- Lookups through chains of __index tables (classes inheriting from classes), settled by the
+-- loop's fast path, and the cases it leaves to the slow path.
+local function class(parent)
+  local c = {}
+  c.__index = c
+  if parent then setmetatable(c, parent) end
+  return c
 end
-cur.bottom = "found"
-print(deep.bottom)
-local loop = {}
-setmetatable(loop, {__index = loop})
-print(pcall(function() return loop.x end))
-local chain = {}
-local c = chain
-for i = 1, 120 do local n = {} setmetatable(c, {__index = n}) c = n end
-print(pcall(function() return chain.x end))
-local fnidx = setmetatable({}, {__index = function(t, k) return nil end})
-print(fnidx.x)
-local nested = setmetatable({}, {__index = setmetatable({}, {__index = function(t, k) return "fn:" .. k end})})
-print(nested.q)
-local n = setmetatable({}, {__index = 5})
-print(pcall(function() return n.x end))
-local gl = setmetatable({}, {__index = _G})
-print(gl.print == print)
-local method = setmetatable({}, {__index = {m = function(self, a) return self == method, a end}})
-print(method:m(3))
-print(rawget(obj, "kind"))
+local A = class(); A.a = "A.a"; A.shared = "A"
+local B = class(A); B.b = "B.b"; B.shared = "B"
+local C = class(B); C.c = "C.c"
+local D = class(C)
+local obj = setmetatable({own = 1}, D)
+print(obj.own, obj.a, obj.b, obj.c, obj.shared, obj.missing)
+function A:who() return "A:" .. tostring(self.own) end
+print(obj:who())
+
+-- A function __index at the end of a chain.
+setmetatable(A, {__index = function(t, k) return "fn:" .. k end})
+print(obj.deep, rawget(A, "deep"))
+
+-- A chain longer than any fast path, then a loop.
+local top = {z = "end"}
+local t = top
+for i = 1, 60 do t = setmetatable({}, {__index = t}) end
+print(t.z, t.nothing)
+local x, y = {}, {}
+setmetatable(x, {__index = y}); setmetatable(y, {__index = x})
+print(pcall(function() return x.k end))
+
+-- A chain through a non-table __index value.
+local odd = setmetatable({}, {__index = setmetatable({}, {__index = 5})})
+print(pcall(function() return odd.k end))
