@@ -151,13 +151,8 @@ pub fn format_g(n: f64, precision: usize, out: &mut Vec<u8>) {
         return;
     }
     let spec = Spec {
-        left: false,
-        plus: false,
-        space: false,
-        alt: false,
-        zero: false,
-        width: 0,
         precision: Some(precision),
+        ..Spec::default()
     };
     fmt_float(n, FloatConv::General, &spec, out);
 }

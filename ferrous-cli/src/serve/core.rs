@@ -151,6 +151,16 @@ pub(crate) struct Core {
 const GC_PERIOD: u32 = 50;
 
 impl Core {
+    /// What the keyspace is told of client `id`'s commands: its database and protocol.
+    pub(crate) fn call_context(&self, id: u64) -> ferrous_redis::CallContext {
+        let (db, resp) = self.clients.get(&id).map_or((0, 2), |c| (c.db, c.resp));
+        ferrous_redis::CallContext {
+            resp,
+            db,
+            from_script: false,
+        }
+    }
+
     /// A core with an empty keyspace.
     pub(crate) fn new(
         config: Config,

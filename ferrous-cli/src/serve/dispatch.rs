@@ -5,9 +5,7 @@
 
 use std::time::Instant;
 
-use ferrous_redis::{
-    CallContext, CommandFlags, CommandHost, CommandSpec, Poll, Reply, resolve_command,
-};
+use ferrous_redis::{CommandFlags, CommandHost, CommandSpec, Poll, Reply, resolve_command};
 
 use super::clients::ReplyMode;
 use super::core::{Core, Step};
@@ -130,15 +128,10 @@ impl Core {
         argv: &[Vec<u8>],
         in_exec: bool,
     ) -> Step {
-        let (db, resp) = self.clients.get(&id).map_or((0, 2), |c| (c.db, c.resp));
-        let ctx = CallContext {
-            resp,
-            db,
-            from_script: false,
-        };
+        let ctx = self.call_context(id);
         let reply = match spec.name {
             "quit" => return Step::Close(Reply::ok()),
-            "ping" if resp == 2 && self.subscriptions(id) > 0 => {
+            "ping" if ctx.resp == 2 && self.subscriptions(id) > 0 => {
                 let message = argv.get(1).cloned().unwrap_or_default();
                 Reply::Array(vec![Reply::Bulk(b"pong".to_vec()), Reply::Bulk(message)])
             }

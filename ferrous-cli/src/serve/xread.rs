@@ -188,12 +188,7 @@ impl Core {
         argv: &[Vec<u8>],
         in_exec: bool,
     ) -> Step {
-        let (db, resp) = self.clients.get(&id).map_or((0, 2), |c| (c.db, c.resp));
-        let ctx = CallContext {
-            resp,
-            db,
-            from_script: false,
-        };
+        let ctx = self.call_context(id);
         let reply = self.engine.command(&ctx, argv);
         if reply != Reply::NilArray || in_exec {
             return Step::Reply(reply);
@@ -201,8 +196,8 @@ impl Core {
         let host = self.engine.host_mut();
         let retry = retry_argv(host, &ctx, argv);
         Step::Block(BlockSpec {
-            db,
-            resp,
+            db: ctx.db,
+            resp: ctx.resp,
             argv: retry,
             deadline: block_deadline(argv),
         })

@@ -2186,13 +2186,8 @@ fn format_g_integers_match_the_general_path() {
             let mut fast = Vec::new();
             format_g(value, precision, &mut fast);
             let spec = Spec {
-                left: false,
-                plus: false,
-                space: false,
-                alt: false,
-                zero: false,
-                width: 0,
                 precision: Some(precision),
+                ..Spec::default()
             };
             let mut general = Vec::new();
             fmt_float(value, FloatConv::General, &spec, &mut general);
