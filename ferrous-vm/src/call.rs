@@ -208,7 +208,11 @@ impl Vm {
     /// frame (exactly as [`Vm::precall`] would with `Cont::Call`, or `Cont::Host` when `host`)
     /// and returns what the loop needs to run it; otherwise does nothing and says what the
     /// callee is.
-    #[inline(always)]
+    ///
+    /// Inlined into the loop in optimized builds only: in a debug build its locals would add to
+    /// the loop's stack frame, and `MAX_REENTRY` nested loops must fit in a thread's stack.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn enter_lua_call(
         &mut self,
         closure: ferrous_heap::FunctionHandle,
@@ -222,22 +226,34 @@ impl Vm {
             Function::Native(nc) => return Ok(Callee::Native(nc.id)),
         };
         let (proto_handle, env, shape) = (cl.proto, cl.env, cl.shape);
-        if shape.is_vararg != 0 {
+        if shape.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0 {
             return Ok(Callee::Other);
         }
+        let is_vararg = shape.is_vararg != 0;
         let n_params = usize::from(shape.num_params);
         let max_stack = usize::from(shape.max_stack_size);
         if self.th.frames.len() >= MAX_FRAMES {
             self.frames_past_limit(Cont::Call)?;
         }
-        let base = func + 1;
+        // A vararg function's registers start above its arguments (see `enter_lua`).
+        let (base, n_varargs) = if is_vararg {
+            (func + 1 + nargs, nargs.saturating_sub(n_params))
+        } else {
+            (func + 1, 0)
+        };
         let top = base + max_stack;
         if top > MAX_STACK {
             self.stack_past_limit(Cont::Call, top)?;
         }
         // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + REGS);
-        self.th.stack[base + nargs.min(n_params)..top].fill(Value::Nil);
+        let first_nil = if is_vararg {
+            move_fixed_params(&mut self.th.stack, func, base, nargs, n_params);
+            base + n_params
+        } else {
+            base + nargs.min(n_params)
+        };
+        self.th.stack[first_nil..top].fill(Value::Nil);
         self.th.top = top;
         let ccalls_before = self.th.n_ccalls;
         self.th.frames.push(Frame {
@@ -246,7 +262,7 @@ impl Vm {
             top: top as u32,
             pc: 0,
             nresults,
-            n_varargs: 0,
+            n_varargs: n_varargs as u32,
             cont: Cont::Call,
             lua: Some(LuaCode {
                 closure,
@@ -320,16 +336,8 @@ impl Vm {
         // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + REGS);
         let first_nil = if is_vararg {
-            let stack = &mut self.th.stack;
-            // 5.1's adjust_varargs: the fixed parameters move above the actual arguments.
-            for j in 0..n_params {
-                if j < nargs {
-                    stack[base + j] = stack[func + 1 + j];
-                    stack[func + 1 + j] = Value::Nil;
-                } else {
-                    stack[base + j] = Value::Nil;
-                }
-            }
+            move_fixed_params(&mut self.th.stack, func, base, nargs, n_params);
+            let stack = &self.th.stack;
             if proto_needs_arg {
                 // 5.0 compatibility (`LUA_COMPAT_VARARG`): the extra arguments in a table `arg`
                 // (empty when there are fewer arguments than fixed parameters).
@@ -694,5 +702,20 @@ impl Vm {
         self.th.stack[slot + 1..slot + 1 + args.len()].copy_from_slice(args);
         self.th.top = slot + 1 + args.len();
         self.precall(slot, args.len(), 1, cont)
+    }
+}
+
+/// 5.1's `adjust_varargs`: a vararg function's fixed parameters move from the arguments (at
+/// `func + 1`) to its registers (at `base`, above all the arguments); the slots they leave and
+/// the parameters no argument was given for become nil.
+#[inline(always)]
+fn move_fixed_params(stack: &mut [Value], func: usize, base: usize, nargs: usize, n_params: usize) {
+    for j in 0..n_params {
+        if j < nargs {
+            stack[base + j] = stack[func + 1 + j];
+            stack[func + 1 + j] = Value::Nil;
+        } else {
+            stack[base + j] = Value::Nil;
+        }
     }
 }

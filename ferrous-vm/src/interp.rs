@@ -99,16 +99,18 @@ impl Vm {
     /// running code replaces, goes to its slot of the cache.
     ///
     /// The cache is made at the first miss, filled with copies of `other`: a loop that runs
-    /// one or two prototypes (a sort comparator called from a native) never pays for it.
+    /// one or two prototypes (a sort comparator called from a native) never pays for it. It is
+    /// boxed: each nested loop (a native calling Lua) holds one, and `MAX_REENTRY` of them must
+    /// fit in a thread's Rust stack in debug builds.
     #[inline(never)]
     fn code_miss(
         &self,
-        others: &mut Option<[LoadedCode; CODE_CACHE]>,
+        others: &mut Option<Box<[LoadedCode; CODE_CACHE]>>,
         other: LoadedCode,
         p: ProtoHandle,
         fi: usize,
     ) -> RaiseResult<LoadedCode> {
-        let others = others.get_or_insert_with(|| std::array::from_fn(|_| other.clone()));
+        let others = others.get_or_insert_with(|| Box::new(std::array::from_fn(|_| other.clone())));
         let (sp, so) = (code_slot(p), code_slot(other.0));
         if others[sp].0 == p {
             // What was in `other`'s slot takes `p`'s place.
@@ -198,7 +200,7 @@ impl Vm {
         // Behind it, the code of a few more prototypes, by prototype handle (direct-mapped,
         // `code_slot`), made at the first miss. An entry may sit in another prototype's slot
         // (moved there by a switch); it is then never found, and is replaced like any other.
-        let mut others: Option<[LoadedCode; CODE_CACHE]> = None;
+        let mut others: Option<Box<[LoadedCode; CODE_CACHE]>> = None;
         // Makes the loop's code and constants those of prototype `$p` (run by frame `$fi`).
         macro_rules! switch_code {
             ($p:expr, $fi:expr) => {
@@ -539,6 +541,7 @@ impl Vm {
                         if let Value::Table(t) = self.th.stack[base + b] {
                             let n = self.heap.tx().len(t)?;
                             self.th.stack[ra] = Value::Number(n as f64);
+                        } else if self.string_len(base + b, ra) {
                         } else {
                             save_pc!();
                             self.op_len(base + b, b as u32, ra)?;
@@ -777,8 +780,11 @@ impl Vm {
                         }
                     }
                     OP_FORPREP => {
-                        save_pc!();
-                        self.op_forprep(ra)?;
+                        if !self.forprep_numbers(ra) {
+                            // Strings convert, anything else is an error.
+                            save_pc!();
+                            self.op_forprep(ra)?;
+                        }
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
                     OP_TFORLOOP => {

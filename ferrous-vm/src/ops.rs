@@ -76,6 +76,37 @@ impl Vm {
         Ok(())
     }
 
+    /// `OP_LEN` of a string in `slot`, stored in `ra`; false if it is not a string. (Not
+    /// inlined in debug builds, like the other fast paths of the loop taken out of it: their
+    /// locals would add to the loop's stack frame, of which `MAX_REENTRY` must fit in a thread.)
+    #[inline]
+    pub(crate) fn string_len(&mut self, slot: usize, ra: usize) -> bool {
+        let Value::String(s) = self.th.stack[slot] else {
+            return false;
+        };
+        let Ok(bytes) = self.heap.str_bytes(s) else {
+            return false;
+        };
+        self.th.stack[ra] = Value::Number(bytes.len() as f64);
+        true
+    }
+
+    /// `OP_FORPREP` when the three control values are numbers: `R(A) -= R(A+2)`. False
+    /// otherwise ([`Vm::op_forprep`] converts strings and raises the errors).
+    #[inline]
+    pub(crate) fn forprep_numbers(&mut self, ra: usize) -> bool {
+        let Some(regs) = self.th.stack.get_mut(ra..ra + 3) else {
+            return false;
+        };
+        if let (&Value::Number(init), &Value::Number(_), &Value::Number(step)) =
+            (&regs[0], &regs[1], &regs[2])
+        {
+            regs[0] = Value::Number(init - step);
+            return true;
+        }
+        false
+    }
+
     /// `OP_FORPREP`'s conversions and first step back: `R(A) -= R(A+2)`.
     #[inline(never)]
     pub(crate) fn op_forprep(&mut self, ra: usize) -> RaiseResult<()> {
@@ -201,13 +232,11 @@ impl Vm {
         let from = base - n_varargs;
         let wanted = if b == 0 { n_varargs } else { b - 1 };
         self.th.ensure_stack(ra + wanted);
-        for j in 0..wanted {
-            self.th.stack[ra + j] = if j < n_varargs {
-                self.th.stack[from + j]
-            } else {
-                Value::Nil
-            };
-        }
+        // The extra arguments sit below `base`, the registers at or above it: the ranges do not
+        // overlap.
+        let copied = wanted.min(n_varargs);
+        self.th.stack.copy_within(from..from + copied, ra);
+        self.th.stack[ra + copied..ra + wanted].fill(Value::Nil);
         if b == 0 {
             self.th.top = ra + wanted;
         }
