@@ -19,7 +19,7 @@ use crate::call::{Callee, Exit, Flow};
 use crate::error::{Raise, RaiseResult};
 use crate::meta::Arith;
 use crate::ops::unknown_opcode;
-use crate::thread::{Cont, REGS};
+use crate::thread::{Cont, Frame, REGS};
 use crate::value::{copy_split, is_truthy};
 use crate::vm::Vm;
 
@@ -64,65 +64,57 @@ const OP_VARARG: u32 = OpCode::VarArg as u32;
 // The loop's match lists the values above the last opcode by number (so it covers all 64).
 const _: () = assert!(OP_VARARG == 37);
 
-/// The running prototype, its instructions and its constants, as the loop caches them.
+/// A prototype's handle, instructions and constants, as the loop holds them (reference-counted,
+/// so they outlive any borrow of the heap).
 type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
 
-/// How many prototypes' code the loop keeps besides the running one's (a method calling a
-/// constructor, or a chain of `super` calls, runs many in turn: with 4, a four-level class
-/// chain ran 20% slower than with 16).
-const CODE_CACHE: usize = 16;
+/// How many prototypes' code a loop keeps besides the one it started with.
+const CODE_SLOTS: usize = 32;
 
-/// The entry of prototype `p` in the loop's code cache.
+/// The loop's code of other prototypes than the first (direct-mapped by the low bits of the
+/// prototype's arena slot): made at the first switch to one, so a loop that runs one
+/// prototype (a sort comparator called from a native) never pays for it; boxed, because each
+/// nested loop holds one and `MAX_REENTRY` loops must fit in a thread's Rust stack.
+type CodeSlots = Box<[Option<LoadedCode>; CODE_SLOTS]>;
+
+/// The slot of prototype `p` in [`CodeSlots`].
 #[inline(always)]
 fn code_slot(p: ProtoHandle) -> usize {
-    // Truncation intended: the low bits of the slot number.
-    p.id() as usize % CODE_CACHE
+    // Truncation intended: the low bits of the arena slot number.
+    p.id() as usize % CODE_SLOTS
 }
 
 impl Vm {
-    /// The code and constants of the Lua frame `fi`.
+    /// The code and constants of prototype `p`, from the heap.
     #[inline(never)]
-    fn load_code(&self, fi: usize) -> RaiseResult<LoadedCode> {
-        let Some(lua) = self.th.frames.get(fi).and_then(|f| f.lua) else {
-            return Err(Raise::runtime(
-                "internal error: native frame on top of the loop",
-            ));
-        };
-        let proto = self.heap.proto(lua.proto)?;
-        Ok((lua.proto, proto.code.clone(), proto.constants.clone()))
+    fn load_code(&self, p: ProtoHandle) -> RaiseResult<LoadedCode> {
+        let proto = self.heap.proto(p)?;
+        Ok((p, proto.code.clone(), proto.constants.clone()))
     }
-}
 
-impl Vm {
-    /// The code of prototype `p` (run by frame `fi`) when it is neither the running one nor
-    /// the loop's `other`: from the loop's cache `others`, or from the heap. `other`, which the
-    /// running code replaces, goes to its slot of the cache.
+    /// The code and constants of prototype `p`, from the loop's `slots` (filled from the heap
+    /// when `p` is not there). An entry is found only under its full handle (slot and
+    /// generation), so the entry of a prototype that was collected (and whose constants may
+    /// name dead objects) is never used.
     ///
-    /// The cache is made at the first miss, filled with copies of `other`: a loop that runs
-    /// one or two prototypes (a sort comparator called from a native) never pays for it. It is
-    /// boxed: each nested loop (a native calling Lua) holds one, and `MAX_REENTRY` of them must
-    /// fit in a thread's Rust stack in debug builds.
-    #[inline(never)]
-    fn code_miss(
+    /// Inlined in optimized builds only: in a debug build its locals would add to the loop's
+    /// stack frame.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn code_entry<'a>(
         &self,
-        others: &mut Option<Box<[LoadedCode; CODE_CACHE]>>,
-        other: LoadedCode,
+        slots: &'a mut Option<CodeSlots>,
         p: ProtoHandle,
-        fi: usize,
-    ) -> RaiseResult<LoadedCode> {
-        let others = others.get_or_insert_with(|| Box::new(std::array::from_fn(|_| other.clone())));
-        let (sp, so) = (code_slot(p), code_slot(other.0));
-        if others[sp].0 == p {
-            // What was in `other`'s slot takes `p`'s place.
-            if sp == so {
-                return Ok(std::mem::replace(&mut others[sp], other));
-            }
-            let evicted = std::mem::replace(&mut others[so], other);
-            return Ok(std::mem::replace(&mut others[sp], evicted));
+    ) -> RaiseResult<&'a LoadedCode> {
+        let slots = slots.get_or_insert_with(|| Box::new(std::array::from_fn(|_| None)));
+        let slot = &mut slots[code_slot(p)];
+        if !matches!(slot, Some(entry) if entry.0 == p) {
+            *slot = Some(self.load_code(p)?);
         }
-        let loaded = self.load_code(fi)?;
-        others[so] = other;
-        Ok(loaded)
+        match slot {
+            Some(entry) => Ok(entry),
+            None => Err(Raise::runtime("internal error: code cache")),
+        }
     }
 }
 
@@ -190,31 +182,33 @@ impl Vm {
     /// The loop itself; `HOOKED` compiles in the calls of `hook.rs` (line, count, call and
     /// return events), which the copy without hooks does not contain.
     fn execute_with<const HOOKED: bool>(&mut self) -> RaiseResult<Exit> {
-        // The running prototype's code and constants. Frames hold only handles; these are
-        // reloaded from the heap when the frame on top runs another prototype.
-        let (mut proto, mut code, mut k) = self.load_code(self.th.frames.len() - 1)?;
-        // The code of the prototype that ran before the current one: a call and its return
-        // (or a coroutine and its resumer) alternate between two prototypes, and switching back
-        // is then a swap of locals, without a heap lookup or reference counting.
-        let mut other: LoadedCode = (proto, code.clone(), k.clone());
-        // Behind it, the code of a few more prototypes, by prototype handle (direct-mapped,
-        // `code_slot`), made at the first miss. An entry may sit in another prototype's slot
-        // (moved there by a switch); it is then never found, and is replaced like any other.
-        let mut others: Option<Box<[LoadedCode; CODE_CACHE]>> = None;
-        // Makes the loop's code and constants those of prototype `$p` (run by frame `$fi`).
+        // The code and constants of the prototype the loop starts with, and of the others it
+        // runs (`code_entry`). Frames hold only handles; `code` and `k` borrow the running
+        // prototype's from one of these two, so switching prototypes (a call, a return) costs
+        // no reference counting and, once a prototype has run, no heap lookup.
+        let first = {
+            let Some(lua) = self.th.frames.last().and_then(|f| f.lua) else {
+                return Err(Raise::runtime(
+                    "internal error: native frame on top of the loop",
+                ));
+            };
+            self.load_code(lua.proto)?
+        };
+        let mut slots: Option<CodeSlots> = None;
+        let (mut proto, mut code, mut k): (ProtoHandle, &[u32], &[Value]) =
+            (first.0, &first.1, &first.2);
+        // Makes the loop's code and constants those of prototype `$p`.
         macro_rules! switch_code {
-            ($p:expr, $fi:expr) => {
+            ($p:expr) => {
                 let p = $p;
                 if p != proto {
-                    if p == other.0 {
-                        std::mem::swap(&mut proto, &mut other.0);
-                        std::mem::swap(&mut code, &mut other.1);
-                        std::mem::swap(&mut k, &mut other.2);
+                    if p == first.0 {
+                        (code, k) = (&first.1, &first.2);
                     } else {
-                        let next = self.code_miss(&mut others, other, p, $fi)?;
-                        other = (proto, code, k);
-                        (proto, code, k) = next;
+                        let entry = self.code_entry(&mut slots, p)?;
+                        (code, k) = (&entry.1, &entry.2);
                     }
+                    proto = p;
                 }
             };
         }
@@ -229,7 +223,7 @@ impl Vm {
             let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
             self.th.ensure_stack(base + REGS);
-            switch_code!(lua.proto, fi);
+            switch_code!(lua.proto);
             let mut closure = lua.closure;
             let mut env = lua.env;
             let thread = self.current;
@@ -652,7 +646,7 @@ impl Vm {
                                         // Switch to the new frame without leaving the loop.
                                         fi += 1;
                                         (closure, env, base, pc) = (h, callee_env, callee_base, 0);
-                                        switch_code!(callee_proto, fi);
+                                        switch_code!(callee_proto);
                                         continue;
                                     }
                                     Callee::Native(id) => {
@@ -683,6 +677,27 @@ impl Vm {
                         save_pc!();
                         if self.tail_call(fi, ra, nargs)? == Flow::Stop {
                             return Ok(Exit::Returned);
+                        }
+                        // A Lua callee replaced this frame (a new frame, at pc 0; a native
+                        // callee has returned into this one, or pushed frames, or switched
+                        // threads): run it without restarting the loop, unless hooks or the
+                        // fuel need the restart.
+                        let same = self.current == thread && self.th.frames.len() == fi + 1;
+                        let frame = self.th.frames.get(fi).filter(|_| same && !HOOKED);
+                        if let Some(&Frame {
+                            pc: 0,
+                            base: new_base,
+                            lua: Some(lua),
+                            ..
+                        }) = frame
+                        {
+                            (closure, env) = (lua.closure, lua.env);
+                            (base, pc) = (new_base as usize, 0);
+                            switch_code!(lua.proto);
+                            fuel = self.fuel;
+                            if fuel >= 0 {
+                                continue;
+                            }
                         }
                         continue 'frame;
                     }
@@ -734,7 +749,7 @@ impl Vm {
                             (base, pc) = (frame.base as usize, frame.pc as usize);
                             let caller_proto = lua.proto;
                             fi = caller;
-                            switch_code!(caller_proto, fi);
+                            switch_code!(caller_proto);
                             continue;
                         }
                         if matches!(frame.cont, Cont::Host) {
