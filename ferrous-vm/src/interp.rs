@@ -106,7 +106,10 @@ impl Vm {
         slots: &'a mut Option<CodeSlots>,
         p: ProtoHandle,
     ) -> RaiseResult<&'a LoadedCode> {
-        let slots = slots.get_or_insert_with(|| Box::new(std::array::from_fn(|_| None)));
+        let slots = match slots {
+            Some(slots) => slots,
+            None => slots.insert(Box::new(std::array::from_fn(|_| None))),
+        };
         let slot = &mut slots[code_slot(p)];
         if !matches!(slot, Some(entry) if entry.0 == p) {
             *slot = Some(self.load_code(p)?);
@@ -732,6 +735,9 @@ impl Vm {
                                     self.th.stack[func] = self.th.stack[ra];
                                 }
                                 self.th.top = func + 1;
+                            } else if nresults == 0 {
+                                // No result wanted (a call statement).
+                                self.th.top = func;
                             } else {
                                 self.move_results(func, ra, n, nresults);
                             }
