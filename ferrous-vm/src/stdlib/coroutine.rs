@@ -39,10 +39,7 @@ impl Vm {
         if co == self.current {
             return CoStatus::Running;
         }
-        self.heap
-            .thread(co)
-            .ok()
-            .and_then(|t| t.downcast_ref::<ThreadState>())
+        self.thread_state(co)
             .map_or(CoStatus::Normal, |state| state.status)
     }
 }
