@@ -24,7 +24,7 @@
 //! - Both states' fields are written after the swap, never before (the swap's wide copies
 //!   stall on fields written just before).
 
-use ferrous_heap::{ThreadHandle, Value};
+use ferrous_heap::{FunctionHandle, NativeFn, ThreadHandle, Value};
 
 use crate::call::{Flow, MIN_STACK};
 use crate::error::{Raise, RaiseResult};
@@ -148,10 +148,11 @@ impl Vm {
     /// Returns from the running thread's top frame (the native that asked for the switch:
     /// `resume`/`wrap` on the resumer, `yield` on the coroutine) with `ok` (for `resume`)
     /// followed by `values`, which come from the other thread's stack. A plain call (the
-    /// common case) gets them straight in its function's slot, adjusted to the results it
-    /// wants, and is done (`None`). Any other continuation gets them at `top` and still has
-    /// to run (`Some((res, n))`, for [`Vm::finish_switch`]), once the state of the other
-    /// thread is back in the heap: it may call code that collects garbage.
+    /// common case, without hooks) gets them straight in its function's slot, adjusted to the
+    /// results it wants, and is done (`None`). Otherwise they go at `top`, and the `return`
+    /// hook and the continuation still have to run (`Some((res, n))`, for
+    /// [`Vm::finish_switch`]) once the state of the other thread is stored: they may run code
+    /// that collects garbage.
     #[inline(always)]
     fn place_switch_results(
         &mut self,
@@ -162,7 +163,7 @@ impl Vm {
             return Err(internal("internal error: switch frame lost"));
         };
         let n = values.len() + usize::from(ok.is_some());
-        if frame.cont == Cont::Call {
+        if frame.cont == Cont::Call && self.th.hook.mask == 0 {
             let (func, wanted) = (frame.func as usize, frame.nresults);
             self.th.n_ccalls = frame.ccalls_before;
             let len = self.th.frames.len();
@@ -198,13 +199,18 @@ impl Vm {
         Ok(Some((res, n)))
     }
 
-    /// After [`Vm::place_switch_results`]: pops the frame that asked for the switch and runs
-    /// its continuation, unless it was a plain call and is done already.
+    /// After [`Vm::place_switch_results`]: the native that asked for the switch returns (its
+    /// `return` hook, as 5.1 calls it when `yield` returns in the resumed coroutine and when
+    /// `resume` returns in the resumer), its frame is popped and its continuation runs, unless
+    /// it was a plain call without hooks and is done already.
     #[inline(always)]
     fn finish_switch(&mut self, pending: Option<(usize, usize)>) -> RaiseResult<Flow> {
         let Some((res, n)) = pending else {
             return Ok(Flow::Continue);
         };
+        if self.th.hook.mask != 0 {
+            self.hook_return()?;
+        }
         let Some(frame) = self.th.frames.pop() else {
             return Err(internal("internal error: switch frame lost"));
         };
@@ -219,6 +225,27 @@ impl Vm {
         for frame in &mut self.th.frames {
             frame.ccalls_before = frame.ccalls_before.wrapping_add(delta);
         }
+    }
+
+    /// `coroutine.yield` (`id == switch_natives[1]`) or a function of `coroutine.wrap`
+    /// (`switch_natives[0]`, `closure` with the coroutine as upvalue), called with `nargs`
+    /// arguments: `call_native` hands them here once their frame is pushed, instead of
+    /// building a `Ctx` for the natives in `stdlib/coroutine.rs` (which do the same) and
+    /// decoding their `Ret`.
+    pub(crate) fn switch_native(
+        &mut self,
+        id: NativeFn,
+        nargs: usize,
+        closure: Option<FunctionHandle>,
+    ) -> RaiseResult<Flow> {
+        if id == self.switch_natives[1] {
+            return self.yield_values(nargs);
+        }
+        let co = match closure.map(|f| *self.native_upvalue(f, 0)) {
+            Some(Value::Thread(co)) => co,
+            _ => return Err(internal("internal error: wrap without coroutine")),
+        };
+        self.resume_thread(co, nargs, true)
     }
 
     /// `coroutine.resume`/`wrap`: the running thread's top frame is the resuming native; the

@@ -91,6 +91,10 @@ pub struct Vm {
     /// thread stops, so a coroutine and its resumer switch without heap lookups
     /// (`coswitch.rs`). Read through [`Vm::thread_state`]; put back before every collection.
     pub(crate) parked: Option<(ThreadHandle, Box<ThreadState>)>,
+    /// The natives `call_native` hands to `Vm::switch_native` once their frame is pushed:
+    /// `coroutine.wrap`'s functions and `coroutine.yield` (`NativeFn(u32::MAX)`, no native,
+    /// without the coroutine library).
+    pub(crate) switch_natives: [ferrous_heap::NativeFn; 2],
     pub(crate) main_thread: ThreadHandle,
     pub(crate) globals: TableHandle,
     pub(crate) registry: TableHandle,
@@ -190,6 +194,7 @@ impl Vm {
             th: ThreadState::new(),
             current: main_thread,
             parked: None,
+            switch_natives: [ferrous_heap::NativeFn(u32::MAX); 2],
             main_thread,
             globals,
             registry,
