@@ -288,6 +288,9 @@ impl Vm {
             let nargs = self.th.top - 1;
             return self.precall(0, nargs, -1, Cont::CoroutineBody);
         }
+        // Set here for the `return` hook of `yield` (with hooks); then restored from the yield
+        // frame, rebased to the same level.
+        th.n_ccalls = n_ccalls;
         if th.base_ccalls != n_ccalls {
             let delta = n_ccalls.wrapping_sub(th.base_ccalls);
             self.rebase_ccalls(delta);
