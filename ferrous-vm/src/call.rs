@@ -429,6 +429,10 @@ impl Vm {
         if self.th.hook.mask != 0 {
             self.hook_native_call()?;
         }
+        if id == self.switch_natives[0] || id == self.switch_natives[1] {
+            // `coroutine.yield` and `wrap`'s functions switch threads without a `Ctx`.
+            return self.switch_native(id, nargs, closure);
+        }
         let ret = match f(&mut Ctx {
             vm: self,
             base,

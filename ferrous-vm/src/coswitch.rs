@@ -2,19 +2,29 @@
 //! them out (natives ask for them with `Ret`), a coroutine body's return and its death by
 //! error.
 //!
-//! The running thread's state is `Vm::th`; a switch swaps it with the `ThreadState` kept as the
-//! other thread's heap payload (the swap reuses the payload's box, and the values passed are
-//! copied straight between the two stacks: a switch allocates nothing).
+//! The running thread's state is `Vm::th`; a switch swaps it with the `ThreadState` of the other
+//! thread (the swap reuses that state's box, and the values passed are copied straight between
+//! the two stacks, into the slots where the receiving frame wants its results: a switch
+//! allocates nothing and moves each value once). The state of the thread that stopped running
+//! last stays parked in `Vm::parked` until another one stops; the others are in their heap
+//! objects. A coroutine resumed again and again by the same thread (a generator) thus switches
+//! with no heap lookup: each side finds the other's state parked.
 //!
 //! Invariants:
-//! - Exactly one thread's state is in `Vm::th` (`Vm::current`); every other thread's state is
-//!   in its heap payload, so the collector sees all of them.
+//! - Exactly one thread's state is in `Vm::th` (`Vm::current`); at most one other is parked,
+//!   every other thread's state is its heap payload. Collections put the parked one back in
+//!   its heap object first (`unpark_thread`), so the collector sees all of them, and a parked
+//!   thread is never collected. Code reading another thread's state goes through
+//!   `Vm::thread_state`/`with_thread_state_mut`, which look in both places.
 //! - A coroutine is resumed only when suspended; the resumer is `Normal` while it runs, and
 //!   yielding is allowed only at the `n_ccalls` level it was resumed at (`base_ccalls`).
+//! - A suspended coroutine's frames count their `ccalls_before` from the `base_ccalls` of its
+//!   last resume; a resume from another level shifts them all (`rebase_ccalls`), so the count
+//!   stays the resumer's plus the coroutine's own nesting, as 5.1's `nCcalls`.
 //! - Both states' fields are written after the swap, never before (the swap's wide copies
 //!   stall on fields written just before).
 
-use ferrous_heap::{ThreadHandle, Value};
+use ferrous_heap::{FunctionHandle, NativeFn, ThreadHandle, Value};
 
 use crate::call::{Flow, MIN_STACK};
 use crate::error::{Raise, RaiseResult};
@@ -23,7 +33,7 @@ use crate::vm::{MAX_CCALLS, Vm};
 
 /// Copies the values passed between two threads' stacks (`to.len() == from.len()`). Usually
 /// one or two: a loop beats `memcpy`'s call, as in `Vm::move_results`.
-#[inline]
+#[inline(always)]
 fn copy_values(to: &mut [Value], from: &[Value]) {
     if to.len() <= 4 {
         for (t, f) in to.iter_mut().zip(from) {
@@ -34,16 +44,37 @@ fn copy_values(to: &mut [Value], from: &[Value]) {
     }
 }
 
+/// The error of a switch whose bookkeeping is broken (a missing payload or frame).
+#[cold]
+#[inline(never)]
+fn internal(msg: &'static str) -> Raise {
+    Raise::runtime(msg)
+}
+
 impl Vm {
-    /// Takes a suspended thread's state out of the heap.
+    /// Takes the state of a thread that is not running: parked, or out of its heap object.
+    #[inline(always)]
     fn take_thread_state(&mut self, thread: ThreadHandle) -> RaiseResult<Box<ThreadState>> {
-        let payload = self.heap.tx().thread_mut(thread)?.payload.take();
+        if matches!(&self.parked, Some((parked, _)) if *parked == thread) {
+            if let Some((_, state)) = self.parked.take() {
+                return Ok(state);
+            }
+        }
+        self.take_heap_thread_state(thread)
+    }
+
+    /// Takes a thread's state out of its heap object.
+    fn take_heap_thread_state(&mut self, thread: ThreadHandle) -> RaiseResult<Box<ThreadState>> {
+        let payload = match self.heap.tx().thread_mut(thread) {
+            Ok(t) => t.payload.take(),
+            Err(_) => return Err(internal("internal error: thread state missing")),
+        };
         let Some(payload) = payload else {
-            return Err(Raise::runtime("internal error: thread state missing"));
+            return Err(internal("internal error: thread state missing"));
         };
         let any: Box<dyn std::any::Any> = payload;
         any.downcast::<ThreadState>()
-            .map_err(|_| Raise::runtime("internal error: thread state of another kind"))
+            .map_err(|_| internal("internal error: thread state of another kind"))
     }
 
     /// Makes `thread` (whose state is `state`) the running thread. Returns the handle and the
@@ -51,7 +82,9 @@ impl Vm {
     /// nothing); the caller hands them back with [`Vm::put_thread_state`].
     ///
     /// Performance: callers write the two states' fields after the swap, not before: the swap
-    /// copies the state with wide loads, which stall on fields just written.
+    /// copies the state with wide loads, which stall on fields just written. Not inlined: on
+    /// its own it swaps 16 bytes at a time, inlined into its callers 8 (twice the instructions).
+    #[inline(never)]
     fn swap_state(
         &mut self,
         thread: ThreadHandle,
@@ -66,20 +99,153 @@ impl Vm {
         (old_handle, state)
     }
 
-    /// Stores the state of a thread that is not running in its heap object.
+    /// Parks the state of a thread that stopped running (`Vm::parked`); the one parked before,
+    /// if any, goes back to its heap object.
+    #[inline(always)]
     fn put_thread_state(
         &mut self,
         thread: ThreadHandle,
         state: Box<ThreadState>,
     ) -> RaiseResult<()> {
-        self.heap.tx().thread_mut(thread)?.payload = Some(state);
-        Ok(())
+        match self.parked.replace((thread, state)) {
+            None => Ok(()),
+            Some((thread, state)) => self.put_heap_thread_state(thread, state),
+        }
+    }
+
+    /// Puts the parked thread state, if any, back in its heap object (before a collection,
+    /// which finds every suspended thread's state in its heap object).
+    pub(crate) fn unpark_thread(&mut self) {
+        if let Some((thread, state)) = self.parked.take() {
+            // A parked thread is alive: nothing collects while it is parked.
+            let _ = self.put_heap_thread_state(thread, state);
+        }
+    }
+
+    /// Stores the state of a thread that is not running in its heap object.
+    #[cold]
+    #[inline(never)]
+    fn put_heap_thread_state(
+        &mut self,
+        thread: ThreadHandle,
+        state: Box<ThreadState>,
+    ) -> RaiseResult<()> {
+        match self.heap.tx().thread_mut(thread) {
+            Ok(t) => {
+                t.payload = Some(state);
+                Ok(())
+            }
+            Err(_) => Err(internal("internal error: thread object missing")),
+        }
     }
 
     /// Makes `thread` the running thread; the state of the running one goes back to the heap.
     fn switch_to(&mut self, thread: ThreadHandle, state: Box<ThreadState>) -> RaiseResult<()> {
         let (old_handle, old) = self.swap_state(thread, state);
         self.put_thread_state(old_handle, old)
+    }
+
+    /// Returns from the running thread's top frame (the native that asked for the switch:
+    /// `resume`/`wrap` on the resumer, `yield` on the coroutine) with `ok` (for `resume`)
+    /// followed by `values`, which come from the other thread's stack. A plain call (the
+    /// common case, without hooks) gets them straight in its function's slot, adjusted to the
+    /// results it wants, and is done (`None`). Otherwise they go at `top`, and the `return`
+    /// hook and the continuation still have to run (`Some((res, n))`, for
+    /// [`Vm::finish_switch`]) once the state of the other thread is stored: they may run code
+    /// that collects garbage.
+    #[inline(always)]
+    fn place_switch_results(
+        &mut self,
+        ok: Option<bool>,
+        values: &[Value],
+    ) -> RaiseResult<Option<(usize, usize)>> {
+        let Some(frame) = self.th.frames.last() else {
+            return Err(internal("internal error: switch frame lost"));
+        };
+        let n = values.len() + usize::from(ok.is_some());
+        if frame.cont == Cont::Call && self.th.hook.mask == 0 {
+            let (func, wanted) = (frame.func as usize, frame.nresults);
+            self.th.n_ccalls = frame.ccalls_before;
+            let len = self.th.frames.len();
+            self.th.frames.truncate(len - 1);
+            let top = if wanted < 0 {
+                func + n
+            } else {
+                func + wanted as usize
+            };
+            self.th.ensure_stack(top.max(func + n));
+            let mut at = func;
+            if let Some(ok) = ok {
+                self.th.stack[at] = Value::Boolean(ok);
+                at += 1;
+            }
+            let copied = values.len().min(top.saturating_sub(at));
+            copy_values(&mut self.th.stack[at..at + copied], &values[..copied]);
+            if at + copied < top {
+                self.th.stack[at + copied..top].fill(Value::Nil);
+            }
+            self.th.top = top;
+            return Ok(None);
+        }
+        let res = self.th.top;
+        self.th.ensure_stack(res + n + 1);
+        let mut at = res;
+        if let Some(ok) = ok {
+            self.th.stack[at] = Value::Boolean(ok);
+            at += 1;
+        }
+        copy_values(&mut self.th.stack[at..at + values.len()], values);
+        self.th.top = res + n;
+        Ok(Some((res, n)))
+    }
+
+    /// After [`Vm::place_switch_results`]: the native that asked for the switch returns (its
+    /// `return` hook, as 5.1 calls it when `yield` returns in the resumed coroutine and when
+    /// `resume` returns in the resumer), its frame is popped and its continuation runs, unless
+    /// it was a plain call without hooks and is done already.
+    #[inline(always)]
+    fn finish_switch(&mut self, pending: Option<(usize, usize)>) -> RaiseResult<Flow> {
+        let Some((res, n)) = pending else {
+            return Ok(Flow::Continue);
+        };
+        if self.th.hook.mask != 0 {
+            self.hook_return()?;
+        }
+        let Some(frame) = self.th.frames.pop() else {
+            return Err(internal("internal error: switch frame lost"));
+        };
+        self.post_call(frame, res, n)
+    }
+
+    /// Shifts the `ccalls_before` of a suspended coroutine's frames by `delta` (mod 2^32): it
+    /// is resumed from another C-call level than last time.
+    #[cold]
+    #[inline(never)]
+    fn rebase_ccalls(&mut self, delta: u32) {
+        for frame in &mut self.th.frames {
+            frame.ccalls_before = frame.ccalls_before.wrapping_add(delta);
+        }
+    }
+
+    /// `coroutine.yield` (`id == switch_natives[1]`) or a function of `coroutine.wrap`
+    /// (`switch_natives[0]`, `closure` with the coroutine as upvalue), called with `nargs`
+    /// arguments: `call_native` hands them here once their frame is pushed, instead of
+    /// building a `Ctx` for the natives in `stdlib/coroutine.rs` (which do the same) and
+    /// decoding their `Ret`.
+    pub(crate) fn switch_native(
+        &mut self,
+        id: NativeFn,
+        nargs: usize,
+        closure: Option<FunctionHandle>,
+    ) -> RaiseResult<Flow> {
+        if id == self.switch_natives[1] {
+            return self.yield_values(nargs);
+        }
+        let co = match closure.map(|f| *self.native_upvalue(f, 0)) {
+            Some(Value::Thread(co)) => co,
+            _ => return Err(internal("internal error: wrap without coroutine")),
+        };
+        self.resume_thread(co, nargs, true)
     }
 
     /// `coroutine.resume`/`wrap`: the running thread's top frame is the resuming native; the
@@ -97,45 +263,58 @@ impl Vm {
         }
         let state = self.take_thread_state(co)?;
         if state.status != CoStatus::Suspended || self.th.n_ccalls >= MAX_CCALLS {
-            let status = state.status;
-            self.put_thread_state(co, state)?;
-            if status != CoStatus::Suspended {
-                return Err(Raise::native(format!(
-                    "cannot resume {} coroutine",
-                    status.name()
-                )));
-            }
-            return Err(Raise::runtime("C stack overflow"));
+            return self.cannot_resume(co, state);
         }
         let (resumer, mut old) = self.swap_state(co, state);
         let args_start = old.top - nargs;
         old.top = args_start;
         old.status = CoStatus::Normal;
+        // As 5.1's `lua_setlevel` and `lua_resume`: one level above the resumer's.
         let n_ccalls = old.n_ccalls + 1;
-        let first_time = self.th.frames.is_empty();
-        let top = self.th.top;
-        self.th.ensure_stack(top + nargs + MIN_STACK);
-        copy_values(
-            &mut self.th.stack[top..top + nargs],
-            &old.stack[args_start..args_start + nargs],
-        );
-        self.th.top = top + nargs;
-        self.th.resumer = Some(resumer);
-        self.th.status = CoStatus::Running;
-        self.th.wrapped = wrap;
-        self.th.n_ccalls = n_ccalls;
-        self.th.base_ccalls = n_ccalls;
-        self.put_thread_state(resumer, old)?;
-        if first_time {
+        let th = &mut self.th;
+        th.resumer = Some(resumer);
+        th.status = CoStatus::Running;
+        th.wrapped = wrap;
+        let args = &old.stack[args_start..args_start + nargs];
+        if th.frames.is_empty() {
+            // The first resume: the body is called with the arguments.
+            th.n_ccalls = n_ccalls;
+            th.base_ccalls = n_ccalls;
+            let top = th.top;
+            th.ensure_stack(top + nargs + MIN_STACK);
+            copy_values(&mut th.stack[top..top + nargs], args);
+            th.top = top + nargs;
+            self.put_thread_state(resumer, old)?;
             let nargs = self.th.top - 1;
-            self.precall(0, nargs, -1, Cont::CoroutineBody)
-        } else {
-            let Some(frame) = self.th.frames.pop() else {
-                return Err(Raise::runtime("internal error: yield frame lost"));
-            };
-            let start = self.th.top - nargs;
-            self.finish_call(frame, start, nargs)
+            return self.precall(0, nargs, -1, Cont::CoroutineBody);
         }
+        // Set here for the `return` hook of `yield` (with hooks); then restored from the yield
+        // frame, rebased to the same level.
+        th.n_ccalls = n_ccalls;
+        if th.base_ccalls != n_ccalls {
+            let delta = n_ccalls.wrapping_sub(th.base_ccalls);
+            self.rebase_ccalls(delta);
+            self.th.base_ccalls = n_ccalls;
+        }
+        // The arguments are the results of the `yield` it is suspended in.
+        let placed = self.place_switch_results(None, args);
+        self.put_thread_state(resumer, old)?;
+        self.finish_switch(placed?)
+    }
+
+    /// A resume that cannot go ahead: the state goes back, and the error is raised.
+    #[cold]
+    #[inline(never)]
+    fn cannot_resume(&mut self, co: ThreadHandle, state: Box<ThreadState>) -> RaiseResult<Flow> {
+        let status = state.status;
+        self.put_thread_state(co, state)?;
+        if status != CoStatus::Suspended {
+            return Err(Raise::native(format!(
+                "cannot resume {} coroutine",
+                status.name()
+            )));
+        }
+        Err(Raise::runtime("C stack overflow"))
     }
 
     /// `coroutine.yield`: the running coroutine's top frame is the yielding native.
@@ -233,23 +412,9 @@ impl Vm {
             old.status = CoStatus::Suspended;
             old.resumer = None;
         }
-        let Some(frame) = self.th.frames.pop() else {
-            self.put_thread_state(left, old)?;
-            return Err(Raise::runtime("internal error: resume frame lost"));
-        };
-        let res = self.th.top;
-        self.th.ensure_stack(res + n + 1);
-        let mut top = res;
-        if !wrapped {
-            self.th.stack[top] = Value::Boolean(ok);
-            top += 1;
-        }
-        copy_values(
-            &mut self.th.stack[top..top + n],
-            &old.stack[start..start + n],
-        );
-        self.th.top = top + n;
+        let ok = if wrapped { None } else { Some(ok) };
+        let placed = self.place_switch_results(ok, &old.stack[start..start + n]);
         self.put_thread_state(left, old)?;
-        self.finish_call(frame, res, top + n - res)
+        self.finish_switch(placed?)
     }
 }

@@ -246,4 +246,34 @@ impl crate::vm::Vm {
     pub(crate) fn thread_globals(&self) -> TableHandle {
         self.th.globals.unwrap_or(self.globals)
     }
+
+    /// The state of a thread that is not running: parked (`Vm::parked`) or in its heap object.
+    /// `None` for the running thread and for a handle that is not a thread of this VM.
+    pub(crate) fn thread_state(&self, thread: ThreadHandle) -> Option<&ThreadState> {
+        match &self.parked {
+            Some((parked, state)) if *parked == thread => Some(state),
+            _ => self
+                .heap
+                .thread(thread)
+                .ok()
+                .and_then(|t| t.downcast_ref::<ThreadState>()),
+        }
+    }
+
+    /// Runs `f` on the state of a thread that is not running (see [`Vm::thread_state`]);
+    /// `None` if there is none.
+    pub(crate) fn with_thread_state_mut<R>(
+        &mut self,
+        thread: ThreadHandle,
+        f: impl FnOnce(&mut ThreadState) -> R,
+    ) -> Option<R> {
+        match &mut self.parked {
+            Some((parked, state)) if *parked == thread => Some(f(state)),
+            _ => {
+                let mut tx = self.heap.tx();
+                let state = tx.thread_mut(thread).ok()?.downcast_mut::<ThreadState>()?;
+                Some(f(state))
+            }
+        }
+    }
 }

@@ -13,7 +13,6 @@
 use ferrous_heap::{Function, LuaClosure, ThreadHandle, UpValue, UpValueList, Value};
 
 use crate::error::{Raise, RaiseResult};
-use crate::thread::ThreadState;
 use crate::vm::Vm;
 
 impl Vm {
@@ -113,10 +112,7 @@ impl Vm {
         if thread == self.current {
             return self.th.stack.get(slot).copied().unwrap_or(Value::Nil);
         }
-        self.heap
-            .thread(thread)
-            .ok()
-            .and_then(|t| t.downcast_ref::<ThreadState>())
+        self.thread_state(thread)
             .and_then(|state| state.stack.get(slot).copied())
             .unwrap_or(Value::Nil)
     }
@@ -133,12 +129,11 @@ impl Vm {
             }
             return Ok(());
         }
-        let mut tx = self.heap.tx();
-        if let Some(state) = tx.thread_mut(thread)?.downcast_mut::<ThreadState>() {
+        self.with_thread_state_mut(thread, |state| {
             if let Some(v) = state.stack.get_mut(slot) {
                 *v = value;
             }
-        }
+        });
         Ok(())
     }
 

@@ -86,6 +86,15 @@ pub struct Vm {
     /// The running thread.
     pub(crate) th: ThreadState,
     pub(crate) current: ThreadHandle,
+    /// The state of the thread that stopped running last (a coroutine that yielded, a resumer
+    /// waiting for its coroutine), kept here rather than in its heap object until another
+    /// thread stops, so a coroutine and its resumer switch without heap lookups
+    /// (`coswitch.rs`). Read through [`Vm::thread_state`]; put back before every collection.
+    pub(crate) parked: Option<(ThreadHandle, Box<ThreadState>)>,
+    /// The natives `call_native` hands to `Vm::switch_native` once their frame is pushed:
+    /// `coroutine.wrap`'s functions and `coroutine.yield` (`NativeFn(u32::MAX)`, no native,
+    /// without the coroutine library).
+    pub(crate) switch_natives: [ferrous_heap::NativeFn; 2],
     pub(crate) main_thread: ThreadHandle,
     pub(crate) globals: TableHandle,
     pub(crate) registry: TableHandle,
@@ -184,6 +193,8 @@ impl Vm {
             heap,
             th: ThreadState::new(),
             current: main_thread,
+            parked: None,
+            switch_natives: [ferrous_heap::NativeFn(u32::MAX); 2],
             main_thread,
             globals,
             registry,
@@ -350,6 +361,7 @@ impl Vm {
 
     /// One collector step with the VM's roots.
     pub(crate) fn gc_step(&mut self) -> bool {
+        self.unpark_thread();
         self.th.clear_dead_slots();
         let values = self.root_values();
         let roots = Roots::of(&self.th, values, &self.pinned, &self.refs);
@@ -358,6 +370,7 @@ impl Vm {
 
     /// A full collection with the VM's roots.
     pub fn collect_garbage(&mut self) {
+        self.unpark_thread();
         self.th.clear_dead_slots();
         let values = self.root_values();
         let roots = Roots::of(&self.th, values, &self.pinned, &self.refs);

@@ -16,7 +16,7 @@ use crate::debug::level_frame_in;
 use crate::error::{Error, Raise, Result};
 use crate::hook::{Hook, MASK_CALL, MASK_COUNT, MASK_LINE, MASK_RET};
 use crate::native::{Ctx, Ret};
-use crate::thread::{Frame, ThreadState};
+use crate::thread::Frame;
 use crate::vm::{Vm, basic_meta_slot};
 
 pub(crate) fn open(vm: &mut Vm) -> Result<ferrous_heap::TableHandle> {
@@ -57,10 +57,7 @@ fn frames_of(vm: &Vm, thread: Option<ThreadHandle>) -> (Vec<Frame>, bool) {
     match thread {
         Some(t) if t != vm.current => {
             let frames = vm
-                .heap
-                .thread(t)
-                .ok()
-                .and_then(|t| t.downcast_ref::<ThreadState>())
+                .thread_state(t)
                 .map(|state| {
                     if state.frames.is_empty() {
                         state
@@ -83,10 +80,7 @@ fn frames_of(vm: &Vm, thread: Option<ThreadHandle>) -> (Vec<Frame>, bool) {
 fn slot_of(vm: &Vm, thread: Option<ThreadHandle>, slot: usize) -> Value {
     match thread {
         Some(t) if t != vm.current => vm
-            .heap
-            .thread(t)
-            .ok()
-            .and_then(|t| t.downcast_ref::<ThreadState>())
+            .thread_state(t)
             .and_then(|state| state.stack.get(slot).copied())
             .unwrap_or(Value::Nil),
         _ => vm.th.stack.get(slot).copied().unwrap_or(Value::Nil),
@@ -96,12 +90,7 @@ fn slot_of(vm: &Vm, thread: Option<ThreadHandle>, slot: usize) -> Value {
 /// The `top` of `thread`.
 fn top_of(vm: &Vm, thread: Option<ThreadHandle>) -> usize {
     match thread {
-        Some(t) if t != vm.current => vm
-            .heap
-            .thread(t)
-            .ok()
-            .and_then(|t| t.downcast_ref::<ThreadState>())
-            .map_or(0, |state| state.top),
+        Some(t) if t != vm.current => vm.thread_state(t).map_or(0, |state| state.top),
         _ => vm.th.top,
     }
 }
@@ -352,12 +341,11 @@ fn setlocal(ctx: &mut Ctx<'_>) -> Result<Ret> {
                     *v = value;
                 }
             } else if let Some(t) = thread {
-                let mut tx = ctx.vm.heap.tx();
-                if let Some(state) = tx.thread_mut(t)?.downcast_mut::<ThreadState>() {
+                ctx.vm.with_thread_state_mut(t, |state| {
                     if let Some(v) = state.stack.get_mut(slot) {
                         *v = value;
                     }
-                }
+                });
             }
             ctx.push_bytes(&name)?;
             Ok(Ret::values(1))
@@ -473,10 +461,7 @@ fn thread_globals(vm: &Vm, t: ThreadHandle) -> ferrous_heap::TableHandle {
     if t == vm.current {
         return vm.thread_globals();
     }
-    vm.heap
-        .thread(t)
-        .ok()
-        .and_then(|t| t.downcast_ref::<ThreadState>())
+    vm.thread_state(t)
         .and_then(|state| state.globals)
         .unwrap_or(vm.globals)
 }
@@ -513,10 +498,8 @@ fn setfenv(ctx: &mut Ctx<'_>) -> Result<Ret> {
             } else if t == ctx.vm.main_thread {
                 ctx.vm.globals = env;
             } else {
-                let mut tx = ctx.vm.heap.tx();
-                if let Some(state) = tx.thread_mut(t)?.downcast_mut::<ThreadState>() {
-                    state.globals = Some(env);
-                }
+                ctx.vm
+                    .with_thread_state_mut(t, |state| state.globals = Some(env));
             }
             true
         }
@@ -576,14 +559,13 @@ fn sethook(ctx: &mut Ctx<'_>) -> Result<Ret> {
         .raw_set(registry, Value::Thread(target), func)?;
     match thread {
         Some(t) if t != ctx.vm.current => {
-            let mut tx = ctx.vm.heap.tx();
-            if let Some(state) = tx.thread_mut(t)?.downcast_mut::<ThreadState>() {
+            ctx.vm.with_thread_state_mut(t, |state| {
                 // A hook set from inside a hook keeps that hook's `allow`.
                 state.hook = Hook {
                     allow: state.hook.allow,
                     ..hook
                 };
-            }
+            });
         }
         _ => {
             let allow = ctx.vm.th.hook.allow;
@@ -600,10 +582,7 @@ fn gethook(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let hook = match thread {
         Some(t) if t != ctx.vm.current => ctx
             .vm
-            .heap
-            .thread(t)
-            .ok()
-            .and_then(|t| t.downcast_ref::<ThreadState>())
+            .thread_state(t)
             .map(|state| state.hook)
             .unwrap_or_default(),
         _ => ctx.vm.th.hook,
