@@ -393,8 +393,17 @@ impl Vm {
                 let ra = base + a;
                 match i & 0x3f {
                     OP_MOVE => {
+                        // Often a number just written in two parts (a loop index, an
+                        // arithmetic result): it is read the same way. Any other value is
+                        // copied whole (`copy_split`'s merged copy went through a stack
+                        // temporary in overlapping parts, which stalled).
                         let regs = regs!();
-                        regs[a] = regs[arg_b(i) & 0xff];
+                        let b = arg_b(i) & 0xff;
+                        if let &Value::Number(x) = &regs[b] {
+                            regs[a] = Value::Number(std::hint::black_box(x));
+                        } else {
+                            regs.copy_within(b..b + 1, a);
+                        }
                     }
                     OP_LOADK => {
                         regs!()[a] = k[arg_bx(i)];

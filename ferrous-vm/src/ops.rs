@@ -152,7 +152,9 @@ impl Vm {
         else {
             return None;
         };
-        let control = *self.th.stack.get(ra + 2)?;
+        // Read as tag and payload: the previous iteration stored a number key there in those
+        // two parts, and a whole-`Value` load of it stalls (`copy_split`).
+        let control = crate::value::copy_split(self.th.stack.get(ra + 2)?);
         let (key, value) = match self.natives.get(f)?.inline? {
             InlineIter::Next => match self.heap.next(t, control).ok()? {
                 Some(pair) => pair,
