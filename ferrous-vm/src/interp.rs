@@ -464,6 +464,16 @@ impl Vm {
                         resync!();
                     }
                     OP_SETGLOBAL => {
+                        // As `SETTABLE`'s fast path: a plain (or metatable-less) environment.
+                        let v = copy_split(&self.th.stack[ra]);
+                        match self.heap.tx().set_fast(env, &k[arg_bx(i)], v) {
+                            Ok(true) => continue,
+                            Ok(false) => {}
+                            Err(err) => {
+                                save_pc!();
+                                return Err(err.into());
+                            }
+                        }
                         let key = k[arg_bx(i)];
                         let v = self.th.stack[ra];
                         save_pc!();
