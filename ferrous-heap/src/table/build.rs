@@ -47,7 +47,7 @@ const FREE: SimNode = SimNode {
 };
 
 /// Tables of up to this many nodes are replayed in a buffer on the stack.
-const STACK_NODES: usize = 16;
+const STACK_NODES: usize = 8;
 
 /// The replay of a node vector: the current one at `buf[cur..cur + size]`, room for the next
 /// one (after a rehash) in the other half of `buf`.
