@@ -173,7 +173,10 @@ impl Interner {
             .copied()
     }
 
-    /// The handle of the string with these bytes, creating it if needed.
+    /// The handle of the string with these bytes, creating it if needed. Finding an existing
+    /// string (the common case: keys, names, repeated values) is inlined into the caller; a new
+    /// string is made out of line, so the lookup's frame stays small.
+    #[inline]
     pub(crate) fn intern(
         &mut self,
         strings: &mut Arena<LuaString>,
@@ -185,6 +188,19 @@ impl Interner {
         if let Some(handle) = self.find(strings, hash, bytes) {
             return Ok(handle);
         }
+        self.insert_new(strings, lua_hashes, memory, bytes, hash)
+    }
+
+    /// Makes the string `bytes` (absent from the table; `hash` is its hash).
+    #[inline(never)]
+    fn insert_new(
+        &mut self,
+        strings: &mut Arena<LuaString>,
+        lua_hashes: &mut LuaHashes,
+        memory: &mut Memory,
+        bytes: &[u8],
+        hash: u64,
+    ) -> Result<StringHandle> {
         memory.charge(LuaString::heap_size_for(bytes.len()))?;
         let raw = match strings.insert(LuaString {
             hash,

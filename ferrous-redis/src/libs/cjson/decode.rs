@@ -309,22 +309,23 @@ impl Parser<'_> {
                 let (end, expected) = match open {
                     Open::Array { .. } => {
                         items.push(value);
-                        (Kind::ArrEnd, "comma or array end")
+                        (b']', "comma or array end")
                     }
                     Open::Object { key, .. } => {
                         pairs.push((key, value));
-                        (Kind::ObjEnd, "comma or object end")
+                        (b'}', "comma or object end")
                     }
                 };
-                token = self.next_token();
-                if token.kind == end {
+                if self.eat(end) {
                     self.depth -= 1;
                     self.slots -= open.slots();
                     stack.pop();
                     value = Value::Table(close(ctx, open, items, pairs)?);
                     continue;
                 }
-                if token.kind != Kind::Comma {
+                if !self.eat(b',') {
+                    // Neither: the token there is the error.
+                    token = self.next_token();
                     return Err(self.parse_error(expected, token));
                 }
                 token = self.next_token();
@@ -337,6 +338,25 @@ impl Parser<'_> {
         }
     }
 
+    /// Skips whitespace, then reads the one-byte token `byte` if it comes next: the common
+    /// case of `next_token` where a comma, colon or closing bracket is expected.
+    #[inline(always)]
+    fn eat(&mut self, byte: u8) -> bool {
+        let mut i = self.pos;
+        let mut ch = self.at(i);
+        while matches!(ch, b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+            ch = self.at(i);
+        }
+        self.pos = i;
+        if ch == byte {
+            self.pos += 1;
+            self.tokens += 1;
+            return true;
+        }
+        false
+    }
+
     /// An object key (the string `token`) and its colon.
     #[inline]
     fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> Result<Value> {
@@ -344,8 +364,8 @@ impl Parser<'_> {
             return Err(self.parse_error("object key string", token));
         }
         let key = ctx.vm().intern(self.str_bytes())?;
-        let colon = self.next_token();
-        if colon.kind != Kind::Colon {
+        if !self.eat(b':') {
+            let colon = self.next_token();
             return Err(self.parse_error("colon", colon));
         }
         Ok(Value::String(key))

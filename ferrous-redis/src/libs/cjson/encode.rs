@@ -302,6 +302,18 @@ impl Encoder {
         }
         self.out.reserve(len + 2);
         self.out.push(b'"');
+        if len <= 32 {
+            // Short strings (keys, words) byte by byte: cheaper than finding runs.
+            for &b in bytes {
+                if NEEDS_ESCAPE[usize::from(b)] {
+                    self.out.extend_from_slice(escape(b).unwrap_or(&[b]));
+                } else {
+                    self.out.push(b);
+                }
+            }
+            self.out.push(b'"');
+            return self.charge(ctx, len as u64 / 16);
+        }
         let mut rest = bytes;
         while let Some(i) = rest.iter().position(|&b| NEEDS_ESCAPE[usize::from(b)]) {
             let (plain, tail) = rest.split_at(i);

@@ -44,37 +44,40 @@ pub(crate) fn format_short(x: f64, precision: usize, out: &mut Vec<u8>) -> bool 
         m /= 10;
         k -= 1;
     }
-    let mut digits = [0u8; 20];
-    let mut len = 0;
+    // The digits of `m`, last first, at the end of `buf`.
+    let mut buf = [0u8; 24];
+    let mut start = buf.len();
     let mut rest = m;
     loop {
-        if let Some(slot) = digits.get_mut(len) {
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
             *slot = b'0' + (rest % 10) as u8;
         }
-        len += 1;
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
+    let len = buf.len() - start;
     if m != 0 && len + 3 < k {
         // Below 1e-4: `%g` switches to exponent notation.
         return false;
     }
+    let digits = buf.get(start..).unwrap_or_default();
     if x.is_sign_negative() {
         out.push(b'-');
     }
-    let digits = digits.get(..len).unwrap_or_default();
-    if k >= len {
+    if k == 0 {
+        out.extend_from_slice(digits);
+    } else if k >= len {
         out.extend_from_slice(b"0.");
         out.extend(std::iter::repeat_n(b'0', k - len));
-        out.extend(digits.iter().rev());
+        out.extend_from_slice(digits);
     } else {
-        out.extend(digits.iter().skip(k).rev());
-        if k > 0 {
-            out.push(b'.');
-            out.extend(digits.iter().take(k).rev());
-        }
+        let (int, frac) = digits.split_at(len - k);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
     }
     true
 }
