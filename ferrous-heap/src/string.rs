@@ -134,6 +134,19 @@ impl LuaString {
     }
 }
 
+/// `a == b`, comparing short strings (most keys and words) byte by byte rather than through a
+/// `memcmp` call.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    a == b
+}
+
 /// The intern table.
 #[derive(Debug)]
 pub(crate) struct Interner {
@@ -168,7 +181,7 @@ impl Interner {
             .find(hash, |handle| {
                 strings
                     .get(handle.raw())
-                    .is_some_and(|s| s.hash == hash && s.bytes() == bytes)
+                    .is_some_and(|s| s.hash == hash && same_bytes(s.bytes(), bytes))
             })
             .copied()
     }

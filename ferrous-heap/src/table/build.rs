@@ -112,6 +112,7 @@ impl Replay<'_> {
 
     /// `Table::insert_key` on positions: puts pair `pair`'s key in a node (one is free) and
     /// returns its position.
+    #[inline(always)]
     fn insert_key(&mut self, pair: u32, hash: u32) -> Option<usize> {
         let mask = self.size.checked_sub(1)?;
         let mp = hash as usize & mask;
