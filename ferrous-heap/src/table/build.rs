@@ -264,4 +264,66 @@ impl Table {
         table.last_free = replay.last_free as u32;
         Ok(Some(table))
     }
+
+    /// A table with `template`'s node layout and the values of `pairs`, charged to `memory`,
+    /// when `template` has only string keys with non-nil values in its nodes (no array part),
+    /// every key of `pairs` is one of them, every one of them is a key of `pairs`, and no value
+    /// of `pairs` is nil; `Ok(None)` otherwise. The caller vouches that `template` was made from
+    /// pairs with the same keys in the same order: the layout depends on nothing else.
+    pub(crate) fn like(
+        template: &Table,
+        pairs: &[(Value, Value)],
+        hashes: &LuaHashes,
+        memory: &mut Memory,
+    ) -> Result<Option<Table>> {
+        if !template.array.is_empty()
+            || template
+                .nodes
+                .iter()
+                .any(|node| node.key != Value::Nil && node.value == Value::Nil)
+        {
+            return Ok(None);
+        }
+        let bytes = Table::heap_size_for(0, template.nodes.len());
+        memory.charge(bytes)?;
+        let mut nodes = Vec::new();
+        if nodes.try_reserve_exact(template.nodes.len()).is_err() {
+            memory.release(bytes);
+            return Err(HeapError::OutOfMemory);
+        }
+        nodes.extend(template.nodes.iter().map(|node| Node {
+            value: Value::Nil,
+            ..*node
+        }));
+        let mut table = Table {
+            array: Vec::new(),
+            nodes,
+            last_free: template.last_free,
+            metatable: None,
+            absent: 0,
+            readonly: false,
+        };
+        if table.fill(pairs, hashes).is_none() {
+            memory.release(bytes);
+            return Ok(None);
+        }
+        Ok(Some(table))
+    }
+
+    /// Gives the keys of `pairs` their values, in order; `None` if a key is not in the nodes,
+    /// a value is nil, or a key of the nodes gets no value.
+    fn fill(&mut self, pairs: &[(Value, Value)], hashes: &LuaHashes) -> Option<()> {
+        for (key, value) in pairs {
+            let (Value::String(s), false) = (*key, *value == Value::Nil) else {
+                return None;
+            };
+            let pos = self.find_str(s, hashes.get(s))?;
+            self.nodes.get_mut(pos)?.value = *value;
+        }
+        let complete = self
+            .nodes
+            .iter()
+            .all(|node| node.key == Value::Nil || node.value != Value::Nil);
+        complete.then_some(())
+    }
 }

@@ -665,3 +665,56 @@ fn building_past_the_memory_limit_fails_cleanly() {
     assert_eq!(tx.new_array_from(&[num(1.0)]), Err(HeapError::OutOfMemory));
     assert_eq!(heap.bytes_allocated(), before);
 }
+
+#[test]
+fn tables_like_a_template_equal_tables_assigned_one_by_one() {
+    let mut heap = Heap::new();
+    let mut state = 0x1234_5678_9abc_def1;
+    let words: Vec<Value> = (0..64)
+        .map(|i| {
+            Value::String(
+                heap.tx()
+                    .intern(format!("f{i}").as_bytes())
+                    .expect("no limit"),
+            )
+        })
+        .collect();
+    for case in 0..300 {
+        let n = 1 + (rng(&mut state) % 24) as usize;
+        let keys: Vec<Value> = (0..n)
+            .map(|_| words[(rng(&mut state) % 64) as usize])
+            .collect();
+        let first: Vec<(Value, Value)> = keys.iter().map(|&k| (k, num(1.0))).collect();
+        let second: Vec<(Value, Value)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, num(i as f64 + 2.0)))
+            .collect();
+        let mut tx = heap.tx();
+        let template = tx.new_table_from(&first).expect("no limit");
+        let like = tx.new_table_like(template, &second).expect("no limit");
+        let assigned = tx.new_table(0, 0).expect("no limit");
+        for &(key, value) in &second {
+            tx.raw_set(assigned, key, value).expect("valid key");
+        }
+        assert_same_layout(&heap, like, assigned, &format!("like, case {case}"));
+    }
+    // A template with other keys, or a nil value, falls back to building.
+    let mut tx = heap.tx();
+    let template = tx
+        .new_table_from(&[(words[0], num(1.0)), (words[1], num(1.0))])
+        .expect("no limit");
+    for pairs in [
+        vec![(words[0], num(2.0))],
+        vec![(words[0], num(2.0)), (words[2], num(2.0))],
+        vec![(words[0], num(2.0)), (words[1], Value::Nil)],
+    ] {
+        let like = tx.new_table_like(template, &pairs).expect("no limit");
+        let assigned = tx.new_table(0, 0).expect("no limit");
+        for &(key, value) in &pairs {
+            tx.raw_set(assigned, key, value).expect("valid key");
+        }
+        assert_same_layout(&heap, like, assigned, "fallback");
+        tx = heap.tx();
+    }
+}

@@ -13,6 +13,7 @@ use ferrous_heap::{TableHandle, Value};
 use ferrous_vm::{Ctx, Error, Result, Ret};
 
 use super::{Config, config_of, fpconv, null_of};
+use crate::libs::layouts::Layouts;
 
 /// Fuel is charged in batches of this many units.
 const FUEL_BATCH: u64 = 256;
@@ -77,6 +78,7 @@ pub(crate) struct DecodeBufs {
     items: Vec<Value>,
     pairs: Vec<(Value, Value)>,
     open: Vec<Open>,
+    layouts: Layouts,
 }
 
 impl DecodeBufs {
@@ -86,6 +88,7 @@ impl DecodeBufs {
 
     /// Empties the buffers for the next call, dropping those a large document grew.
     fn recycle(&mut self) {
+        self.layouts.forget();
         self.items.clear();
         self.pairs.clear();
         self.open.clear();
@@ -114,16 +117,17 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     }
     let (_, cfg) = config_of(ctx)?;
     let text = ctx.check_string(1)?;
+    // Boxed, so taking the buffers out of app data and back moves a pointer.
     let mut bufs = ctx
-        .app_data_mut::<DecodeBufs>()
-        .map(std::mem::take)
+        .app_data_mut::<Option<Box<DecodeBufs>>>()
+        .and_then(Option::take)
         .unwrap_or_default();
     bufs.data.clear();
     bufs.data.extend_from_slice(ctx.vm().str_bytes(text)?);
     let res = run(ctx, cfg, &mut bufs);
     bufs.recycle();
-    if let Some(slot) = ctx.app_data_mut::<DecodeBufs>() {
-        *slot = bufs;
+    if let Some(slot) = ctx.app_data_mut::<Option<Box<DecodeBufs>>>() {
+        *slot = Some(bufs);
     }
     let value = res?;
     ctx.ret(&[value])
@@ -137,6 +141,7 @@ fn run(ctx: &mut Ctx<'_>, cfg: Config, bufs: &mut DecodeBufs) -> Result<Value> {
         items,
         pairs,
         open,
+        layouts,
     } = bufs;
     if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
         return Err(Error::runtime(
@@ -159,7 +164,7 @@ fn run(ctx: &mut Ctx<'_>, cfg: Config, bufs: &mut DecodeBufs) -> Result<Value> {
         tokens: 0,
         charged_pos: 0,
     };
-    let value = parser.value(ctx, items, pairs, open)?;
+    let value = parser.value(ctx, items, pairs, open, layouts)?;
     let end = parser.next_token();
     if end.kind != Kind::End {
         return Err(parser.parse_error("the end", end));
@@ -257,6 +262,7 @@ impl Parser<'_> {
         items: &mut Vec<Value>,
         pairs: &mut Vec<(Value, Value)>,
         stack: &mut Vec<Open>,
+        layouts: &mut Layouts,
     ) -> Result<Value> {
         let mut token = self.next_token();
         loop {
@@ -320,7 +326,8 @@ impl Parser<'_> {
                     self.depth -= 1;
                     self.slots -= open.slots();
                     stack.pop();
-                    value = Value::Table(close(ctx, open, items, pairs)?);
+                    let nested = !stack.is_empty();
+                    value = Value::Table(close(ctx, open, items, pairs, layouts, nested)?);
                     continue;
                 }
                 if !self.eat(b',') {
@@ -619,12 +626,15 @@ impl Parser<'_> {
     }
 }
 
-/// Makes the table of a container that just closed from its elements, and pops them.
+/// Makes the table of a container that just closed from its elements, and pops them;
+/// `nested` if it is inside another container.
 fn close(
     ctx: &mut Ctx<'_>,
     open: Open,
     items: &mut Vec<Value>,
     pairs: &mut Vec<(Value, Value)>,
+    layouts: &mut Layouts,
+    nested: bool,
 ) -> Result<TableHandle> {
     let table = match open {
         Open::Array { start } => {
@@ -637,11 +647,14 @@ fn close(
             table
         }
         Open::Object { start, .. } => {
-            let table = ctx
-                .vm()
-                .heap()
-                .tx()
-                .new_table_from(pairs.get(start..).unwrap_or_default())?;
+            let pairs_of = pairs.get(start..).unwrap_or_default();
+            let mut tx = ctx.vm().heap().tx();
+            // Only objects inside others can repeat a key sequence.
+            let table = if nested {
+                layouts.build(&mut tx, pairs_of)?
+            } else {
+                tx.new_table_from(pairs_of)?
+            };
             pairs.truncate(start);
             table
         }

@@ -96,8 +96,8 @@ const UPVALUE_NULL: usize = 1;
 
 /// Opens the library into `vm`'s globals as `cjson`.
 pub fn open(vm: &mut Vm) -> Result<()> {
-    if vm.app_data::<decode::DecodeBufs>().is_none() {
-        vm.set_app_data(decode::DecodeBufs::default());
+    if vm.app_data::<Option<Box<decode::DecodeBufs>>>().is_none() {
+        vm.set_app_data(Some(Box::<decode::DecodeBufs>::default()));
     }
     if vm.app_data::<encode::EncodeBufs>().is_none() {
         vm.set_app_data(encode::EncodeBufs::default());

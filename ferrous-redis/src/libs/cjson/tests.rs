@@ -512,3 +512,32 @@ fn short_number_paths_agree_with_the_general_ones() {
     assert!(format_short(12.5, 14, &mut Vec::new()));
     assert!(format_short(-3.0, 14, &mut Vec::new()));
 }
+
+#[test]
+fn records_decode_in_the_order_of_one_by_one_assignment() {
+    // The second and third records reuse the first one's layout (`Layouts`); their `next`
+    // order must be that of tables assigned key by key, as in C.
+    let keys = [
+        "id", "name", "tags", "price", "x", "yy", "zzz", "in_stock", "w", "h", "k12", "a",
+    ];
+    let record = |n: usize, dup: bool| {
+        let mut fields: Vec<String> = keys.iter().map(|k| format!("\"{k}\":{n}")).collect();
+        if dup {
+            fields.push(format!("\"id\":{}", n + 100));
+        }
+        format!("{{{}}}", fields.join(","))
+    };
+    for dup in [false, true] {
+        let doc = format!("[{},{},{}]", record(1, dup), record(2, dup), record(3, dup));
+        let mut assign: String = keys.iter().map(|k| format!("r['{k}'] = 3 ")).collect();
+        if dup {
+            assign.push_str("r['id'] = 103 ");
+        }
+        let src = format!(
+            "local t = cjson.decode('{doc}') local r = {{}} {assign} \
+             return cjson.encode(t[3]) == cjson.encode(r) and cjson.encode(t[3]) or 'differs'"
+        );
+        let out = check(&src).expect("runs");
+        assert_ne!(out, "differs", "{src}");
+    }
+}

@@ -5,6 +5,7 @@
 use ferrous_vm::{Ctx, Error, Result, Ret, Value, Vm};
 
 use super::check_stack;
+use crate::libs::layouts::Layouts;
 
 /// Why decoding stopped.
 enum DecodeError {
@@ -56,6 +57,7 @@ pub(super) struct UnpackBufs {
     stack: Vec<DecodeFrame>,
     items: Vec<Value>,
     pairs: Vec<(Value, Value)>,
+    layouts: Layouts,
 }
 
 impl UnpackBufs {
@@ -65,6 +67,7 @@ impl UnpackBufs {
 
     /// Empties the buffers for the next call, dropping those a large input grew.
     fn recycle(&mut self) {
+        self.layouts.forget();
         self.stack.clear();
         self.items.clear();
         self.pairs.clear();
@@ -97,6 +100,7 @@ struct Decoder<'a> {
     stack: &'a mut Vec<DecodeFrame>,
     items: &'a mut Vec<Value>,
     pairs: &'a mut Vec<(Value, Value)>,
+    layouts: &'a mut Layouts,
     /// Work done since fuel was last charged.
     work: u64,
 }
@@ -286,8 +290,13 @@ impl Decoder<'_> {
                         value = Value::Table(table);
                     }
                     Some(DecodeFrame::Map { start, .. }) => {
-                        let table =
-                            tx.new_table_from(self.pairs.get(start..).unwrap_or_default())?;
+                        let pairs = self.pairs.get(start..).unwrap_or_default();
+                        // Only maps inside others can repeat a key sequence.
+                        let table = if self.stack.is_empty() {
+                            tx.new_table_from(pairs)?
+                        } else {
+                            self.layouts.build(&mut tx, pairs)?
+                        };
                         self.pairs.truncate(start);
                         value = Value::Table(table);
                     }
@@ -317,15 +326,15 @@ pub(super) fn unpack_full(
 ) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let mut bufs = ctx
-        .app_data_mut::<UnpackBufs>()
-        .map(std::mem::take)
+        .app_data_mut::<Option<Box<UnpackBufs>>>()
+        .and_then(Option::take)
         .unwrap_or_default();
     bufs.data.clear();
     bufs.data.extend_from_slice(ctx.vm().str_bytes(s)?);
     let res = unpack_data(ctx, &mut bufs, limit, offset, base_slots);
     bufs.recycle();
-    if let Some(slot) = ctx.app_data_mut::<UnpackBufs>() {
-        *slot = bufs;
+    if let Some(slot) = ctx.app_data_mut::<Option<Box<UnpackBufs>>>() {
+        *slot = Some(bufs);
     }
     res
 }
@@ -363,6 +372,7 @@ fn unpack_data(
         stack: &mut bufs.stack,
         items: &mut bufs.items,
         pairs: &mut bufs.pairs,
+        layouts: &mut bufs.layouts,
         work: 0,
     };
     let mut results = Vec::new();

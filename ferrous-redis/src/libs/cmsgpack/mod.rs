@@ -48,8 +48,8 @@ pub fn open(vm: &mut Vm) -> Result<()> {
     if vm.app_data::<PackBufs>().is_none() {
         vm.set_app_data(PackBufs::default());
     }
-    if vm.app_data::<decode::UnpackBufs>().is_none() {
-        vm.set_app_data(decode::UnpackBufs::default());
+    if vm.app_data::<Option<Box<decode::UnpackBufs>>>().is_none() {
+        vm.set_app_data(Some(Box::<decode::UnpackBufs>::default()));
     }
     let table = vm.new_table(0, 0)?;
     for (name, func) in FUNCS {
