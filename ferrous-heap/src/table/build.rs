@@ -198,11 +198,22 @@ impl Table {
                 .checked_next_power_of_two()
                 .ok_or(HeapError::OutOfMemory)?,
         };
-        let mut table = Table::new(size, 0, memory)?;
-        if let Some(slots) = table.array.get_mut(..values.len()) {
-            slots.copy_from_slice(values);
+        if size > super::resize::MAX_SIZE {
+            return Err(HeapError::OutOfMemory);
         }
-        Ok(Some(table))
+        let bytes = Table::heap_size_for(size, 0);
+        memory.charge(bytes)?;
+        let mut array = Vec::new();
+        if array.try_reserve_exact(size).is_err() {
+            memory.release(bytes);
+            return Err(HeapError::OutOfMemory);
+        }
+        array.extend_from_slice(values);
+        array.resize(size, Value::Nil);
+        Ok(Some(Table {
+            array,
+            ..Table::default()
+        }))
     }
 
     /// The table that assigning the pairs in order gives an empty table, charged to `memory`,
@@ -246,23 +257,35 @@ impl Table {
             // Not reached: the replay has room for every key. The caller assigns one by one.
             return Ok(None);
         }
-        let mut table = Table::new(0, replay.size, memory)?;
-        for (pos, node) in table.nodes.iter_mut().enumerate() {
+        let size = replay.size;
+        let bytes = Table::heap_size_for(0, size);
+        memory.charge(bytes)?;
+        let mut nodes = Vec::new();
+        if nodes.try_reserve_exact(size).is_err() {
+            memory.release(bytes);
+            return Err(HeapError::OutOfMemory);
+        }
+        nodes.extend((0..size).map(|pos| {
             let sim = replay.node(pos);
-            if let (Some(&(key, _)), Some(&(_, value))) =
-                (pairs.get(sim.key as usize), pairs.get(sim.value as usize))
-            {
-                *node = Node {
+            match (pairs.get(sim.key as usize), pairs.get(sim.value as usize)) {
+                (Some(&(key, _)), Some(&(_, value))) => Node {
                     key,
                     value,
                     next: sim.next,
                     key_hash: sim.hash,
-                };
+                },
+                _ => Node::FREE,
             }
-        }
-        // `size <= MAX_SIZE`.
-        table.last_free = replay.last_free as u32;
-        Ok(Some(table))
+        }));
+        Ok(Some(Table {
+            array: Vec::new(),
+            nodes,
+            // `size <= MAX_SIZE`.
+            last_free: replay.last_free as u32,
+            metatable: None,
+            absent: 0,
+            readonly: false,
+        }))
     }
 
     /// A table with `template`'s node layout and the values of `pairs`, charged to `memory`,
