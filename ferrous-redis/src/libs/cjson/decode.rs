@@ -521,7 +521,7 @@ impl Parser<'_> {
             .get(start..)
             .unwrap_or_default()
             .iter()
-            .position(|&b| matches!(b, b'"' | b'\\' | 0));
+            .position(|&b| STRING_STOP[usize::from(b)]);
         match run.map(|run| (start + run, self.at(start + run))) {
             Some((end, b'"')) => {
                 self.str_start = start;
@@ -625,6 +625,15 @@ impl Parser<'_> {
         true
     }
 }
+
+/// The bytes that end a run of plain string bytes: the closing quote, a backslash, NUL.
+const STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[0] = true;
+    table
+};
 
 /// Makes the table of a container that just closed from its elements, and pops them;
 /// `nested` if it is inside another container.
