@@ -134,6 +134,19 @@ impl LuaString {
     }
 }
 
+/// `a == b`, comparing short strings (most keys and words) byte by byte rather than through a
+/// `memcmp` call.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    a == b
+}
+
 /// The intern table.
 #[derive(Debug)]
 pub(crate) struct Interner {
@@ -168,12 +181,15 @@ impl Interner {
             .find(hash, |handle| {
                 strings
                     .get(handle.raw())
-                    .is_some_and(|s| s.hash == hash && s.bytes() == bytes)
+                    .is_some_and(|s| s.hash == hash && same_bytes(s.bytes(), bytes))
             })
             .copied()
     }
 
-    /// The handle of the string with these bytes, creating it if needed.
+    /// The handle of the string with these bytes, creating it if needed. Finding an existing
+    /// string (the common case: keys, names, repeated values) is inlined into the caller; a new
+    /// string is made out of line, so the lookup's frame stays small.
+    #[inline]
     pub(crate) fn intern(
         &mut self,
         strings: &mut Arena<LuaString>,
@@ -185,6 +201,19 @@ impl Interner {
         if let Some(handle) = self.find(strings, hash, bytes) {
             return Ok(handle);
         }
+        self.insert_new(strings, lua_hashes, memory, bytes, hash)
+    }
+
+    /// Makes the string `bytes` (absent from the table; `hash` is its hash).
+    #[inline(never)]
+    fn insert_new(
+        &mut self,
+        strings: &mut Arena<LuaString>,
+        lua_hashes: &mut LuaHashes,
+        memory: &mut Memory,
+        bytes: &[u8],
+        hash: u64,
+    ) -> Result<StringHandle> {
         memory.charge(LuaString::heap_size_for(bytes.len()))?;
         let raw = match strings.insert(LuaString {
             hash,

@@ -128,6 +128,81 @@ impl HeapTransaction<'_> {
         }
     }
 
+    /// A new table holding `values` at `1..=values.len()`: the table `rawset(t, i, values[i])`
+    /// in order makes of an empty one (5.1's layout: an array part of the next power of two),
+    /// built at once. Nil values are assigned one by one (5.1 keeps them as dead keys).
+    pub fn new_array_from(&mut self, values: &[Value]) -> Result<TableHandle> {
+        let heap = &mut *self.heap;
+        match Table::from_array(values, &mut heap.memory)? {
+            Some(table) => self.insert_table(table),
+            None => {
+                let table = self.new_table(0, 0)?;
+                for (i, value) in (1..).zip(values) {
+                    self.raw_set_int(table, i, *value)?;
+                }
+                Ok(table)
+            }
+        }
+    }
+
+    /// A new table holding `pairs`: the table `rawset(t, key, value)` of each pair in order
+    /// makes of an empty one, with the same layout and `next` order (a repeated key keeps its
+    /// place and takes the later value) and the same errors (`NilKey`, `NaNKey`). Built at
+    /// once, without the rehashes of growing one key at a time, when every key is a string
+    /// and no value is nil; otherwise assigned one by one.
+    pub fn new_table_from(&mut self, pairs: &[(Value, Value)]) -> Result<TableHandle> {
+        let heap = &mut *self.heap;
+        match Table::from_str_pairs(pairs, &heap.objects.lua_hashes, &mut heap.memory)? {
+            Some(table) => self.insert_table(table),
+            None => {
+                let table = self.new_table(0, 0)?;
+                for (key, value) in pairs {
+                    self.raw_set(table, *key, *value)?;
+                }
+                Ok(table)
+            }
+        }
+    }
+
+    /// [`Self::new_table_from`] for pairs whose keys, in order, are those `template` was made
+    /// from by [`Self::new_table_from`] (or by assigning them to an empty table): the layout
+    /// depends only on that key sequence, so the template's nodes are copied and given the new
+    /// values instead of replaying the insertions (a decoder meeting an array of records).
+    /// Falls back to [`Self::new_table_from`] when `template` or `pairs` are not of that kind
+    /// (a key missing on either side, a nil value, an array part). The caller vouches for the
+    /// key order: with the same keys in another order, the table gets the template's layout,
+    /// which may not be 5.1's for that order.
+    pub fn new_table_like(
+        &mut self,
+        template: TableHandle,
+        pairs: &[(Value, Value)],
+    ) -> Result<TableHandle> {
+        let heap = &mut *self.heap;
+        let built = match heap.objects.tables.get(template.raw()) {
+            Some(template) => {
+                Table::like(template, pairs, &heap.objects.lua_hashes, &mut heap.memory)?
+            }
+            None => None,
+        };
+        match built {
+            Some(table) => self.insert_table(table),
+            None => self.new_table_from(pairs),
+        }
+    }
+
+    /// Stores a table already charged to the heap's memory.
+    fn insert_table(&mut self, table: Table) -> Result<TableHandle> {
+        let heap = &mut *self.heap;
+        let size = table.heap_size();
+        match heap.objects.tables.insert(table) {
+            Ok(raw) => Ok(TableHandle(raw)),
+            Err(err) => {
+                heap.memory.release(size);
+                Err(err)
+            }
+        }
+    }
+
     /// Empties `table` into what [`Self::new_table`]`(narr, 0)` would make (no keys, no
     /// metatable, `narr` nil array slots, no hash part, writable), reusing its storage: for a
     /// host that hands a script a fresh table on every run (Redis's `KEYS` and `ARGV`) where
@@ -247,6 +322,21 @@ impl HeapTransaction<'_> {
     #[inline]
     pub fn next(&self, table: TableHandle, key: Value) -> Result<Option<(Value, Value)>> {
         self.heap.next(table, key)
+    }
+
+    /// The first pair at traversal position `pos` or after it, with its position: `next`'s
+    /// order (array part, then the nodes), walked by position instead of by key. Start at 0
+    /// and continue at the returned position plus one; `None` after the last pair. Positions
+    /// stay valid while the table gets no new keys (assigning existing keys is fine).
+    #[inline]
+    pub fn pair_at(&self, table: TableHandle, pos: usize) -> Result<Option<(usize, Value, Value)>> {
+        let table = self
+            .heap
+            .objects
+            .tables
+            .get(table.raw())
+            .ok_or(HeapError::StaleHandle)?;
+        Ok(table.pair_at(pos))
     }
 
     /// The table's metatable.

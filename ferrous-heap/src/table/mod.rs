@@ -30,6 +30,7 @@
 //! whose main position it starts at; nodes at `last_free..` are not free.
 //! **Invariant:** every write path checks `readonly` first and clears the metamethod cache.
 
+mod build;
 mod resize;
 #[cfg(test)]
 mod tests;
@@ -696,6 +697,28 @@ impl Table {
             .filter(|node| node.value != Value::Nil)
             .map(|node| (node.key, node.value))
             .next())
+    }
+
+    /// The first pair at traversal position `pos` or after it (array slots `0..array.len()`,
+    /// then the nodes), with its position: `next` without looking the previous key up again,
+    /// for a caller that walks a table it does not change.
+    #[inline]
+    pub(crate) fn pair_at(&self, pos: usize) -> Option<(usize, Value, Value)> {
+        let array_len = self.array.len();
+        if let Some(rest) = self.array.get(pos..) {
+            for (offset, value) in rest.iter().enumerate() {
+                if *value != Value::Nil {
+                    let idx = pos + offset;
+                    return Some((idx, Value::Number((idx + 1) as f64), *value));
+                }
+            }
+        }
+        let from = pos.saturating_sub(array_len);
+        let rest = self.nodes.get(from..)?;
+        rest.iter()
+            .enumerate()
+            .find(|(_, node)| node.value != Value::Nil)
+            .map(|(offset, node)| (array_len + from + offset, node.key, node.value))
     }
 
     fn after_hash_key(&self, key: Value, key_hash: u32) -> Result<usize> {

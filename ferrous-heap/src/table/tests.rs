@@ -531,3 +531,190 @@ fn a_table_is_64_bytes() {
     // Its arena slot (with the generation) is then 72 bytes.
     assert_eq!(size_of::<super::Table>(), 64);
 }
+
+/// Asserts that two tables have the same layout, field for field.
+fn assert_same_layout(heap: &Heap, built: TableHandle, assigned: TableHandle, case: &str) {
+    let (a, b) = (
+        heap.objects.tables.get(built.raw()).expect("live"),
+        heap.objects.tables.get(assigned.raw()).expect("live"),
+    );
+    assert_eq!(a.array(), b.array(), "{case}: array part");
+    assert_eq!(a.nodes().len(), b.nodes().len(), "{case}: node count");
+    for (pos, (x, y)) in a.nodes().iter().zip(b.nodes()).enumerate() {
+        assert_eq!(
+            (x.key, x.value, x.next, x.key_hash),
+            (y.key, y.value, y.next, y.key_hash),
+            "{case}: node {pos}"
+        );
+    }
+    assert_eq!(a.last_free, b.last_free, "{case}: last_free");
+    assert_eq!(a.heap_size(), b.heap_size(), "{case}: charge");
+}
+
+/// A small deterministic generator (xorshift64*).
+fn rng(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+#[test]
+fn tables_built_at_once_equal_tables_assigned_one_by_one() {
+    let mut heap = Heap::new();
+    let mut state = 0x9e37_79b9_7f4a_7c15;
+    let words: Vec<Value> = (0..300)
+        .map(|i| {
+            let s = heap
+                .tx()
+                .intern(format!("key{i}").as_bytes())
+                .expect("no limit");
+            Value::String(s)
+        })
+        .collect();
+    for case in 0..400 {
+        let n = match case % 4 {
+            0 => (rng(&mut state) % 8) as usize,
+            1 => (rng(&mut state) % 40) as usize,
+            _ => (rng(&mut state) % 200) as usize,
+        };
+        // Keys from a pool small enough for repeats; in one case of five, now and then a
+        // number key or a nil value, which take the one-by-one path.
+        let pool = 1 + (rng(&mut state) % 300) as usize;
+        let specials = case % 5 == 0;
+        let pairs: Vec<(Value, Value)> = (0..n)
+            .map(|i| {
+                let r = rng(&mut state);
+                let key = match r % 97 {
+                    0 if specials => num((r % 5) as f64 + 1.0),
+                    _ => words[(r as usize >> 8) % pool],
+                };
+                let value = if specials && r % 89 == 0 {
+                    Value::Nil
+                } else {
+                    num(i as f64)
+                };
+                (key, value)
+            })
+            .collect();
+        let mut tx = heap.tx();
+        let built = tx.new_table_from(&pairs).expect("no limit");
+        let assigned = tx.new_table(0, 0).expect("no limit");
+        for &(key, value) in &pairs {
+            tx.raw_set(assigned, key, value).expect("valid key");
+        }
+        assert_same_layout(&heap, built, assigned, &format!("pairs, case {case}"));
+
+        let values: Vec<Value> = (0..n)
+            .map(|i| {
+                if case % 7 == 0 && i == n / 2 {
+                    Value::Nil
+                } else {
+                    num(i as f64)
+                }
+            })
+            .collect();
+        let mut tx = heap.tx();
+        let built = tx.new_array_from(&values).expect("no limit");
+        let assigned = tx.new_table(0, 0).expect("no limit");
+        for (i, &value) in (1..).zip(&values) {
+            tx.raw_set_int(assigned, i, value).expect("valid key");
+        }
+        assert_same_layout(&heap, built, assigned, &format!("array, case {case}"));
+    }
+}
+
+#[test]
+fn pair_at_walks_in_next_order() {
+    let mut heap = Heap::new();
+    let table = build(&mut heap, 0, &seq(1..=5));
+    let mut tx = heap.tx();
+    for key in [b"a".as_slice(), b"bb", b"ccc"] {
+        let s = tx.intern(key).expect("no limit");
+        tx.raw_set_str(table, s, num(1.0)).expect("writable");
+    }
+    tx.raw_set(table, num(0.5), num(2.0)).expect("writable");
+    tx.raw_set_int(table, 3, Value::Nil).expect("writable");
+    let mut by_key = Vec::new();
+    let mut key = Value::Nil;
+    while let Some((k, v)) = tx.next(table, key).expect("present") {
+        by_key.push((k, v));
+        key = k;
+    }
+    let mut by_pos = Vec::new();
+    let mut pos = 0;
+    while let Some((at, k, v)) = tx.pair_at(table, pos).expect("live") {
+        by_pos.push((k, v));
+        pos = at + 1;
+    }
+    assert_eq!(by_pos, by_key);
+    assert_eq!(by_pos.len(), 8);
+}
+
+#[test]
+fn building_past_the_memory_limit_fails_cleanly() {
+    let mut heap = Heap::new();
+    let key = Value::String(heap.tx().intern(b"k").expect("no limit"));
+    heap.set_memory_limit(Some(heap.bytes_allocated() + 8));
+    let before = heap.bytes_allocated();
+    let mut tx = heap.tx();
+    assert_eq!(
+        tx.new_table_from(&[(key, num(1.0))]),
+        Err(HeapError::OutOfMemory)
+    );
+    assert_eq!(tx.new_array_from(&[num(1.0)]), Err(HeapError::OutOfMemory));
+    assert_eq!(heap.bytes_allocated(), before);
+}
+
+#[test]
+fn tables_like_a_template_equal_tables_assigned_one_by_one() {
+    let mut heap = Heap::new();
+    let mut state = 0x1234_5678_9abc_def1;
+    let words: Vec<Value> = (0..64)
+        .map(|i| {
+            Value::String(
+                heap.tx()
+                    .intern(format!("f{i}").as_bytes())
+                    .expect("no limit"),
+            )
+        })
+        .collect();
+    for case in 0..300 {
+        let n = 1 + (rng(&mut state) % 24) as usize;
+        let keys: Vec<Value> = (0..n)
+            .map(|_| words[(rng(&mut state) % 64) as usize])
+            .collect();
+        let first: Vec<(Value, Value)> = keys.iter().map(|&k| (k, num(1.0))).collect();
+        let second: Vec<(Value, Value)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, num(i as f64 + 2.0)))
+            .collect();
+        let mut tx = heap.tx();
+        let template = tx.new_table_from(&first).expect("no limit");
+        let like = tx.new_table_like(template, &second).expect("no limit");
+        let assigned = tx.new_table(0, 0).expect("no limit");
+        for &(key, value) in &second {
+            tx.raw_set(assigned, key, value).expect("valid key");
+        }
+        assert_same_layout(&heap, like, assigned, &format!("like, case {case}"));
+    }
+    // A template with other keys, or a nil value, falls back to building.
+    let mut tx = heap.tx();
+    let template = tx
+        .new_table_from(&[(words[0], num(1.0)), (words[1], num(1.0))])
+        .expect("no limit");
+    for pairs in [
+        vec![(words[0], num(2.0))],
+        vec![(words[0], num(2.0)), (words[2], num(2.0))],
+        vec![(words[0], num(2.0)), (words[1], Value::Nil)],
+    ] {
+        let like = tx.new_table_like(template, &pairs).expect("no limit");
+        let assigned = tx.new_table(0, 0).expect("no limit");
+        for &(key, value) in &pairs {
+            tx.raw_set(assigned, key, value).expect("valid key");
+        }
+        assert_same_layout(&heap, like, assigned, "fallback");
+        tx = heap.tx();
+    }
+}

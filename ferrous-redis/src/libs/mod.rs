@@ -5,4 +5,5 @@
 pub(crate) mod bit;
 pub(crate) mod cjson;
 pub(crate) mod cmsgpack;
+pub(crate) mod layouts;
 pub(crate) mod structlib;

@@ -9,50 +9,33 @@
 //! Invariant: no recursion. Open containers live on an explicit [`Open`] stack bounded by
 //! `decode_max_depth` and by the emulated C stack limit (`super::checkstack`).
 
-use ferrous_heap::{StringHandle, TableHandle, Value};
+use ferrous_heap::{TableHandle, Value};
 use ferrous_vm::{Ctx, Error, Result, Ret};
 
 use super::{Config, config_of, fpconv, null_of};
+use crate::libs::layouts::Layouts;
 
 /// Fuel is charged in batches of this many units.
 const FUEL_BATCH: u64 = 256;
 
-/// A token (`json_token_type_t`); strings leave their bytes in `Parser::tmp`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A token (`json_token_type_t`). A string's bytes, a number's value and an error's text are
+/// left in the [`Parser`] (`str_bytes`, `number`, `error_msg`), so a token is two words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     ObjBegin,
     ObjEnd,
     ArrBegin,
     ArrEnd,
     Str,
-    Number(f64),
-    Boolean(bool),
+    Number,
+    True,
+    False,
     Null,
     Colon,
     Comma,
     End,
-    /// A tokenizer error with its description (`invalid token`, `invalid number`, ...).
-    Error(&'static str),
-}
-
-impl Kind {
-    /// How an error message names the token (`json_token_type_name`).
-    fn name(self) -> &'static str {
-        match self {
-            Kind::ObjBegin => "T_OBJ_BEGIN",
-            Kind::ObjEnd => "T_OBJ_END",
-            Kind::ArrBegin => "T_ARR_BEGIN",
-            Kind::ArrEnd => "T_ARR_END",
-            Kind::Str => "T_STRING",
-            Kind::Number(_) => "T_NUMBER",
-            Kind::Boolean(_) => "T_BOOLEAN",
-            Kind::Null => "T_NULL",
-            Kind::Colon => "T_COLON",
-            Kind::Comma => "T_COMMA",
-            Kind::End => "T_END",
-            Kind::Error(msg) => msg,
-        }
-    }
+    /// A tokenizer error (`invalid token`, `invalid number`, ...; the text is in the parser).
+    Error,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -62,15 +45,16 @@ struct Token {
     index: usize,
 }
 
-/// A container being filled.
+/// A container being filled. Its elements wait on the parser's value stacks (`items`, `pairs`)
+/// from `start` on, and become a table when it closes (built at once: see
+/// `HeapTransaction::new_table_from`, which gives the layout the C decoder's one-by-one
+/// `lua_rawset`s give).
+#[derive(Clone, Copy)]
 enum Open {
-    /// An array and the index its next value goes to.
-    Array { table: TableHandle, next: i64 },
-    /// An object and the key its next value goes to.
-    Object {
-        table: TableHandle,
-        key: StringHandle,
-    },
+    /// An array: its values are `items[start..]`.
+    Array { start: usize },
+    /// An object: its pairs are `pairs[start..]`; `key` is the key its next value goes to.
+    Object { start: usize, key: Value },
 }
 
 impl Open {
@@ -83,6 +67,49 @@ impl Open {
     }
 }
 
+/// The decoder's buffers, kept between calls in the VM's app data so that a decode allocates
+/// nothing of its own once they have grown. They hold no Lua values between calls.
+#[derive(Default)]
+pub(crate) struct DecodeBufs {
+    /// A copy of the text (the heap is written while it is read).
+    data: Vec<u8>,
+    /// The bytes of a string token with escapes.
+    tmp: Vec<u8>,
+    items: Vec<Value>,
+    pairs: Vec<(Value, Value)>,
+    open: Vec<Open>,
+    layouts: Layouts,
+}
+
+impl DecodeBufs {
+    /// Buffers larger than this are not kept for the next call.
+    const KEEP_BYTES: usize = 1 << 16;
+    const KEEP_VALUES: usize = 1 << 12;
+
+    /// Empties the buffers for the next call, dropping those a large document grew.
+    fn recycle(&mut self) {
+        self.layouts.forget();
+        self.items.clear();
+        self.pairs.clear();
+        self.open.clear();
+        if self.data.capacity() > Self::KEEP_BYTES {
+            self.data = Vec::new();
+        }
+        if self.tmp.capacity() > Self::KEEP_BYTES {
+            self.tmp = Vec::new();
+        }
+        if self.items.capacity() > Self::KEEP_VALUES {
+            self.items = Vec::new();
+        }
+        if self.pairs.capacity() > Self::KEEP_VALUES {
+            self.pairs = Vec::new();
+        }
+        if self.open.capacity() > Self::KEEP_VALUES {
+            self.open = Vec::new();
+        }
+    }
+}
+
 /// `cjson.decode(text)`.
 pub(crate) fn decode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 1 {
@@ -90,38 +117,59 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     }
     let (_, cfg) = config_of(ctx)?;
     let text = ctx.check_string(1)?;
-    // A copy, so that the heap can be written while the text is read.
-    let data = ctx.vm().str_bytes(text)?.to_vec();
+    // Boxed, so taking the buffers out of app data and back moves a pointer.
+    let mut bufs = ctx
+        .app_data_mut::<Option<Box<DecodeBufs>>>()
+        .and_then(Option::take)
+        .unwrap_or_default();
+    bufs.data.clear();
+    bufs.data.extend_from_slice(ctx.vm().str_bytes(text)?);
+    let res = run(ctx, cfg, &mut bufs);
+    bufs.recycle();
+    if let Some(slot) = ctx.app_data_mut::<Option<Box<DecodeBufs>>>() {
+        *slot = Some(bufs);
+    }
+    let value = res?;
+    ctx.ret(&[value])
+}
+
+/// Decodes `bufs.data`.
+fn run(ctx: &mut Ctx<'_>, cfg: Config, bufs: &mut DecodeBufs) -> Result<Value> {
+    let DecodeBufs {
+        data,
+        tmp,
+        items,
+        pairs,
+        open,
+        layouts,
+    } = bufs;
     if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
         return Err(Error::runtime(
             "JSON parser does not support UTF-16 or UTF-32",
         ));
     }
     let mut parser = Parser {
-        data: &data,
+        data,
         pos: 0,
         cfg,
         null: null_of(ctx)?,
         depth: 0,
         slots: 1,
-        tmp: Vec::new(),
-        fuel: 0,
+        tmp,
+        str_start: 0,
+        str_end: 0,
+        str_escaped: false,
+        number: 0.0,
+        error_msg: "",
+        tokens: 0,
+        charged_pos: 0,
     };
-    let value = parser.value(ctx)?;
-    let end = parser.next_token(ctx)?;
+    let value = parser.value(ctx, items, pairs, open, layouts)?;
+    let end = parser.next_token();
     if end.kind != Kind::End {
-        return Err(parse_error("the end", end));
+        return Err(parser.parse_error("the end", end));
     }
-    ctx.ret(&[value])
-}
-
-/// `json_throw_parse_error`.
-fn parse_error(expected: &str, token: Token) -> Error {
-    Error::runtime(format!(
-        "Expected {expected} but found {} at character {}",
-        token.kind.name(),
-        token.index + 1
-    ))
+    Ok(value)
 }
 
 struct Parser<'a> {
@@ -133,123 +181,205 @@ struct Parser<'a> {
     depth: usize,
     /// C Lua stack slots in use: the argument, plus what open containers hold.
     slots: usize,
-    /// The bytes of the last string token.
-    tmp: Vec<u8>,
-    /// Fuel used and not charged yet.
-    fuel: u64,
+    /// The bytes of the last string token when it had escapes.
+    tmp: &'a mut Vec<u8>,
+    /// The last string token's bytes in `data` when it had no escapes.
+    str_start: usize,
+    str_end: usize,
+    str_escaped: bool,
+    /// The last number token's value.
+    number: f64,
+    /// The last tokenizer error's text.
+    error_msg: &'static str,
+    /// Tokens read and bytes passed (from `charged_pos`) since fuel was last charged.
+    tokens: u64,
+    charged_pos: usize,
 }
 
 impl Parser<'_> {
     /// The byte at `i`, or NUL past the end.
-    #[inline]
+    #[inline(always)]
     fn at(&self, i: usize) -> u8 {
         self.data.get(i).copied().unwrap_or(0)
     }
 
-    fn charge(&mut self, ctx: &mut Ctx<'_>, units: u64) -> Result<()> {
-        self.fuel += units;
-        if self.fuel >= FUEL_BATCH {
-            ctx.charge(self.fuel)?;
-            self.fuel = 0;
+    /// Charges about one unit per token and per 16 bytes, in batches.
+    #[inline]
+    fn charge(&mut self, ctx: &mut Ctx<'_>) -> Result<()> {
+        if self.tokens >= FUEL_BATCH {
+            let bytes = (self.pos - self.charged_pos) as u64;
+            ctx.charge(self.tokens + bytes / 16)?;
+            self.tokens = 0;
+            self.charged_pos = self.pos;
         }
         Ok(())
     }
 
+    /// How an error message names the token (`json_token_type_name`).
+    fn token_name(&self, kind: Kind) -> &'static str {
+        match kind {
+            Kind::ObjBegin => "T_OBJ_BEGIN",
+            Kind::ObjEnd => "T_OBJ_END",
+            Kind::ArrBegin => "T_ARR_BEGIN",
+            Kind::ArrEnd => "T_ARR_END",
+            Kind::Str => "T_STRING",
+            Kind::Number => "T_NUMBER",
+            Kind::True | Kind::False => "T_BOOLEAN",
+            Kind::Null => "T_NULL",
+            Kind::Colon => "T_COLON",
+            Kind::Comma => "T_COMMA",
+            Kind::End => "T_END",
+            Kind::Error => self.error_msg,
+        }
+    }
+
+    /// `json_throw_parse_error`.
+    #[cold]
+    fn parse_error(&self, expected: &str, token: Token) -> Error {
+        Error::runtime(format!(
+            "Expected {expected} but found {} at character {}",
+            self.token_name(token.kind),
+            token.index + 1
+        ))
+    }
+
+    /// The bytes of the last string token.
+    #[inline]
+    fn str_bytes(&self) -> &[u8] {
+        if self.str_escaped {
+            self.tmp.as_slice()
+        } else {
+            self.data
+                .get(self.str_start..self.str_end)
+                .unwrap_or_default()
+        }
+    }
+
     /// Parses one value and everything nested in it.
-    fn value(&mut self, ctx: &mut Ctx<'_>) -> Result<Value> {
-        let mut stack: Vec<Open> = Vec::new();
-        let mut token = self.next_token(ctx)?;
+    fn value(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        items: &mut Vec<Value>,
+        pairs: &mut Vec<(Value, Value)>,
+        stack: &mut Vec<Open>,
+        layouts: &mut Layouts,
+    ) -> Result<Value> {
+        let mut token = self.next_token();
         loop {
+            self.charge(ctx)?;
             // `token` starts a value.
             let mut value = match token.kind {
-                Kind::Str => Value::String(ctx.vm().intern(&self.tmp)?),
-                Kind::Number(x) => Value::Number(x),
-                Kind::Boolean(b) => Value::Boolean(b),
+                Kind::Str => Value::String(ctx.vm().intern(self.str_bytes())?),
+                Kind::Number => Value::Number(self.number),
+                Kind::True => Value::Boolean(true),
+                Kind::False => Value::Boolean(false),
                 Kind::Null => self.null,
                 Kind::ObjBegin => {
                     self.descend(3)?;
-                    let table = ctx.vm().new_table(0, 0)?;
-                    token = self.next_token(ctx)?;
+                    token = self.next_token();
                     if token.kind == Kind::ObjEnd {
                         self.depth -= 1;
-                        Value::Table(table)
+                        Value::Table(ctx.vm().new_table(0, 0)?)
                     } else {
                         let key = self.object_key(ctx, token)?;
-                        let open = Open::Object { table, key };
+                        let open = Open::Object {
+                            start: pairs.len(),
+                            key,
+                        };
                         self.slots += open.slots();
                         stack.push(open);
-                        token = self.next_token(ctx)?;
+                        token = self.next_token();
                         continue;
                     }
                 }
                 Kind::ArrBegin => {
                     self.descend(2)?;
-                    let table = ctx.vm().new_table(0, 0)?;
-                    token = self.next_token(ctx)?;
+                    token = self.next_token();
                     if token.kind == Kind::ArrEnd {
                         self.depth -= 1;
-                        Value::Table(table)
+                        Value::Table(ctx.vm().new_table(0, 0)?)
                     } else {
-                        let open = Open::Array { table, next: 1 };
+                        let open = Open::Array { start: items.len() };
                         self.slots += open.slots();
                         stack.push(open);
                         continue;
                     }
                 }
-                _ => return Err(parse_error("value", token)),
+                _ => return Err(self.parse_error("value", token)),
             };
             // `value` is complete: store it, closing every container that ends after it.
             loop {
-                let Some(open) = stack.last_mut() else {
+                let Some(open) = stack.last().copied() else {
                     return Ok(value);
                 };
-                let (table, end, expected) = match open {
-                    Open::Array { table, next } => {
-                        ctx.vm().heap().tx().raw_set_int(*table, *next, value)?;
-                        *next += 1;
-                        (*table, Kind::ArrEnd, "comma or array end")
+                let (end, expected) = match open {
+                    Open::Array { .. } => {
+                        items.push(value);
+                        (b']', "comma or array end")
                     }
-                    Open::Object { table, key } => {
-                        ctx.vm().heap().tx().raw_set_str(*table, *key, value)?;
-                        (*table, Kind::ObjEnd, "comma or object end")
+                    Open::Object { key, .. } => {
+                        pairs.push((key, value));
+                        (b'}', "comma or object end")
                     }
                 };
-                token = self.next_token(ctx)?;
-                if token.kind == end {
+                if self.eat(end) {
                     self.depth -= 1;
-                    if let Some(open) = stack.pop() {
-                        self.slots -= open.slots();
-                    }
-                    value = Value::Table(table);
+                    self.slots -= open.slots();
+                    stack.pop();
+                    let nested = !stack.is_empty();
+                    value = Value::Table(close(ctx, open, items, pairs, layouts, nested)?);
                     continue;
                 }
-                if token.kind != Kind::Comma {
-                    return Err(parse_error(expected, token));
+                if !self.eat(b',') {
+                    // Neither: the token there is the error.
+                    token = self.next_token();
+                    return Err(self.parse_error(expected, token));
                 }
-                token = self.next_token(ctx)?;
+                token = self.next_token();
                 if let Some(Open::Object { key, .. }) = stack.last_mut() {
                     *key = self.object_key(ctx, token)?;
-                    token = self.next_token(ctx)?;
+                    token = self.next_token();
                 }
                 break;
             }
         }
     }
 
+    /// Skips whitespace, then reads the one-byte token `byte` if it comes next: the common
+    /// case of `next_token` where a comma, colon or closing bracket is expected.
+    #[inline(always)]
+    fn eat(&mut self, byte: u8) -> bool {
+        let mut i = self.pos;
+        let mut ch = self.at(i);
+        while matches!(ch, b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+            ch = self.at(i);
+        }
+        self.pos = i;
+        if ch == byte {
+            self.pos += 1;
+            self.tokens += 1;
+            return true;
+        }
+        false
+    }
+
     /// An object key (the string `token`) and its colon.
-    fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> Result<StringHandle> {
+    #[inline]
+    fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> Result<Value> {
         if token.kind != Kind::Str {
-            return Err(parse_error("object key string", token));
+            return Err(self.parse_error("object key string", token));
         }
-        let key = ctx.vm().intern(&self.tmp)?;
-        let colon = self.next_token(ctx)?;
-        if colon.kind != Kind::Colon {
-            return Err(parse_error("colon", colon));
+        let key = ctx.vm().intern(self.str_bytes())?;
+        if !self.eat(b':') {
+            let colon = self.next_token();
+            return Err(self.parse_error("colon", colon));
         }
-        Ok(key)
+        Ok(Value::String(key))
     }
 
     /// `json_decode_descend`: one level deeper, within the depth and C stack limits.
+    #[inline]
     fn descend(&mut self, slots: usize) -> Result<()> {
         self.depth += 1;
         let max_depth = usize::try_from(self.cfg.decode_max_depth).unwrap_or(0);
@@ -263,47 +393,49 @@ impl Parser<'_> {
     }
 
     /// `json_next_token`.
-    fn next_token(&mut self, ctx: &mut Ctx<'_>) -> Result<Token> {
-        let start = self.pos;
-        while matches!(self.at(self.pos), b' ' | b'\t' | b'\n' | b'\r') {
-            self.pos += 1;
+    #[inline]
+    fn next_token(&mut self) -> Token {
+        self.tokens += 1;
+        let mut index = self.pos;
+        let mut ch = self.at(index);
+        while matches!(ch, b' ' | b'\t' | b'\n' | b'\r') {
+            index += 1;
+            ch = self.at(index);
         }
-        let index = self.pos;
-        let ch = self.at(index);
-        let single = |kind| Token { kind, index };
-        let token = match ch {
-            0 => single(Kind::End),
-            b'{' | b'}' | b'[' | b']' | b',' | b':' => {
-                self.pos += 1;
-                single(match ch {
-                    b'{' => Kind::ObjBegin,
-                    b'}' => Kind::ObjEnd,
-                    b'[' => Kind::ArrBegin,
-                    b']' => Kind::ArrEnd,
-                    b',' => Kind::Comma,
-                    _ => Kind::Colon,
-                })
-            }
-            b'"' => self.string_token(),
+        self.pos = index;
+        let kind = match ch {
+            b'{' => Kind::ObjBegin,
+            b'}' => Kind::ObjEnd,
+            b'[' => Kind::ArrBegin,
+            b']' => Kind::ArrEnd,
+            b',' => Kind::Comma,
+            b':' => Kind::Colon,
+            b'"' => return self.string_token(),
             b'-' | b'0'..=b'9' => {
-                if self.cfg.decode_invalid_numbers == 0 && self.is_invalid_number() {
+                return if self.cfg.decode_invalid_numbers == 0 && self.is_invalid_number() {
                     self.error("invalid number")
                 } else {
                     self.number_token()
-                }
+                };
             }
-            b'f' | b'i' | b'I' | b'n' | b'N' | b't' | b'+' => self.word_token(),
-            _ => self.error("invalid token"),
+            0 => {
+                return Token {
+                    kind: Kind::End,
+                    index,
+                };
+            }
+            _ => return self.word_token(),
         };
-        let consumed = (self.pos - start) as u64;
-        self.charge(ctx, 1 + consumed / 16)?;
-        Ok(token)
+        self.pos += 1;
+        Token { kind, index }
     }
 
     /// A tokenizer error at the current position (`json_set_token_error`).
-    fn error(&self, msg: &'static str) -> Token {
+    #[cold]
+    fn error(&mut self, msg: &'static str) -> Token {
+        self.error_msg = msg;
         Token {
-            kind: Kind::Error(msg),
+            kind: Kind::Error,
             index: self.pos,
         }
     }
@@ -311,14 +443,18 @@ impl Parser<'_> {
     /// `true`, `false`, `null`, or (with `decode_invalid_numbers`) `inf`/`nan`/`+...`.
     fn word_token(&mut self) -> Token {
         let index = self.pos;
+        let ch = self.at(index);
+        if !matches!(ch, b'f' | b'i' | b'I' | b'n' | b'N' | b't' | b'+') {
+            return self.error("invalid token");
+        }
         let rest = &self.data[self.pos..];
         let word = |w: &[u8]| rest.starts_with(w);
         let kind = if word(b"true") {
             self.pos += 4;
-            Kind::Boolean(true)
+            Kind::True
         } else if word(b"false") {
             self.pos += 5;
-            Kind::Boolean(false)
+            Kind::False
         } else if word(b"null") {
             self.pos += 4;
             Kind::Null
@@ -355,14 +491,18 @@ impl Parser<'_> {
         ci(b"inf") || ci(b"nan")
     }
 
-    /// `json_next_number_token`.
+    /// `json_next_number_token`: plain decimals (up to 15 digits, no exponent) exactly as
+    /// `strtod` rounds them, anything else through [`fpconv::strtod`].
+    #[inline]
     fn number_token(&mut self) -> Token {
-        match fpconv::strtod(self.data, self.pos) {
+        let index = self.pos;
+        match fpconv::simple_decimal(self.data, index).or_else(|| fpconv::strtod(self.data, index))
+        {
             Some((x, end)) => {
-                let index = self.pos;
                 self.pos = end;
+                self.number = x;
                 Token {
-                    kind: Kind::Number(x),
+                    kind: Kind::Number,
                     index,
                 }
             }
@@ -370,11 +510,39 @@ impl Parser<'_> {
         }
     }
 
-    /// `json_next_string_token`: the decoded bytes go to `tmp`.
+    /// `json_next_string_token`: the bytes stay in `data` (`str_start..str_end`) unless the
+    /// string has escapes, which are decoded into `tmp`.
+    #[inline]
     fn string_token(&mut self) -> Token {
+        let index = self.pos;
+        let start = index + 1;
+        let run = self
+            .data
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| STRING_STOP[usize::from(b)]);
+        match run.map(|run| (start + run, self.at(start + run))) {
+            Some((end, b'"')) => {
+                self.str_start = start;
+                self.str_end = end;
+                self.str_escaped = false;
+                self.pos = end + 1;
+                Token {
+                    kind: Kind::Str,
+                    index,
+                }
+            }
+            _ => self.escaped_string_token(),
+        }
+    }
+
+    /// [`Parser::string_token`] for a string with escapes (or without its end).
+    fn escaped_string_token(&mut self) -> Token {
         let index = self.pos;
         self.pos += 1;
         self.tmp.clear();
+        self.str_escaped = true;
         loop {
             let ch = self.at(self.pos);
             match ch {
@@ -452,10 +620,55 @@ impl Parser<'_> {
             codepoint = (((codepoint & 0x3FF) << 10) | (low & 0x3FF)) + 0x10000;
             escape_len = 12;
         }
-        push_utf8(&mut self.tmp, codepoint);
+        push_utf8(self.tmp, codepoint);
         self.pos += escape_len;
         true
     }
+}
+
+/// The bytes that end a run of plain string bytes: the closing quote, a backslash, NUL.
+const STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[0] = true;
+    table
+};
+
+/// Makes the table of a container that just closed from its elements, and pops them;
+/// `nested` if it is inside another container.
+fn close(
+    ctx: &mut Ctx<'_>,
+    open: Open,
+    items: &mut Vec<Value>,
+    pairs: &mut Vec<(Value, Value)>,
+    layouts: &mut Layouts,
+    nested: bool,
+) -> Result<TableHandle> {
+    let table = match open {
+        Open::Array { start } => {
+            let table = ctx
+                .vm()
+                .heap()
+                .tx()
+                .new_array_from(items.get(start..).unwrap_or_default())?;
+            items.truncate(start);
+            table
+        }
+        Open::Object { start, .. } => {
+            let pairs_of = pairs.get(start..).unwrap_or_default();
+            let mut tx = ctx.vm().heap().tx();
+            // Only objects inside others can repeat a key sequence.
+            let table = if nested {
+                layouts.build(&mut tx, pairs_of)?
+            } else {
+                tx.new_table_from(pairs_of)?
+            };
+            pairs.truncate(start);
+            table
+        }
+    };
+    Ok(table)
 }
 
 /// `codepoint_to_utf8` for code points up to 0x10FFFF.

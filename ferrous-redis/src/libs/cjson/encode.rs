@@ -27,8 +27,28 @@ enum Frame {
         len: i64,
         next: i64,
     },
-    /// An object: the key last encoded (`nil` before the first).
-    Object { table: TableHandle, key: Value },
+    /// An object, walked in `next` order by traversal position (`HeapTransaction::pair_at`:
+    /// nothing changes the table while it is encoded): the position to look from, and whether
+    /// a pair was written yet.
+    Object {
+        table: TableHandle,
+        pos: usize,
+        first: bool,
+    },
+}
+
+/// The encoder's buffers, kept between calls in the VM's app data so that an encode allocates
+/// nothing but its result once they have grown. They hold no Lua values between calls.
+#[derive(Default)]
+pub(crate) struct EncodeBufs {
+    out: Vec<u8>,
+    stack: Vec<Frame>,
+}
+
+impl EncodeBufs {
+    /// An output buffer larger than this is not kept for the next call.
+    const KEEP_BYTES: usize = 1 << 16;
+    const KEEP_FRAMES: usize = 1 << 10;
 }
 
 impl Frame {
@@ -48,15 +68,33 @@ pub(crate) fn encode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if ctx.nargs() != 1 {
         return Err(Error::arg(1, "expected 1 argument"));
     }
+    let null = null_of(ctx)?;
+    let mut bufs = ctx
+        .app_data_mut::<EncodeBufs>()
+        .map(std::mem::take)
+        .unwrap_or_default();
+    bufs.out.clear();
+    bufs.stack.clear();
     let mut encoder = Encoder {
         cfg,
-        null: null_of(ctx)?,
-        out: Vec::new(),
+        null,
+        out: bufs.out,
         fuel: 0,
     };
-    encoder.run(ctx, ctx.arg(1))?;
-    let text = ctx.vm().intern(&encoder.out)?;
-    ctx.ret(&[Value::String(text)])
+    let res = encoder.run(ctx, ctx.arg(1), &mut bufs.stack);
+    let res = res.and_then(|()| ctx.vm().intern(&encoder.out));
+    bufs.out = encoder.out;
+    bufs.stack.clear();
+    if bufs.out.capacity() > EncodeBufs::KEEP_BYTES {
+        bufs.out = Vec::new();
+    }
+    if bufs.stack.capacity() > EncodeBufs::KEEP_FRAMES {
+        bufs.stack = Vec::new();
+    }
+    if let Some(slot) = ctx.app_data_mut::<EncodeBufs>() {
+        *slot = bufs;
+    }
+    ctx.ret(&[Value::String(res?)])
 }
 
 /// `json_encode_exception`: `Cannot serialise <type>: <reason>`.
@@ -74,8 +112,7 @@ struct Encoder {
 }
 
 impl Encoder {
-    fn run(&mut self, ctx: &mut Ctx<'_>, root: Value) -> Result<()> {
-        let mut stack: Vec<Frame> = Vec::new();
+    fn run(&mut self, ctx: &mut Ctx<'_>, root: Value, stack: &mut Vec<Frame>) -> Result<()> {
         // C stack slots in use: the argument, plus what open tables hold.
         let mut slots = 1usize;
         let mut pending = Some(root);
@@ -102,7 +139,8 @@ impl Encoder {
                         self.out.push(b'{');
                         Frame::Object {
                             table,
-                            key: Value::Nil,
+                            pos: 0,
+                            first: true,
                         }
                     };
                     slots += frame.slots();
@@ -127,13 +165,13 @@ impl Encoder {
                         continue;
                     }
                 }
-                Frame::Object { table, key } => {
-                    let table = *table;
-                    if let Some((k, v)) = ctx.vm().heap().tx().next(table, *key)? {
-                        if !matches!(*key, Value::Nil) {
+                Frame::Object { table, pos, first } => {
+                    if let Some((at, k, v)) = ctx.vm().heap().tx().pair_at(*table, *pos)? {
+                        if !*first {
                             self.out.push(b',');
                         }
-                        *key = k;
+                        *first = false;
+                        *pos = at + 1;
                         self.key(ctx, k)?;
                         pending = Some(v);
                         continue;
@@ -164,10 +202,10 @@ impl Encoder {
     fn array_length(&mut self, ctx: &mut Ctx<'_>, table: TableHandle) -> Result<i32> {
         let mut max: i32 = 0;
         let mut items: i32 = 0;
-        let mut key = Value::Nil;
-        while let Some((k, _)) = ctx.vm().heap().tx().next(table, key)? {
+        let mut pos = 0;
+        while let Some((at, k, _)) = ctx.vm().heap().tx().pair_at(table, pos)? {
             self.charge(ctx, 1)?;
-            key = k;
+            pos = at + 1;
             match k {
                 Value::Number(n) if n != 0.0 && n.floor() == n && n >= 1.0 => {
                     if n > f64::from(max) {
@@ -249,7 +287,9 @@ impl Encoder {
             _ => {}
         }
         let precision = usize::try_from(self.cfg.encode_number_precision).unwrap_or(14);
-        fpconv::format_g(n, precision, &mut self.out);
+        if !fpconv::format_short(n, precision, &mut self.out) {
+            fpconv::format_g(n, precision, &mut self.out);
+        }
         Ok(())
     }
 
@@ -262,15 +302,30 @@ impl Encoder {
         }
         self.out.reserve(len + 2);
         self.out.push(b'"');
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if let Some(esc) = escape(b) {
-                self.out.extend_from_slice(&bytes[start..i]);
-                self.out.extend_from_slice(esc);
-                start = i + 1;
+        if len <= 32 {
+            // Short strings (keys, words) byte by byte: cheaper than finding runs.
+            for &b in bytes {
+                if NEEDS_ESCAPE[usize::from(b)] {
+                    self.out.extend_from_slice(escape(b).unwrap_or(&[b]));
+                } else {
+                    self.out.push(b);
+                }
+            }
+            self.out.push(b'"');
+            return self.charge(ctx, len as u64 / 16);
+        }
+        let mut rest = bytes;
+        while let Some(i) = rest.iter().position(|&b| NEEDS_ESCAPE[usize::from(b)]) {
+            let (plain, tail) = rest.split_at(i);
+            self.out.extend_from_slice(plain);
+            if let Some((&b, tail)) = tail.split_first() {
+                self.out.extend_from_slice(escape(b).unwrap_or(&[b]));
+                rest = tail;
+            } else {
+                rest = tail;
             }
         }
-        self.out.extend_from_slice(&bytes[start..]);
+        self.out.extend_from_slice(rest);
         self.out.push(b'"');
         self.charge(ctx, len as u64 / 16)
     }
@@ -284,6 +339,21 @@ fn c_int(k: f64) -> i32 {
         i32::MIN
     }
 }
+
+/// Which bytes [`escape`] changes.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20
+            || b == 0x7f
+            || b == b'"' as usize
+            || b == b'/' as usize
+            || b == b'\\' as usize;
+        b += 1;
+    }
+    table
+};
 
 /// `char2escape`: how a byte is written inside a JSON string, when not as itself.
 fn escape(b: u8) -> Option<&'static [u8]> {

@@ -12,6 +12,76 @@ pub(crate) fn format_g(x: f64, precision: usize, out: &mut Vec<u8>) {
     ferrous_vm::format_g(x, precision.max(1), out);
 }
 
+/// Appends `x` as `%.{precision}g` prints it when it has a short decimal form, `M / 10^k`
+/// with `M` an integer of at most `precision` digits, `k <= 8` and `x >= 1e-4` in magnitude
+/// (fixed notation, trailing zeros dropped), and returns true; returns false, appending
+/// nothing, for any other number (`precision` is 1..=14).
+///
+/// Why the digits are `%g`'s: `x * 10^k` is rounded once, so when it gives an integer `M`, `x`
+/// lies within half an ulp of `M` (scaled), far less than half a unit of the `precision`-th
+/// digit (an ulp is 2^-52 of the value, the digit's unit at least 10^-14 of it): rounding `x`
+/// to `precision` digits gives `M / 10^k` exactly, whose trailing zeros `%g` drops.
+#[inline]
+pub(crate) fn format_short(x: f64, precision: usize, out: &mut Vec<u8>) -> bool {
+    let Some(&limit) = POW10.get(precision) else {
+        return false;
+    };
+    let mag = x.abs();
+    // NaN fails this test too.
+    if mag.is_nan() || mag >= limit {
+        return false;
+    }
+    let Some(k) = (0..=8).find(|&k| {
+        let m = mag * POW10[k];
+        m.trunc() == m && m < limit
+    }) else {
+        return false;
+    };
+    // `m < 10^14`: exact in a `u64`. (`x * 10^(k-1)` may have missed an integer by its
+    // rounding, so `m` may end in zeros, which `%g` drops.)
+    let (mut m, mut k) = ((mag * POW10[k]) as u64, k);
+    while k > 0 && m % 10 == 0 {
+        m /= 10;
+        k -= 1;
+    }
+    // The digits of `m`, last first, at the end of `buf`.
+    let mut buf = [0u8; 24];
+    let mut start = buf.len();
+    let mut rest = m;
+    loop {
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let len = buf.len() - start;
+    if m != 0 && len + 3 < k {
+        // Below 1e-4: `%g` switches to exponent notation.
+        return false;
+    }
+    let digits = buf.get(start..).unwrap_or_default();
+    if x.is_sign_negative() {
+        out.push(b'-');
+    }
+    if k == 0 {
+        out.extend_from_slice(digits);
+    } else if k >= len {
+        out.extend_from_slice(b"0.");
+        out.extend(std::iter::repeat_n(b'0', k - len));
+        out.extend_from_slice(digits);
+    } else {
+        let (int, frac) = digits.split_at(len - k);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
+    }
+    true
+}
+
 /// The byte at `i`, or NUL past the end (the C code reads a NUL-terminated string).
 #[inline]
 fn at(s: &[u8], i: usize) -> u8 {
@@ -63,6 +133,57 @@ pub(crate) fn strtod(s: &[u8], start: usize) -> Option<(f64, usize)> {
     }
     let (x, end) = decimal(s, i)?;
     Some((sign(x), end))
+}
+
+/// Powers of ten that are exact doubles.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// [`strtod`] for the common case, `-?digits(.digits)?` with at most 15 digits in all and no
+/// exponent or hexadecimal prefix after it; `None` for anything else. The digits make an
+/// integer below 2^53 and the fraction a division by an exact power of ten, so the one
+/// rounding of that division gives the correctly rounded value, which is `strtod`'s.
+#[inline]
+pub(crate) fn simple_decimal(s: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let negative = at(s, i) == b'-';
+    i += usize::from(negative);
+    let int_start = i;
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    while let Some(d) = at(s, i).checked_sub(b'0').filter(|d| *d <= 9) {
+        mantissa = mantissa * 10 + u64::from(d);
+        digits += 1;
+        i += 1;
+        if digits > 15 {
+            return None;
+        }
+    }
+    if i == int_start {
+        return None;
+    }
+    let mut frac = 0usize;
+    if at(s, i) == b'.' {
+        i += 1;
+        while let Some(d) = at(s, i).checked_sub(b'0').filter(|d| *d <= 9) {
+            mantissa = mantissa * 10 + u64::from(d);
+            digits += 1;
+            frac += 1;
+            i += 1;
+            if digits > 15 {
+                return None;
+            }
+        }
+        if frac == 0 {
+            return None;
+        }
+    }
+    if matches!(at(s, i), b'e' | b'E' | b'x' | b'X') {
+        return None;
+    }
+    let x = mantissa as f64 / *POW10.get(frac)?;
+    Some((if negative { -x } else { x }, i))
 }
 
 /// An unsigned decimal number at `i`: digits, an optional fraction, an optional exponent.

@@ -96,6 +96,12 @@ const UPVALUE_NULL: usize = 1;
 
 /// Opens the library into `vm`'s globals as `cjson`.
 pub fn open(vm: &mut Vm) -> Result<()> {
+    if vm.app_data::<Option<Box<decode::DecodeBufs>>>().is_none() {
+        vm.set_app_data(Some(Box::<decode::DecodeBufs>::default()));
+    }
+    if vm.app_data::<encode::EncodeBufs>().is_none() {
+        vm.set_app_data(encode::EncodeBufs::default());
+    }
     let null = new_null(vm)?;
     let module = new_module(vm, null)?;
     vm.set_global("cjson", module)

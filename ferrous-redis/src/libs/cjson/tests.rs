@@ -423,3 +423,121 @@ fn strtod_edges() {
     assert_eq!(strtod(b"-", 0), None);
     assert_eq!(strtod(b".", 0), None);
 }
+
+/// A small deterministic generator (xorshift64*).
+fn rng(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+#[test]
+fn short_number_paths_agree_with_the_general_ones() {
+    use super::fpconv::{format_g, format_short, simple_decimal, strtod};
+    let mut state = 0x2545_f491_4f6c_dd1d;
+    let mut texts: Vec<String> = [
+        "0",
+        "-0",
+        "7",
+        "12.5",
+        "-0.001",
+        "0.0001",
+        "0.00001",
+        "123456789012345",
+        "1234567890123456",
+        "99999999999999.9",
+        "0.1",
+        "0.3",
+        "1.0",
+        "10.50",
+        "007",
+        "-12.",
+        "1e5",
+        "0x10",
+        "3.14159265358979",
+        "0.000123456789",
+        "5e-324",
+        "100000000000000",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for _ in 0..20_000 {
+        let r = rng(&mut state);
+        let int = r % 10u64.pow((r >> 60) as u32 % 16);
+        let frac_digits = (r >> 40) as usize % 10;
+        let frac = rng(&mut state) % 10u64.pow(frac_digits as u32);
+        let sign = if r & 1 == 1 { "-" } else { "" };
+        texts.push(if frac_digits == 0 {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac:0frac_digits$}")
+        });
+    }
+    // Values made by arithmetic, a digit or so off their short forms.
+    for i in 0..20_000u64 {
+        let r = rng(&mut state);
+        let x = match i % 4 {
+            0 => (r % 1_000_000) as f64 * 0.01,
+            1 => (r % 1000) as f64 / 3.0,
+            2 => (r % 100_000) as f64 * 0.1 + 0.2,
+            _ => f64::from_bits(r),
+        };
+        texts.push(format!("{x:e}"));
+    }
+    for text in &texts {
+        let bytes = text.as_bytes();
+        if let Some((x, end)) = simple_decimal(bytes, 0) {
+            let (want, want_end) = strtod(bytes, 0).expect("a number");
+            assert_eq!((x.to_bits(), end), (want.to_bits(), want_end), "{text}");
+        }
+        let Some((x, _)) = strtod(bytes, 0) else {
+            continue;
+        };
+        for precision in [14, 1, 3, 6, 10] {
+            let (mut short, mut general) = (Vec::new(), Vec::new());
+            format_g(x, precision, &mut general);
+            if format_short(x, precision, &mut short) {
+                assert_eq!(
+                    String::from_utf8_lossy(&short),
+                    String::from_utf8_lossy(&general),
+                    "{text} at precision {precision}"
+                );
+            }
+        }
+    }
+    // The common cases take the short paths.
+    assert!(simple_decimal(b"12.5,", 0).is_some());
+    assert!(format_short(12.5, 14, &mut Vec::new()));
+    assert!(format_short(-3.0, 14, &mut Vec::new()));
+}
+
+#[test]
+fn records_decode_in_the_order_of_one_by_one_assignment() {
+    // The second and third records reuse the first one's layout (`Layouts`); their `next`
+    // order must be that of tables assigned key by key, as in C.
+    let keys = [
+        "id", "name", "tags", "price", "x", "yy", "zzz", "in_stock", "w", "h", "k12", "a",
+    ];
+    let record = |n: usize, dup: bool| {
+        let mut fields: Vec<String> = keys.iter().map(|k| format!("\"{k}\":{n}")).collect();
+        if dup {
+            fields.push(format!("\"id\":{}", n + 100));
+        }
+        format!("{{{}}}", fields.join(","))
+    };
+    for dup in [false, true] {
+        let doc = format!("[{},{},{}]", record(1, dup), record(2, dup), record(3, dup));
+        let mut assign: String = keys.iter().map(|k| format!("r['{k}'] = 3 ")).collect();
+        if dup {
+            assign.push_str("r['id'] = 103 ");
+        }
+        let src = format!(
+            "local t = cjson.decode('{doc}') local r = {{}} {assign} \
+             return cjson.encode(t[3]) == cjson.encode(r) and cjson.encode(t[3]) or 'differs'"
+        );
+        let out = check(&src).expect("runs");
+        assert_ne!(out, "differs", "{src}");
+    }
+}

@@ -2,10 +2,10 @@
 //! explicit stack ([`DecodeFrame`]), so nesting never recurses in Rust; its depth is bounded by
 //! the 8000 stack slots Lua 5.1 gives a native, counted as the C code would use them.
 
-use ferrous_heap::TableHandle;
 use ferrous_vm::{Ctx, Error, Result, Ret, Value, Vm};
 
 use super::check_stack;
+use crate::libs::layouts::Layouts;
 
 /// Why decoding stopped.
 enum DecodeError {
@@ -29,22 +29,61 @@ impl From<ferrous_heap::HeapError> for DecodeError {
     }
 }
 
-/// An open container of the decoder.
-enum DecodeFrame {
-    /// An array whose item `index` comes next, `left` items to go.
+/// An open container of the decoder. Its elements wait on the decoder's value stacks
+/// (`items`, `pairs`) from `start` on, and become a table when the last one is read (built at
+/// once: `HeapTransaction::new_array_from`/`new_table_from` give the layout of the C
+/// decoder's one-by-one assignments).
+pub(super) enum DecodeFrame {
+    /// An array with `left` items to go.
     Array {
-        table: TableHandle,
-        index: i64,
+        start: usize,
         left: u64,
         slots: usize,
     },
     /// A map with `left` pairs to go; `key` is set while its value is decoded.
     Map {
-        table: TableHandle,
+        start: usize,
         key: Option<Value>,
         left: u64,
         slots: usize,
     },
+}
+
+/// The unpackers' buffers, kept between calls in the VM's app data so that decoding allocates
+/// nothing of its own once they have grown. They hold no Lua values between calls.
+#[derive(Default)]
+pub(super) struct UnpackBufs {
+    data: Vec<u8>,
+    stack: Vec<DecodeFrame>,
+    items: Vec<Value>,
+    pairs: Vec<(Value, Value)>,
+    layouts: Layouts,
+}
+
+impl UnpackBufs {
+    /// Buffers larger than this are not kept for the next call.
+    const KEEP_BYTES: usize = 1 << 16;
+    const KEEP_VALUES: usize = 1 << 12;
+
+    /// Empties the buffers for the next call, dropping those a large input grew.
+    fn recycle(&mut self) {
+        self.layouts.forget();
+        self.stack.clear();
+        self.items.clear();
+        self.pairs.clear();
+        if self.data.capacity() > Self::KEEP_BYTES {
+            self.data = Vec::new();
+        }
+        if self.stack.capacity() > Self::KEEP_VALUES {
+            self.stack = Vec::new();
+        }
+        if self.items.capacity() > Self::KEEP_VALUES {
+            self.items = Vec::new();
+        }
+        if self.pairs.capacity() > Self::KEEP_VALUES {
+            self.pairs = Vec::new();
+        }
+    }
 }
 
 /// What one type byte (and its length fields) starts.
@@ -55,15 +94,18 @@ enum Item {
 }
 
 /// The decoder's cursor over a copy of the input, and its open containers.
-struct Decoder {
-    data: Vec<u8>,
+struct Decoder<'a> {
+    data: &'a [u8],
     pos: usize,
-    stack: Vec<DecodeFrame>,
+    stack: &'a mut Vec<DecodeFrame>,
+    items: &'a mut Vec<Value>,
+    pairs: &'a mut Vec<(Value, Value)>,
+    layouts: &'a mut Layouts,
     /// Work done since fuel was last charged.
     work: u64,
 }
 
-impl Decoder {
+impl Decoder<'_> {
     fn left(&self) -> usize {
         self.data.len() - self.pos
     }
@@ -168,12 +210,10 @@ impl Decoder {
             let mut value = match self.item(ctx.vm(), slots)? {
                 Item::Value(v) => v,
                 Item::Array(len) => {
-                    let table = ctx.vm().new_table(0, 0)?;
                     check_stack(slots + 1, 1, "in function mp_decode_to_lua_array")?;
                     if len > 0 {
                         self.stack.push(DecodeFrame::Array {
-                            table,
-                            index: 1,
+                            start: self.items.len(),
                             left: len,
                             slots,
                         });
@@ -181,13 +221,12 @@ impl Decoder {
                         slots += 2;
                         continue;
                     }
-                    Value::Table(table)
+                    Value::Table(ctx.vm().new_table(0, 0)?)
                 }
                 Item::Map(len) => {
-                    let table = ctx.vm().new_table(0, 0)?;
                     if len > 0 {
                         self.stack.push(DecodeFrame::Map {
-                            table,
+                            start: self.pairs.len(),
                             key: None,
                             left: len,
                             slots,
@@ -195,7 +234,7 @@ impl Decoder {
                         slots += 1;
                         continue;
                     }
-                    Value::Table(table)
+                    Value::Table(ctx.vm().new_table(0, 0)?)
                 }
             };
             if self.work >= 1024 {
@@ -207,17 +246,9 @@ impl Decoder {
                 match self.stack.last_mut() {
                     None => return Ok(value),
                     Some(DecodeFrame::Array {
-                        table,
-                        index,
-                        left,
-                        slots: base,
+                        left, slots: base, ..
                     }) => {
-                        let table = *table;
-                        ctx.vm()
-                            .heap()
-                            .tx()
-                            .raw_set(table, Value::Number(*index as f64), value)?;
-                        *index += 1;
+                        self.items.push(value);
                         *left -= 1;
                         if *left > 0 {
                             slots = *base + 2;
@@ -225,17 +256,16 @@ impl Decoder {
                         }
                     }
                     Some(DecodeFrame::Map {
-                        table,
                         key,
                         left,
                         slots: base,
+                        ..
                     }) => {
                         let Some(k) = key.take() else {
                             *key = Some(value);
                             slots = *base + 2;
                             break;
                         };
-                        let table = *table;
                         match k {
                             Value::Nil => return Err(raw_error(ctx, "table index is nil")),
                             Value::Number(n) if n.is_nan() => {
@@ -243,7 +273,7 @@ impl Decoder {
                             }
                             _ => {}
                         }
-                        ctx.vm().heap().tx().raw_set(table, k, value)?;
+                        self.pairs.push((k, value));
                         *left -= 1;
                         if *left > 0 {
                             slots = *base + 1;
@@ -251,10 +281,26 @@ impl Decoder {
                         }
                     }
                 }
-                if let Some(DecodeFrame::Array { table, .. } | DecodeFrame::Map { table, .. }) =
-                    self.stack.pop()
-                {
-                    value = Value::Table(table);
+                let mut tx = ctx.vm().heap().tx();
+                match self.stack.pop() {
+                    Some(DecodeFrame::Array { start, .. }) => {
+                        let table =
+                            tx.new_array_from(self.items.get(start..).unwrap_or_default())?;
+                        self.items.truncate(start);
+                        value = Value::Table(table);
+                    }
+                    Some(DecodeFrame::Map { start, .. }) => {
+                        let pairs = self.pairs.get(start..).unwrap_or_default();
+                        // Only maps inside others can repeat a key sequence.
+                        let table = if self.stack.is_empty() {
+                            tx.new_table_from(pairs)?
+                        } else {
+                            self.layouts.build(&mut tx, pairs)?
+                        };
+                        self.pairs.truncate(start);
+                        value = Value::Table(table);
+                    }
+                    None => {}
                 }
             }
         }
@@ -279,8 +325,29 @@ pub(super) fn unpack_full(
     base_slots: usize,
 ) -> Result<Ret> {
     let s = ctx.check_string(1)?;
-    let data = ctx.vm().str_bytes(s)?.to_vec();
-    let len = data.len();
+    let mut bufs = ctx
+        .app_data_mut::<Option<Box<UnpackBufs>>>()
+        .and_then(Option::take)
+        .unwrap_or_default();
+    bufs.data.clear();
+    bufs.data.extend_from_slice(ctx.vm().str_bytes(s)?);
+    let res = unpack_data(ctx, &mut bufs, limit, offset, base_slots);
+    bufs.recycle();
+    if let Some(slot) = ctx.app_data_mut::<Option<Box<UnpackBufs>>>() {
+        *slot = Some(bufs);
+    }
+    res
+}
+
+/// [`unpack_full`] over the copy of the input in `bufs`.
+fn unpack_data(
+    ctx: &mut Ctx<'_>,
+    bufs: &mut UnpackBufs,
+    limit: i64,
+    offset: i64,
+    base_slots: usize,
+) -> Result<Ret> {
+    let len = bufs.data.len();
     ctx.charge(len as u64 / 16)?;
     let decode_all = limit == 0 && offset == 0;
     if offset < 0 || limit < 0 {
@@ -300,9 +367,12 @@ pub(super) fn unpack_full(
         limit
     };
     let mut decoder = Decoder {
-        data,
+        data: &bufs.data,
         pos: offset as usize,
-        stack: Vec::new(),
+        stack: &mut bufs.stack,
+        items: &mut bufs.items,
+        pairs: &mut bufs.pairs,
+        layouts: &mut bufs.layouts,
         work: 0,
     };
     let mut results = Vec::new();

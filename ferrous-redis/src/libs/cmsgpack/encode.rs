@@ -15,7 +15,7 @@ use crate::libs::structlib::{MAX_OUTPUT, c_i64};
 const MAX_NESTING: usize = 16;
 
 /// An open table of the encoder: the rest of its items wait here while a child is encoded.
-enum EncodeFrame {
+pub(super) enum EncodeFrame {
     /// An array: items `next ..= len` are left.
     Array {
         table: TableHandle,
@@ -24,10 +24,12 @@ enum EncodeFrame {
         slots: usize,
         level: usize,
     },
-    /// A map: the pair after `key` is next; `value` is set while its key is being encoded.
+    /// A map, walked in `next` order by traversal position (`HeapTransaction::pair_at`:
+    /// nothing changes the table while it is encoded): the pair at `pos` or after it is next;
+    /// `value` is set while its key is being encoded.
     Map {
         table: TableHandle,
-        key: Value,
+        pos: usize,
         value: Option<Value>,
         slots: usize,
         level: usize,
@@ -43,20 +45,38 @@ pub(super) struct Encoder {
 }
 
 impl Encoder {
-    pub(super) fn new() -> Encoder {
+    /// An encoder writing to `out` (emptied), with `stack` (emptied) for its open tables:
+    /// buffers a caller keeps between calls.
+    pub(super) fn new(mut out: Vec<u8>, mut stack: Vec<EncodeFrame>) -> Encoder {
+        out.clear();
+        stack.clear();
         Encoder {
-            out: Vec::new(),
-            stack: Vec::new(),
+            out,
+            stack,
             items: 0,
         }
     }
 
-    /// Appends bytes, refusing to grow past the memory cap.
-    fn append(&mut self, vm: &mut Vm, bytes: &[u8]) -> Result<()> {
-        let new_len = self.out.len().saturating_add(bytes.len());
+    /// The buffers back, emptied of Lua values, for the next call.
+    pub(super) fn into_buffers(mut self) -> (Vec<u8>, Vec<EncodeFrame>) {
+        self.stack.clear();
+        (self.out, self.stack)
+    }
+
+    /// Refuses to grow the output by `extra` bytes past the memory cap.
+    #[inline]
+    fn room(&mut self, vm: &mut Vm, extra: usize) -> Result<()> {
+        let new_len = self.out.len().saturating_add(extra);
         if new_len > MAX_OUTPUT || !vm.heap().can_allocate(new_len) {
             return Err(Error::OutOfMemory);
         }
+        Ok(())
+    }
+
+    /// Appends bytes, refusing to grow past the memory cap.
+    #[inline]
+    fn append(&mut self, vm: &mut Vm, bytes: &[u8]) -> Result<()> {
+        self.room(vm, bytes.len())?;
         self.out.extend_from_slice(bytes);
         Ok(())
     }
@@ -73,13 +93,13 @@ impl Encoder {
         self.items += 1;
         match value {
             Value::String(s) => {
-                let bytes = vm.str_bytes(s)?;
-                let len = bytes.len();
+                let len = vm.str_bytes(s)?.len();
                 let header = str_header(len);
-                let bytes = bytes.to_vec();
-                self.append(vm, &header)?;
+                self.room(vm, header.len() + len)?;
+                self.out.extend_from_slice(&header);
+                self.out.extend_from_slice(vm.str_bytes(s)?);
                 self.items += len as u64 / 16;
-                self.append(vm, &bytes)
+                Ok(())
             }
             Value::Boolean(b) => self.append(vm, &[if b { 0xc3 } else { 0xc2 }]),
             Value::Number(n) => self.append(vm, &number_bytes(n)),
@@ -97,11 +117,11 @@ impl Encoder {
         slots: usize,
     ) -> Result<()> {
         check_stack(slots, 2, "in function table_is_an_array")?;
-        let heap = vm.heap();
+        let tx = vm.heap().tx();
         let (mut count, mut max, mut is_array) = (0i64, 0i64, true);
-        let mut key = Value::Nil;
-        while let Some((k, _)) = heap.next(table, key)? {
-            key = k;
+        let mut pos = 0;
+        while let Some((at, k, _)) = tx.pair_at(table, pos)? {
+            pos = at + 1;
             count += 1;
             // The key must be a number whose `int` cast is itself and positive.
             match k {
@@ -128,18 +148,18 @@ impl Encoder {
             });
         } else {
             check_stack(slots, 3, "in function mp_encode_lua_table_as_map")?;
-            let heap = vm.heap();
+            let tx = vm.heap().tx();
             let mut len = 0u64;
-            let mut key = Value::Nil;
-            while let Some((k, _)) = heap.next(table, key)? {
-                key = k;
+            let mut pos = 0;
+            while let Some((at, _, _)) = tx.pair_at(table, pos)? {
+                pos = at + 1;
                 len += 1;
             }
             self.items += len;
             self.append(vm, &container_header(len, 0x80, 0xde))?;
             self.stack.push(EncodeFrame::Map {
                 table,
-                key: Value::Nil,
+                pos: 0,
                 value: None,
                 slots: slots + 1,
                 level: level + 1,
@@ -169,7 +189,7 @@ impl Encoder {
                 }
                 EncodeFrame::Map {
                     table,
-                    key,
+                    pos,
                     value,
                     slots,
                     level,
@@ -178,13 +198,13 @@ impl Encoder {
                         // The key is still on the C stack while the value is encoded.
                         (v, *level, *slots + 1)
                     } else {
-                        match ctx.vm().heap().next(*table, *key)? {
+                        match ctx.vm().heap().tx().pair_at(*table, *pos)? {
                             None => {
                                 self.stack.pop();
                                 continue;
                             }
-                            Some((k, v)) => {
-                                *key = k;
+                            Some((at, k, v)) => {
+                                *pos = at + 1;
                                 *value = Some(v);
                                 // Key and value, then the copy of the key being encoded.
                                 (k, *level, *slots + 2)
@@ -203,90 +223,100 @@ impl Encoder {
     }
 }
 
+/// A few bytes built on the stack: a header or a number's encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Bytes {
+    buf: [u8; 9],
+    len: u8,
+}
+
+impl Bytes {
+    fn new(tag: u8, payload: &[u8]) -> Bytes {
+        let mut buf = [0u8; 9];
+        buf[0] = tag;
+        let len = 1 + payload.len().min(8);
+        if let Some(dst) = buf.get_mut(1..len) {
+            dst.copy_from_slice(payload.get(..len - 1).unwrap_or_default());
+        }
+        Bytes {
+            buf,
+            len: len as u8,
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.buf.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
 /// The header of a string of `len` bytes (fixstr, str 8, str 16, str 32).
-fn str_header(len: usize) -> Vec<u8> {
+fn str_header(len: usize) -> Bytes {
     if len < 32 {
-        vec![0xa0 | len as u8]
+        Bytes::new(0xa0 | len as u8, &[])
     } else if len <= 0xff {
-        vec![0xd9, len as u8]
+        Bytes::new(0xd9, &[len as u8])
     } else if len <= 0xffff {
-        let mut header = vec![0xda];
-        header.extend_from_slice(&(len as u16).to_be_bytes());
-        header
+        Bytes::new(0xda, &(len as u16).to_be_bytes())
     } else {
-        let mut header = vec![0xdb];
-        header.extend_from_slice(&(len as u32).to_be_bytes());
-        header
+        Bytes::new(0xdb, &(len as u32).to_be_bytes())
     }
 }
 
 /// The header of an array (`fix` 0x90, `x16` 0xdc) or a map (0x80, 0xde) of `n` items.
-fn container_header(n: u64, fix: u8, x16: u8) -> Vec<u8> {
+fn container_header(n: u64, fix: u8, x16: u8) -> Bytes {
     if n <= 15 {
-        vec![fix | n as u8]
+        Bytes::new(fix | n as u8, &[])
     } else if n <= 0xffff {
-        let mut header = vec![x16];
-        header.extend_from_slice(&(n as u16).to_be_bytes());
-        header
+        Bytes::new(x16, &(n as u16).to_be_bytes())
     } else {
-        let mut header = vec![x16 + 1];
-        header.extend_from_slice(&(n as u32).to_be_bytes());
-        header
+        Bytes::new(x16 + 1, &(n as u32).to_be_bytes())
     }
 }
 
 /// `mp_encode_lua_number`: an integer when `(int64_t)n == n`, else float32 if exact, else
 /// float64.
-fn number_bytes(n: f64) -> Vec<u8> {
+fn number_bytes(n: f64) -> Bytes {
     let i = c_i64(n);
     if n.is_finite() && i as f64 == n {
         return int_bytes(i);
     }
     let f = n as f32;
-    let mut out = Vec::with_capacity(9);
     if f64::from(f) == n {
-        out.push(0xca);
-        out.extend_from_slice(&f.to_be_bytes());
+        Bytes::new(0xca, &f.to_be_bytes())
     } else {
-        out.push(0xcb);
-        out.extend_from_slice(&n.to_be_bytes());
+        Bytes::new(0xcb, &n.to_be_bytes())
     }
-    out
 }
 
 /// `mp_encode_int`: the smallest encoding of `n`.
-fn int_bytes(n: i64) -> Vec<u8> {
-    let mut out = Vec::with_capacity(9);
+fn int_bytes(n: i64) -> Bytes {
     if n >= 0 {
         if n <= 127 {
-            out.push(n as u8);
+            Bytes::new(n as u8, &[])
         } else if n <= 0xff {
-            out.extend_from_slice(&[0xcc, n as u8]);
+            Bytes::new(0xcc, &[n as u8])
         } else if n <= 0xffff {
-            out.push(0xcd);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
+            Bytes::new(0xcd, &(n as u16).to_be_bytes())
         } else if n <= 0xffff_ffff {
-            out.push(0xce);
-            out.extend_from_slice(&(n as u32).to_be_bytes());
+            Bytes::new(0xce, &(n as u32).to_be_bytes())
         } else {
-            out.push(0xcf);
-            out.extend_from_slice(&(n as u64).to_be_bytes());
+            Bytes::new(0xcf, &(n as u64).to_be_bytes())
         }
     } else if n >= -32 {
-        out.push(n as u8);
+        Bytes::new(n as u8, &[])
     } else if n >= -128 {
-        out.extend_from_slice(&[0xd0, n as u8]);
+        Bytes::new(0xd0, &[n as u8])
     } else if n >= -32768 {
-        out.push(0xd1);
-        out.extend_from_slice(&(n as i16).to_be_bytes());
+        Bytes::new(0xd1, &(n as i16).to_be_bytes())
     } else if n >= -2_147_483_648 {
-        out.push(0xd2);
-        out.extend_from_slice(&(n as i32).to_be_bytes());
+        Bytes::new(0xd2, &(n as i32).to_be_bytes())
     } else {
-        out.push(0xd3);
-        out.extend_from_slice(&n.to_be_bytes());
+        Bytes::new(0xd3, &n.to_be_bytes())
     }
-    out
 }
 
 #[cfg(test)]
@@ -295,10 +325,21 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(number_bytes(1.5), vec![0xca, 0x3f, 0xc0, 0, 0]);
-        assert_eq!(number_bytes(-0.0), vec![0]);
-        assert_eq!(int_bytes(-33), vec![0xd0, 0xdf]);
-        assert_eq!(int_bytes(65536), vec![0xce, 0, 1, 0, 0]);
-        assert_eq!(str_header(40), vec![0xd9, 40]);
+        assert_eq!(&*number_bytes(1.5), &[0xca, 0x3f, 0xc0, 0, 0]);
+        assert_eq!(&*number_bytes(-0.0), &[0]);
+        let mut double = vec![0xcb];
+        double.extend_from_slice(&0.1f64.to_be_bytes());
+        assert_eq!(&*number_bytes(0.1), &double[..]);
+        assert_eq!(&*int_bytes(-33), &[0xd0, 0xdf]);
+        assert_eq!(&*int_bytes(65536), &[0xce, 0, 1, 0, 0]);
+        assert_eq!(
+            &*int_bytes(-(1 << 40)),
+            &[0xd3, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(&*str_header(40), &[0xd9, 40]);
+        assert_eq!(
+            &*container_header(70_000, 0x80, 0xde),
+            &[0xdf, 0, 1, 0x11, 0x70]
+        );
     }
 }

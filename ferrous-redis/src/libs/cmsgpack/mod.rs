@@ -45,6 +45,12 @@ const FIELDS: [(&str, &str); 4] = [
 
 /// Opens the library into `vm`'s globals as `cmsgpack`.
 pub fn open(vm: &mut Vm) -> Result<()> {
+    if vm.app_data::<PackBufs>().is_none() {
+        vm.set_app_data(PackBufs::default());
+    }
+    if vm.app_data::<Option<Box<decode::UnpackBufs>>>().is_none() {
+        vm.set_app_data(Some(Box::<decode::UnpackBufs>::default()));
+    }
     let table = vm.new_table(0, 0)?;
     for (name, func) in FUNCS {
         let key = vm.intern(name.as_bytes())?;
@@ -79,7 +85,28 @@ fn mp_pack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if nargs > MAX_C_STACK || nargs + nargs > MAX_C_STACK {
         return Err(Error::arg(0, "Too many arguments for MessagePack pack."));
     }
-    let mut encoder = encode::Encoder::new();
+    let bufs = ctx
+        .app_data_mut::<PackBufs>()
+        .map(std::mem::take)
+        .unwrap_or_default();
+    let mut encoder = encode::Encoder::new(bufs.out, bufs.stack);
+    let res = pack_args(ctx, &mut encoder, nargs);
+    let (mut out, mut stack) = encoder.into_buffers();
+    if out.capacity() > PackBufs::KEEP_BYTES {
+        out = Vec::new();
+    }
+    if stack.capacity() > PackBufs::KEEP_FRAMES {
+        stack = Vec::new();
+    }
+    if let Some(slot) = ctx.app_data_mut::<PackBufs>() {
+        *slot = PackBufs { out, stack };
+    }
+    res?;
+    Ok(Ret::values(1))
+}
+
+/// Encodes every argument and pushes the result.
+fn pack_args(ctx: &mut Ctx<'_>, encoder: &mut encode::Encoder, nargs: usize) -> Result<()> {
     for i in 1..=nargs {
         // The argument's copy sits above the arguments and the encodings made so far.
         let value = ctx.arg(i);
@@ -87,8 +114,20 @@ fn mp_pack(ctx: &mut Ctx<'_>) -> Result<Ret> {
         encoder.run(ctx)?;
     }
     ctx.charge(encoder.items + encoder.out.len() as u64 / 16)?;
-    ctx.push_bytes(&encoder.out)?;
-    Ok(Ret::values(1))
+    ctx.push_bytes(&encoder.out)
+}
+
+/// `pack`'s buffers, kept between calls in the VM's app data (no Lua values between calls).
+#[derive(Default)]
+struct PackBufs {
+    out: Vec<u8>,
+    stack: Vec<encode::EncodeFrame>,
+}
+
+impl PackBufs {
+    /// Buffers larger than this are not kept for the next call.
+    const KEEP_BYTES: usize = 1 << 16;
+    const KEEP_FRAMES: usize = 1 << 10;
 }
 
 /// `cmsgpack.unpack(s)`: every object in `s`.
