@@ -116,16 +116,8 @@ impl HeapTransaction<'_> {
     /// A new table with `narr` array slots and room for `nhash` other keys (5.1's
     /// `lua_createtable`).
     pub fn new_table(&mut self, narr: usize, nhash: usize) -> Result<TableHandle> {
-        let heap = &mut *self.heap;
-        let table = Table::new(narr, nhash, &mut heap.memory)?;
-        let size = table.heap_size();
-        match heap.objects.tables.insert(table) {
-            Ok(raw) => Ok(TableHandle(raw)),
-            Err(err) => {
-                heap.memory.release(size);
-                Err(err)
-            }
-        }
+        let table = Table::new(narr, nhash, &mut self.heap.memory)?;
+        self.insert_table(table)
     }
 
     /// A new table holding `values` at `1..=values.len()`: the table `rawset(t, i, values[i])`
