@@ -27,62 +27,67 @@
 //! **Invariant:** bit `i` of `live` is set exactly when slot `i` of the crate's arena holds a
 //! value (set by `insert`, cleared by `sweep`, the only two ways the crate's arena changes).
 
-use std::num::NonZeroU32;
+use std::num::NonZeroU64;
 
 use generational_arena::Index;
 
 use crate::error::{HeapError, Result};
 
-/// An arena slot and generation, packed into 8 bytes. The slot is kept plus one, in a
-/// `NonZeroU32`, so that `Option` of a handle is 8 bytes too (a table's metatable: this keeps
-/// a table's arena slot at 72 bytes instead of 80). Equality compares the two halves as one
-/// 64-bit integer (derived, it was two 32-bit comparisons and branches: handles are compared on
-/// every call and return of the interpreter loop).
-#[derive(Debug, Clone, Copy, Eq, PartialOrd, Ord)]
-pub(crate) struct RawHandle {
-    slot_plus_one: NonZeroU32,
-    generation: u32,
-}
+/// An arena slot and generation, packed into 8 bytes: the slot plus one in the high half, the
+/// generation in the low half, in a `NonZeroU64` (the slot plus one is never 0), so that
+/// `Option` of a handle is 8 bytes too (a table's metatable: this keeps a table's arena slot at
+/// 72 bytes instead of 80). One integer, so equality is one comparison (two 32-bit fields
+/// compared as derived took two comparisons and branches: handles are compared on every call
+/// and return of the interpreter loop); the order is by slot, then generation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct RawHandle(NonZeroU64);
 
-impl PartialEq for RawHandle {
-    #[inline(always)]
-    fn eq(&self, other: &RawHandle) -> bool {
-        self.bits() == other.bits()
-    }
-}
-
-/// Hashes what equality compares.
-impl std::hash::Hash for RawHandle {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.bits().hash(state);
+impl std::fmt::Debug for RawHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawHandle")
+            .field("slot", &self.index())
+            .field("generation", &self.generation())
+            .finish()
     }
 }
 
 impl RawHandle {
+    /// The handle of slot `index` (below `u32::MAX`) at `generation`.
+    #[inline]
+    const fn pack(index: u32, generation: u32) -> RawHandle {
+        let slot_plus_one = index.wrapping_add(1) as u64;
+        match NonZeroU64::new((slot_plus_one << 32) | generation as u64) {
+            Some(n) => RawHandle(n),
+            // `index` was `u32::MAX` and `generation` 0: not a slot the arenas hand out.
+            None => RawHandle(NonZeroU64::MAX),
+        }
+    }
+
     /// A handle from its parts (used for the pinned names, which live at known slots);
     /// `index` must be below `u32::MAX`.
     #[inline]
     pub(crate) const fn from_parts(index: u32, generation: u32) -> RawHandle {
-        let slot_plus_one = match NonZeroU32::new(index.wrapping_add(1)) {
-            Some(n) => n,
-            None => NonZeroU32::MAX,
-        };
-        RawHandle {
-            slot_plus_one,
-            generation,
-        }
+        RawHandle::pack(index, generation)
     }
 
     /// The slot number.
     #[inline]
     pub(crate) const fn index(self) -> usize {
-        (self.slot_plus_one.get() - 1) as usize
+        ((self.0.get() >> 32) as usize).wrapping_sub(1)
     }
 
-    /// The bits of the handle as one integer (for hashing).
+    /// The low 32 bits of the object's generation.
+    #[inline]
+    const fn generation(self) -> u32 {
+        // Truncation intended: the low half.
+        self.0.get() as u32
+    }
+
+    /// The bits of the handle as one integer (generation high, slot plus one low: the number
+    /// `id()` gives and `tostring` prints).
     #[inline]
     pub(crate) const fn bits(self) -> u64 {
-        ((self.generation as u64) << 32) | self.slot_plus_one.get() as u64
+        self.0.get().rotate_left(32)
     }
 
     /// The handle of the object the crate's arena stores at `index`, if the slot fits in 32 bits
@@ -90,18 +95,15 @@ impl RawHandle {
     #[inline]
     fn from_index(index: Index) -> Option<RawHandle> {
         let (slot, generation) = index.into_raw_parts();
-        let slot_plus_one = u32::try_from(slot).ok()?.checked_add(1)?;
-        Some(RawHandle {
-            slot_plus_one: NonZeroU32::new(slot_plus_one)?,
-            // Truncation intended: handles keep the low 32 bits of the generation (module docs).
-            generation: generation as u32,
-        })
+        let slot = u32::try_from(slot).ok().filter(|&s| s != u32::MAX)?;
+        // Truncation intended: handles keep the low 32 bits of the generation (module docs).
+        Some(RawHandle::pack(slot, generation as u32))
     }
 
     #[inline]
     fn matches(self, index: Index) -> bool {
         // Truncation intended: handles keep the low 32 bits of the generation (module docs).
-        index.into_raw_parts().1 as u32 == self.generation
+        index.into_raw_parts().1 as u32 == self.generation()
     }
 }
 
