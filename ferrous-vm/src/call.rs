@@ -629,6 +629,7 @@ impl Vm {
                 }
                 Cont::Pcall | Cont::Xpcall => {
                     // The waiting `pcall`/`xpcall` native returns `true` and the results.
+                    self.native_return_hook(res + n)?;
                     let Some(parent) = self.th.frames.pop() else {
                         return Err(Raise::runtime("internal error: pcall frame lost"));
                     };
@@ -641,6 +642,7 @@ impl Vm {
                     n += 1;
                 }
                 Cont::NativeReturn => {
+                    self.native_return_hook(res + n)?;
                     let Some(parent) = self.th.frames.pop() else {
                         return Err(Raise::runtime("internal error: native frame lost"));
                     };
@@ -652,7 +654,11 @@ impl Vm {
                 }
                 Cont::XpcallHandler => {
                     let first = first!();
-                    let (parent, at) = self.unwind_to_xpcall()?;
+                    // Kept alive while `xpcall`'s return hook may run (`unwind_to_xpcall`).
+                    self.error_value = first;
+                    let unwound = self.unwind_to_xpcall();
+                    self.error_value = Value::Nil;
+                    let (parent, at) = unwound?;
                     self.th.stack[at] = Value::Boolean(false);
                     self.th.stack[at + 1] = first;
                     frame = parent;
@@ -664,6 +670,18 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// The `return` event of the native frame on top (a `pcall`, `xpcall` or `tostring` whose
+    /// callee's results are ready), as 5.1's `luaD_poscall` fires it for a C function: with
+    /// `th.top` at `live_top`, so the hook's call goes above the results (`fire_hook` restores
+    /// it).
+    pub(crate) fn native_return_hook(&mut self, live_top: usize) -> RaiseResult<()> {
+        if self.th.hook.mask == 0 {
+            return Ok(());
+        }
+        self.th.top = live_top;
+        self.hook_return()
     }
 
     /// After a comparison metamethod: the conditional jump of the `EQ`/`LT`/`LE` being executed.

@@ -85,15 +85,22 @@ impl Vm {
                     self.close_upvalues(frame.func as usize)?;
                     self.th.frames.truncate(idx);
                     self.th.n_ccalls = frame.ccalls_before;
-                    match self.th.frames.pop() {
-                        Some(parent) => {
-                            let at = parent.func as usize;
-                            self.th.ensure_stack(at + 2);
-                            self.th.stack[at] = Value::Boolean(false);
-                            self.th.stack[at + 1] = value;
-                            self.post_call(parent, at, 2)
-                        }
-                        None => Err(Raise::runtime("internal error: pcall frame lost")),
+                    // `pcall` returns: its `return` event (the error value is kept alive by
+                    // `error_value` meanwhile).
+                    // An error the hook raises is raised from here, as any other.
+                    let top = self.th.top.max(frame.func as usize);
+                    match self.native_return_hook(top) {
+                        Err(err) => Err(err),
+                        Ok(()) => match self.th.frames.pop() {
+                            Some(parent) => {
+                                let at = parent.func as usize;
+                                self.th.ensure_stack(at + 2);
+                                self.th.stack[at] = Value::Boolean(false);
+                                self.th.stack[at + 1] = value;
+                                self.post_call(parent, at, 2)
+                            }
+                            None => Err(Raise::runtime("internal error: pcall frame lost")),
+                        },
                     }
                 }
                 // The message handler runs where the error happened, before unwinding. As in
@@ -183,6 +190,10 @@ impl Vm {
         self.close_upvalues(protected.func as usize)?;
         self.th.frames.truncate(idx);
         self.th.n_ccalls = protected.ccalls_before;
+        // `xpcall` returns: its `return` event (the caller keeps the value it returns in
+        // `error_value` meanwhile).
+        let top = self.th.top.max(protected.func as usize);
+        self.native_return_hook(top)?;
         let Some(parent) = self.th.frames.pop() else {
             return Err(Raise::runtime("internal error: xpcall frame lost"));
         };
