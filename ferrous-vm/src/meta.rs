@@ -234,6 +234,10 @@ impl Vm {
     /// (the result is in the first slot), `false` when a `__concat` metamethod was called (its
     /// continuation, [`Vm::concat_resume`], finishes the instruction).
     pub(crate) fn concat(&mut self, last: usize, total: usize) -> RaiseResult<bool> {
+        if let Some(s) = self.concat_strings(last, total)? {
+            self.th.stack[last + 1 - total] = Value::String(s);
+            return Ok(true);
+        }
         let mut last = last;
         let mut total = total;
         while total > 1 {
@@ -277,6 +281,32 @@ impl Vm {
             last -= n - 1;
         }
         Ok(true)
+    }
+
+    /// [`Vm::concat`]'s common case, a few operands that are all strings (`a .. b`, `"(" .. s
+    /// .. ")"`): their join, without the conversions and metamethod checks of the general
+    /// loop. `None` when some operand is not a string, or there are many.
+    #[inline]
+    fn concat_strings(&mut self, last: usize, total: usize) -> RaiseResult<Option<StringHandle>> {
+        const FEW: usize = 4;
+        let Some(slots) = (last + 1)
+            .checked_sub(total)
+            .and_then(|from| self.th.stack.get(from..=last))
+            .filter(|slots| slots.len() <= FEW)
+        else {
+            return Ok(None);
+        };
+        let Some(&Value::String(first)) = slots.first() else {
+            return Ok(None);
+        };
+        let mut parts = [first; FEW];
+        for (part, v) in parts.iter_mut().zip(slots) {
+            match v {
+                Value::String(s) => *part = *s,
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(self.heap.tx().concat(&parts[..slots.len()])?))
     }
 
     /// The strings in stack slots `from..to`, joined and interned (in the heap's reused buffer,
