@@ -7,3 +7,12 @@ pub(crate) mod cjson;
 pub(crate) mod cmsgpack;
 pub(crate) mod layouts;
 pub(crate) mod structlib;
+
+/// Empties a buffer a library keeps between calls, and drops its allocation when an input grew
+/// it past `keep` elements, so that one large document does not stay allocated for good.
+pub(crate) fn recycle<T>(buf: &mut Vec<T>, keep: usize) {
+    buf.clear();
+    if buf.capacity() > keep {
+        *buf = Vec::new();
+    }
+}

@@ -14,6 +14,7 @@ use ferrous_vm::{Ctx, Error, Result, Ret};
 
 use super::{Config, config_of, fpconv, null_of};
 use crate::libs::layouts::Layouts;
+use crate::libs::recycle;
 
 /// Fuel is charged in batches of this many units.
 const FUEL_BATCH: u64 = 256;
@@ -89,24 +90,11 @@ impl DecodeBufs {
     /// Empties the buffers for the next call, dropping those a large document grew.
     fn recycle(&mut self) {
         self.layouts.forget();
-        self.items.clear();
-        self.pairs.clear();
-        self.open.clear();
-        if self.data.capacity() > Self::KEEP_BYTES {
-            self.data = Vec::new();
-        }
-        if self.tmp.capacity() > Self::KEEP_BYTES {
-            self.tmp = Vec::new();
-        }
-        if self.items.capacity() > Self::KEEP_VALUES {
-            self.items = Vec::new();
-        }
-        if self.pairs.capacity() > Self::KEEP_VALUES {
-            self.pairs = Vec::new();
-        }
-        if self.open.capacity() > Self::KEEP_VALUES {
-            self.open = Vec::new();
-        }
+        recycle(&mut self.data, Self::KEEP_BYTES);
+        recycle(&mut self.tmp, Self::KEEP_BYTES);
+        recycle(&mut self.items, Self::KEEP_VALUES);
+        recycle(&mut self.pairs, Self::KEEP_VALUES);
+        recycle(&mut self.open, Self::KEEP_VALUES);
     }
 }
 

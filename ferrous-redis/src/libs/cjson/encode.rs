@@ -84,13 +84,8 @@ pub(crate) fn encode(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let res = encoder.run(ctx, ctx.arg(1), &mut bufs.stack);
     let res = res.and_then(|()| ctx.vm().intern(&encoder.out));
     bufs.out = encoder.out;
-    bufs.stack.clear();
-    if bufs.out.capacity() > EncodeBufs::KEEP_BYTES {
-        bufs.out = Vec::new();
-    }
-    if bufs.stack.capacity() > EncodeBufs::KEEP_FRAMES {
-        bufs.stack = Vec::new();
-    }
+    crate::libs::recycle(&mut bufs.out, EncodeBufs::KEEP_BYTES);
+    crate::libs::recycle(&mut bufs.stack, EncodeBufs::KEEP_FRAMES);
     if let Some(slot) = ctx.app_data_mut::<EncodeBufs>() {
         *slot = bufs;
     }

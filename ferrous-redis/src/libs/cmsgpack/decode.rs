@@ -6,6 +6,7 @@ use ferrous_vm::{Ctx, Error, Result, Ret, Value, Vm};
 
 use super::check_stack;
 use crate::libs::layouts::Layouts;
+use crate::libs::recycle;
 
 /// Why decoding stopped.
 enum DecodeError {
@@ -68,21 +69,10 @@ impl UnpackBufs {
     /// Empties the buffers for the next call, dropping those a large input grew.
     fn recycle(&mut self) {
         self.layouts.forget();
-        self.stack.clear();
-        self.items.clear();
-        self.pairs.clear();
-        if self.data.capacity() > Self::KEEP_BYTES {
-            self.data = Vec::new();
-        }
-        if self.stack.capacity() > Self::KEEP_VALUES {
-            self.stack = Vec::new();
-        }
-        if self.items.capacity() > Self::KEEP_VALUES {
-            self.items = Vec::new();
-        }
-        if self.pairs.capacity() > Self::KEEP_VALUES {
-            self.pairs = Vec::new();
-        }
+        recycle(&mut self.data, Self::KEEP_BYTES);
+        recycle(&mut self.stack, Self::KEEP_VALUES);
+        recycle(&mut self.items, Self::KEEP_VALUES);
+        recycle(&mut self.pairs, Self::KEEP_VALUES);
     }
 }
 

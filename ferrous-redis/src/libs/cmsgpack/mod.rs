@@ -92,12 +92,8 @@ fn mp_pack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let mut encoder = encode::Encoder::new(bufs.out, bufs.stack);
     let res = pack_args(ctx, &mut encoder, nargs);
     let (mut out, mut stack) = encoder.into_buffers();
-    if out.capacity() > PackBufs::KEEP_BYTES {
-        out = Vec::new();
-    }
-    if stack.capacity() > PackBufs::KEEP_FRAMES {
-        stack = Vec::new();
-    }
+    crate::libs::recycle(&mut out, PackBufs::KEEP_BYTES);
+    crate::libs::recycle(&mut stack, PackBufs::KEEP_FRAMES);
     if let Some(slot) = ctx.app_data_mut::<PackBufs>() {
         *slot = PackBufs { out, stack };
     }
