@@ -23,7 +23,7 @@ const INDEX_CHAIN: usize = 16;
 
 impl Heap {
     #[inline]
-    fn table_ref(&self, table: TableHandle) -> Result<&Table> {
+    pub(crate) fn table_ref(&self, table: TableHandle) -> Result<&Table> {
         self.objects
             .tables
             .get(table.raw())

@@ -322,13 +322,7 @@ impl HeapTransaction<'_> {
     /// stay valid while the table gets no new keys (assigning existing keys is fine).
     #[inline]
     pub fn pair_at(&self, table: TableHandle, pos: usize) -> Result<Option<(usize, Value, Value)>> {
-        let table = self
-            .heap
-            .objects
-            .tables
-            .get(table.raw())
-            .ok_or(HeapError::StaleHandle)?;
-        Ok(table.pair_at(pos))
+        Ok(self.heap.table_ref(table)?.pair_at(pos))
     }
 
     /// The table's metatable.

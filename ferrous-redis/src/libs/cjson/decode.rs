@@ -333,18 +333,22 @@ impl Parser<'_> {
         }
     }
 
+    /// Moves past JSON whitespace; returns the byte there (0 at the end).
+    #[inline(always)]
+    fn skip_space(&mut self) -> u8 {
+        let mut ch = self.at(self.pos);
+        while matches!(ch, b' ' | b'\t' | b'\n' | b'\r') {
+            self.pos += 1;
+            ch = self.at(self.pos);
+        }
+        ch
+    }
+
     /// Skips whitespace, then reads the one-byte token `byte` if it comes next: the common
     /// case of `next_token` where a comma, colon or closing bracket is expected.
     #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
-        let mut i = self.pos;
-        let mut ch = self.at(i);
-        while matches!(ch, b' ' | b'\t' | b'\n' | b'\r') {
-            i += 1;
-            ch = self.at(i);
-        }
-        self.pos = i;
-        if ch == byte {
+        if self.skip_space() == byte {
             self.pos += 1;
             self.tokens += 1;
             return true;
@@ -384,13 +388,8 @@ impl Parser<'_> {
     #[inline]
     fn next_token(&mut self) -> Token {
         self.tokens += 1;
-        let mut index = self.pos;
-        let mut ch = self.at(index);
-        while matches!(ch, b' ' | b'\t' | b'\n' | b'\r') {
-            index += 1;
-            ch = self.at(index);
-        }
-        self.pos = index;
+        let ch = self.skip_space();
+        let index = self.pos;
         let kind = match ch {
             b'{' => Kind::ObjBegin,
             b'}' => Kind::ObjEnd,
