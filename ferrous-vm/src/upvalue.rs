@@ -10,10 +10,56 @@
 //!   `level`, copying each slot's value into the upvalue.
 //! - A closure's upvalue list never changes after `make_closure` built it.
 
-use ferrous_heap::{Function, LuaClosure, ThreadHandle, UpValue, UpValueList, Value};
+use ferrous_heap::{
+    Function, FunctionHandle, Heap, LuaClosure, ThreadHandle, UpValue, UpValueHandle, UpValueList,
+    Value,
+};
 
 use crate::error::{Raise, RaiseResult};
 use crate::vm::Vm;
+
+/// The interpreter loop's copy of the first upvalue handles of the closure that last read or
+/// wrote one: a hit (the same closure again, the common case of a function body) skips looking
+/// the closure up. Valid because a closure's upvalue list never changes and a handle names one
+/// object for good (a reused slot gets a new generation, so a new handle).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct UpvalCache {
+    /// The closure whose handles `items` holds.
+    owner: Option<FunctionHandle>,
+    /// Its first `CAP` upvalues (`None` past its last one).
+    items: [Option<UpValueHandle>; UpvalCache::CAP],
+}
+
+impl UpvalCache {
+    /// How many handles are kept; a closure's later upvalues take the slow path.
+    const CAP: usize = 4;
+
+    /// Upvalue `idx` of `closure` (a Lua closure), from the copy or, on a miss, copied anew.
+    #[inline(always)]
+    fn handle(
+        &mut self,
+        heap: &Heap,
+        closure: FunctionHandle,
+        idx: usize,
+    ) -> Option<UpValueHandle> {
+        if self.owner != Some(closure) {
+            self.fill(heap, closure);
+        }
+        self.items.get(idx).copied().flatten()
+    }
+
+    /// Copies `closure`'s first handles (none for a stale handle or a native function).
+    #[inline(never)]
+    fn fill(&mut self, heap: &Heap, closure: FunctionHandle) {
+        self.items = [None; UpvalCache::CAP];
+        self.owner = Some(closure);
+        if let Ok(Function::Lua(cl)) = heap.function(closure) {
+            for (item, &uv) in self.items.iter_mut().zip(cl.upvalues.iter()) {
+                *item = Some(uv);
+            }
+        }
+    }
+}
 
 impl Vm {
     /// [`Vm::get_upvalue`]'s fast path, by reference: a closed upvalue, or an open one on the
@@ -21,13 +67,12 @@ impl Vm {
     #[inline]
     pub(crate) fn upvalue_fast(
         &self,
+        cache: &mut UpvalCache,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
     ) -> Option<&Value> {
-        let Ok(Function::Lua(cl)) = self.heap.function(closure) else {
-            return None;
-        };
-        match self.heap.upvalue_ref(*cl.upvalues.get(idx)?).ok()? {
+        let uv = cache.handle(&self.heap, closure, idx)?;
+        match self.heap.upvalue_ref(uv).ok()? {
             UpValue::Closed(v) => Some(v),
             UpValue::Open { thread, slot } if *thread == self.current => {
                 self.th.stack.get(*slot as usize)
@@ -59,14 +104,12 @@ impl Vm {
     #[inline]
     pub(crate) fn set_upvalue_fast(
         &mut self,
+        cache: &mut UpvalCache,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
         value: Value,
     ) -> bool {
-        let Ok(Function::Lua(cl)) = self.heap.function(closure) else {
-            return false;
-        };
-        let Some(&uv) = cl.upvalues.get(idx) else {
+        let Some(uv) = cache.handle(&self.heap, closure, idx) else {
             return false;
         };
         match self.heap.upvalue_ref(uv) {
