@@ -416,6 +416,16 @@ impl HeapTransaction<'_> {
         self.heap.upvalue(upvalue)
     }
 
+    /// An upvalue's state, mutably (writing a closed upvalue's value in place).
+    #[inline]
+    pub fn upvalue_mut(&mut self, upvalue: UpValueHandle) -> Result<&mut UpValue> {
+        self.heap
+            .objects
+            .upvalues
+            .get_mut(upvalue.raw())
+            .ok_or(HeapError::StaleHandle)
+    }
+
     /// Replaces an upvalue's state (closing it, or writing a closed upvalue's value).
     #[inline]
     pub fn set_upvalue(&mut self, upvalue: UpValueHandle, state: UpValue) -> Result<()> {

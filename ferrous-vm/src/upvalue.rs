@@ -112,8 +112,8 @@ impl Vm {
         let Some(uv) = cache.handle(&self.heap, closure, idx) else {
             return false;
         };
-        match self.heap.upvalue_ref(uv) {
-            Ok(&UpValue::Open { thread, slot }) if thread == self.current => {
+        match self.heap.tx().upvalue_mut(uv) {
+            Ok(&mut UpValue::Open { thread, slot }) if thread == self.current => {
                 match self.th.stack.get_mut(slot as usize) {
                     Some(v) => {
                         *v = value;
@@ -122,11 +122,10 @@ impl Vm {
                     None => false,
                 }
             }
-            Ok(UpValue::Closed(_)) => self
-                .heap
-                .tx()
-                .set_upvalue(uv, UpValue::Closed(value))
-                .is_ok(),
+            Ok(UpValue::Closed(v)) => {
+                *v = value;
+                true
+            }
             _ => false,
         }
     }
