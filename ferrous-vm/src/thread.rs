@@ -18,8 +18,9 @@ use ferrous_heap::{
 /// The register window of a Lua frame: `stack[base..base + REGS]` exists for every Lua frame
 /// (`Vm::enter_lua`, `Vm::enter_lua_call` and the top of the loop make sure of it; the stack
 /// never shrinks), so the loop takes the window with one bounds check (`regs!`) and indexes it
-/// with 8-bit register numbers without further checks.
-pub(crate) const REGS: usize = 256;
+/// with 8-bit register numbers without further checks. Three more than the 256 registers, so
+/// that a numeric `for`'s four slots from any register `a` (`a..a + 4`) are inside it too.
+pub(crate) const REGS: usize = 256 + 3;
 
 /// What the caller does with a frame's results when the frame returns. This is what lets
 /// metamethods, `pcall` and coroutines run inside the one interpreter loop, without Rust recursion.
