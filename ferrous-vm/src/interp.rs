@@ -20,7 +20,6 @@ use crate::error::{Raise, RaiseResult};
 use crate::meta::Arith;
 use crate::ops::unknown_opcode;
 use crate::thread::{Cont, Frame, REGS};
-use crate::upvalue::UpvalCache;
 use crate::value::{copy_split, is_truthy};
 use crate::vm::Vm;
 
@@ -199,8 +198,6 @@ impl Vm {
             self.load_code(lua.proto)?
         };
         let mut slots: Option<CodeSlots> = None;
-        // The upvalue handles of the closure that last used one (`GETUPVAL`, `SETUPVAL`).
-        let mut upvals = UpvalCache::default();
         let (mut proto, mut code, mut k): (ProtoHandle, &[u32], &[Value]) =
             (first.0, &first.1, &first.2);
         // Makes the loop's code and constants those of prototype `$p`.
@@ -422,7 +419,7 @@ impl Vm {
                         self.th.stack[ra..=rb].fill(Value::Nil);
                     }
                     OP_GETUPVAL => {
-                        if let Some(v) = self.upvalue_fast(&mut upvals, closure, arg_b(i)) {
+                        if let Some(v) = self.upvalue_fast(closure, arg_b(i)) {
                             // A number is copied as tag and payload (`SETUPVAL` stores it so);
                             // a whole-`Value` load of it would stall.
                             if let &Value::Number(x) = v {
@@ -486,7 +483,7 @@ impl Vm {
                     OP_SETUPVAL => {
                         // Usually the result of an arithmetic instruction just before.
                         let v = copy_split(&self.th.stack[ra]);
-                        if !self.set_upvalue_fast(&mut upvals, closure, arg_b(i), v) {
+                        if !self.set_upvalue_fast(closure, arg_b(i), v) {
                             save_pc!();
                             self.set_upvalue(closure, arg_b(i), v)?;
                         }

@@ -18,8 +18,8 @@ use ferrous_heap::{
 use crate::error::{Raise, RaiseResult};
 use crate::vm::Vm;
 
-/// The interpreter loop's copy of the first upvalue handles of the closure that last read or
-/// wrote one: a hit (the same closure again, the common case of a function body) skips looking
+/// The copy (`Vm::upvals`) of the first upvalue handles of the closure that last read or wrote
+/// one in the interpreter loop: a hit (the same closure again, the common case of a function body) skips looking
 /// the closure up. Valid because a closure's upvalue list never changes and a handle names one
 /// object for good (a reused slot gets a new generation, so a new handle).
 #[derive(Clone, Copy, Default)]
@@ -66,12 +66,11 @@ impl Vm {
     /// running thread's stack. `None` sends the caller to the slow path.
     #[inline]
     pub(crate) fn upvalue_fast(
-        &self,
-        cache: &mut UpvalCache,
+        &mut self,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
     ) -> Option<&Value> {
-        let uv = cache.handle(&self.heap, closure, idx)?;
+        let uv = self.upvals.handle(&self.heap, closure, idx)?;
         match self.heap.upvalue_ref(uv).ok()? {
             UpValue::Closed(v) => Some(v),
             UpValue::Open { thread, slot } if *thread == self.current => {
@@ -104,12 +103,11 @@ impl Vm {
     #[inline]
     pub(crate) fn set_upvalue_fast(
         &mut self,
-        cache: &mut UpvalCache,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
         value: Value,
     ) -> bool {
-        let Some(uv) = cache.handle(&self.heap, closure, idx) else {
+        let Some(uv) = self.upvals.handle(&self.heap, closure, idx) else {
             return false;
         };
         match self.heap.tx().upvalue_mut(uv) {

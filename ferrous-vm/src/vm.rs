@@ -91,6 +91,8 @@ pub struct Vm {
     /// thread stops, so a coroutine and its resumer switch without heap lookups
     /// (`coswitch.rs`). Read through [`Vm::thread_state`]; put back before every collection.
     pub(crate) parked: Option<(ThreadHandle, Box<ThreadState>)>,
+    /// The upvalue handles of the closure that last read or wrote one in the loop.
+    pub(crate) upvals: crate::upvalue::UpvalCache,
     /// The natives `call_native` hands to `Vm::switch_native` once their frame is pushed:
     /// `coroutine.wrap`'s functions and `coroutine.yield` (`NativeFn(u32::MAX)`, no native,
     /// without the coroutine library).
@@ -194,6 +196,7 @@ impl Vm {
             th: ThreadState::new(),
             current: main_thread,
             parked: None,
+            upvals: crate::upvalue::UpvalCache::default(),
             switch_natives: [ferrous_heap::NativeFn(u32::MAX); 2],
             main_thread,
             globals,
