@@ -448,13 +448,7 @@ impl Vm {
                     self.hook_return()?;
                 }
                 let start = self.th.top.saturating_sub(n);
-                let flow = self.finish_native(start, n);
-                if !self.gc_stopped && self.heap.should_collect() {
-                    // Out of line and without a `?` here: this frame is part of every nested
-                    // loop's Rust stack (see `MAX_REENTRY`).
-                    return self.gc_after_native(flow);
-                }
-                flow
+                self.finish_native(start, n)
             }
             RetKind::Call { func, cont } => {
                 let nargs = self.th.top - func - 1;
@@ -580,12 +574,31 @@ impl Vm {
             } else {
                 self.move_results(func, res, n, nresults);
             }
+            if self.collection_due() {
+                return self.gc_after_native(Ok(Flow::Continue));
+            }
+            // The result is built here, in the caller's return slot: kept in a variable and
+            // copied there, its 16-byte load read the narrower stores that had just written it,
+            // which stalled.
             return Ok(Flow::Continue);
         }
         let Some(frame) = self.th.frames.pop() else {
             return Err(Raise::runtime("internal error: native frame lost"));
         };
-        self.post_call(frame, res, n)
+        let flow = self.post_call(frame, res, n);
+        if self.collection_due() {
+            return self.gc_after_native(flow);
+        }
+        flow
+    }
+
+    /// Whether a native call's return is a safe point to collect at: the heap asks for it and
+    /// the collector is not stopped. The collection itself is out of line
+    /// (`Vm::gc_after_native`), without a `?` in `call_native`: that frame is part of every
+    /// nested loop's Rust stack (see `MAX_REENTRY`).
+    #[inline(always)]
+    fn collection_due(&self) -> bool {
+        !self.gc_stopped && self.heap.should_collect()
     }
 
     /// A frame returned `n` results at `stack[res..]`: carry out its continuation.
