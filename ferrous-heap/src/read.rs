@@ -138,6 +138,14 @@ impl Heap {
         self.table_ref(table)?.next(key, &self.objects.lua_hashes)
     }
 
+    /// [`Heap::next`] written into `out` (the key, then the value, as many as fit); false after
+    /// the last pair, with `out` untouched.
+    #[inline]
+    pub fn next_into(&self, table: TableHandle, key: Value, out: &mut [Value]) -> Result<bool> {
+        self.table_ref(table)?
+            .next_into(key, &self.objects.lua_hashes, out)
+    }
+
     /// Whether the table is read-only.
     #[inline]
     pub fn is_readonly(&self, table: TableHandle) -> Result<bool> {

@@ -155,34 +155,40 @@ impl Vm {
         // Read as tag and payload: the previous iteration stored a number key there in those
         // two parts, and a whole-`Value` load of it stalls (`copy_split`).
         let control = crate::value::copy_split(self.th.stack.get(ra + 2)?);
-        let (key, value) = match self.natives.get(f)?.inline? {
-            InlineIter::Next => match self.heap.next(t, control).ok()? {
-                Some(pair) => pair,
-                None => (Value::Nil, Value::Nil),
-            },
+        if c == 0 {
+            // No loop variable to take the key from (never compiled): the general path.
+            return None;
+        }
+        let results = self.th.stack.get_mut(ra + 3..ra + 3 + c)?;
+        let more = match self.natives.get(f)?.inline? {
+            // Straight into the loop's variables (`Heap::next_into`).
+            InlineIter::Next => self.heap.next_into(t, control, results).ok()?,
             InlineIter::Ipairs => {
                 let Value::Number(n) = control else {
                     return None;
                 };
                 let i = i64::from(crate::value::number_to_int(n)) + 1;
                 match self.heap.raw_get_int(t, i).ok()? {
-                    Value::Nil => (Value::Nil, Value::Nil),
-                    v => (Value::Number(i as f64), v),
+                    Value::Nil => false,
+                    v => {
+                        if let Some(slot) = results.get_mut(0) {
+                            *slot = Value::Number(i as f64);
+                        }
+                        if let Some(slot) = results.get_mut(1) {
+                            *slot = v;
+                        }
+                        true
+                    }
                 }
             }
         };
-        let results = self.th.stack.get_mut(ra + 3..ra + 3 + c)?;
-        for (slot, v) in results.iter_mut().zip(
-            [key, value]
-                .into_iter()
-                .chain(std::iter::repeat(Value::Nil)),
-        ) {
-            *slot = v;
-        }
-        if matches!(key, Value::Nil) {
+        if !more {
+            results.fill(Value::Nil);
             return Some(false);
         }
-        self.th.stack[ra + 2] = key;
+        results.iter_mut().skip(2).for_each(|v| *v = Value::Nil);
+        // The key, read as it was just written (a number in two parts).
+        self.th.stack[ra + 2] = crate::value::copy_split(&self.th.stack[ra + 3]);
         Some(true)
     }
 

@@ -677,7 +677,48 @@ impl Table {
     /// The pair after `key` in 5.1's traversal order (array part, then the nodes by position);
     /// `None` at the end. `key` may be a dead key (set to nil during the traversal).
     pub(crate) fn next(&self, key: Value, hashes: &LuaHashes) -> Result<Option<(Value, Value)>> {
-        let start = match key {
+        let start = self.next_start(key, hashes)?;
+        Ok(self.pair_at(start).map(|(_, key, value)| (key, value)))
+    }
+
+    /// [`Table::next`] written into `out`: the key into `out[0]` and the value into `out[1]`
+    /// (as many of the two as `out` has room for); false, with `out` untouched, after the last
+    /// pair. For the interpreter's inline `pairs`: returned as a pair, the two values went
+    /// through a temporary written and read back in pieces of different sizes, which stalled.
+    pub(crate) fn next_into(&self, key: Value, hashes: &LuaHashes, out: &mut [Value]) -> Result<bool> {
+        let start = self.next_start(key, hashes)?;
+        if let Some(rest) = self.array.get(start..) {
+            if let Some(offset) = rest.iter().position(|v| !matches!(v, Value::Nil)) {
+                let idx = start + offset;
+                if let Some(slot) = out.get_mut(0) {
+                    *slot = Value::Number((idx + 1) as f64);
+                }
+                if let (Some(slot), Some(value)) = (out.get_mut(1), rest.get(offset)) {
+                    *slot = *value;
+                }
+                return Ok(true);
+            }
+        }
+        let from = start.saturating_sub(self.array.len());
+        let Some(node) = self
+            .nodes
+            .get(from..)
+            .and_then(|rest| rest.iter().find(|node| !matches!(node.value, Value::Nil)))
+        else {
+            return Ok(false);
+        };
+        if let Some(slot) = out.get_mut(0) {
+            *slot = node.key;
+        }
+        if let Some(slot) = out.get_mut(1) {
+            *slot = node.value;
+        }
+        Ok(true)
+    }
+
+    /// The traversal position after `key` (0 for nil): where [`Table::next`] starts looking.
+    fn next_start(&self, key: Value, hashes: &LuaHashes) -> Result<usize> {
+        Ok(match key {
             Value::Nil => 0,
             Value::Number(n) => match as_integer(n) {
                 Some(i) if i >= 1 && (i as u64) <= self.array.len() as u64 => i as usize,
@@ -685,18 +726,7 @@ impl Table {
                 None => self.after_hash_key(key, 0)?,
             },
             _ => self.after_hash_key(key, key_hash_of(key, hashes))?,
-        };
-        let array_len = self.array.len();
-        for (idx, value) in self.array.iter().enumerate().skip(start) {
-            if *value != Value::Nil {
-                return Ok(Some((Value::Number((idx + 1) as f64), *value)));
-            }
-        }
-        let rest = self.nodes.iter().skip(start.saturating_sub(array_len));
-        Ok(rest
-            .filter(|node| node.value != Value::Nil)
-            .map(|node| (node.key, node.value))
-            .next())
+        })
     }
 
     /// The first pair at traversal position `pos` or after it (array slots `0..array.len()`,

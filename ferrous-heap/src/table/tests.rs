@@ -652,6 +652,43 @@ fn pair_at_walks_in_next_order() {
 }
 
 #[test]
+fn next_into_writes_what_next_returns() {
+    let mut heap = Heap::new();
+    let table = build(&mut heap, 0, &seq(1..=5));
+    let mut tx = heap.tx();
+    for key in [b"a".as_slice(), b"bb", b"ccc"] {
+        let s = tx.intern(key).expect("no limit");
+        tx.raw_set_str(table, s, num(1.0)).expect("writable");
+    }
+    tx.raw_set(table, num(0.5), num(2.0)).expect("writable");
+    tx.raw_set_int(table, 3, Value::Nil).expect("writable");
+    let mut key = Value::Nil;
+    let mut steps = 0;
+    loop {
+        // Room for the key and value, for the key only, and for more (left as they were).
+        let mut pair = [Value::Boolean(true); 3];
+        let mut key_only = [Value::Boolean(true); 1];
+        let more = heap.next_into(table, key, &mut pair).expect("present");
+        assert_eq!(heap.next_into(table, key, &mut key_only), Ok(more));
+        match heap.next(table, key).expect("present") {
+            Some((k, v)) => {
+                assert!(more);
+                assert_eq!(pair, [k, v, Value::Boolean(true)]);
+                assert_eq!(key_only, [k]);
+                key = k;
+                steps += 1;
+            }
+            None => {
+                assert!(!more);
+                assert_eq!(pair, [Value::Boolean(true); 3]);
+                break;
+            }
+        }
+    }
+    assert_eq!(steps, 8);
+}
+
+#[test]
 fn building_past_the_memory_limit_fails_cleanly() {
     let mut heap = Heap::new();
     let key = Value::String(heap.tx().intern(b"k").expect("no limit"));
