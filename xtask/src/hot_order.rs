@@ -8,17 +8,20 @@
 //! `run FILE`, and every `xtask/bench/*.lua` program, in parallel), reads each profile's
 //! executed functions of the `ferrous` binary with their own instruction counts
 //! ([`parse_profile`]), turns each symbol into a section pattern with its hashes as wildcards
-//! ([`section_pattern`]), orders the patterns ([`order`]: what start-up executes first, then by
-//! how many runs execute them, then by instructions) and writes the script ([`render`]).
+//! ([`section_pattern`]) unless that pattern would also match functions that no run executes
+//! (then the symbol keeps its hash: [`patterns`], which reads the binary's symbols with `nm`),
+//! orders the patterns ([`order`]: what start-up executes first, then by how many runs execute
+//! them, then by instructions) and writes the script ([`render`]).
 //!
-//! **Invariant:** the same profiles give the same file, byte for byte: nothing in it depends on
+//! **Invariant:** the same binary and profiles give the same file, byte for byte: nothing in it
+//! depends on
 //! the date, the machine or the order in which the runs finished. (Callgrind's counts are those
 //! of the program, so the profiles themselves only change when the code does.)
 //!
 //! The profiles are kept in `target/hot-order/` for inspection (`callgrind_annotate`).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -62,6 +65,7 @@ struct Usage {
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let started = Instant::now();
     let reuse = args.iter().any(|a| a == "--reuse");
+    crate::oracles::ensure_program("nm", "binutils")?;
     if !reuse {
         crate::oracles::ensure_program("valgrind", "valgrind")?;
         crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
@@ -87,7 +91,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         );
         profile_all(&ferrous, &runs, &out_dir)?
     };
-    let usage = usage(&runs, &profiles);
+    let functions = binary_functions(&ferrous)?;
+    let patterns = patterns(&profiles, &functions);
+    let usage = usage(&runs, &profiles, &patterns);
     let ordered = order(usage);
     let text = render(&ordered, runs.len());
     let path = root.join(SCRIPT);
@@ -350,18 +356,119 @@ fn wildcard_disambiguators(mangled: &str) -> String {
     out
 }
 
+/// The function symbols of the binary, sorted (`nm`: types `t`, `T`, `w`, `W`).
+fn binary_functions(ferrous: &Path) -> Result<Vec<String>> {
+    let output = Command::new("nm")
+        .args(["--defined-only", "-P"])
+        .arg(ferrous)
+        .output()
+        .context("running nm")?;
+    if !output.status.success() {
+        bail!("nm {} failed ({})", ferrous.display(), output.status);
+    }
+    let mut functions: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(' ');
+            let name = fields.next()?;
+            let kind = fields.next()?;
+            ["t", "T", "w", "W"]
+                .contains(&kind)
+                .then(|| name.to_owned())
+        })
+        .collect();
+    functions.sort();
+    functions.dedup();
+    Ok(functions)
+}
+
+/// The section pattern of each executed symbol: its hash-wildcarded [`section_pattern`] where
+/// that matches only executed functions of the binary, else the symbol itself (with only its
+/// LTO suffix wildcarded).
+///
+/// In legacy mangling the type arguments of a generic function are in the hash, so the
+/// wildcard matches every instantiation: `Vec::from_iter`'s pattern pulled 148 functions
+/// (94 KB) into the start-up region where 2 run, `RawTable::reserve_rehash`'s 28 (39 KB), and
+/// drop glue is instantiated once per crate. Such symbols keep their hash; it changes with the
+/// compiler or the dependencies (not with the function's code), and then the function only
+/// drops out of the list until the next `cargo xtask hot-order`.
+fn patterns(profiles: &[Profile], functions: &[String]) -> BTreeMap<String, String> {
+    let executed: BTreeSet<&str> = profiles
+        .iter()
+        .flat_map(|profile| profile.keys().map(String::as_str))
+        .collect();
+    let mut by_pattern: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for &symbol in &executed {
+        if let Some(pattern) = section_pattern(symbol) {
+            by_pattern.entry(pattern).or_default().push(symbol);
+        }
+    }
+    let mut patterns = BTreeMap::new();
+    for (pattern, symbols) in by_pattern {
+        let literal = pattern.split('*').next().unwrap_or_default();
+        let start = functions.partition_point(|f| f.as_str() < literal);
+        let only_executed = functions[start..]
+            .iter()
+            .take_while(|f| f.starts_with(literal))
+            .filter(|f| glob_matches(&pattern, f))
+            .all(|f| executed.contains(f.as_str()));
+        for symbol in symbols {
+            let chosen = if only_executed {
+                pattern.clone()
+            } else {
+                exact_pattern(symbol)
+            };
+            patterns.insert(symbol.to_owned(), chosen);
+        }
+    }
+    patterns
+}
+
+/// The pattern of exactly `symbol` (a Rust symbol's LTO suffix `.llvm.<number>` wildcarded).
+fn exact_pattern(symbol: &str) -> String {
+    if symbol.starts_with("_ZN") || symbol.starts_with("_R") {
+        format!("{}*", symbol.split(".llvm.").next().unwrap_or(symbol))
+    } else {
+        symbol.to_owned()
+    }
+}
+
+/// Whether `name` matches `pattern`, whose only wildcard is `*` (as the linker reads it here).
+fn glob_matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// Sums the profiles per section pattern. `runs[0]` is start-up.
-fn usage(runs: &[Run], profiles: &[Profile]) -> BTreeMap<String, Usage> {
+fn usage(
+    runs: &[Run],
+    profiles: &[Profile],
+    patterns: &BTreeMap<String, String>,
+) -> BTreeMap<String, Usage> {
     let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
     for (i, (_, profile)) in runs.iter().zip(profiles).enumerate() {
-        let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+        let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
         for (symbol, cost) in profile {
-            if let Some(pattern) = section_pattern(symbol) {
+            if let Some(pattern) = patterns.get(symbol) {
                 *seen.entry(pattern).or_default() += cost;
             }
         }
         for (pattern, cost) in seen {
-            let entry = usage.entry(pattern).or_default();
+            let entry = usage.entry(pattern.to_owned()).or_default();
             entry.startup |= i == 0;
             entry.runs += 1;
             entry.cost += cost;
@@ -399,7 +506,10 @@ fn render(ordered: &[(String, Usage)], n_runs: usize) -> String {
  * `ferrous run FILE` (a small script) and every program in xtask/bench/ ({n_runs} runs), and
  * lists each executed function of the binary, with its symbol's hash (legacy mangling:
  * `17h<hash>E`; v0 mangling: the crate disambiguators `Cs<hash>_`) and LTO suffixes replaced
- * by wildcards, so the list survives rebuilds; `.text.unlikely.` is where LLVM puts the
+ * by wildcards, so the list survives rebuilds; where that would also match functions no run
+ * executes (the instantiations of a generic function, whose type arguments are in the legacy
+ * hash; drop glue copied into several crates) the symbol keeps its hash, which changes with the
+ * compiler and the dependencies but not with the code. `.text.unlikely.` is where LLVM puts the
  * functions it deems cold. Ordered by use: first the {startup} that start-up runs, then the
  * other {}, the functions most runs execute first (then by instructions executed), so a small
  * script touches only the first windows. Functions not listed are still linked, after these,
@@ -466,6 +576,32 @@ mod tests {
         for (symbol, pattern) in cases {
             assert_eq!(section_pattern(symbol).as_deref(), pattern, "{symbol}");
         }
+    }
+
+    #[test]
+    fn wildcards_that_match_unexecuted_functions_give_way_to_symbols() {
+        let profile: Profile = [
+            ("_ZN5alloc3vec4from17h0000000000000001E".to_owned(), 1),
+            ("_ZN3std4main17h0000000000000003E.llvm.77".to_owned(), 1),
+        ]
+        .into();
+        let functions = [
+            "_ZN3std4main17h0000000000000003E.llvm.77",
+            "_ZN5alloc3vec4from17h0000000000000001E",
+            "_ZN5alloc3vec4from17h0000000000000002E",
+        ]
+        .map(str::to_owned);
+        let patterns = patterns(&[profile], &functions);
+        assert_eq!(
+            patterns.values().collect::<Vec<_>>(),
+            [
+                "_ZN3std4main17h*",
+                "_ZN5alloc3vec4from17h0000000000000001E*"
+            ]
+        );
+        assert!(glob_matches("_RNvCs*_3std*", "_RNvCsab1_3std4main"));
+        assert!(!glob_matches("a*b*b", "ab"));
+        assert!(glob_matches("main", "main") && !glob_matches("main", "mainx"));
     }
 
     #[test]
