@@ -8,7 +8,8 @@
 //! of text resident for 82 pages executed. `link/hot.ld` lists those functions (by symbol, the
 //! hash left as a wildcard, so it survives code changes) and puts them at the start of `.text`;
 //! every other function follows in the usual order. A function missing from the list only costs
-//! memory, never correctness; `link/hot.ld` says how it was made.
+//! memory, never correctness; `link/hot.ld` says how it was made, and `cargo xtask hot-order`
+//! makes it again.
 //!
 //! Also packed relative relocations (`-z pack-relative-relocs`, glibc's `DT_RELR`) when the
 //! C library supports them (glibc 2.36 and later, which the binary then requires): the 8,000

@@ -5,6 +5,7 @@
 //! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
 //! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //! - `cargo xtask clients`: BullMQ against `ferrous serve` and `redis-server`, outputs compared.
+//! - `cargo xtask hot-order`: regenerates `ferrous-cli/link/hot.ld` from callgrind profiles.
 //!
 //! Invariant: under `CI=true` a missing reference program (`lua5.1`, `luac5.1`) is a failure, never
 //! a silent skip; elsewhere `cargo xtask` installs it with apt-get when it can.
@@ -16,6 +17,7 @@ mod bench_redis;
 mod bench_rss;
 mod bench_serve;
 mod clients;
+mod hot_order;
 mod layering;
 mod lua_suite;
 mod oracles;
@@ -41,6 +43,7 @@ fn main() -> Result<()> {
         // Hidden: the bench's measuring wrapper (bench_rss.rs).
         "rss" => bench_rss::child(&args[1..]),
         "clients" => clients::run(),
+        "hot-order" => hot_order::run(&args[1..]),
         _ => {
             println!(
                 "usage: cargo xtask <task>\n\n\
@@ -50,6 +53,7 @@ fn main() -> Result<()> {
                  bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  clients    BullMQ (Node.js) against ferrous serve and redis-server 7.0, outputs compared\n  \
+                 hot-order  regenerate ferrous-cli/link/hot.ld (hot functions first) from callgrind runs [--reuse]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \
                  oracles    install the reference programs (lua5.1, luac5.1) when missing\n  \
                  lua-suite  the official Lua 5.1 suite under ferrous run (the ci step)\n  \

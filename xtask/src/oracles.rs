@@ -75,6 +75,19 @@ pub(crate) fn ensure_optional() {
     }
 }
 
+/// Installs a tool that a task needs (`valgrind` for `cargo xtask hot-order`) when missing;
+/// an error if it is still missing afterwards.
+pub(crate) fn ensure_program(program: &'static str, package: &'static str) -> Result<()> {
+    if is_installed(program) {
+        return Ok(());
+    }
+    install(&[&Oracle { program, package }]);
+    if !is_installed(program) {
+        bail!("{program} is missing (Debian package {package})");
+    }
+    Ok(())
+}
+
 /// Installs missing oracles; fails under `CI=true` if any is still missing.
 pub(crate) fn ensure() -> Result<()> {
     let missing: Vec<&Oracle> = ORACLES
@@ -100,7 +113,7 @@ pub(crate) fn ensure() -> Result<()> {
     Ok(())
 }
 
-/// `apt-get install`s the oracles' packages; failures are printed, not returned.
+/// `apt-get install`s the programs' packages; failures are printed, not returned.
 fn install(missing: &[&Oracle]) {
     let mut packages: Vec<&str> = missing.iter().map(|o| o.package).collect();
     packages.dedup();
