@@ -80,29 +80,29 @@ impl HeapTransaction<'_> {
     /// The concatenation of `parts`, interned. Builds the bytes in a reused buffer, so an
     /// already existing result costs no allocation.
     pub fn concat(&mut self, parts: &[StringHandle]) -> Result<StringHandle> {
-        let heap = &mut *self.heap;
-        let mut buffer = std::mem::take(&mut heap.scratch);
-        buffer.clear();
-        let mut result = Ok(());
+        // The buffer is used in place: taken out of the heap and put back, its length (just
+        // written on its own) was read back as part of a wider copy, which stalled.
+        let Heap {
+            objects,
+            interner,
+            memory,
+            scratch,
+            ..
+        } = &mut *self.heap;
+        scratch.clear();
         for part in parts {
-            match heap.objects.strings.get(part.raw()) {
-                Some(string) => buffer.extend_from_slice(string.bytes()),
-                None => {
-                    result = Err(HeapError::StaleHandle);
-                    break;
-                }
-            }
+            let string = objects
+                .strings
+                .get(part.raw())
+                .ok_or(HeapError::StaleHandle)?;
+            scratch.extend_from_slice(string.bytes());
         }
-        let result = result.and_then(|()| {
-            heap.interner.intern(
-                &mut heap.objects.strings,
-                &mut heap.objects.lua_hashes,
-                &mut heap.memory,
-                &buffer,
-            )
-        });
-        heap.scratch = buffer;
-        result
+        interner.intern(
+            &mut objects.strings,
+            &mut objects.lua_hashes,
+            memory,
+            scratch,
+        )
     }
 
     /// A string's bytes.
