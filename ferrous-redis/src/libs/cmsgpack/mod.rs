@@ -68,11 +68,19 @@ pub fn open(vm: &mut Vm) -> Result<()> {
 }
 
 /// `luaL_checkstack(L, n, msg)` for a frame holding `slots` values.
+#[inline(always)]
 fn check_stack(slots: usize, n: usize, msg: &str) -> Result<()> {
     if slots + n > MAX_C_STACK {
-        return Err(Error::runtime(format!("stack overflow ({msg})")));
+        return Err(stack_overflow(msg));
     }
     Ok(())
+}
+
+/// The error of a failed [`check_stack`].
+#[cold]
+#[inline(never)]
+fn stack_overflow(msg: &str) -> Error {
+    Error::runtime(format!("stack overflow ({msg})"))
 }
 
 /// `cmsgpack.pack(...)`: the encodings of all arguments, concatenated.
