@@ -325,6 +325,16 @@ impl HeapTransaction<'_> {
         Ok(self.heap.table_ref(table)?.pair_at(pos))
     }
 
+    /// Appends every pair of `table` to `out`, in `next` order (the pairs [`Self::pair_at`]
+    /// walks to), in one pass: for a caller that reads a whole table it does not change, such
+    /// as an encoder. Grows `out` only (what it holds is the caller's to manage; it is not
+    /// charged to the heap).
+    #[inline]
+    pub fn pairs_into(&self, table: TableHandle, out: &mut Vec<(Value, Value)>) -> Result<()> {
+        self.heap.table_ref(table)?.pairs_into(out);
+        Ok(())
+    }
+
     /// The table's metatable.
     #[inline]
     pub fn metatable(&self, table: TableHandle) -> Result<Option<TableHandle>> {

@@ -649,6 +649,9 @@ fn pair_at_walks_in_next_order() {
     }
     assert_eq!(by_pos, by_key);
     assert_eq!(by_pos.len(), 8);
+    let mut all = vec![(Value::Nil, Value::Nil)];
+    tx.pairs_into(table, &mut all).expect("live");
+    assert_eq!(all.get(1..), Some(&by_key[..]));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `cmsgpack.pack`'s encoder: lua-cmsgpack's choice of encodings, and its walk over nested
 //! tables kept in an explicit stack of open tables ([`EncodeFrame`]), at most
-//! [`MAX_NESTING`] deep.
+//! [`MAX_NESTING`] deep. Each table's pairs are read at once when it opens, into a buffer the
+//! open tables share.
 //!
 //! Invariant: the walk counts the Lua stack slots the C code would hold at each step, so its
 //! `luaL_checkstack` errors come where Redis raises them.
@@ -14,53 +15,63 @@ use crate::libs::structlib::{MAX_OUTPUT, c_i64};
 /// `LUACMSGPACK_MAX_NESTING`: tables this deep encode as nil.
 const MAX_NESTING: usize = 16;
 
-/// An open table of the encoder: the rest of its items wait here while a child is encoded.
-pub(super) enum EncodeFrame {
-    /// An array: items `next ..= len` are left.
-    Array {
-        table: TableHandle,
-        next: i64,
-        len: i64,
-        slots: usize,
-        level: usize,
-    },
-    /// A map, walked in `next` order by traversal position (`HeapTransaction::pair_at`:
-    /// nothing changes the table while it is encoded): the pair at `pos` or after it is next;
-    /// `value` is set while its key is being encoded.
-    Map {
-        table: TableHandle,
-        pos: usize,
-        value: Option<Value>,
-        slots: usize,
-        level: usize,
-    },
+/// An open table of the encoder. Its pairs were read at once into the encoder's `pairs`
+/// (`HeapTransaction::pairs_into`, in `next` order: nothing changes the table while it is
+/// encoded) from `start` on; the rest of them wait there while a child is encoded.
+pub(super) struct EncodeFrame {
+    /// Where the table's pairs start in `pairs` (dropped from there when it is done).
+    start: usize,
+    /// The next pair to encode.
+    next: usize,
+    /// Array: the values only. Map: the key, then (`value_next`) the value.
+    is_array: bool,
+    value_next: bool,
+    slots: usize,
+    level: usize,
 }
 
 /// The encoder of one `pack` call: the output and the open tables.
 pub(super) struct Encoder {
     pub(super) out: Vec<u8>,
     stack: Vec<EncodeFrame>,
+    /// The pairs of the open tables.
+    pairs: Vec<(Value, Value)>,
     /// Items encoded since fuel was last charged.
     pub(super) items: u64,
 }
 
+/// The buffers an [`Encoder`] uses, kept between calls.
+#[derive(Default)]
+pub(super) struct EncodeBufs {
+    pub(super) out: Vec<u8>,
+    pub(super) stack: Vec<EncodeFrame>,
+    pub(super) pairs: Vec<(Value, Value)>,
+}
+
 impl Encoder {
-    /// An encoder writing to `out` (emptied), with `stack` (emptied) for its open tables:
-    /// buffers a caller keeps between calls.
-    pub(super) fn new(mut out: Vec<u8>, mut stack: Vec<EncodeFrame>) -> Encoder {
-        out.clear();
-        stack.clear();
+    /// An encoder writing to `bufs.out` (emptied), with the rest of `bufs` (emptied) for its
+    /// open tables: buffers a caller keeps between calls.
+    pub(super) fn new(mut bufs: EncodeBufs) -> Encoder {
+        bufs.out.clear();
+        bufs.stack.clear();
+        bufs.pairs.clear();
         Encoder {
-            out,
-            stack,
+            out: bufs.out,
+            stack: bufs.stack,
+            pairs: bufs.pairs,
             items: 0,
         }
     }
 
     /// The buffers back, emptied of Lua values, for the next call.
-    pub(super) fn into_buffers(mut self) -> (Vec<u8>, Vec<EncodeFrame>) {
+    pub(super) fn into_buffers(mut self) -> EncodeBufs {
         self.stack.clear();
-        (self.out, self.stack)
+        self.pairs.clear();
+        EncodeBufs {
+            out: self.out,
+            stack: self.stack,
+            pairs: self.pairs,
+        }
     }
 
     /// Refuses to grow the output by `extra` bytes past the memory cap.
@@ -93,12 +104,19 @@ impl Encoder {
         self.items += 1;
         match value {
             Value::String(s) => {
-                let len = vm.str_bytes(s)?.len();
-                let header = str_header(len);
-                self.room(vm, header.len() + len)?;
+                let heap = &*vm.heap();
+                let bytes = heap.str_bytes(s)?;
+                let header = str_header(bytes.len());
+                let new_len = self
+                    .out
+                    .len()
+                    .saturating_add(header.len() + bytes.len());
+                if new_len > MAX_OUTPUT || !heap.can_allocate(new_len) {
+                    return Err(Error::OutOfMemory);
+                }
                 self.out.extend_from_slice(&header);
-                self.out.extend_from_slice(vm.str_bytes(s)?);
-                self.items += len as u64 / 16;
+                self.out.extend_from_slice(bytes);
+                self.items += bytes.len() as u64 / 16;
                 Ok(())
             }
             Value::Boolean(b) => self.append(vm, &[if b { 0xc3 } else { 0xc2 }]),
@@ -117,103 +135,88 @@ impl Encoder {
         slots: usize,
     ) -> Result<()> {
         check_stack(slots, 2, "in function table_is_an_array")?;
-        let tx = vm.heap().tx();
-        let (mut count, mut max, mut is_array) = (0i64, 0i64, true);
-        let mut pos = 0;
-        while let Some((at, k, _)) = tx.pair_at(table, pos)? {
-            pos = at + 1;
-            count += 1;
-            // The key must be a number whose `int` cast is itself and positive.
-            match k {
-                Value::Number(n) if n > 0.0 && n <= f64::from(i32::MAX) && n.fract() == 0.0 => {
-                    max = max.max(n as i64);
-                }
-                _ => {
+        let start = self.pairs.len();
+        vm.heap().tx().pairs_into(table, &mut self.pairs)?;
+        let pairs = self.pairs.get(start..).unwrap_or_default();
+        // The key must be a number whose `int` cast is itself and positive.
+        let array_key = |key: &Value| match *key {
+            // In that range, `n as i64` is exact for integers only.
+            Value::Number(n) if n > 0.0 && n <= f64::from(i32::MAX) && (n as i64) as f64 == n => {
+                Some(n as i64)
+            }
+            _ => None,
+        };
+        let mut max = 0i64;
+        let mut walked = 0u64;
+        let mut is_array = true;
+        for (key, _) in pairs {
+            walked += 1;
+            match array_key(key) {
+                Some(n) => max = max.max(n),
+                None => {
                     is_array = false;
                     break;
                 }
             }
         }
-        self.items += count as u64;
-        if is_array && max == count {
+        self.items += walked;
+        let count = pairs.len();
+        if is_array && max == count as i64 {
             check_stack(slots, 1, "in function mp_encode_lua_table_as_array")?;
-            let len = vm.heap().len(table)?;
+            // The keys are exactly `1..=count`, so `#t` is `count`; the values go in key
+            // order, which is `next` order unless some of them sit in the hash part.
+            let in_order = (1..)
+                .zip(pairs)
+                .all(|(i, (key, _))| *key == Value::Number(f64::from(i)));
+            if !in_order {
+                self.pairs.truncate(start);
+                let tx = vm.heap().tx();
+                let len = tx.len(table)?;
+                for i in 1..=len {
+                    let value = tx.raw_get_int(table, i as i64)?;
+                    self.pairs.push((Value::Nil, value));
+                }
+            }
+            let len = self.pairs.len() - start;
             self.append(vm, &container_header(len as u64, 0x90, 0xdc))?;
-            self.stack.push(EncodeFrame::Array {
-                table,
-                next: 1,
-                len: len as i64,
-                slots: slots + 1,
-                level: level + 1,
-            });
         } else {
             check_stack(slots, 3, "in function mp_encode_lua_table_as_map")?;
-            let tx = vm.heap().tx();
-            let mut len = 0u64;
-            let mut pos = 0;
-            while let Some((at, _, _)) = tx.pair_at(table, pos)? {
-                pos = at + 1;
-                len += 1;
-            }
-            self.items += len;
-            self.append(vm, &container_header(len, 0x80, 0xde))?;
-            self.stack.push(EncodeFrame::Map {
-                table,
-                pos: 0,
-                value: None,
-                slots: slots + 1,
-                level: level + 1,
-            });
+            self.items += count as u64;
+            self.append(vm, &container_header(count as u64, 0x80, 0xde))?;
         }
+        self.stack.push(EncodeFrame {
+            start,
+            next: start,
+            is_array: is_array && max == count as i64,
+            value_next: false,
+            slots: slots + 1,
+            level: level + 1,
+        });
         Ok(())
     }
 
     /// Encodes the items of the open tables until none is left.
     pub(super) fn run(&mut self, ctx: &mut Ctx<'_>) -> Result<()> {
         while let Some(frame) = self.stack.last_mut() {
-            let (value, level, slots) = match frame {
-                EncodeFrame::Array {
-                    table,
-                    next,
-                    len,
-                    slots,
-                    level,
-                } => {
-                    if *next > *len {
-                        self.stack.pop();
-                        continue;
-                    }
-                    let value = ctx.vm().heap().raw_get_int(*table, *next)?;
-                    *next += 1;
-                    (value, *level, *slots)
-                }
-                EncodeFrame::Map {
-                    table,
-                    pos,
-                    value,
-                    slots,
-                    level,
-                } => {
-                    if let Some(v) = value.take() {
-                        // The key is still on the C stack while the value is encoded.
-                        (v, *level, *slots + 1)
-                    } else {
-                        match ctx.vm().heap().tx().pair_at(*table, *pos)? {
-                            None => {
-                                self.stack.pop();
-                                continue;
-                            }
-                            Some((at, k, v)) => {
-                                *pos = at + 1;
-                                *value = Some(v);
-                                // Key and value, then the copy of the key being encoded.
-                                (k, *level, *slots + 2)
-                            }
-                        }
-                    }
-                }
+            let Some(&(key, value)) = self.pairs.get(frame.next) else {
+                self.pairs.truncate(frame.start);
+                self.stack.pop();
+                continue;
             };
-            self.encode(ctx.vm(), value, level, slots)?;
+            let (item, level, slots) = if frame.is_array {
+                frame.next += 1;
+                (value, frame.level, frame.slots)
+            } else if frame.value_next {
+                // The key is still on the C stack while the value is encoded.
+                frame.value_next = false;
+                frame.next += 1;
+                (value, frame.level, frame.slots + 1)
+            } else {
+                // Key and value, then the copy of the key being encoded.
+                frame.value_next = true;
+                (key, frame.level, frame.slots + 2)
+            };
+            self.encode(ctx.vm(), item, level, slots)?;
             if self.items >= 1024 {
                 ctx.charge(self.items)?;
                 self.items = 0;
