@@ -251,9 +251,10 @@ impl Collector {
             }
             memory.release(s.heap_size());
         });
-        objects
-            .tables
-            .sweep(&mut marks.tables, |_, t| memory.release(t.heap_size()));
+        objects.tables.sweep(&mut marks.tables, |_, t| {
+            memory.release(t.heap_size());
+            t.recycle(&mut memory.pool);
+        });
         objects
             .functions
             .sweep(&mut marks.functions, |_, f| memory.release(f.heap_size()));

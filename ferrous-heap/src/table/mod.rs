@@ -31,6 +31,7 @@
 //! **Invariant:** every write path checks `readonly` first and clears the metamethod cache.
 
 mod build;
+pub(crate) mod pool;
 mod resize;
 #[cfg(test)]
 mod tests;
@@ -128,7 +129,7 @@ impl Table {
         }
         let bytes = Self::heap_size_for(narr, node_cap);
         memory.charge(bytes)?;
-        match Self::with_parts(narr, node_cap) {
+        match Self::with_parts(narr, node_cap, &mut memory.pool) {
             Some(table) => Ok(table),
             None => {
                 memory.release(bytes);
@@ -139,15 +140,15 @@ impl Table {
 
     /// The allocations of [`Table::new`], already charged; `None` if one is refused.
     #[inline]
-    fn with_parts(narr: usize, node_cap: usize) -> Option<Table> {
+    fn with_parts(narr: usize, node_cap: usize, pool: &mut pool::Pool) -> Option<Table> {
         let mut array = Vec::new();
         if narr > 0 {
-            array.try_reserve_exact(narr).ok()?;
+            array = pool.array(narr)?;
             array.resize(narr, Value::Nil);
         }
         let mut nodes = Vec::new();
         if node_cap > 0 {
-            nodes.try_reserve_exact(node_cap).ok()?;
+            nodes = pool.nodes(node_cap)?;
             nodes.resize(node_cap, Node::FREE);
         }
         Some(Table {
@@ -159,6 +160,12 @@ impl Table {
             absent: 0,
             readonly: false,
         })
+    }
+
+    /// Hands the table's buffers to `pool` (the table is being freed).
+    pub(crate) fn recycle(self, pool: &mut pool::Pool) {
+        pool.give_nodes(self.nodes);
+        pool.give_array(self.array);
     }
 
     /// Bytes charged for this table.
