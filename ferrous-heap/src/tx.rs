@@ -19,7 +19,7 @@ use crate::memory::Memory;
 use crate::meta::MetaEvent;
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
 use crate::string::LuaHashes;
-use crate::table::Table;
+use crate::table::{Table, TableLayout};
 use crate::value::Value;
 
 /// Exclusive, scoped access to the heap's objects.
@@ -179,6 +179,36 @@ impl HeapTransaction<'_> {
         match built {
             Some(table) => self.insert_table(table),
             None => self.new_table_from(pairs),
+        }
+    }
+
+    /// The layout of `table` for the key sequence of `pairs` (their values are not read), to
+    /// build more tables with those keys in that order ([`Self::new_table_with_layout`]):
+    /// `None` unless `table` has no array part, no key with a nil value, and exactly the keys
+    /// of `pairs`, all strings. A table [`Self::new_table_from`] made from string keys and
+    /// non-nil values has a layout for its pairs.
+    pub fn table_layout(
+        &self,
+        table: TableHandle,
+        pairs: &[(Value, Value)],
+    ) -> Result<Option<TableLayout>> {
+        let heap = &*self.heap;
+        Ok(heap.table_ref(table)?.layout(pairs, &heap.objects.lua_hashes))
+    }
+
+    /// The table [`Self::new_table_from`]`(pairs)` makes, from `layout` when the keys of
+    /// `pairs` are, in order, those it was taken for (checked, one comparison per key) and no
+    /// value is nil: the layout's nodes are copied and the values written at their keys'
+    /// positions, with no hashing or searching. `Ok(None)`, with nothing made, when `pairs` do
+    /// not fit the layout.
+    pub fn new_table_with_layout(
+        &mut self,
+        layout: &TableLayout,
+        pairs: &[(Value, Value)],
+    ) -> Result<Option<TableHandle>> {
+        match Table::with_layout(layout, pairs, &mut self.heap.memory)? {
+            Some(table) => self.insert_table(table).map(Some),
+            None => Ok(None),
         }
     }
 

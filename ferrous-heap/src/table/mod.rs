@@ -31,6 +31,7 @@
 //! **Invariant:** every write path checks `readonly` first and clears the metamethod cache.
 
 mod build;
+mod layout;
 pub(crate) mod pool;
 mod resize;
 #[cfg(test)]
@@ -41,6 +42,8 @@ use crate::handle::{StringHandle, TableHandle};
 use crate::memory::Memory;
 use crate::string::LuaHashes;
 use crate::value::Value;
+
+pub use layout::TableLayout;
 
 /// What absent keys read as, by reference.
 pub(crate) static NIL: Value = Value::Nil;

@@ -533,7 +533,7 @@ fn a_table_is_64_bytes() {
 }
 
 /// Asserts that two tables have the same layout, field for field.
-fn assert_same_layout(heap: &Heap, built: TableHandle, assigned: TableHandle, case: &str) {
+pub(super) fn assert_same_layout(heap: &Heap, built: TableHandle, assigned: TableHandle, case: &str) {
     let (a, b) = (
         heap.objects.tables.get(built.raw()).expect("live"),
         heap.objects.tables.get(assigned.raw()).expect("live"),
@@ -552,7 +552,7 @@ fn assert_same_layout(heap: &Heap, built: TableHandle, assigned: TableHandle, ca
 }
 
 /// A small deterministic generator (xorshift64*).
-fn rng(state: &mut u64) -> u64 {
+pub(super) fn rng(state: &mut u64) -> u64 {
     *state ^= *state >> 12;
     *state ^= *state << 25;
     *state ^= *state >> 27;

@@ -322,8 +322,7 @@ impl Parser<'_> {
                     self.depth -= 1;
                     self.slots -= open.slots();
                     stack.pop();
-                    let nested = !stack.is_empty();
-                    value = Value::Table(close(ctx, open, items, pairs, layouts, nested)?);
+                    value = Value::Table(close(ctx, open, items, pairs, layouts)?);
                     continue;
                 }
                 if !self.eat(b',') {
@@ -630,15 +629,13 @@ const STRING_STOP: [bool; 256] = {
     table
 };
 
-/// Makes the table of a container that just closed from its elements, and pops them;
-/// `nested` if it is inside another container.
+/// Makes the table of a container that just closed from its elements, and pops them.
 fn close(
     ctx: &mut Ctx<'_>,
     open: Open,
     items: &mut Vec<Value>,
     pairs: &mut Vec<(Value, Value)>,
     layouts: &mut Layouts,
-    nested: bool,
 ) -> Result<TableHandle> {
     let table = match open {
         Open::Array { start } => {
@@ -652,13 +649,8 @@ fn close(
         }
         Open::Object { start, .. } => {
             let pairs_of = pairs.get(start..).unwrap_or_default();
-            let mut tx = ctx.vm().heap().tx();
-            // Only objects inside others can repeat a key sequence.
-            let table = if nested {
-                layouts.build(&mut tx, pairs_of)?
-            } else {
-                tx.new_table_from(pairs_of)?
-            };
+            // Records in an array, and documents from call to call, repeat key sequences.
+            let table = layouts.build(&mut ctx.vm().heap().tx(), pairs_of)?;
             pairs.truncate(start);
             table
         }

@@ -285,12 +285,9 @@ impl Decoder<'_> {
                     }
                     Some(DecodeFrame::Map { start, .. }) => {
                         let pairs = self.pairs.get(start..).unwrap_or_default();
-                        // Only maps inside others can repeat a key sequence.
-                        let table = if self.stack.is_empty() {
-                            tx.new_table_from(pairs)?
-                        } else {
-                            self.layouts.build(&mut tx, pairs)?
-                        };
+                        // Records in an array, and documents from call to call, repeat key
+                        // sequences.
+                        let table = self.layouts.build(&mut tx, pairs)?;
                         self.pairs.truncate(start);
                         value = Value::Table(table);
                     }
