@@ -84,6 +84,8 @@ pub(crate) struct Collector {
     dead_entries: Vec<usize>,
     /// Userdata finalizers (`finalize.rs`).
     pub(crate) finalizers: Finalizers,
+    /// Cycles run so far.
+    pub(crate) cycles: u64,
 }
 
 impl Collector {
@@ -99,6 +101,7 @@ impl Collector {
             dead_slots: Vec::new(),
             dead_entries: Vec::new(),
             finalizers: Finalizers::default(),
+            cycles: 0,
         }
     }
 
@@ -122,6 +125,7 @@ impl Collector {
         memory: &mut Memory,
         roots: &dyn Trace,
     ) {
+        self.cycles = self.cycles.wrapping_add(1);
         self.mark_roots(objects, roots);
         while !self.propagate(objects, usize::MAX) {}
         // Unreachable userdata with `__gc` live one more cycle, with all they reference.

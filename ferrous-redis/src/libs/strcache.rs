@@ -1,28 +1,40 @@
-//! The strings a decoder interned lately, by a cheap hash of their bytes: a document repeats
-//! its object keys (`"id"`, `"name"`, ... once per record) and many short values, and finding
-//! such a string here (a few byte reads, one handle lookup, one short comparison) costs a
-//! fraction of interning it again (hashing every byte, probing the intern table).
+//! The strings a decoder interned lately, by their bytes: a document repeats its object keys
+//! (`"id"`, `"name"`, ... once per record) and many short values, and finding such a string
+//! here (two word loads, one multiplication, one comparison) costs a fraction of interning it
+//! again (hashing every byte, probing the intern table, comparing the bytes).
 //!
-//! [`StrCache`] is direct-mapped: each slot holds the handle last interned there. It holds no
-//! Lua value alive and needs no clearing: a hit is checked through `Vm::str_bytes`, which
-//! refuses a handle whose string was collected (its slot reused under another generation),
-//! and compares the bytes, so a slot answers only with the live string of exactly those bytes
-//! (interning makes it the only one). The cache can therefore stay in a library's app data
-//! from call to call.
+//! [`StrCache`] is two-way set-associative (a string found in neither way replaces the first,
+//! whose entry moves to the second) and holds strings of up to [`MAX_LEN`] bytes, each entry
+//! keyed by the string's length and its bytes as two zero-padded words, so a key match is a
+//! byte match. It holds nothing alive: a handle is known valid while no collection runs, so
+//! each entry remembers the `Heap::cycles` count it was last seen valid at, and an entry from
+//! before the latest cycle is checked once (`Vm::str_bytes` refuses the handle of a collected
+//! string; the bytes are compared) before it is trusted again.
 
 use ferrous_heap::StringHandle;
 use ferrous_vm::{Result, Vm};
 
 /// Slots in the cache (a power of two).
-const SLOTS: usize = 256;
+const SLOTS: usize = 512;
 
-/// Longer strings are interned directly (they are rarely repeated keys, and comparing them
-/// costs more).
-const MAX_LEN: usize = 24;
+/// Longer strings are interned directly.
+const MAX_LEN: usize = 16;
 
-/// Recently interned short strings, by [`slot_of`] their bytes.
+/// One remembered string.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// Its bytes, zero-padded (see [`words`]).
+    words: [u64; 2],
+    len: usize,
+    handle: StringHandle,
+    /// `Heap::cycles` when the handle was last known valid.
+    cycles: u64,
+}
+
+/// Recently interned short strings, by [`set_of`] their bytes: set `i` is slots `2i` and
+/// `2i + 1`.
 pub(crate) struct StrCache {
-    slots: Box<[Option<StringHandle>; SLOTS]>,
+    slots: Box<[Option<Entry>; SLOTS]>,
 }
 
 impl Default for StrCache {
@@ -33,54 +45,112 @@ impl Default for StrCache {
     }
 }
 
-/// The slot of `bytes` (at most [`MAX_LEN`] of them): their length and the bytes at both ends
-/// and in the middle, mixed.
+/// The little-endian word of the 8 bytes of `data` at `at`, if there are 8.
 #[inline(always)]
-fn slot_of(bytes: &[u8]) -> usize {
-    let len = bytes.len();
-    let at = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(0));
-    let h = len as u64
-        | at(0) << 8
-        | at(1) << 16
-        | at(len / 2) << 24
-        | at(len.wrapping_sub(2)) << 32
-        | at(len.wrapping_sub(1)) << 40;
-    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % SLOTS
+fn word_at(data: &[u8], at: usize) -> Option<u64> {
+    let bytes: [u8; 8] = data.get(at..at.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(bytes))
 }
 
-/// `a == b` for short strings, byte by byte (no `memcmp` call).
+/// For a string of `len` bytes (the index), the masks of its bytes in its two words.
+const MASKS: [[u64; 2]; MAX_LEN + 1] = {
+    let mut masks = [[0u64; 2]; MAX_LEN + 1];
+    let mut len = 1;
+    while len <= MAX_LEN {
+        masks[len] = if len <= 8 {
+            [u64::MAX >> (64 - 8 * len), 0]
+        } else {
+            [u64::MAX, u64::MAX >> (64 - 8 * (len - 8))]
+        };
+        len += 1;
+    }
+    masks
+};
+
+/// Bytes `start..end` of `data` (at most [`MAX_LEN`] of them) as two zero-padded little-endian
+/// words: read in place when `data` has 16 bytes from `start`, else through a padded copy.
 #[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+fn words(data: &[u8], start: usize, end: usize) -> Option<[u64; 2]> {
+    let [m0, m1] = *MASKS.get(end.checked_sub(start)?)?;
+    if let Some(chunk) = data.get(start..start.wrapping_add(16)) {
+        let (w0, w1) = chunk.split_at(8);
+        let w0 = u64::from_le_bytes(w0.try_into().ok()?);
+        let w1 = u64::from_le_bytes(w1.try_into().ok()?);
+        return Some([w0 & m0, w1 & m1]);
+    }
+    let mut padded = [0u8; 16];
+    let bytes = data.get(start..end)?;
+    padded.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some([word_at(&padded, 0)?, word_at(&padded, 8)?])
+}
+
+/// The set of a string of `len` bytes whose words are `words`.
+#[inline(always)]
+fn set_of(words: [u64; 2], len: usize) -> usize {
+    let x = words[0].wrapping_add(words[1].rotate_left(23)) ^ len as u64;
+    let h = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 40) as usize % (SLOTS / 2)
 }
 
 impl StrCache {
-    /// The string with these bytes, interned (`Vm::intern`), from the cache when it was
-    /// interned lately.
+    /// The string of bytes `start..end` of `data`, interned (`Vm::intern`), from the cache
+    /// when it was interned lately (since the last collection).
     #[inline]
-    pub(crate) fn intern(&mut self, vm: &mut Vm, bytes: &[u8]) -> Result<StringHandle> {
-        if bytes.len() > MAX_LEN {
-            return vm.intern(bytes);
-        }
-        let idx = slot_of(bytes);
-        if let Some(Some(handle)) = self.slots.get(idx) {
-            if vm
-                .str_bytes(*handle)
-                .is_ok_and(|cached| same_bytes(cached, bytes))
-            {
-                return Ok(*handle);
+    pub(crate) fn intern(
+        &mut self,
+        vm: &mut Vm,
+        data: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Result<StringHandle> {
+        let Some(words) = words(data, start, end) else {
+            return vm.intern(data.get(start..end).unwrap_or_default());
+        };
+        let cycles = vm.heap().cycles();
+        let len = end - start;
+        let set = set_of(words, len) * 2;
+        for way in [set, set + 1] {
+            if let Some(Some(entry)) = self.slots.get(way) {
+                if entry.words == words && entry.len == len && entry.cycles == cycles {
+                    return Ok(entry.handle);
+                }
             }
         }
-        self.miss(vm, bytes, idx)
+        let bytes = data.get(start..end).unwrap_or_default();
+        self.miss(vm, bytes, words, set, cycles)
     }
 
-    /// Interns `bytes` and remembers the string in slot `idx`.
+    /// Finds the string in set `set` (still valid after a collection), or interns it and puts
+    /// it first there, as valid at `cycles`.
     #[inline(never)]
-    fn miss(&mut self, vm: &mut Vm, bytes: &[u8], idx: usize) -> Result<StringHandle> {
-        let handle = vm.intern(bytes)?;
-        if let Some(slot) = self.slots.get_mut(idx) {
-            *slot = Some(handle);
+    fn miss(
+        &mut self,
+        vm: &mut Vm,
+        bytes: &[u8],
+        words: [u64; 2],
+        set: usize,
+        cycles: u64,
+    ) -> Result<StringHandle> {
+        let Some([first, second]) = self.slots.get_mut(set..set + 2) else {
+            return vm.intern(bytes);
+        };
+        for entry in [&mut *first, &mut *second].into_iter().flatten() {
+            if entry.words == words
+                && entry.len == bytes.len()
+                && vm.str_bytes(entry.handle).is_ok_and(|live| live == bytes)
+            {
+                entry.cycles = cycles;
+                return Ok(entry.handle);
+            }
         }
+        let handle = vm.intern(bytes)?;
+        *second = first.take();
+        *first = Some(Entry {
+            words,
+            len: bytes.len(),
+            handle,
+            cycles,
+        });
         Ok(handle)
     }
 }
@@ -89,36 +159,47 @@ impl StrCache {
 mod tests {
     use super::*;
 
+    fn intern(cache: &mut StrCache, vm: &mut Vm, data: &[u8], start: usize, end: usize) -> StringHandle {
+        cache.intern(vm, data, start, end).unwrap()
+    }
+
     #[test]
     fn hits_give_the_interned_string() {
         let mut vm = Vm::builder().build();
         let mut cache = StrCache::default();
-        let a = cache.intern(&mut vm, b"name").unwrap();
-        let b = cache.intern(&mut vm, b"name").unwrap();
-        let direct = vm.intern(b"name").unwrap();
+        let data = b"xx\"name\":1, \"a longer key, past sixteen\"";
+        let a = intern(&mut cache, &mut vm, data, 3, 7);
+        let b = intern(&mut cache, &mut vm, b"name", 0, 4);
         assert_eq!(a, b);
-        assert_eq!(a, direct);
-        let long = [b'x'; 40];
-        let l = cache.intern(&mut vm, &long).unwrap();
-        assert_eq!(vm.str_bytes(l).ok(), Some(&long[..]));
+        assert_eq!(a, vm.intern(b"name").unwrap());
+        let end = data.len() - 1;
+        let l = intern(&mut cache, &mut vm, data, 13, end);
+        assert_eq!(vm.str_bytes(l).ok(), Some(&data[13..end]));
+        // Near the end of the data (no 16 bytes to read in place), and empty.
+        let s = intern(&mut cache, &mut vm, data, end - 7, end);
+        assert_eq!(vm.str_bytes(s).ok(), Some(&b"sixteen"[..]));
+        let e = intern(&mut cache, &mut vm, data, end, end);
+        assert_eq!(vm.str_bytes(e).ok(), Some(&b""[..]));
     }
 
     #[test]
     fn colliding_and_collected_strings_are_not_confused() {
         let mut vm = Vm::builder().build();
         let mut cache = StrCache::default();
-        // Many strings, so that some share a slot: each still gets its own bytes back.
+        // Many strings, so that some share a slot, of every length up to 17, some differing
+        // only past the eighth byte: each gets its own bytes back.
         for round in 0..2 {
             for i in 0..2000 {
-                let text = format!("k{i}");
-                let s = cache
-                    .intern(&mut vm, text.as_bytes())
-                    .unwrap();
-                assert_eq!(vm.str_bytes(s).ok(), Some(text.as_bytes()));
+                let text = format!("{:0>width$}", i, width = i % 18);
+                let padded = format!("{text}{}", "!".repeat(i % 20));
+                for data in [text.as_bytes(), padded.as_bytes()] {
+                    let s = intern(&mut cache, &mut vm, data, 0, text.len());
+                    assert_eq!(vm.str_bytes(s).ok(), Some(text.as_bytes()));
+                }
             }
             if round == 0 {
-                // Nothing holds the strings: a collection frees them, and the cached handles
-                // go stale.
+                // Nothing holds the strings: a collection frees them, and the cache forgets
+                // them.
                 vm.collect_garbage();
             }
         }

@@ -241,14 +241,12 @@ impl Parser<'_> {
     /// The last string token, interned.
     #[inline]
     fn intern(&mut self, ctx: &mut Ctx<'_>) -> Result<ferrous_heap::StringHandle> {
-        let bytes = if self.str_escaped {
-            self.tmp.as_slice()
+        if self.str_escaped {
+            self.strings.intern(ctx.vm(), self.tmp, 0, self.tmp.len())
         } else {
-            self.data
-                .get(self.str_start..self.str_end)
-                .unwrap_or_default()
-        };
-        self.strings.intern(ctx.vm(), bytes)
+            self.strings
+                .intern(ctx.vm(), self.data, self.str_start, self.str_end)
+        }
     }
 
     /// Parses one value and everything nested in it.

@@ -126,7 +126,7 @@ impl Decoder<'_> {
     fn string(&mut self, vm: &mut Vm, skip: usize, len: usize) -> Result<Item, DecodeError> {
         self.need(skip.checked_add(len).ok_or(DecodeError::Eof)?)?;
         let start = self.pos + skip;
-        let s = self.strings.intern(vm, &self.data[start..start + len])?;
+        let s = self.strings.intern(vm, self.data, start, start + len)?;
         self.pos = start + len;
         self.work += len as u64 / 16;
         Ok(Item::Value(Value::String(s)))
