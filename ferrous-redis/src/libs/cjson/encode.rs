@@ -211,7 +211,9 @@ impl Encoder {
         for (k, _) in pairs {
             walked += 1;
             match *k {
-                Value::Number(n) if n != 0.0 && n.floor() == n && n >= 1.0 => {
+                // `n >= 1` and an integer (`floor` without the call: below 2^63 the `i64`
+                // round trip keeps exactly the integers; from there on every double is one).
+                Value::Number(n) if n >= 1.0 && (n >= 9.2e18 || (n as i64) as f64 == n) => {
                     if n > f64::from(max) {
                         max = c_int(n);
                     }
