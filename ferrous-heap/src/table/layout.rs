@@ -93,21 +93,23 @@ impl Table {
 
     /// The table with `layout` and the values of `pairs`, charged to `memory`, when the keys
     /// of `pairs` are, in order, the sequence `layout` was taken for and no value is nil;
-    /// `Ok(None)` otherwise.
+    /// `Ok(None)` otherwise (nothing charged). The charge is made once the first key matched,
+    /// so past the memory limit a sequence differing only later fails with `OutOfMemory`.
     pub(crate) fn with_layout(
         layout: &TableLayout,
         pairs: &[(Value, Value)],
         memory: &mut Memory,
     ) -> Result<Option<Table>> {
-        let fits = pairs.len() == layout.slots.len()
-            && pairs.iter().zip(&layout.slots).all(|((key, value), &slot)| {
-                *value != Value::Nil
-                    && layout
-                        .nodes
-                        .get(slot as usize)
-                        .is_some_and(|node| node.key == *key)
-            });
-        if !fits {
+        // The first key tells most other sequences apart before anything is made.
+        let first_fits = match (pairs.first(), layout.slots.first()) {
+            (Some((key, _)), Some(&slot)) => layout
+                .nodes
+                .get(slot as usize)
+                .is_some_and(|node| node.key == *key),
+            (None, None) => true,
+            _ => false,
+        };
+        if !first_fits || pairs.len() != layout.slots.len() {
             return Ok(None);
         }
         let bytes = Table::heap_size_for(0, layout.nodes.len());
@@ -117,9 +119,17 @@ impl Table {
             return Err(HeapError::OutOfMemory);
         };
         nodes.extend_from_slice(&layout.nodes);
-        for ((_, value), &slot) in pairs.iter().zip(&layout.slots) {
-            if let Some(node) = nodes.get_mut(slot as usize) {
-                node.value = *value;
+        // Each key checked against the layout's as its value is written.
+        for ((key, value), &slot) in pairs.iter().zip(&layout.slots) {
+            match nodes.get_mut(slot as usize) {
+                Some(node) if node.key == *key && !matches!(value, Value::Nil) => {
+                    node.value = *value;
+                }
+                _ => {
+                    memory.release(bytes);
+                    memory.pool.give_nodes(nodes);
+                    return Ok(None);
+                }
             }
         }
         Ok(Some(Table {
