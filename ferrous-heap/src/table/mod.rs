@@ -34,6 +34,7 @@ mod build;
 mod layout;
 pub(crate) mod pool;
 mod resize;
+mod walk;
 #[cfg(test)]
 mod tests;
 
@@ -631,132 +632,6 @@ impl Table {
             },
             _ => None,
         }
-    }
-
-    /// The border `#t`, as 5.1's `luaH_getn`.
-    pub(crate) fn len(&self) -> usize {
-        let mut j = self.array.len();
-        if j > 0 && self.array.get(j - 1).is_none_or(|v| *v == Value::Nil) {
-            // Binary search for a border inside the array part.
-            let mut i = 0;
-            while j - i > 1 {
-                let m = (i + j) / 2;
-                if self.array.get(m - 1).is_none_or(|v| *v == Value::Nil) {
-                    j = m;
-                } else {
-                    i = m;
-                }
-            }
-            return i;
-        }
-        if self.nodes.is_empty() {
-            j
-        } else {
-            self.unbound_search(j)
-        }
-    }
-
-    /// 5.1's `unbound_search`: the array part is full up to `j`; look for a border past it.
-    fn unbound_search(&self, j: usize) -> usize {
-        let present = |k: u64| self.get_int(k as i64) != Value::Nil;
-        let mut i = j as u64;
-        let mut j = i + 1;
-        while present(j) {
-            i = j;
-            j *= 2;
-            if j > i32::MAX as u64 {
-                // Built with bad intent: linear search, as 5.1 does.
-                let mut k = 1;
-                while present(k) {
-                    k += 1;
-                }
-                return (k - 1) as usize;
-            }
-        }
-        while j - i > 1 {
-            let m = (i + j) / 2;
-            if present(m) {
-                i = m;
-            } else {
-                j = m;
-            }
-        }
-        i as usize
-    }
-
-    /// The pair after `key` in 5.1's traversal order (array part, then the nodes by position);
-    /// `None` at the end. `key` may be a dead key (set to nil during the traversal).
-    pub(crate) fn next(&self, key: Value, hashes: &LuaHashes) -> Result<Option<(Value, Value)>> {
-        let start = match key {
-            Value::Nil => 0,
-            Value::Number(n) => match as_integer(n) {
-                Some(i) if i >= 1 && (i as u64) <= self.array.len() as u64 => i as usize,
-                Some(i) => self.after_hash_key(Value::Number(i as f64), 0)?,
-                None => self.after_hash_key(key, 0)?,
-            },
-            _ => self.after_hash_key(key, key_hash_of(key, hashes))?,
-        };
-        let array_len = self.array.len();
-        for (idx, value) in self.array.iter().enumerate().skip(start) {
-            if *value != Value::Nil {
-                return Ok(Some((Value::Number((idx + 1) as f64), *value)));
-            }
-        }
-        let rest = self.nodes.iter().skip(start.saturating_sub(array_len));
-        Ok(rest
-            .filter(|node| node.value != Value::Nil)
-            .map(|node| (node.key, node.value))
-            .next())
-    }
-
-    /// The first pair at traversal position `pos` or after it (array slots `0..array.len()`,
-    /// then the nodes), with its position: `next` without looking the previous key up again,
-    /// for a caller that walks a table it does not change.
-    #[inline]
-    pub(crate) fn pair_at(&self, pos: usize) -> Option<(usize, Value, Value)> {
-        let array_len = self.array.len();
-        if let Some(rest) = self.array.get(pos..) {
-            for (offset, value) in rest.iter().enumerate() {
-                if *value != Value::Nil {
-                    let idx = pos + offset;
-                    return Some((idx, Value::Number((idx + 1) as f64), *value));
-                }
-            }
-        }
-        let from = pos.saturating_sub(array_len);
-        let rest = self.nodes.get(from..)?;
-        rest.iter()
-            .enumerate()
-            .find(|(_, node)| node.value != Value::Nil)
-            .map(|(offset, node)| (array_len + from + offset, node.key, node.value))
-    }
-
-    /// Appends every pair to `out`, in `next` order (what walking with [`Table::pair_at`] from
-    /// 0 gives), in one pass.
-    pub(crate) fn pairs_into(&self, out: &mut Vec<(Value, Value)>) {
-        out.extend(
-            // The array part has at most `MAX_SIZE` (2^30) slots.
-            (1u32..)
-                .zip(&self.array)
-                .filter(|(_, value)| **value != Value::Nil)
-                .map(|(idx, value)| (Value::Number(f64::from(idx)), *value)),
-        );
-        out.extend(
-            self.nodes
-                .iter()
-                .filter(|node| node.value != Value::Nil)
-                .map(|node| (node.key, node.value)),
-        );
-    }
-
-    fn after_hash_key(&self, key: Value, key_hash: u32) -> Result<usize> {
-        let found = match key {
-            Value::Number(n) if n.is_nan() => None,
-            _ => self.find(key, key_hash),
-        };
-        found
-            .map(|pos| self.array.len() + pos + 1)
-            .ok_or(HeapError::InvalidNextKey)
     }
 
     /// Makes this table what [`Table::new`]`(narr, 0)` makes (no keys, no metatable, `narr`
