@@ -33,7 +33,8 @@ pub(crate) struct Pool {
 /// The size class of a buffer of capacity `cap`, if it has one.
 #[inline]
 fn class_of(cap: usize) -> Option<usize> {
-    (cap.is_power_of_two() && cap <= MAX_LEN).then(|| cap.trailing_zeros() as usize)
+    // `cap & (cap - 1)` rather than `is_power_of_two`, a software popcount on this target.
+    (cap != 0 && cap & (cap - 1) == 0 && cap <= MAX_LEN).then(|| cap.trailing_zeros() as usize)
 }
 
 /// An empty buffer of capacity `len` from `classes`, if one is kept.

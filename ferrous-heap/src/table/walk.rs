@@ -109,19 +109,18 @@ impl Table {
     /// Appends every pair to `out`, in `next` order (what walking with [`Table::pair_at`] from
     /// 0 gives), in one pass.
     pub(crate) fn pairs_into(&self, out: &mut Vec<(Value, Value)>) {
-        out.extend(
-            // The array part has at most `MAX_SIZE` (2^30) slots.
-            (1u32..)
-                .zip(&self.array)
-                .filter(|(_, value)| **value != Value::Nil)
-                .map(|(idx, value)| (Value::Number(f64::from(idx)), *value)),
-        );
-        out.extend(
-            self.nodes
-                .iter()
-                .filter(|node| node.value != Value::Nil)
-                .map(|node| (node.key, node.value)),
-        );
+        out.reserve(self.array.len() + self.nodes.len());
+        // The array part has at most `MAX_SIZE` (2^30) slots.
+        for (idx, value) in (1u32..).zip(&self.array) {
+            if !matches!(value, Value::Nil) {
+                out.push((Value::Number(f64::from(idx)), *value));
+            }
+        }
+        for node in &self.nodes {
+            if !matches!(node.value, Value::Nil) {
+                out.push((node.key, node.value));
+            }
+        }
     }
 
     fn after_hash_key(&self, key: Value, key_hash: u32) -> Result<usize> {
