@@ -294,10 +294,10 @@ fn trace_table(table: &Table, tracer: &mut Tracer<'_>) -> WeakMode {
             continue; // A dead key (or a free node) keeps nothing alive, as in 5.1.
         }
         if !mode.keys {
-            tracer.value(entry.key);
+            tracer.value_inline(entry.key);
         }
         if !mode.values {
-            tracer.value(entry.value);
+            tracer.value_inline(entry.value);
         }
     }
     mode
