@@ -84,6 +84,8 @@ pub(crate) struct Collector {
     dead_entries: Vec<usize>,
     /// Userdata finalizers (`finalize.rs`).
     pub(crate) finalizers: Finalizers,
+    /// Cycles run so far.
+    pub(crate) cycles: u64,
 }
 
 impl Collector {
@@ -99,6 +101,7 @@ impl Collector {
             dead_slots: Vec::new(),
             dead_entries: Vec::new(),
             finalizers: Finalizers::default(),
+            cycles: 0,
         }
     }
 
@@ -122,6 +125,7 @@ impl Collector {
         memory: &mut Memory,
         roots: &dyn Trace,
     ) {
+        self.cycles = self.cycles.wrapping_add(1);
         self.mark_roots(objects, roots);
         while !self.propagate(objects, usize::MAX) {}
         // Unreachable userdata with `__gc` live one more cycle, with all they reference.
@@ -251,9 +255,10 @@ impl Collector {
             }
             memory.release(s.heap_size());
         });
-        objects
-            .tables
-            .sweep(&mut marks.tables, |_, t| memory.release(t.heap_size()));
+        objects.tables.sweep(&mut marks.tables, |_, t| {
+            memory.release(t.heap_size());
+            t.recycle(&mut memory.pool);
+        });
         objects
             .functions
             .sweep(&mut marks.functions, |_, f| memory.release(f.heap_size()));
@@ -289,10 +294,10 @@ fn trace_table(table: &Table, tracer: &mut Tracer<'_>) -> WeakMode {
             continue; // A dead key (or a free node) keeps nothing alive, as in 5.1.
         }
         if !mode.keys {
-            tracer.value(entry.key);
+            tracer.value_inline(entry.key);
         }
         if !mode.values {
-            tracer.value(entry.value);
+            tracer.value_inline(entry.value);
         }
     }
     mode

@@ -141,6 +141,14 @@ impl Heap {
         !self.gc.stopped && self.memory.allocated() >= self.gc.threshold
     }
 
+    /// How many collection cycles have run. Objects are freed only by a cycle, so a handle
+    /// valid when this read `n` stays valid while it still reads `n` (a library can cache
+    /// handles, unrooted, for as long as no cycle runs).
+    #[inline]
+    pub fn cycles(&self) -> u64 {
+        self.gc.cycles
+    }
+
     /// Bytes currently charged for live (or not yet swept) objects.
     #[inline]
     pub fn bytes_allocated(&self) -> usize {

@@ -58,6 +58,7 @@ pub use crate::{
         CallShape, Function, LocalVar, LuaClosure, NativeClosure, Payload, Prototype, Thread,
         UpValue, UpValueList, UserData,
     },
+    table::TableLayout,
     trace::{Trace, Tracer},
     tx::HeapTransaction,
     value::{NativeFn, Value},

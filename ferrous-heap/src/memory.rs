@@ -3,17 +3,21 @@
 //! [`Memory`] counts the bytes the heap's objects occupy (their fixed size plus the buffers they
 //! own, including table growth). Every allocation is charged here *before* it happens; if the
 //! charge would pass the limit it fails with `HeapError::OutOfMemory` and nothing is changed.
-//! The sweep releases each freed object's bytes.
+//! The sweep releases each freed object's bytes. The buffers of freed tables may be kept for
+//! new ones (`table::pool`); they are charged to nobody while they wait.
 //!
 //! **Invariant:** `allocated` equals the sum of `heap_size()` over all live objects.
 
 use crate::error::{HeapError, Result};
+use crate::table::pool::Pool;
 
-/// The heap's byte counter and optional limit.
+/// The heap's byte counter and optional limit, and the recycled table buffers.
 #[derive(Debug, Default)]
 pub(crate) struct Memory {
     allocated: usize,
     limit: Option<usize>,
+    /// Buffers of swept tables, for new tables.
+    pub(crate) pool: Pool,
 }
 
 impl Memory {

@@ -46,10 +46,21 @@ impl Tracer<'_> {
         }
     }
 
+    /// [`Tracer::value`] with the common cases (no object, a string) inline and the others
+    /// through the call: for the collector's loops over table contents.
+    #[inline(always)]
+    pub(crate) fn value_inline(&mut self, value: Value) {
+        match value {
+            Value::Nil | Value::Boolean(_) | Value::Number(_) | Value::NativeFunction(_) => {}
+            Value::String(handle) => self.string(handle),
+            other => self.value(other),
+        }
+    }
+
     /// Keeps every value of `values` alive.
     #[inline]
     pub fn values(&mut self, values: &[Value]) {
-        values.iter().for_each(|value| self.value(*value));
+        values.iter().for_each(|value| self.value_inline(*value));
     }
 
     /// Keeps a string alive.

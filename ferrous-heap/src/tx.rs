@@ -19,7 +19,7 @@ use crate::memory::Memory;
 use crate::meta::MetaEvent;
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
 use crate::string::LuaHashes;
-use crate::table::Table;
+use crate::table::{Table, TableLayout};
 use crate::value::Value;
 
 /// Exclusive, scoped access to the heap's objects.
@@ -182,6 +182,38 @@ impl HeapTransaction<'_> {
         }
     }
 
+    /// The layout of `table` for the key sequence of `pairs` (their values are not read), to
+    /// build more tables with those keys in that order ([`Self::new_table_with_layout`]):
+    /// `None` unless `table` has no array part, no key with a nil value, and exactly the keys
+    /// of `pairs`, all strings. A table [`Self::new_table_from`] made from string keys and
+    /// non-nil values has a layout for its pairs.
+    pub fn table_layout(
+        &self,
+        table: TableHandle,
+        pairs: &[(Value, Value)],
+    ) -> Result<Option<TableLayout>> {
+        let heap = &*self.heap;
+        Ok(heap
+            .table_ref(table)?
+            .layout(pairs, &heap.objects.lua_hashes))
+    }
+
+    /// The table [`Self::new_table_from`]`(pairs)` makes, from `layout` when the keys of
+    /// `pairs` are, in order, those it was taken for (checked, one comparison per key) and no
+    /// value is nil: the layout's nodes are copied and the values written at their keys'
+    /// positions, with no hashing or searching. `Ok(None)`, with nothing made, when `pairs` do
+    /// not fit the layout.
+    pub fn new_table_with_layout(
+        &mut self,
+        layout: &TableLayout,
+        pairs: &[(Value, Value)],
+    ) -> Result<Option<TableHandle>> {
+        match Table::with_layout(layout, pairs, &mut self.heap.memory)? {
+            Some(table) => self.insert_table(table).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Stores a table already charged to the heap's memory.
     fn insert_table(&mut self, table: Table) -> Result<TableHandle> {
         let heap = &mut *self.heap;
@@ -323,6 +355,16 @@ impl HeapTransaction<'_> {
     #[inline]
     pub fn pair_at(&self, table: TableHandle, pos: usize) -> Result<Option<(usize, Value, Value)>> {
         Ok(self.heap.table_ref(table)?.pair_at(pos))
+    }
+
+    /// Appends every pair of `table` to `out`, in `next` order (the pairs [`Self::pair_at`]
+    /// walks to), in one pass: for a caller that reads a whole table it does not change, such
+    /// as an encoder. Grows `out` only (what it holds is the caller's to manage; it is not
+    /// charged to the heap).
+    #[inline]
+    pub fn pairs_into(&self, table: TableHandle, out: &mut Vec<(Value, Value)>) -> Result<()> {
+        self.heap.table_ref(table)?.pairs_into(out);
+        Ok(())
     }
 
     /// The table's metatable.

@@ -203,11 +203,10 @@ impl Table {
         }
         let bytes = Table::heap_size_for(size, 0);
         memory.charge(bytes)?;
-        let mut array = Vec::new();
-        if array.try_reserve_exact(size).is_err() {
+        let Some(mut array) = memory.pool.array(size) else {
             memory.release(bytes);
             return Err(HeapError::OutOfMemory);
-        }
+        };
         array.extend_from_slice(values);
         array.resize(size, Value::Nil);
         Ok(Some(Table {
@@ -260,11 +259,10 @@ impl Table {
         let size = replay.size;
         let bytes = Table::heap_size_for(0, size);
         memory.charge(bytes)?;
-        let mut nodes = Vec::new();
-        if nodes.try_reserve_exact(size).is_err() {
+        let Some(mut nodes) = memory.pool.nodes(size) else {
             memory.release(bytes);
             return Err(HeapError::OutOfMemory);
-        }
+        };
         nodes.extend((0..size).map(|pos| {
             let sim = replay.node(pos);
             match (pairs.get(sim.key as usize), pairs.get(sim.value as usize)) {
@@ -309,11 +307,10 @@ impl Table {
         }
         let bytes = Table::heap_size_for(0, template.nodes.len());
         memory.charge(bytes)?;
-        let mut nodes = Vec::new();
-        if nodes.try_reserve_exact(template.nodes.len()).is_err() {
+        let Some(mut nodes) = memory.pool.nodes(template.nodes.len()) else {
             memory.release(bytes);
             return Err(HeapError::OutOfMemory);
-        }
+        };
         nodes.extend(template.nodes.iter().map(|node| Node {
             value: Value::Nil,
             ..*node

@@ -137,10 +137,9 @@ impl Table {
             memory.adjust(new_bytes, old_bytes);
             HeapError::OutOfMemory
         };
-        let mut nodes = Vec::new();
-        if nodes.try_reserve_exact(node_cap).is_err() {
+        let Some(mut nodes) = memory.pool.nodes(node_cap) else {
             return Err(refused(memory));
-        }
+        };
         nodes.resize(node_cap, Node::FREE);
         if array_size > self.array.len()
             && self
@@ -176,6 +175,7 @@ impl Table {
                 None => self.reinsert(node.key, node.key_hash, node.value),
             }
         }
+        memory.pool.give_nodes(old_nodes);
         Ok(())
     }
 

@@ -533,7 +533,12 @@ fn a_table_is_64_bytes() {
 }
 
 /// Asserts that two tables have the same layout, field for field.
-fn assert_same_layout(heap: &Heap, built: TableHandle, assigned: TableHandle, case: &str) {
+pub(super) fn assert_same_layout(
+    heap: &Heap,
+    built: TableHandle,
+    assigned: TableHandle,
+    case: &str,
+) {
     let (a, b) = (
         heap.objects.tables.get(built.raw()).expect("live"),
         heap.objects.tables.get(assigned.raw()).expect("live"),
@@ -552,7 +557,7 @@ fn assert_same_layout(heap: &Heap, built: TableHandle, assigned: TableHandle, ca
 }
 
 /// A small deterministic generator (xorshift64*).
-fn rng(state: &mut u64) -> u64 {
+pub(super) fn rng(state: &mut u64) -> u64 {
     *state ^= *state >> 12;
     *state ^= *state << 25;
     *state ^= *state >> 27;
@@ -649,6 +654,9 @@ fn pair_at_walks_in_next_order() {
     }
     assert_eq!(by_pos, by_key);
     assert_eq!(by_pos.len(), 8);
+    let mut all = vec![(Value::Nil, Value::Nil)];
+    tx.pairs_into(table, &mut all).expect("live");
+    assert_eq!(all.get(1..), Some(&by_key[..]));
 }
 
 #[test]

@@ -1,34 +1,31 @@
-//! The tables a decoder built last for string-keyed objects, by key sequence: an array of
+//! The layouts of the tables a decoder built last for string-keyed objects: an array of
 //! records (`[{"id":1,"name":..},{"id":2,"name":..}]`, a map per row) repeats the same keys
 //! in the same order, and a table with those keys has the same layout every time, so the
-//! decoder copies the layout of the last one (`HeapTransaction::new_table_like`) instead of
-//! replaying the insertions (`new_table_from`).
+//! decoder takes the layout of the first (`HeapTransaction::table_layout`) and stamps it on
+//! the others (`HeapTransaction::new_table_with_layout`, which checks the key sequence)
+//! instead of replaying the insertions (`new_table_from`).
 //!
-//! Invariant: the tables are remembered for one decoding call only ([`Layouts::forget`] runs
-//! before the buffers go back to app data), so no Lua value outlives the call here; within it
-//! no collection can run.
+//! A layout keeps no Lua value alive and only ever matches the keys it was taken for, so the
+//! layouts may stay from call to call; [`Layouts::forget`] drops them after a call that took
+//! large ones.
 
-use ferrous_heap::{HeapError, HeapTransaction, TableHandle, Value};
+use ferrous_heap::{HeapError, HeapTransaction, TableHandle, TableLayout, Value};
 
 /// How many key sequences are remembered (objects nested in records: the record, its inner
 /// objects).
 const SLOTS: usize = 4;
 
-/// One remembered table and the keys, in order, it was built from.
-#[derive(Default)]
-struct Slot {
-    table: Option<TableHandle>,
-    keys: Vec<Value>,
-}
+/// Layouts for more keys than this are not kept between calls.
+const KEEP_KEYS: usize = 1 << 10;
 
-/// The last tables built for a few key sequences.
+/// The layouts of the last few key sequences.
 #[derive(Default)]
 pub(crate) struct Layouts {
-    slots: [Slot; SLOTS],
+    slots: [Option<TableLayout>; SLOTS],
+    /// The slot that matched last (tried first).
+    last: usize,
     /// The slot the next new key sequence replaces.
     next: usize,
-    /// Slots holding a table.
-    filled: usize,
 }
 
 impl Layouts {
@@ -40,50 +37,37 @@ impl Layouts {
         tx: &mut HeapTransaction<'_>,
         pairs: &[(Value, Value)],
     ) -> Result<TableHandle, HeapError> {
-        let same_keys = |slot: &Slot| {
-            slot.keys.len() == pairs.len()
-                && slot
-                    .keys
-                    .iter()
-                    .zip(pairs)
-                    .all(|(key, pair)| *key == pair.0)
-        };
-        if self.filled > 0 {
-            if let Some(template) = self
-                .slots
-                .iter()
-                .find(|slot| slot.table.is_some() && same_keys(slot))
-                .and_then(|slot| slot.table)
-            {
-                return tx.new_table_like(template, pairs);
+        if pairs.len() < 2 {
+            return tx.new_table_from(pairs);
+        }
+        for i in 0..SLOTS {
+            let idx = (self.last + i) % SLOTS;
+            if let Some(Some(layout)) = self.slots.get(idx) {
+                if layout.len() == pairs.len() {
+                    if let Some(table) = tx.new_table_with_layout(layout, pairs)? {
+                        self.last = idx;
+                        return Ok(table);
+                    }
+                }
             }
         }
         let table = tx.new_table_from(pairs)?;
-        if pairs.len() >= 2 {
+        if let Some(layout) = tx.table_layout(table, pairs)? {
             if let Some(slot) = self.slots.get_mut(self.next) {
-                self.filled += usize::from(slot.table.is_none());
-                slot.table = Some(table);
-                slot.keys.clear();
-                slot.keys.extend(pairs.iter().map(|pair| pair.0));
+                *slot = Some(layout);
             }
+            self.last = self.next;
             self.next = (self.next + 1) % SLOTS;
         }
         Ok(table)
     }
 
-    /// Forgets every table (at the end of a decoding call).
+    /// Drops the layouts of long key sequences (at the end of a decoding call).
     pub(crate) fn forget(&mut self) {
-        if self.filled == 0 {
-            return;
-        }
-        self.filled = 0;
         for slot in &mut self.slots {
-            slot.table = None;
-            slot.keys.clear();
-            if slot.keys.capacity() > 1 << 10 {
-                slot.keys = Vec::new();
+            if slot.as_ref().is_some_and(|layout| layout.len() > KEEP_KEYS) {
+                *slot = None;
             }
         }
-        self.next = 0;
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod bit;
 pub(crate) mod cjson;
 pub(crate) mod cmsgpack;
 pub(crate) mod layouts;
+pub(crate) mod strcache;
 pub(crate) mod structlib;
 
 /// Empties a buffer a library keeps between calls, and drops its allocation when an input grew

@@ -15,6 +15,7 @@ use ferrous_vm::{Ctx, Error, Result, Ret};
 use super::{Config, config_of, fpconv, null_of};
 use crate::libs::layouts::Layouts;
 use crate::libs::recycle;
+use crate::libs::strcache::StrCache;
 
 /// Fuel is charged in batches of this many units.
 const FUEL_BATCH: u64 = 256;
@@ -80,6 +81,8 @@ pub(crate) struct DecodeBufs {
     pairs: Vec<(Value, Value)>,
     open: Vec<Open>,
     layouts: Layouts,
+    /// Strings interned lately (kept from call to call: see [`StrCache`]).
+    strings: StrCache,
 }
 
 impl DecodeBufs {
@@ -130,6 +133,7 @@ fn run(ctx: &mut Ctx<'_>, cfg: Config, bufs: &mut DecodeBufs) -> Result<Value> {
         pairs,
         open,
         layouts,
+        strings,
     } = bufs;
     if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
         return Err(Error::runtime(
@@ -151,6 +155,7 @@ fn run(ctx: &mut Ctx<'_>, cfg: Config, bufs: &mut DecodeBufs) -> Result<Value> {
         error_msg: "",
         tokens: 0,
         charged_pos: 0,
+        strings,
     };
     let value = parser.value(ctx, items, pairs, open, layouts)?;
     let end = parser.next_token();
@@ -182,6 +187,8 @@ struct Parser<'a> {
     /// Tokens read and bytes passed (from `charged_pos`) since fuel was last charged.
     tokens: u64,
     charged_pos: usize,
+    /// Strings interned lately.
+    strings: &'a mut StrCache,
 }
 
 impl Parser<'_> {
@@ -231,15 +238,14 @@ impl Parser<'_> {
         ))
     }
 
-    /// The bytes of the last string token.
+    /// The last string token, interned.
     #[inline]
-    fn str_bytes(&self) -> &[u8] {
+    fn intern(&mut self, ctx: &mut Ctx<'_>) -> Result<ferrous_heap::StringHandle> {
         if self.str_escaped {
-            self.tmp.as_slice()
+            self.strings.intern(ctx.vm(), self.tmp, 0, self.tmp.len())
         } else {
-            self.data
-                .get(self.str_start..self.str_end)
-                .unwrap_or_default()
+            self.strings
+                .intern(ctx.vm(), self.data, self.str_start, self.str_end)
         }
     }
 
@@ -257,7 +263,7 @@ impl Parser<'_> {
             self.charge(ctx)?;
             // `token` starts a value.
             let mut value = match token.kind {
-                Kind::Str => Value::String(ctx.vm().intern(self.str_bytes())?),
+                Kind::Str => Value::String(self.intern(ctx)?),
                 Kind::Number => Value::Number(self.number),
                 Kind::True => Value::Boolean(true),
                 Kind::False => Value::Boolean(false),
@@ -314,8 +320,7 @@ impl Parser<'_> {
                     self.depth -= 1;
                     self.slots -= open.slots();
                     stack.pop();
-                    let nested = !stack.is_empty();
-                    value = Value::Table(close(ctx, open, items, pairs, layouts, nested)?);
+                    value = Value::Table(close(ctx, open, items, pairs, layouts)?);
                     continue;
                 }
                 if !self.eat(b',') {
@@ -362,7 +367,7 @@ impl Parser<'_> {
         if token.kind != Kind::Str {
             return Err(self.parse_error("object key string", token));
         }
-        let key = ctx.vm().intern(self.str_bytes())?;
+        let key = self.intern(ctx)?;
         if !self.eat(b':') {
             let colon = self.next_token();
             return Err(self.parse_error("colon", colon));
@@ -622,15 +627,13 @@ const STRING_STOP: [bool; 256] = {
     table
 };
 
-/// Makes the table of a container that just closed from its elements, and pops them;
-/// `nested` if it is inside another container.
+/// Makes the table of a container that just closed from its elements, and pops them.
 fn close(
     ctx: &mut Ctx<'_>,
     open: Open,
     items: &mut Vec<Value>,
     pairs: &mut Vec<(Value, Value)>,
     layouts: &mut Layouts,
-    nested: bool,
 ) -> Result<TableHandle> {
     let table = match open {
         Open::Array { start } => {
@@ -644,13 +647,8 @@ fn close(
         }
         Open::Object { start, .. } => {
             let pairs_of = pairs.get(start..).unwrap_or_default();
-            let mut tx = ctx.vm().heap().tx();
-            // Only objects inside others can repeat a key sequence.
-            let table = if nested {
-                layouts.build(&mut tx, pairs_of)?
-            } else {
-                tx.new_table_from(pairs_of)?
-            };
+            // Records in an array, and documents from call to call, repeat key sequences.
+            let table = layouts.build(&mut ctx.vm().heap().tx(), pairs_of)?;
             pairs.truncate(start);
             table
         }

@@ -6,7 +6,8 @@
 //! as `null`; metatables are ignored (raw reads only).
 //!
 //! Invariant: no recursion. Open tables live on an explicit [`Frame`] stack whose height is
-//! bounded by `encode_max_depth` and by the emulated C stack limit (`super::checkstack`).
+//! bounded by `encode_max_depth` and by the emulated C stack limit (`super::checkstack`); the
+//! pairs of each are read at once when it opens, into a buffer the open tables share.
 
 use ferrous_heap::{TableHandle, Value};
 use ferrous_vm::{Ctx, Error, Result, Ret};
@@ -19,22 +20,18 @@ const MAX_OUTPUT: usize = 1 << 30;
 /// Fuel is charged in batches of this many units.
 const FUEL_BATCH: u64 = 256;
 
-/// A table being encoded.
-enum Frame {
-    /// An array: the next index to encode, up to `len`.
-    Array {
-        table: TableHandle,
-        len: i64,
-        next: i64,
-    },
-    /// An object, walked in `next` order by traversal position (`HeapTransaction::pair_at`:
-    /// nothing changes the table while it is encoded): the position to look from, and whether
-    /// a pair was written yet.
-    Object {
-        table: TableHandle,
-        pos: usize,
-        first: bool,
-    },
+/// A table being encoded. Its pairs were read at once into the encoder's `pairs` when it
+/// opened (`HeapTransaction::pairs_into`, in `next` order: nothing changes the table while it
+/// is encoded), from `start` on. An array whose keys are `1..=len` in that order is encoded
+/// from them; any other array (holes, keys in the hash part) is read index by index.
+struct Frame {
+    /// Where the table's pairs start in `pairs` (dropped from there when it is done).
+    start: usize,
+    /// The next pair to encode.
+    next: usize,
+    is_array: bool,
+    /// An array read index by index: the table, its length and the next index.
+    by_index: Option<(TableHandle, i64, i64)>,
 }
 
 /// The encoder's buffers, kept between calls in the VM's app data so that an encode allocates
@@ -43,22 +40,21 @@ enum Frame {
 pub(crate) struct EncodeBufs {
     out: Vec<u8>,
     stack: Vec<Frame>,
+    pairs: Vec<(Value, Value)>,
 }
 
 impl EncodeBufs {
     /// An output buffer larger than this is not kept for the next call.
     const KEEP_BYTES: usize = 1 << 16;
     const KEEP_FRAMES: usize = 1 << 10;
+    const KEEP_PAIRS: usize = 1 << 12;
 }
 
 impl Frame {
     /// The C Lua stack slots this table's traversal holds while one of its values is encoded
     /// (the value; an object also has the key).
     fn slots(&self) -> usize {
-        match self {
-            Frame::Array { .. } => 1,
-            Frame::Object { .. } => 2,
-        }
+        if self.is_array { 1 } else { 2 }
     }
 }
 
@@ -75,17 +71,19 @@ pub(crate) fn encode(ctx: &mut Ctx<'_>) -> Result<Ret> {
         .unwrap_or_default();
     bufs.out.clear();
     bufs.stack.clear();
+    bufs.pairs.clear();
     let mut encoder = Encoder {
         cfg,
         null,
         out: bufs.out,
         fuel: 0,
     };
-    let res = encoder.run(ctx, ctx.arg(1), &mut bufs.stack);
+    let res = encoder.run(ctx, ctx.arg(1), &mut bufs.stack, &mut bufs.pairs);
     let res = res.and_then(|()| ctx.vm().intern(&encoder.out));
     bufs.out = encoder.out;
     crate::libs::recycle(&mut bufs.out, EncodeBufs::KEEP_BYTES);
     crate::libs::recycle(&mut bufs.stack, EncodeBufs::KEEP_FRAMES);
+    crate::libs::recycle(&mut bufs.pairs, EncodeBufs::KEEP_PAIRS);
     if let Some(slot) = ctx.app_data_mut::<EncodeBufs>() {
         *slot = bufs;
     }
@@ -107,7 +105,13 @@ struct Encoder {
 }
 
 impl Encoder {
-    fn run(&mut self, ctx: &mut Ctx<'_>, root: Value, stack: &mut Vec<Frame>) -> Result<()> {
+    fn run(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        root: Value,
+        stack: &mut Vec<Frame>,
+        pairs: &mut Vec<(Value, Value)>,
+    ) -> Result<()> {
         // C stack slots in use: the argument, plus what open tables hold.
         let mut slots = 1usize;
         let mut pending = Some(root);
@@ -122,21 +126,26 @@ impl Encoder {
                             "Cannot serialise, excessive nesting ({depth})"
                         )));
                     }
-                    let len = self.array_length(ctx, table)?;
-                    let frame = if len > 0 {
+                    let start = pairs.len();
+                    ctx.vm().heap().tx().pairs_into(table, pairs)?;
+                    let len =
+                        self.array_length(ctx, table, pairs.get(start..).unwrap_or_default())?;
+                    let is_array = len > 0;
+                    let mut by_index = None;
+                    if is_array {
                         self.out.push(b'[');
-                        Frame::Array {
-                            table,
-                            len: i64::from(len),
-                            next: 1,
+                        if !keys_in_order(len, pairs.get(start..).unwrap_or_default()) {
+                            pairs.truncate(start);
+                            by_index = Some((table, i64::from(len), 1));
                         }
                     } else {
                         self.out.push(b'{');
-                        Frame::Object {
-                            table,
-                            pos: 0,
-                            first: true,
-                        }
+                    }
+                    let frame = Frame {
+                        start,
+                        next: start,
+                        is_array,
+                        by_index,
                     };
                     slots += frame.slots();
                     stack.push(frame);
@@ -147,33 +156,28 @@ impl Encoder {
             let Some(frame) = stack.last_mut() else {
                 return Ok(());
             };
-            match frame {
-                Frame::Array { table, len, next } => {
-                    if *next > *len {
-                        self.out.push(b']');
-                    } else {
-                        if *next > 1 {
-                            self.out.push(b',');
-                        }
-                        pending = Some(ctx.vm().heap().tx().raw_get_int(*table, *next)?);
-                        *next += 1;
-                        continue;
+            if let Some((table, len, next)) = &mut frame.by_index {
+                if *next <= *len {
+                    if *next > 1 {
+                        self.out.push(b',');
                     }
+                    pending = Some(ctx.vm().heap().tx().raw_get_int(*table, *next)?);
+                    *next += 1;
+                    continue;
                 }
-                Frame::Object { table, pos, first } => {
-                    if let Some((at, k, v)) = ctx.vm().heap().tx().pair_at(*table, *pos)? {
-                        if !*first {
-                            self.out.push(b',');
-                        }
-                        *first = false;
-                        *pos = at + 1;
-                        self.key(ctx, k)?;
-                        pending = Some(v);
-                        continue;
-                    }
-                    self.out.push(b'}');
+            } else if let Some(&(k, v)) = pairs.get(frame.next) {
+                if frame.next > frame.start {
+                    self.out.push(b',');
                 }
+                frame.next += 1;
+                if !frame.is_array {
+                    self.key(ctx, k)?;
+                }
+                pending = Some(v);
+                continue;
             }
+            self.out.push(if frame.is_array { b']' } else { b'}' });
+            pairs.truncate(frame.start);
             if let Some(frame) = stack.pop() {
                 slots -= frame.slots();
             }
@@ -193,23 +197,38 @@ impl Encoder {
         Ok(())
     }
 
-    /// `lua_array_length`: the array length, or -1 for an object.
-    fn array_length(&mut self, ctx: &mut Ctx<'_>, table: TableHandle) -> Result<i32> {
+    /// `lua_array_length` of `table`, whose pairs are `pairs`: the array length, or -1 for an
+    /// object.
+    fn array_length(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        table: TableHandle,
+        pairs: &[(Value, Value)],
+    ) -> Result<i32> {
         let mut max: i32 = 0;
         let mut items: i32 = 0;
-        let mut pos = 0;
-        while let Some((at, k, _)) = ctx.vm().heap().tx().pair_at(table, pos)? {
-            self.charge(ctx, 1)?;
-            pos = at + 1;
-            match k {
-                Value::Number(n) if n != 0.0 && n.floor() == n && n >= 1.0 => {
+        let mut walked = 0;
+        let mut is_array = true;
+        for (k, _) in pairs {
+            walked += 1;
+            match *k {
+                // `n >= 1` and an integer (`floor` without the call: below 2^63 the `i64`
+                // round trip keeps exactly the integers; from there on every double is one).
+                Value::Number(n) if n >= 1.0 && (n >= 9.2e18 || (n as i64) as f64 == n) => {
                     if n > f64::from(max) {
                         max = c_int(n);
                     }
                     items = items.wrapping_add(1);
                 }
-                _ => return Ok(-1),
+                _ => {
+                    is_array = false;
+                    break;
+                }
             }
+        }
+        self.charge(ctx, walked)?;
+        if !is_array {
+            return Ok(-1);
         }
         let cfg = &self.cfg;
         if cfg.encode_sparse_ratio > 0
@@ -324,6 +343,15 @@ impl Encoder {
         self.out.push(b'"');
         self.charge(ctx, len as u64 / 16)
     }
+}
+
+/// Whether `pairs`, those of an array of `len` items, have exactly the keys `1..=len` in that
+/// order (an array part without holes).
+fn keys_in_order(len: i32, pairs: &[(Value, Value)]) -> bool {
+    usize::try_from(len).is_ok_and(|len| len == pairs.len())
+        && (1..)
+            .zip(pairs)
+            .all(|(i, (key, _))| *key == Value::Number(f64::from(i)))
 }
 
 /// The C cast `(int)k` of a double on x86-64: out of range gives `INT_MIN`.

@@ -31,9 +31,11 @@ pub(crate) fn format_short(x: f64, precision: usize, out: &mut Vec<u8>) -> bool 
     if mag.is_nan() || mag >= limit {
         return false;
     }
+    // `0 <= m < limit <= 10^17 < 2^63`: `m` is an integer exactly when the `i64` round trip
+    // keeps it (no call to `trunc`, which this target does not inline).
     let Some(k) = (0..=8).find(|&k| {
         let m = mag * POW10[k];
-        m.trunc() == m && m < limit
+        m < limit && (m as i64) as f64 == m
     }) else {
         return false;
     };

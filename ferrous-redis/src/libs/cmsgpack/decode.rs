@@ -7,6 +7,7 @@ use ferrous_vm::{Ctx, Error, Result, Ret, Value, Vm};
 use super::check_stack;
 use crate::libs::layouts::Layouts;
 use crate::libs::recycle;
+use crate::libs::strcache::StrCache;
 
 /// Why decoding stopped.
 enum DecodeError {
@@ -59,6 +60,8 @@ pub(super) struct UnpackBufs {
     items: Vec<Value>,
     pairs: Vec<(Value, Value)>,
     layouts: Layouts,
+    /// Strings interned lately (kept from call to call: see [`StrCache`]).
+    strings: StrCache,
 }
 
 impl UnpackBufs {
@@ -91,6 +94,7 @@ struct Decoder<'a> {
     items: &'a mut Vec<Value>,
     pairs: &'a mut Vec<(Value, Value)>,
     layouts: &'a mut Layouts,
+    strings: &'a mut StrCache,
     /// Work done since fuel was last charged.
     work: u64,
 }
@@ -122,7 +126,7 @@ impl Decoder<'_> {
     fn string(&mut self, vm: &mut Vm, skip: usize, len: usize) -> Result<Item, DecodeError> {
         self.need(skip.checked_add(len).ok_or(DecodeError::Eof)?)?;
         let start = self.pos + skip;
-        let s = vm.intern(&self.data[start..start + len])?;
+        let s = self.strings.intern(vm, self.data, start, start + len)?;
         self.pos = start + len;
         self.work += len as u64 / 16;
         Ok(Item::Value(Value::String(s)))
@@ -281,12 +285,9 @@ impl Decoder<'_> {
                     }
                     Some(DecodeFrame::Map { start, .. }) => {
                         let pairs = self.pairs.get(start..).unwrap_or_default();
-                        // Only maps inside others can repeat a key sequence.
-                        let table = if self.stack.is_empty() {
-                            tx.new_table_from(pairs)?
-                        } else {
-                            self.layouts.build(&mut tx, pairs)?
-                        };
+                        // Records in an array, and documents from call to call, repeat key
+                        // sequences.
+                        let table = self.layouts.build(&mut tx, pairs)?;
                         self.pairs.truncate(start);
                         value = Value::Table(table);
                     }
@@ -363,6 +364,7 @@ fn unpack_data(
         items: &mut bufs.items,
         pairs: &mut bufs.pairs,
         layouts: &mut bufs.layouts,
+        strings: &mut bufs.strings,
         work: 0,
     };
     let mut results = Vec::new();

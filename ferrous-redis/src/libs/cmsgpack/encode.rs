@@ -1,11 +1,12 @@
 //! `cmsgpack.pack`'s encoder: lua-cmsgpack's choice of encodings, and its walk over nested
 //! tables kept in an explicit stack of open tables ([`EncodeFrame`]), at most
-//! [`MAX_NESTING`] deep.
+//! [`MAX_NESTING`] deep. Each table's pairs are read at once when it opens, into a buffer the
+//! open tables share.
 //!
 //! Invariant: the walk counts the Lua stack slots the C code would hold at each step, so its
 //! `luaL_checkstack` errors come where Redis raises them.
 
-use ferrous_heap::TableHandle;
+use ferrous_heap::{Heap, TableHandle};
 use ferrous_vm::{Ctx, Error, Result, Value, Vm};
 
 use super::check_stack;
@@ -14,70 +15,94 @@ use crate::libs::structlib::{MAX_OUTPUT, c_i64};
 /// `LUACMSGPACK_MAX_NESTING`: tables this deep encode as nil.
 const MAX_NESTING: usize = 16;
 
-/// An open table of the encoder: the rest of its items wait here while a child is encoded.
-pub(super) enum EncodeFrame {
-    /// An array: items `next ..= len` are left.
-    Array {
-        table: TableHandle,
-        next: i64,
-        len: i64,
-        slots: usize,
-        level: usize,
-    },
-    /// A map, walked in `next` order by traversal position (`HeapTransaction::pair_at`:
-    /// nothing changes the table while it is encoded): the pair at `pos` or after it is next;
-    /// `value` is set while its key is being encoded.
-    Map {
-        table: TableHandle,
-        pos: usize,
-        value: Option<Value>,
-        slots: usize,
-        level: usize,
-    },
+/// An open table of the encoder. Its pairs were read at once into the encoder's `pairs`
+/// (`HeapTransaction::pairs_into`, in `next` order: nothing changes the table while it is
+/// encoded) from `start` on; the rest of them wait there while a child is encoded.
+pub(super) struct EncodeFrame {
+    /// Where the table's pairs start in `pairs` (dropped from there when it is done).
+    start: usize,
+    /// The next pair to encode.
+    next: usize,
+    /// Array: the values only. Map: the key, then (`value_next`) the value.
+    is_array: bool,
+    value_next: bool,
+    slots: usize,
+    level: usize,
 }
 
 /// The encoder of one `pack` call: the output and the open tables.
 pub(super) struct Encoder {
     pub(super) out: Vec<u8>,
     stack: Vec<EncodeFrame>,
+    /// The pairs of the open tables.
+    pairs: Vec<(Value, Value)>,
     /// Items encoded since fuel was last charged.
     pub(super) items: u64,
+    /// An output length known to be within the memory cap (the heap does not change during
+    /// an encode, so every shorter length is too).
+    room_upto: usize,
+}
+
+/// The buffers an [`Encoder`] uses, kept between calls.
+#[derive(Default)]
+pub(super) struct EncodeBufs {
+    pub(super) out: Vec<u8>,
+    pub(super) stack: Vec<EncodeFrame>,
+    pub(super) pairs: Vec<(Value, Value)>,
 }
 
 impl Encoder {
-    /// An encoder writing to `out` (emptied), with `stack` (emptied) for its open tables:
-    /// buffers a caller keeps between calls.
-    pub(super) fn new(mut out: Vec<u8>, mut stack: Vec<EncodeFrame>) -> Encoder {
-        out.clear();
-        stack.clear();
+    /// An encoder writing to `bufs.out` (emptied), with the rest of `bufs` (emptied) for its
+    /// open tables: buffers a caller keeps between calls.
+    pub(super) fn new(mut bufs: EncodeBufs) -> Encoder {
+        bufs.out.clear();
+        bufs.stack.clear();
+        bufs.pairs.clear();
         Encoder {
-            out,
-            stack,
+            out: bufs.out,
+            stack: bufs.stack,
+            pairs: bufs.pairs,
             items: 0,
+            room_upto: 0,
         }
     }
 
     /// The buffers back, emptied of Lua values, for the next call.
-    pub(super) fn into_buffers(mut self) -> (Vec<u8>, Vec<EncodeFrame>) {
+    pub(super) fn into_buffers(mut self) -> EncodeBufs {
         self.stack.clear();
-        (self.out, self.stack)
+        self.pairs.clear();
+        EncodeBufs {
+            out: self.out,
+            stack: self.stack,
+            pairs: self.pairs,
+        }
     }
 
-    /// Refuses to grow the output by `extra` bytes past the memory cap.
-    #[inline]
-    fn room(&mut self, vm: &mut Vm, extra: usize) -> Result<()> {
-        let new_len = self.out.len().saturating_add(extra);
-        if new_len > MAX_OUTPUT || !vm.heap().can_allocate(new_len) {
+    /// Refuses an output of `len` bytes past the memory cap (exactly as checking every length
+    /// would, asking the heap only when `len` passes the length last found within the cap).
+    #[inline(always)]
+    fn room(&mut self, heap: &Heap, len: usize) -> Result<()> {
+        if len <= self.room_upto {
+            return Ok(());
+        }
+        self.more_room(heap, len)
+    }
+
+    /// [`Encoder::room`] past `room_upto`: asks for twice as much at once, then for `len`.
+    #[cold]
+    #[inline(never)]
+    fn more_room(&mut self, heap: &Heap, len: usize) -> Result<()> {
+        if len > MAX_OUTPUT {
             return Err(Error::OutOfMemory);
         }
-        Ok(())
-    }
-
-    /// Appends bytes, refusing to grow past the memory cap.
-    #[inline]
-    fn append(&mut self, vm: &mut Vm, bytes: &[u8]) -> Result<()> {
-        self.room(vm, bytes.len())?;
-        self.out.extend_from_slice(bytes);
+        let ahead = len.max(self.room_upto.saturating_mul(2)).min(MAX_OUTPUT);
+        if heap.can_allocate(ahead) {
+            self.room_upto = ahead;
+        } else if heap.can_allocate(len) {
+            self.room_upto = len;
+        } else {
+            return Err(Error::OutOfMemory);
+        }
         Ok(())
     }
 
@@ -93,18 +118,31 @@ impl Encoder {
         self.items += 1;
         match value {
             Value::String(s) => {
-                let len = vm.str_bytes(s)?.len();
-                let header = str_header(len);
-                self.room(vm, header.len() + len)?;
-                self.out.extend_from_slice(&header);
-                self.out.extend_from_slice(vm.str_bytes(s)?);
+                let heap = &*vm.heap();
+                let bytes = heap.str_bytes(s)?;
+                let len = bytes.len();
+                self.room(
+                    heap,
+                    self.out.len().saturating_add(len + str_header_len(len)),
+                )?;
+                put_str_header(&mut self.out, len);
+                self.out.extend_from_slice(bytes);
                 self.items += len as u64 / 16;
                 Ok(())
             }
-            Value::Boolean(b) => self.append(vm, &[if b { 0xc3 } else { 0xc2 }]),
-            Value::Number(n) => self.append(vm, &number_bytes(n)),
+            Value::Boolean(b) => {
+                self.out.push(if b { 0xc3 } else { 0xc2 });
+                self.room(vm.heap(), self.out.len())
+            }
+            Value::Number(n) => {
+                put_number(&mut self.out, n);
+                self.room(vm.heap(), self.out.len())
+            }
             Value::Table(table) if level < MAX_NESTING => self.open_table(vm, table, level, slots),
-            _ => self.append(vm, &[0xc0]),
+            _ => {
+                self.out.push(0xc0);
+                self.room(vm.heap(), self.out.len())
+            }
         }
     }
 
@@ -117,103 +155,90 @@ impl Encoder {
         slots: usize,
     ) -> Result<()> {
         check_stack(slots, 2, "in function table_is_an_array")?;
-        let tx = vm.heap().tx();
-        let (mut count, mut max, mut is_array) = (0i64, 0i64, true);
-        let mut pos = 0;
-        while let Some((at, k, _)) = tx.pair_at(table, pos)? {
-            pos = at + 1;
-            count += 1;
-            // The key must be a number whose `int` cast is itself and positive.
-            match k {
-                Value::Number(n) if n > 0.0 && n <= f64::from(i32::MAX) && n.fract() == 0.0 => {
-                    max = max.max(n as i64);
-                }
-                _ => {
+        let start = self.pairs.len();
+        vm.heap().tx().pairs_into(table, &mut self.pairs)?;
+        let pairs = self.pairs.get(start..).unwrap_or_default();
+        // The key must be a number whose `int` cast is itself and positive.
+        let array_key = |key: &Value| match *key {
+            // In that range, `n as i64` is exact for integers only.
+            Value::Number(n) if n > 0.0 && n <= f64::from(i32::MAX) && (n as i64) as f64 == n => {
+                Some(n as i64)
+            }
+            _ => None,
+        };
+        let mut max = 0i64;
+        let mut walked = 0u64;
+        let mut is_array = true;
+        for (key, _) in pairs {
+            walked += 1;
+            match array_key(key) {
+                Some(n) => max = max.max(n),
+                None => {
                     is_array = false;
                     break;
                 }
             }
         }
-        self.items += count as u64;
-        if is_array && max == count {
+        self.items += walked;
+        let count = pairs.len();
+        if is_array && max == count as i64 {
             check_stack(slots, 1, "in function mp_encode_lua_table_as_array")?;
-            let len = vm.heap().len(table)?;
-            self.append(vm, &container_header(len as u64, 0x90, 0xdc))?;
-            self.stack.push(EncodeFrame::Array {
-                table,
-                next: 1,
-                len: len as i64,
-                slots: slots + 1,
-                level: level + 1,
-            });
+            // The keys are exactly `1..=count`, so `#t` is `count`; the values go in key
+            // order, which is `next` order unless some of them sit in the hash part.
+            let in_order = (1..)
+                .zip(pairs)
+                .all(|(i, (key, _))| *key == Value::Number(f64::from(i)));
+            if !in_order {
+                self.pairs.truncate(start);
+                let tx = vm.heap().tx();
+                let len = tx.len(table)?;
+                for i in 1..=len {
+                    let value = tx.raw_get_int(table, i as i64)?;
+                    self.pairs.push((Value::Nil, value));
+                }
+            }
+            let len = self.pairs.len() - start;
+            put_container_header(&mut self.out, len as u64, 0x90, 0xdc);
+            self.room(vm.heap(), self.out.len())?;
         } else {
             check_stack(slots, 3, "in function mp_encode_lua_table_as_map")?;
-            let tx = vm.heap().tx();
-            let mut len = 0u64;
-            let mut pos = 0;
-            while let Some((at, _, _)) = tx.pair_at(table, pos)? {
-                pos = at + 1;
-                len += 1;
-            }
-            self.items += len;
-            self.append(vm, &container_header(len, 0x80, 0xde))?;
-            self.stack.push(EncodeFrame::Map {
-                table,
-                pos: 0,
-                value: None,
-                slots: slots + 1,
-                level: level + 1,
-            });
+            self.items += count as u64;
+            put_container_header(&mut self.out, count as u64, 0x80, 0xde);
+            self.room(vm.heap(), self.out.len())?;
         }
+        self.stack.push(EncodeFrame {
+            start,
+            next: start,
+            is_array: is_array && max == count as i64,
+            value_next: false,
+            slots: slots + 1,
+            level: level + 1,
+        });
         Ok(())
     }
 
     /// Encodes the items of the open tables until none is left.
     pub(super) fn run(&mut self, ctx: &mut Ctx<'_>) -> Result<()> {
         while let Some(frame) = self.stack.last_mut() {
-            let (value, level, slots) = match frame {
-                EncodeFrame::Array {
-                    table,
-                    next,
-                    len,
-                    slots,
-                    level,
-                } => {
-                    if *next > *len {
-                        self.stack.pop();
-                        continue;
-                    }
-                    let value = ctx.vm().heap().raw_get_int(*table, *next)?;
-                    *next += 1;
-                    (value, *level, *slots)
-                }
-                EncodeFrame::Map {
-                    table,
-                    pos,
-                    value,
-                    slots,
-                    level,
-                } => {
-                    if let Some(v) = value.take() {
-                        // The key is still on the C stack while the value is encoded.
-                        (v, *level, *slots + 1)
-                    } else {
-                        match ctx.vm().heap().tx().pair_at(*table, *pos)? {
-                            None => {
-                                self.stack.pop();
-                                continue;
-                            }
-                            Some((at, k, v)) => {
-                                *pos = at + 1;
-                                *value = Some(v);
-                                // Key and value, then the copy of the key being encoded.
-                                (k, *level, *slots + 2)
-                            }
-                        }
-                    }
-                }
+            let Some(&(key, value)) = self.pairs.get(frame.next) else {
+                self.pairs.truncate(frame.start);
+                self.stack.pop();
+                continue;
             };
-            self.encode(ctx.vm(), value, level, slots)?;
+            let (item, level, slots) = if frame.is_array {
+                frame.next += 1;
+                (value, frame.level, frame.slots)
+            } else if frame.value_next {
+                // The key is still on the C stack while the value is encoded.
+                frame.value_next = false;
+                frame.next += 1;
+                (value, frame.level, frame.slots + 1)
+            } else {
+                // Key and value, then the copy of the key being encoded.
+                frame.value_next = true;
+                (key, frame.level, frame.slots + 2)
+            };
+            self.encode(ctx.vm(), item, level, slots)?;
             if self.items >= 1024 {
                 ctx.charge(self.items)?;
                 self.items = 0;
@@ -223,99 +248,90 @@ impl Encoder {
     }
 }
 
-/// A few bytes built on the stack: a header or a number's encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Bytes {
-    buf: [u8; 9],
-    len: u8,
+/// Appends `tag` and the bytes of `payload` (a fixed size, so no copy loop or call).
+#[inline(always)]
+fn put_tagged<const N: usize>(out: &mut Vec<u8>, tag: u8, payload: [u8; N]) {
+    out.push(tag);
+    out.extend_from_slice(&payload);
 }
 
-impl Bytes {
-    fn new(tag: u8, payload: &[u8]) -> Bytes {
-        let mut buf = [0u8; 9];
-        buf[0] = tag;
-        let len = 1 + payload.len().min(8);
-        if let Some(dst) = buf.get_mut(1..len) {
-            dst.copy_from_slice(payload.get(..len - 1).unwrap_or_default());
-        }
-        Bytes {
-            buf,
-            len: len as u8,
-        }
+/// The length of [`put_str_header`]'s header for a string of `len` bytes.
+fn str_header_len(len: usize) -> usize {
+    match len {
+        0..32 => 1,
+        32..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
     }
 }
 
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        self.buf.get(..usize::from(self.len)).unwrap_or_default()
-    }
-}
-
-/// The header of a string of `len` bytes (fixstr, str 8, str 16, str 32).
-fn str_header(len: usize) -> Bytes {
+/// Appends the header of a string of `len` bytes (fixstr, str 8, str 16, str 32).
+#[inline(always)]
+fn put_str_header(out: &mut Vec<u8>, len: usize) {
     if len < 32 {
-        Bytes::new(0xa0 | len as u8, &[])
+        out.push(0xa0 | len as u8);
     } else if len <= 0xff {
-        Bytes::new(0xd9, &[len as u8])
+        put_tagged(out, 0xd9, [len as u8]);
     } else if len <= 0xffff {
-        Bytes::new(0xda, &(len as u16).to_be_bytes())
+        put_tagged(out, 0xda, (len as u16).to_be_bytes());
     } else {
-        Bytes::new(0xdb, &(len as u32).to_be_bytes())
+        put_tagged(out, 0xdb, (len as u32).to_be_bytes());
     }
 }
 
-/// The header of an array (`fix` 0x90, `x16` 0xdc) or a map (0x80, 0xde) of `n` items.
-fn container_header(n: u64, fix: u8, x16: u8) -> Bytes {
+/// Appends the header of an array (`fix` 0x90, `x16` 0xdc) or a map (0x80, 0xde) of `n`
+/// items.
+fn put_container_header(out: &mut Vec<u8>, n: u64, fix: u8, x16: u8) {
     if n <= 15 {
-        Bytes::new(fix | n as u8, &[])
+        out.push(fix | n as u8);
     } else if n <= 0xffff {
-        Bytes::new(x16, &(n as u16).to_be_bytes())
+        put_tagged(out, x16, (n as u16).to_be_bytes());
     } else {
-        Bytes::new(x16 + 1, &(n as u32).to_be_bytes())
+        put_tagged(out, x16 + 1, (n as u32).to_be_bytes());
     }
 }
 
 /// `mp_encode_lua_number`: an integer when `(int64_t)n == n`, else float32 if exact, else
 /// float64.
-fn number_bytes(n: f64) -> Bytes {
+#[inline]
+fn put_number(out: &mut Vec<u8>, n: f64) {
     let i = c_i64(n);
     if n.is_finite() && i as f64 == n {
-        return int_bytes(i);
+        return put_int(out, i);
     }
     let f = n as f32;
     if f64::from(f) == n {
-        Bytes::new(0xca, &f.to_be_bytes())
+        put_tagged(out, 0xca, f.to_be_bytes());
     } else {
-        Bytes::new(0xcb, &n.to_be_bytes())
+        put_tagged(out, 0xcb, n.to_be_bytes());
     }
 }
 
 /// `mp_encode_int`: the smallest encoding of `n`.
-fn int_bytes(n: i64) -> Bytes {
+#[inline]
+fn put_int(out: &mut Vec<u8>, n: i64) {
     if n >= 0 {
         if n <= 127 {
-            Bytes::new(n as u8, &[])
+            out.push(n as u8);
         } else if n <= 0xff {
-            Bytes::new(0xcc, &[n as u8])
+            put_tagged(out, 0xcc, [n as u8]);
         } else if n <= 0xffff {
-            Bytes::new(0xcd, &(n as u16).to_be_bytes())
+            put_tagged(out, 0xcd, (n as u16).to_be_bytes());
         } else if n <= 0xffff_ffff {
-            Bytes::new(0xce, &(n as u32).to_be_bytes())
+            put_tagged(out, 0xce, (n as u32).to_be_bytes());
         } else {
-            Bytes::new(0xcf, &(n as u64).to_be_bytes())
+            put_tagged(out, 0xcf, (n as u64).to_be_bytes());
         }
     } else if n >= -32 {
-        Bytes::new(n as u8, &[])
+        out.push(n as u8);
     } else if n >= -128 {
-        Bytes::new(0xd0, &[n as u8])
+        put_tagged(out, 0xd0, [n as u8]);
     } else if n >= -32768 {
-        Bytes::new(0xd1, &(n as i16).to_be_bytes())
+        put_tagged(out, 0xd1, (n as i16).to_be_bytes());
     } else if n >= -2_147_483_648 {
-        Bytes::new(0xd2, &(n as i32).to_be_bytes())
+        put_tagged(out, 0xd2, (n as i32).to_be_bytes());
     } else {
-        Bytes::new(0xd3, &n.to_be_bytes())
+        put_tagged(out, 0xd3, n.to_be_bytes());
     }
 }
 
@@ -323,23 +339,33 @@ fn int_bytes(n: i64) -> Bytes {
 mod tests {
     use super::*;
 
+    /// The bytes `put` appends to an empty buffer.
+    fn bytes(put: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let mut out = Vec::new();
+        put(&mut out);
+        out
+    }
+
     #[test]
     fn encodings() {
-        assert_eq!(&*number_bytes(1.5), &[0xca, 0x3f, 0xc0, 0, 0]);
-        assert_eq!(&*number_bytes(-0.0), &[0]);
+        assert_eq!(bytes(|o| put_number(o, 1.5)), [0xca, 0x3f, 0xc0, 0, 0]);
+        assert_eq!(bytes(|o| put_number(o, -0.0)), [0]);
         let mut double = vec![0xcb];
         double.extend_from_slice(&0.1f64.to_be_bytes());
-        assert_eq!(&*number_bytes(0.1), &double[..]);
-        assert_eq!(&*int_bytes(-33), &[0xd0, 0xdf]);
-        assert_eq!(&*int_bytes(65536), &[0xce, 0, 1, 0, 0]);
+        assert_eq!(bytes(|o| put_number(o, 0.1)), double);
+        assert_eq!(bytes(|o| put_int(o, -33)), [0xd0, 0xdf]);
+        assert_eq!(bytes(|o| put_int(o, 65536)), [0xce, 0, 1, 0, 0]);
         assert_eq!(
-            &*int_bytes(-(1 << 40)),
-            &[0xd3, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0]
+            bytes(|o| put_int(o, -(1 << 40))),
+            [0xd3, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0]
         );
-        assert_eq!(&*str_header(40), &[0xd9, 40]);
+        assert_eq!(bytes(|o| put_str_header(o, 40)), [0xd9, 40]);
         assert_eq!(
-            &*container_header(70_000, 0x80, 0xde),
-            &[0xdf, 0, 1, 0x11, 0x70]
+            bytes(|o| put_container_header(o, 70_000, 0x80, 0xde)),
+            [0xdf, 0, 1, 0x11, 0x70]
         );
+        for len in [0, 31, 32, 255, 256, 65535, 65536] {
+            assert_eq!(bytes(|o| put_str_header(o, len)).len(), str_header_len(len));
+        }
     }
 }

@@ -68,11 +68,19 @@ pub fn open(vm: &mut Vm) -> Result<()> {
 }
 
 /// `luaL_checkstack(L, n, msg)` for a frame holding `slots` values.
+#[inline(always)]
 fn check_stack(slots: usize, n: usize, msg: &str) -> Result<()> {
     if slots + n > MAX_C_STACK {
-        return Err(Error::runtime(format!("stack overflow ({msg})")));
+        return Err(stack_overflow(msg));
     }
     Ok(())
+}
+
+/// The error of a failed [`check_stack`].
+#[cold]
+#[inline(never)]
+fn stack_overflow(msg: &str) -> Error {
+    Error::runtime(format!("stack overflow ({msg})"))
 }
 
 /// `cmsgpack.pack(...)`: the encodings of all arguments, concatenated.
@@ -87,15 +95,16 @@ fn mp_pack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     }
     let bufs = ctx
         .app_data_mut::<PackBufs>()
-        .map(std::mem::take)
+        .map(|slot| std::mem::take(&mut slot.0))
         .unwrap_or_default();
-    let mut encoder = encode::Encoder::new(bufs.out, bufs.stack);
+    let mut encoder = encode::Encoder::new(bufs);
     let res = pack_args(ctx, &mut encoder, nargs);
-    let (mut out, mut stack) = encoder.into_buffers();
-    crate::libs::recycle(&mut out, PackBufs::KEEP_BYTES);
-    crate::libs::recycle(&mut stack, PackBufs::KEEP_FRAMES);
+    let mut bufs = encoder.into_buffers();
+    crate::libs::recycle(&mut bufs.out, PackBufs::KEEP_BYTES);
+    crate::libs::recycle(&mut bufs.stack, PackBufs::KEEP_FRAMES);
+    crate::libs::recycle(&mut bufs.pairs, PackBufs::KEEP_PAIRS);
     if let Some(slot) = ctx.app_data_mut::<PackBufs>() {
-        *slot = PackBufs { out, stack };
+        slot.0 = bufs;
     }
     res?;
     Ok(Ret::values(1))
@@ -115,15 +124,13 @@ fn pack_args(ctx: &mut Ctx<'_>, encoder: &mut encode::Encoder, nargs: usize) -> 
 
 /// `pack`'s buffers, kept between calls in the VM's app data (no Lua values between calls).
 #[derive(Default)]
-struct PackBufs {
-    out: Vec<u8>,
-    stack: Vec<encode::EncodeFrame>,
-}
+struct PackBufs(encode::EncodeBufs);
 
 impl PackBufs {
     /// Buffers larger than this are not kept for the next call.
     const KEEP_BYTES: usize = 1 << 16;
     const KEEP_FRAMES: usize = 1 << 10;
+    const KEEP_PAIRS: usize = 1 << 12;
 }
 
 /// `cmsgpack.unpack(s)`: every object in `s`.

@@ -1,0 +1,127 @@
+//! Recycled table buffers: the node vectors and array parts of swept tables, kept for the next
+//! tables of the same size instead of going back to the allocator.
+//!
+//! A script that decodes a document on every call (`cjson.decode`, `cmsgpack.unpack`) makes
+//! hundreds of small tables that the next collection frees; allocating and freeing their
+//! buffers cost more than building them. Node vectors and array parts whose capacity is a
+//! power of two up to [`MAX_LEN`] (what the builders and `resize` allocate) are kept here by
+//! size, at most [`CLASS_BYTES`] worth per size, and handed out again empty.
+//!
+//! **Invariant:** a buffer handed out is empty and has exactly the capacity asked for, so
+//! every table still holds what it is charged for (`Memory` counts lengths; the pooled buffers
+//! themselves are charged to nobody, like any freed memory).
+
+use super::Node;
+use crate::value::Value;
+
+/// Buffers of up to this many elements are kept (log2: [`CLASSES`] - 1).
+const MAX_LEN: usize = 1 << (CLASSES - 1);
+
+/// Size classes: capacities 1, 2, 4, ..., [`MAX_LEN`].
+const CLASSES: usize = 9;
+
+/// The most bytes of buffers kept per size class and kind.
+const CLASS_BYTES: usize = 128 << 10;
+
+/// The recycled buffers, by kind and size class.
+#[derive(Debug, Default)]
+pub(crate) struct Pool {
+    nodes: [Vec<Vec<Node>>; CLASSES],
+    arrays: [Vec<Vec<Value>>; CLASSES],
+}
+
+/// The size class of a buffer of capacity `cap`, if it has one.
+#[inline]
+fn class_of(cap: usize) -> Option<usize> {
+    // `cap & (cap - 1)` rather than `is_power_of_two`, a software popcount on this target.
+    (cap != 0 && cap & (cap - 1) == 0 && cap <= MAX_LEN).then(|| cap.trailing_zeros() as usize)
+}
+
+/// An empty buffer of capacity `len` from `classes`, if one is kept.
+#[inline]
+fn take<T>(classes: &mut [Vec<Vec<T>>; CLASSES], len: usize) -> Option<Vec<T>> {
+    let mut buf = classes.get_mut(class_of(len)?)?.pop()?;
+    buf.clear();
+    Some(buf)
+}
+
+/// Keeps `buf` in `classes` if it has a size class with room left.
+#[inline]
+fn give<T>(classes: &mut [Vec<Vec<T>>; CLASSES], buf: Vec<T>) {
+    let cap = buf.capacity();
+    let Some(class) = class_of(cap).and_then(|class| classes.get_mut(class)) else {
+        return;
+    };
+    if (class.len() + 1) * cap * size_of::<T>() <= CLASS_BYTES {
+        class.push(buf);
+    }
+}
+
+/// An empty buffer of capacity exactly `len`, from `pool` when it has one; `None` if the
+/// allocation is refused.
+#[inline]
+fn alloc<T>(classes: &mut [Vec<Vec<T>>; CLASSES], len: usize) -> Option<Vec<T>> {
+    if let Some(buf) = take(classes, len) {
+        return Some(buf);
+    }
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(len).ok()?;
+    Some(buf)
+}
+
+impl Pool {
+    /// An empty node vector with room for exactly `len` nodes; `None` if refused.
+    #[inline]
+    pub(crate) fn nodes(&mut self, len: usize) -> Option<Vec<Node>> {
+        alloc(&mut self.nodes, len)
+    }
+
+    /// An empty array part with room for exactly `len` values; `None` if refused.
+    #[inline]
+    pub(crate) fn array(&mut self, len: usize) -> Option<Vec<Value>> {
+        alloc(&mut self.arrays, len)
+    }
+
+    /// Takes back a node vector no table uses any more.
+    #[inline]
+    pub(crate) fn give_nodes(&mut self, nodes: Vec<Node>) {
+        give(&mut self.nodes, nodes);
+    }
+
+    /// Takes back an array part no table uses any more.
+    #[inline]
+    pub(crate) fn give_array(&mut self, array: Vec<Value>) {
+        give(&mut self.arrays, array);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_come_back_empty_with_the_asked_capacity() {
+        let mut pool = Pool::default();
+        let mut nodes = pool.nodes(8).expect("small");
+        assert_eq!(nodes.capacity(), 8);
+        nodes.resize(8, Node::FREE);
+        pool.give_nodes(nodes);
+        let again = pool.nodes(8).expect("pooled");
+        assert!(again.is_empty());
+        assert_eq!(again.capacity(), 8);
+        // Other sizes are not served from another class, and odd capacities are not kept.
+        assert_eq!(pool.nodes(4).expect("new").capacity(), 4);
+        pool.give_array(Vec::with_capacity(3));
+        assert!(pool.arrays.iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn each_class_is_bounded() {
+        let mut pool = Pool::default();
+        for _ in 0..100_000 {
+            pool.give_array(Vec::with_capacity(MAX_LEN));
+        }
+        let kept = pool.arrays.iter().map(Vec::len).sum::<usize>();
+        assert!(kept * MAX_LEN * size_of::<Value>() <= CLASS_BYTES);
+    }
+}
