@@ -80,18 +80,25 @@ impl Heap {
     /// is a table, as `luaV_gettable`'s loop does.
     #[inline(never)]
     fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
+        let hashes = &self.objects.lua_hashes;
         let mut mt = mt;
         for _ in 0..INDEX_CHAIN {
             let meta = self.table_ref(mt).ok()?;
             if meta.absent & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
                 return Some(&NIL);
             }
-            let class = match meta.get_str_ref(MetaEvent::Index.name(), &self.objects.lua_hashes) {
+            let class = match meta.get_str_ref(MetaEvent::Index.name(), hashes) {
                 Value::Nil => return Some(&NIL),
+                // The usual class idiom, `C.__index = C`: no second lookup of the same table.
+                &Value::Table(class) if class == mt => meta,
                 &Value::Table(class) => self.table_ref(class).ok()?,
                 _ => return None,
             };
-            let value = class.get_key_ref(key, &self.objects.lua_hashes);
+            // Method names are strings: straight to the string lookup.
+            let value = match key {
+                &Value::String(s) => class.get_str_ref(s, hashes),
+                _ => class.get_key_ref(key, hashes),
+            };
             if !matches!(value, Value::Nil) {
                 return Some(value);
             }
