@@ -238,8 +238,8 @@ impl Parser<'_> {
         ))
     }
 
-    /// The last string token, interned.
-    #[inline]
+    /// The last string token, interned (always inlined: see `StrCache::intern`).
+    #[inline(always)]
     fn intern(&mut self, ctx: &mut Ctx<'_>) -> Result<ferrous_heap::StringHandle> {
         if self.str_escaped {
             self.strings.intern(ctx.vm(), self.tmp, 0, self.tmp.len())
