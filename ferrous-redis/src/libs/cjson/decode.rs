@@ -362,7 +362,7 @@ impl Parser<'_> {
     }
 
     /// An object key (the string `token`) and its colon.
-    #[inline]
+    #[inline(always)]
     fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> Result<Value> {
         if token.kind != Kind::Str {
             return Err(self.parse_error("object key string", token));
