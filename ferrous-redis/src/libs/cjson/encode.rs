@@ -308,8 +308,8 @@ impl Encoder {
 
     /// `json_append_string`: quoted, with `char2escape`'s escapes. Short strings (keys, words)
     /// go byte by byte here, cheaper than finding runs; longer ones take
-    /// [`Encoder::long_string`], out of line so that this stays small.
-    #[inline]
+    /// [`Encoder::long_string`], out of line so that this stays small (and always inlined).
+    #[inline(always)]
     fn string(&mut self, ctx: &mut Ctx<'_>, s: ferrous_heap::StringHandle) -> Result<()> {
         let bytes = ctx.vm().str_bytes(s)?;
         let len = bytes.len();
