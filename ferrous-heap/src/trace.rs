@@ -66,8 +66,10 @@ impl Tracer<'_> {
     /// Keeps a string alive.
     #[inline]
     pub fn string(&mut self, handle: StringHandle) {
-        if self.objects.strings.contains(handle.raw()) {
-            self.marks.strings.set(handle.raw().index());
+        // A string met again (a key in every record) costs a bit test, not an arena lookup.
+        let index = handle.raw().index();
+        if !self.marks.strings.get(index) && self.objects.strings.contains(handle.raw()) {
+            self.marks.strings.set(index);
         }
     }
 

@@ -19,14 +19,16 @@
 
 mod keys;
 mod keyspecs;
+mod names;
 mod slot;
 mod table;
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::reply::Reply;
+
+pub(crate) use names::NameIndex;
 
 pub use self::keys::{KeyPositions, keys_of};
 pub use self::keyspecs::{KeyFlags, KeySpec, keys_with_flags};
@@ -375,52 +377,11 @@ pub fn all_commands() -> &'static [CommandSpec] {
 
 /// The command called `name`, any case (`GET`, `get`, `Get`).
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    // This runs for every command and every `redis.call`: a hash lookup of the lowercased
-    // probe (a binary search cost about four times as much).
-    static INDEX: LazyLock<HashMap<&'static [u8], usize, NameHash>> = LazyLock::new(|| {
-        table::COMMANDS
-            .iter()
-            .enumerate()
-            .map(|(i, spec)| (spec.name.as_bytes(), i))
-            .collect()
-    });
-    let mut buf = [0u8; 32];
-    let lower = buf.get_mut(..name.len())?;
-    for (dst, src) in lower.iter_mut().zip(name) {
-        *dst = src.to_ascii_lowercase();
-    }
-    table::COMMANDS.get(*INDEX.get(&*lower)?)
-}
-
-/// The hasher of the command-name indexes (here and in the in-memory host): FNV-1a, a few
-/// instructions per byte. The indexes hold fixed sets of names, so probing them with names an
-/// attacker picks cannot degrade them, and a seeded hash buys nothing.
-pub(crate) type NameHash = std::hash::BuildHasherDefault<NameHasher>;
-
-/// See [`NameHash`].
-pub(crate) struct NameHasher(u64);
-
-impl Default for NameHasher {
-    fn default() -> NameHasher {
-        NameHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    /// A slice's length prefix, in one step rather than eight.
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0 ^ n as u64).wrapping_mul(0x0100_0000_01b3);
-    }
+    // This runs for every command and every `redis.call` (a binary search cost about four
+    // times as much as the index).
+    static INDEX: LazyLock<NameIndex> =
+        LazyLock::new(|| NameIndex::new(table::COMMANDS.iter().map(|spec| spec.name)));
+    table::COMMANDS.get(INDEX.get(name)?)
 }
 
 /// The subcommand `sub` of the container command `container`, any case (`CONFIG`, `get`).

@@ -146,6 +146,12 @@ fn lookups_ignore_case_and_nothing_else() {
     assert!(lookup_sub(b"get", b"x").is_none());
     assert!(lookup_sub(b"config", b"nope").is_none());
     assert!(lookup(&[0xff, 0xfe]).is_none());
+    // Every command, short names and long ones, by its name in capitals.
+    for spec in all_commands() {
+        let upper = spec.name.to_ascii_uppercase();
+        assert_eq!(lookup(upper.as_bytes()).map(|s| s.name), Some(spec.name));
+    }
+    assert!(lookup(b"georadiusbymember_ro_x").is_none());
 }
 
 #[test]

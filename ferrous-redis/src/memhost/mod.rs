@@ -65,9 +65,10 @@ mod tests;
 mod transcripts;
 
 use std::cell::Cell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::LazyLock;
 
+use crate::commands::NameIndex;
 use crate::host::{CallContext, CommandHost};
 use crate::reply::Reply;
 
@@ -464,23 +465,12 @@ const COMMANDS: &[(&str, i64, Handler)] = &[
     ("xsetid", -3, stream_info::xsetid),
 ];
 
-/// The entry of `COMMANDS` for a command name in any case: a hash lookup of the lowercased
-/// name (this runs for every command; a scan of the table cost more than the command itself).
+/// The entry of `COMMANDS` for a command name in any case: an index lookup (this runs for
+/// every command; a scan of the table cost more than the command itself).
 fn dispatch(name: &[u8]) -> Option<&'static (&'static str, i64, Handler)> {
-    static INDEX: LazyLock<HashMap<&'static [u8], usize, crate::commands::NameHash>> =
-        LazyLock::new(|| {
-            COMMANDS
-                .iter()
-                .enumerate()
-                .map(|(i, (name, _, _))| (name.as_bytes(), i))
-                .collect()
-        });
-    let mut buf = [0u8; 32];
-    let lower = buf.get_mut(..name.len())?;
-    for (dst, src) in lower.iter_mut().zip(name) {
-        *dst = src.to_ascii_lowercase();
-    }
-    COMMANDS.get(*INDEX.get(&*lower)?)
+    static INDEX: LazyLock<NameIndex> =
+        LazyLock::new(|| NameIndex::new(COMMANDS.iter().map(|(name, _, _)| *name)));
+    COMMANDS.get(INDEX.get(name)?)
 }
 
 /// What a handler works with during one call.

@@ -238,8 +238,8 @@ impl Parser<'_> {
         ))
     }
 
-    /// The last string token, interned.
-    #[inline]
+    /// The last string token, interned (always inlined: see `StrCache::intern`).
+    #[inline(always)]
     fn intern(&mut self, ctx: &mut Ctx<'_>) -> Result<ferrous_heap::StringHandle> {
         if self.str_escaped {
             self.strings.intern(ctx.vm(), self.tmp, 0, self.tmp.len())
@@ -362,7 +362,7 @@ impl Parser<'_> {
     }
 
     /// An object key (the string `token`) and its colon.
-    #[inline]
+    #[inline(always)]
     fn object_key(&mut self, ctx: &mut Ctx<'_>, token: Token) -> Result<Value> {
         if token.kind != Kind::Str {
             return Err(self.parse_error("object key string", token));

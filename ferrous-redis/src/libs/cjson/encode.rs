@@ -307,8 +307,36 @@ impl Encoder {
         Ok(())
     }
 
-    /// `json_append_string`: quoted, with `char2escape`'s escapes.
+    /// `json_append_string`: quoted, with `char2escape`'s escapes. Short strings (keys, words)
+    /// go byte by byte here, cheaper than finding runs; longer ones take
+    /// [`Encoder::long_string`], out of line so that this stays small (and always inlined).
+    #[inline(always)]
     fn string(&mut self, ctx: &mut Ctx<'_>, s: ferrous_heap::StringHandle) -> Result<()> {
+        let bytes = ctx.vm().str_bytes(s)?;
+        let len = bytes.len();
+        if len > 32 {
+            return self.long_string(ctx, s);
+        }
+        self.out.reserve(len + 2);
+        self.out.push(b'"');
+        for &b in bytes {
+            if NEEDS_ESCAPE[usize::from(b)] {
+                push_escaped(&mut self.out, b);
+            } else {
+                self.out.push(b);
+            }
+        }
+        self.out.push(b'"');
+        // Below 16 bytes the charge is 0 units, which never completes a batch.
+        if len >= 16 {
+            self.charge(ctx, len as u64 / 16)?;
+        }
+        Ok(())
+    }
+
+    /// [`Encoder::string`] for strings of more than 32 bytes: runs of plain bytes at once.
+    #[inline(never)]
+    fn long_string(&mut self, ctx: &mut Ctx<'_>, s: ferrous_heap::StringHandle) -> Result<()> {
         let bytes = ctx.vm().str_bytes(s)?;
         let len = bytes.len();
         if len > MAX_OUTPUT {
@@ -316,24 +344,12 @@ impl Encoder {
         }
         self.out.reserve(len + 2);
         self.out.push(b'"');
-        if len <= 32 {
-            // Short strings (keys, words) byte by byte: cheaper than finding runs.
-            for &b in bytes {
-                if NEEDS_ESCAPE[usize::from(b)] {
-                    self.out.extend_from_slice(escape(b).unwrap_or(&[b]));
-                } else {
-                    self.out.push(b);
-                }
-            }
-            self.out.push(b'"');
-            return self.charge(ctx, len as u64 / 16);
-        }
         let mut rest = bytes;
         while let Some(i) = rest.iter().position(|&b| NEEDS_ESCAPE[usize::from(b)]) {
             let (plain, tail) = rest.split_at(i);
             self.out.extend_from_slice(plain);
             if let Some((&b, tail)) = tail.split_first() {
-                self.out.extend_from_slice(escape(b).unwrap_or(&[b]));
+                push_escaped(&mut self.out, b);
                 rest = tail;
             } else {
                 rest = tail;
@@ -343,6 +359,13 @@ impl Encoder {
         self.out.push(b'"');
         self.charge(ctx, len as u64 / 16)
     }
+}
+
+/// Appends the escape of `b` (one of [`NEEDS_ESCAPE`]).
+#[cold]
+#[inline(never)]
+fn push_escaped(out: &mut Vec<u8>, b: u8) {
+    out.extend_from_slice(escape(b).unwrap_or(&[b]));
 }
 
 /// Whether `pairs`, those of an array of `len` items, have exactly the keys `1..=len` in that

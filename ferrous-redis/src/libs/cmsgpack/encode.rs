@@ -107,7 +107,8 @@ impl Encoder {
     }
 
     /// Encodes `value`, the top of a frame of `slots` stack slots, at nesting `level`; a table
-    /// opens a frame that [`Encoder::run`] finishes.
+    /// opens a frame that [`Encoder::run`] finishes. Always inlined (into `run`'s loop).
+    #[inline(always)]
     pub(super) fn encode(
         &mut self,
         vm: &mut Vm,
