@@ -629,10 +629,9 @@ fn tables_built_at_once_equal_tables_assigned_one_by_one() {
     }
 }
 
-#[test]
-fn pair_at_walks_in_next_order() {
-    let mut heap = Heap::new();
-    let table = build(&mut heap, 0, &seq(1..=5));
+/// A table with eight pairs: four in the array part (index 3 cleared), four in the nodes.
+fn mixed_table(heap: &mut Heap) -> TableHandle {
+    let table = build(heap, 0, &seq(1..=5));
     let mut tx = heap.tx();
     for key in [b"a".as_slice(), b"bb", b"ccc"] {
         let s = tx.intern(key).expect("no limit");
@@ -640,6 +639,14 @@ fn pair_at_walks_in_next_order() {
     }
     tx.raw_set(table, num(0.5), num(2.0)).expect("writable");
     tx.raw_set_int(table, 3, Value::Nil).expect("writable");
+    table
+}
+
+#[test]
+fn pair_at_walks_in_next_order() {
+    let mut heap = Heap::new();
+    let table = mixed_table(&mut heap);
+    let tx = heap.tx();
     let mut by_key = Vec::new();
     let mut key = Value::Nil;
     while let Some((k, v)) = tx.next(table, key).expect("present") {
@@ -662,14 +669,7 @@ fn pair_at_walks_in_next_order() {
 #[test]
 fn next_into_writes_what_next_returns() {
     let mut heap = Heap::new();
-    let table = build(&mut heap, 0, &seq(1..=5));
-    let mut tx = heap.tx();
-    for key in [b"a".as_slice(), b"bb", b"ccc"] {
-        let s = tx.intern(key).expect("no limit");
-        tx.raw_set_str(table, s, num(1.0)).expect("writable");
-    }
-    tx.raw_set(table, num(0.5), num(2.0)).expect("writable");
-    tx.raw_set_int(table, 3, Value::Nil).expect("writable");
+    let table = mixed_table(&mut heap);
     let mut key = Value::Nil;
     let mut steps = 0;
     loop {
