@@ -156,32 +156,6 @@ impl HeapTransaction<'_> {
         }
     }
 
-    /// [`Self::new_table_from`] for pairs whose keys, in order, are those `template` was made
-    /// from by [`Self::new_table_from`] (or by assigning them to an empty table): the layout
-    /// depends only on that key sequence, so the template's nodes are copied and given the new
-    /// values instead of replaying the insertions (a decoder meeting an array of records).
-    /// Falls back to [`Self::new_table_from`] when `template` or `pairs` are not of that kind
-    /// (a key missing on either side, a nil value, an array part). The caller vouches for the
-    /// key order: with the same keys in another order, the table gets the template's layout,
-    /// which may not be 5.1's for that order.
-    pub fn new_table_like(
-        &mut self,
-        template: TableHandle,
-        pairs: &[(Value, Value)],
-    ) -> Result<TableHandle> {
-        let heap = &mut *self.heap;
-        let built = match heap.objects.tables.get(template.raw()) {
-            Some(template) => {
-                Table::like(template, pairs, &heap.objects.lua_hashes, &mut heap.memory)?
-            }
-            None => None,
-        };
-        match built {
-            Some(table) => self.insert_table(table),
-            None => self.new_table_from(pairs),
-        }
-    }
-
     /// The layout of `table` for the key sequence of `pairs` (their values are not read), to
     /// build more tables with those keys in that order ([`Self::new_table_with_layout`]):
     /// `None` unless `table` has no array part, no key with a nil value, and exactly the keys
