@@ -329,7 +329,7 @@ impl Vm {
                 }};
             }
             macro_rules! arith {
-                ($i:ident, $ra:ident, $op:expr, $x:ident, $y:ident, $res:expr) => {{
+                ($i:ident, $ra:expr, $op:expr, $x:ident, $y:ident, $res:expr) => {{
                     let (b, c) = (arg_b($i), arg_c($i));
                     let regs = regs!();
                     if let (&Value::Number($x), &Value::Number($y)) =
@@ -389,8 +389,20 @@ impl Vm {
                     }
                 }
                 pc += 1;
-                let a = ((i >> 6) & 0xff) as usize;
-                let ra = base + a;
+                // Operand A and its register's stack slot, computed where an arm uses them:
+                // computed before the `match`, they were kept in registers across the dispatch,
+                // and `self` and the loop's state went to stack slots (per iteration: an empty
+                // `for` 57 -> 53 instructions, `f()` 366 -> 339).
+                macro_rules! a {
+                    () => {
+                        ((i >> 6) & 0xff) as usize
+                    };
+                }
+                macro_rules! ra {
+                    () => {
+                        base + a!()
+                    };
+                }
                 match i & 0x3f {
                     OP_MOVE => {
                         // Often a number just written in two parts (a loop index, an
@@ -400,37 +412,37 @@ impl Vm {
                         let regs = regs!();
                         let b = arg_b(i) & 0xff;
                         if let &Value::Number(x) = &regs[b] {
-                            regs[a] = Value::Number(std::hint::black_box(x));
+                            regs[a!()] = Value::Number(std::hint::black_box(x));
                         } else {
-                            regs.copy_within(b..b + 1, a);
+                            regs.copy_within(b..b + 1, a!());
                         }
                     }
                     OP_LOADK => {
-                        regs!()[a] = k[arg_bx(i)];
+                        regs!()[a!()] = k[arg_bx(i)];
                     }
                     OP_LOADBOOL => {
-                        self.th.stack[ra] = Value::Boolean(arg_b(i) != 0);
+                        self.th.stack[ra!()] = Value::Boolean(arg_b(i) != 0);
                         if arg_c(i) != 0 {
                             pc += 1;
                         }
                     }
                     OP_LOADNIL => {
                         let rb = base + arg_b(i);
-                        self.th.stack[ra..=rb].fill(Value::Nil);
+                        self.th.stack[ra!()..=rb].fill(Value::Nil);
                     }
                     OP_GETUPVAL => {
                         if let Some(v) = self.upvalue_fast(closure, arg_b(i)) {
                             // A number is copied as tag and payload (`SETUPVAL` stores it so);
                             // a whole-`Value` load of it would stall.
                             if let &Value::Number(x) = v {
-                                regs!()[a] = Value::Number(std::hint::black_box(x));
+                                regs!()[a!()] = Value::Number(std::hint::black_box(x));
                             } else {
                                 let v = *v;
-                                self.th.stack[ra] = v;
+                                self.th.stack[ra!()] = v;
                             }
                         } else {
                             save_pc!();
-                            self.th.stack[ra] = self.get_upvalue(closure, arg_b(i))?;
+                            self.th.stack[ra!()] = self.get_upvalue(closure, arg_b(i))?;
                         }
                     }
                     OP_GETGLOBAL => {
@@ -439,12 +451,12 @@ impl Vm {
                         if let &Value::String(s) = &k[arg_bx(i)] {
                             let v = self.heap.raw_get_str_ref(env, s)?;
                             if !matches!(v, Value::Nil) {
-                                self.th.stack[ra] = *v;
+                                self.th.stack[ra!()] = *v;
                                 continue;
                             }
                         }
                         save_pc!();
-                        self.op_getglobal_nil(env, k[arg_bx(i)], ra)?;
+                        self.op_getglobal_nil(env, k[arg_bx(i)], ra!())?;
                         resync!();
                     }
                     OP_GETTABLE => {
@@ -453,19 +465,19 @@ impl Vm {
                         let regs = regs_ref!();
                         if let &Value::Table(t) = &regs[arg_b(i) & 0xff] {
                             if let Some(&v) = self.index_fast(t, rk_in!(regs, arg_c(i))) {
-                                regs!()[a] = v;
+                                regs!()[a!()] = v;
                                 continue;
                             }
                         }
                         let rb = self.th.stack[base + arg_b(i)];
                         let key = rk!(arg_c(i));
                         save_pc!();
-                        self.index(rb, key, Some(arg_b(i) as u32), ra)?;
+                        self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
                         resync!();
                     }
                     OP_SETGLOBAL => {
                         // As `SETTABLE`'s fast path: a plain (or metatable-less) environment.
-                        let v = copy_split(&self.th.stack[ra]);
+                        let v = copy_split(&self.th.stack[ra!()]);
                         match self.heap.tx().set_fast(env, &k[arg_bx(i)], v) {
                             Ok(true) => continue,
                             Ok(false) => {}
@@ -475,15 +487,15 @@ impl Vm {
                             }
                         }
                         let key = k[arg_bx(i)];
-                        let v = self.th.stack[ra];
+                        let v = self.th.stack[ra!()];
                         save_pc!();
                         self.set_index(Value::Table(env), key, v, None)?;
                         resync!();
                     }
                     OP_SETUPVAL => {
                         // Usually the result of an arithmetic instruction just before.
-                        let v = copy_split(&self.th.stack[ra]);
-                        if !self.set_upvalue_fast(closure, arg_b(i), v) {
+                        if !self.set_upvalue_fast(closure, arg_b(i), ra!()) {
+                            let v = self.th.stack[ra!()];
                             save_pc!();
                             self.set_upvalue(closure, arg_b(i), v)?;
                         }
@@ -493,7 +505,7 @@ impl Vm {
                         // The table's tag and handle and the key are read in place, the value
                         // as tag and payload (each is often written just before: `NEWTABLE`,
                         // a loop index, an arithmetic result; whole-`Value` reloads stall).
-                        if let &Value::Table(h) = &regs[a] {
+                        if let &Value::Table(h) = &regs[a!()] {
                             let v = copy_split(rk_in!(regs, arg_c(i)));
                             match self.heap.tx().set_fast(h, rk_in!(regs, arg_b(i)), v) {
                                 Ok(true) => continue,
@@ -504,63 +516,63 @@ impl Vm {
                                 }
                             }
                         }
-                        let t = self.th.stack[ra];
+                        let t = self.th.stack[ra!()];
                         let key = rk!(arg_b(i));
                         let v = rk!(arg_c(i));
                         save_pc!();
-                        self.set_index(t, key, v, Some(a as u32))?;
+                        self.set_index(t, key, v, Some(a!() as u32))?;
                         resync!();
                     }
                     OP_NEWTABLE => {
                         save_pc!();
-                        self.op_newtable(i, ra)?;
+                        self.op_newtable(i, ra!())?;
                     }
                     OP_SELF => {
                         if let &Value::Table(t) = &self.th.stack[base + arg_b(i)] {
                             if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
-                                self.th.stack[ra + 1] = Value::Table(t);
-                                self.th.stack[ra] = v;
+                                self.th.stack[ra!() + 1] = Value::Table(t);
+                                self.th.stack[ra!()] = v;
                                 continue;
                             }
                         }
                         let rb = self.th.stack[base + arg_b(i)];
                         let key = rk!(arg_c(i));
-                        self.th.stack[ra + 1] = rb;
+                        self.th.stack[ra!() + 1] = rb;
                         save_pc!();
-                        self.index(rb, key, Some(arg_b(i) as u32), ra)?;
+                        self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
                         resync!();
                     }
-                    OP_ADD => arith!(i, ra, Arith::Add, x, y, x + y),
-                    OP_SUB => arith!(i, ra, Arith::Sub, x, y, x - y),
-                    OP_MUL => arith!(i, ra, Arith::Mul, x, y, x * y),
-                    OP_DIV => arith!(i, ra, Arith::Div, x, y, x / y),
-                    OP_MOD => arith!(i, ra, Arith::Mod, x, y, Arith::Mod.apply(x, y)),
-                    OP_POW => arith!(i, ra, Arith::Pow, x, y, Arith::Pow.apply(x, y)),
+                    OP_ADD => arith!(i, ra!(), Arith::Add, x, y, x + y),
+                    OP_SUB => arith!(i, ra!(), Arith::Sub, x, y, x - y),
+                    OP_MUL => arith!(i, ra!(), Arith::Mul, x, y, x * y),
+                    OP_DIV => arith!(i, ra!(), Arith::Div, x, y, x / y),
+                    OP_MOD => arith!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
+                    OP_POW => arith!(i, ra!(), Arith::Pow, x, y, Arith::Pow.apply(x, y)),
                     OP_UNM => {
                         let b = arg_b(i);
                         if let &Value::Number(x) = &self.th.stack[base + b] {
-                            self.th.stack[ra] = Value::Number(-x);
+                            self.th.stack[ra!()] = Value::Number(-x);
                         } else {
                             save_pc!();
                             let x = self.th.stack[base + b];
                             let reg = Some(b as u32);
-                            self.arith(Arith::Unm, x, x, reg, reg, ra)?;
+                            self.arith(Arith::Unm, x, x, reg, reg, ra!())?;
                             resync!();
                         }
                     }
                     OP_NOT => {
                         let x = self.th.stack[base + arg_b(i)];
-                        self.th.stack[ra] = Value::Boolean(!is_truthy(x));
+                        self.th.stack[ra!()] = Value::Boolean(!is_truthy(x));
                     }
                     OP_LEN => {
                         let b = arg_b(i);
                         if let Value::Table(t) = self.th.stack[base + b] {
                             let n = self.heap.tx().len(t)?;
-                            self.th.stack[ra] = Value::Number(n as f64);
-                        } else if self.string_len(base + b, ra) {
+                            self.th.stack[ra!()] = Value::Number(n as f64);
+                        } else if self.string_len(base + b, ra!()) {
                         } else {
                             save_pc!();
-                            self.op_len(base + b, b as u32, ra)?;
+                            self.op_len(base + b, b as u32, ra!())?;
                             resync!();
                         }
                     }
@@ -568,7 +580,7 @@ impl Vm {
                         let (b, c) = (arg_b(i), arg_c(i));
                         save_pc!();
                         if self.concat(base + c, c - b + 1)? {
-                            self.th.stack[ra] = self.th.stack[base + b];
+                            self.th.stack[ra!()] = self.th.stack[base + b];
                             self.gc_check()?;
                         } else {
                             resync!();
@@ -602,7 +614,7 @@ impl Vm {
                                 }
                             }
                         };
-                        cond_jump!(res == (a != 0));
+                        cond_jump!(res == (a!() != 0));
                     }
                     OP_LT => {
                         let regs = regs!();
@@ -616,7 +628,7 @@ impl Vm {
                                 }
                             }
                         };
-                        cond_jump!(res == (a != 0));
+                        cond_jump!(res == (a!() != 0));
                     }
                     OP_LE => {
                         let regs = regs!();
@@ -630,15 +642,15 @@ impl Vm {
                                 }
                             }
                         };
-                        cond_jump!(res == (a != 0));
+                        cond_jump!(res == (a!() != 0));
                     }
                     OP_TEST => {
-                        cond_jump!(is_truthy(regs!()[a]) == (arg_c(i) != 0));
+                        cond_jump!(is_truthy(regs!()[a!()]) == (arg_c(i) != 0));
                     }
                     OP_TESTSET => {
                         let rb = self.th.stack[base + arg_b(i)];
                         if is_truthy(rb) == (arg_c(i) != 0) {
-                            self.th.stack[ra] = rb;
+                            self.th.stack[ra!()] = rb;
                             let sbx = arg_sbx(code[pc]);
                             if sbx < 0 {
                                 // The `JMP` runs next and charges its backward jump.
@@ -654,12 +666,16 @@ impl Vm {
                         charge!();
                         pc += 1;
                         let b = arg_b(i);
-                        let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
+                        let nargs = if b != 0 {
+                            b - 1
+                        } else {
+                            self.th.top - ra!() - 1
+                        };
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
-                        let flow = match self.th.stack[ra] {
+                        let flow = match self.th.stack[ra!()] {
                             Value::Function(h) => {
-                                match self.enter_lua_call(h, ra, nargs, nresults, false)? {
+                                match self.enter_lua_call(h, ra!(), nargs, nresults, false)? {
                                     Callee::Lua {
                                         base: callee_base,
                                         proto: callee_proto,
@@ -672,17 +688,17 @@ impl Vm {
                                         continue;
                                     }
                                     Callee::Native(id) => {
-                                        self.call_native(id, ra, nargs, nresults, Cont::Call)?
+                                        self.call_native(id, ra!(), nargs, nresults, Cont::Call)?
                                     }
                                     Callee::Other => {
-                                        self.precall(ra, nargs, nresults, Cont::Call)?
+                                        self.precall(ra!(), nargs, nresults, Cont::Call)?
                                     }
                                 }
                             }
                             Value::NativeFunction(id) => {
-                                self.call_native(id, ra, nargs, nresults, Cont::Call)?
+                                self.call_native(id, ra!(), nargs, nresults, Cont::Call)?
                             }
-                            _ => self.precall(ra, nargs, nresults, Cont::Call)?,
+                            _ => self.precall(ra!(), nargs, nresults, Cont::Call)?,
                         };
                         if flow == Flow::Stop {
                             return Ok(Exit::Returned);
@@ -695,9 +711,13 @@ impl Vm {
                         charge!();
                         pc += 1;
                         let b = arg_b(i);
-                        let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
+                        let nargs = if b != 0 {
+                            b - 1
+                        } else {
+                            self.th.top - ra!() - 1
+                        };
                         save_pc!();
-                        if self.tail_call(fi, ra, nargs)? == Flow::Stop {
+                        if self.tail_call(fi, ra!(), nargs)? == Flow::Stop {
                             return Ok(Exit::Returned);
                         }
                         // A Lua callee replaced this frame (a new frame, at pc 0; a native
@@ -725,10 +745,10 @@ impl Vm {
                     }
                     OP_RETURN => {
                         let b = arg_b(i);
-                        let n = if b != 0 { b - 1 } else { self.th.top - ra };
+                        let n = if b != 0 { b - 1 } else { self.th.top - ra!() };
                         if HOOKED {
                             save_pc!();
-                            self.th.top = ra + n;
+                            self.th.top = ra!() + n;
                             self.hook_return()?;
                             fuel = self.fuel;
                         }
@@ -748,17 +768,17 @@ impl Vm {
                             self.th.frames.truncate(fi);
                             if nresults == 1 && n >= 1 {
                                 // One result wanted and given (expressions, `x = f()`).
-                                if let &Value::Number(x) = &self.th.stack[ra] {
+                                if let &Value::Number(x) = &self.th.stack[ra!()] {
                                     self.th.stack[func] = Value::Number(std::hint::black_box(x));
                                 } else {
-                                    self.th.stack[func] = self.th.stack[ra];
+                                    self.th.stack[func] = self.th.stack[ra!()];
                                 }
                                 self.th.top = func + 1;
                             } else if nresults == 0 {
                                 // No result wanted (a call statement).
                                 self.th.top = func;
                             } else {
-                                self.move_results(func, ra, n, nresults);
+                                self.move_results(func, ra!(), n, nresults);
                             }
                             // Back to the calling Lua frame without leaving the loop.
                             let Some(caller) = fi.checked_sub(1) else {
@@ -783,7 +803,7 @@ impl Vm {
                             let func = frame.func as usize;
                             self.th.n_ccalls = frame.ccalls_before;
                             self.th.frames.truncate(fi);
-                            self.move_results(func, ra, n, -1);
+                            self.move_results(func, ra!(), n, -1);
                             self.fuel = fuel;
                             return Ok(Exit::Returned);
                         }
@@ -791,13 +811,13 @@ impl Vm {
                         let Some(frame) = self.th.frames.pop() else {
                             return Err(Raise::runtime("internal error: no frame to return from"));
                         };
-                        match self.post_call(frame, ra, n)? {
+                        match self.post_call(frame, ra!(), n)? {
                             Flow::Continue => continue 'frame,
                             Flow::Stop => return Ok(Exit::Returned),
                         }
                     }
                     OP_FORLOOP => {
-                        let Some(regs) = regs!().get_mut(a..a + 4) else {
+                        let Some(regs) = regs!().get_mut(a!()..a!() + 4) else {
                             return Err(Raise::runtime("internal error: bad for loop state"));
                         };
                         if let (&Value::Number(idx), &Value::Number(limit), &Value::Number(step)) =
@@ -820,10 +840,10 @@ impl Vm {
                         }
                     }
                     OP_FORPREP => {
-                        if !self.forprep_numbers(ra) {
+                        if !self.forprep_numbers(ra!()) {
                             // Strings convert, anything else is an error.
                             save_pc!();
-                            self.op_forprep(ra)?;
+                            self.op_forprep(ra!())?;
                         }
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
@@ -834,7 +854,7 @@ impl Vm {
                         charge!();
                         pc += 1;
                         if !HOOKED {
-                            if let Some(more) = self.inline_iteration(ra, arg_c(i)) {
+                            if let Some(more) = self.inline_iteration(ra!(), arg_c(i)) {
                                 // As the call's continuation does: on to the `JMP`'s target
                                 // (without running the `JMP`), or past it.
                                 if more {
@@ -846,7 +866,7 @@ impl Vm {
                             }
                         }
                         save_pc!();
-                        if self.op_tforloop(ra, arg_c(i))? == Flow::Stop {
+                        if self.op_tforloop(ra!(), arg_c(i))? == Flow::Stop {
                             return Ok(Exit::Returned);
                         }
                         // A native iterator has returned and `post_call` moved the pc.
@@ -859,19 +879,19 @@ impl Vm {
                             pc += 1;
                         }
                         save_pc!();
-                        self.op_setlist(ra, arg_b(i), c)?;
+                        self.op_setlist(ra!(), arg_b(i), c)?;
                     }
                     OP_CLOSE => {
                         save_pc!();
-                        self.close_upvalues(ra)?;
+                        self.close_upvalues(ra!())?;
                     }
                     OP_CLOSURE => {
                         save_pc!();
-                        pc += self.op_closure(closure, arg_bx(i), base, &code[pc..], ra)?;
+                        pc += self.op_closure(closure, arg_bx(i), base, &code[pc..], ra!())?;
                     }
                     OP_VARARG => {
                         // Charged here; the next charge point pauses when it ran out.
-                        fuel -= self.op_vararg(fi, base, ra, arg_b(i));
+                        fuel -= self.op_vararg(fi, base, ra!(), arg_b(i));
                     }
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).

@@ -16,6 +16,7 @@ use ferrous_heap::{
 };
 
 use crate::error::{Raise, RaiseResult};
+use crate::value::copy_into;
 use crate::vm::Vm;
 
 /// The copy (`Vm::upvals`) of the first upvalue handles of the closure that last read or wrote
@@ -98,30 +99,37 @@ impl Vm {
         }
     }
 
-    /// [`Vm::set_upvalue`]'s fast path: true if the write was done (a closed upvalue, or an
-    /// open one on the running thread's stack).
+    /// [`Vm::set_upvalue`]'s fast path, from stack slot `src` of the running thread: true if the
+    /// write was done (a closed upvalue, or an open one on the running thread's stack).
+    ///
+    /// The value is copied from its slot to the upvalue without a temporary (`copy_into`): it
+    /// is usually an arithmetic result stored just before as tag and payload, and a whole-`Value`
+    /// copy of it through a temporary stalled.
     #[inline]
     pub(crate) fn set_upvalue_fast(
         &mut self,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
-        value: Value,
+        src: usize,
     ) -> bool {
         let Some(uv) = self.upvals.handle(&self.heap, closure, idx) else {
             return false;
         };
+        let Some(value) = self.th.stack.get(src) else {
+            return false;
+        };
         match self.heap.tx().upvalue_mut(uv) {
             Ok(&mut UpValue::Open { thread, slot }) if thread == self.current => {
-                match self.th.stack.get_mut(slot as usize) {
-                    Some(v) => {
-                        *v = value;
-                        true
-                    }
-                    None => false,
+                let slot = slot as usize;
+                if slot < self.th.stack.len() {
+                    self.th.stack.copy_within(src..src + 1, slot);
+                    true
+                } else {
+                    false
                 }
             }
             Ok(UpValue::Closed(v)) => {
-                *v = value;
+                copy_into(v, value);
                 true
             }
             _ => false,

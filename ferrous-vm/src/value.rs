@@ -53,3 +53,13 @@ pub(crate) fn copy_split(value: &Value) -> Value {
         other => *other,
     }
 }
+
+/// `*dst = *src`, a number written as tag and payload (read so too, as in [`copy_split`]): no
+/// whole-`Value` temporary that a later 16-byte load would have to forward from narrower stores.
+#[inline(always)]
+pub(crate) fn copy_into(dst: &mut Value, src: &Value) {
+    match src {
+        &Value::Number(x) => *dst = Value::Number(std::hint::black_box(x)),
+        other => *dst = *other,
+    }
+}
