@@ -491,7 +491,25 @@ pub(crate) fn c_double_to_ulong(d: f64) -> u64 {
 
 /// `luai_nummod`: `a - floor(a/b)*b` (the sign follows the divisor; `x % 0` is NaN).
 pub(crate) fn lua_mod(a: f64, b: f64) -> f64 {
-    a - (a / b).floor() * b
+    a - floor(a / b) * b
+}
+
+/// C `floor`, equal to `f64::floor` for every input (-0.0 and NaN included), without a call for
+/// the values scripts have. x86-64's baseline has no rounding instruction, so `f64::floor` is a
+/// call into a software routine (~20 instructions; `i % 17` spent 1.4% of a bench there); below
+/// 2^52 in magnitude a truncating conversion does it.
+#[inline(always)]
+pub(crate) fn floor(x: f64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if x.abs() < TWO_52 {
+        // Truncation intended: |x| < 2^52 fits, and the conversion back is exact.
+        let t = x as i64 as f64;
+        let t = if t > x { t - 1.0 } else { t };
+        // The sign of a zero result is x's (`floor(-0.0)` is -0.0).
+        t.copysign(x)
+    } else {
+        x.floor()
+    }
 }
 
 /// `luai_numpow`: C `pow` (`0^0` is 1, a negative base with a fractional exponent is NaN).

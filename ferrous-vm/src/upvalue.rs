@@ -20,8 +20,8 @@ use crate::value::copy_into;
 use crate::vm::Vm;
 
 /// The copy (`Vm::upvals`) of the first upvalue handles of the closure that last read or wrote
-/// one in the interpreter loop: a hit (the same closure again, the common case of a function body) skips looking
-/// the closure up. Valid because a closure's upvalue list never changes and a handle names one
+/// one in the interpreter loop: a hit (the same closure again, the common case of a function
+/// body) skips looking the closure up. Valid because a closure's upvalue list never changes and a handle names one
 /// object for good (a reused slot gets a new generation, so a new handle).
 #[derive(Clone, Copy, Default)]
 pub(crate) struct UpvalCache {
@@ -52,13 +52,18 @@ impl UpvalCache {
     /// Copies `closure`'s first handles (none for a stale handle or a native function).
     #[inline(never)]
     fn fill(&mut self, heap: &Heap, closure: FunctionHandle) {
-        self.items = [None; UpvalCache::CAP];
+        let upvalues: &[UpValueHandle] = match heap.function(closure) {
+            Ok(Function::Lua(cl)) => &cl.upvalues,
+            _ => &[],
+        };
+        self.fill_from(closure, upvalues);
+    }
+
+    /// Makes the copy that of `closure`, whose upvalue list is `upvalues`.
+    #[inline(always)]
+    fn fill_from(&mut self, closure: FunctionHandle, upvalues: &[UpValueHandle]) {
         self.owner = Some(closure);
-        if let Ok(Function::Lua(cl)) = heap.function(closure) {
-            for (item, &uv) in self.items.iter_mut().zip(cl.upvalues.iter()) {
-                *item = Some(uv);
-            }
-        }
+        self.items = std::array::from_fn(|i| upvalues.get(i).copied());
     }
 }
 

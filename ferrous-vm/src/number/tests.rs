@@ -2199,3 +2199,46 @@ fn format_g_integers_match_the_general_path() {
         }
     }
 }
+
+#[test]
+fn floor_agrees_with_f64_floor() {
+    let mut values = vec![
+        0.0,
+        -0.0,
+        0.5,
+        -0.5,
+        1.0,
+        -1.0,
+        0.999_999_999_999_999_9,
+        -0.999_999_999_999_999_9,
+        f64::MIN_POSITIVE,
+        -f64::MIN_POSITIVE,
+        5e-324,
+        -5e-324,
+        4_503_599_627_370_495.5,
+        -4_503_599_627_370_495.5,
+        4_503_599_627_370_496.0,
+        -4_503_599_627_370_497.0,
+        9.007_199_254_740_993e15,
+        1e300,
+        -1e300,
+        f64::MAX,
+        f64::MIN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    // A spread of magnitudes, fractions and signs.
+    let mut x = 1.0e-3_f64;
+    while x < 1e18 {
+        for v in [x, x + 0.25, x + 0.5, x - 0.75, x * 1.1] {
+            values.push(v);
+            values.push(-v);
+        }
+        x *= 1.7;
+    }
+    for v in values {
+        let (ours, std) = (floor(v), v.floor());
+        assert_eq!(ours.to_bits(), std.to_bits(), "floor({v:e})");
+    }
+    assert!(floor(f64::NAN).is_nan());
+}

@@ -164,7 +164,7 @@ unary! {
     cosh => f64::cosh;
     deg => |x| x / (std::f64::consts::PI / 180.0);
     exp => f64::exp;
-    floor => f64::floor;
+    floor => crate::number::floor;
     log => f64::ln;
     log10 => f64::log10;
     rad => |x| x * (std::f64::consts::PI / 180.0);
