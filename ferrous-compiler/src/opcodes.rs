@@ -288,6 +288,12 @@ impl Instruction {
         }
     }
 
+    /// The 6-bit opcode field as a number, unchecked (the interpreter dispatches on it and
+    /// treats the 26 values that are not opcodes as errors).
+    pub const fn op_field(self) -> u32 {
+        self.0 & mask(SIZE_OP, 0)
+    }
+
     /// Operand `A`.
     pub const fn a(self) -> u32 {
         (self.0 >> POS_A) & MAXARG_A
@@ -372,5 +378,14 @@ mod tests {
             Instruction(63).opcode(),
             Err(DecodeError::UnknownOpcode(63))
         );
+    }
+
+    #[test]
+    fn op_field_is_the_raw_opcode_number() {
+        for &op in OpCode::ALL.iter() {
+            assert_eq!(Instruction::abc(op, 255, 511, 511).op_field(), op as u32);
+        }
+        // Not an opcode: still the field's value, with the operands masked off.
+        assert_eq!(Instruction(u32::MAX).op_field(), 63);
     }
 }

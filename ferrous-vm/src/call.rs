@@ -16,6 +16,7 @@
 //! - Past `MAX_FRAMES`, `MAX_STACK` or `MAX_CCALLS` a call fails before its frame is pushed,
 //!   except within the extra room a running `xpcall` message handler gets (`past_limit`).
 
+use ferrous_compiler::Instruction;
 use ferrous_heap::{CallShape, Function, Value, names};
 
 use crate::error::{Raise, RaiseResult};
@@ -655,7 +656,7 @@ impl Vm {
                                     .proto(lua.proto)
                                     .ok()
                                     .and_then(|p| p.code.get(pc))
-                                    .map_or(0, |&i| (i >> 14) as isize - 131_071);
+                                    .map_or(0, |&i| Instruction(i).sbx() as isize);
                                 top.pc = (pc as isize + jump) as u32;
                                 self.th.stack[func - 1] = control;
                             }
@@ -734,9 +735,9 @@ impl Vm {
         let a = pc
             .checked_sub(1)
             .and_then(|p| code.get(p))
-            .map_or(0, |&i| (i >> 6) & 0xff);
+            .map_or(0, |&i| Instruction(i).a());
         if res == (a != 0) {
-            let jump = code.get(pc).map_or(0, |&i| (i >> 14) as isize - 131_071);
+            let jump = code.get(pc).map_or(0, |&i| Instruction(i).sbx() as isize);
             top.pc = (pc as isize + 1 + jump) as u32;
         } else {
             top.pc += 1;

@@ -2,7 +2,7 @@
 //! for error messages (`local 't'`, `global 'f'`, `field 'x'`, `upvalue 'u'`, `method 'm'`) found by
 //! symbolic execution of the bytecode, names of called functions, and tracebacks.
 
-use ferrous_compiler::{OpCode, chunk_id};
+use ferrous_compiler::{Instruction, OpCode, chunk_id};
 use ferrous_heap::{ProtoHandle, Value};
 
 use crate::error::Raise;
@@ -26,14 +26,14 @@ struct Ins {
 
 impl Ins {
     fn decode(word: u32) -> Ins {
-        let bx = word >> 14;
+        let ins = Instruction(word);
         Ins {
-            op: word & 0x3f,
-            a: (word >> 6) & 0xff,
-            b: word >> 23,
-            c: (word >> 14) & 0x1ff,
-            bx,
-            sbx: bx as i32 - 131_071,
+            op: ins.op_field(),
+            a: ins.a(),
+            b: ins.b(),
+            c: ins.c(),
+            bx: ins.bx(),
+            sbx: ins.sbx(),
         }
     }
 }

@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use ferrous_compiler::OpCode;
+use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::{ProtoHandle, Value};
 
 use crate::call::{Callee, Exit, Flow};
@@ -121,24 +121,32 @@ impl Vm {
     }
 }
 
+// The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
+// instruction set's one definition), as the loop indexes with them.
+
+#[inline(always)]
+fn arg_a(i: u32) -> usize {
+    Instruction(i).a() as usize
+}
+
 #[inline(always)]
 fn arg_b(i: u32) -> usize {
-    (i >> 23) as usize
+    Instruction(i).b() as usize
 }
 
 #[inline(always)]
 fn arg_c(i: u32) -> usize {
-    ((i >> 14) & 0x1ff) as usize
+    Instruction(i).c() as usize
 }
 
 #[inline(always)]
 fn arg_bx(i: u32) -> usize {
-    (i >> 14) as usize
+    Instruction(i).bx() as usize
 }
 
 #[inline(always)]
 fn arg_sbx(i: u32) -> isize {
-    (i >> 14) as isize - 131_071
+    Instruction(i).sbx() as isize
 }
 
 impl Vm {
@@ -262,8 +270,8 @@ impl Vm {
             macro_rules! rk {
                 ($x:expr) => {{
                     let x = $x;
-                    if x & 256 != 0 {
-                        k[x & 255]
+                    if is_k(x as u32) {
+                        k[index_k(x as u32) as usize]
                     } else {
                         self.th.stack[base + x]
                     }
@@ -273,8 +281,8 @@ impl Vm {
             macro_rules! rk_ref {
                 ($x:expr) => {{
                     let x = $x;
-                    if x & 256 != 0 {
-                        &k[x & 255]
+                    if is_k(x as u32) {
+                        &k[index_k(x as u32) as usize]
                     } else {
                         &self.th.stack[base + x]
                     }
@@ -285,7 +293,7 @@ impl Vm {
             macro_rules! rk_reg {
                 ($x:expr) => {{
                     let x = $x;
-                    if x & 256 != 0 { None } else { Some(x as u32) }
+                    if is_k(x as u32) { None } else { Some(x as u32) }
                 }};
             }
             // The frame's register window (see `REGS`): one bounds check for the whole
@@ -321,9 +329,11 @@ impl Vm {
             macro_rules! rk_in {
                 ($regs:ident, $x:expr) => {{
                     let x = $x;
-                    if x & 256 != 0 {
-                        &k[x & 255]
+                    if is_k(x as u32) {
+                        &k[index_k(x as u32) as usize]
                     } else {
+                        // A register operand is below 256: the mask tells the optimizer so (no
+                        // bounds check in the window).
                         &$regs[x & 255]
                     }
                 }};
@@ -335,7 +345,7 @@ impl Vm {
                     if let (&Value::Number($x), &Value::Number($y)) =
                         (rk_in!(regs, b), rk_in!(regs, c))
                     {
-                        regs[($i >> 6) as usize & 0xff] = Value::Number($res);
+                        regs[arg_a($i)] = Value::Number($res);
                     } else {
                         save_pc!();
                         let (x, y) = (rk!(b), rk!(c));
@@ -395,7 +405,7 @@ impl Vm {
                 // `for` 57 -> 53 instructions, `f()` 366 -> 339).
                 macro_rules! a {
                     () => {
-                        ((i >> 6) & 0xff) as usize
+                        arg_a(i)
                     };
                 }
                 macro_rules! ra {
@@ -403,7 +413,7 @@ impl Vm {
                         base + a!()
                     };
                 }
-                match i & 0x3f {
+                match Instruction(i).op_field() {
                     OP_MOVE => {
                         // Often a number just written in two parts (a loop index, an
                         // arithmetic result): it is read the same way. Any other value is
@@ -898,7 +908,7 @@ impl Vm {
                     #[allow(clippy::manual_range_patterns)]
                     38 | 39 | 40 | 41 | 42 | 43 | 44 | 45 | 46 | 47 | 48 | 49 | 50 | 51 | 52
                     | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
-                        return Err(unknown_opcode(i & 0x3f));
+                        return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),
                 }

@@ -6,6 +6,7 @@
 //! where its result goes, and the operation reports "pending" (`false` / `None`) so the loop runs
 //! the new frame. Operations that finished report `true` / `Some`.
 
+use ferrous_compiler::Instruction;
 use ferrous_heap::{MetaEvent, StringHandle, TableHandle, Value, names};
 
 use crate::error::{Raise, RaiseResult};
@@ -353,8 +354,8 @@ impl Vm {
             return Ok(());
         };
         let base = frame.base as usize;
-        let a = ((i >> 6) & 0xff) as usize;
-        let b = (i >> 23) as usize;
+        let a = Instruction(i).a() as usize;
+        let b = Instruction(i).b() as usize;
         self.th.stack[base + a] = self.th.stack[base + b];
         Ok(())
     }

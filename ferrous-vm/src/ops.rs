@@ -34,7 +34,8 @@ impl Vm {
     /// `OP_NEWTABLE`: `R(A) := {}` with the size hints of instruction `i`.
     #[inline(never)]
     pub(crate) fn op_newtable(&mut self, i: u32, ra: usize) -> RaiseResult<()> {
-        let (b, c) = ((i >> 23) as usize, ((i >> 14) & 0x1ff) as usize);
+        let ins = ferrous_compiler::Instruction(i);
+        let (b, c) = (ins.b() as usize, ins.c() as usize);
         let t = self.heap.tx().new_table(fb2int(b), fb2int(c))?;
         self.th.stack[ra] = Value::Table(t);
         self.gc_check()?;

@@ -248,8 +248,9 @@ impl Vm {
         let mut buf = [None; UpValueList::INLINE];
         let mut boxed = Vec::new();
         for (j, &ins) in pseudo.iter().take(nups).enumerate() {
-            let b = (ins >> 23) as usize;
-            let uv = if ins & 0x3f == ferrous_compiler::OpCode::Move as u32 {
+            let pseudo = ferrous_compiler::Instruction(ins);
+            let b = pseudo.b() as usize;
+            let uv = if pseudo.op_field() == ferrous_compiler::OpCode::Move as u32 {
                 self.find_upvalue(base + b)?
             } else {
                 // The parent's upvalue, looked up again rather than cloning the parent's list.
