@@ -191,6 +191,45 @@ fn appends_grow_the_array_part_in_powers_of_two() {
     assert_eq!(table.len(), 1000);
 }
 
+/// 5.1's `luaH_getn` search inside the array part, as `ltable.c` writes it (with branches).
+fn array_border_51(array: &[Value]) -> usize {
+    let (mut i, mut j) = (0, array.len());
+    while j - i > 1 {
+        let m = (i + j) / 2;
+        if array[m - 1] == Value::Nil {
+            j = m;
+        } else {
+            i = m;
+        }
+    }
+    i
+}
+
+#[test]
+fn array_border_matches_51_with_holes() {
+    // Array parts of several sizes (a constructor's exact size, a power of two), the last slot
+    // nil so that the search runs, with holes drawn from a fixed pseudo-random sequence: the
+    // border found must be 5.1's, not just any border.
+    let mut state = 0x2545_f491_u32;
+    for case in 0..600 {
+        let size = [64, 37, 5, 100, 2, 3][case % 6];
+        let mut heap = Heap::new();
+        let t = heap.tx().new_table(size, 0).expect("no limit");
+        for k in 1..size {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            if state % 100 < 20 + (case as u32 % 70) {
+                let key = num(k as f64);
+                heap.tx().raw_set(t, key, key).expect("key");
+            }
+        }
+        let table = heap.objects.tables.get(t.raw()).expect("live table");
+        assert_eq!(table.array().len(), size, "case {case}");
+        assert_eq!(table.len(), array_border_51(table.array()), "case {case}");
+    }
+}
+
 #[test]
 fn next_visits_everything_once_while_deleting() {
     let mut heap = Heap::new();

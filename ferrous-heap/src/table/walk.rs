@@ -12,15 +12,21 @@ impl Table {
     pub(crate) fn len(&self) -> usize {
         let mut j = self.array.len();
         if j > 0 && self.array.get(j - 1).is_none_or(|v| *v == Value::Nil) {
-            // Binary search for a border inside the array part.
+            // Binary search for a border inside the array part. Each step's outcome is data
+            // dependent: as a branch it mispredicts half the time, and `t[#t + 1] = v` on a
+            // growing array searches on every append. So both bounds are updated through a mask;
+            // `black_box` keeps the optimizer from turning it back into a select, which the
+            // x86 backend makes a branch again inside a loop.
             let mut i = 0;
             while j - i > 1 {
                 let m = (i + j) / 2;
-                if self.array.get(m - 1).is_none_or(|v| *v == Value::Nil) {
-                    j = m;
-                } else {
-                    i = m;
-                }
+                let nil = self
+                    .array
+                    .get(m - 1)
+                    .is_none_or(|v| matches!(v, Value::Nil));
+                let mask = std::hint::black_box(0usize.wrapping_sub(usize::from(nil)));
+                j = (m & mask) | (j & !mask);
+                i = (i & mask) | (m & !mask);
             }
             return i;
         }
