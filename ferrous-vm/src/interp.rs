@@ -834,23 +834,16 @@ impl Vm {
                             (&regs[0], &regs[1], &regs[2])
                         {
                             let idx = idx + step;
-                            // The step's sign is tested by a branch (it does not change during
-                            // the loop, so it predicts perfectly): as one select between the two
-                            // comparisons, both were computed on every iteration.
-                            macro_rules! go_on {
-                                () => {
-                                    pc = (pc as isize + arg_sbx(i)) as usize;
-                                    regs[0] = Value::Number(idx);
-                                    regs[3] = Value::Number(idx);
-                                    charge!();
-                                };
-                            }
-                            if step > 0.0 {
-                                if idx <= limit {
-                                    go_on!();
-                                }
-                            } else if limit <= idx {
-                                go_on!();
+                            let go_on = if step > 0.0 {
+                                idx <= limit
+                            } else {
+                                limit <= idx
+                            };
+                            if go_on {
+                                pc = (pc as isize + arg_sbx(i)) as usize;
+                                regs[0] = Value::Number(idx);
+                                regs[3] = Value::Number(idx);
+                                charge!();
                             }
                         } else {
                             return Err(Raise::runtime("internal error: bad for loop state"));
