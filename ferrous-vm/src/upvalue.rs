@@ -21,8 +21,8 @@ use crate::vm::Vm;
 
 /// The copy (`Vm::upvals`) of the first upvalue handles of the closure that last read or wrote
 /// one in the interpreter loop: a hit (the same closure again, the common case of a function
-/// body) skips looking the closure up. Valid because a closure's upvalue list never changes and a handle names one
-/// object for good (a reused slot gets a new generation, so a new handle).
+/// body) skips looking the closure up. Valid because a closure's upvalue list never changes and
+/// a handle names one object for good (a reused slot gets a new generation, so a new handle).
 #[derive(Clone, Copy, Default)]
 pub(crate) struct UpvalCache {
     /// The closure whose handles `items` holds.
@@ -56,13 +56,8 @@ impl UpvalCache {
             Ok(Function::Lua(cl)) => &cl.upvalues,
             _ => &[],
         };
-        self.fill_from(closure, upvalues);
-    }
-
-    /// Makes the copy that of `closure`, whose upvalue list is `upvalues`.
-    #[inline(always)]
-    fn fill_from(&mut self, closure: FunctionHandle, upvalues: &[UpValueHandle]) {
         self.owner = Some(closure);
+        // Built from the slice in one go: clearing the array and then filling it called memcpy.
         self.items = std::array::from_fn(|i| upvalues.get(i).copied());
     }
 }
@@ -248,9 +243,9 @@ impl Vm {
         let mut buf = [None; UpValueList::INLINE];
         let mut boxed = Vec::new();
         for (j, &ins) in pseudo.iter().take(nups).enumerate() {
-            let pseudo = ferrous_compiler::Instruction(ins);
-            let b = pseudo.b() as usize;
-            let uv = if pseudo.op_field() == ferrous_compiler::OpCode::Move as u32 {
+            let word = ferrous_compiler::Instruction(ins);
+            let b = word.b() as usize;
+            let uv = if word.op_field() == ferrous_compiler::OpCode::Move as u32 {
                 self.find_upvalue(base + b)?
             } else {
                 // The parent's upvalue, looked up again rather than cloning the parent's list.
