@@ -196,7 +196,19 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checknumber`: numbers, and strings convertible to numbers.
+    ///
+    /// Inlined for a number (what nearly every call passes); strings and errors out of line.
+    #[inline]
     pub fn check_number(&mut self, n: usize) -> Result<f64> {
+        match self.arg(n) {
+            Value::Number(x) => Ok(x),
+            _ => self.check_number_slow(n),
+        }
+    }
+
+    /// [`Ctx::check_number`] for anything but a number.
+    #[inline(never)]
+    fn check_number_slow(&mut self, n: usize) -> Result<f64> {
         match self.vm.to_number(self.arg(n)) {
             Some(x) => Ok(x),
             None => Err(self.type_error(n, "number")),
