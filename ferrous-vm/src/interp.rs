@@ -122,29 +122,35 @@ impl Vm {
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
-// instruction set's one definition), as the loop indexes with them.
+// instruction set's one definition), as the loop indexes with them. Inlined in optimized builds
+// only: inlined into the loop in a debug build, each use added stack slots to its frame.
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn arg_a(i: u32) -> usize {
     Instruction(i).a() as usize
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn arg_b(i: u32) -> usize {
     Instruction(i).b() as usize
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn arg_c(i: u32) -> usize {
     Instruction(i).c() as usize
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn arg_bx(i: u32) -> usize {
     Instruction(i).bx() as usize
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn arg_sbx(i: u32) -> isize {
     Instruction(i).sbx() as isize
 }
@@ -399,15 +405,33 @@ impl Vm {
                     }
                 }
                 pc += 1;
-                // Operand A and its register's stack slot, computed where an arm uses them:
-                // computed before the `match`, they were kept in registers across the dispatch,
-                // and `self` and the loop's state went to stack slots (per iteration: an empty
-                // `for` 57 -> 53 instructions, `f()` 366 -> 339).
+                // Operand A and its register's stack slot, computed where an arm uses them in
+                // optimized builds: computed before the `match`, they were kept in registers
+                // across the dispatch, and `self` and the loop's state went to stack slots (per
+                // iteration: an empty `for` 57 -> 53 instructions, `f()` 366 -> 339). A debug
+                // build computes them once: there every expansion gets stack slots of its own,
+                // and `MAX_REENTRY` nested loops must fit in a 2 MiB thread stack.
+                #[cfg(debug_assertions)]
+                let (a_once, ra_once) = (arg_a(i), base + arg_a(i));
+                #[cfg(debug_assertions)]
+                macro_rules! a {
+                    () => {
+                        a_once
+                    };
+                }
+                #[cfg(debug_assertions)]
+                macro_rules! ra {
+                    () => {
+                        ra_once
+                    };
+                }
+                #[cfg(not(debug_assertions))]
                 macro_rules! a {
                     () => {
                         arg_a(i)
                     };
                 }
+                #[cfg(not(debug_assertions))]
                 macro_rules! ra {
                     () => {
                         base + a!()
