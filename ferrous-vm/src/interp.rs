@@ -155,6 +155,25 @@ fn arg_sbx(i: u32) -> isize {
     Instruction(i).sbx() as isize
 }
 
+/// The register window of a frame whose registers start at `base` (see `REGS`). Inlined in
+/// optimized builds only, as the `arg_*` decoders are.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn window_mut(stack: &mut [Value], base: usize) -> Option<&mut [Value; REGS]> {
+    stack
+        .get_mut(base..base + REGS)
+        .and_then(|r| <&mut [Value; REGS]>::try_from(r).ok())
+}
+
+/// [`window_mut`], shared.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn window(stack: &[Value], base: usize) -> Option<&[Value; REGS]> {
+    stack
+        .get(base..base + REGS)
+        .and_then(|r| <&[Value; REGS]>::try_from(r).ok())
+}
+
 impl Vm {
     /// Runs the Lua frame on top of the frame stack (and everything it calls) until a
     /// host-level frame returns or the fuel runs out.
@@ -306,12 +325,7 @@ impl Vm {
             // instruction.
             macro_rules! regs {
                 () => {{
-                    let Some(regs) = self
-                        .th
-                        .stack
-                        .get_mut(base..base + REGS)
-                        .and_then(|r| <&mut [Value; REGS]>::try_from(r).ok())
-                    else {
+                    let Some(regs) = window_mut(&mut self.th.stack, base) else {
                         return Err(Raise::runtime("internal error: registers out of range"));
                     };
                     regs
@@ -320,12 +334,7 @@ impl Vm {
             // The register window, shared.
             macro_rules! regs_ref {
                 () => {{
-                    let Some(regs) = self
-                        .th
-                        .stack
-                        .get(base..base + REGS)
-                        .and_then(|r| <&[Value; REGS]>::try_from(r).ok())
-                    else {
+                    let Some(regs) = window(&self.th.stack, base) else {
                         return Err(Raise::runtime("internal error: registers out of range"));
                     };
                     regs
