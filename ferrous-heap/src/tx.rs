@@ -445,13 +445,7 @@ impl HeapTransaction<'_> {
     /// Replaces an upvalue's state (closing it, or writing a closed upvalue's value).
     #[inline]
     pub fn set_upvalue(&mut self, upvalue: UpValueHandle, state: UpValue) -> Result<()> {
-        let slot = self
-            .heap
-            .objects
-            .upvalues
-            .get_mut(upvalue.raw())
-            .ok_or(HeapError::StaleHandle)?;
-        *slot = state;
+        *self.upvalue_mut(upvalue)? = state;
         Ok(())
     }
 

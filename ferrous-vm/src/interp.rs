@@ -124,35 +124,22 @@ impl Vm {
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
 // instruction set's one definition), as the loop indexes with them. Inlined in optimized builds
 // only: inlined into the loop in a debug build, each use added stack slots to its frame.
-
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn arg_a(i: u32) -> usize {
-    Instruction(i).a() as usize
+macro_rules! operand_decoders {
+    ($($name:ident: $field:ident -> $ty:ty;)*) => {$(
+        #[cfg_attr(debug_assertions, inline(never))]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        fn $name(i: u32) -> $ty {
+            Instruction(i).$field() as $ty
+        }
+    )*};
 }
 
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn arg_b(i: u32) -> usize {
-    Instruction(i).b() as usize
-}
-
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn arg_c(i: u32) -> usize {
-    Instruction(i).c() as usize
-}
-
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn arg_bx(i: u32) -> usize {
-    Instruction(i).bx() as usize
-}
-
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn arg_sbx(i: u32) -> isize {
-    Instruction(i).sbx() as isize
+operand_decoders! {
+    arg_a: a -> usize;
+    arg_b: b -> usize;
+    arg_c: c -> usize;
+    arg_bx: bx -> usize;
+    arg_sbx: sbx -> isize;
 }
 
 /// The register window of a frame whose registers start at `base` (see `REGS`). Inlined in

@@ -145,26 +145,14 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{assert_same_layout, rng};
+    use super::super::tests::{assert_same_layout, num, rng, string_keys};
     use crate::{Value, heap::Heap};
-
-    fn num(n: f64) -> Value {
-        Value::Number(n)
-    }
 
     #[test]
     fn tables_from_a_layout_equal_tables_assigned_one_by_one() {
         let mut heap = Heap::new();
         let mut state = 0x1234_5678_9abc_def1;
-        let words: Vec<Value> = (0..64)
-            .map(|i| {
-                Value::String(
-                    heap.tx()
-                        .intern(format!("f{i}").as_bytes())
-                        .expect("no limit"),
-                )
-            })
-            .collect();
+        let words = string_keys(&mut heap, "f", 64);
         for case in 0..300 {
             // Repeated keys included.
             let n = 1 + (rng(&mut state) % 24) as usize;

@@ -7,7 +7,7 @@ use crate::{HeapError, MetaEvent, TableHandle, Value, heap::Heap, names};
 /// One assignment `t[key] = value` (`None` is nil).
 type Op = (f64, Option<f64>);
 
-fn num(n: f64) -> Value {
+pub(super) fn num(n: f64) -> Value {
     Value::Number(n)
 }
 
@@ -210,16 +210,13 @@ fn array_border_matches_51_with_holes() {
     // Array parts of several sizes (a constructor's exact size, a power of two), the last slot
     // nil so that the search runs, with holes drawn from a fixed pseudo-random sequence: the
     // border found must be 5.1's, not just any border.
-    let mut state = 0x2545_f491_u32;
+    let mut state = 0x2545_f491_4f6c_dd1d;
     for case in 0..600 {
         let size = [64, 37, 5, 100, 2, 3][case % 6];
         let mut heap = Heap::new();
         let t = heap.tx().new_table(size, 0).expect("no limit");
         for k in 1..size {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            if state % 100 < 20 + (case as u32 % 70) {
+            if rng(&mut state) % 100 < 20 + (case as u64 % 70) {
                 let key = num(k as f64);
                 heap.tx().raw_set(t, key, key).expect("key");
             }
@@ -595,6 +592,19 @@ pub(super) fn assert_same_layout(
     assert_eq!(a.heap_size(), b.heap_size(), "{case}: charge");
 }
 
+/// `n` interned strings `{prefix}0`, `{prefix}1`, ... as values.
+pub(super) fn string_keys(heap: &mut Heap, prefix: &str, n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let s = heap
+                .tx()
+                .intern(format!("{prefix}{i}").as_bytes())
+                .expect("no limit");
+            Value::String(s)
+        })
+        .collect()
+}
+
 /// A small deterministic generator (xorshift64*).
 pub(super) fn rng(state: &mut u64) -> u64 {
     *state ^= *state >> 12;
@@ -607,15 +617,7 @@ pub(super) fn rng(state: &mut u64) -> u64 {
 fn tables_built_at_once_equal_tables_assigned_one_by_one() {
     let mut heap = Heap::new();
     let mut state = 0x9e37_79b9_7f4a_7c15;
-    let words: Vec<Value> = (0..300)
-        .map(|i| {
-            let s = heap
-                .tx()
-                .intern(format!("key{i}").as_bytes())
-                .expect("no limit");
-            Value::String(s)
-        })
-        .collect();
+    let words = string_keys(&mut heap, "key", 300);
     for case in 0..400 {
         let n = match case % 4 {
             0 => (rng(&mut state) % 8) as usize,

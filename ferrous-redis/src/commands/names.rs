@@ -70,10 +70,9 @@ impl Hasher for ShortHasher {
         self.0
     }
 
+    /// Not used by the `u128` keys; FNV-1a for completeness.
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
+        self.0 = fnv1a(self.0, bytes);
     }
 
     fn write_u128(&mut self, n: u128) {
@@ -99,15 +98,23 @@ impl Hasher for NameHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
+        self.0 = fnv1a(self.0, bytes);
     }
 
     /// A slice's length prefix, in one step rather than eight.
     fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0 ^ n as u64).wrapping_mul(0x0100_0000_01b3);
+        self.0 = (self.0 ^ n as u64).wrapping_mul(FNV_PRIME);
     }
+}
+
+/// FNV-1a's 64-bit prime.
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// FNV-1a over `bytes`, continuing from `hash`.
+fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
 }
 
 #[cfg(test)]
