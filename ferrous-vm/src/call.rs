@@ -20,7 +20,7 @@ use ferrous_compiler::Instruction;
 use ferrous_heap::{CallShape, Function, Value, names};
 
 use crate::error::{Raise, RaiseResult};
-use crate::native::{Ctx, ResumeRequest, RetKind};
+use crate::native::{Ctx, ResumeRequest, Ret, RetKind};
 use crate::thread::{Cont, Frame, LuaCode, REGS};
 use crate::value::is_truthy;
 use crate::vm::{MAX_CCALLS, MAX_FRAMES, MAX_STACK, Vm};
@@ -392,13 +392,20 @@ impl Vm {
             &Value::Function(h) => Some(h),
             _ => None,
         };
-        if self.th.frames.len() >= MAX_FRAMES {
-            self.frames_past_limit(cont)?;
-        }
         let Some(entry) = self.natives.get(id) else {
             return Err(Raise::runtime("internal error: unknown native function"));
         };
         let f = entry.func;
+        if entry.leaf
+            && cont == Cont::Call
+            && self.th.hook.mask == 0
+            && self.th.frames.len() < MAX_FRAMES
+        {
+            return self.call_leaf(f, func, nargs, nresults, closure);
+        }
+        if self.th.frames.len() >= MAX_FRAMES {
+            self.frames_past_limit(cont)?;
+        }
         let ccalls_before = self.th.n_ccalls;
         if counts_as_ccall(cont) {
             if ccalls_before >= MAX_CCALLS {
@@ -409,9 +416,38 @@ impl Vm {
         let base = func + 1;
         self.th.top = base + nargs;
         self.th.ensure_stack(self.th.top + MIN_STACK);
-        // The frame is pushed with a placeholder continuation that is then overwritten: built
-        // whole, it was assembled in a temporary from `cont`'s narrow copies and then moved with
-        // wide loads, which stalled.
+        self.push_native_frame(func, nargs, nresults, cont, ccalls_before);
+        if self.th.hook.mask != 0 {
+            self.hook_native_call()?;
+        }
+        if id == self.switch_natives[0] || id == self.switch_natives[1] {
+            // `coroutine.yield` and `wrap`'s functions switch threads without a `Ctx`.
+            return self.switch_native(id, nargs, closure);
+        }
+        let ret = f(&mut Ctx {
+            vm: self,
+            base,
+            nargs,
+            closure,
+        });
+        self.native_returned(ret, base)
+    }
+
+    /// Pushes the frame of native function in slot `func` called with `nargs` arguments.
+    ///
+    /// Performance: the frame is pushed with a placeholder continuation that is then
+    /// overwritten: built whole, it was assembled in a temporary from `cont`'s narrow copies and
+    /// then moved with wide loads, which stalled.
+    #[inline(always)]
+    fn push_native_frame(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        cont: Cont,
+        ccalls_before: u32,
+    ) {
+        let base = func + 1;
         self.th.frames.push(Frame {
             func: func as u32,
             base: base as u32,
@@ -427,19 +463,51 @@ impl Vm {
         if let Some(frame) = self.th.frames.last_mut() {
             frame.cont = cont;
         }
-        if self.th.hook.mask != 0 {
-            self.hook_native_call()?;
-        }
-        if id == self.switch_natives[0] || id == self.switch_natives[1] {
-            // `coroutine.yield` and `wrap`'s functions switch threads without a `Ctx`.
-            return self.switch_native(id, nargs, closure);
-        }
-        let ret = match f(&mut Ctx {
+    }
+
+    /// A plain call (`Cont::Call`, no hook) of the leaf native `f` (see `NativeEntry::leaf`):
+    /// no frame unless it fails or returns a request, and then the frame `call_native` would
+    /// have pushed, before the error or the request is carried out, so that error messages,
+    /// levels and continuations see what they would have seen.
+    fn call_leaf(
+        &mut self,
+        f: crate::native::NativeFunction,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        closure: Option<ferrous_heap::FunctionHandle>,
+    ) -> RaiseResult<Flow> {
+        let base = func + 1;
+        self.th.top = base + nargs;
+        self.th.ensure_stack(self.th.top + MIN_STACK);
+        let ret = f(&mut Ctx {
             vm: self,
             base,
             nargs,
             closure,
-        }) {
+        });
+        let Ok(Ret(RetKind::Values(n))) = ret else {
+            let ccalls_before = self.th.n_ccalls;
+            self.push_native_frame(func, nargs, nresults, Cont::Call, ccalls_before);
+            return self.native_returned(ret, base);
+        };
+        let res = self.th.top.saturating_sub(n);
+        self.place_results(func, res, n, nresults);
+        if self.collection_due() {
+            return self.gc_after_native(Ok(Flow::Continue));
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// What a native whose frame (from slot `base - 1`) is on top returned: its results
+    /// returned, its error raised, or its request carried out.
+    #[inline(always)]
+    fn native_returned(
+        &mut self,
+        ret: crate::error::Result<Ret>,
+        base: usize,
+    ) -> RaiseResult<Flow> {
+        let ret = match ret {
             Ok(ret) => ret,
             Err(e) => return Err(self.raise_of(e)),
         };
@@ -564,17 +632,7 @@ impl Vm {
         if cont == Cont::Call {
             self.th.frames.truncate(self.th.frames.len() - 1);
             self.th.n_ccalls = ccalls_before;
-            let func = func as usize;
-            if nresults == 1 && n >= 1 {
-                // One result wanted and given (`local y = f(x)`), as `OP_RETURN` does.
-                self.th.stack[func] = self.th.stack[res];
-                self.th.top = func + 1;
-            } else if nresults == 0 {
-                // A call statement.
-                self.th.top = func;
-            } else {
-                self.move_results(func, res, n, nresults);
-            }
+            self.place_results(func as usize, res, n, nresults);
             if self.collection_due() {
                 return self.gc_after_native(Ok(Flow::Continue));
             }
@@ -591,6 +649,22 @@ impl Vm {
             return self.gc_after_native(flow);
         }
         flow
+    }
+
+    /// A plain call's `n` results at `stack[res..]` go to the function's slot `func`, adjusted to
+    /// the `nresults` the caller wants.
+    #[inline(always)]
+    fn place_results(&mut self, func: usize, res: usize, n: usize, nresults: i32) {
+        if nresults == 1 && n >= 1 {
+            // One result wanted and given (`local y = f(x)`), as `OP_RETURN` does.
+            self.th.stack[func] = self.th.stack[res];
+            self.th.top = func + 1;
+        } else if nresults == 0 {
+            // A call statement.
+            self.th.top = func;
+        } else {
+            self.move_results(func, res, n, nresults);
+        }
     }
 
     /// Whether a native call's return is a safe point to collect at: the heap asks for it and

@@ -22,6 +22,11 @@ pub type NativeFunction = fn(&mut Ctx<'_>) -> Result<Ret>;
 pub(crate) struct NativeEntry {
     pub name: &'static str,
     pub func: NativeFunction,
+    /// A leaf: while it runs it neither runs Lua code (no re-entry) nor looks at the call
+    /// stack (levels, the running function, tracebacks). A plain call of a leaf pushes no
+    /// frame (`Vm::call_leaf`); its frame is pushed only if it fails or returns a request,
+    /// before either is carried out, so what follows is as if it had had one all along.
+    pub leaf: bool,
     /// Set for the iterators `TFORLOOP` runs itself, without a call (see [`InlineIter`]).
     pub inline: Option<InlineIter>,
 }
@@ -49,6 +54,7 @@ impl Natives {
         self.register_entry(NativeEntry {
             name,
             func,
+            leaf: false,
             inline: None,
         })
     }
@@ -64,6 +70,7 @@ impl Natives {
         self.register_entry(NativeEntry {
             name,
             func,
+            leaf: false,
             inline: Some(kind),
         })
     }
@@ -72,6 +79,13 @@ impl Natives {
         let id = NativeFn(u32::try_from(self.entries.len()).unwrap_or(u32::MAX));
         self.entries.push(entry);
         id
+    }
+
+    /// Marks native `id` as a leaf (see [`NativeEntry::leaf`]).
+    pub(crate) fn set_leaf(&mut self, id: NativeFn) {
+        if let Some(entry) = self.entries.get_mut(id.0 as usize) {
+            entry.leaf = true;
+        }
     }
 
     #[inline]

@@ -17,6 +17,23 @@ use crate::vm::Vm;
 /// 5.1's `LUAI_MAXCSTACK`: the most values a native may push (bounds `unpack`).
 const MAX_C_STACK: i64 = 8000;
 
+/// The functions that run no Lua code and do not look at the call stack (`tostring`'s
+/// `__tostring` call is a request, made after it returns).
+const LEAVES: &[&str] = &[
+    "assert",
+    "getmetatable",
+    "next",
+    "rawequal",
+    "rawget",
+    "rawset",
+    "select",
+    "setmetatable",
+    "tonumber",
+    "tostring",
+    "type",
+    "unpack",
+];
+
 pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     let globals = vm.globals;
     super::set_funcs(
@@ -48,6 +65,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("newproxy", newproxy),
         ],
     )?;
+    super::mark_leaves(vm, globals, LEAVES)?;
     vm.set_global("_G", Value::Table(globals))?;
     let version = vm.intern(b"Lua 5.1")?;
     vm.set_global("_VERSION", Value::String(version))?;

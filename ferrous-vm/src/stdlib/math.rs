@@ -132,6 +132,9 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
         ("tanh", tanh),
     ];
     let t = super::new_lib(vm, "math", funcs)?;
+    // All of them: none runs Lua code or looks at the call stack.
+    let names: Vec<&str> = funcs.iter().map(|&(name, _)| name).collect();
+    super::mark_leaves(vm, t, &names)?;
     // LUA_COMPAT_MOD: `math.mod` is the same function value as `math.fmod`.
     let fmod_key = vm.intern(b"fmod")?;
     let fmod_fn = vm.heap.raw_get_str(t, fmod_key)?;

@@ -48,6 +48,13 @@ const MAX_STRING: usize = 1 << 30;
 /// Fuel given to one pattern-matching attempt before the host is asked whether to go on.
 const PATTERN_FUEL: u64 = 1 << 20;
 
+/// The functions that run no Lua code and do not look at the call stack. Not the pattern
+/// functions, which ask the host whether to go on during a long match, nor `gsub`, which may
+/// call a function.
+const LEAVES: &[&str] = &[
+    "byte", "char", "format", "len", "lower", "rep", "reverse", "sub", "upper",
+];
+
 pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     let t = super::new_lib(
         vm,
@@ -69,6 +76,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("upper", upper),
         ],
     )?;
+    super::mark_leaves(vm, t, LEAVES)?;
     let gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
     vm.set_app_data(StringState {
         matcher: PatternMatcher::new(),

@@ -15,8 +15,12 @@ use crate::native::{Ctx, Ret};
 use crate::value::{is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
 
+/// The functions that run no Lua code (all but the ones taking a function) and do not look at
+/// the call stack.
+const LEAVES: &[&str] = &["concat", "getn", "insert", "maxn", "remove", "setn"];
+
 pub(crate) fn open(vm: &mut Vm) -> Result<()> {
-    super::new_lib(
+    let t = super::new_lib(
         vm,
         "table",
         &[
@@ -31,7 +35,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("sort", sort),
         ],
     )?;
-    Ok(())
+    super::mark_leaves(vm, t, LEAVES)
 }
 
 /// `aux_getn`: the table argument and its length.
