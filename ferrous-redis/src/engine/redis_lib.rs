@@ -108,6 +108,22 @@ pub(crate) struct ClusterRun {
 /// Redis's log levels (`LL_DEBUG` .. `LL_WARNING`).
 const LOG_LEVELS: std::ops::RangeInclusive<f64> = 0.0..=3.0;
 
+/// The `redis.*` functions that run no Lua code and do not look at the call stack
+/// (`Vm::mark_leaf`): all but the debugger's. `call`/`pcall` run a command on the host, which
+/// does not see the VM.
+const LEAVES: &[&str] = &[
+    "call",
+    "pcall",
+    "sha1hex",
+    "error_reply",
+    "status_reply",
+    "log",
+    "setresp",
+    "set_repl",
+    "replicate_commands",
+    "acl_check_cmd",
+];
+
 /// Creates the `redis` table in `vm`'s globals.
 pub(crate) fn open<H: CommandHost + 'static>(vm: &mut Vm) -> Result<TableHandle> {
     let redis = vm.new_table(0, 32)?;
@@ -127,6 +143,9 @@ pub(crate) fn open<H: CommandHost + 'static>(vm: &mut Vm) -> Result<TableHandle>
     ];
     for (name, f) in functions {
         let value = vm.native(name, f);
+        if LEAVES.contains(&name) {
+            vm.mark_leaf(value);
+        }
         set_field(vm, redis, name.as_bytes(), value)?;
     }
     let numbers: [(&str, f64); 11] = [

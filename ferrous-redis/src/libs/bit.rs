@@ -30,7 +30,8 @@ const FUNCS: [(&str, NativeFunction); 12] = [
 
 /// Opens the library into `vm`'s globals as `bit`.
 pub fn open(vm: &mut Vm) -> Result<()> {
-    vm.register_library("bit", &FUNCS).map(|_| ())
+    let lib = vm.register_library("bit", &FUNCS)?;
+    super::mark_leaves(vm, lib, &FUNCS)
 }
 
 /// LuaBitOp's conversion of a number to 32 bits: the low word of `x + 2^52 + 2^51`.

@@ -38,7 +38,8 @@ const FUNCS: [(&str, NativeFunction); 3] = [
 
 /// Opens the library into `vm`'s globals as `struct`.
 pub fn open(vm: &mut Vm) -> Result<()> {
-    vm.register_library("struct", &FUNCS).map(|_| ())
+    let lib = vm.register_library("struct", &FUNCS)?;
+    super::mark_leaves(vm, lib, &FUNCS)
 }
 
 /// x86-64's `cvttsd2si`: truncation toward zero, `i64::MIN` for NaN and out-of-range values.

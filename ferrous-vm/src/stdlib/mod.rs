@@ -188,9 +188,8 @@ pub(crate) fn new_lib(
 pub(crate) fn mark_leaves(vm: &mut Vm, t: TableHandle, names: &[&str]) -> Result<()> {
     for name in names {
         let key = vm.intern(name.as_bytes())?;
-        if let Value::NativeFunction(id) = vm.heap.raw_get_str(t, key)? {
-            vm.natives.set_leaf(id);
-        }
+        let f = vm.heap.raw_get_str(t, key)?;
+        vm.mark_leaf(f);
     }
     Ok(())
 }

@@ -48,11 +48,12 @@ const MAX_STRING: usize = 1 << 30;
 /// Fuel given to one pattern-matching attempt before the host is asked whether to go on.
 const PATTERN_FUEL: u64 = 1 << 20;
 
-/// The functions that run no Lua code and do not look at the call stack. Not the pattern
-/// functions, which ask the host whether to go on during a long match, nor `gsub`, which may
-/// call a function.
+/// The functions that run no Lua code and do not look at the call stack: all but `gsub`, which
+/// may call a function or index a table, and `dump`. (A long match asks the host's interrupt
+/// whether to go on; the interrupt does not see the VM.)
 const LEAVES: &[&str] = &[
-    "byte", "char", "format", "len", "lower", "rep", "reverse", "sub", "upper",
+    "byte", "char", "find", "format", "gmatch", "len", "lower", "match", "rep", "reverse", "sub",
+    "upper",
 ];
 
 pub(crate) fn open(vm: &mut Vm) -> Result<()> {

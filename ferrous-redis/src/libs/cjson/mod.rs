@@ -125,7 +125,12 @@ fn natives(vm: &mut Vm) -> Natives {
         ("new", new),
     ];
     let natives = Natives {
-        funcs: table.map(|(name, f)| (name, native_id(vm.native(name, f)))),
+        // All leaves (`Vm::mark_leaf`): none runs Lua code or looks at the call stack.
+        funcs: table.map(|(name, f)| {
+            let value = vm.native(name, f);
+            vm.mark_leaf(value);
+            (name, native_id(value))
+        }),
         null_tostring: native_id(vm.native("tostring", null_tostring)),
     };
     vm.set_app_data(natives);

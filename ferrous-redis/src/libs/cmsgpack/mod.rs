@@ -55,6 +55,8 @@ pub fn open(vm: &mut Vm) -> Result<()> {
     for (name, func) in FUNCS {
         let key = vm.intern(name.as_bytes())?;
         let value = vm.native(name, func);
+        // A leaf (`Vm::mark_leaf`): no Lua code, no look at the call stack.
+        vm.mark_leaf(value);
         vm.heap().tx().raw_set(table, Value::String(key), value)?;
     }
     for (name, text) in FIELDS {
