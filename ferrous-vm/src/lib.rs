@@ -18,6 +18,8 @@ mod api;
 mod app_data;
 mod binary;
 mod call;
+mod call_limits;
+mod call_results;
 mod coswitch;
 mod debug;
 mod error;
