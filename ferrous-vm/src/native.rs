@@ -259,7 +259,19 @@ impl<'a> Ctx<'a> {
     }
 
     /// `luaL_checklstring`: strings, and numbers converted in place to strings.
+    ///
+    /// Inlined for a string; numbers and errors out of line.
+    #[inline]
     pub fn check_string(&mut self, n: usize) -> Result<StringHandle> {
+        match self.arg(n) {
+            Value::String(s) => Ok(s),
+            _ => self.check_string_slow(n),
+        }
+    }
+
+    /// [`Ctx::check_string`] for anything but a string.
+    #[inline(never)]
+    fn check_string_slow(&mut self, n: usize) -> Result<StringHandle> {
         match self.arg(n) {
             Value::String(s) => Ok(s),
             Value::Number(x) => {
@@ -308,6 +320,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Returns the given values as the results.
+    #[inline]
     pub fn ret(&mut self, values: &[Value]) -> Result<Ret> {
         for value in values {
             self.push(*value);
