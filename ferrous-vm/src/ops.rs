@@ -233,9 +233,9 @@ impl Vm {
     }
 
     /// `OP_VARARG`: `R(A), ..., R(A+B-2) = vararg` (`b == 0`: all of them, setting `top`).
-    #[inline(never)]
     /// Returns the fuel the copy costs: a unit per 16 values, so that passing a growing `...`
     /// on (`return f(1, ...)`, quadratic work) cannot run for long on little fuel.
+    #[inline(never)]
     pub(crate) fn op_vararg(&mut self, fi: usize, base: usize, ra: usize, b: usize) -> i64 {
         let n_varargs = self.th.frames[fi].n_varargs as usize;
         let from = base - n_varargs;
@@ -244,8 +244,18 @@ impl Vm {
         // The extra arguments sit below `base`, the registers at or above it: the ranges do not
         // overlap.
         let copied = wanted.min(n_varargs);
-        self.th.stack.copy_within(from..from + copied, ra);
-        self.th.stack[ra + copied..ra + wanted].fill(Value::Nil);
+        // One split and a zipped loop: few values are copied (usually), and `copy_within` was a
+        // `memmove` call and per-value indexing two bounds checks per value.
+        let (below, regs) = self.th.stack.split_at_mut(ra);
+        let (Some(src), Some(dst)) = (below.get(from..from + copied), regs.get_mut(..wanted))
+        else {
+            return (wanted / 16) as i64;
+        };
+        let (values, nils) = dst.split_at_mut(copied);
+        for (d, s) in values.iter_mut().zip(src) {
+            *d = *s;
+        }
+        nils.fill(Value::Nil);
         if b == 0 {
             self.th.top = ra + wanted;
         }
