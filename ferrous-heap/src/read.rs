@@ -124,6 +124,19 @@ impl Heap {
         Ok(self.table_ref(table)?.get_int(key))
     }
 
+    /// `rawget(t, first + k)` into `out[k]` for every `k` (`unpack`, `table.concat`): the
+    /// table is looked up once. A key past `i64::MAX` reads as nil.
+    pub fn raw_get_ints(&self, table: TableHandle, first: i64, out: &mut [Value]) -> Result<()> {
+        let table = self.table_ref(table)?;
+        for (k, slot) in out.iter_mut().enumerate() {
+            *slot = i64::try_from(k)
+                .ok()
+                .and_then(|k| first.checked_add(k))
+                .map_or(Value::Nil, |key| table.get_int(key));
+        }
+        Ok(())
+    }
+
     /// `rawget(t, s)` for a string key.
     #[inline]
     pub fn raw_get_str(&self, table: TableHandle, key: StringHandle) -> Result<Value> {

@@ -450,11 +450,13 @@ fn unpack(ctx: &mut Ctx<'_>) -> Result<Ret> {
     if n <= 0 || n + ctx.nargs() as i64 > MAX_C_STACK {
         return Err(Error::runtime("too many results to unpack"));
     }
-    for k in i..=e {
-        let v = ctx.vm.heap.tx().raw_get_int(t, k)?;
-        ctx.push(v);
-    }
-    Ok(Ret::values(n as usize))
+    // Straight into the stack, the table looked up once.
+    let (n, top) = (n as usize, ctx.vm.th.top);
+    ctx.vm.th.ensure_stack(top + n);
+    let vm = &mut *ctx.vm;
+    vm.heap.raw_get_ints(t, i, &mut vm.th.stack[top..top + n])?;
+    vm.th.top = top + n;
+    Ok(Ret::values(n))
 }
 
 /// 5.1's `getfunc`: the function argument, or the function at stack level `level` (1 = the
