@@ -569,3 +569,34 @@ fn the_intern_table_forgets_exactly_the_freed_strings() {
         );
     }
 }
+
+#[test]
+fn raw_get_ints_reads_what_raw_get_int_reads() {
+    let mut heap = Heap::new();
+    let t = table(&mut heap);
+    let mut tx = heap.tx();
+    for i in 1..=6 {
+        tx.raw_set_int(t, i, num(i as f64)).expect("no limit");
+    }
+    // A hole in the array part, keys in the hash part, one at the top of the key range.
+    tx.raw_set_int(t, 3, Value::Nil).expect("no limit");
+    tx.raw_set_int(t, 100, num(100.0)).expect("no limit");
+    tx.raw_set_int(t, -2, num(-2.0)).expect("no limit");
+    tx.raw_set_int(t, i64::MAX, num(9.0)).expect("no limit");
+    for (first, len) in [(1, 8), (-3, 6), (95, 10), (i64::MAX - 1, 4), (7, 0)] {
+        let mut out = vec![num(0.5); len];
+        heap.raw_get_ints(t, first, &mut out).expect("live table");
+        for (k, v) in out.iter().enumerate() {
+            let expected = first.checked_add(k as i64).map_or(Value::Nil, |key| {
+                heap.raw_get_int(t, key).expect("live table")
+            });
+            assert_eq!(*v, expected, "t[{first} + {k}]");
+        }
+    }
+    let stale = heap.raw_get_ints(
+        TableHandle(crate::arena::RawHandle::from_parts(999, 7)),
+        1,
+        &mut [],
+    );
+    assert_eq!(stale, Err(HeapError::StaleHandle));
+}
