@@ -244,7 +244,7 @@ impl Vm {
     /// function that, while it runs, neither runs Lua code (no [`Vm::call`] or other re-entry)
     /// nor looks at the call stack (levels, the running function, tracebacks). Errors and the
     /// requests of [`Ret`](crate::Ret) are fine. A plain call of a leaf from Lua pushes no call
-    /// frame, which saves about a third of a native call's cost; if it fails or returns a
+    /// frame, which saves about a third of a native call's overhead; if it fails or returns a
     /// request, its frame is pushed first, so error messages and levels are unchanged. A native
     /// that breaks the contract still runs safely, but what it sees of the call stack lacks its
     /// own frame. Other values are ignored.
