@@ -22,7 +22,7 @@ use ferrous_compiler::Instruction;
 use ferrous_heap::{CallShape, Function, Value, names};
 
 use crate::call_limits::counts_as_ccall;
-use crate::call_results::move_fixed_params;
+use crate::call_results::{frame_base, move_fixed_params};
 use crate::error::{Raise, RaiseResult};
 use crate::native::{Ctx, ResumeRequest, Ret, RetKind};
 use crate::thread::{Cont, Frame, LuaCode, REGS};
@@ -162,32 +162,15 @@ impl Vm {
         if shape.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0 {
             return Ok(Callee::Other);
         }
-        let is_vararg = shape.is_vararg != 0;
-        let n_params = usize::from(shape.num_params);
-        let max_stack = usize::from(shape.max_stack_size);
         if self.th.frames.len() >= MAX_FRAMES {
             self.frames_past_limit(Cont::Call)?;
         }
-        // A vararg function's registers start above its arguments (see `enter_lua`).
-        let (base, n_varargs) = if is_vararg {
-            (func + 1 + nargs, nargs.saturating_sub(n_params))
-        } else {
-            (func + 1, 0)
-        };
-        let top = base + max_stack;
+        let (base, n_varargs) = frame_base(func, nargs, shape);
+        let top = base + usize::from(shape.max_stack_size);
         if top > MAX_STACK {
             self.stack_past_limit(Cont::Call, top)?;
         }
-        // `top < base + REGS`: this also gives the loop its whole register window.
-        self.th.ensure_stack(base + REGS);
-        let first_nil = if is_vararg {
-            move_fixed_params(&mut self.th.stack, func, base, nargs, n_params);
-            base + n_params
-        } else {
-            base + nargs.min(n_params)
-        };
-        self.th.stack[first_nil..top].fill(Value::Nil);
-        self.th.top = top;
+        self.set_up_registers(func, base, nargs, shape, top);
         let ccalls_before = self.th.n_ccalls;
         self.th.frames.push(Frame {
             func: func as u32,
@@ -256,14 +239,7 @@ impl Vm {
             frame.base as usize,
             frame.ccalls_before,
         );
-        // As `enter_lua` places a frame: a vararg function's registers start above its arguments.
-        let is_vararg = shape.is_vararg != 0;
-        let n_params = usize::from(shape.num_params);
-        let (base, n_varargs) = if is_vararg {
-            (func + 1 + nargs, nargs.saturating_sub(n_params))
-        } else {
-            (func + 1, 0)
-        };
+        let (base, n_varargs) = frame_base(func, nargs, shape);
         let top = base + usize::from(shape.max_stack_size);
         if top > MAX_STACK {
             return Ok(false);
@@ -275,16 +251,7 @@ impl Vm {
         }
         self.th.stack.copy_within(ra..=ra + nargs, func);
         self.th.n_ccalls = ccalls_before;
-        // `top < base + REGS`: this also gives the loop its whole register window.
-        self.th.ensure_stack(base + REGS);
-        let first_nil = if is_vararg {
-            move_fixed_params(&mut self.th.stack, func, base, nargs, n_params);
-            base + n_params
-        } else {
-            base + nargs.min(n_params)
-        };
-        self.th.stack[first_nil..top].fill(Value::Nil);
-        self.th.top = top;
+        self.set_up_registers(func, base, nargs, shape, top);
         if let Some(frame) = self.th.frames.get_mut(fi) {
             frame.base = base as u32;
             frame.top = top as u32;
@@ -332,11 +299,7 @@ impl Vm {
         let is_vararg = shape.is_vararg != 0;
         let proto_needs_arg = shape.is_vararg & ferrous_compiler::VARARG_NEEDSARG != 0;
         let max_stack = usize::from(shape.max_stack_size);
-        let (base, n_varargs) = if is_vararg {
-            (func + 1 + nargs, nargs.saturating_sub(n_params))
-        } else {
-            (func + 1, 0)
-        };
+        let (base, n_varargs) = frame_base(func, nargs, shape);
         let top = base + max_stack;
         if top > MAX_STACK {
             if let Err(err) = self.stack_past_limit(cont, top) {

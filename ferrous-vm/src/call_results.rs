@@ -2,11 +2,51 @@
 //! adjusted to the number the caller wants, and a vararg function's fixed parameters, moved
 //! above its arguments. Helpers of `call.rs` and the interpreter loop; they call nothing back.
 
-use ferrous_heap::Value;
+use ferrous_heap::{CallShape, Value};
 
+use crate::thread::REGS;
 use crate::vm::Vm;
 
+/// Where the registers of a Lua function called from slot `func` with `nargs` arguments start,
+/// and how many extra arguments it keeps (5.1's `luaD_precall`): a vararg function's registers
+/// start above all its arguments, so that `...` stays below them.
+#[inline(always)]
+pub(crate) fn frame_base(func: usize, nargs: usize, shape: CallShape) -> (usize, usize) {
+    if shape.is_vararg != 0 {
+        let n_params = usize::from(shape.num_params);
+        (func + 1 + nargs, nargs.saturating_sub(n_params))
+    } else {
+        (func + 1, 0)
+    }
+}
+
 impl Vm {
+    /// Readies the registers `base..top` of a Lua frame (not one that needs 5.0's `arg` table)
+    /// called from slot `func` with `nargs` arguments: the stack holds the whole register window,
+    /// a vararg function's fixed parameters move up to `base`, the registers no argument was
+    /// given for become nil, and `top` is the stack top.
+    #[inline(always)]
+    pub(crate) fn set_up_registers(
+        &mut self,
+        func: usize,
+        base: usize,
+        nargs: usize,
+        shape: CallShape,
+        top: usize,
+    ) {
+        // `top < base + REGS`: this also gives the loop its whole register window.
+        self.th.ensure_stack(base + REGS);
+        let n_params = usize::from(shape.num_params);
+        let first_nil = if shape.is_vararg != 0 {
+            move_fixed_params(&mut self.th.stack, func, base, nargs, n_params);
+            base + n_params
+        } else {
+            base + nargs.min(n_params)
+        };
+        self.th.stack[first_nil..top].fill(Value::Nil);
+        self.th.top = top;
+    }
+
     /// Moves `n` results from `res` to `func`, adjusted to `wanted` (-1 = all).
     #[inline]
     pub(crate) fn move_results(&mut self, func: usize, res: usize, n: usize, wanted: i32) {
