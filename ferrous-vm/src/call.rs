@@ -207,14 +207,14 @@ impl Vm {
 
     /// [`Vm::tail_call`]'s fast path: if `closure` (in slot `ra`, called with `nargs` arguments)
     /// is a Lua function (but one that needs 5.0's `arg` table) and the calling frame `fi` is a
-    /// plain call, the
-    /// callee takes over that frame in place, with the state the general path leaves (upvalues
-    /// closed, callee and arguments moved down, one more tail call counted) but without popping
-    /// and pushing the frame or looking the callee up a second time. Returns false, having
-    /// changed nothing, when it does not apply (an `arg` table to build, another continuation, a
-    /// limit reached: the general path then does it, errors included). The loop picks the new frame
-    /// up from the frame stack, as after any tail call; inlined into the loop, this took
-    /// registers from every other instruction (array.lua ran 1% more instructions).
+    /// plain call, the callee takes over that frame in place, with the state the general path
+    /// leaves (upvalues closed, callee and arguments moved down, one more tail call counted)
+    /// but without popping and pushing the frame or looking the callee up a second time.
+    /// Returns false, having changed nothing, when it does not apply (an `arg` table to build,
+    /// another continuation, a limit reached: the general path then does it, errors included).
+    /// The loop picks the new frame up from the frame stack, as after any tail call; inlined
+    /// into the loop, this took registers from every other instruction (array.lua ran 1% more
+    /// instructions).
     #[inline(always)]
     fn enter_lua_tail(
         &mut self,
