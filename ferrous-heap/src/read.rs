@@ -124,7 +124,7 @@ impl Heap {
         Ok(self.table_ref(table)?.get_int(key))
     }
 
-    /// `rawget(t, first + k)` into `out[k]` for every `k` (`unpack`, `table.concat`): the
+    /// `rawget(t, first + k)` into `out[k]` for every `k` (`unpack`): the
     /// table is looked up once. A key past `i64::MAX` reads as nil.
     pub fn raw_get_ints(&self, table: TableHandle, first: i64, out: &mut [Value]) -> Result<()> {
         let table = self.table_ref(table)?;

@@ -244,12 +244,13 @@ impl Vm {
         // The extra arguments sit below `base`, the registers at or above it: the ranges do not
         // overlap.
         let copied = wanted.min(n_varargs);
+        let fuel = (wanted / 16) as i64;
         // One split and a zipped loop: few values are copied (usually), and `copy_within` was a
         // `memmove` call and per-value indexing two bounds checks per value.
         let (below, regs) = self.th.stack.split_at_mut(ra);
         let (Some(src), Some(dst)) = (below.get(from..from + copied), regs.get_mut(..wanted))
         else {
-            return (wanted / 16) as i64;
+            return fuel;
         };
         let (values, nils) = dst.split_at_mut(copied);
         for (d, s) in values.iter_mut().zip(src) {
@@ -259,7 +260,7 @@ impl Vm {
         if b == 0 {
             self.th.top = ra + wanted;
         }
-        (wanted / 16) as i64
+        fuel
     }
 
     /// The fuel ran out: `true` to pause and return to the host, `false` to go on.

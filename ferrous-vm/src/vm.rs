@@ -254,6 +254,20 @@ impl Vm {
         }
     }
 
+    /// [`Vm::mark_leaf`] for the functions in fields `names` of library table `lib` (raw reads).
+    pub fn mark_leaves<'n>(
+        &mut self,
+        lib: TableHandle,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> crate::Result<()> {
+        for name in names {
+            let key = self.intern(name.as_bytes())?;
+            let f = self.heap.raw_get_str(lib, key)?;
+            self.mark_leaf(f);
+        }
+        Ok(())
+    }
+
     /// Sets the global `name` to a native function.
     pub fn register(&mut self, name: &'static str, func: NativeFunction) -> crate::Result<()> {
         let value = self.native(name, func);

@@ -65,7 +65,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("newproxy", newproxy),
         ],
     )?;
-    super::mark_leaves(vm, globals, LEAVES)?;
+    vm.mark_leaves(globals, LEAVES.iter().copied())?;
     vm.set_global("_G", Value::Table(globals))?;
     let version = vm.intern(b"Lua 5.1")?;
     vm.set_global("_VERSION", Value::String(version))?;

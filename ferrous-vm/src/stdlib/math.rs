@@ -133,8 +133,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
     ];
     let t = super::new_lib(vm, "math", funcs)?;
     // All of them: none runs Lua code or looks at the call stack.
-    let names: Vec<&str> = funcs.iter().map(|&(name, _)| name).collect();
-    super::mark_leaves(vm, t, &names)?;
+    vm.mark_leaves(t, funcs.iter().map(|&(name, _)| name))?;
     // LUA_COMPAT_MOD: `math.mod` is the same function value as `math.fmod`.
     let fmod_key = vm.intern(b"fmod")?;
     let fmod_fn = vm.heap.raw_get_str(t, fmod_key)?;

@@ -183,17 +183,6 @@ pub(crate) fn new_lib(
     Ok(t)
 }
 
-/// Marks the natives in fields `names` of table `t` as leaves (see `NativeEntry::leaf`): each
-/// library lists those of its functions that neither run Lua code nor look at the call stack.
-pub(crate) fn mark_leaves(vm: &mut Vm, t: TableHandle, names: &[&str]) -> Result<()> {
-    for name in names {
-        let key = vm.intern(name.as_bytes())?;
-        let f = vm.heap.raw_get_str(t, key)?;
-        vm.mark_leaf(f);
-    }
-    Ok(())
-}
-
 /// A native closure of `id` over `upvalues` (iterators such as `gmatch`'s and `io.lines`'),
 /// with the globals as environment.
 pub(crate) fn native_closure(

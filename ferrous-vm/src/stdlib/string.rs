@@ -77,7 +77,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("upper", upper),
         ],
     )?;
-    super::mark_leaves(vm, t, LEAVES)?;
+    vm.mark_leaves(t, LEAVES.iter().copied())?;
     let gmatch_aux = vm.natives.register("gmatch_iterator", gmatch_aux);
     vm.set_app_data(StringState {
         matcher: PatternMatcher::new(),

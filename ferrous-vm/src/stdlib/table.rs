@@ -35,7 +35,7 @@ pub(crate) fn open(vm: &mut Vm) -> Result<()> {
             ("sort", sort),
         ],
     )?;
-    super::mark_leaves(vm, t, LEAVES)
+    vm.mark_leaves(t, LEAVES.iter().copied())
 }
 
 /// `aux_getn`: the table argument and its length.
