@@ -1,5 +1,5 @@
 //! `cargo xtask hot-order`: regenerates `ferrous-cli/link/hot.ld`, the list of functions that
-//! the linker puts first in `.text`.
+//! the linker puts first in `.text`, and of their read-only data, put first in `.rodata`.
 //!
 //! Why the list exists is in `ferrous-cli/build.rs`: the kernel maps 64 KiB of cached file pages
 //! around each page fault, so the functions a run executes should share as few of those windows
@@ -11,11 +11,10 @@
 //! ([`section_pattern`]) unless that pattern would also match functions that no run executes
 //! (then the symbol keeps its hash: [`patterns`], which reads the binary's symbols with `nm`),
 //! orders the patterns ([`order`]: what start-up executes first, then by how many runs execute
-//! them, then by instructions) and writes the script ([`render`]).
+//! them, then by instructions) and writes the script ([`render`], [`render_rodata`]).
 //!
 //! **Invariant:** the same binary and profiles give the same file, byte for byte: nothing in it
-//! depends on
-//! the date, the machine or the order in which the runs finished. (Callgrind's counts are those
+//! depends on the date, the machine or the order in which the runs finished. (Callgrind's counts are those
 //! of the program, so the profiles themselves only change when the code does.)
 //!
 //! The profiles are kept in `target/hot-order/` for inspection (`callgrind_annotate`).
@@ -493,7 +492,8 @@ fn order(usage: BTreeMap<String, Usage>) -> Vec<(String, Usage)> {
 }
 
 /// The linker script: the header that says what it is, then one input-section line per
-/// pattern, with a comment where a group starts.
+/// pattern, with a comment where a group starts; then the same functions' read-only data
+/// ([`render_rodata`]).
 fn render(ordered: &[(String, Usage)], n_runs: usize) -> String {
     let startup = ordered.iter().filter(|(_, u)| u.startup).count();
     let mut text = format!(
@@ -547,6 +547,48 @@ SECTIONS {{
         ));
     }
     text.push_str("  }\n} INSERT AFTER .plt;\n");
+    text.push_str(&render_rodata(ordered));
+    text
+}
+
+/// The object files whose anonymous constants (string literals: the names the standard library
+/// registers, metamethod names, messages; small tables) [`render_rodata`] puts first: the
+/// binary's own and those of the crates every run uses. A pattern matches the path of an object
+/// file, or of an archive (`lib<crate>-<hash>.rlib`) followed by its member in parentheses.
+const HOT_DATA_FILES: [&str; 4] = [
+    "*/ferrous-*",
+    "*/libferrous_vm-*",
+    "*/libferrous_heap-*",
+    "*/libferrous_compiler-*",
+];
+
+/// The read-only data the listed functions read, first in `.rodata`, in the first window of the
+/// file (with the ELF headers and the dynamic symbols the loader reads anyway): the anonymous
+/// constants of [`HOT_DATA_FILES`], then each function's jump tables (`.rodata.<symbol>`) and
+/// lookup tables (`.rodata..Lswitch.table.<symbol>`) in the functions' order, then the merged
+/// constant pools (`.rodata.cst*`: floating-point and SIMD constants) and string pool
+/// (`.rodata.str1.1`). Left in the default order, the few KiB start-up reads were spread over
+/// the 300 KiB of `.rodata`, and each read mapped a window of its own.
+fn render_rodata(ordered: &[(String, Usage)]) -> String {
+    let mut text = String::from(
+        "\n/* The read-only data of those functions, placed first in .rodata (see\n \
+         * `render_rodata` in xtask/src/hot_order.rs): the anonymous constants of the workspace's\n \
+         * crates, the functions' jump and lookup tables, then the merged constant and string\n \
+         * pools. The output section goes before .gcc_except_table, so it starts in the file's\n \
+         * first window, after the headers and symbols the dynamic loader reads.\n \
+         */\nSECTIONS {\n  .rodata : {\n",
+    );
+    for file in HOT_DATA_FILES {
+        text.push_str(&format!("    {file}(.rodata..Lanon.* .rodata.anon.*)\n"));
+    }
+    for (pattern, _) in ordered {
+        text.push_str(&format!(
+            "    *(.rodata.{pattern} .rodata.unlikely.{pattern} .rodata..Lswitch.table.{pattern})\n"
+        ));
+    }
+    text.push_str("    *(.rodata.cst4 .rodata.cst8 .rodata.cst16 .rodata.cst32)\n");
+    text.push_str("    *(.rodata.str1.1)\n");
+    text.push_str("  }\n} INSERT BEFORE .gcc_except_table;\n");
     text
 }
 
@@ -607,6 +649,20 @@ mod tests {
         assert!(glob_matches("_RNvCs*_3std*", "_RNvCsab1_3std4main"));
         assert!(!glob_matches("a*b*b", "ab"));
         assert!(glob_matches("main", "main") && !glob_matches("main", "mainx"));
+    }
+
+    #[test]
+    fn read_only_data_follows_the_functions_order() {
+        let ordered = ["_ZN1a1f17h*", "_ZN1a1g17h*"].map(|p| (p.to_owned(), Usage::default()));
+        let text = render_rodata(&ordered);
+        let f = text.find(
+            ".rodata._ZN1a1f17h* .rodata.unlikely._ZN1a1f17h* .rodata..Lswitch.table._ZN1a1f17h*",
+        );
+        let g = text.find(".rodata._ZN1a1g17h*");
+        let anon = text.find("*/libferrous_vm-*(.rodata..Lanon.* .rodata.anon.*)");
+        let pools = text.find("*(.rodata.str1.1)");
+        assert!(anon < f && f < g && g < pools && anon.is_some(), "{text}");
+        assert!(text.ends_with("} INSERT BEFORE .gcc_except_table;\n"));
     }
 
     #[test]
