@@ -20,7 +20,7 @@ use crate::error::{Raise, RaiseResult};
 use crate::meta::Arith;
 use crate::ops::unknown_opcode;
 use crate::thread::{Cont, Frame, REGS};
-use crate::value::{copy_split, is_truthy};
+use crate::value::{copy_split, count, is_truthy};
 use crate::vm::Vm;
 
 const OP_MOVE: u32 = OpCode::Move as u32;
@@ -598,7 +598,7 @@ impl Vm {
                         let b = arg_b(i);
                         if let Value::Table(t) = self.th.stack[base + b] {
                             let n = self.heap.tx().len(t)?;
-                            self.th.stack[ra!()] = Value::Number(n as f64);
+                            self.th.stack[ra!()] = count(n);
                         } else if self.string_len(base + b, ra!()) {
                         } else {
                             save_pc!();

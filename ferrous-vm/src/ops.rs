@@ -12,6 +12,7 @@ use crate::call::Flow;
 use crate::error::{Raise, RaiseResult};
 use crate::native::InlineIter;
 use crate::thread::Cont;
+use crate::value::count;
 use crate::vm::Vm;
 
 /// 5.1's `LFIELDS_PER_FLUSH`.
@@ -66,11 +67,11 @@ impl Vm {
         match x {
             Value::Table(t) => {
                 let n = self.heap.tx().len(t)?;
-                self.th.stack[ra] = Value::Number(n as f64);
+                self.th.stack[ra] = count(n);
             }
             Value::String(s) => {
                 let n = self.heap.str_bytes(s)?.len();
-                self.th.stack[ra] = Value::Number(n as f64);
+                self.th.stack[ra] = count(n);
             }
             _ => self.len_meta(x, reg, ra)?,
         }
@@ -88,7 +89,7 @@ impl Vm {
         let Ok(bytes) = self.heap.str_bytes(s) else {
             return false;
         };
-        self.th.stack[ra] = Value::Number(bytes.len() as f64);
+        self.th.stack[ra] = count(bytes.len());
         true
     }
 

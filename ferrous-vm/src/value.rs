@@ -1,5 +1,5 @@
 //! Value-level rules of Lua 5.1 that do not depend on the interpreter state: type names,
-//! truthiness, number-to-integer casts, and raw equality.
+//! truthiness, number-to-integer casts, counts as numbers, and raw equality.
 
 use ferrous_heap::Value;
 
@@ -42,6 +42,18 @@ pub(crate) fn number_to_int(n: f64) -> i32 {
     number_to_integer(n) as i32
 }
 
+/// A length or count as a Lua number, exactly as `n as f64`. Usually through `u32`, which
+/// converts with one `cvtsi2sd`; LLVM turns a signed conversion of a length it knows to be
+/// non-negative back into the unsigned one, which takes six instructions (`local y = #s`: 118
+/// -> 114 instructions per loop iteration).
+#[inline(always)]
+pub(crate) fn count(n: usize) -> Value {
+    Value::Number(match u32::try_from(n) {
+        Ok(n) => f64::from(n),
+        Err(_) => n as f64,
+    })
+}
+
 /// A copy of `*value` that reads a number's tag and payload separately. A whole-`Value` load
 /// right after an arithmetic result was stored there (a tag byte and an 8-byte payload) cannot
 /// be forwarded from those two stores and stalls; this copy does not. (`black_box` keeps the
@@ -61,5 +73,25 @@ pub(crate) fn copy_into(dst: &mut Value, src: &Value) {
     match src {
         &Value::Number(x) => *dst = Value::Number(std::hint::black_box(x)),
         other => *dst = *other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_convert_as_unsigned_casts_do() {
+        for n in [
+            0,
+            1,
+            255,
+            1 << 31,
+            (1 << 53) + 1,
+            i64::MAX as usize,
+            usize::MAX,
+        ] {
+            assert_eq!(count(n), Value::Number(n as f64), "{n}");
+        }
     }
 }

@@ -22,7 +22,7 @@ use super::lua_pattern::{
 use crate::app_data::AppData;
 use crate::error::{Error, Raise, RaiseResult, Result};
 use crate::native::{Ctx, Ret};
-use crate::value::{is_truthy, number_to_int, type_name};
+use crate::value::{count, is_truthy, number_to_int, type_name};
 use crate::vm::Vm;
 
 /// The string library's per-VM state (app data): the pattern matcher, whose backtracking stack,
@@ -106,7 +106,7 @@ fn posrelat(pos: i64, len: usize) -> i64 {
 fn len(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let s = ctx.check_string(1)?;
     let n = ctx.vm.heap.str_bytes(s)?.len();
-    ctx.ret(&[Value::Number(n as f64)])
+    ctx.ret(&[count(n)])
 }
 
 fn sub(ctx: &mut Ctx<'_>) -> Result<Ret> {
