@@ -10,156 +10,18 @@
 //! the current `pc` is saved in the frame (`save_pc!`), so positions and variable names in
 //! error messages are those of the instruction being executed.
 
-use std::rc::Rc;
-
-use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
+use ferrous_compiler::{Instruction, index_k, is_k};
 use ferrous_heap::{ProtoHandle, Value};
 
 use crate::call::{Callee, Exit, Flow};
+use crate::code_cache::CodeSlots;
+use crate::decode::*;
 use crate::error::{Raise, RaiseResult};
 use crate::meta::Arith;
 use crate::ops::unknown_opcode;
 use crate::thread::{Cont, Frame, REGS};
 use crate::value::{copy_split, count, is_truthy};
 use crate::vm::Vm;
-
-const OP_MOVE: u32 = OpCode::Move as u32;
-const OP_LOADK: u32 = OpCode::LoadK as u32;
-const OP_LOADBOOL: u32 = OpCode::LoadBool as u32;
-const OP_LOADNIL: u32 = OpCode::LoadNil as u32;
-const OP_GETUPVAL: u32 = OpCode::GetUpval as u32;
-const OP_GETGLOBAL: u32 = OpCode::GetGlobal as u32;
-const OP_GETTABLE: u32 = OpCode::GetTable as u32;
-const OP_SETGLOBAL: u32 = OpCode::SetGlobal as u32;
-const OP_SETUPVAL: u32 = OpCode::SetUpval as u32;
-const OP_SETTABLE: u32 = OpCode::SetTable as u32;
-const OP_NEWTABLE: u32 = OpCode::NewTable as u32;
-const OP_SELF: u32 = OpCode::OpSelf as u32;
-const OP_ADD: u32 = OpCode::Add as u32;
-const OP_SUB: u32 = OpCode::Sub as u32;
-const OP_MUL: u32 = OpCode::Mul as u32;
-const OP_DIV: u32 = OpCode::Div as u32;
-const OP_MOD: u32 = OpCode::Mod as u32;
-const OP_POW: u32 = OpCode::Pow as u32;
-const OP_UNM: u32 = OpCode::Unm as u32;
-const OP_NOT: u32 = OpCode::Not as u32;
-const OP_LEN: u32 = OpCode::Len as u32;
-const OP_CONCAT: u32 = OpCode::Concat as u32;
-const OP_JMP: u32 = OpCode::Jmp as u32;
-const OP_EQ: u32 = OpCode::Eq as u32;
-const OP_LT: u32 = OpCode::Lt as u32;
-const OP_LE: u32 = OpCode::Le as u32;
-const OP_TEST: u32 = OpCode::Test as u32;
-const OP_TESTSET: u32 = OpCode::TestSet as u32;
-const OP_CALL: u32 = OpCode::Call as u32;
-const OP_TAILCALL: u32 = OpCode::TailCall as u32;
-const OP_RETURN: u32 = OpCode::Return as u32;
-const OP_FORLOOP: u32 = OpCode::ForLoop as u32;
-const OP_FORPREP: u32 = OpCode::ForPrep as u32;
-const OP_TFORLOOP: u32 = OpCode::TForLoop as u32;
-const OP_SETLIST: u32 = OpCode::SetList as u32;
-const OP_CLOSE: u32 = OpCode::Close as u32;
-const OP_CLOSURE: u32 = OpCode::Closure as u32;
-const OP_VARARG: u32 = OpCode::VarArg as u32;
-// The loop's match lists the values above the last opcode by number (so it covers all 64).
-const _: () = assert!(OP_VARARG == 37);
-
-/// A prototype's handle, instructions and constants, as the loop holds them (reference-counted,
-/// so they outlive any borrow of the heap).
-type LoadedCode = (ProtoHandle, Rc<[u32]>, Rc<[Value]>);
-
-/// How many prototypes' code a loop keeps besides the one it started with.
-const CODE_SLOTS: usize = 32;
-
-/// The loop's code of other prototypes than the first (direct-mapped by the low bits of the
-/// prototype's arena slot): made at the first switch to one, so a loop that runs one
-/// prototype (a sort comparator called from a native) never pays for it; boxed, because each
-/// nested loop holds one and `MAX_REENTRY` loops must fit in a thread's Rust stack.
-type CodeSlots = Box<[Option<LoadedCode>; CODE_SLOTS]>;
-
-/// The slot of prototype `p` in [`CodeSlots`].
-#[inline(always)]
-fn code_slot(p: ProtoHandle) -> usize {
-    // Truncation intended: the low bits of the arena slot number.
-    p.id() as usize % CODE_SLOTS
-}
-
-impl Vm {
-    /// The code and constants of prototype `p`, from the heap.
-    #[inline(never)]
-    fn load_code(&self, p: ProtoHandle) -> RaiseResult<LoadedCode> {
-        let proto = self.heap.proto(p)?;
-        Ok((p, proto.code.clone(), proto.constants.clone()))
-    }
-
-    /// The code and constants of prototype `p`, from the loop's `slots` (filled from the heap
-    /// when `p` is not there). An entry is found only under its full handle (slot and
-    /// generation), so the entry of a prototype that was collected (and whose constants may
-    /// name dead objects) is never used.
-    ///
-    /// Inlined in optimized builds only: in a debug build its locals would add to the loop's
-    /// stack frame.
-    #[cfg_attr(debug_assertions, inline(never))]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn code_entry<'a>(
-        &self,
-        slots: &'a mut Option<CodeSlots>,
-        p: ProtoHandle,
-    ) -> RaiseResult<&'a LoadedCode> {
-        let slots = match slots {
-            Some(slots) => slots,
-            None => slots.insert(Box::new(std::array::from_fn(|_| None))),
-        };
-        let slot = &mut slots[code_slot(p)];
-        if !matches!(slot, Some(entry) if entry.0 == p) {
-            *slot = Some(self.load_code(p)?);
-        }
-        match slot {
-            Some(entry) => Ok(entry),
-            None => Err(Raise::runtime("internal error: code cache")),
-        }
-    }
-}
-
-// The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
-// instruction set's one definition), as the loop indexes with them. Inlined in optimized builds
-// only: inlined into the loop in a debug build, each use added stack slots to its frame.
-macro_rules! operand_decoders {
-    ($($name:ident: $field:ident -> $ty:ty;)*) => {$(
-        #[cfg_attr(debug_assertions, inline(never))]
-        #[cfg_attr(not(debug_assertions), inline(always))]
-        fn $name(i: u32) -> $ty {
-            Instruction(i).$field() as $ty
-        }
-    )*};
-}
-
-operand_decoders! {
-    arg_a: a -> usize;
-    arg_b: b -> usize;
-    arg_c: c -> usize;
-    arg_bx: bx -> usize;
-    arg_sbx: sbx -> isize;
-}
-
-/// The register window of a frame whose registers start at `base` (see `REGS`). Inlined in
-/// optimized builds only, as the `arg_*` decoders are.
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn window_mut(stack: &mut [Value], base: usize) -> Option<&mut [Value; REGS]> {
-    stack
-        .get_mut(base..base + REGS)
-        .and_then(|r| <&mut [Value; REGS]>::try_from(r).ok())
-}
-
-/// [`window_mut`], shared.
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn window(stack: &[Value], base: usize) -> Option<&[Value; REGS]> {
-    stack
-        .get(base..base + REGS)
-        .and_then(|r| <&[Value; REGS]>::try_from(r).ok())
-}
 
 impl Vm {
     /// Runs the Lua frame on top of the frame stack (and everything it calls) until a

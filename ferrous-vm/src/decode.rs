@@ -1,0 +1,89 @@
+//! The interpreter loop's view of an instruction word: the opcode values its `match` lists, the
+//! operand decoders (over `ferrous_compiler::Instruction`, the instruction set's one definition)
+//! and the register window a frame's instructions index.
+
+use ferrous_compiler::{Instruction, OpCode};
+use ferrous_heap::Value;
+
+use crate::thread::REGS;
+
+pub(crate) const OP_MOVE: u32 = OpCode::Move as u32;
+pub(crate) const OP_LOADK: u32 = OpCode::LoadK as u32;
+pub(crate) const OP_LOADBOOL: u32 = OpCode::LoadBool as u32;
+pub(crate) const OP_LOADNIL: u32 = OpCode::LoadNil as u32;
+pub(crate) const OP_GETUPVAL: u32 = OpCode::GetUpval as u32;
+pub(crate) const OP_GETGLOBAL: u32 = OpCode::GetGlobal as u32;
+pub(crate) const OP_GETTABLE: u32 = OpCode::GetTable as u32;
+pub(crate) const OP_SETGLOBAL: u32 = OpCode::SetGlobal as u32;
+pub(crate) const OP_SETUPVAL: u32 = OpCode::SetUpval as u32;
+pub(crate) const OP_SETTABLE: u32 = OpCode::SetTable as u32;
+pub(crate) const OP_NEWTABLE: u32 = OpCode::NewTable as u32;
+pub(crate) const OP_SELF: u32 = OpCode::OpSelf as u32;
+pub(crate) const OP_ADD: u32 = OpCode::Add as u32;
+pub(crate) const OP_SUB: u32 = OpCode::Sub as u32;
+pub(crate) const OP_MUL: u32 = OpCode::Mul as u32;
+pub(crate) const OP_DIV: u32 = OpCode::Div as u32;
+pub(crate) const OP_MOD: u32 = OpCode::Mod as u32;
+pub(crate) const OP_POW: u32 = OpCode::Pow as u32;
+pub(crate) const OP_UNM: u32 = OpCode::Unm as u32;
+pub(crate) const OP_NOT: u32 = OpCode::Not as u32;
+pub(crate) const OP_LEN: u32 = OpCode::Len as u32;
+pub(crate) const OP_CONCAT: u32 = OpCode::Concat as u32;
+pub(crate) const OP_JMP: u32 = OpCode::Jmp as u32;
+pub(crate) const OP_EQ: u32 = OpCode::Eq as u32;
+pub(crate) const OP_LT: u32 = OpCode::Lt as u32;
+pub(crate) const OP_LE: u32 = OpCode::Le as u32;
+pub(crate) const OP_TEST: u32 = OpCode::Test as u32;
+pub(crate) const OP_TESTSET: u32 = OpCode::TestSet as u32;
+pub(crate) const OP_CALL: u32 = OpCode::Call as u32;
+pub(crate) const OP_TAILCALL: u32 = OpCode::TailCall as u32;
+pub(crate) const OP_RETURN: u32 = OpCode::Return as u32;
+pub(crate) const OP_FORLOOP: u32 = OpCode::ForLoop as u32;
+pub(crate) const OP_FORPREP: u32 = OpCode::ForPrep as u32;
+pub(crate) const OP_TFORLOOP: u32 = OpCode::TForLoop as u32;
+pub(crate) const OP_SETLIST: u32 = OpCode::SetList as u32;
+pub(crate) const OP_CLOSE: u32 = OpCode::Close as u32;
+pub(crate) const OP_CLOSURE: u32 = OpCode::Closure as u32;
+pub(crate) const OP_VARARG: u32 = OpCode::VarArg as u32;
+// The loop's match lists the values above the last opcode by number (so it covers all 64).
+const _: () = assert!(OP_VARARG == 37);
+
+// The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
+// instruction set's one definition), as the loop indexes with them. Inlined in optimized builds
+// only: inlined into the loop in a debug build, each use added stack slots to its frame.
+macro_rules! operand_decoders {
+    ($($name:ident: $field:ident -> $ty:ty;)*) => {$(
+        #[cfg_attr(debug_assertions, inline(never))]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(crate) fn $name(i: u32) -> $ty {
+            Instruction(i).$field() as $ty
+        }
+    )*};
+}
+
+operand_decoders! {
+    arg_a: a -> usize;
+    arg_b: b -> usize;
+    arg_c: c -> usize;
+    arg_bx: bx -> usize;
+    arg_sbx: sbx -> isize;
+}
+
+/// The register window of a frame whose registers start at `base` (see `REGS`). Inlined in
+/// optimized builds only, as the `arg_*` decoders are.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) fn window_mut(stack: &mut [Value], base: usize) -> Option<&mut [Value; REGS]> {
+    stack
+        .get_mut(base..base + REGS)
+        .and_then(|r| <&mut [Value; REGS]>::try_from(r).ok())
+}
+
+/// [`window_mut`], shared.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) fn window(stack: &[Value], base: usize) -> Option<&[Value; REGS]> {
+    stack
+        .get(base..base + REGS)
+        .and_then(|r| <&[Value; REGS]>::try_from(r).ok())
+}
