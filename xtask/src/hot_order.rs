@@ -92,9 +92,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     };
     let functions = binary_functions(&ferrous)?;
     let patterns = patterns(&profiles, &functions);
+    let fallbacks = fallbacks(&patterns);
     let usage = usage(&runs, &profiles, &patterns);
     let ordered = order(usage);
-    let text = render(&ordered, runs.len());
+    let text = render(&ordered, &fallbacks, runs.len());
     let path = root.join(SCRIPT);
     let old = std::fs::read_to_string(&path).unwrap_or_default();
     std::fs::write(&path, &text).with_context(|| format!("writing {SCRIPT}"))?;
@@ -389,8 +390,8 @@ fn binary_functions(ferrous: &Path) -> Result<Vec<String>> {
 /// wildcard matches every instantiation: `Vec::from_iter`'s pattern pulled 148 functions
 /// (94 KB) into the start-up region where 2 run, `RawTable::reserve_rehash`'s 28 (39 KB), and
 /// drop glue is instantiated once per crate. Such symbols keep their hash; it changes with the
-/// compiler or the dependencies (not with the function's code), and then the function only
-/// drops out of the list until the next `cargo xtask hot-order`.
+/// compiler, the dependencies or the function's path (not with its code), and then the
+/// function moves to the end of the list ([`fallbacks`]) until the next `cargo xtask hot-order`.
 fn patterns(profiles: &[Profile], functions: &[String]) -> BTreeMap<String, String> {
     let executed: BTreeSet<&str> = profiles
         .iter()
@@ -421,6 +422,21 @@ fn patterns(profiles: &[Profile], functions: &[String]) -> BTreeMap<String, Stri
         }
     }
     patterns
+}
+
+/// The wildcard patterns of the symbols [`patterns`] kept the hash of, for the end of the list:
+/// a hash changes with the instance's path too (an `impl` block added or moved before the
+/// function's in its module), and then the pinned pattern matches nothing (the loop,
+/// `execute_with::<false>`, fell out of the hot region that way). Listed after every pinned
+/// pattern, the wildcard places the renamed function at the end of the hot region rather than
+/// among the cold code, and the other instantiations it matches go after everything listed.
+fn fallbacks(patterns: &BTreeMap<String, String>) -> BTreeSet<String> {
+    patterns
+        .iter()
+        .filter_map(|(symbol, chosen)| {
+            section_pattern(symbol).filter(|wildcard| wildcard != chosen)
+        })
+        .collect()
 }
 
 /// The pattern of exactly `symbol` (a Rust symbol's LTO suffix `.llvm.<number>` wildcarded).
@@ -494,7 +510,7 @@ fn order(usage: BTreeMap<String, Usage>) -> Vec<(String, Usage)> {
 /// The linker script: the header that says what it is, then one input-section line per
 /// pattern, with a comment where a group starts; then the same functions' read-only data
 /// ([`render_rodata`]).
-fn render(ordered: &[(String, Usage)], n_runs: usize) -> String {
+fn render(ordered: &[(String, Usage)], fallbacks: &BTreeSet<String>, n_runs: usize) -> String {
     let startup = ordered.iter().filter(|(_, u)| u.startup).count();
     let mut text = format!(
         "/* The functions a run of `ferrous` executes (start-up, the compiler, the interpreter, the
@@ -509,7 +525,8 @@ fn render(ordered: &[(String, Usage)], n_runs: usize) -> String {
  * by wildcards, so the list survives rebuilds; where that would also match functions no run
  * executes (the instantiations of a generic function, whose type arguments are in the legacy
  * hash; drop glue copied into several crates) the symbol keeps its hash, which changes with the
- * compiler and the dependencies but not with the code. `.text.unlikely.` is where LLVM puts the
+ * compiler, the dependencies and the order of `impl` blocks (then the wildcard listed after all
+ * the others still places the function in the hot region). `.text.unlikely.` is where LLVM puts the
  * functions it deems cold. Ordered by use: first the {startup} that start-up runs, then the
  * other {}, the functions most runs execute first (then by instructions executed), so a small
  * script touches only the first windows. Functions not listed are still linked, after these,
@@ -546,15 +563,28 @@ SECTIONS {{
             "    *(.text.{pattern} .text.unlikely.{pattern})\n"
         ));
     }
+    if !fallbacks.is_empty() {
+        text.push_str(
+            "    /* The functions above whose symbol keeps its hash, by wildcard: where a code \
+             change\n     * altered the hash, the function lands here instead of among the cold \
+             code. */\n",
+        );
+    }
+    for pattern in fallbacks {
+        text.push_str(&format!(
+            "    *(.text.{pattern} .text.unlikely.{pattern})\n"
+        ));
+    }
     text.push_str("  }\n} INSERT AFTER .plt;\n");
-    text.push_str(&render_rodata(ordered));
+    text.push_str(&render_rodata(ordered, fallbacks));
     text
 }
 
-/// The object files whose anonymous constants (string literals: the names the standard library
-/// registers, metamethod names, messages; small tables) [`render_rodata`] puts first: the
-/// binary's own and those of the crates every run uses. A pattern matches the path of an object
-/// file, or of an archive (`lib<crate>-<hash>.rlib`) followed by its member in parentheses.
+/// The object files whose read-only data (string literals: the names the standard library
+/// registers, metamethod names, messages; statics such as the heap's shared nil; small tables)
+/// [`render_rodata`] puts first: the binary's own and those of the crates every run uses. A
+/// pattern matches the path of an object file, or of an archive (`lib<crate>-<hash>.rlib`)
+/// followed by its member in parentheses.
 const HOT_DATA_FILES: [&str; 4] = [
     "*/ferrous-*",
     "*/libferrous_vm-*",
@@ -563,29 +593,33 @@ const HOT_DATA_FILES: [&str; 4] = [
 ];
 
 /// The read-only data the listed functions read, first in `.rodata`, in the first window of the
-/// file (with the ELF headers and the dynamic symbols the loader reads anyway): the anonymous
-/// constants of [`HOT_DATA_FILES`], then each function's jump tables (`.rodata.<symbol>`) and
-/// lookup tables (`.rodata..Lswitch.table.<symbol>`) in the functions' order, then the merged
-/// constant pools (`.rodata.cst*`: floating-point and SIMD constants) and string pool
-/// (`.rodata.str1.1`). Left in the default order, the few KiB start-up reads were spread over
-/// the 300 KiB of `.rodata`, and each read mapped a window of its own.
-fn render_rodata(ordered: &[(String, Usage)]) -> String {
+/// file (with the ELF headers and the dynamic symbols the loader reads anyway): each function's
+/// jump tables (`.rodata.<symbol>`) and lookup tables (`.rodata..Lswitch.table.<symbol>`) in the
+/// functions' order, then all the data of [`HOT_DATA_FILES`], the tables of `core`'s float
+/// formatting (`flt2dec`: every number `tostring` or `%g` prints), the merged constant pools
+/// (`.rodata.cst*`: floating-point and SIMD constants) and the string pool (`.rodata.str1.1`).
+/// Left in the default order, the few KiB start-up reads were spread over the 300 KiB of
+/// `.rodata`, and each read mapped a window of its own.
+fn render_rodata(ordered: &[(String, Usage)], fallbacks: &BTreeSet<String>) -> String {
     let mut text = String::from(
         "\n/* The read-only data of those functions, placed first in .rodata (see\n \
-         * `render_rodata` in xtask/src/hot_order.rs): the anonymous constants of the workspace's\n \
-         * crates, the functions' jump and lookup tables, then the merged constant and string\n \
-         * pools. The output section goes before .gcc_except_table, so it starts in the file's\n \
-         * first window, after the headers and symbols the dynamic loader reads.\n \
+         * `render_rodata` in xtask/src/hot_order.rs): the functions' jump and lookup tables,\n \
+         * the data of the workspace's crates, float formatting's tables, then the merged\n \
+         * constant and string pools. The output section goes before .gcc_except_table, so it\n \
+         * starts in the file's first window, after the headers and symbols the dynamic loader\n \
+         * reads.\n \
          */\nSECTIONS {\n  .rodata : {\n",
     );
-    for file in HOT_DATA_FILES {
-        text.push_str(&format!("    {file}(.rodata..Lanon.* .rodata.anon.*)\n"));
-    }
-    for (pattern, _) in ordered {
+    let patterns = ordered.iter().map(|(pattern, _)| pattern).chain(fallbacks);
+    for pattern in patterns {
         text.push_str(&format!(
             "    *(.rodata.{pattern} .rodata.unlikely.{pattern} .rodata..Lswitch.table.{pattern})\n"
         ));
     }
+    for file in HOT_DATA_FILES {
+        text.push_str(&format!("    {file}(.rodata.*)\n"));
+    }
+    text.push_str("    *(.rodata.*flt2dec*)\n");
     text.push_str("    *(.rodata.cst4 .rodata.cst8 .rodata.cst16 .rodata.cst32)\n");
     text.push_str("    *(.rodata.str1.1)\n");
     text.push_str("  }\n} INSERT BEFORE .gcc_except_table;\n");
@@ -646,6 +680,10 @@ mod tests {
                 "_ZN5alloc3vec4from17h0000000000000001E*"
             ]
         );
+        assert_eq!(
+            fallbacks(&patterns).into_iter().collect::<Vec<_>>(),
+            ["_ZN5alloc3vec4from17h*"]
+        );
         assert!(glob_matches("_RNvCs*_3std*", "_RNvCsab1_3std4main"));
         assert!(!glob_matches("a*b*b", "ab"));
         assert!(glob_matches("main", "main") && !glob_matches("main", "mainx"));
@@ -654,14 +692,19 @@ mod tests {
     #[test]
     fn read_only_data_follows_the_functions_order() {
         let ordered = ["_ZN1a1f17h*", "_ZN1a1g17h*"].map(|p| (p.to_owned(), Usage::default()));
-        let text = render_rodata(&ordered);
+        let fallbacks = BTreeSet::from(["_ZN1a1h17h*".to_owned()]);
+        let text = render_rodata(&ordered, &fallbacks);
         let f = text.find(
             ".rodata._ZN1a1f17h* .rodata.unlikely._ZN1a1f17h* .rodata..Lswitch.table._ZN1a1f17h*",
         );
         let g = text.find(".rodata._ZN1a1g17h*");
-        let anon = text.find("*/libferrous_vm-*(.rodata..Lanon.* .rodata.anon.*)");
+        let h = text.find(".rodata._ZN1a1h17h*");
+        let crates = text.find("*/libferrous_vm-*(.rodata.*)");
         let pools = text.find("*(.rodata.str1.1)");
-        assert!(anon < f && f < g && g < pools && anon.is_some(), "{text}");
+        assert!(
+            f.is_some() && f < g && g < h && h < crates && crates < pools,
+            "{text}"
+        );
         assert!(text.ends_with("} INSERT BEFORE .gcc_except_table;\n"));
     }
 
