@@ -18,6 +18,8 @@
 //! **Invariant:** a built table equals, field for field (array, nodes with their chains and
 //! hashes, `last_free`), the table the assignments make (tested against them in `tests.rs`).
 
+use std::cell::Cell;
+
 use super::{NO_NEXT, Node, Table};
 use crate::error::{HeapError, Result};
 use crate::memory::Memory;
@@ -283,6 +285,7 @@ impl Table {
             metatable: None,
             absent: 0,
             readonly: false,
+            border_hint: Cell::new(0),
         }))
     }
 }

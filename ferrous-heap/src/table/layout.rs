@@ -10,6 +10,8 @@
 //! keeps nothing alive; its keys are only compared with the caller's (live) ones, so a layout
 //! that outlived its strings simply never matches again.
 
+use std::cell::Cell;
+
 use super::{Node, Table};
 use crate::error::{HeapError, Result};
 use crate::memory::Memory;
@@ -139,6 +141,7 @@ impl Table {
             metatable: None,
             absent: 0,
             readonly: false,
+            border_hint: Cell::new(0),
         }))
     }
 }

@@ -38,6 +38,8 @@ mod resize;
 mod tests;
 mod walk;
 
+use std::cell::Cell;
+
 use crate::error::{HeapError, Result};
 use crate::handle::{StringHandle, TableHandle};
 use crate::memory::Memory;
@@ -89,6 +91,9 @@ pub(crate) struct Table {
     pub(crate) absent: u8,
     /// Writes fail with `HeapError::ReadOnly`.
     pub(crate) readonly: bool,
+    /// The border the last `#t` found in the array part (`walk.rs`): where the next one starts
+    /// looking. Only a hint (its search checks it); a `u16` keeps a table at 64 bytes.
+    border_hint: Cell<u16>,
 }
 
 /// The 5.1 hash of `key` as `Node::key_hash` stores it: a string's hash, 0 for other keys.
@@ -163,6 +168,7 @@ impl Table {
             metatable: None,
             absent: 0,
             readonly: false,
+            border_hint: Cell::new(0),
         })
     }
 

@@ -228,6 +228,43 @@ fn array_border_matches_51_with_holes() {
 }
 
 #[test]
+fn array_border_matches_51_after_every_change() {
+    // One table changed a slot at a time (appends and removals at the border, which the border
+    // hint follows, and writes anywhere, which leave it stale), `#t` after each change: always
+    // 5.1's border, whatever the hint held.
+    let mut state = 0x9e37_79b9_7f4a_7c15;
+    for size in [2, 3, 17, 64, 100] {
+        let mut heap = Heap::new();
+        let t = heap.tx().new_table(size, 0).expect("no limit");
+        for step in 0..2_000 {
+            let border = heap.objects.tables.get(t.raw()).expect("live").len();
+            let r = rng(&mut state);
+            let k = match r % 4 {
+                // Append at the border, or remove the last value below it.
+                0 => border + 1,
+                1 => border.max(1),
+                // Anywhere but the last slot, which stays nil so that the array search runs.
+                _ => (r / 4) as usize % (size - 1) + 1,
+            }
+            .min(size - 1);
+            let value = if r % 4 == 1 || r % 3 == 0 {
+                Value::Nil
+            } else {
+                num(k as f64)
+            };
+            heap.tx().raw_set(t, num(k as f64), value).expect("key");
+            let table = heap.objects.tables.get(t.raw()).expect("live");
+            assert_eq!(table.array().len(), size, "size {size} step {step}");
+            assert_eq!(
+                table.len(),
+                array_border_51(table.array()),
+                "size {size} step {step}"
+            );
+        }
+    }
+}
+
+#[test]
 fn next_visits_everything_once_while_deleting() {
     let mut heap = Heap::new();
     let mut tx = heap.tx();

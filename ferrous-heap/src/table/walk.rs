@@ -12,11 +12,13 @@ impl Table {
     pub(crate) fn len(&self) -> usize {
         let mut j = self.array.len();
         if j > 0 && self.array.get(j - 1).is_none_or(|v| *v == Value::Nil) {
+            if let Some(border) = self.hinted_border(j) {
+                return border;
+            }
             // Binary search for a border inside the array part. Each step's outcome is data
-            // dependent: as a branch it mispredicts half the time, and `t[#t + 1] = v` on a
-            // growing array searches on every append. So both bounds are updated through a mask;
-            // `black_box` keeps the optimizer from turning it back into a select, which the
-            // x86 backend makes a branch again inside a loop.
+            // dependent: as a branch it mispredicts half the time. So both bounds are updated
+            // through a mask; `black_box` keeps the optimizer from turning it back into a
+            // select, which the x86 backend makes a branch again inside a loop.
             let mut i = 0;
             while j - i > 1 {
                 let m = (i + j) / 2;
@@ -28,6 +30,7 @@ impl Table {
                 j = (m & mask) | (j & !mask);
                 i = (i & mask) | (m & !mask);
             }
+            self.border_hint.set(u16::try_from(i).unwrap_or(0));
             return i;
         }
         if self.nodes.is_empty() {
@@ -35,6 +38,48 @@ impl Table {
         } else {
             self.unbound_search(j)
         }
+    }
+
+    /// `#t` for an array part of `len` slots whose last one is nil, when the border the last
+    /// `#t` found (moved by one if a value was appended there or removed below it since: the
+    /// `t[#t + 1] = v` and `t[#t] = nil` of a growing or shrinking list) is the one 5.1's
+    /// binary search finds; `None` sends the caller to that search.
+    ///
+    /// The check runs the search as it would go over an array holding values exactly below the
+    /// candidate `c`: each slot it reads must be nil exactly when it lies at or past `c`. If all
+    /// agree, the real search reads the same slots, takes the same path and returns `c`, holes
+    /// elsewhere or not. The path depends on `c` only, so the reads do not wait for each other
+    /// (the search itself waits for each read before the next: `t[#t + 1] = v` on a 2,000-value
+    /// list spent 17% of json.lua's time there).
+    #[inline]
+    fn hinted_border(&self, len: usize) -> Option<usize> {
+        let is_nil = |k: usize| self.array.get(k).is_none_or(|v| matches!(v, Value::Nil));
+        let mut c = usize::from(self.border_hint.get());
+        if c < len && !is_nil(c) {
+            c += 1;
+        } else if c > 0 && is_nil(c - 1) {
+            c -= 1;
+        }
+        if c >= len {
+            return None;
+        }
+        let (mut i, mut j) = (0, len);
+        let mut agree = true;
+        while j - i > 1 {
+            let m = (i + j) / 2;
+            let past = m > c;
+            agree &= is_nil(m - 1) == past;
+            if past {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        if !agree {
+            return None;
+        }
+        self.border_hint.set(u16::try_from(i).unwrap_or(0));
+        Some(i)
     }
 
     /// 5.1's `unbound_search`: the array part is full up to `j`; look for a border past it.
