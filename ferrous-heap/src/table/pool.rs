@@ -144,19 +144,14 @@ mod tests {
                 pool.give_nodes(Vec::with_capacity(cap));
             }
         }
-        let arrays: usize = pool
-            .arrays
-            .iter()
-            .flatten()
-            .map(|b| cost::<Value>(b.capacity()))
-            .sum();
-        let nodes: usize = pool
-            .nodes
-            .iter()
-            .flatten()
-            .map(|b| cost::<Node>(b.capacity()))
-            .sum();
-        assert_eq!(arrays + nodes, pool.bytes);
+        fn kept<T>(classes: &[Vec<Vec<T>>; CLASSES]) -> usize {
+            classes
+                .iter()
+                .flatten()
+                .map(|b| cost::<T>(b.capacity()))
+                .sum()
+        }
+        assert_eq!(kept(&pool.arrays) + kept(&pool.nodes), pool.bytes);
         assert!(pool.bytes <= POOL_BYTES && pool.bytes > POOL_BYTES - cost::<Node>(MAX_LEN));
         // Taking a buffer gives its room back.
         let before = pool.bytes;
