@@ -92,9 +92,14 @@ pub(crate) struct Table {
     /// Writes fail with `HeapError::ReadOnly`.
     pub(crate) readonly: bool,
     /// The border the last `#t` found in the array part (`walk.rs`): where the next one starts
-    /// looking. Only a hint (its search checks it); a `u16` keeps a table at 64 bytes.
+    /// looking; [`NO_BORDER_HINT`] for a border a `u16` cannot hold. Only a hint (its search
+    /// checks it); a `u16` keeps a table at 64 bytes.
     border_hint: Cell<u16>,
 }
+
+/// `Table::border_hint` when the last border found was too large to hold: the next `#t` goes
+/// straight to the search.
+const NO_BORDER_HINT: u16 = u16::MAX;
 
 /// The 5.1 hash of `key` as `Node::key_hash` stores it: a string's hash, 0 for other keys.
 #[inline]

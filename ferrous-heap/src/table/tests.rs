@@ -265,6 +265,22 @@ fn array_border_matches_51_after_every_change() {
 }
 
 #[test]
+fn array_border_past_the_hint_range_matches_51() {
+    // Appends across border 65,535, the largest a hint holds: every `#t` is still 5.1's.
+    let size = 70_000;
+    let mut heap = Heap::new();
+    let t = heap.tx().new_table(size, 0).expect("no limit");
+    for k in 1..65_500 {
+        heap.tx().raw_set(t, num(k as f64), num(1.0)).expect("key");
+    }
+    for k in 65_500..65_600 {
+        let table = heap.objects.tables.get(t.raw()).expect("live");
+        assert_eq!(table.len(), array_border_51(table.array()), "before {k}");
+        heap.tx().raw_set(t, num(k as f64), num(1.0)).expect("key");
+    }
+}
+
+#[test]
 fn next_visits_everything_once_while_deleting() {
     let mut heap = Heap::new();
     let mut tx = heap.tx();

@@ -2,7 +2,7 @@
 //! part, then the nodes by position), and walks by traversal position for a caller that does
 //! not change the table meanwhile ([`Table::pair_at`], [`Table::pairs_into`]).
 
-use super::{Table, as_integer, key_hash_of};
+use super::{NO_BORDER_HINT, Table, as_integer, key_hash_of};
 use crate::error::{HeapError, Result};
 use crate::string::LuaHashes;
 use crate::value::Value;
@@ -30,7 +30,8 @@ impl Table {
                 j = (m & mask) | (j & !mask);
                 i = (i & mask) | (m & !mask);
             }
-            self.border_hint.set(u16::try_from(i).unwrap_or(0));
+            self.border_hint
+                .set(u16::try_from(i).unwrap_or(NO_BORDER_HINT));
             return i;
         }
         if self.nodes.is_empty() {
@@ -54,7 +55,11 @@ impl Table {
     #[inline]
     fn hinted_border(&self, len: usize) -> Option<usize> {
         let is_nil = |k: usize| self.array.get(k).is_none_or(|v| matches!(v, Value::Nil));
-        let mut c = usize::from(self.border_hint.get());
+        let hint = self.border_hint.get();
+        if hint == NO_BORDER_HINT {
+            return None;
+        }
+        let mut c = usize::from(hint);
         if c < len && !is_nil(c) {
             c += 1;
         } else if c > 0 && is_nil(c - 1) {
@@ -78,7 +83,8 @@ impl Table {
         if !agree {
             return None;
         }
-        self.border_hint.set(u16::try_from(i).unwrap_or(0));
+        self.border_hint
+            .set(u16::try_from(i).unwrap_or(NO_BORDER_HINT));
         Some(i)
     }
 
