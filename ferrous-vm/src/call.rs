@@ -206,7 +206,7 @@ impl Vm {
     }
 
     /// [`Vm::tail_call`]'s fast path: if `closure` (in slot `ra`, called with `nargs` arguments)
-    /// is a Lua function (but one that needs 5.0's `arg` table) and the calling frame `fi` is a
+    /// is a Lua function that does not need 5.0's `arg` table and the calling frame `fi` is a
     /// plain call, the callee takes over that frame in place, with the state the general path
     /// leaves (upvalues closed, callee and arguments moved down, one more tail call counted)
     /// but without popping and pushing the frame or looking the callee up a second time.
