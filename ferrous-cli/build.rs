@@ -10,7 +10,7 @@
 //! every other function follows in the usual order. The same goes for the read-only data those
 //! functions read (their jump tables, the workspace crates' string constants, the constant
 //! pools): spread over the 300 KiB of `.rodata`, it kept 96 pages of it resident at start-up;
-//! placed first, in the window of the ELF headers, 28. A function missing from the list only
+//! placed first, in the window of the ELF headers, 32. A function missing from the list only
 //! costs memory, never correctness; `link/hot.ld` says how it was made, and
 //! `cargo xtask hot-order` makes it again.
 //!
