@@ -57,6 +57,8 @@ struct Usage {
     runs: usize,
     /// Instructions executed in it, over all runs.
     cost: u64,
+    /// Bytes of code of the functions it places.
+    size: u64,
 }
 
 /// `cargo xtask hot-order [--reuse]`: `--reuse` reads the profiles of the last run again
@@ -90,10 +92,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         );
         profile_all(&ferrous, &runs, &out_dir)?
     };
-    let functions = binary_functions(&ferrous)?;
+    let sizes = binary_functions(&ferrous)?;
+    let functions: Vec<String> = sizes.keys().cloned().collect();
     let patterns = patterns(&profiles, &functions);
     let fallbacks = fallbacks(&patterns);
-    let usage = usage(&runs, &profiles, &patterns);
+    let usage = usage(&runs, &profiles, &patterns, &sizes);
     let ordered = order(usage);
     let text = render(&ordered, &fallbacks, runs.len());
     let path = root.join(SCRIPT);
@@ -356,8 +359,8 @@ fn wildcard_disambiguators(mangled: &str) -> String {
     out
 }
 
-/// The function symbols of the binary, sorted (`nm`: types `t`, `T`, `w`, `W`).
-fn binary_functions(ferrous: &Path) -> Result<Vec<String>> {
+/// The function symbols of the binary (`nm`: types `t`, `T`, `w`, `W`), with their bytes of code.
+fn binary_functions(ferrous: &Path) -> Result<BTreeMap<String, u64>> {
     let output = Command::new("nm")
         .args(["--defined-only", "-P"])
         .arg(ferrous)
@@ -366,19 +369,22 @@ fn binary_functions(ferrous: &Path) -> Result<Vec<String>> {
     if !output.status.success() {
         bail!("nm {} failed ({})", ferrous.display(), output.status);
     }
-    let mut functions: Vec<String> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split(' ');
-            let name = fields.next()?;
-            let kind = fields.next()?;
-            ["t", "T", "w", "W"]
-                .contains(&kind)
-                .then(|| name.to_owned())
-        })
-        .collect();
-    functions.sort();
-    functions.dedup();
+    let mut functions: BTreeMap<String, u64> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let mut fields = line.split(' ');
+        let (Some(name), Some(kind)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if !["t", "T", "w", "W"].contains(&kind) {
+            continue;
+        }
+        // `name type value size`, in hexadecimal; a local symbol may be defined more than once.
+        let size = fields
+            .nth(1)
+            .and_then(|size| u64::from_str_radix(size, 16).ok())
+            .unwrap_or(0);
+        *functions.entry(name.to_owned()).or_default() += size;
+    }
     Ok(functions)
 }
 
@@ -473,6 +479,7 @@ fn usage(
     runs: &[Run],
     profiles: &[Profile],
     patterns: &BTreeMap<String, String>,
+    sizes: &BTreeMap<String, u64>,
 ) -> BTreeMap<String, Usage> {
     let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
     for (i, (_, profile)) in runs.iter().zip(profiles).enumerate() {
@@ -489,20 +496,43 @@ fn usage(
             entry.cost += cost;
         }
     }
+    for (symbol, pattern) in patterns {
+        if let Some(entry) = usage.get_mut(pattern) {
+            entry.size += sizes.get(symbol).copied().unwrap_or(0);
+        }
+    }
     usage
 }
 
-/// Start-up's functions first, then the others; each group by how many runs execute them, then
-/// by instructions, then by name (so equal counts keep one order).
+/// Start-up's functions first (all of them run anyway), by how many runs execute them; then
+/// the others by how many runs execute each byte of them (runs over size): the small
+/// functions many scripts need go first and the large ones few scripts need last, so that
+/// what a script runs beyond start-up fits in as few windows as possible. Ties by
+/// instructions executed, then by name (so equal counts keep one order).
+///
+/// By run count alone, a few small functions that few programs run (an arena's `reserve`, a
+/// `Vec`'s `into_boxed_slice`) sat at the end of the 500 KiB region, and each cost every
+/// program that ran one a window of its own.
 fn order(usage: BTreeMap<String, Usage>) -> Vec<(String, Usage)> {
     let mut ordered: Vec<(String, Usage)> = usage.into_iter().collect();
     ordered.sort_by(|(a_name, a), (b_name, b)| {
-        (Reverse(a.startup), Reverse(a.runs), Reverse(a.cost), a_name).cmp(&(
-            Reverse(b.startup),
-            Reverse(b.runs),
-            Reverse(b.cost),
-            b_name,
-        ))
+        let density = || {
+            // a.runs / a.size against b.runs / b.size, without division.
+            let a_density = u128::from(a.runs as u64) * u128::from(b.size.max(1));
+            let b_density = u128::from(b.runs as u64) * u128::from(a.size.max(1));
+            b_density.cmp(&a_density)
+        };
+        Reverse(a.startup)
+            .cmp(&Reverse(b.startup))
+            .then_with(|| {
+                if a.startup {
+                    Reverse(a.runs).cmp(&Reverse(b.runs))
+                } else {
+                    density()
+                }
+            })
+            .then_with(|| Reverse(a.cost).cmp(&Reverse(b.cost)))
+            .then_with(|| a_name.cmp(b_name))
     });
     ordered
 }
@@ -528,9 +558,9 @@ fn render(ordered: &[(String, Usage)], fallbacks: &BTreeSet<String>, n_runs: usi
  * compiler, the dependencies and the order of `impl` blocks (then the wildcard listed after all
  * the others still places the function in the hot region). `.text.unlikely.` is where LLVM puts the
  * functions it deems cold. Ordered by use: first the {startup} that start-up runs, then the
- * other {}, the functions most runs execute first (then by instructions executed), so a small
- * script touches only the first windows. Functions not listed are still linked, after these,
- * in the default order.
+ * other {}, those most runs execute per byte of code first (small functions many scripts run
+ * before large ones few scripts run), so a script touches only the first windows. Functions
+ * not listed are still linked, after these, in the default order.
  *
  * The output section goes after .plt rather than before .init: lld then lays out .init, .fini
  * and .plt (whose code runs at start and at exit: `_init`, `_fini`, `__cxa_finalize@plt`)
@@ -544,23 +574,22 @@ SECTIONS {{
 ",
         ordered.len() - startup
     );
-    let mut group: Option<(bool, usize)> = None;
+    let mut group: Option<bool> = None;
     for (pattern, usage) in ordered {
-        let this = (usage.startup, usage.runs);
-        if group != Some(this) {
-            let what = if usage.startup {
-                "Start-up"
+        if group != Some(usage.startup) {
+            text.push_str(&if usage.startup {
+                format!(
+                    "    /* Start-up; after each pattern, how many of the {n_runs} runs execute it \
+                     and its bytes of code. */\n"
+                )
             } else {
-                "Not start-up"
-            };
-            text.push_str(&format!(
-                "    /* {what}; executed by {} of the {n_runs} runs. */\n",
-                usage.runs
-            ));
-            group = Some(this);
+                "    /* Not start-up, by runs per byte of code. */\n".to_owned()
+            });
+            group = Some(usage.startup);
         }
         text.push_str(&format!(
-            "    *(.text.{pattern} .text.unlikely.{pattern})\n"
+            "    *(.text.{pattern} .text.unlikely.{pattern}) /* {} {} */\n",
+            usage.runs, usage.size
         ));
     }
     if !fallbacks.is_empty() {
@@ -712,6 +741,24 @@ mod tests {
         assert!(glob_matches("_RNvCs*_3std*", "_RNvCsab1_3std4main"));
         assert!(!glob_matches("a*b*b", "ab"));
         assert!(glob_matches("main", "main") && !glob_matches("main", "mainx"));
+    }
+
+    #[test]
+    fn functions_go_by_runs_per_byte_after_start_up() {
+        let usage = |startup, runs, size| Usage {
+            startup,
+            runs,
+            cost: 1,
+            size,
+        };
+        let usage = BTreeMap::from([
+            ("big_common".to_owned(), usage(false, 10, 10_000)),
+            ("small_rare".to_owned(), usage(false, 2, 100)),
+            ("big_rare".to_owned(), usage(false, 2, 8_000)),
+            ("start".to_owned(), usage(true, 22, 50_000)),
+        ]);
+        let names: Vec<String> = order(usage).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["start", "small_rare", "big_common", "big_rare"]);
     }
 
     #[test]
