@@ -640,7 +640,10 @@ const OWN_DATA: &str = ".rodata..L* .rodata.anon.* .rodata._*";
 /// formatting (`flt2dec`: every number `tostring` or `%g` prints), the binary's own data and
 /// the string pool (`.rodata.str1.1`), in the order of how densely start-up reads them (a
 /// `valgrind --tool=lackey --trace-mem=yes` run against a link map), so that what it reads
-/// spans 60 KiB rather than 105.
+/// spans 60 KiB rather than 105. `core`'s own constants (31 KiB) follow float formatting's
+/// tables: printing a number reads its table of powers of ten, which, left among the cold
+/// data, mapped a window (16 pages) of its own in every program that prints one; placed here,
+/// it costs start-up about 6 pages.
 /// Left in the default order, the few KiB start-up reads were spread over the 300 KiB of
 /// `.rodata`, and each read mapped a window of its own. Then `.debug_gdb_scripts`, before
 /// `.rodata`: `main` reads it (a volatile read that keeps it linked), and in its default place,
@@ -650,10 +653,10 @@ fn render_rodata(ordered: &[(String, Usage)], fallbacks: &BTreeSet<String>) -> S
         "\n/* The read-only data of those functions, placed first in .rodata (see\n \
          * `render_rodata` in xtask/src/hot_order.rs): the functions' jump and lookup tables,\n \
          * the data of the workspace's library crates, the merged constant pools, float\n \
-         * formatting's tables, the binary's own data, then the merged string pool, in the\n \
-         * order of how densely start-up reads them. The output section goes before\n \
-         * .gcc_except_table, so it starts in the file's first window, after the headers and\n \
-         * symbols the dynamic loader reads.\n \
+         * formatting's tables and core's constants, the binary's own data, then the merged\n \
+         * string pool, in the order of how densely start-up (and printing a number) reads\n \
+         * them. The output section goes before .gcc_except_table, so it starts in the file's\n \
+         * first window, after the headers and symbols the dynamic loader reads.\n \
          */\nSECTIONS {\n  .rodata : {\n",
     );
     let patterns = ordered.iter().map(|(pattern, _)| pattern).chain(fallbacks);
@@ -667,6 +670,7 @@ fn render_rodata(ordered: &[(String, Usage)], fallbacks: &BTreeSet<String>) -> S
     }
     text.push_str("    *(.rodata.cst4 .rodata.cst8 .rodata.cst16 .rodata.cst32)\n");
     text.push_str("    *(.rodata.*flt2dec*)\n");
+    text.push_str("    */libcore-*(.rodata..L* .rodata.anon.*)\n");
     text.push_str(&format!("    {BINARY_DATA_FILES}({OWN_DATA})\n"));
     text.push_str("    *(.rodata.str1.1)\n");
     text.push_str("  }\n} INSERT BEFORE .gcc_except_table;\n");
@@ -773,6 +777,7 @@ mod tests {
         let h = text.find(".rodata._ZN1a1h17h*");
         let crates = text.find("*/libferrous_vm-*(.rodata..L* .rodata.anon.* .rodata._*)");
         let constants = text.find("*(.rodata.cst4 ");
+        let core = text.find("*/libcore-*(.rodata..L*");
         let binary = text.find("*/ferrous-*(.rodata..L*");
         let strings = text.find("*(.rodata.str1.1)");
         assert!(
@@ -781,7 +786,8 @@ mod tests {
                 && g < h
                 && h < crates
                 && crates < constants
-                && constants < binary
+                && constants < core
+                && core < binary
                 && binary < strings,
             "{text}"
         );
