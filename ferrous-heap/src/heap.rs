@@ -197,6 +197,14 @@ impl Heap {
         self.gc.threshold = self.memory.allocated();
     }
 
+    /// Starts the collector again, with the next cycle due when the allocated bytes reach
+    /// `pause`% of the bytes allocated now (as after a cycle, without running one).
+    pub fn restart_paced(&mut self) {
+        self.gc.stopped = false;
+        self.gc
+            .set_threshold(self.memory.allocated(), self.memory.limit());
+    }
+
     /// Whether the collector is running (not stopped).
     pub fn is_running(&self) -> bool {
         !self.gc.stopped

@@ -455,6 +455,32 @@ fn collection_policy() {
 }
 
 #[test]
+fn restart_paced_sets_the_threshold_from_the_live_bytes_without_a_cycle() {
+    let mut heap = Heap::new();
+    heap.stop();
+    for i in 0..1000 {
+        intern(&mut heap, format!("kept {i}").as_bytes());
+    }
+    let live = heap.bytes_allocated();
+    heap.restart_paced();
+    assert!(heap.is_running());
+    assert!(!heap.should_collect());
+    assert_eq!(heap.cycles(), 0);
+    // Due at about twice the bytes (pause 200), not before.
+    let mut i = 0;
+    while heap.bytes_allocated() < live * 19 / 10 {
+        assert!(!heap.should_collect());
+        intern(&mut heap, format!("more {i}").as_bytes());
+        i += 1;
+    }
+    while !heap.should_collect() {
+        intern(&mut heap, format!("more {i}").as_bytes());
+        i += 1;
+        assert!(heap.bytes_allocated() <= live * 2 + 4096);
+    }
+}
+
+#[test]
 fn under_a_memory_cap_collection_is_due_before_the_cap() {
     // A cycle with much live data would pace the next one at twice that, above the cap; the
     // threshold stays halfway from the live bytes to the cap instead.
