@@ -177,7 +177,9 @@ fn busy_script_kill_and_disconnect_mid_script() {
     assert_eq!(admin.call(&["PING"]), Reply::Status(b"PONG".to_vec()));
 
     // A client that vanishes while its script runs: the script ends, the server goes on
-    // (others wait for it: the script is below the busy threshold).
+    // (others wait for it: the script is below the busy threshold). The script marks its end:
+    // the server may read the leaver's connection after the admin's next commands, and the
+    // script must not still be running (killable) when the threshold drops again below.
     assert_eq!(
         admin.call(&["CONFIG", "SET", "lua-time-limit", "5000"]),
         Reply::ok()
@@ -185,12 +187,17 @@ fn busy_script_kill_and_disconnect_mid_script() {
     let mut leaver = server.client();
     leaver.send(&[
         "EVAL",
-        "local i = 0 while i < 3000000 do i = i + 1 end return i",
+        "local i = 0 while i < 3000000 do i = i + 1 end redis.call('set', 'left', i) return i",
         "0",
     ]);
     drop(leaver);
     assert_eq!(admin.call(&["SET", "after", "1"]), Reply::ok());
     assert_eq!(admin.call(&["GET", "after"]), bulk("1"));
+    let left = poll(|| match admin.call(&["GET", "left"]) {
+        Reply::Nil => None,
+        other => Some(other),
+    });
+    assert_eq!(left, bulk("3000000"));
 
     // A script that wrote cannot be killed, only waited for or shut down with.
     assert_eq!(
