@@ -34,11 +34,12 @@ impl Random {
         }
     }
 
-    /// glibc's generator, seeded with 1 as `rand()` is before any `srand`.
+    /// glibc's generator, seeded with 1 as `rand()` is before any `srand` (its state computed
+    /// at compile time: seeding runs the generator 310 times, 1% of a bare start-up).
     pub(crate) fn glibc() -> Random {
-        let mut r = Random::Glibc { r: [0; 34], i: 0 };
-        r.seed(1);
-        r
+        const SEEDED_WITH_1: ([u32; 34], usize) = glibc_state(1);
+        let (r, i) = SEEDED_WITH_1;
+        Random::Glibc { r, i }
     }
 
     fn seed(&mut self, seed: i32) {
@@ -48,31 +49,7 @@ impl Random {
                 let s = seed as u32 as u64;
                 *x = ((s & 0xffff_ffff) << 16) | 0x330E;
             }
-            Random::Glibc { r, i } => {
-                let mut state = [0i64; 34];
-                state[0] = if seed == 0 { 1 } else { i64::from(seed as u32) };
-                for k in 1..31 {
-                    let prev = state[k - 1] as i32 as i64;
-                    let hi = prev / 127_773;
-                    let lo = prev % 127_773;
-                    let mut word = 16_807 * lo - 2_836 * hi;
-                    if word < 0 {
-                        word += 2_147_483_647;
-                    }
-                    state[k] = word;
-                }
-                for k in 31..34 {
-                    state[k] = state[k - 31];
-                }
-                for (dst, src) in r.iter_mut().zip(state.iter()) {
-                    *dst = *src as u32;
-                }
-                *i = 0;
-                // glibc discards the first 310 outputs.
-                for _ in 0..310 {
-                    self.next_u31();
-                }
-            }
+            Random::Glibc { r, i } => (*r, *i) = glibc_state(seed),
         }
     }
 
@@ -98,6 +75,44 @@ impl Random {
     fn next_f64(&mut self) -> f64 {
         f64::from(self.next_u31() % RAND_MAX) / f64::from(RAND_MAX)
     }
+}
+
+/// The state of glibc's `random()` after `srandom(seed)`: the ring of 34 entries and the next
+/// position, once the first 310 outputs are discarded as glibc does.
+const fn glibc_state(seed: i32) -> ([u32; 34], usize) {
+    let mut state = [0i64; 34];
+    state[0] = if seed == 0 { 1 } else { seed as u32 as i64 };
+    let mut k = 1;
+    while k < 31 {
+        let prev = state[k - 1] as i32 as i64;
+        let hi = prev / 127_773;
+        let lo = prev % 127_773;
+        let mut word = 16_807 * lo - 2_836 * hi;
+        if word < 0 {
+            word += 2_147_483_647;
+        }
+        state[k] = word;
+        k += 1;
+    }
+    while k < 34 {
+        state[k] = state[k - 31];
+        k += 1;
+    }
+    let mut r = [0u32; 34];
+    k = 0;
+    while k < 34 {
+        r[k] = state[k] as u32;
+        k += 1;
+    }
+    // r[k] = r[k-31] + r[k-3], kept in a ring of 34 entries (as `next_u31`).
+    let mut i = 0;
+    let mut n = 0;
+    while n < 310 {
+        r[i % 34] = r[(i + 34 - 31) % 34].wrapping_add(r[(i + 34 - 3) % 34]);
+        i = (i + 1) % 34;
+        n += 1;
+    }
+    (r, i)
 }
 
 pub(crate) fn open(vm: &mut Vm) -> Result<()> {
