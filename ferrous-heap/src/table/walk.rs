@@ -30,8 +30,7 @@ impl Table {
                 j = (m & mask) | (j & !mask);
                 i = (i & mask) | (m & !mask);
             }
-            self.border_hint
-                .set(u16::try_from(i).unwrap_or(NO_BORDER_HINT));
+            self.remember_border(i);
             return i;
         }
         if self.nodes.is_empty() {
@@ -83,9 +82,15 @@ impl Table {
         if !agree {
             return None;
         }
-        self.border_hint
-            .set(u16::try_from(i).unwrap_or(NO_BORDER_HINT));
+        self.remember_border(i);
         Some(i)
+    }
+
+    /// Keeps `border` as the hint of the next `#t` ([`NO_BORDER_HINT`] past what it holds).
+    #[inline]
+    fn remember_border(&self, border: usize) {
+        self.border_hint
+            .set(u16::try_from(border).unwrap_or(NO_BORDER_HINT));
     }
 
     /// 5.1's `unbound_search`: the array part is full up to `j`; look for a border past it.

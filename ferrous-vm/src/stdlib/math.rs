@@ -60,14 +60,7 @@ impl Random {
                 *x = (LRAND48_A.wrapping_mul(*x).wrapping_add(0xB)) & LRAND48_MASK;
                 (*x >> 17) as u32
             }
-            Random::Glibc { r, i } => {
-                // r[k] = r[k-31] + r[k-3], kept in a ring of 34 entries.
-                let k = *i;
-                let v = r[(k + 34 - 31) % 34].wrapping_add(r[(k + 34 - 3) % 34]);
-                r[k % 34] = v;
-                *i = (k + 1) % 34;
-                v >> 1
-            }
+            Random::Glibc { r, i } => glibc_step(r, i) >> 1,
         }
     }
 
@@ -104,15 +97,23 @@ const fn glibc_state(seed: i32) -> ([u32; 34], usize) {
         r[k] = state[k] as u32;
         k += 1;
     }
-    // r[k] = r[k-31] + r[k-3], kept in a ring of 34 entries (as `next_u31`).
     let mut i = 0;
     let mut n = 0;
     while n < 310 {
-        r[i % 34] = r[(i + 34 - 31) % 34].wrapping_add(r[(i + 34 - 3) % 34]);
-        i = (i + 1) % 34;
+        glibc_step(&mut r, &mut i);
         n += 1;
     }
     (r, i)
+}
+
+/// One step of glibc's `random()`: r[k] = r[k-31] + r[k-3], kept in a ring of 34 entries whose
+/// next position is `i`; returns the new entry (`random()` returns it shifted right by one).
+const fn glibc_step(r: &mut [u32; 34], i: &mut usize) -> u32 {
+    let k = *i;
+    let v = r[(k + 34 - 31) % 34].wrapping_add(r[(k + 34 - 3) % 34]);
+    r[k % 34] = v;
+    *i = (k + 1) % 34;
+    v
 }
 
 pub(crate) fn open(vm: &mut Vm) -> Result<()> {
