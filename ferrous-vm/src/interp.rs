@@ -20,7 +20,7 @@ use crate::error::{Raise, RaiseResult};
 use crate::meta::Arith;
 use crate::ops::unknown_opcode;
 use crate::thread::{Cont, Frame, REGS};
-use crate::value::{copy_split, count, is_truthy};
+use crate::value::{copy_split, count, is_truthy, opaque};
 use crate::vm::Vm;
 
 impl Vm {
@@ -304,7 +304,7 @@ impl Vm {
                         let regs = regs!();
                         let b = arg_b(i) & 0xff;
                         if let &Value::Number(x) = &regs[b] {
-                            regs[a!()] = Value::Number(std::hint::black_box(x));
+                            regs[a!()] = Value::Number(opaque(x));
                         } else {
                             regs.copy_within(b..b + 1, a!());
                         }
@@ -327,7 +327,7 @@ impl Vm {
                             // A number is copied as tag and payload (`SETUPVAL` stores it so);
                             // a whole-`Value` load of it would stall.
                             if let &Value::Number(x) = v {
-                                regs!()[a!()] = Value::Number(std::hint::black_box(x));
+                                regs!()[a!()] = Value::Number(opaque(x));
                             } else {
                                 let v = *v;
                                 self.th.stack[ra!()] = v;
@@ -661,7 +661,7 @@ impl Vm {
                             if nresults == 1 && n >= 1 {
                                 // One result wanted and given (expressions, `x = f()`).
                                 if let &Value::Number(x) = &self.th.stack[ra!()] {
-                                    self.th.stack[func] = Value::Number(std::hint::black_box(x));
+                                    self.th.stack[func] = Value::Number(opaque(x));
                                 } else {
                                     self.th.stack[func] = self.th.stack[ra!()];
                                 }
