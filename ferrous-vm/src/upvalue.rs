@@ -23,30 +23,33 @@ use crate::vm::Vm;
 /// one in the interpreter loop: a hit (the same closure again, the common case of a function
 /// body) skips looking the closure up. Valid because a closure's upvalue list never changes and
 /// a handle names one object for good (a reused slot gets a new generation, so a new handle).
+///
+/// For an upvalue found open on the running thread's stack it also keeps the slot, so the next
+/// access goes to the stack without looking the upvalue up (a recursive function reading
+/// itself, a loop's counters). An upvalue stays open on one slot until `close_upvalues` closes
+/// it, and the slot is the running thread's until a coroutine switch: both forget the slots
+/// ([`UpvalCache::forget_open`]).
 #[derive(Clone, Copy, Default)]
 pub(crate) struct UpvalCache {
     /// The closure whose handles `items` holds.
     owner: Option<FunctionHandle>,
     /// Its first `CAP` upvalues (`None` past its last one).
     items: [Option<UpValueHandle>; UpvalCache::CAP],
+    /// For each of them, its stack slot plus one if it is open on the running thread's stack;
+    /// 0 if not known.
+    open: [u32; UpvalCache::CAP],
 }
 
 impl UpvalCache {
     /// How many handles are kept; a closure's later upvalues take the slow path.
     const CAP: usize = 4;
 
-    /// Upvalue `idx` of `closure` (a Lua closure), from the copy or, on a miss, copied anew.
+    /// Makes `closure` the owner (a no-op when it already is).
     #[inline(always)]
-    fn handle(
-        &mut self,
-        heap: &Heap,
-        closure: FunctionHandle,
-        idx: usize,
-    ) -> Option<UpValueHandle> {
+    fn own(&mut self, heap: &Heap, closure: FunctionHandle) {
         if self.owner != Some(closure) {
             self.fill(heap, closure);
         }
-        self.items.get(idx).copied().flatten()
     }
 
     /// Copies `closure`'s first handles (none for a stale handle or a native function).
@@ -59,6 +62,21 @@ impl UpvalCache {
         self.owner = Some(closure);
         // Built from the slice in one go: clearing the array and then filling it called memcpy.
         self.items = std::array::from_fn(|i| upvalues.get(i).copied());
+        self.open = [0; UpvalCache::CAP];
+    }
+
+    /// Notes that upvalue `idx` of the owner is open on the running thread's `slot`.
+    #[inline(always)]
+    fn remember_open(&mut self, idx: usize, slot: u32) {
+        if let (Some(memo), Some(plus_one)) = (self.open.get_mut(idx), slot.checked_add(1)) {
+            *memo = plus_one;
+        }
+    }
+
+    /// Forgets the open upvalues' slots: an upvalue closed, or another thread runs.
+    #[inline(always)]
+    pub(crate) fn forget_open(&mut self) {
+        self.open = [0; UpvalCache::CAP];
     }
 }
 
@@ -71,11 +89,17 @@ impl Vm {
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
     ) -> Option<&Value> {
-        let uv = self.upvals.handle(&self.heap, closure, idx)?;
+        self.upvals.own(&self.heap, closure);
+        let open = *self.upvals.open.get(idx)?;
+        if open != 0 {
+            return self.th.stack.get(open as usize - 1);
+        }
+        let uv = self.upvals.items[idx]?;
         match self.heap.upvalue_ref(uv).ok()? {
             UpValue::Closed(v) => Some(v),
-            UpValue::Open { thread, slot } if *thread == self.current => {
-                self.th.stack.get(*slot as usize)
+            &UpValue::Open { thread, slot } if thread == self.current => {
+                self.upvals.remember_open(idx, slot);
+                self.th.stack.get(slot as usize)
             }
             UpValue::Open { .. } => None,
         }
@@ -105,34 +129,44 @@ impl Vm {
     /// The value is copied from its slot to the upvalue without a temporary (`copy_into`): it
     /// is usually an arithmetic result stored just before as tag and payload, and a whole-`Value`
     /// copy of it through a temporary stalled.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn set_upvalue_fast(
         &mut self,
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
         src: usize,
     ) -> bool {
-        let Some(uv) = self.upvals.handle(&self.heap, closure, idx) else {
+        self.upvals.own(&self.heap, closure);
+        let Some(&open) = self.upvals.open.get(idx) else {
             return false;
         };
-        let Some(value) = self.th.stack.get(src) else {
-            return false;
-        };
-        match self.heap.tx().upvalue_mut(uv) {
-            Ok(&mut UpValue::Open { thread, slot }) if thread == self.current => {
-                let slot = slot as usize;
-                if slot < self.th.stack.len() {
-                    self.th.stack.copy_within(src..src + 1, slot);
-                    true
-                } else {
-                    false
+        let slot = if open != 0 {
+            open - 1
+        } else {
+            let Some(uv) = self.upvals.items[idx] else {
+                return false;
+            };
+            let Some(value) = self.th.stack.get(src) else {
+                return false;
+            };
+            match self.heap.tx().upvalue_mut(uv) {
+                Ok(&mut UpValue::Open { thread, slot }) if thread == self.current => {
+                    self.upvals.remember_open(idx, slot);
+                    slot
                 }
+                Ok(UpValue::Closed(v)) => {
+                    copy_into(v, value);
+                    return true;
+                }
+                _ => return false,
             }
-            Ok(UpValue::Closed(v)) => {
-                copy_into(v, value);
-                true
-            }
-            _ => false,
+        };
+        let len = self.th.stack.len();
+        if (slot as usize) < len && src < len {
+            self.th.stack.copy_within(src..src + 1, slot as usize);
+            true
+        } else {
+            false
         }
     }
 
@@ -213,6 +247,7 @@ impl Vm {
                 break;
             }
             self.th.open_upvalues.pop();
+            self.upvals.forget_open();
             let value = self.th.stack[slot as usize];
             self.heap.tx().set_upvalue(uv, UpValue::Closed(value))?;
         }
