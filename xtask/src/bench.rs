@@ -2,10 +2,11 @@
 //!
 //! Runs every Lua program in `xtask/bench/` with the release `ferrous`, `lua5.1`, `lua5.4` and
 //! `luajit -joff` in the same run, and prints per program:
-//! - time: the best of 3 wall-clock runs of each, ferrous/lua5.1 and lua5.4/lua5.1 (lua5.4 shows
-//!   what a faster interpreter of the same kind achieves);
+//! - time: the best of 5 wall-clock runs of each, ferrous/lua5.1 and lua5.4/lua5.1 (lua5.4 shows
+//!   what a faster interpreter of the same kind achieves); the engines take turns, one run each
+//!   per round, so that a slower spell of a shared machine does not fall on one of them only;
 //! - memory: the peak resident set size of ferrous, lua5.1 and lua5.4 (the largest over the same
-//!   3 runs, measured by `bench_rss.rs`) and ferrous/lua5.1.
+//!   5 runs, measured by `bench_rss.rs`) and ferrous/lua5.1.
 //!
 //! Then the geometric means of the ratios, the slowest program, and issue #14's target
 //! (time ferrous/lua5.1: geometric mean <= 0.70x, no program above 1.0x). A first row, `startup`,
@@ -29,7 +30,7 @@ use crate::bench_rss::measure;
 #[path = "bench_compile.rs"]
 mod bench_compile;
 
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 const STARTUP_RUNS: usize = 10;
 /// Issue #14's target for time ferrous/lua5.1.
 const TARGET_GEOMEAN: f64 = 0.70;
@@ -193,21 +194,17 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     bench_compile_hook(&root)
 }
 
-/// Runs `script` (or `-e ''` for `None`) under each installed engine, `runs` times each. Fails if
-/// ferrous fails or prints something else than lua5.1.
+/// Runs `script` (or `-e ''` for `None`) under each installed engine, `runs` times each, the
+/// engines taking turns within each round (so that a slower spell of a shared machine falls on
+/// all of them rather than on one engine's runs). Fails if ferrous fails or prints something
+/// else than lua5.1.
 fn measure_all(
     ferrous: &Path,
     script: Option<&Path>,
     installed: &[bool; ENGINES],
     runs: usize,
 ) -> Result<[Cell; ENGINES]> {
-    let mut reference: Option<Vec<u8>> = None;
-    let mut cells = [const { Cell::NotInstalled }; ENGINES];
-    // lua5.1 first: the others' outputs are compared with its.
-    for engine in [1, 0, 2, 3] {
-        if !installed[engine] {
-            continue;
-        }
+    let argvs: [Vec<&OsStr>; ENGINES] = std::array::from_fn(|engine| {
         let mut argv: Vec<&OsStr> = match engine {
             0 => vec![ferrous.as_os_str()],
             1 => vec![OsStr::new("lua5.1")],
@@ -219,34 +216,76 @@ fn measure_all(
             Some(script) => argv.push(script.as_os_str()),
             None => argv.extend([OsStr::new("-e"), OsStr::new("")]),
         }
-        let result = best(&argv, runs);
-        let (time, rss_kb, out) = match result {
-            Ok(r) => r,
-            Err(err) if engine >= 2 => {
-                println!("({err:#})");
-                cells[engine] = Cell::Failed;
+        argv
+    });
+    let mut results: [Option<Best>; ENGINES] = Default::default();
+    let mut failed = [false; ENGINES];
+    for _ in 0..runs {
+        for engine in [1, 0, 2, 3] {
+            if !installed[engine] || failed[engine] {
                 continue;
             }
-            Err(err) => return Err(err),
+            match measure(&argvs[engine]) {
+                Ok(m) => results[engine].get_or_insert_with(Best::default).add(m),
+                Err(err) if engine >= 2 => {
+                    println!("({err:#})");
+                    failed[engine] = true;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    // The others' outputs are compared with lua5.1's.
+    let reference = results[1].as_ref().map(|r| r.out.clone());
+    let mut cells = [const { Cell::NotInstalled }; ENGINES];
+    for (engine, result) in results.into_iter().enumerate() {
+        let Some(result) = result.filter(|_| !failed[engine]) else {
+            if failed[engine] {
+                cells[engine] = Cell::Failed;
+            }
+            continue;
         };
-        let differs = reference.as_ref().is_some_and(|r| *r != out);
+        let differs = engine != 1 && reference.as_ref().is_some_and(|r| *r != result.out);
         if engine == 0 && differs {
             bail!(
                 "output differs from lua5.1\n--- lua5.1\n{}\n--- ferrous\n{}",
                 String::from_utf8_lossy(reference.as_deref().unwrap_or_default()),
-                String::from_utf8_lossy(&out)
+                String::from_utf8_lossy(&result.out)
             );
         }
-        if engine == 1 {
-            reference = Some(out);
-        }
         cells[engine] = Cell::Ran {
-            time,
-            rss_kb,
+            time: result.time,
+            rss_kb: result.rss_kb,
             differs,
         };
     }
     Ok(cells)
+}
+
+/// One engine's runs of one program so far: the best wall-clock time, the largest peak RSS and
+/// the output of the last run.
+struct Best {
+    time: Duration,
+    rss_kb: Option<u64>,
+    out: Vec<u8>,
+}
+
+impl Default for Best {
+    fn default() -> Self {
+        Best {
+            time: Duration::MAX,
+            rss_kb: None,
+            out: Vec::new(),
+        }
+    }
+}
+
+impl Best {
+    fn add(&mut self, m: crate::bench_rss::Measurement) {
+        self.time = self.time.min(m.time);
+        self.rss_kb = self.rss_kb.max(m.rss_kb);
+        self.out = m.stdout;
+    }
 }
 
 fn print_row(name: &str, cells: &[Cell; ENGINES]) {
@@ -278,21 +317,6 @@ fn print_line(c: [&str; 11]) {
 fn selected(args: &[String], name: &str) -> bool {
     let mut names = args.iter().filter(|a| !a.starts_with("--")).peekable();
     names.peek().is_none() || names.any(|a| a == name)
-}
-
-/// Runs a command `runs` times: the best wall-clock time, the largest peak RSS and the output of
-/// the last run.
-fn best(argv: &[&OsStr], runs: usize) -> Result<(Duration, Option<u64>, Vec<u8>)> {
-    let mut time = Duration::MAX;
-    let mut rss: Option<u64> = None;
-    let mut out = Vec::new();
-    for _ in 0..runs {
-        let m = measure(argv)?;
-        time = time.min(m.time);
-        rss = rss.max(m.rss_kb);
-        out = m.stdout;
-    }
-    Ok((time, rss, out))
 }
 
 /// The compiler's benchmark (`ferrous check` against `luac5.1 -p`), when it exists.
