@@ -328,11 +328,11 @@ impl Vm {
                         if let Some(v) = self.upvalue_fast(closure, arg_b(i)) {
                             // A number is copied as tag and payload (`SETUPVAL` stores it so);
                             // a whole-`Value` load of it would stall.
-                            if let &Value::Number(x) = v {
-                                regs!()[a!()] = Value::Number(opaque(x));
-                            } else {
-                                let v = *v;
-                                self.th.stack[ra!()] = v;
+                            match v {
+                                &Value::Number(x) => regs!()[a!()] = Value::Number(opaque(x)),
+                                // As `MOVE` writes it: `fib(n - 1)` calls it next.
+                                &Value::Function(h) => self.th.stack[ra!()] = Value::Function(h),
+                                &v => self.th.stack[ra!()] = v,
                             }
                         } else {
                             save_pc!();
@@ -344,9 +344,17 @@ impl Vm {
                         // stack temporaries and stalled).
                         if let &Value::String(s) = &k[arg_bx(i)] {
                             let v = self.heap.raw_get_str_ref(env, s)?;
-                            if !matches!(v, Value::Nil) {
-                                self.th.stack[ra!()] = *v;
-                                continue;
+                            match v {
+                                Value::Nil => {}
+                                // As `MOVE` writes it: usually called next.
+                                &Value::Function(h) => {
+                                    self.th.stack[ra!()] = Value::Function(h);
+                                    continue;
+                                }
+                                &v => {
+                                    self.th.stack[ra!()] = v;
+                                    continue;
+                                }
                             }
                         }
                         save_pc!();
