@@ -305,9 +305,9 @@ impl Vm {
                         // through a stack temporary in overlapping parts, which stalled).
                         let regs = regs!();
                         let b = arg_b(i) & 0xff;
-                        match &regs[b] {
-                            &Value::Number(x) => regs[a!()] = Value::Number(opaque(x)),
-                            &Value::Function(h) => regs[a!()] = Value::Function(h),
+                        match regs[b] {
+                            Value::Number(x) => regs[a!()] = Value::Number(opaque(x)),
+                            Value::Function(h) => regs[a!()] = Value::Function(h),
                             _ => regs.copy_within(b..b + 1, a!()),
                         }
                     }
@@ -328,11 +328,11 @@ impl Vm {
                         if let Some(v) = self.upvalue_fast(closure, arg_b(i)) {
                             // A number is copied as tag and payload (`SETUPVAL` stores it so);
                             // a whole-`Value` load of it would stall.
-                            match v {
-                                &Value::Number(x) => regs!()[a!()] = Value::Number(opaque(x)),
+                            match *v {
+                                Value::Number(x) => regs!()[a!()] = Value::Number(opaque(x)),
                                 // As `MOVE` writes it: `fib(n - 1)` calls it next.
-                                &Value::Function(h) => self.th.stack[ra!()] = Value::Function(h),
-                                &v => self.th.stack[ra!()] = v,
+                                Value::Function(h) => self.th.stack[ra!()] = Value::Function(h),
+                                v => self.th.stack[ra!()] = v,
                             }
                         } else {
                             save_pc!();
