@@ -433,7 +433,13 @@ impl Vm {
                         if let &Value::Table(t) = &self.th.stack[base + arg_b(i)] {
                             if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
                                 self.th.stack[ra!() + 1] = Value::Table(t);
-                                self.th.stack[ra!()] = v;
+                                // The method as `MOVE` writes a function: `CALL` is next.
+                                match v {
+                                    Value::Function(h) => {
+                                        self.th.stack[ra!()] = Value::Function(h);
+                                    }
+                                    v => self.th.stack[ra!()] = v,
+                                }
                                 continue;
                             }
                         }
