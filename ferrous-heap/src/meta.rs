@@ -47,6 +47,12 @@ pub enum MetaEvent {
     Call,
 }
 
+/// The bit of `Table::absent` that says the table's `__index` is the table itself (the class
+/// idiom `C.__index = C`): a method lookup up a class chain then reads no `__index` field.
+/// Set by the lookup that found it, cleared with the absent bits by every write (and by the
+/// collector's clearing of a weak table). Bits 0-5 are the events' absent bits.
+pub(crate) const INDEX_SELF: u8 = 1 << 6;
+
 impl MetaEvent {
     /// The field name, e.g. `"__index"`.
     #[inline]

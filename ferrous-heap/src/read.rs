@@ -11,7 +11,7 @@ use crate::handle::{
     UserDataHandle,
 };
 use crate::heap::Heap;
-use crate::meta::MetaEvent;
+use crate::meta::{INDEX_SELF, MetaEvent};
 use crate::object::{Function, Prototype, Thread, UpValue, UserData};
 use crate::string::LuaString;
 use crate::table::{NIL, Table};
@@ -84,15 +84,24 @@ impl Heap {
         let mut mt = mt;
         for _ in 0..INDEX_CHAIN {
             let meta = self.table_ref(mt).ok()?;
-            if meta.absent & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
-                return Some(&NIL);
-            }
-            let class = match meta.get_str_ref(MetaEvent::Index.name(), hashes) {
-                Value::Nil => return Some(&NIL),
-                // The usual class idiom, `C.__index = C`: no second lookup of the same table.
-                &Value::Table(class) if class == mt => meta,
-                &Value::Table(class) => self.table_ref(class).ok()?,
-                _ => return None,
+            let flags = meta.absent.get();
+            let class = if flags & INDEX_SELF != 0 {
+                // The usual class idiom, `C.__index = C`, known from an earlier lookup.
+                meta
+            } else {
+                if flags & MetaEvent::Index.absent_bit().unwrap_or(0) != 0 {
+                    return Some(&NIL);
+                }
+                match meta.get_str_ref(MetaEvent::Index.name(), hashes) {
+                    Value::Nil => return Some(&NIL),
+                    // No second lookup of the same table, and none of `__index` next time.
+                    &Value::Table(class) if class == mt => {
+                        meta.absent.set(flags | INDEX_SELF);
+                        meta
+                    }
+                    &Value::Table(class) => self.table_ref(class).ok()?,
+                    _ => return None,
+                }
             };
             // Method names are strings: straight to the string lookup.
             let value = match key {
@@ -185,7 +194,7 @@ impl Heap {
         let Ok(table) = self.table_ref(metatable) else {
             return Value::Nil;
         };
-        if table.absent & event.absent_bit().unwrap_or(0) != 0 {
+        if table.absent.get() & event.absent_bit().unwrap_or(0) != 0 {
             return Value::Nil;
         }
         table.get_str(event.name(), &self.objects.lua_hashes)

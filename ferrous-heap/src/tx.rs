@@ -377,12 +377,12 @@ impl HeapTransaction<'_> {
     pub fn metamethod(&mut self, metatable: TableHandle, event: MetaEvent) -> Result<Value> {
         let (table, strings, _) = self.table_mut_with_strings(metatable)?;
         let bit = event.absent_bit().unwrap_or(0);
-        if table.absent & bit != 0 {
+        if table.absent.get() & bit != 0 {
             return Ok(Value::Nil);
         }
         let value = table.get_str(event.name(), strings);
         if value == Value::Nil {
-            table.absent |= bit;
+            table.absent.set(table.absent.get() | bit);
         }
         Ok(value)
     }

@@ -283,7 +283,7 @@ impl Table {
             // `size <= MAX_SIZE`.
             last_free: replay.last_free as u32,
             metatable: None,
-            absent: 0,
+            absent: Cell::new(0),
             readonly: false,
             border_hint: Cell::new(0),
         }))

@@ -139,7 +139,7 @@ impl Table {
             nodes,
             last_free: layout.last_free,
             metatable: None,
-            absent: 0,
+            absent: Cell::new(0),
             readonly: false,
             border_hint: Cell::new(0),
         }))

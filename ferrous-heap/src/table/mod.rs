@@ -87,8 +87,9 @@ pub(crate) struct Table {
     /// The metatable.
     pub(crate) metatable: Option<TableHandle>,
     /// Bit `e` set: this table, used as a metatable, has no field for fast event `e`
-    /// (5.1's `flags`). Cleared by every write.
-    pub(crate) absent: u8,
+    /// (5.1's `flags`); [`INDEX_SELF`](crate::meta::INDEX_SELF) set: its `__index` is itself.
+    /// Cleared by every write. A `Cell`: lookups through a shared heap learn bits too.
+    pub(crate) absent: Cell<u8>,
     /// Writes fail with `HeapError::ReadOnly`.
     pub(crate) readonly: bool,
     /// The border the last `#t` found in the array part (`walk.rs`): where the next one starts
@@ -171,7 +172,7 @@ impl Table {
             // `node_cap <= MAX_SIZE` (checked above).
             last_free: node_cap as u32,
             metatable: None,
-            absent: 0,
+            absent: Cell::new(0),
             readonly: false,
             border_hint: Cell::new(0),
         })
@@ -397,8 +398,8 @@ impl Table {
                     let idx = (i as u64).wrapping_sub(1);
                     if idx < self.array.len() as u64 {
                         if let Some(slot) = self.array.get_mut(idx as usize) {
-                            if self.absent != 0 {
-                                self.absent = 0;
+                            if self.absent.get() != 0 {
+                                self.absent.set(0);
                             }
                             *slot = value;
                             return Ok(());
@@ -455,8 +456,8 @@ impl Table {
             return Err(HeapError::ReadOnly);
         }
         // Skipping the store when there is nothing to clear keeps the header clean on hot writes.
-        if self.absent != 0 {
-            self.absent = 0;
+        if self.absent.get() != 0 {
+            self.absent.set(0);
         }
         Ok(())
     }
@@ -666,7 +667,7 @@ impl Table {
         }
         self.last_free = 0;
         self.metatable = None;
-        self.absent = 0;
+        self.absent.set(0);
         self.readonly = false;
         if self.array.try_reserve_exact(narr).is_err() {
             memory.adjust(new_bytes, Self::heap_size_for(0, 0));
@@ -691,6 +692,8 @@ impl Table {
     /// Clears array slots and node values the collector found dead in a weak table. Keys stay
     /// (dead keys), so a traversal can continue past them.
     pub(crate) fn clear_weak(&mut self, array_slots: &[usize], node_slots: &[usize]) {
+        // A cleared `__index` must not stay known as the table itself.
+        self.absent.set(0);
         for &idx in array_slots {
             if let Some(value) = self.array.get_mut(idx) {
                 *value = Value::Nil;
