@@ -76,10 +76,11 @@ impl Heap {
         }
     }
 
-    /// [`Heap::get_fast`] after a miss in a table with a metatable: follows `__index` while it
-    /// is a table, as `luaV_gettable`'s loop does.
+    /// [`Heap::get_fast`] after a miss in a table with a metatable, or the index of a value
+    /// that has no fields of its own (a string) by its metatable `mt`: follows `__index` while
+    /// it is a table, as `luaV_gettable`'s loop does. `None` as for `get_fast`.
     #[inline(never)]
-    fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
+    pub fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
         let hashes = &self.objects.lua_hashes;
         let mut mt = mt;
         for _ in 0..INDEX_CHAIN {

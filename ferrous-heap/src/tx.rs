@@ -77,6 +77,38 @@ impl HeapTransaction<'_> {
         )
     }
 
+    /// The string `build` writes from the bytes of `source` (`string.sub`, `string.upper`),
+    /// interned. It is built in a buffer the heap reuses (see [`HeapTransaction::concat`]), so
+    /// a result that exists already costs no allocation.
+    pub fn intern_from(
+        &mut self,
+        source: StringHandle,
+        build: impl FnOnce(&[u8], &mut Vec<u8>),
+    ) -> Result<StringHandle> {
+        let Heap {
+            objects,
+            interner,
+            memory,
+            scratch,
+            ..
+        } = &mut *self.heap;
+        let bytes = objects
+            .strings
+            .get(source.raw())
+            .ok_or(HeapError::StaleHandle)?
+            .bytes();
+        scratch.clear();
+        build(bytes, scratch);
+        let interned = interner.intern(
+            &mut objects.strings,
+            &mut objects.lua_hashes,
+            memory,
+            scratch,
+        );
+        trim_scratch(scratch);
+        interned
+    }
+
     /// The concatenation of `parts`, interned. Builds the bytes in a reused buffer, so an
     /// already existing result costs no allocation.
     pub fn concat(&mut self, parts: &[StringHandle]) -> Result<StringHandle> {
@@ -97,12 +129,14 @@ impl HeapTransaction<'_> {
                 .ok_or(HeapError::StaleHandle)?;
             scratch.extend_from_slice(string.bytes());
         }
-        interner.intern(
+        let interned = interner.intern(
             &mut objects.strings,
             &mut objects.lua_hashes,
             memory,
             scratch,
-        )
+        );
+        trim_scratch(scratch);
+        interned
     }
 
     /// A string's bytes.
@@ -511,5 +545,16 @@ impl HeapTransaction<'_> {
             .threads
             .get_mut(thread.raw())
             .ok_or(HeapError::StaleHandle)
+    }
+}
+
+/// Lets go of the reused string buffer once a large string was built in it: the heap keeps
+/// at most `SCRATCH_KEEP` bytes of it between uses (it is not charged to the memory limit).
+#[inline]
+fn trim_scratch(scratch: &mut Vec<u8>) {
+    /// What the reused buffer may keep: room for the strings scripts usually build.
+    const SCRATCH_KEEP: usize = 64 * 1024;
+    if scratch.capacity() > SCRATCH_KEEP {
+        *scratch = Vec::new();
     }
 }

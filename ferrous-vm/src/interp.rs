@@ -430,18 +430,43 @@ impl Vm {
                         self.op_newtable(i, ra!())?;
                     }
                     OP_SELF => {
-                        if let &Value::Table(t) = &self.th.stack[base + arg_b(i)] {
-                            if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
-                                self.th.stack[ra!() + 1] = Value::Table(t);
-                                // The method as `MOVE` writes a function: `CALL` is next.
-                                match v {
-                                    Value::Function(h) => {
-                                        self.th.stack[ra!()] = Value::Function(h);
+                        match self.th.stack[base + arg_b(i)] {
+                            Value::Table(t) => {
+                                if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
+                                    self.th.stack[ra!() + 1] = Value::Table(t);
+                                    // The method as `MOVE` writes a function: `CALL` is next.
+                                    match v {
+                                        Value::Function(h) => {
+                                            self.th.stack[ra!()] = Value::Function(h);
+                                        }
+                                        v => self.th.stack[ra!()] = v,
                                     }
-                                    v => self.th.stack[ra!()] = v,
+                                    continue;
                                 }
-                                continue;
                             }
+                            // `s:sub(...)`: the string library through the strings' metatable.
+                            // A nil result takes the slow path: it may mean no `__index`,
+                            // which is an error for a string.
+                            Value::String(s) => {
+                                if let Some(mt) = self.string_meta {
+                                    let key = rk_ref!(arg_c(i));
+                                    if let Some(&v) = self
+                                        .heap
+                                        .get_fast_index(mt, key)
+                                        .filter(|v| !matches!(v, Value::Nil))
+                                    {
+                                        self.th.stack[ra!() + 1] = Value::String(s);
+                                        match v {
+                                            Value::Function(h) => {
+                                                self.th.stack[ra!()] = Value::Function(h);
+                                            }
+                                            v => self.th.stack[ra!()] = v,
+                                        }
+                                        continue;
+                                    }
+                                }
+                            }
+                            _ => {}
                         }
                         let rb = self.th.stack[base + arg_b(i)];
                         let key = rk!(arg_c(i));

@@ -114,32 +114,40 @@ fn sub(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let l = ctx.vm.heap.str_bytes(s)?.len();
     let start = posrelat(ctx.check_integer(2)?, l).max(1);
     let end = posrelat(ctx.opt_integer(3, -1)?, l).min(l as i64);
-    if start > end {
-        ctx.push_bytes(b"")?;
+    let sub = if start > end {
+        ctx.vm.intern(b"")?
     } else {
-        let bytes = ctx.vm.heap.str_bytes(s)?[start as usize - 1..end as usize].to_vec();
-        ctx.push_bytes(&bytes)?;
-    }
+        let range = start as usize - 1..end as usize;
+        ctx.vm.heap.tx().intern_from(s, |bytes, out| {
+            out.extend_from_slice(bytes.get(range).unwrap_or_default());
+        })?
+    };
+    ctx.push(Value::String(sub));
     Ok(Ret::values(1))
 }
 
-fn map_bytes(ctx: &mut Ctx<'_>, f: impl Fn(&[u8]) -> Vec<u8>) -> Result<Ret> {
+/// A string made from argument 1's bytes by `f`, built in the heap's reused buffer.
+fn map_bytes(ctx: &mut Ctx<'_>, f: impl Fn(&[u8], &mut Vec<u8>)) -> Result<Ret> {
     let s = ctx.check_string(1)?;
-    let out = f(ctx.vm.heap.str_bytes(s)?);
-    ctx.push_bytes(&out)?;
+    let mapped = ctx.vm.heap.tx().intern_from(s, f)?;
+    ctx.push(Value::String(mapped));
     Ok(Ret::values(1))
 }
 
 fn lower(ctx: &mut Ctx<'_>) -> Result<Ret> {
-    map_bytes(ctx, <[u8]>::to_ascii_lowercase)
+    map_bytes(ctx, |b, out| {
+        out.extend(b.iter().map(u8::to_ascii_lowercase))
+    })
 }
 
 fn upper(ctx: &mut Ctx<'_>) -> Result<Ret> {
-    map_bytes(ctx, <[u8]>::to_ascii_uppercase)
+    map_bytes(ctx, |b, out| {
+        out.extend(b.iter().map(u8::to_ascii_uppercase))
+    })
 }
 
 fn reverse(ctx: &mut Ctx<'_>) -> Result<Ret> {
-    map_bytes(ctx, |b| b.iter().rev().copied().collect())
+    map_bytes(ctx, |b, out| out.extend(b.iter().rev()))
 }
 
 fn rep(ctx: &mut Ctx<'_>) -> Result<Ret> {
@@ -174,10 +182,14 @@ fn byte(ctx: &mut Ctx<'_>) -> Result<Ret> {
     }
     let n = (pose - posi + 1) as usize;
     if n > 8000 {
-        return Err(Error::runtime("string slice too long"));
+        // `luaL_checkstack`'s message.
+        return Err(Error::runtime("stack overflow (string slice too long)"));
     }
-    let bytes = ctx.vm.heap.str_bytes(s)?[posi as usize - 1..pose as usize].to_vec();
-    for b in bytes {
+    // Read a byte at a time: a copy of the range (the heap is borrowed while pushing) was an
+    // allocation per call, most of `s:byte(i)`'s cost.
+    let first = posi as usize - 1;
+    for k in first..first + n {
+        let b = ctx.vm.heap.str_bytes(s)?.get(k).copied().unwrap_or(0);
         ctx.push(Value::Number(f64::from(b)));
     }
     Ok(Ret::values(n))
