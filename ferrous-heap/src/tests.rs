@@ -69,6 +69,51 @@ fn long_strings_sharing_a_prefix_are_distinct() {
 }
 
 #[test]
+fn strings_built_from_strings_are_interned() {
+    let mut heap = Heap::new();
+    let hello = intern(&mut heap, b"hello world");
+    let sub = heap
+        .tx()
+        .intern_from(hello, |b, out| out.extend_from_slice(&b[6..]));
+    assert_eq!(sub, Ok(intern(&mut heap, b"world")));
+    let upper = heap
+        .tx()
+        .intern_from(hello, |b, out| out.extend(b.to_ascii_uppercase()));
+    assert_eq!(
+        heap.tx().str_bytes(upper.expect("no limit")),
+        Ok(&b"HELLO WORLD"[..])
+    );
+    // Nothing built: the empty string. The source itself, and a large string (past what the
+    // reused buffer keeps), then a small one again.
+    let empty = heap.tx().intern_from(hello, |_, _| {});
+    assert_eq!(empty, Ok(intern(&mut heap, b"")));
+    assert_eq!(
+        heap.tx()
+            .intern_from(hello, |b, out| out.extend_from_slice(b)),
+        Ok(hello)
+    );
+    let big = heap.tx().intern_from(hello, |b, out| {
+        for _ in 0..20_000 {
+            out.extend_from_slice(b);
+        }
+    });
+    assert_eq!(
+        heap.tx().str_bytes(big.expect("no limit")).map(<[u8]>::len),
+        Ok(220_000)
+    );
+    let again = heap
+        .tx()
+        .intern_from(hello, |b, out| out.extend_from_slice(&b[..5]));
+    assert_eq!(again, Ok(intern(&mut heap, b"hello")));
+    // A stale source is an error.
+    heap.collect(&Roots::default());
+    let stale = heap
+        .tx()
+        .intern_from(hello, |b, out| out.extend_from_slice(b));
+    assert_eq!(stale, Err(HeapError::StaleHandle));
+}
+
+#[test]
 fn interning_identity_across_collections_and_concatenation() {
     let mut heap = Heap::new();
     let kept = intern(&mut heap, b"foobar");
