@@ -86,27 +86,15 @@ impl HeapTransaction<'_> {
         build: impl FnOnce(&[u8], &mut Vec<u8>),
     ) -> Result<StringHandle> {
         let Heap {
-            objects,
-            interner,
-            memory,
-            scratch,
-            ..
+            objects, scratch, ..
         } = &mut *self.heap;
-        let bytes = objects
+        let source = objects
             .strings
             .get(source.raw())
-            .ok_or(HeapError::StaleHandle)?
-            .bytes();
+            .ok_or(HeapError::StaleHandle)?;
         scratch.clear();
-        build(bytes, scratch);
-        let interned = interner.intern(
-            &mut objects.strings,
-            &mut objects.lua_hashes,
-            memory,
-            scratch,
-        );
-        trim_scratch(scratch);
-        interned
+        build(source.bytes(), scratch);
+        self.intern_scratch()
     }
 
     /// The concatenation of `parts`, interned. Builds the bytes in a reused buffer, so an
@@ -115,11 +103,7 @@ impl HeapTransaction<'_> {
         // The buffer is used in place: taken out of the heap and put back, its length (just
         // written on its own) was read back as part of a wider copy, which stalled.
         let Heap {
-            objects,
-            interner,
-            memory,
-            scratch,
-            ..
+            objects, scratch, ..
         } = &mut *self.heap;
         scratch.clear();
         for part in parts {
@@ -129,6 +113,19 @@ impl HeapTransaction<'_> {
                 .ok_or(HeapError::StaleHandle)?;
             scratch.extend_from_slice(string.bytes());
         }
+        self.intern_scratch()
+    }
+
+    /// Interns the bytes of the heap's reused buffer, which then lets go of a large allocation.
+    #[inline(always)]
+    fn intern_scratch(&mut self) -> Result<StringHandle> {
+        let Heap {
+            objects,
+            interner,
+            memory,
+            scratch,
+            ..
+        } = &mut *self.heap;
         let interned = interner.intern(
             &mut objects.strings,
             &mut objects.lua_hashes,
