@@ -228,6 +228,43 @@ fn array_border_matches_51_with_holes() {
 }
 
 #[test]
+fn border_hint_is_taken_when_5_1_would_find_it() {
+    // The hint's check must accept every border 5.1's search finds on a list (values exactly
+    // below the border): a check that refuses too often is only slower (the full search
+    // follows), so this is what catches it. Array parts of powers of two and of other sizes.
+    for size in [1, 2, 4, 64, 1024, 3, 37, 100] {
+        let mut heap = Heap::new();
+        let t = heap.tx().new_table(size, 0).expect("no limit");
+        for border in 0..size {
+            let table = heap.objects.tables.get(t.raw()).expect("live");
+            assert_eq!(table.array().len(), size);
+            table.remember_border(border);
+            assert_eq!(
+                table.hinted_border(size),
+                Some(border),
+                "size {size} border {border}"
+            );
+            heap.tx()
+                .raw_set(t, num((border + 1) as f64), num(1.0))
+                .expect("key");
+        }
+        // A hole below the border where the search looks: not this border.
+        let mut heap = Heap::new();
+        let t = heap.tx().new_table(size, 0).expect("no limit");
+        for k in 1..size {
+            heap.tx().raw_set(t, num(k as f64), num(1.0)).expect("key");
+        }
+        if size > 2 {
+            heap.tx().raw_set(t, num((size / 2) as f64), Value::Nil).expect("key");
+            let table = heap.objects.tables.get(t.raw()).expect("live");
+            table.remember_border(size - 1);
+            assert_eq!(table.hinted_border(size), None, "size {size}");
+            assert_eq!(table.len(), array_border_51(table.array()), "size {size}");
+        }
+    }
+}
+
+#[test]
 fn array_border_matches_51_after_every_change() {
     // One table changed a slot at a time (appends and removals at the border, which the border
     // hint follows, and writes anywhere, which leave it stale), `#t` after each change: always

@@ -52,7 +52,7 @@ impl Table {
     /// (the search itself waits for each read before the next: `t[#t + 1] = v` on a 2,000-value
     /// list spent 17% of json.lua's time there).
     #[inline]
-    fn hinted_border(&self, len: usize) -> Option<usize> {
+    pub(super) fn hinted_border(&self, len: usize) -> Option<usize> {
         let is_nil = |k: usize| self.array.get(k).is_none_or(|v| matches!(v, Value::Nil));
         let hint = self.border_hint.get();
         if hint == NO_BORDER_HINT {
@@ -67,28 +67,43 @@ impl Table {
         if c >= len {
             return None;
         }
-        let (mut i, mut j) = (0, len);
-        let mut agree = true;
-        while j - i > 1 {
-            let m = (i + j) / 2;
-            let past = m > c;
-            agree &= is_nil(m - 1) == past;
-            if past {
-                j = m;
-            } else {
-                i = m;
+        let agree = if len.is_power_of_two() {
+            // Each step halves a power of two: the step of `half` reads slot `m - 1`, `m` being
+            // `c`'s bits above `half` plus `half`, and goes on to the upper half exactly when
+            // `c` has that bit. No search bounds to carry: a third of the loop's instructions.
+            let mut agree = true;
+            let mut half = len / 2;
+            while half > 0 {
+                let probe = (c | (half - 1)) & !half;
+                agree &= is_nil(probe) == (c & half == 0);
+                half /= 2;
             }
-        }
+            agree
+        } else {
+            let (mut i, mut j) = (0, len);
+            let mut agree = true;
+            while j - i > 1 {
+                let m = (i + j) / 2;
+                let past = m > c;
+                agree &= is_nil(m - 1) == past;
+                if past {
+                    j = m;
+                } else {
+                    i = m;
+                }
+            }
+            agree
+        };
         if !agree {
             return None;
         }
-        self.remember_border(i);
-        Some(i)
+        self.remember_border(c);
+        Some(c)
     }
 
     /// Keeps `border` as the hint of the next `#t` ([`NO_BORDER_HINT`] past what it holds).
     #[inline]
-    fn remember_border(&self, border: usize) {
+    pub(super) fn remember_border(&self, border: usize) {
         self.border_hint
             .set(u16::try_from(border).unwrap_or(NO_BORDER_HINT));
     }
