@@ -255,7 +255,9 @@ fn border_hint_is_taken_when_5_1_would_find_it() {
             heap.tx().raw_set(t, num(k as f64), num(1.0)).expect("key");
         }
         if size > 2 {
-            heap.tx().raw_set(t, num((size / 2) as f64), Value::Nil).expect("key");
+            heap.tx()
+                .raw_set(t, num((size / 2) as f64), Value::Nil)
+                .expect("key");
             let table = heap.objects.tables.get(t.raw()).expect("live");
             table.remember_border(size - 1);
             assert_eq!(table.hinted_border(size), None, "size {size}");
