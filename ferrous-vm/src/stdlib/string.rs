@@ -554,8 +554,13 @@ fn gsub(ctx: &mut Ctx<'_>) -> Result<Ret> {
             }
         }
     }
-    state.finish(ctx.vm.heap.str_bytes(s)?, &mut out);
-    ctx.push_bytes(&out)?;
+    if n == 0 {
+        // Nothing replaced: the result is the subject itself, already interned.
+        ctx.push(Value::String(s));
+    } else {
+        state.finish(ctx.vm.heap.str_bytes(s)?, &mut out);
+        ctx.push_bytes(&out)?;
+    }
     ctx.push(Value::Number(n as f64));
     Ok(Ret::values(2))
 }

@@ -46,4 +46,8 @@ print(pcall(string.gsub, "x", "x", nil))
 print(pcall(string.gsub, "x", "x", "y", "z"))
 print(pcall(function() return ("x"):gsub("x") end))
 print(pcall(function() return ("x"):gsub("x", false) end))
+-- Nothing replaced: the subject comes back (a number subject as a string).
+print(string.gsub(123, "x", "y"), type((string.gsub(123, "x", "y"))))
+print(string.gsub("no specials here", '[%c"\\]', "?"))
+print(string.gsub("a\0b", "%z", "0"), string.gsub("a\0b", "x", "0") == "a\0b")
 string.gsub("abc", "(a)", "%9")
