@@ -162,12 +162,13 @@ fn rep(ctx: &mut Ctx<'_>) -> Result<Ret> {
     let Some(total) = total.filter(|&t| ctx.vm.heap.can_allocate(t)) else {
         return Err(Error::OutOfMemory);
     };
-    let bytes = ctx.vm.heap.str_bytes(s)?;
-    let mut out = Vec::with_capacity(total);
-    for _ in 0..n {
-        out.extend_from_slice(bytes);
-    }
-    ctx.push_bytes(&out)?;
+    let repeated = ctx.vm.heap.tx().intern_from(s, |bytes, out| {
+        out.reserve(total);
+        for _ in 0..n {
+            out.extend_from_slice(bytes);
+        }
+    })?;
+    ctx.push(Value::String(repeated));
     Ok(Ret::values(1))
 }
 
