@@ -19,51 +19,77 @@ use crate::error::{Raise, RaiseResult};
 use crate::value::copy_into;
 use crate::vm::Vm;
 
-/// The copy (`Vm::upvals`) of the first upvalue handles of the closure that last read or wrote
-/// one in the interpreter loop: a hit (the same closure again, the common case of a function
-/// body) skips looking the closure up. Valid because a closure's upvalue list never changes and
-/// a handle names one object for good (a reused slot gets a new generation, so a new handle).
+/// The copies (`Vm::upvals`) of the first upvalue handles of the two closures that last read or
+/// wrote one in the interpreter loop: a hit (the same closure again, the common case of a
+/// function body, or the other of two closures called in turn) skips looking the closure up.
+/// Valid because a closure's upvalue list never changes and a handle names one object for good
+/// (a reused slot gets a new generation, so a new handle).
 ///
-/// For an upvalue found open on the running thread's stack it also keeps the slot, so the next
-/// access goes to the stack without looking the upvalue up (a recursive function reading
+/// For an upvalue found open on the running thread's stack a way also keeps the slot, so the
+/// next access goes to the stack without looking the upvalue up (a recursive function reading
 /// itself, a loop's counters). An upvalue stays open on one slot until `close_upvalues` closes
 /// it, and the slot is the running thread's until a coroutine switch: both forget the slots
 /// ([`UpvalCache::forget_open`]).
 #[derive(Clone, Copy, Default)]
 pub(crate) struct UpvalCache {
+    /// The way filled last, then the one filled before it.
+    ways: [Way; 2],
+}
+
+/// One closure's entry in [`UpvalCache`].
+#[derive(Clone, Copy, Default)]
+struct Way {
     /// The closure whose handles `items` holds.
     owner: Option<FunctionHandle>,
     /// Its first `CAP` upvalues (`None` past its last one).
-    items: [Option<UpValueHandle>; UpvalCache::CAP],
+    items: [Option<UpValueHandle>; Way::CAP],
     /// For each of them, its stack slot plus one if it is open on the running thread's stack;
     /// 0 if not known.
-    open: [u32; UpvalCache::CAP],
+    open: [u32; Way::CAP],
 }
 
 impl UpvalCache {
-    /// How many handles are kept; a closure's later upvalues take the slow path.
-    const CAP: usize = 4;
-
-    /// Makes `closure` the owner (a no-op when it already is).
+    /// The way of `closure`, filled if neither way holds it (the way filled before the last one
+    /// is replaced: two closures called in turn keep theirs).
     #[inline(always)]
-    fn own(&mut self, heap: &Heap, closure: FunctionHandle) {
-        if self.owner != Some(closure) {
-            self.fill(heap, closure);
+    fn own(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
+        if self.ways[0].owner == Some(closure) {
+            return &mut self.ways[0];
         }
+        if self.ways[1].owner == Some(closure) {
+            return &mut self.ways[1];
+        }
+        self.fill(heap, closure)
     }
 
-    /// Copies `closure`'s first handles (none for a stale handle or a native function).
+    /// Copies `closure`'s first handles into the first way (none for a stale handle or a native
+    /// function), after moving that way's entry to the second.
     #[inline(never)]
-    fn fill(&mut self, heap: &Heap, closure: FunctionHandle) {
+    fn fill(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
         let upvalues: &[UpValueHandle] = match heap.function(closure) {
             Ok(Function::Lua(cl)) => &cl.upvalues,
             _ => &[],
         };
-        self.owner = Some(closure);
+        self.ways[1] = self.ways[0];
+        let way = &mut self.ways[0];
+        way.owner = Some(closure);
         // Built from the slice in one go: clearing the array and then filling it called memcpy.
-        self.items = std::array::from_fn(|i| upvalues.get(i).copied());
-        self.open = [0; UpvalCache::CAP];
+        way.items = std::array::from_fn(|i| upvalues.get(i).copied());
+        way.open = [0; Way::CAP];
+        way
     }
+
+    /// Forgets the open upvalues' slots: an upvalue closed, or another thread runs.
+    #[inline(always)]
+    pub(crate) fn forget_open(&mut self) {
+        self.ways[0].open = [0; Way::CAP];
+        self.ways[1].open = [0; Way::CAP];
+    }
+}
+
+impl Way {
+    /// How many handles are kept; a closure's later upvalues take the slow path.
+    const CAP: usize = 4;
 
     /// Notes that upvalue `idx` of the owner is open on the running thread's `slot`.
     #[inline(always)]
@@ -71,12 +97,6 @@ impl UpvalCache {
         if let (Some(memo), Some(plus_one)) = (self.open.get_mut(idx), slot.checked_add(1)) {
             *memo = plus_one;
         }
-    }
-
-    /// Forgets the open upvalues' slots: an upvalue closed, or another thread runs.
-    #[inline(always)]
-    pub(crate) fn forget_open(&mut self) {
-        self.open = [0; UpvalCache::CAP];
     }
 }
 
@@ -89,16 +109,16 @@ impl Vm {
         closure: ferrous_heap::FunctionHandle,
         idx: usize,
     ) -> Option<&Value> {
-        self.upvals.own(&self.heap, closure);
-        let open = *self.upvals.open.get(idx)?;
+        let way = self.upvals.own(&self.heap, closure);
+        let open = *way.open.get(idx)?;
         if open != 0 {
             return self.th.stack.get(open as usize - 1);
         }
-        let uv = self.upvals.items[idx]?;
+        let uv = way.items[idx]?;
         match self.heap.upvalue_ref(uv).ok()? {
             UpValue::Closed(v) => Some(v),
             &UpValue::Open { thread, slot } if thread == self.current => {
-                self.upvals.remember_open(idx, slot);
+                way.remember_open(idx, slot);
                 self.th.stack.get(slot as usize)
             }
             UpValue::Open { .. } => None,
@@ -136,14 +156,14 @@ impl Vm {
         idx: usize,
         src: usize,
     ) -> bool {
-        self.upvals.own(&self.heap, closure);
-        let Some(&open) = self.upvals.open.get(idx) else {
+        let way = self.upvals.own(&self.heap, closure);
+        let Some(&open) = way.open.get(idx) else {
             return false;
         };
         let slot = if open != 0 {
             open - 1
         } else {
-            let Some(uv) = self.upvals.items[idx] else {
+            let Some(uv) = way.items[idx] else {
                 return false;
             };
             let Some(value) = self.th.stack.get(src) else {
@@ -151,7 +171,7 @@ impl Vm {
             };
             match self.heap.tx().upvalue_mut(uv) {
                 Ok(&mut UpValue::Open { thread, slot }) if thread == self.current => {
-                    self.upvals.remember_open(idx, slot);
+                    way.remember_open(idx, slot);
                     slot
                 }
                 Ok(UpValue::Closed(v)) => {
