@@ -158,7 +158,11 @@ impl Vm {
     /// The value is copied from its slot to the upvalue without a temporary (`copy_into`): it
     /// is usually an arithmetic result stored just before as tag and payload, and a whole-`Value`
     /// copy of it through a temporary stalled.
-    #[inline(always)]
+    ///
+    /// Out of line in debug builds, as `Vm::enter_lua_call`: there its locals would add to the
+    /// loop's stack frame, and `MAX_REENTRY` nested loops must fit in a thread's stack.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn set_upvalue_fast(
         &mut self,
         closure: ferrous_heap::FunctionHandle,
