@@ -313,20 +313,16 @@ impl PatternMatcher {
         plain: bool,
         fuel: &mut u64,
     ) -> Result<Option<Match>, PatternError> {
-        let init = init.min(subject.len());
         if plain || !has_specials(pattern) {
-            let found = plain_find(&subject[init..], pattern, fuel)?;
-            Ok(found.map(|at| {
-                let start = init + at;
-                Match {
-                    start,
-                    end: start + pattern.len(),
-                    level: 0,
-                    stamp: 0,
-                }
+            let found = find_plain(subject, pattern, init, fuel)?;
+            Ok(found.map(|(start, end)| Match {
+                start,
+                end,
+                level: 0,
+                stamp: 0,
             }))
         } else {
-            self.match_pattern(subject, pattern, init, fuel)
+            self.match_pattern(subject, pattern, init.min(subject.len()), fuel)
         }
     }
 
@@ -520,6 +516,19 @@ fn charge_scan(bytes: usize, fuel: &mut u64) -> Result<(), PatternError> {
     }
     *fuel -= cost;
     Ok(())
+}
+
+/// `string.find` of `pattern` as plain bytes in `subject` from 0-based `init` (clamped to the
+/// subject): the 0-based start and the end of the first occurrence. Needs no matcher state.
+pub(crate) fn find_plain(
+    subject: &[u8],
+    pattern: &[u8],
+    init: usize,
+    fuel: &mut u64,
+) -> Result<Option<(usize, usize)>, PatternError> {
+    let init = init.min(subject.len());
+    let found = plain_find(&subject[init..], pattern, fuel)?;
+    Ok(found.map(|at| (init + at, init + at + pattern.len())))
 }
 
 /// `memchr`: the index of the first `needle` byte in `hay`, eight bytes at a time.

@@ -17,7 +17,7 @@ use ferrous_heap::{Function, Heap, HeapError, NativeFn, StringHandle, Value};
 use super::format::{self, FormatArgs, FormatError};
 use super::lua_pattern::{
     Capture, GsubState, MAX_CAPTURES, Match, PatternError, PatternMatcher, expand_replacement,
-    start_index,
+    find_plain, has_specials, start_index,
 };
 use crate::app_data::AppData;
 use crate::error::{Error, Raise, RaiseResult, Result};
@@ -382,6 +382,11 @@ fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> Result<Ret> {
     let p = ctx.check_string(2)?;
     let init = ctx.opt_integer(3, 1)?;
     let plain = find && is_truthy(ctx.arg(4));
+    if find {
+        if let Some(ret) = find_plain_quick(ctx, s, p, init, plain)? {
+            return Ok(ret);
+        }
+    }
     let m = ctx.vm.match_with_fuel(|matcher, heap, fuel| {
         let subject = heap.str_bytes(s)?;
         let pattern = heap.str_bytes(p)?;
@@ -404,6 +409,42 @@ fn find_aux(ctx: &mut Ctx<'_>, find: bool) -> Result<Ret> {
         let n = ctx.vm.push_captures(s, &m, true)?;
         Ok(Ret::values(n))
     }
+}
+
+/// `string.find` of plain bytes (`plain`, or a pattern without specials) when one matcher
+/// step's fuel covers the search: done here, without the matcher's state or its step loop (the
+/// fuel spent is charged the same way). `None` when it does not apply, or when the fuel ran out
+/// (a long search: [`Vm::match_with_fuel`] runs it again, asking the host between steps).
+fn find_plain_quick(
+    ctx: &mut Ctx<'_>,
+    s: StringHandle,
+    p: StringHandle,
+    init: i64,
+    plain: bool,
+) -> Result<Option<Ret>> {
+    let (subject, pattern) = (ctx.vm.heap.str_bytes(s)?, ctx.vm.heap.str_bytes(p)?);
+    if !plain && has_specials(pattern) {
+        return Ok(None);
+    }
+    let mut fuel = PATTERN_FUEL;
+    let start = start_index(init, subject.len());
+    let found = match find_plain(subject, pattern, start, &mut fuel) {
+        Ok(found) => found,
+        Err(_) => return Ok(None),
+    };
+    let spent = PATTERN_FUEL - fuel;
+    ctx.vm.fuel = ctx
+        .vm
+        .fuel
+        .saturating_sub(i64::try_from(spent / 16).unwrap_or(i64::MAX));
+    Ok(Some(match found {
+        Some((start, end)) => {
+            ctx.push(Value::Number((start + 1) as f64));
+            ctx.push(Value::Number(end as f64));
+            Ret::values(2)
+        }
+        None => ctx.ret(&[Value::Nil])?,
+    }))
 }
 
 fn find(ctx: &mut Ctx<'_>) -> Result<Ret> {
