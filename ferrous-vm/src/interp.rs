@@ -430,18 +430,25 @@ impl Vm {
                         self.op_newtable(i, ra!())?;
                     }
                     OP_SELF => {
+                        // The receiver, then the method as `MOVE` writes a function (`CALL` is
+                        // next). A macro, not a helper: a helper's stores through one
+                        // `&mut Value` are merged back into a 16-byte copy.
+                        macro_rules! found {
+                            ($receiver:expr, $v:expr) => {{
+                                self.th.stack[ra!() + 1] = $receiver;
+                                match $v {
+                                    Value::Function(h) => {
+                                        self.th.stack[ra!()] = Value::Function(h);
+                                    }
+                                    v => self.th.stack[ra!()] = v,
+                                }
+                                continue;
+                            }};
+                        }
                         match self.th.stack[base + arg_b(i)] {
                             Value::Table(t) => {
                                 if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
-                                    self.th.stack[ra!() + 1] = Value::Table(t);
-                                    // The method as `MOVE` writes a function: `CALL` is next.
-                                    match v {
-                                        Value::Function(h) => {
-                                            self.th.stack[ra!()] = Value::Function(h);
-                                        }
-                                        v => self.th.stack[ra!()] = v,
-                                    }
-                                    continue;
+                                    found!(Value::Table(t), v);
                                 }
                             }
                             // `s:sub(...)`: the string library through the strings' metatable.
@@ -455,14 +462,7 @@ impl Vm {
                                         .get_fast_index(mt, key)
                                         .filter(|v| !matches!(v, Value::Nil))
                                     {
-                                        self.th.stack[ra!() + 1] = Value::String(s);
-                                        match v {
-                                            Value::Function(h) => {
-                                                self.th.stack[ra!()] = Value::Function(h);
-                                            }
-                                            v => self.th.stack[ra!()] = v,
-                                        }
-                                        continue;
+                                        found!(Value::String(s), v);
                                     }
                                 }
                             }

@@ -284,6 +284,13 @@ impl From<HeapError> for StepError {
 }
 
 impl Vm {
+    /// Charges `spent` units of pattern fuel to the instruction budget (one unit of it per 16).
+    fn charge_pattern_fuel(&mut self, spent: u64) {
+        self.fuel = self
+            .fuel
+            .saturating_sub(i64::try_from(spent / 16).unwrap_or(i64::MAX));
+    }
+
     /// Runs a matcher step with fuel. The step reads the strings it needs from the heap itself,
     /// so subjects are never copied. Fuel spent is charged to the instruction budget; when a step
     /// needs more than `PATTERN_FUEL`, the host's interrupt may stop the script, else the step is
@@ -297,10 +304,7 @@ impl Vm {
         loop {
             let mut fuel = budget;
             let res = step(matcher_of(&mut self.app_data)?, &self.heap, &mut fuel);
-            let spent = budget - fuel;
-            self.fuel = self
-                .fuel
-                .saturating_sub(i64::try_from(spent / 16).unwrap_or(i64::MAX));
+            self.charge_pattern_fuel(budget - fuel);
             match res {
                 Ok(v) => return Ok(v),
                 Err(StepError::Pattern(PatternError::FuelExhausted)) => {
@@ -432,11 +436,7 @@ fn find_plain_quick(
         Ok(found) => found,
         Err(_) => return Ok(None),
     };
-    let spent = PATTERN_FUEL - fuel;
-    ctx.vm.fuel = ctx
-        .vm
-        .fuel
-        .saturating_sub(i64::try_from(spent / 16).unwrap_or(i64::MAX));
+    ctx.vm.charge_pattern_fuel(PATTERN_FUEL - fuel);
     Ok(Some(match found {
         Some((start, end)) => {
             ctx.push(Value::Number((start + 1) as f64));
