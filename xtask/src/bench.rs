@@ -124,9 +124,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     crate::oracles::ensure()?;
     crate::oracles::ensure_optional();
-    crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
+    let ferrous = crate::release::build_ferrous()?;
     let root = crate::workspace_root();
-    let ferrous = root.join("target/release/ferrous");
     let dir = root.join("xtask/bench");
     let mut programs: Vec<String> = std::fs::read_dir(&dir)
         .context("reading xtask/bench")?

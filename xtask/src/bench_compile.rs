@@ -96,14 +96,13 @@ fn best_of(program: &Path, args: &[&str], file: &Path) -> Result<Duration> {
 
 /// Times `ferrous check` against `luac5.1 -p` on the generated file and prints the ratio.
 pub(crate) fn run() -> Result<()> {
-    crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
+    let ferrous = crate::release::build_ferrous()?;
     let root = crate::workspace_root();
     let dir = root.join("target").join("bench");
     std::fs::create_dir_all(&dir)?;
     let file = dir.join("compile_bench.lua");
     let source = generate();
     std::fs::write(&file, &source)?;
-    let ferrous = root.join("target").join("release").join("ferrous");
     let ours = best_of(&ferrous, &["check"], &file)?;
     let mb = source.len() as f64 / 1e6;
     if !crate::oracles::is_installed("luac5.1") {

@@ -68,7 +68,7 @@ fn benchmark(port: u16, clients: &str, pipeline: &str, command: &[&str]) -> Resu
 }
 
 pub(crate) fn run() -> Result<()> {
-    let binary = crate::redis_suite::build_ferrous()?;
+    let binary = crate::release::build_ferrous()?;
     let ours = Server::start(&binary)?;
     let reference = RedisServer::start()?;
     let mut cases: Vec<(String, Vec<String>)> = vec![

@@ -14,7 +14,8 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::redis_ref::RedisServer;
-use crate::redis_suite::{Server, build_ferrous};
+use crate::redis_suite::Server;
+use crate::release::build_ferrous;
 
 const BULLMQ_VERSION: &str = "bullmq@5";
 

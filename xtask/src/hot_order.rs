@@ -73,9 +73,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     crate::oracles::ensure_program("nm", "binutils")?;
     if !reuse {
         crate::oracles::ensure_program("valgrind", "valgrind")?;
-        crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
+        crate::release::build_ferrous()?;
     }
     let root = crate::workspace_root();
+    // The binary `release::build_ferrous` makes (static where it can be): the one the bench runs.
     let ferrous = root
         .join("target/release/ferrous")
         .canonicalize()
@@ -313,16 +314,19 @@ fn strip_recursion(name: &str) -> &str {
 /// Legacy Rust symbols (`_ZN...17h<hash>E`) end in a hash of the crate and the signature, which
 /// changes with any code change: it becomes `17h*`. v0 symbols (`_R...`) carry each crate's
 /// disambiguator (`Cs<hash>_`): those become `Cs*_`, and the end a `*`. Both may have an LTO
-/// suffix (`.llvm.<number>`), which the final `*` covers. C symbols (`main`) stay as they are.
-/// A wildcard only ever makes the pattern match more (every instantiation of a generic function
-/// in legacy mangling, whose type arguments are in the hash), never less.
+/// suffix (`.llvm.<number>`), which the final `*` covers. Of the C symbols only `main` (which
+/// rustc emits in `.text.main`) has a section of its own: the C library's functions, linked
+/// into the static binary from `libc.a` (`release.rs`), keep their code in its objects' plain
+/// `.text`, as the C start-up code does. A wildcard only ever makes the pattern match more
+/// (every instantiation of a generic function in legacy mangling, whose type arguments are in
+/// the hash), never less.
 fn section_pattern(symbol: &str) -> Option<String> {
-    // No symbol (`0x...`, callgrind's `(below main)`), or C start-up code, which is in the
-    // plain `.text` section.
+    // No symbol (`0x...`, callgrind's `(below main)`), or C code in a plain `.text` section.
     let is_symbol = symbol
         .bytes()
         .all(|b| b.is_ascii_graphic() && !b"()[]*?\"".contains(&b));
-    if !is_symbol || symbol.starts_with("0x") || ["_start", "_init", "_fini"].contains(&symbol) {
+    let rust_or_main = symbol.starts_with("_ZN") || symbol.starts_with("_R") || symbol == "main";
+    if !is_symbol || !rust_or_main {
         return None;
     }
     if symbol.starts_with("_ZN") {
@@ -565,6 +569,8 @@ mod tests {
                 Some("_RINvNtCs*_3std2io19default_read_to_endNtNtB4_2fs4FileEB4_*"),
             ),
             ("main", Some("main")),
+            ("malloc", None),
+            ("__memcpy_avx_unaligned_erms", None),
             ("0x00000000000e9fb0", None),
             ("_init", None),
             ("(below main)", None),

@@ -23,6 +23,7 @@ mod lua_suite;
 mod oracles;
 mod redis_ref;
 mod redis_suite;
+mod release;
 
 use std::process::Command;
 

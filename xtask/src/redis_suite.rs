@@ -107,14 +107,6 @@ fn available() -> Result<bool> {
     }
 }
 
-/// Builds `ferrous` (release) and returns its path.
-pub(crate) fn build_ferrous() -> Result<PathBuf> {
-    crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| crate::workspace_root().join("target"), PathBuf::from);
-    Ok(target.join("release").join("ferrous"))
-}
-
 /// A writable copy of the suite.
 fn copy_suite() -> Result<PathBuf> {
     let dest = std::env::temp_dir().join(format!("ferrous-redis-suite-{}", std::process::id()));
@@ -268,7 +260,7 @@ pub(crate) fn ci() -> Result<()> {
     if !available()? {
         return Ok(());
     }
-    let binary = build_ferrous()?;
+    let binary = crate::release::build_ferrous()?;
     let suite = copy_suite()?;
     let scripting = run_unit(&binary, &suite, "unit/scripting");
     let functions = run_unit(&binary, &suite, "unit/functions");
@@ -330,7 +322,7 @@ pub(crate) fn all() -> Result<()> {
     if !available()? {
         return Ok(());
     }
-    let binary = build_ferrous()?;
+    let binary = crate::release::build_ferrous()?;
     let suite = copy_suite()?;
     let mut total = (0, 0);
     for unit in std::iter::once("unit/scripting").chain(DATA_UNITS.iter().copied()) {
