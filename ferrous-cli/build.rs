@@ -18,7 +18,8 @@
 //! C library supports them (glibc 2.36 and later, which the binary then requires): the 8,000
 //! relocations of a position-independent `ferrous` (vtables, static tables of names and
 //! functions) took 143 KiB of `.rela.dyn` that the dynamic loader reads at every start; packed,
-//! they take a few KiB.
+//! they take a few KiB (in the statically linked release binary that `xtask/src/release.rs`
+//! builds, the start-up code applies them itself, from the same packed table).
 //!
 //! Only for x86-64 Linux, where rustc links with its own `lld` by default (the script is an
 //! lld-style `INSERT` script that adds to the default layout).
