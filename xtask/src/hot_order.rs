@@ -71,16 +71,18 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let started = Instant::now();
     let reuse = args.iter().any(|a| a == "--reuse");
     crate::oracles::ensure_program("nm", "binutils")?;
-    if !reuse {
-        crate::oracles::ensure_program("valgrind", "valgrind")?;
-        crate::release::build_ferrous()?;
-    }
     let root = crate::workspace_root();
-    // The binary `release::build_ferrous` makes (static where it can be): the one the bench runs.
-    let ferrous = root
-        .join("target/release/ferrous")
+    // The binary the bench runs (`release.rs`: static where it can be), built unless the last
+    // profiles are reused.
+    let ferrous = if reuse {
+        root.join("target/release/ferrous")
+    } else {
+        crate::oracles::ensure_program("valgrind", "valgrind")?;
+        crate::release::build_ferrous()?
+    };
+    let ferrous = ferrous
         .canonicalize()
-        .context("locating target/release/ferrous")?;
+        .context("locating the release ferrous")?;
     let out_dir = root.join("target/hot-order");
     std::fs::create_dir_all(&out_dir).context("creating target/hot-order")?;
     let small = out_dir.join("small.lua");
