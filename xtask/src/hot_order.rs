@@ -75,7 +75,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     // The binary the bench runs (`release.rs`: static where it can be), built unless the last
     // profiles are reused.
     let ferrous = if reuse {
-        root.join("target/release/ferrous")
+        crate::release::ferrous_path()
     } else {
         crate::oracles::ensure_program("valgrind", "valgrind")?;
         crate::release::build_ferrous()?

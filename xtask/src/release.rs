@@ -42,7 +42,12 @@ pub(crate) fn build_ferrous() -> Result<PathBuf> {
         println!("note: building a dynamically linked ferrous (no {STATIC_LIBC} on this platform)");
         crate::cargo(&["build", "--release", "--quiet", "-p", "ferrous-cli"])?;
     }
+    Ok(ferrous_path())
+}
+
+/// Where the release `ferrous` is (`CARGO_TARGET_DIR` honoured), built or not.
+pub(crate) fn ferrous_path() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| crate::workspace_root().join("target"), PathBuf::from);
-    Ok(target.join("release").join("ferrous"))
+    target.join("release").join("ferrous")
 }
