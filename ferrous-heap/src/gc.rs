@@ -21,6 +21,7 @@
 //! by every cycle, so they are never freed.
 
 use crate::arena::MarkBits;
+use crate::cells::{UPVALUE_SIZE, UpValuePlace};
 use crate::finalize::Finalizers;
 use crate::handle::{
     FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
@@ -181,11 +182,15 @@ impl Collector {
                         function.trace_children(&mut tracer);
                     }
                 }
-                Gray::UpValue(handle) => {
-                    if let Some(upvalue) = objects.upvalues.get(handle.raw()) {
-                        upvalue.trace_children(&mut tracer);
+                Gray::UpValue(handle) => match objects.upvalues.get(handle.raw()) {
+                    Some(&UpValuePlace::Open { thread, .. }) => tracer.thread(thread),
+                    Some(&UpValuePlace::Closed(cell)) => {
+                        if let Some(&value) = objects.cells.get(cell) {
+                            tracer.value(value);
+                        }
                     }
-                }
+                    None => {}
+                },
                 Gray::Proto(handle) => {
                     if let Some(proto) = objects.protos.get(handle.raw()) {
                         proto.trace_children(&mut tracer);
@@ -262,9 +267,13 @@ impl Collector {
         objects
             .functions
             .sweep(&mut marks.functions, |_, f| memory.release(f.heap_size()));
-        objects
-            .upvalues
-            .sweep(&mut marks.upvalues, |_, u| memory.release(u.heap_size()));
+        let cells = &mut objects.cells;
+        objects.upvalues.sweep(&mut marks.upvalues, |_, place| {
+            if let UpValuePlace::Closed(cell) = place {
+                cells.release(cell);
+            }
+            memory.release(UPVALUE_SIZE);
+        });
         objects
             .protos
             .sweep(&mut marks.protos, |_, p| memory.release(p.heap_size()));

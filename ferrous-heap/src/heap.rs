@@ -9,10 +9,11 @@
 //! **Invariant:** the GC never runs while a transaction is open (enforced by `&mut`).
 
 use crate::arena::Arena;
+use crate::cells::{Cells, UpValuePlace};
 use crate::gc::Collector;
 use crate::memory::Memory;
 use crate::names;
-use crate::object::{Function, Prototype, Thread, UpValue, UserData};
+use crate::object::{Function, Prototype, Thread, UserData};
 use crate::string::{Interner, LuaHashes, LuaString};
 use crate::table::Table;
 use crate::trace::Trace;
@@ -26,7 +27,9 @@ pub(crate) struct Objects {
     pub(crate) lua_hashes: LuaHashes,
     pub(crate) tables: Arena<Table>,
     pub(crate) functions: Arena<Function>,
-    pub(crate) upvalues: Arena<UpValue>,
+    pub(crate) upvalues: Arena<UpValuePlace>,
+    /// Closed upvalues' values.
+    pub(crate) cells: Cells,
     pub(crate) protos: Arena<Prototype>,
     pub(crate) userdata: Arena<UserData>,
     pub(crate) threads: Arena<Thread>,
@@ -67,6 +70,7 @@ impl Heap {
                 tables: Arena::new(),
                 functions: Arena::new(),
                 upvalues: Arena::new(),
+                cells: Cells::default(),
                 protos: Arena::new(),
                 userdata: Arena::new(),
                 threads: Arena::new(),

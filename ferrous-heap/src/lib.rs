@@ -27,6 +27,7 @@
 //! ```
 
 mod arena;
+mod cells;
 mod error;
 mod finalize;
 mod gc;
@@ -47,6 +48,7 @@ mod value;
 mod tests;
 
 pub use crate::{
+    cells::{UpValueCell, UpValuePlace},
     error::HeapError,
     handle::{
         FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,

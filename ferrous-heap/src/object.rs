@@ -131,7 +131,8 @@ pub struct NativeClosure {
     pub env: TableHandle,
 }
 
-/// A captured variable.
+/// A captured variable's state, with its value when closed (what `Heap::upvalue` reads and
+/// `HeapTransaction::set_upvalue` writes; the heap stores an [`UpValuePlace`](crate::UpValuePlace)).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum UpValue {
     /// Still on a thread's stack, at `slot`.
@@ -278,19 +279,6 @@ impl Function {
                 Function::Lua(closure) => closure.upvalues.len() * size_of::<UpValueHandle>(),
                 Function::Native(closure) => closure.upvalues.len() * size_of::<Value>(),
             }
-    }
-}
-
-impl UpValue {
-    pub(crate) fn trace_children(&self, tracer: &mut Tracer<'_>) {
-        match *self {
-            UpValue::Open { thread, .. } => tracer.thread(thread),
-            UpValue::Closed(value) => tracer.value(value),
-        }
-    }
-
-    pub(crate) fn heap_size(&self) -> usize {
-        size_of::<UpValue>()
     }
 }
 

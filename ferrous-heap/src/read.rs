@@ -5,6 +5,7 @@
 //! `&mut Heap`), so handles stay valid while it lasts. The VM uses these where it only reads
 //! (error messages, debug information, type checks) and holds `&self`.
 
+use crate::cells::{UpValueCell, UpValuePlace};
 use crate::error::{HeapError, Result};
 use crate::handle::{
     FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
@@ -210,9 +211,20 @@ impl Heap {
             .ok_or(HeapError::StaleHandle)
     }
 
-    /// An upvalue's state.
+    /// An upvalue's state, with its value if closed.
     #[inline]
     pub fn upvalue(&self, upvalue: UpValueHandle) -> Result<UpValue> {
+        match self.upvalue_place(upvalue)? {
+            UpValuePlace::Open { thread, slot } => Ok(UpValue::Open { thread, slot }),
+            UpValuePlace::Closed(cell) => Ok(UpValue::Closed(
+                self.cell(cell).copied().ok_or(HeapError::StaleHandle)?,
+            )),
+        }
+    }
+
+    /// Where an upvalue's variable is: a thread's stack slot, or a cell.
+    #[inline]
+    pub fn upvalue_place(&self, upvalue: UpValueHandle) -> Result<UpValuePlace> {
         self.objects
             .upvalues
             .get(upvalue.raw())
@@ -220,13 +232,11 @@ impl Heap {
             .ok_or(HeapError::StaleHandle)
     }
 
-    /// An upvalue's state, by reference (see [`Heap::raw_get_ref`]).
+    /// A closed upvalue's value, by its cell (see [`UpValueCell`] for how long one may be kept);
+    /// `None` for a cell the heap never handed out.
     #[inline]
-    pub fn upvalue_ref(&self, upvalue: UpValueHandle) -> Result<&UpValue> {
-        self.objects
-            .upvalues
-            .get(upvalue.raw())
-            .ok_or(HeapError::StaleHandle)
+    pub fn cell(&self, cell: UpValueCell) -> Option<&Value> {
+        self.objects.cells.get(cell)
     }
 
     /// A prototype.

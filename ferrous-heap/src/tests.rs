@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::{
     Function, HeapError, LuaClosure, NativeClosure, NativeFn, Prototype, StringHandle, TableHandle,
-    Thread, Trace, Tracer, UpValue, UpValueList, UserData, Value, heap::Heap, names,
+    Thread, Trace, Tracer, UpValue, UpValueList, UpValuePlace, UserData, Value, heap::Heap, names,
 };
 
 /// The values a test keeps alive across collections.
@@ -295,6 +295,44 @@ fn everything_reachable_from_roots_survives() {
     let thread = tx.thread(th).expect("rooted");
     assert_eq!(thread.downcast_ref::<Value>(), Some(&Value::UserData(ud)));
     assert!(tx.function(native).is_ok());
+}
+
+#[test]
+fn a_closed_upvalue_keeps_its_cell_until_collected() {
+    let mut heap = Heap::new();
+    let mut tx = heap.tx();
+    let thread = tx.new_thread(Thread { payload: None }).expect("no limit");
+    let t = tx.new_table(0, 0).expect("no limit");
+    let u = tx
+        .new_upvalue(UpValue::Open { thread, slot: 3 })
+        .expect("no limit");
+    assert_eq!(tx.upvalue(u), Ok(UpValue::Open { thread, slot: 3 }));
+    tx.set_upvalue(u, UpValue::Closed(Value::Table(t)))
+        .expect("live upvalue");
+    let Ok(UpValuePlace::Closed(cell)) = heap.upvalue_place(u) else {
+        panic!("closed upvalue without a cell");
+    };
+    assert_eq!(heap.cell(cell), Some(&Value::Table(t)));
+    // Written through the cell, read through the upvalue, and the other way round.
+    *heap.tx().cell_mut(cell).expect("cell") = Value::Boolean(true);
+    assert_eq!(heap.upvalue(u), Ok(UpValue::Closed(Value::Boolean(true))));
+    let mut tx = heap.tx();
+    tx.set_upvalue(u, UpValue::Closed(Value::Table(t)))
+        .expect("live upvalue");
+    assert_eq!(heap.cell(cell), Some(&Value::Table(t)));
+    let bytes = heap.bytes_allocated();
+    heap.collect(&Roots(vec![]));
+    assert!(heap.bytes_allocated() < bytes);
+    // The cell was cleared when the upvalue died: the table it held died with it.
+    assert_eq!(heap.upvalue(u), Err(HeapError::StaleHandle));
+    assert_eq!(heap.tx().len(t), Err(HeapError::StaleHandle));
+    assert_eq!(heap.cell(cell), Some(&Value::Nil));
+    let v = heap
+        .tx()
+        .new_upvalue(UpValue::Closed(Value::Number(2.0)))
+        .expect("no limit");
+    assert_eq!(heap.upvalue_place(v), Ok(UpValuePlace::Closed(cell)));
+    assert_eq!(heap.cell(cell), Some(&Value::Number(2.0)));
 }
 
 /// A table with metatable `{__mode = mode}`, holding `key -> value`, plus 1 -> `value`.

@@ -9,6 +9,7 @@
 //! reads, and compare string keys by handle.
 
 use crate::arena::{Arena, RawHandle};
+use crate::cells::{UPVALUE_SIZE, UpValueCell, UpValuePlace};
 use crate::error::{HeapError, Result};
 use crate::handle::{
     FunctionHandle, ProtoHandle, StringHandle, TableHandle, ThreadHandle, UpValueHandle,
@@ -453,8 +454,20 @@ impl HeapTransaction<'_> {
     /// Stores an upvalue.
     pub fn new_upvalue(&mut self, upvalue: UpValue) -> Result<UpValueHandle> {
         let heap = &mut *self.heap;
-        let size = upvalue.heap_size();
-        alloc(&mut heap.objects.upvalues, &mut heap.memory, upvalue, size).map(UpValueHandle)
+        let place = match upvalue {
+            UpValue::Open { thread, slot } => UpValuePlace::Open { thread, slot },
+            UpValue::Closed(value) => UpValuePlace::Closed(heap.objects.cells.take(value)?),
+        };
+        let handle = alloc(
+            &mut heap.objects.upvalues,
+            &mut heap.memory,
+            place,
+            UPVALUE_SIZE,
+        );
+        if let (Err(_), UpValuePlace::Closed(cell)) = (handle, place) {
+            heap.objects.cells.release(cell);
+        }
+        handle.map(UpValueHandle)
     }
 
     /// An upvalue's state.
@@ -463,20 +476,36 @@ impl HeapTransaction<'_> {
         self.heap.upvalue(upvalue)
     }
 
-    /// An upvalue's state, mutably (writing a closed upvalue's value in place).
+    /// A closed upvalue's value, mutably, by its cell (see [`Heap::cell`]).
     #[inline]
-    pub fn upvalue_mut(&mut self, upvalue: UpValueHandle) -> Result<&mut UpValue> {
-        self.heap
-            .objects
-            .upvalues
-            .get_mut(upvalue.raw())
-            .ok_or(HeapError::StaleHandle)
+    pub fn cell_mut(&mut self, cell: UpValueCell) -> Option<&mut Value> {
+        self.heap.objects.cells.get_mut(cell)
     }
 
-    /// Replaces an upvalue's state (closing it, or writing a closed upvalue's value).
-    #[inline]
+    /// Replaces an upvalue's state: closing it (its value goes to a new cell), writing a closed
+    /// upvalue's value (into its cell), or pointing it at a stack slot.
     pub fn set_upvalue(&mut self, upvalue: UpValueHandle, state: UpValue) -> Result<()> {
-        *self.upvalue_mut(upvalue)? = state;
+        let objects = &mut self.heap.objects;
+        let place = objects
+            .upvalues
+            .get_mut(upvalue.raw())
+            .ok_or(HeapError::StaleHandle)?;
+        match (*place, state) {
+            (UpValuePlace::Closed(cell), UpValue::Closed(value)) => {
+                if let Some(slot) = objects.cells.get_mut(cell) {
+                    *slot = value;
+                }
+            }
+            (UpValuePlace::Open { .. }, UpValue::Closed(value)) => {
+                *place = UpValuePlace::Closed(objects.cells.take(value)?);
+            }
+            (old, UpValue::Open { thread, slot }) => {
+                *place = UpValuePlace::Open { thread, slot };
+                if let UpValuePlace::Closed(cell) = old {
+                    objects.cells.release(cell);
+                }
+            }
+        }
         Ok(())
     }
 

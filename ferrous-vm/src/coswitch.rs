@@ -93,7 +93,7 @@ impl Vm {
         std::mem::swap(&mut self.th, &mut *state);
         let old_handle = std::mem::replace(&mut self.current, thread);
         // The slots of open upvalues it remembers are the other thread's.
-        self.upvals.forget_open();
+        self.upvals.forget_places();
         if self.th.hook.mask != 0 || self.loop_hooked {
             // The threads' hooks may differ (`hook.rs`): the loop may switch copies.
             self.thread_switched_hooks();

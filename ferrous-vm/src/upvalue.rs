@@ -11,8 +11,8 @@
 //! - A closure's upvalue list never changes after `make_closure` built it.
 
 use ferrous_heap::{
-    Function, FunctionHandle, Heap, LuaClosure, ThreadHandle, UpValue, UpValueHandle, UpValueList,
-    Value,
+    Function, FunctionHandle, Heap, LuaClosure, ThreadHandle, UpValue, UpValueCell, UpValueHandle,
+    UpValueList, UpValuePlace, Value,
 };
 
 use crate::error::{Raise, RaiseResult};
@@ -25,11 +25,14 @@ use crate::vm::Vm;
 /// Valid because a closure's upvalue list never changes and a handle names one object for good
 /// (a reused slot gets a new generation, so a new handle).
 ///
-/// For an upvalue found open on the running thread's stack a way also keeps the slot, so the
-/// next access goes to the stack without looking the upvalue up (a recursive function reading
-/// itself, a loop's counters). An upvalue stays open on one slot until `close_upvalues` closes
-/// it, and the slot is the running thread's until a coroutine switch: both forget the slots
-/// ([`UpvalCache::forget_open`]).
+/// A way also remembers where each upvalue's value was found ([`Way::places`]), so the next
+/// access goes there without looking the upvalue up: the running thread's stack slot of an open
+/// upvalue (a recursive function reading itself, a loop's counters), or the heap cell of a
+/// closed one (a counter kept by a closure). A cell stays its upvalue's while the upvalue lives,
+/// and the upvalue lives while the way's owner does, which is the running closure whenever the
+/// way is used. An upvalue stays open on one slot until `close_upvalues` closes it, and the
+/// slot is the running thread's until a coroutine switch: both forget the places
+/// ([`UpvalCache::forget_places`]).
 #[derive(Clone, Copy, Default)]
 pub(crate) struct UpvalCache {
     /// The way filled last, then the one filled before it.
@@ -43,9 +46,9 @@ struct Way {
     owner: Option<FunctionHandle>,
     /// Its first `CAP` upvalues (`None` past its last one).
     items: [Option<UpValueHandle>; Way::CAP],
-    /// For each of them, its stack slot plus one if it is open on the running thread's stack;
-    /// 0 if not known.
-    open: [u32; Way::CAP],
+    /// For each of them, where its value is: 0 if not known, `CLOSED | cell` for a closed one,
+    /// its stack slot plus one for one open on the running thread's stack.
+    places: [u32; Way::CAP],
 }
 
 impl UpvalCache {
@@ -84,28 +87,42 @@ impl UpvalCache {
         way.owner = Some(closure);
         // Built from the slice in one go: clearing the array and then filling it called memcpy.
         way.items = std::array::from_fn(|i| upvalues.get(i).copied());
-        way.open = [0; Way::CAP];
+        way.places = [0; Way::CAP];
         way
     }
 
-    /// Forgets the open upvalues' slots: an upvalue closed, or another thread runs.
+    /// Forgets where the upvalues were found: an upvalue closed, or another thread runs.
     #[inline(always)]
-    pub(crate) fn forget_open(&mut self) {
-        self.ways[0].open = [0; Way::CAP];
-        self.ways[1].open = [0; Way::CAP];
+    pub(crate) fn forget_places(&mut self) {
+        self.ways[0].places = [0; Way::CAP];
+        self.ways[1].places = [0; Way::CAP];
     }
 }
+
+/// The bit of [`Way::places`] that marks a cell (a stack slot is below `MAX_STACK`).
+const CLOSED: u32 = 1 << 31;
 
 impl Way {
     /// How many handles are kept; a closure's later upvalues take the slow path.
     const CAP: usize = 4;
 
-    /// Notes that upvalue `idx` of the owner is open on the running thread's `slot`.
-    #[inline(always)]
-    fn remember_open(&mut self, idx: usize, slot: u32) {
-        if let (Some(memo), Some(plus_one)) = (self.open.get_mut(idx), slot.checked_add(1)) {
-            *memo = plus_one;
-        }
+    /// Where upvalue `idx` of the owner is (a nonzero [`Way::places`] entry), looked up and
+    /// remembered; `None` past `CAP` and where it cannot be kept (an open upvalue of another
+    /// thread). The callers test the entry's sign, then zero, and come here only for 0: the
+    /// tests fuse with the load (a helper returning the entry tested it twice, an enum of the
+    /// cases was built in a stack slot).
+    #[inline(never)]
+    fn find(&mut self, heap: &Heap, current: ThreadHandle, idx: usize) -> Option<u32> {
+        let uv = (*self.items.get(idx)?)?;
+        let memo = match heap.upvalue_place(uv).ok()? {
+            UpValuePlace::Closed(cell) if cell.index() & CLOSED == 0 => cell.index() | CLOSED,
+            UpValuePlace::Open { thread, slot } if thread == current && slot < CLOSED - 1 => {
+                slot + 1
+            }
+            _ => return None,
+        };
+        *self.places.get_mut(idx)? = memo;
+        Some(memo)
     }
 }
 
@@ -119,18 +136,15 @@ impl Vm {
         idx: usize,
     ) -> Option<&Value> {
         let way = self.upvals.own(&self.heap, closure);
-        let open = *way.open.get(idx)?;
-        if open != 0 {
-            return self.th.stack.get(open as usize - 1);
-        }
-        let uv = way.items[idx]?;
-        match self.heap.upvalue_ref(uv).ok()? {
-            UpValue::Closed(v) => Some(v),
-            &UpValue::Open { thread, slot } if thread == self.current => {
-                way.remember_open(idx, slot);
-                self.th.stack.get(slot as usize)
+        let mut memo = *way.places.get(idx)?;
+        loop {
+            if (memo as i32) > 0 {
+                return self.th.stack.get(memo as usize - 1);
             }
-            UpValue::Open { .. } => None,
+            if memo != 0 {
+                return self.heap.cell(UpValueCell::from_index(memo & !CLOSED));
+            }
+            memo = way.find(&self.heap, self.current, idx)?;
         }
     }
 
@@ -170,36 +184,33 @@ impl Vm {
         src: usize,
     ) -> bool {
         let way = self.upvals.own(&self.heap, closure);
-        let Some(&open) = way.open.get(idx) else {
+        let Some(&(mut memo)) = way.places.get(idx) else {
             return false;
         };
-        let slot = if open != 0 {
-            open - 1
-        } else {
-            let Some(uv) = way.items[idx] else {
-                return false;
-            };
-            let Some(value) = self.th.stack.get(src) else {
-                return false;
-            };
-            match self.heap.tx().upvalue_mut(uv) {
-                Ok(&mut UpValue::Open { thread, slot }) if thread == self.current => {
-                    way.remember_open(idx, slot);
-                    slot
-                }
-                Ok(UpValue::Closed(v)) => {
-                    copy_into(v, value);
+        loop {
+            if (memo as i32) > 0 {
+                let (slot, len) = (memo as usize - 1, self.th.stack.len());
+                if slot < len && src < len {
+                    self.th.stack.copy_within(src..src + 1, slot);
                     return true;
                 }
-                _ => return false,
+                return false;
             }
-        };
-        let len = self.th.stack.len();
-        if (slot as usize) < len && src < len {
-            self.th.stack.copy_within(src..src + 1, slot as usize);
-            true
-        } else {
-            false
+            if memo != 0 {
+                let mut tx = self.heap.tx();
+                let (Some(value), Some(dst)) = (
+                    self.th.stack.get(src),
+                    tx.cell_mut(UpValueCell::from_index(memo & !CLOSED)),
+                ) else {
+                    return false;
+                };
+                copy_into(dst, value);
+                return true;
+            }
+            match way.find(&self.heap, self.current, idx) {
+                Some(found) => memo = found,
+                None => return false,
+            }
         }
     }
 
@@ -280,7 +291,7 @@ impl Vm {
                 break;
             }
             self.th.open_upvalues.pop();
-            self.upvals.forget_open();
+            self.upvals.forget_places();
             let value = self.th.stack[slot as usize];
             self.heap.tx().set_upvalue(uv, UpValue::Closed(value))?;
         }
