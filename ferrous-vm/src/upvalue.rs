@@ -53,24 +53,23 @@ struct Way {
 
 impl UpvalCache {
     /// The way of `closure`, filled if neither way holds it (the way filled before the last one
-    /// is replaced: two closures called in turn keep theirs).
-    ///
-    /// Only the first way is tested inline: the loop's code stays as small as with one way (its
-    /// layout moved floats.lua by 18% when both tests were inlined).
+    /// is replaced: two closures called in turn keep theirs). Both tests are inline, so two
+    /// closures called in turn (an accumulator and a counter) both hit without a call (with the
+    /// second test out of line, upvalues.lua ran 2.3% more instructions, 4.6% more time).
     #[inline(always)]
     fn own(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
         if self.ways[0].owner == Some(closure) {
             return &mut self.ways[0];
         }
-        self.own_other(heap, closure)
-    }
-
-    /// [`UpvalCache::own`] past the first way: the second, or a fill.
-    #[inline(never)]
-    fn own_other(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
         if self.ways[1].owner == Some(closure) {
             return &mut self.ways[1];
         }
+        self.own_other(heap, closure)
+    }
+
+    /// [`UpvalCache::own`] when neither way holds `closure`: a fill.
+    #[inline(never)]
+    fn own_other(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
         self.fill(heap, closure)
     }
 
