@@ -67,16 +67,11 @@ impl UpvalCache {
         self.own_other(heap, closure)
     }
 
-    /// [`UpvalCache::own`] when neither way holds `closure`: a fill.
+    /// [`UpvalCache::own`] when neither way holds `closure`: copies its first handles into the
+    /// first way (none for a stale handle or a native function), after moving that way's entry
+    /// to the second.
     #[inline(never)]
     fn own_other(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
-        self.fill(heap, closure)
-    }
-
-    /// Copies `closure`'s first handles into the first way (none for a stale handle or a native
-    /// function), after moving that way's entry to the second.
-    #[inline(always)]
-    fn fill(&mut self, heap: &Heap, closure: FunctionHandle) -> &mut Way {
         let upvalues: &[UpValueHandle] = match heap.function(closure) {
             Ok(Function::Lua(cl)) => &cl.upvalues,
             _ => &[],
