@@ -3,6 +3,7 @@
 //! - `cargo xtask ci`: everything CI checks (oracles installed, crate layering, fmt, clippy, tests).
 //! - `cargo xtask bench`: benchmarks against `lua5.1`, `lua5.4` and `luajit`: time and memory ratios.
 //! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
+//! - `cargo xtask bench ops`: the cost of single operations (calls, upvalues, ...) against lua5.1.
 //! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //! - `cargo xtask clients`: BullMQ against `ferrous serve` and `redis-server`, outputs compared.
 //! - `cargo xtask hot-order`: regenerates `ferrous-cli/link/hot.ld` from callgrind profiles.
@@ -13,6 +14,7 @@
 #![expect(clippy::print_stdout, reason = "xtask reports to the terminal")]
 
 mod bench;
+mod bench_ops;
 mod bench_redis;
 mod bench_rss;
 mod bench_serve;
@@ -35,6 +37,7 @@ fn main() -> Result<()> {
     match task {
         "ci" => ci(),
         "bench" if args.get(1).is_some_and(|a| a == "serve") => bench_serve::run(),
+        "bench" if args.get(1).is_some_and(|a| a == "ops") => bench_ops::run(&args[2..]),
         "bench" => bench::run(&args[1..]),
         "layering" => layering::check(),
         "oracles" => oracles::ensure(),
@@ -53,6 +56,7 @@ fn main() -> Result<()> {
                  bench      time and peak RSS against lua5.1, lua5.4, luajit, as ratios [--quick] [PROGRAM...]\n  \
                  bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
+                 bench ops  per-operation time (or --instructions) against lua5.1 [OP...]\n  \
                  clients    BullMQ (Node.js) against ferrous serve and redis-server 7.0, outputs compared\n  \
                  hot-order  regenerate ferrous-cli/link/hot.ld (hot functions first) from callgrind runs [--reuse]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \

@@ -1,0 +1,3 @@
+local n = tonumber(arg[1])
+local a
+for i = 1, n do a = function() end end
