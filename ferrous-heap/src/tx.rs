@@ -329,6 +329,14 @@ impl HeapTransaction<'_> {
         table.set_int(key, value, memory)
     }
 
+    /// `table[first + j] = values[j]` for each `j`, in order, without metamethods (a table
+    /// constructor's `SETLIST`): as many [`HeapTransaction::raw_set_int`]s, with one lookup of
+    /// the table.
+    pub fn raw_set_ints(&mut self, table: TableHandle, first: i64, values: &[Value]) -> Result<()> {
+        let (table, memory) = self.table_mut(table)?;
+        table.set_ints(first, values, memory)
+    }
+
     /// `rawset(t, s, value)` for a string key.
     #[inline]
     pub fn raw_set_str(

@@ -211,9 +211,12 @@ impl Vm {
         let mut tx = self.heap.tx();
         // As 5.1: the array part takes every item at once, so the constructor's sizes match.
         tx.grow_array(t, first + n)?;
-        for j in 1..=n {
-            tx.raw_set_int(t, (first + j) as i64, self.th.stack[ra + j])?;
-        }
+        let values = self
+            .th
+            .stack
+            .get(ra + 1..=ra + n)
+            .ok_or_else(|| Raise::runtime("internal error: SETLIST past the stack"))?;
+        tx.raw_set_ints(t, first as i64 + 1, values)?;
         Ok(())
     }
 

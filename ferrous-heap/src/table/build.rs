@@ -211,10 +211,12 @@ impl Table {
         };
         array.extend_from_slice(values);
         array.resize(size, Value::Nil);
-        Ok(Some(Table {
+        let table = Table {
             array,
             ..Table::default()
-        }))
+        };
+        table.recompute_border();
+        Ok(Some(table))
     }
 
     /// The table that assigning the pairs in order gives an empty table, charged to `memory`,
@@ -285,7 +287,8 @@ impl Table {
             metatable: None,
             absent: Cell::new(0),
             readonly: false,
-            border_hint: Cell::new(0),
+            // No array part.
+            border_hint: Cell::new(super::DENSE_BORDER),
         }))
     }
 }

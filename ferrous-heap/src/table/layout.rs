@@ -141,7 +141,8 @@ impl Table {
             metatable: None,
             absent: Cell::new(0),
             readonly: false,
-            border_hint: Cell::new(0),
+            // No array part.
+            border_hint: Cell::new(super::DENSE_BORDER),
         }))
     }
 }

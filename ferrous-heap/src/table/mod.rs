@@ -30,6 +30,7 @@
 //! whose main position it starts at; nodes at `last_free..` are not free.
 //! **Invariant:** every write path checks `readonly` first and clears the metamethod cache.
 
+mod border;
 mod build;
 mod layout;
 pub(crate) mod pool;
@@ -92,15 +93,17 @@ pub(crate) struct Table {
     pub(crate) absent: Cell<u8>,
     /// Writes fail with `HeapError::ReadOnly`.
     pub(crate) readonly: bool,
-    /// The border the last `#t` found in the array part (`walk.rs`): where the next one starts
-    /// looking; [`NO_BORDER_HINT`] for a border a `u16` cannot hold. Only a hint (its search
-    /// checks it); a `u16` keeps a table at 64 bytes.
+    /// The border of the array part, as `#t` finds it (`walk.rs`), in the low 15 bits. With
+    /// [`DENSE_BORDER`] set it is exact: the array part holds values in exactly its slots below
+    /// that border (kept so by every write to the array part, [`Table::note_array_write`], and
+    /// recomputed when the array part is made anew), so `#t` returns it at once: 5.1's binary
+    /// search over such an array ends there. Without the flag it is only a hint: the border
+    /// the last `#t` found, where the next one starts looking (its search checks it), or
+    /// [`NO_BORDER_HINT`]. A `u16` keeps a table at 64 bytes.
     border_hint: Cell<u16>,
 }
 
-/// `Table::border_hint` when the last border found was too large to hold: the next `#t` goes
-/// straight to the search.
-const NO_BORDER_HINT: u16 = u16::MAX;
+use border::DENSE_BORDER;
 
 /// The 5.1 hash of `key` as `Node::key_hash` stores it: a string's hash, 0 for other keys.
 #[inline]
@@ -174,7 +177,8 @@ impl Table {
             metatable: None,
             absent: Cell::new(0),
             readonly: false,
-            border_hint: Cell::new(0),
+            // Every array slot is nil.
+            border_hint: Cell::new(DENSE_BORDER),
         })
     }
 
@@ -402,6 +406,7 @@ impl Table {
                                 self.absent.set(0);
                             }
                             *slot = value;
+                            self.note_array_write(idx as usize, matches!(value, Value::Nil));
                             return Ok(());
                         }
                     }
@@ -497,13 +502,45 @@ impl Table {
     #[inline]
     pub(crate) fn set_int(&mut self, i: i64, value: Value, memory: &mut Memory) -> Result<()> {
         self.begin_write()?;
-        match self.array.get_mut((i as u64).wrapping_sub(1) as usize) {
+        let idx = (i as u64).wrapping_sub(1) as usize;
+        match self.array.get_mut(idx) {
             Some(slot) if i >= 1 => {
                 *slot = value;
+                self.note_array_write(idx, matches!(value, Value::Nil));
                 Ok(())
             }
             _ => self.set_hash(Value::Number(i as f64), 0, value, memory),
         }
+    }
+
+    /// `t[first + j] = values[j]` for each `j` in order, without metamethods (`SETLIST`). Keys
+    /// in the array part are written at once, the exact border moved once when the values
+    /// are appended at it; otherwise one [`Table::set_int`] each.
+    pub(crate) fn set_ints(
+        &mut self,
+        first: i64,
+        values: &[Value],
+        memory: &mut Memory,
+    ) -> Result<()> {
+        self.begin_write()?;
+        let start = (first as u64).wrapping_sub(1) as usize;
+        let slots = start
+            .checked_add(values.len())
+            .filter(|_| first >= 1)
+            .and_then(|end| self.array.get_mut(start..end));
+        let Some(slots) = slots else {
+            for (key, value) in (first..).zip(values) {
+                self.set_int(key, *value, memory)?;
+            }
+            return Ok(());
+        };
+        slots.copy_from_slice(values);
+        if !self.append_at_border(start, values) {
+            for (idx, value) in (start..).zip(values) {
+                self.note_array_write(idx, matches!(value, Value::Nil));
+            }
+        }
+        Ok(())
     }
 
     /// `t[key] = value` for a string key, without metamethods.
@@ -560,9 +597,12 @@ impl Table {
             Some(pos) => pos,
             None => {
                 self.rehash(key, memory)?;
-                if let Some(slot) = self.array_slot_mut(key) {
-                    *slot = value;
-                    return Ok(());
+                if let Some(idx) = self.array_index(key) {
+                    if let Some(slot) = self.array.get_mut(idx) {
+                        *slot = value;
+                        self.note_array_write(idx, matches!(value, Value::Nil));
+                        return Ok(());
+                    }
                 }
                 // The rehash made room for this key, so this cannot fail.
                 self.insert_key(key, key_hash)
@@ -634,6 +674,18 @@ impl Table {
         None
     }
 
+    /// The array slot (0-based) that `key` would have, if it is an integer of at least 1.
+    #[inline]
+    fn array_index(&self, key: Value) -> Option<usize> {
+        match key {
+            Value::Number(n) => match as_integer(n) {
+                Some(i) if i >= 1 => Some((i as u64).wrapping_sub(1) as usize),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The array slot `key` belongs to, if it is an integer in `1..=array.len()`.
     #[inline]
     fn array_slot_mut(&mut self, key: Value) -> Option<&mut Value> {
@@ -658,6 +710,8 @@ impl Table {
         let (old_bytes, new_bytes) = (self.heap_size(), Self::heap_size_for(narr, 0));
         memory.resize(old_bytes, new_bytes)?;
         self.array.clear();
+        // Every array slot is nil (or there is none).
+        self.border_hint.set(DENSE_BORDER);
         if self.array.capacity() > narr.max(Self::REUSE_SLOTS) {
             self.array = Vec::new();
         }
@@ -697,6 +751,7 @@ impl Table {
         for &idx in array_slots {
             if let Some(value) = self.array.get_mut(idx) {
                 *value = Value::Nil;
+                self.note_array_write(idx, true);
             }
         }
         for &pos in node_slots {

@@ -151,6 +151,7 @@ impl Table {
         }
 
         // Nothing can fail from here on: the new node vector has room for every live key.
+        let old_hint = self.border_hint.get();
         let old_nodes = std::mem::replace(&mut self.nodes, nodes);
         // `node_cap <= MAX_SIZE` (checked above).
         self.last_free = node_cap as u32;
@@ -166,16 +167,21 @@ impl Table {
         } else {
             self.array.resize(array_size, Value::Nil);
         }
+        let mut moved = 0;
         for node in old_nodes.iter().rev() {
             if node.value == Value::Nil {
                 continue;
             }
             match self.array_slot_mut(node.key) {
-                Some(slot) => *slot = node.value,
+                Some(slot) => {
+                    *slot = node.value;
+                    moved += 1;
+                }
                 None => self.reinsert(node.key, node.key_hash, node.value),
             }
         }
         memory.pool.give_nodes(old_nodes);
+        self.border_after_resize(old_hint, moved);
         Ok(())
     }
 

@@ -227,6 +227,89 @@ fn array_border_matches_51_with_holes() {
     }
 }
 
+/// Checks [`Table::border_hint`]'s invariant: flagged exact, the array part holds values in
+/// exactly the slots below the border.
+fn assert_exact_border_holds(table: &super::Table, context: &str) {
+    let hint = table.border_hint.get();
+    if hint & super::DENSE_BORDER != 0 {
+        let border = usize::from(hint & !super::DENSE_BORDER);
+        let array = table.array();
+        assert!(
+            border <= array.len(),
+            "{context}: border {border} past the array"
+        );
+        assert!(
+            array[..border].iter().all(|v| *v != Value::Nil)
+                && array[border..].iter().all(|v| *v == Value::Nil),
+            "{context}: not dense at {border}"
+        );
+    }
+}
+
+#[test]
+fn exact_borders_stay_exact_and_match_51() {
+    // Random writes through every path that writes the array part (the interpreter's
+    // `set_fast`, `raw_set`, `raw_set_int`, `raw_set_ints`, resizes when a key overflows the hash part,
+    // `reset_table`, tables built from values): lists grown by appends and shrunk from the
+    // end (the border moves), holes, writes past the border (it stops being exact), nils
+    // written where there were none. After each write the exact border must hold, and `#t`
+    // must be 5.1's wherever its array search runs.
+    let mut state = 0x9e37_79b9_7f4a_7c15;
+    for case in 0..300 {
+        let mut heap = Heap::new();
+        let t = if case % 5 == 0 {
+            let values: Vec<Value> = (1..=(case % 40)).map(|k| num(k as f64)).collect();
+            heap.tx().new_array_from(&values).expect("no limit")
+        } else {
+            heap.tx().new_table(case % 9, 0).expect("no limit")
+        };
+        for step in 0..200 {
+            let (len, array_len) = {
+                let table = heap.objects.tables.get(t.raw()).expect("live");
+                (table.len(), table.array().len())
+            };
+            let r = rng(&mut state);
+            let key = match r % 8 {
+                // Append at the border, or remove the last value.
+                0..=2 => len + 1,
+                3 => len.max(1),
+                // Anywhere in the array part or a little past it.
+                _ => (r >> 8) as usize % (array_len + 3) + 1,
+            };
+            let value = if r % 8 == 3 || (r >> 20) % 6 == 0 {
+                Value::Nil
+            } else {
+                num(step as f64)
+            };
+            let mut tx = heap.tx();
+            match (r >> 32) % 5 {
+                0 => tx.raw_set(t, num(key as f64), value).expect("key"),
+                1 => tx.raw_set_int(t, key as i64, value).expect("key"),
+                // A constructor's run of values (a nil among them now and then).
+                2 => {
+                    let run: Vec<Value> = (0..(r >> 36) % 5)
+                        .map(|j| if j == 2 { value } else { num(j as f64) })
+                        .collect();
+                    tx.raw_set_ints(t, key as i64, &run).expect("keys");
+                }
+                _ => {
+                    tx.set_fast(t, &num(key as f64), value).expect("key");
+                }
+            }
+            if (r >> 40) % 97 == 0 {
+                tx.reset_table(t, (r >> 48) as usize % 6).expect("no limit");
+            }
+            let table = heap.objects.tables.get(t.raw()).expect("live");
+            let context = format!("case {case} step {step}");
+            assert_exact_border_holds(table, &context);
+            let array = table.array();
+            if array.last().is_some_and(|v| *v == Value::Nil) {
+                assert_eq!(table.len(), array_border_51(array), "{context}");
+            }
+        }
+    }
+}
+
 #[test]
 fn border_hint_is_taken_when_5_1_would_find_it() {
     // The hint's check must accept every border 5.1's search finds on a list (values exactly
