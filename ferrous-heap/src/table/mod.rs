@@ -93,7 +93,7 @@ pub(crate) struct Table {
     pub(crate) absent: Cell<u8>,
     /// Writes fail with `HeapError::ReadOnly`.
     pub(crate) readonly: bool,
-    /// The border of the array part, as `#t` finds it (`walk.rs`), in the low 15 bits. With
+    /// The border of the array part, as `#t` finds it (`border.rs`), in the low 15 bits. With
     /// [`DENSE_BORDER`] set it is exact: the array part holds values in exactly its slots below
     /// that border (kept so by every write to the array part, [`Table::note_array_write`], and
     /// recomputed when the array part is made anew), so `#t` returns it at once: 5.1's binary
