@@ -16,7 +16,8 @@
 //! optional (`-` when not installed). Then the heap micro-benchmarks (`cargo bench -p
 //! ferrous-heap`) unless `--quick` is given. Program names after the flags select programs
 //! (`cargo xtask bench --quick fib startup`). `cargo xtask bench redis` measures the script
-//! engine instead (`bench_redis.rs`).
+//! engine instead (`bench_redis.rs`); `cargo xtask bench against BINARY` this tree's `ferrous`
+//! against an earlier build (`bench_ab.rs`).
 //!
 //! Timing never goes in a test: this is the only place where Ferrous is timed.
 
@@ -38,7 +39,7 @@ const RUNS: usize = 5;
 /// lua5.1, with nothing but the environment's size changed: aliasing of stack and heap
 /// addresses), so each round runs at another offset modulo 4 KiB, and the best of the rounds
 /// is a figure that changes of code do not move by luck.
-const STACK_PADS: [usize; 5] = [0, 832, 1664, 2496, 3328];
+pub(crate) const STACK_PADS: [usize; 5] = [0, 832, 1664, 2496, 3328];
 const STARTUP_RUNS: usize = 10;
 /// Issue #14's target for time ferrous/lua5.1.
 const TARGET_GEOMEAN: f64 = 0.70;
@@ -129,6 +130,9 @@ fn show_ratio(r: Option<f64>) -> String {
 pub(crate) fn run(args: &[String]) -> Result<()> {
     if args.first().is_some_and(|a| a == "redis") {
         return crate::bench_redis::run();
+    }
+    if args.first().is_some_and(|a| a == "against") {
+        return crate::bench_ab::run(&args[1..]);
     }
     crate::oracles::ensure()?;
     crate::oracles::ensure_optional();

@@ -4,6 +4,7 @@
 //! - `cargo xtask bench`: benchmarks against `lua5.1`, `lua5.4` and `luajit`: time and memory ratios.
 //! - `cargo xtask bench serve`: `redis-benchmark` against `ferrous serve` and `redis-server`.
 //! - `cargo xtask bench ops`: the cost of single operations (calls, upvalues, ...) against lua5.1.
+//! - `cargo xtask bench against BINARY`: this tree's `ferrous` against an earlier build.
 //! - `cargo xtask redis-suites`: Redis's Tcl suites against `ferrous serve`, as counts.
 //! - `cargo xtask clients`: BullMQ against `ferrous serve` and `redis-server`, outputs compared.
 //! - `cargo xtask hot-order`: regenerates `ferrous-cli/link/hot.ld` from callgrind profiles.
@@ -14,6 +15,7 @@
 #![expect(clippy::print_stdout, reason = "xtask reports to the terminal")]
 
 mod bench;
+mod bench_ab;
 mod bench_ops;
 mod bench_redis;
 mod bench_rss;
@@ -57,6 +59,7 @@ fn main() -> Result<()> {
                  bench redis  EVALSHA throughput in process against redis-server -P 64\n  \
                  bench serve  redis-benchmark against ferrous serve and redis-server 7.0\n  \
                  bench ops  per-operation time (or --instructions) against lua5.1 [OP...]\n  \
+                 bench against BINARY  this tree's ferrous against an earlier build [PROGRAM...]\n  \
                  clients    BullMQ (Node.js) against ferrous serve and redis-server 7.0, outputs compared\n  \
                  hot-order  regenerate ferrous-cli/link/hot.ld (hot functions first) from callgrind runs [--reuse]\n  \
                  layering   check that crates only depend on the layers beneath them\n  \

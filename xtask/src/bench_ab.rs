@@ -1,0 +1,106 @@
+//! `cargo xtask bench against BINARY [PROGRAM...]`: the release `ferrous` built from this tree
+//! against another `ferrous` binary (a copy of an earlier build), on the bench programs, taking
+//! turns run by run.
+//!
+//! How a change to the interpreter is judged: on the machines we have, one program's time moves
+//! by 10% and more with the code's layout or the stack's position alone (see `bench.rs`), so a
+//! change is judged on all twenty programs at once, each run at the bench's five stack offsets
+//! ([`crate::bench::STACK_PADS`]), by the geometric mean of the ratios of the best times. Both
+//! binaries run as copies at paths of the same length (`target/bench-against/{a,b}/ferrous`):
+//! the path is on the new process's stack too, and one binary run from two paths whose
+//! lengths differed by ten bytes took 25% longer on fib.lua from one of them.
+//! Copy `target/release/ferrous` aside before the change, then run this after it.
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::bench::STACK_PADS;
+use crate::bench_rss::measure;
+
+/// Runs per binary and program: two at each stack offset.
+const ROUNDS: usize = 2 * STACK_PADS.len();
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let Some((baseline, names)) = args.split_first() else {
+        bail!("usage: cargo xtask bench against BINARY [PROGRAM...]");
+    };
+    let baseline = Path::new(baseline);
+    if !baseline.is_file() {
+        bail!("{} is not a file", baseline.display());
+    }
+    let built = crate::release::build_ferrous()?;
+    let copies = built
+        .parent()
+        .and_then(Path::parent)
+        .context("the target folder")?
+        .join("bench-against");
+    let (old, ferrous) = (copies.join("a/ferrous"), copies.join("b/ferrous"));
+    for (from, to) in [(baseline, &old), (built.as_path(), &ferrous)] {
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).context("creating target/bench-against")?;
+        }
+        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
+    }
+    let dir = crate::workspace_root().join("xtask/bench");
+    let mut programs: Vec<String> = std::fs::read_dir(&dir)
+        .context("reading xtask/bench")?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".lua").map(str::to_owned)
+        })
+        .filter(|name| names.is_empty() || names.contains(name))
+        .collect();
+    programs.sort();
+    println!(
+        "best of {ROUNDS} runs each, taking turns, at {} stack offsets",
+        STACK_PADS.len()
+    );
+    println!(
+        "{:<12} {:>10} {:>10} {:>8}",
+        "program", "baseline", "this tree", "ratio"
+    );
+    let mut log_sum = 0.0;
+    for name in &programs {
+        let script = dir.join(format!("{name}.lua"));
+        let (old, new) =
+            compare(baseline, &ferrous, &script).with_context(|| format!("benchmark {name}"))?;
+        let ratio = new.as_secs_f64() / old.as_secs_f64();
+        log_sum += ratio.ln();
+        println!(
+            "{name:<12} {:>9.3}s {:>9.3}s {ratio:>7.3}x",
+            old.as_secs_f64(),
+            new.as_secs_f64()
+        );
+    }
+    if !programs.is_empty() {
+        let geomean = (log_sum / programs.len() as f64).exp();
+        println!(
+            "geometric mean over {} programs, this tree / baseline: {geomean:.3}x",
+            programs.len()
+        );
+    }
+    Ok(())
+}
+
+/// The best times of `old` and `new` running `script`, taking turns; fails if their outputs
+/// differ.
+fn compare(old: &Path, new: &Path, script: &Path) -> Result<(Duration, Duration)> {
+    let old_argv = [old.as_os_str(), OsStr::new("run"), script.as_os_str()];
+    let new_argv = [new.as_os_str(), OsStr::new("run"), script.as_os_str()];
+    let (mut old_best, mut new_best) = (Duration::MAX, Duration::MAX);
+    for round in 0..ROUNDS {
+        let pad = STACK_PADS[round % STACK_PADS.len()];
+        let old_run = measure(&old_argv, pad)?;
+        let new_run = measure(&new_argv, pad)?;
+        if old_run.stdout != new_run.stdout {
+            bail!("the two binaries print different output");
+        }
+        old_best = old_best.min(old_run.time);
+        new_best = new_best.min(new_run.time);
+    }
+    Ok((old_best, new_best))
+}
