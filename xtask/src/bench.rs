@@ -139,14 +139,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let ferrous = crate::release::build_ferrous()?;
     let root = crate::workspace_root();
     let dir = root.join("xtask/bench");
-    let mut programs: Vec<String> = std::fs::read_dir(&dir)
-        .context("reading xtask/bench")?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".lua"))
-        .filter(|n| selected(args, n.trim_end_matches(".lua")))
-        .collect();
-    programs.sort();
+    let programs = lua_programs(&dir, |name| selected(args, name))?;
     let installed = [
         true,
         true,
@@ -174,9 +167,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     let (mut time, mut time54, mut rss) = (Mean::default(), Mean::default(), Mean::default());
     for name in &programs {
-        let cells = measure_all(&ferrous, Some(&dir.join(name)), &installed, RUNS)
-            .with_context(|| format!("benchmark {name}"))?;
-        let name = name.trim_end_matches(".lua");
+        let cells = measure_all(
+            &ferrous,
+            Some(&dir.join(format!("{name}.lua"))),
+            &installed,
+            RUNS,
+        )
+        .with_context(|| format!("benchmark {name}"))?;
         print_row(name, &cells);
         time.add(ratio(cells[0].time(), cells[1].time()), name);
         time54.add(ratio(cells[2].time(), cells[1].time()), name);
@@ -321,6 +318,21 @@ fn print_line(c: [&str; 11]) {
         "{:<11} {:>8} {:>8} {:>8} {:>11} {:>14} {:>13} | {:>7} {:>7} {:>7} {:>14}",
         c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]
     );
+}
+
+/// The names (without `.lua`) of the Lua programs in `dir` that `keep` accepts, sorted.
+pub(crate) fn lua_programs(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".lua").map(str::to_owned)
+        })
+        .filter(|name| keep(name))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Whether program `name` runs: every program unless names are given (`cargo xtask bench --quick

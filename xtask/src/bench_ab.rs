@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::STACK_PADS;
+use crate::bench::{STACK_PADS, lua_programs};
 use crate::bench_rss::measure;
 
 /// Runs per binary and program: two at each stack offset.
@@ -45,16 +45,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
     }
     let dir = crate::workspace_root().join("xtask/bench");
-    let mut programs: Vec<String> = std::fs::read_dir(&dir)
-        .context("reading xtask/bench")?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".lua").map(str::to_owned)
-        })
-        .filter(|name| names.is_empty() || names.contains(name))
-        .collect();
-    programs.sort();
+    let programs = lua_programs(&dir, |name| {
+        names.is_empty() || names.iter().any(|n| n == name)
+    })?;
     println!(
         "best of {ROUNDS} runs each, taking turns, at {} stack offsets",
         STACK_PADS.len()

@@ -35,20 +35,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     let ferrous = crate::release::build_ferrous()?;
     let dir = crate::workspace_root().join("xtask/bench/ops");
-    let mut ops: Vec<String> = std::fs::read_dir(&dir)
-        .context("reading xtask/bench/ops")?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".lua").map(str::to_owned)
-        })
-        .filter(|name| name != BASELINE)
-        .filter(|name| {
-            let names: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-            names.is_empty() || names.contains(&name)
-        })
-        .collect();
-    ops.sort();
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let ops = crate::bench::lua_programs(&dir, |name| {
+        name != BASELINE && (names.is_empty() || names.iter().any(|n| *n == name))
+    })?;
     let mut engines = vec![Engine::Ferrous(&ferrous), Engine::Lua("lua5.1")];
     if crate::oracles::is_installed("lua5.4") {
         engines.push(Engine::Lua("lua5.4"));

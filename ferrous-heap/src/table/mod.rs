@@ -689,13 +689,8 @@ impl Table {
     /// The array slot `key` belongs to, if it is an integer in `1..=array.len()`.
     #[inline]
     fn array_slot_mut(&mut self, key: Value) -> Option<&mut Value> {
-        match key {
-            Value::Number(n) => match as_integer(n) {
-                Some(i) if i >= 1 => self.array.get_mut((i as u64).wrapping_sub(1) as usize),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.array_index(key)
+            .and_then(|idx| self.array.get_mut(idx))
     }
 
     /// Makes this table what [`Table::new`]`(narr, 0)` makes (no keys, no metatable, `narr`
