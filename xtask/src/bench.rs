@@ -4,8 +4,10 @@
 //! `luajit -joff` in the same run, and prints per program:
 //! - time: the best of 5 wall-clock runs of each, ferrous/lua5.1 and lua5.4/lua5.1 (lua5.4 shows
 //!   what a faster interpreter of the same kind achieves); the engines take turns, one run each
-//!   per round, so that a slower spell of a shared machine does not fall on one of them only,
-//!   and each round runs them with a different size of environment ([`STACK_PADS`]);
+//!   per round, so that a slower spell of a shared machine does not fall on one of them only
+//!   (each run also lands at a random stack offset and random code addresses: Linux's address
+//!   space randomization, which moves one binary's time by several percent from run to run, and
+//!   which the best of the runs smooths out);
 //! - memory: the peak resident set size of ferrous, lua5.1 and lua5.4 (the largest over the same
 //!   5 runs, measured by `bench_rss.rs`) and ferrous/lua5.1.
 //!
@@ -33,13 +35,6 @@ use crate::bench_rss::measure;
 mod bench_compile;
 
 const RUNS: usize = 5;
-/// The environment each round adds (bytes, see `bench_rss::measure`), which moves the
-/// interpreters' stacks: where the stack lies against the heap's data changes their speed by
-/// far more than the noise (floats.lua from 0.23 to 0.33 s for ferrous, 0.30 to 0.36 s for
-/// lua5.1, with nothing but the environment's size changed: aliasing of stack and heap
-/// addresses), so each round runs at another offset modulo 4 KiB, and the best of the rounds
-/// is a figure that changes of code do not move by luck.
-pub(crate) const STACK_PADS: [usize; 5] = [0, 832, 1664, 2496, 3328];
 const STARTUP_RUNS: usize = 10;
 /// Issue #14's target for time ferrous/lua5.1.
 const TARGET_GEOMEAN: f64 = 0.70;
@@ -228,12 +223,12 @@ fn measure_all(
     });
     let mut results: [Option<Best>; ENGINES] = Default::default();
     let mut failed = [false; ENGINES];
-    for round in 0..runs {
+    for _ in 0..runs {
         for engine in [1, 0, 2, 3] {
             if !installed[engine] || failed[engine] {
                 continue;
             }
-            match measure(&argvs[engine], STACK_PADS[round % STACK_PADS.len()]) {
+            match measure(&argvs[engine]) {
                 Ok(m) => results[engine].get_or_insert_with(Best::default).add(m),
                 Err(err) if engine >= 2 => {
                     println!("({err:#})");

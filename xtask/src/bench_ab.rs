@@ -3,12 +3,12 @@
 //! turns run by run.
 //!
 //! How a change to the interpreter is judged: on the machines we have, one program's time moves
-//! by 10% and more with the code's layout or the stack's position alone (see `bench.rs`), so a
-//! change is judged on all twenty programs at once, each run at the bench's five stack offsets
-//! ([`crate::bench::STACK_PADS`]), by the geometric mean of the ratios of the best times. Both
-//! binaries run as copies at paths of the same length (`target/bench-against/{a,b}/ferrous`):
-//! the path is on the new process's stack too, and one binary run from two paths whose
-//! lengths differed by ten bytes took 25% longer on fib.lua from one of them.
+//! by 10% and more with the code's layout alone, and the best of ten runs of one binary by
+//! several percent from one series to the next (address space randomization and a shared
+//! machine, see `bench.rs`), so a change is judged on all twenty programs at once, by the
+//! geometric mean of the ratios of the best times, and by instruction counts (`bench ops
+//! --instructions`, callgrind). Both binaries run as fresh copies at paths of the same length
+//! (`target/bench-against/{a,b}/ferrous`), so that nothing but the binaries differs.
 //! Copy `target/release/ferrous` aside before the change, then run this after it.
 
 use std::ffi::OsStr;
@@ -17,11 +17,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::{STACK_PADS, lua_programs};
+use crate::bench::lua_programs;
 use crate::bench_rss::measure;
 
-/// Runs per binary and program: two at each stack offset.
-const ROUNDS: usize = 2 * STACK_PADS.len();
+/// Runs per binary and program.
+const ROUNDS: usize = 10;
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let Some((baseline, names)) = args.split_first() else {
@@ -48,10 +48,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let programs = lua_programs(&dir, |name| {
         names.is_empty() || names.iter().any(|n| n == name)
     })?;
-    println!(
-        "best of {ROUNDS} runs each, taking turns, at {} stack offsets",
-        STACK_PADS.len()
-    );
+    println!("best of {ROUNDS} runs each, taking turns");
     println!(
         "{:<12} {:>10} {:>10} {:>8}",
         "program", "baseline", "this tree", "ratio"
@@ -85,10 +82,9 @@ fn compare(old: &Path, new: &Path, script: &Path) -> Result<(Duration, Duration)
     let old_argv = [old.as_os_str(), OsStr::new("run"), script.as_os_str()];
     let new_argv = [new.as_os_str(), OsStr::new("run"), script.as_os_str()];
     let (mut old_best, mut new_best) = (Duration::MAX, Duration::MAX);
-    for round in 0..ROUNDS {
-        let pad = STACK_PADS[round % STACK_PADS.len()];
-        let old_run = measure(&old_argv, pad)?;
-        let new_run = measure(&new_argv, pad)?;
+    for _ in 0..ROUNDS {
+        let old_run = measure(&old_argv)?;
+        let new_run = measure(&new_argv)?;
         if old_run.stdout != new_run.stdout {
             bail!("the two binaries print different output");
         }

@@ -24,15 +24,10 @@ pub(crate) struct Measurement {
     pub(crate) stdout: Vec<u8>,
 }
 
-/// The environment variable whose length [`measure`] varies (see `bench.rs`).
-const PAD_VAR: &str = "XTASK_BENCH_PAD";
-
-/// Runs `argv` once under the `xtask rss` wrapper, with `pad` bytes more of environment; an
-/// error if it fails.
-pub(crate) fn measure(argv: &[&std::ffi::OsStr], pad: usize) -> Result<Measurement> {
+/// Runs `argv` once under the `xtask rss` wrapper; an error if it fails.
+pub(crate) fn measure(argv: &[&std::ffi::OsStr]) -> Result<Measurement> {
     let exe = std::env::current_exe().context("locating the xtask executable")?;
     let output = Command::new(exe)
-        .env(PAD_VAR, "x".repeat(pad))
         .arg("rss")
         .args(argv)
         .stderr(Stdio::inherit())
