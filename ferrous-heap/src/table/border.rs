@@ -22,9 +22,10 @@ impl Table {
     pub(crate) fn len(&self) -> usize {
         let hint = self.border_hint.get();
         let exact = usize::from(hint ^ DENSE_BORDER);
-        if hint & DENSE_BORDER != 0 && exact < self.array.len() {
-            // Values in exactly the slots below it, so the last slot is nil and 5.1's search
-            // over the array part would end there.
+        if hint & DENSE_BORDER != 0 && (exact < self.array.len() || self.nodes.is_empty()) {
+            // Values in exactly the slots below it (never past the array part): below its end,
+            // the last slot is nil and 5.1's search over the array part ends there; at its end,
+            // with no hash part, 5.1 returns the array's size without a search.
             return exact;
         }
         if self.nodes.is_empty() && self.array.last().is_none_or(|v| !matches!(v, Value::Nil)) {

@@ -179,6 +179,25 @@ fn borders_match_lua51() {
         1
     );
     assert_eq!(border(0, &[(5.0, None)]), 0);
+    // A list that fills its array part exactly, with room in the hash part
+    // (`{1, 2, 3, a = 1, b = 2, c = 3, d = 4}` with its string keys removed): the next keys go
+    // to the hash part, where 5.1's search goes on (t[4] = 4 makes #t 4, t[4] and t[5] 5),
+    // unless the next one is missing (t[5] or t[0.5] alone leave it 3).
+    let list_and = |extra: &[Op]| {
+        let mut heap = Heap::new();
+        let mut tx = heap.tx();
+        let t = tx.new_table(3, 4).expect("no limit");
+        for &(key, value) in seq(1..=3).iter().chain(extra) {
+            tx.raw_set(t, num(key), value.map_or(Value::Nil, num))
+                .expect("valid key");
+        }
+        tx.len(t).expect("live table")
+    };
+    assert_eq!(list_and(&[]), 3);
+    assert_eq!(list_and(&[(4.0, Some(4.0))]), 4);
+    assert_eq!(list_and(&[(4.0, Some(4.0)), (5.0, Some(5.0))]), 5);
+    assert_eq!(list_and(&[(5.0, Some(5.0))]), 3);
+    assert_eq!(list_and(&[(0.5, Some(1.0))]), 3);
 }
 
 #[test]
