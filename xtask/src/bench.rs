@@ -332,7 +332,7 @@ pub(crate) fn lua_programs(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Ve
 
 /// Whether program `name` runs: every program unless names are given (`cargo xtask bench --quick
 /// fib closures`).
-fn selected(args: &[String], name: &str) -> bool {
+pub(crate) fn selected(args: &[String], name: &str) -> bool {
     let mut names = args.iter().filter(|a| !a.starts_with("--")).peekable();
     names.peek().is_none() || names.any(|a| a == name)
 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::lua_programs;
+use crate::bench::{lua_programs, selected};
 use crate::bench_rss::measure;
 
 /// Runs per binary and program.
@@ -45,9 +45,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
     }
     let dir = crate::workspace_root().join("xtask/bench");
-    let programs = lua_programs(&dir, |name| {
-        names.is_empty() || names.iter().any(|n| n == name)
-    })?;
+    let programs = lua_programs(&dir, |name| selected(names, name))?;
     println!("best of {ROUNDS} runs each, taking turns");
     println!(
         "{:<12} {:>10} {:>10} {:>8}",

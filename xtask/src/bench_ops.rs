@@ -35,9 +35,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     let ferrous = crate::release::build_ferrous()?;
     let dir = crate::workspace_root().join("xtask/bench/ops");
-    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let ops = crate::bench::lua_programs(&dir, |name| {
-        name != BASELINE && (names.is_empty() || names.iter().any(|n| *n == name))
+        name != BASELINE && crate::bench::selected(args, name)
     })?;
     let mut engines = vec![Engine::Ferrous(&ferrous), Engine::Lua("lua5.1")];
     if crate::oracles::is_installed("lua5.4") {
