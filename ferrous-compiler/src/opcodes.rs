@@ -294,6 +294,12 @@ impl Instruction {
         self.0 & mask(SIZE_OP, 0)
     }
 
+    /// The same operands under another 6-bit opcode field: how a VM gives an instruction a
+    /// specialized form of its own among the 26 values that are not opcodes.
+    pub const fn with_op_field(self, op: u32) -> Instruction {
+        Instruction((self.0 & !mask(SIZE_OP, 0)) | (op & mask(SIZE_OP, 0)))
+    }
+
     /// Operand `A`.
     pub const fn a(self) -> u32 {
         (self.0 >> POS_A) & MAXARG_A
@@ -387,5 +393,16 @@ mod tests {
         }
         // Not an opcode: still the field's value, with the operands masked off.
         assert_eq!(Instruction(u32::MAX).op_field(), 63);
+    }
+
+    #[test]
+    fn with_op_field_keeps_the_operands() {
+        let ins = Instruction::abc(OpCode::GetTable, 7, 300, 511);
+        let other = ins.with_op_field(40);
+        assert_eq!(other.op_field(), 40);
+        assert_eq!((other.a(), other.b(), other.c()), (7, 300, 511));
+        assert_eq!(other.with_op_field(OpCode::GetTable as u32), ins);
+        // Only the field's six bits are taken.
+        assert_eq!(ins.with_op_field(64 + 40).op_field(), 40);
     }
 }

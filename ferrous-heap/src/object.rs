@@ -160,8 +160,13 @@ pub struct LocalVar {
 /// A compiled function, loaded into the heap.
 #[derive(Debug)]
 pub struct Prototype {
-    /// The instructions (Lua 5.1 encoding).
+    /// The instructions (Lua 5.1 encoding), as compiled or loaded: what dumps, debug
+    /// information and error messages read.
     pub code: Rc<[u32]>,
+    /// The instructions the interpreter runs: `code` with some instructions rewritten by the
+    /// loader into specialized forms of the VM's own (same length, same positions, same
+    /// operands; see ferrous-vm's `specialize.rs`).
+    pub exec: Rc<[u32]>,
     /// The constants.
     pub constants: Rc<[Value]>,
     /// Nested prototypes, indexed by `CLOSURE`'s `Bx`.
@@ -309,6 +314,7 @@ impl Prototype {
     pub(crate) fn heap_size(&self) -> usize {
         size_of::<Prototype>()
             + self.code.len() * size_of::<u32>()
+            + self.exec.len() * size_of::<u32>()
             + self.constants.len() * size_of::<Value>()
             + self.protos.len() * size_of::<ProtoHandle>()
             + self.line_info.len() * size_of::<u32>()

@@ -77,6 +77,21 @@ impl Heap {
         }
     }
 
+    /// [`Heap::get_fast`] for a string key (a field name: `t.x`, `o:m()`), which goes straight to
+    /// the hash part's string lookup.
+    #[inline(always)]
+    pub fn get_fast_str(&self, t: TableHandle, key: StringHandle) -> Option<&Value> {
+        let table = self.objects.tables.get(t.raw())?;
+        let value = table.get_str_ref(key, &self.objects.lua_hashes);
+        if !matches!(value, Value::Nil) {
+            return Some(value);
+        }
+        match table.metatable {
+            None => Some(value),
+            Some(mt) => self.get_fast_index(mt, &Value::String(key)),
+        }
+    }
+
     /// [`Heap::get_fast`] after a miss in a table with a metatable, or the index of a value
     /// that has no fields of its own (a string) by its metatable `mt`: follows `__index` while
     /// it is a table, as `luaV_gettable`'s loop does. `None` as for `get_fast`.

@@ -153,6 +153,7 @@ fn proto(heap: &mut Heap, constant: Value) -> crate::ProtoHandle {
     heap.tx()
         .new_proto(Prototype {
             code: Rc::from(vec![0u32; 4]),
+            exec: Rc::from(vec![0u32; 4]),
             constants: Rc::from(vec![constant]),
             protos: Box::new([]),
             num_upvalues: 1,

@@ -288,6 +288,32 @@ impl HeapTransaction<'_> {
         Ok(true)
     }
 
+    /// [`HeapTransaction::set_fast`] for a string key (a field name: `t.x = v`). In a table with
+    /// a metatable, a key that has a value is assigned without a look at the metatable
+    /// (`__newindex` is for absent keys only).
+    #[inline(always)]
+    pub fn set_fast_str(
+        &mut self,
+        table: TableHandle,
+        key: StringHandle,
+        value: Value,
+    ) -> Result<bool> {
+        let heap = &mut *self.heap;
+        let Some(tbl) = heap.objects.tables.get_mut(table.raw()) else {
+            return Err(HeapError::StaleHandle);
+        };
+        if tbl.metatable.is_some() || tbl.readonly {
+            // An object's field that is already set (`self.n = self.n + 1`) is assigned
+            // without a look at the metatable, as in 5.1.
+            if !tbl.readonly && tbl.set_existing_str(key, value, &heap.objects.lua_hashes)? {
+                return Ok(true);
+            }
+            return self.set_fast_meta(table, &Value::String(key), value);
+        }
+        tbl.set_str(key, value, &heap.objects.lua_hashes, &mut heap.memory)?;
+        Ok(true)
+    }
+
     /// [`HeapTransaction::set_fast`] for a table with a metatable or a read-only one.
     #[inline(never)]
     fn set_fast_meta(&mut self, table: TableHandle, key: &Value, value: Value) -> Result<bool> {

@@ -30,11 +30,12 @@ fn code_slot(p: ProtoHandle) -> usize {
 }
 
 impl Vm {
-    /// The code and constants of prototype `p`, from the heap.
+    /// The code (the loop's form, `Prototype::exec`) and constants of prototype `p`, from the
+    /// heap.
     #[inline(never)]
     pub(crate) fn load_code(&self, p: ProtoHandle) -> RaiseResult<LoadedCode> {
         let proto = self.heap.proto(p)?;
-        Ok((p, proto.code.clone(), proto.constants.clone()))
+        Ok((p, proto.exec.clone(), proto.constants.clone()))
     }
 
     /// The code and constants of prototype `p`, from the loop's `slots` (filled from the heap

@@ -48,6 +48,28 @@ pub(crate) const OP_VARARG: u32 = OpCode::VarArg as u32;
 // The loop's match lists the values above the last opcode by number (so it covers all 64).
 const _: () = assert!(OP_VARARG == 37);
 
+// The VM's specialized forms (`specialize.rs`), in the field values above the last opcode: the
+// loader rewrites an instruction into one where its operands allow, and only the loop's code
+// (`Prototype::exec`) holds them.
+/// `GETTABLE` whose key (C) is a constant string: `t.x`.
+pub(crate) const OP_GETFIELD: u32 = 38;
+/// `SETTABLE` whose key (B) is a constant string: `t.x = v`.
+pub(crate) const OP_SETFIELD: u32 = 39;
+/// `ADD` of a register (B) and a number constant (C): `i + 1`.
+pub(crate) const OP_ADDK: u32 = 40;
+/// `SUB` of a register and a number constant: `n - 1`.
+pub(crate) const OP_SUBK: u32 = 41;
+/// `MUL` of a register and a number constant: `x * 2`.
+pub(crate) const OP_MULK: u32 = 42;
+/// `DIV` of a register and a number constant: `x / 2`.
+pub(crate) const OP_DIVK: u32 = 43;
+/// `EQ` of a register (B) and a constant (C): `k == 0`, `kind == "string"`.
+pub(crate) const OP_EQK: u32 = 44;
+/// `LT` of a register (B) and a number constant (C): `n < 2`.
+pub(crate) const OP_LTK: u32 = 45;
+/// `LE` of a register (B) and a number constant (C).
+pub(crate) const OP_LEK: u32 = 46;
+
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
 // instruction set's one definition), as the loop indexes with them. Inlined in optimized builds
 // only: inlined into the loop in a debug build, each use added stack slots to its frame.
@@ -67,6 +89,14 @@ operand_decoders! {
     arg_c: c -> usize;
     arg_bx: bx -> usize;
     arg_sbx: sbx -> isize;
+}
+
+/// The constant index of RK operand `x` that names a constant (a specialized instruction's,
+/// known to be one at load time; only optimized builds run those, see `interp.rs`).
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub(crate) fn const_index(x: usize) -> usize {
+    ferrous_compiler::index_k(x as u32) as usize
 }
 
 /// The register window of a frame whose registers start at `base` (see `REGS`). Inlined in

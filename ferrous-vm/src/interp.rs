@@ -218,6 +218,25 @@ impl Vm {
                     }
                 }};
             }
+            // `arith!` for a specialized instruction whose B is a register and C a number
+            // constant (`specialize.rs`): `i + 1`, `n - 1`.
+            #[cfg(not(debug_assertions))]
+            macro_rules! arith_k {
+                ($i:ident, $ra:expr, $op:expr, $x:ident, $y:ident, $res:expr) => {{
+                    let regs = regs!();
+                    if let (&Value::Number($x), &Value::Number($y)) =
+                        (&regs[arg_b($i) & 0xff], &k[const_index(arg_c($i))])
+                    {
+                        regs[arg_a($i)] = Value::Number($res);
+                    } else {
+                        let (b, c) = (arg_b($i), arg_c($i));
+                        save_pc!();
+                        let (x, y) = (rk!(b), rk!(c));
+                        self.arith($op, x, y, rk_reg!(b), rk_reg!(c), $ra)?;
+                        resync!();
+                    }
+                }};
+            }
             // The jump of a test. A backward one is a loop (`repeat until #s < 3`): the `JMP`
             // itself runs next, so it is charged like any backward `JMP` (one charge site keeps
             // the loop's stack frame small).
@@ -295,7 +314,43 @@ impl Vm {
                         base + a!()
                     };
                 }
-                match Instruction(i).op_field() {
+                // The slow paths `GETTABLE`, `SETTABLE` and `SELF` share with their
+                // specialized forms (`specialize.rs`), whose operands are the same.
+                macro_rules! gettable_slow {
+                    () => {
+                        let rb = self.th.stack[base + arg_b(i)];
+                        let key = rk!(arg_c(i));
+                        save_pc!();
+                        self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
+                        resync!();
+                    };
+                }
+                macro_rules! settable_slow {
+                    () => {
+                        let t = self.th.stack[ra!()];
+                        let key = rk!(arg_b(i));
+                        let v = rk!(arg_c(i));
+                        save_pc!();
+                        self.set_index(t, key, v, Some(a!() as u32))?;
+                        resync!();
+                    };
+                }
+                macro_rules! self_slow {
+                    () => {
+                        let rb = self.th.stack[base + arg_b(i)];
+                        let key = rk!(arg_c(i));
+                        self.th.stack[ra!() + 1] = rb;
+                        save_pc!();
+                        self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
+                        resync!();
+                    };
+                }
+                let op = Instruction(i).op_field();
+                // A debug build runs the specialized forms (`specialize.rs`) in their original
+                // instructions' arms: there every arm adds stack slots to the loop's frame.
+                #[cfg(debug_assertions)]
+                let op = crate::specialize::original_op(op);
+                match op {
                     OP_MOVE => {
                         // Often a number just written in two parts (a loop index, an
                         // arithmetic result): it is read the same way. A function is written
@@ -371,11 +426,22 @@ impl Vm {
                                 continue;
                             }
                         }
-                        let rb = self.th.stack[base + arg_b(i)];
-                        let key = rk!(arg_c(i));
-                        save_pc!();
-                        self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
-                        resync!();
+                        gettable_slow!();
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_GETFIELD => {
+                        // `GETTABLE` with a constant string key (`specialize.rs`): straight
+                        // to the string lookup.
+                        let regs = regs_ref!();
+                        if let (&Value::Table(t), &Value::String(s)) =
+                            (&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))])
+                        {
+                            if let Some(&v) = self.heap.get_fast_str(t, s) {
+                                regs!()[a!()] = v;
+                                continue;
+                            }
+                        }
+                        gettable_slow!();
                     }
                     OP_SETGLOBAL => {
                         // As `SETTABLE`'s fast path: a plain (or metatable-less) environment.
@@ -418,12 +484,26 @@ impl Vm {
                                 }
                             }
                         }
-                        let t = self.th.stack[ra!()];
-                        let key = rk!(arg_b(i));
-                        let v = rk!(arg_c(i));
-                        save_pc!();
-                        self.set_index(t, key, v, Some(a!() as u32))?;
-                        resync!();
+                        settable_slow!();
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_SETFIELD => {
+                        // `SETTABLE` with a constant string key (`specialize.rs`).
+                        let regs = regs_ref!();
+                        if let (&Value::Table(h), &Value::String(s)) =
+                            (&regs[a!()], &k[const_index(arg_b(i))])
+                        {
+                            let v = copy_split(rk_in!(regs, arg_c(i)));
+                            match self.heap.tx().set_fast_str(h, s, v) {
+                                Ok(true) => continue,
+                                Ok(false) => {}
+                                Err(err) => {
+                                    save_pc!();
+                                    return Err(err.into());
+                                }
+                            }
+                        }
+                        settable_slow!();
                     }
                     OP_NEWTABLE => {
                         save_pc!();
@@ -468,17 +548,20 @@ impl Vm {
                             }
                             _ => {}
                         }
-                        let rb = self.th.stack[base + arg_b(i)];
-                        let key = rk!(arg_c(i));
-                        self.th.stack[ra!() + 1] = rb;
-                        save_pc!();
-                        self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
-                        resync!();
+                        self_slow!();
                     }
                     OP_ADD => arith!(i, ra!(), Arith::Add, x, y, x + y),
                     OP_SUB => arith!(i, ra!(), Arith::Sub, x, y, x - y),
                     OP_MUL => arith!(i, ra!(), Arith::Mul, x, y, x * y),
                     OP_DIV => arith!(i, ra!(), Arith::Div, x, y, x / y),
+                    #[cfg(not(debug_assertions))]
+                    OP_ADDK => arith_k!(i, ra!(), Arith::Add, x, y, x + y),
+                    #[cfg(not(debug_assertions))]
+                    OP_SUBK => arith_k!(i, ra!(), Arith::Sub, x, y, x - y),
+                    #[cfg(not(debug_assertions))]
+                    OP_MULK => arith_k!(i, ra!(), Arith::Mul, x, y, x * y),
+                    #[cfg(not(debug_assertions))]
+                    OP_DIVK => arith_k!(i, ra!(), Arith::Div, x, y, x / y),
                     OP_MOD => arith!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
                     OP_POW => arith!(i, ra!(), Arith::Pow, x, y, Arith::Pow.apply(x, y)),
                     OP_UNM => {
@@ -566,6 +649,49 @@ impl Vm {
                     OP_LE => {
                         let regs = regs!();
                         let res = match (rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i))) {
+                            (&Value::Number(x), &Value::Number(y)) => x <= y,
+                            (&x, &y) => {
+                                save_pc!();
+                                match self.less(x, y, true)? {
+                                    Some(res) => res,
+                                    None => continue 'frame,
+                                }
+                            }
+                        };
+                        cond_jump!(res == (a!() != 0));
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_EQK => {
+                        // `EQ` of a register and a constant (`specialize.rs`): a constant is
+                        // never a table or a userdata, so raw equality decides (no `__eq`).
+                        let regs = regs!();
+                        let res = match (&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))]) {
+                            (&Value::Number(x), &Value::Number(y)) => x == y,
+                            (x, y) => x == y,
+                        };
+                        cond_jump!(res == (a!() != 0));
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_LTK => {
+                        // `LT` of a register and a number constant (`specialize.rs`).
+                        let regs = regs!();
+                        let res = match (&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))]) {
+                            (&Value::Number(x), &Value::Number(y)) => x < y,
+                            (&x, &y) => {
+                                save_pc!();
+                                match self.less(x, y, false)? {
+                                    Some(res) => res,
+                                    None => continue 'frame,
+                                }
+                            }
+                        };
+                        cond_jump!(res == (a!() != 0));
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_LEK => {
+                        // `LE` of a register and a number constant (`specialize.rs`).
+                        let regs = regs!();
+                        let res = match (&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))]) {
                             (&Value::Number(x), &Value::Number(y)) => x <= y,
                             (&x, &y) => {
                                 save_pc!();
@@ -829,8 +955,8 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    38 | 39 | 40 | 41 | 42 | 43 | 44 | 45 | 46 | 47 | 48 | 49 | 50 | 51 | 52
-                    | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    47 | 48 | 49 | 50 | 51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61
+                    | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

@@ -34,6 +34,7 @@ mod native;
 mod number;
 mod ops;
 mod reentry;
+mod specialize;
 mod stdlib;
 mod thread;
 mod unwind;

@@ -154,8 +154,10 @@ impl Vm {
         for name in &proto.upvalue_names {
             upvalue_names.push(string(*name)?);
         }
+        let exec = crate::specialize::exec_code(&code, &constants);
         let prototype = Prototype {
             code: Rc::from(code),
+            exec: Rc::from(exec),
             constants: Rc::from(constants),
             protos: children.into_boxed_slice(),
             num_upvalues: proto.num_upvalues,

@@ -120,6 +120,24 @@ fn ci() -> Result<()> {
             ],
         )
     })?;
+    step("test-release-loop", || {
+        // Optimized builds run the loader's specialized instructions in arms of their own,
+        // which debug builds leave out (ferrous-vm's `specialize.rs`): the Lua conformance
+        // scripts and the random programs compared with lua5.1 run on them too.
+        cargo(&[
+            "test",
+            "--release",
+            "--quiet",
+            "-p",
+            "ferrous-vm",
+            "--test",
+            "conformance",
+            "--test",
+            "differential",
+            "--test",
+            "fuzz",
+        ])
+    })?;
     // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).
     step("lua-5.1-tests", lua_suite::run)?;
     step(

@@ -564,6 +564,35 @@ impl Table {
         self.new_key(Value::String(key), key_hash, value, memory)
     }
 
+    /// `t.key = value` when `key` already has a non-nil value, which 5.1's `luaV_settable`
+    /// assigns without looking for `__newindex`; `Ok(false)`, with nothing changed, when it has
+    /// none.
+    #[inline]
+    pub(crate) fn set_existing_str(
+        &mut self,
+        key: StringHandle,
+        value: Value,
+        hashes: &LuaHashes,
+    ) -> Result<bool> {
+        let Some(pos) = self.find_str(key, hashes.get(key)) else {
+            return Ok(false);
+        };
+        if matches!(
+            self.nodes.get(pos),
+            None | Some(Node {
+                value: Value::Nil,
+                ..
+            })
+        ) {
+            return Ok(false);
+        }
+        self.begin_write()?;
+        if let Some(node) = self.nodes.get_mut(pos) {
+            node.value = value;
+        }
+        Ok(true)
+    }
+
     #[inline]
     fn set_hash(
         &mut self,

@@ -1,0 +1,154 @@
+//! The loader's rewriting of a prototype's instructions into the code the interpreter loop runs
+//! (`Prototype::exec`): an instruction whose operands are of a kind known at load time gets a
+//! specialized opcode of the VM's own (one of the 6-bit field's values above the last opcode,
+//! `decode.rs`), whose arm in the loop skips the tests that kind settles, as Lua 5.4's compiler
+//! does with `GETFIELD` and its relatives. Operands and positions are unchanged, so the
+//! specialized code has the same length, the same jump targets, and positions, line numbers
+//! and hooks that are those of the original; everything but the loop (dumps, debug
+//! information, error messages' variable names) reads the original code.
+//!
+//! Invariant: a specialized arm does what the original instruction does in every case,
+//! including the ones its fast path does not take (its slow path is the original's).
+
+use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
+use ferrous_heap::Value;
+
+use crate::decode::{
+    OP_ADDK, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MULK, OP_SETFIELD, OP_SUBK,
+};
+
+/// The loop's form of `code`, whose constants are `k`.
+pub(crate) fn exec_code(code: &[u32], k: &[Value]) -> Vec<u32> {
+    let mut exec = Vec::with_capacity(code.len());
+    let mut words = code.iter();
+    while let Some(&word) = words.next() {
+        let ins = Instruction(word);
+        exec.push(specialize(ins, k).0);
+        if ins.opcode() == Ok(OpCode::SetList) && ins.c() == 0 {
+            // The next word is `SETLIST`'s block number, not an instruction.
+            if let Some(&block) = words.next() {
+                exec.push(block);
+            }
+        }
+    }
+    exec
+}
+
+/// The original opcode of opcode field `op`: the instruction a specialized form was made from,
+/// or `op` itself.
+#[cfg_attr(not(any(test, debug_assertions)), allow(dead_code))]
+pub(crate) fn original_op(op: u32) -> u32 {
+    match op {
+        OP_GETFIELD => OpCode::GetTable as u32,
+        OP_SETFIELD => OpCode::SetTable as u32,
+        OP_ADDK => OpCode::Add as u32,
+        OP_SUBK => OpCode::Sub as u32,
+        OP_MULK => OpCode::Mul as u32,
+        OP_DIVK => OpCode::Div as u32,
+        OP_EQK => OpCode::Eq as u32,
+        OP_LTK => OpCode::Lt as u32,
+        OP_LEK => OpCode::Le as u32,
+        other => other,
+    }
+}
+
+/// The specialized form of one instruction, or the instruction itself.
+fn specialize(ins: Instruction, k: &[Value]) -> Instruction {
+    let string_k =
+        |rk: u32| is_k(rk) && matches!(k.get(index_k(rk) as usize), Some(Value::String(_)));
+    let number_k =
+        |rk: u32| is_k(rk) && matches!(k.get(index_k(rk) as usize), Some(Value::Number(_)));
+    let register_and_number_k = !is_k(ins.b()) && number_k(ins.c());
+    let op = match ins.opcode() {
+        Ok(OpCode::GetTable) if string_k(ins.c()) => OP_GETFIELD,
+        Ok(OpCode::SetTable) if string_k(ins.b()) => OP_SETFIELD,
+        Ok(OpCode::Add) if register_and_number_k => OP_ADDK,
+        Ok(OpCode::Sub) if register_and_number_k => OP_SUBK,
+        Ok(OpCode::Mul) if register_and_number_k => OP_MULK,
+        Ok(OpCode::Div) if register_and_number_k => OP_DIVK,
+        Ok(OpCode::Eq) if !is_k(ins.b()) && is_k(ins.c()) && index_k(ins.c()) < k.len() as u32 => {
+            OP_EQK
+        }
+        Ok(OpCode::Lt) if register_and_number_k => OP_LTK,
+        Ok(OpCode::Le) if register_and_number_k => OP_LEK,
+        _ => return ins,
+    };
+    ins.with_op_field(op)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrous_compiler::BITRK;
+
+    const S: u32 = BITRK; // constant 0: a string
+    const N: u32 = BITRK | 1; // constant 1: a number
+    const B: u32 = BITRK | 2; // constant 2: a boolean
+    const PAST: u32 = BITRK | 9; // past the constants (the verifier rejects it)
+
+    fn k() -> [Value; 3] {
+        [
+            Value::String(ferrous_heap::names::KEYS),
+            Value::Number(1.0),
+            Value::Boolean(true),
+        ]
+    }
+
+    fn abc(op: OpCode, a: u32, b: u32, c: u32) -> u32 {
+        Instruction::abc(op, a, b, c).0
+    }
+
+    #[test]
+    fn operands_of_a_known_kind_are_specialized() {
+        use OpCode::*;
+        let cases = [
+            (abc(GetTable, 0, 1, S), OP_GETFIELD),
+            (abc(GetTable, 0, 1, N), GetTable as u32),
+            (abc(GetTable, 0, 1, 2), GetTable as u32),
+            (abc(GetTable, 0, 1, PAST), GetTable as u32),
+            (abc(SetTable, 0, S, 2), OP_SETFIELD),
+            (abc(SetTable, 0, 2, S), SetTable as u32),
+            (abc(SetTable, 0, N, S), SetTable as u32),
+            (abc(OpSelf, 0, 1, S), OpSelf as u32),
+            (abc(Add, 0, 1, N), OP_ADDK),
+            (abc(Sub, 0, 1, N), OP_SUBK),
+            (abc(Mul, 0, 1, N), OP_MULK),
+            (abc(Div, 0, 1, N), OP_DIVK),
+            (abc(Add, 0, 1, 2), Add as u32),
+            (abc(Add, 0, N, 2), Add as u32),
+            (abc(Add, 0, N, N), Add as u32),
+            (abc(Add, 0, 1, S), Add as u32),
+            (abc(Mod, 0, 1, N), Mod as u32),
+            (abc(Eq, 1, 1, S), OP_EQK),
+            (abc(Eq, 0, 1, N), OP_EQK),
+            (abc(Eq, 0, 1, B), OP_EQK),
+            (abc(Eq, 0, 1, PAST), Eq as u32),
+            (abc(Eq, 0, S, 1), Eq as u32),
+            (abc(Eq, 0, 1, 2), Eq as u32),
+            (abc(Lt, 0, 1, N), OP_LTK),
+            (abc(Lt, 0, 1, S), Lt as u32),
+            (abc(Lt, 0, N, 1), Lt as u32),
+            (abc(Le, 1, 1, N), OP_LEK),
+            (abc(Le, 1, 1, 2), Le as u32),
+        ];
+        let code: Vec<u32> = cases.iter().map(|&(w, _)| w).collect();
+        let exec = exec_code(&code, &k());
+        for ((&word, &(_, want)), &got) in code.iter().zip(&cases).zip(&exec) {
+            let got = Instruction(got);
+            assert_eq!(got.op_field(), want, "{:?}", Instruction(word).opcode());
+            // The operands are untouched, and the original opcode is known.
+            assert_eq!(got.with_op_field(Instruction(word).op_field()).0, word);
+            assert_eq!(original_op(got.op_field()), Instruction(word).op_field());
+        }
+    }
+
+    #[test]
+    fn setlist_block_words_are_not_instructions() {
+        // A block number that reads as `GETTABLE` with a constant string key.
+        let block = abc(OpCode::GetTable, 0, 1, S);
+        let code = [abc(OpCode::SetList, 0, 1, 0), block, block];
+        let exec = exec_code(&code, &k());
+        assert_eq!(&exec[..2], &code[..2]);
+        assert_eq!(Instruction(exec[2]).op_field(), OP_GETFIELD);
+    }
+}
