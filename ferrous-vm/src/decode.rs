@@ -69,6 +69,10 @@ pub(crate) const OP_EQK: u32 = 44;
 pub(crate) const OP_LTK: u32 = 45;
 /// `LE` of a register (B) and a number constant (C).
 pub(crate) const OP_LEK: u32 = 46;
+/// `MOD` of a register (B) and a number constant (C): `i % 1000`.
+pub(crate) const OP_MODK: u32 = 47;
+/// `ADD` of two registers: `a + b`.
+pub(crate) const OP_ADDRR: u32 = 48;
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
 // instruction set's one definition), as the loop indexes with them. Inlined in optimized builds

@@ -562,6 +562,24 @@ impl Vm {
                     OP_MULK => arith_k!(i, ra!(), Arith::Mul, x, y, x * y),
                     #[cfg(not(debug_assertions))]
                     OP_DIVK => arith_k!(i, ra!(), Arith::Div, x, y, x / y),
+                    #[cfg(not(debug_assertions))]
+                    OP_MODK => arith_k!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
+                    #[cfg(not(debug_assertions))]
+                    OP_ADDRR => {
+                        // `ADD` of two registers (`specialize.rs`).
+                        let regs = regs!();
+                        if let (&Value::Number(x), &Value::Number(y)) =
+                            (&regs[arg_b(i) & 0xff], &regs[arg_c(i) & 0xff])
+                        {
+                            regs[arg_a(i)] = Value::Number(x + y);
+                        } else {
+                            let (b, c) = (arg_b(i), arg_c(i));
+                            save_pc!();
+                            let (x, y) = (rk!(b), rk!(c));
+                            self.arith(Arith::Add, x, y, rk_reg!(b), rk_reg!(c), ra!())?;
+                            resync!();
+                        }
+                    }
                     OP_MOD => arith!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
                     OP_POW => arith!(i, ra!(), Arith::Pow, x, y, Arith::Pow.apply(x, y)),
                     OP_UNM => {
@@ -955,8 +973,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    47 | 48 | 49 | 50 | 51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61
-                    | 62 | 63 => {
+                    49 | 50 | 51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

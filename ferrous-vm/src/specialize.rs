@@ -14,7 +14,8 @@ use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::Value;
 
 use crate::decode::{
-    OP_ADDK, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MULK, OP_SETFIELD, OP_SUBK,
+    OP_ADDK, OP_ADDRR, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK, OP_MULK, OP_SETFIELD,
+    OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k`.
@@ -45,6 +46,8 @@ pub(crate) fn original_op(op: u32) -> u32 {
         OP_SUBK => OpCode::Sub as u32,
         OP_MULK => OpCode::Mul as u32,
         OP_DIVK => OpCode::Div as u32,
+        OP_MODK => OpCode::Mod as u32,
+        OP_ADDRR => OpCode::Add as u32,
         OP_EQK => OpCode::Eq as u32,
         OP_LTK => OpCode::Lt as u32,
         OP_LEK => OpCode::Le as u32,
@@ -66,6 +69,8 @@ fn specialize(ins: Instruction, k: &[Value]) -> Instruction {
         Ok(OpCode::Sub) if register_and_number_k => OP_SUBK,
         Ok(OpCode::Mul) if register_and_number_k => OP_MULK,
         Ok(OpCode::Div) if register_and_number_k => OP_DIVK,
+        Ok(OpCode::Mod) if register_and_number_k => OP_MODK,
+        Ok(OpCode::Add) if !is_k(ins.b()) && !is_k(ins.c()) => OP_ADDRR,
         Ok(OpCode::Eq) if !is_k(ins.b()) && is_k(ins.c()) && index_k(ins.c()) < k.len() as u32 => {
             OP_EQK
         }
@@ -114,11 +119,14 @@ mod tests {
             (abc(Sub, 0, 1, N), OP_SUBK),
             (abc(Mul, 0, 1, N), OP_MULK),
             (abc(Div, 0, 1, N), OP_DIVK),
-            (abc(Add, 0, 1, 2), Add as u32),
+            (abc(Add, 0, 1, 2), OP_ADDRR),
+            (abc(Sub, 0, 1, 2), Sub as u32),
             (abc(Add, 0, N, 2), Add as u32),
             (abc(Add, 0, N, N), Add as u32),
             (abc(Add, 0, 1, S), Add as u32),
-            (abc(Mod, 0, 1, N), Mod as u32),
+            (abc(Mod, 0, 1, N), OP_MODK),
+            (abc(Mod, 0, 1, S), Mod as u32),
+            (abc(Pow, 0, 1, N), Pow as u32),
             (abc(Eq, 1, 1, S), OP_EQK),
             (abc(Eq, 0, 1, N), OP_EQK),
             (abc(Eq, 0, 1, B), OP_EQK),

@@ -52,9 +52,9 @@ print(ci.k)
 print(pcall(function() local n; n.x = 1 end))
 print(pcall(function() local str = "s"; str.x = 1 end))
 
--- Arithmetic with a number constant.
+-- Arithmetic with a number constant, and of two registers.
 local function arith(v)
-  return v + 1, v - 1, v * 2, v / 2
+  return v + 1, v - 1, v * 2, v / 2, v % 3, v + v
 end
 print(arith(10))
 print(arith("10"))
@@ -62,7 +62,9 @@ print(arith(" 0x10 "))
 local num = setmetatable({}, {
   __add = function(a, b) return "add" end, __sub = function(a, b) return "sub" end,
   __mul = function(a, b) return "mul" end, __div = function(a, b) return "div" end,
+  __mod = function(a, b) return "mod" end,
 })
+print(-7 % 3, 7 % -3, 5.5 % 2, -0.0 % 1, 1 % 0 ~= 1 % 0, 7 % math.huge ~= 7 % math.huge)
 print(arith(num))
 print(pcall(arith, nil))
 print(pcall(arith, "ten"))
