@@ -237,6 +237,37 @@ impl Vm {
                     }
                 }};
             }
+            // `LT`/`LE` of operands `$x` and `$y` and its jump: numbers inline, anything else
+            // through `less` (strings, `__lt`/`__le`).
+            macro_rules! order {
+                ($x:expr, $y:expr, $le:expr, $cmp:tt) => {{
+                    let res = match ($x, $y) {
+                        (&Value::Number(x), &Value::Number(y)) => x $cmp y,
+                        (&x, &y) => {
+                            save_pc!();
+                            match self.less(x, y, $le)? {
+                                Some(res) => res,
+                                None => continue 'frame,
+                            }
+                        }
+                    };
+                    cond_jump!(res == (a!() != 0));
+                }};
+            }
+            // The outcome of a fast table write: done (on to the next instruction), not done
+            // (the slow path follows), or an error at this instruction.
+            macro_rules! fast_set {
+                ($res:expr) => {
+                    match $res {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(err) => {
+                            save_pc!();
+                            return Err(err.into());
+                        }
+                    }
+                };
+            }
             // The jump of a test. A backward one is a loop (`repeat until #s < 3`): the `JMP`
             // itself runs next, so it is charged like any backward `JMP` (one charge site keeps
             // the loop's stack frame small).
@@ -446,14 +477,7 @@ impl Vm {
                     OP_SETGLOBAL => {
                         // As `SETTABLE`'s fast path: a plain (or metatable-less) environment.
                         let v = copy_split(&self.th.stack[ra!()]);
-                        match self.heap.tx().set_fast(env, &k[arg_bx(i)], v) {
-                            Ok(true) => continue,
-                            Ok(false) => {}
-                            Err(err) => {
-                                save_pc!();
-                                return Err(err.into());
-                            }
-                        }
+                        fast_set!(self.heap.tx().set_fast(env, &k[arg_bx(i)], v));
                         let key = k[arg_bx(i)];
                         let v = self.th.stack[ra!()];
                         save_pc!();
@@ -475,14 +499,7 @@ impl Vm {
                         // a loop index, an arithmetic result; whole-`Value` reloads stall).
                         if let &Value::Table(h) = &regs[a!()] {
                             let v = copy_split(rk_in!(regs, arg_c(i)));
-                            match self.heap.tx().set_fast(h, rk_in!(regs, arg_b(i)), v) {
-                                Ok(true) => continue,
-                                Ok(false) => {}
-                                Err(err) => {
-                                    save_pc!();
-                                    return Err(err.into());
-                                }
-                            }
+                            fast_set!(self.heap.tx().set_fast(h, rk_in!(regs, arg_b(i)), v));
                         }
                         settable_slow!();
                     }
@@ -494,14 +511,7 @@ impl Vm {
                             (&regs[a!()], &k[const_index(arg_b(i))])
                         {
                             let v = copy_split(rk_in!(regs, arg_c(i)));
-                            match self.heap.tx().set_fast_str(h, s, v) {
-                                Ok(true) => continue,
-                                Ok(false) => {}
-                                Err(err) => {
-                                    save_pc!();
-                                    return Err(err.into());
-                                }
-                            }
+                            fast_set!(self.heap.tx().set_fast_str(h, s, v));
                         }
                         settable_slow!();
                     }
@@ -652,31 +662,11 @@ impl Vm {
                     }
                     OP_LT => {
                         let regs = regs!();
-                        let res = match (rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i))) {
-                            (&Value::Number(x), &Value::Number(y)) => x < y,
-                            (&x, &y) => {
-                                save_pc!();
-                                match self.less(x, y, false)? {
-                                    Some(res) => res,
-                                    None => continue 'frame,
-                                }
-                            }
-                        };
-                        cond_jump!(res == (a!() != 0));
+                        order!(rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i)), false, <);
                     }
                     OP_LE => {
                         let regs = regs!();
-                        let res = match (rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i))) {
-                            (&Value::Number(x), &Value::Number(y)) => x <= y,
-                            (&x, &y) => {
-                                save_pc!();
-                                match self.less(x, y, true)? {
-                                    Some(res) => res,
-                                    None => continue 'frame,
-                                }
-                            }
-                        };
-                        cond_jump!(res == (a!() != 0));
+                        order!(rk_in!(regs, arg_b(i)), rk_in!(regs, arg_c(i)), true, <=);
                     }
                     #[cfg(not(debug_assertions))]
                     OP_EQK => {
@@ -693,33 +683,13 @@ impl Vm {
                     OP_LTK => {
                         // `LT` of a register and a number constant (`specialize.rs`).
                         let regs = regs!();
-                        let res = match (&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))]) {
-                            (&Value::Number(x), &Value::Number(y)) => x < y,
-                            (&x, &y) => {
-                                save_pc!();
-                                match self.less(x, y, false)? {
-                                    Some(res) => res,
-                                    None => continue 'frame,
-                                }
-                            }
-                        };
-                        cond_jump!(res == (a!() != 0));
+                        order!(&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))], false, <);
                     }
                     #[cfg(not(debug_assertions))]
                     OP_LEK => {
                         // `LE` of a register and a number constant (`specialize.rs`).
                         let regs = regs!();
-                        let res = match (&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))]) {
-                            (&Value::Number(x), &Value::Number(y)) => x <= y,
-                            (&x, &y) => {
-                                save_pc!();
-                                match self.less(x, y, true)? {
-                                    Some(res) => res,
-                                    None => continue 'frame,
-                                }
-                            }
-                        };
-                        cond_jump!(res == (a!() != 0));
+                        order!(&regs[arg_b(i) & 0xff], &k[const_index(arg_c(i))], true, <=);
                     }
                     OP_TEST => {
                         cond_jump!(is_truthy(regs!()[a!()]) == (arg_c(i) != 0));
