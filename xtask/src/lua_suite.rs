@@ -1,6 +1,9 @@
 //! The official Lua 5.1 test suite (`../shared/lua-5.1-tests`, read-only) under `ferrous run`:
 //! each file runs from inside a writable copy of the suite (with the `libs/P1` folder attrib.lua
-//! needs), and must exit 0, except the files listed in `EXPECTED_FAILURES` with the reason.
+//! needs), and must exit 0, except the files listed in `EXPECTED_FAILURES` with the reason. It
+//! runs twice: on the debug build (overflow checks and debug assertions on) and on the release
+//! build users run, whose interpreter loop has arms the debug one leaves out (ferrous-vm's
+//! `specialize.rs`).
 //!
 //! Invariant: under `CI=true` a missing suite is a failure, never a skip.
 
@@ -47,12 +50,17 @@ pub(crate) fn run() -> Result<()> {
     crate::cargo(&["build", "--quiet", "-p", "ferrous-cli"])?;
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let ferrous = target.join("debug").join("ferrous");
+    run_suite(&suite, &target.join("debug").join("ferrous"), "debug")?;
+    run_suite(&suite, &crate::release::build_ferrous()?, "release")
+}
+
+/// Runs every file of the suite in `suite` with the `ferrous` binary at `ferrous`.
+fn run_suite(suite: &std::path::Path, ferrous: &std::path::Path, build: &str) -> Result<()> {
     let copy = std::env::temp_dir().join(format!("ferrous-lua-suite-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     let status = Command::new("cp")
         .arg("-r")
-        .arg(&suite)
+        .arg(suite)
         .arg(&copy)
         .status()
         .context("copying the Lua suite")?;
@@ -73,7 +81,7 @@ pub(crate) fn run() -> Result<()> {
     let mut unexpected = Vec::new();
     let mut passed = 0;
     for file in &files {
-        let ok = run_file(&ferrous, &copy, file)?;
+        let ok = run_file(ferrous, &copy, file)?;
         let expected = EXPECTED_FAILURES.iter().find(|(name, _)| name == file);
         match (ok, expected) {
             (true, None) => passed += 1,
@@ -86,10 +94,13 @@ pub(crate) fn run() -> Result<()> {
         }
     }
     let _ = std::fs::remove_dir_all(&copy);
-    println!("lua-5.1-tests: {passed} of {} files pass", files.len());
+    println!(
+        "lua-5.1-tests ({build} build): {passed} of {} files pass",
+        files.len()
+    );
     if !unexpected.is_empty() {
         bail!(
-            "lua-5.1-tests: unexpected failures: {}",
+            "lua-5.1-tests ({build} build): unexpected failures: {}",
             unexpected.join(", ")
         );
     }
