@@ -73,6 +73,8 @@ pub(crate) const OP_LEK: u32 = 46;
 pub(crate) const OP_MODK: u32 = 47;
 /// `ADD` of two registers: `a + b`.
 pub(crate) const OP_ADDRR: u32 = 48;
+/// `RETURN` of one value (B = 2): `return x`.
+pub(crate) const OP_RETURN1: u32 = 49;
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
 // instruction set's one definition), as the loop indexes with them. Inlined in optimized builds

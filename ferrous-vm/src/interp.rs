@@ -381,6 +381,82 @@ impl Vm {
                 // instructions' arms: there every arm adds stack slots to the loop's frame.
                 #[cfg(debug_assertions)]
                 let op = crate::specialize::original_op(op);
+                // A `RETURN` of `$n` values from register A: the original's arm and its
+                // one-value form's (`specialize.rs`).
+                macro_rules! ret {
+                    ($n:expr) => {
+                        let n: usize = $n;
+                        if HOOKED {
+                            save_pc!();
+                            self.th.top = ra!() + n;
+                            self.hook_return()?;
+                            fuel = self.fuel;
+                        }
+                        if let Some(&(slot, _)) = self.th.open_upvalues.last() {
+                            if slot as usize >= base {
+                                save_pc!();
+                                self.close_upvalues(base)?;
+                            }
+                        }
+                        let frame = &self.th.frames[fi];
+                        // The fast path needs no `save_pc!`: the frame goes away, and the loop
+                        // goes on with its local fuel.
+                        if matches!(frame.cont, Cont::Call) {
+                            // The common Lua-to-Lua return: what `post_call` does for `Call`.
+                            let (func, nresults) = (frame.func as usize, frame.nresults);
+                            self.th.n_ccalls = frame.ccalls_before;
+                            self.th.frames.truncate(fi);
+                            if nresults == 1 && n >= 1 {
+                                // One result wanted and given (expressions, `x = f()`).
+                                if let &Value::Number(x) = &self.th.stack[ra!()] {
+                                    self.th.stack[func] = Value::Number(opaque(x));
+                                } else {
+                                    self.th.stack[func] = self.th.stack[ra!()];
+                                }
+                                self.th.top = func + 1;
+                            } else if nresults == 0 {
+                                // No result wanted (a call statement).
+                                self.th.top = func;
+                            } else {
+                                self.move_results(func, ra!(), n, nresults);
+                            }
+                            // Back to the calling Lua frame without leaving the loop.
+                            let Some(caller) = fi.checked_sub(1) else {
+                                self.fuel = fuel;
+                                continue 'frame;
+                            };
+                            let frame = &self.th.frames[caller];
+                            let Some(lua) = &frame.lua else {
+                                self.fuel = fuel;
+                                continue 'frame;
+                            };
+                            (closure, env) = (lua.closure, lua.env);
+                            (base, pc) = (frame.base as usize, frame.pc as usize);
+                            let caller_proto = lua.proto;
+                            fi = caller;
+                            switch_code!(caller_proto);
+                            continue;
+                        }
+                        if matches!(frame.cont, Cont::Host) {
+                            // The return of a host-level call (`Vm::call_value` from a native:
+                            // sort comparators, gsub callbacks): what `post_call` does for it.
+                            let func = frame.func as usize;
+                            self.th.n_ccalls = frame.ccalls_before;
+                            self.th.frames.truncate(fi);
+                            self.move_results(func, ra!(), n, -1);
+                            self.fuel = fuel;
+                            return Ok(Exit::Returned);
+                        }
+                        save_pc!();
+                        let Some(frame) = self.th.frames.pop() else {
+                            return Err(Raise::runtime("internal error: no frame to return from"));
+                        };
+                        match self.post_call(frame, ra!(), n)? {
+                            Flow::Continue => continue 'frame,
+                            Flow::Stop => return Ok(Exit::Returned),
+                        }
+                    };
+                }
                 match op {
                     OP_MOVE => {
                         // Often a number just written in two parts (a loop index, an
@@ -792,76 +868,12 @@ impl Vm {
                     }
                     OP_RETURN => {
                         let b = arg_b(i);
-                        let n = if b != 0 { b - 1 } else { self.th.top - ra!() };
-                        if HOOKED {
-                            save_pc!();
-                            self.th.top = ra!() + n;
-                            self.hook_return()?;
-                            fuel = self.fuel;
-                        }
-                        if let Some(&(slot, _)) = self.th.open_upvalues.last() {
-                            if slot as usize >= base {
-                                save_pc!();
-                                self.close_upvalues(base)?;
-                            }
-                        }
-                        let frame = &self.th.frames[fi];
-                        // The fast path needs no `save_pc!`: the frame goes away, and the loop
-                        // goes on with its local fuel.
-                        if matches!(frame.cont, Cont::Call) {
-                            // The common Lua-to-Lua return: what `post_call` does for `Call`.
-                            let (func, nresults) = (frame.func as usize, frame.nresults);
-                            self.th.n_ccalls = frame.ccalls_before;
-                            self.th.frames.truncate(fi);
-                            if nresults == 1 && n >= 1 {
-                                // One result wanted and given (expressions, `x = f()`).
-                                if let &Value::Number(x) = &self.th.stack[ra!()] {
-                                    self.th.stack[func] = Value::Number(opaque(x));
-                                } else {
-                                    self.th.stack[func] = self.th.stack[ra!()];
-                                }
-                                self.th.top = func + 1;
-                            } else if nresults == 0 {
-                                // No result wanted (a call statement).
-                                self.th.top = func;
-                            } else {
-                                self.move_results(func, ra!(), n, nresults);
-                            }
-                            // Back to the calling Lua frame without leaving the loop.
-                            let Some(caller) = fi.checked_sub(1) else {
-                                self.fuel = fuel;
-                                continue 'frame;
-                            };
-                            let frame = &self.th.frames[caller];
-                            let Some(lua) = &frame.lua else {
-                                self.fuel = fuel;
-                                continue 'frame;
-                            };
-                            (closure, env) = (lua.closure, lua.env);
-                            (base, pc) = (frame.base as usize, frame.pc as usize);
-                            let caller_proto = lua.proto;
-                            fi = caller;
-                            switch_code!(caller_proto);
-                            continue;
-                        }
-                        if matches!(frame.cont, Cont::Host) {
-                            // The return of a host-level call (`Vm::call_value` from a native:
-                            // sort comparators, gsub callbacks): what `post_call` does for it.
-                            let func = frame.func as usize;
-                            self.th.n_ccalls = frame.ccalls_before;
-                            self.th.frames.truncate(fi);
-                            self.move_results(func, ra!(), n, -1);
-                            self.fuel = fuel;
-                            return Ok(Exit::Returned);
-                        }
-                        save_pc!();
-                        let Some(frame) = self.th.frames.pop() else {
-                            return Err(Raise::runtime("internal error: no frame to return from"));
-                        };
-                        match self.post_call(frame, ra!(), n)? {
-                            Flow::Continue => continue 'frame,
-                            Flow::Stop => return Ok(Exit::Returned),
-                        }
+                        ret!(if b != 0 { b - 1 } else { self.th.top - ra!() });
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_RETURN1 => {
+                        // `RETURN` of one value (`specialize.rs`): `return x`.
+                        ret!(1);
                     }
                     OP_FORLOOP => {
                         let Some(regs) = regs!().get_mut(a!()..a!() + 4) else {
@@ -943,7 +955,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    49 | 50 | 51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    50 | 51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

@@ -14,8 +14,8 @@ use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::Value;
 
 use crate::decode::{
-    OP_ADDK, OP_ADDRR, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK, OP_MULK, OP_SETFIELD,
-    OP_SUBK,
+    OP_ADDK, OP_ADDRR, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK, OP_MULK, OP_RETURN1,
+    OP_SETFIELD, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k`.
@@ -51,6 +51,7 @@ pub(crate) fn original_op(op: u32) -> u32 {
         OP_EQK => OpCode::Eq as u32,
         OP_LTK => OpCode::Lt as u32,
         OP_LEK => OpCode::Le as u32,
+        OP_RETURN1 => OpCode::Return as u32,
         other => other,
     }
 }
@@ -76,6 +77,7 @@ fn specialize(ins: Instruction, k: &[Value]) -> Instruction {
         }
         Ok(OpCode::Lt) if register_and_number_k => OP_LTK,
         Ok(OpCode::Le) if register_and_number_k => OP_LEK,
+        Ok(OpCode::Return) if ins.b() == 2 => OP_RETURN1,
         _ => return ins,
     };
     ins.with_op_field(op)
@@ -138,6 +140,10 @@ mod tests {
             (abc(Lt, 0, N, 1), Lt as u32),
             (abc(Le, 1, 1, N), OP_LEK),
             (abc(Le, 1, 1, 2), Le as u32),
+            (abc(Return, 0, 2, 0), OP_RETURN1),
+            (abc(Return, 0, 1, 0), Return as u32),
+            (abc(Return, 0, 0, 0), Return as u32),
+            (abc(Return, 0, 3, 0), Return as u32),
         ];
         let code: Vec<u32> = cases.iter().map(|&(w, _)| w).collect();
         let exec = exec_code(&code, &k());
