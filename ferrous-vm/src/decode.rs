@@ -50,31 +50,49 @@ const _: () = assert!(OP_VARARG == 37);
 
 // The VM's specialized forms (`specialize.rs`), in the field values above the last opcode: the
 // loader rewrites an instruction into one where its operands allow, and only the loop's code
-// (`Prototype::exec`) holds them.
-/// `GETTABLE` whose key (C) is a constant string: `t.x`.
-pub(crate) const OP_GETFIELD: u32 = 38;
-/// `SETTABLE` whose key (B) is a constant string: `t.x = v`.
-pub(crate) const OP_SETFIELD: u32 = 39;
-/// `ADD` of a register (B) and a number constant (C): `i + 1`.
-pub(crate) const OP_ADDK: u32 = 40;
-/// `SUB` of a register and a number constant: `n - 1`.
-pub(crate) const OP_SUBK: u32 = 41;
-/// `MUL` of a register and a number constant: `x * 2`.
-pub(crate) const OP_MULK: u32 = 42;
-/// `DIV` of a register and a number constant: `x / 2`.
-pub(crate) const OP_DIVK: u32 = 43;
-/// `EQ` of a register (B) and a constant (C): `k == 0`, `kind == "string"`.
-pub(crate) const OP_EQK: u32 = 44;
-/// `LT` of a register (B) and a number constant (C): `n < 2`.
-pub(crate) const OP_LTK: u32 = 45;
-/// `LE` of a register (B) and a number constant (C).
-pub(crate) const OP_LEK: u32 = 46;
-/// `MOD` of a register (B) and a number constant (C): `i % 1000`.
-pub(crate) const OP_MODK: u32 = 47;
-/// `ADD` of two registers: `a + b`.
-pub(crate) const OP_ADDRR: u32 = 48;
-/// `RETURN` of one value (B = 2): `return x`.
-pub(crate) const OP_RETURN1: u32 = 49;
+// (`Prototype::exec`) holds them. Each is listed once, with the opcode it is a form of.
+macro_rules! specialized_ops {
+    ($($(#[$doc:meta])* $name:ident = $value:literal, a form of $original:ident;)*) => {
+        $($(#[$doc])* pub(crate) const $name: u32 = $value;)*
+
+        /// The original opcode of opcode field `op`: the instruction a specialized form was
+        /// made from, or `op` itself.
+        #[cfg_attr(not(any(test, debug_assertions)), allow(dead_code))]
+        pub(crate) fn original_op(op: u32) -> u32 {
+            match op {
+                $($name => OpCode::$original as u32,)*
+                other => other,
+            }
+        }
+    };
+}
+
+specialized_ops! {
+    /// `GETTABLE` whose key (C) is a constant string: `t.x`.
+    OP_GETFIELD = 38, a form of GetTable;
+    /// `SETTABLE` whose key (B) is a constant string: `t.x = v`.
+    OP_SETFIELD = 39, a form of SetTable;
+    /// `ADD` of a register (B) and a number constant (C): `i + 1`.
+    OP_ADDK = 40, a form of Add;
+    /// `SUB` of a register and a number constant: `n - 1`.
+    OP_SUBK = 41, a form of Sub;
+    /// `MUL` of a register and a number constant: `x * 2`.
+    OP_MULK = 42, a form of Mul;
+    /// `DIV` of a register and a number constant: `x / 2`.
+    OP_DIVK = 43, a form of Div;
+    /// `EQ` of a register (B) and a constant (C): `k == 0`, `kind == "string"`.
+    OP_EQK = 44, a form of Eq;
+    /// `LT` of a register (B) and a number constant (C): `n < 2`.
+    OP_LTK = 45, a form of Lt;
+    /// `LE` of a register (B) and a number constant (C).
+    OP_LEK = 46, a form of Le;
+    /// `MOD` of a register (B) and a number constant (C): `i % 1000`.
+    OP_MODK = 47, a form of Mod;
+    /// `ADD` of two registers: `a + b`.
+    OP_ADDRR = 48, a form of Add;
+    /// `RETURN` of one value (B = 2): `return x`.
+    OP_RETURN1 = 49, a form of Return;
+}
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the
 // instruction set's one definition), as the loop indexes with them. Inlined in optimized builds

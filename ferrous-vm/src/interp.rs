@@ -380,7 +380,7 @@ impl Vm {
                 // A debug build runs the specialized forms (`specialize.rs`) in their original
                 // instructions' arms: there every arm adds stack slots to the loop's frame.
                 #[cfg(debug_assertions)]
-                let op = crate::specialize::original_op(op);
+                let op = crate::decode::original_op(op);
                 // A `RETURN` of `$n` values from register A: the original's arm and its
                 // one-value form's (`specialize.rs`).
                 macro_rules! ret {

@@ -35,27 +35,6 @@ pub(crate) fn exec_code(code: &[u32], k: &[Value]) -> Vec<u32> {
     exec
 }
 
-/// The original opcode of opcode field `op`: the instruction a specialized form was made from,
-/// or `op` itself.
-#[cfg_attr(not(any(test, debug_assertions)), allow(dead_code))]
-pub(crate) fn original_op(op: u32) -> u32 {
-    match op {
-        OP_GETFIELD => OpCode::GetTable as u32,
-        OP_SETFIELD => OpCode::SetTable as u32,
-        OP_ADDK => OpCode::Add as u32,
-        OP_SUBK => OpCode::Sub as u32,
-        OP_MULK => OpCode::Mul as u32,
-        OP_DIVK => OpCode::Div as u32,
-        OP_MODK => OpCode::Mod as u32,
-        OP_ADDRR => OpCode::Add as u32,
-        OP_EQK => OpCode::Eq as u32,
-        OP_LTK => OpCode::Lt as u32,
-        OP_LEK => OpCode::Le as u32,
-        OP_RETURN1 => OpCode::Return as u32,
-        other => other,
-    }
-}
-
 /// The specialized form of one instruction, or the instruction itself.
 fn specialize(ins: Instruction, k: &[Value]) -> Instruction {
     let string_k =
@@ -152,7 +131,10 @@ mod tests {
             assert_eq!(got.op_field(), want, "{:?}", Instruction(word).opcode());
             // The operands are untouched, and the original opcode is known.
             assert_eq!(got.with_op_field(Instruction(word).op_field()).0, word);
-            assert_eq!(original_op(got.op_field()), Instruction(word).op_field());
+            assert_eq!(
+                crate::decode::original_op(got.op_field()),
+                Instruction(word).op_field()
+            );
         }
     }
 
