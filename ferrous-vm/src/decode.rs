@@ -92,6 +92,10 @@ specialized_ops! {
     OP_ADDRR = 48, a form of Add;
     /// `RETURN` of one value (B = 2): `return x`.
     OP_RETURN1 = 49, a form of Return;
+    /// `ADD` of two registers followed by a `FORLOOP` (the sum at the end of a loop's body:
+    /// `s = s + t[i]`): both in one dispatch. The `FORLOOP` stays in the next word, which is
+    /// where a jump to it goes.
+    OP_ADDRR_FORLOOP = 50, a form of Add;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

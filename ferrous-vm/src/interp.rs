@@ -285,6 +285,35 @@ impl Vm {
                 };
             }
 
+            // `FORLOOP` instruction `$i` (the pc is past it) on register window `$regs`: the
+            // `FORLOOP` arm's and the fused arm's that ends with it.
+            macro_rules! forloop {
+                ($regs:ident, $i:expr) => {{
+                    let i = $i;
+                    let Some(regs) = $regs.get_mut(arg_a(i)..arg_a(i) + 4) else {
+                        return Err(Raise::runtime("internal error: bad for loop state"));
+                    };
+                    if let (&Value::Number(idx), &Value::Number(limit), &Value::Number(step)) =
+                        (&regs[0], &regs[1], &regs[2])
+                    {
+                        let idx = idx + step;
+                        let go_on = if step > 0.0 {
+                            idx <= limit
+                        } else {
+                            limit <= idx
+                        };
+                        if go_on {
+                            pc = (pc as isize + arg_sbx(i)) as usize;
+                            regs[0] = Value::Number(idx);
+                            regs[3] = Value::Number(idx);
+                            charge!();
+                        }
+                    } else {
+                        return Err(Raise::runtime("internal error: bad for loop state"));
+                    }
+                }};
+            }
+
             // One unit of fuel for a backward jump or a call, checked with the pc of the
             // instruction to run next.
             macro_rules! charge {
@@ -353,6 +382,17 @@ impl Vm {
                         let key = rk!(arg_c(i));
                         save_pc!();
                         self.index(rb, key, Some(arg_b(i) as u32), ra!())?;
+                        resync!();
+                    };
+                }
+                // `ADD`'s slow path, for its specialized forms of two registers.
+                #[cfg(not(debug_assertions))]
+                macro_rules! add_rr_slow {
+                    () => {
+                        let (b, c) = (arg_b(i), arg_c(i));
+                        save_pc!();
+                        let (x, y) = (rk!(b), rk!(c));
+                        self.arith(Arith::Add, x, y, rk_reg!(b), rk_reg!(c), ra!())?;
                         resync!();
                     };
                 }
@@ -659,11 +699,26 @@ impl Vm {
                         {
                             regs[arg_a(i)] = Value::Number(x + y);
                         } else {
-                            let (b, c) = (arg_b(i), arg_c(i));
-                            save_pc!();
-                            let (x, y) = (rk!(b), rk!(c));
-                            self.arith(Arith::Add, x, y, rk_reg!(b), rk_reg!(c), ra!())?;
-                            resync!();
+                            add_rr_slow!();
+                        }
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_ADDRR_FORLOOP => {
+                        // `ADDRR` and the `FORLOOP` in the next word (`specialize.rs`); any
+                        // other case runs the `ADD` alone, and the `FORLOOP` runs next.
+                        let regs = regs!();
+                        if let (&Value::Number(x), &Value::Number(y)) =
+                            (&regs[arg_b(i) & 0xff], &regs[arg_c(i) & 0xff])
+                        {
+                            regs[arg_a(i)] = Value::Number(x + y);
+                            // With hooks every instruction is a step of its own (count and
+                            // line hooks): the `FORLOOP` is left to run next.
+                            if let (false, Some(&j)) = (HOOKED, code.get(pc)) {
+                                pc += 1;
+                                forloop!(regs, j);
+                            }
+                        } else {
+                            add_rr_slow!();
                         }
                     }
                     OP_MOD => arith!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
@@ -876,27 +931,8 @@ impl Vm {
                         ret!(1);
                     }
                     OP_FORLOOP => {
-                        let Some(regs) = regs!().get_mut(a!()..a!() + 4) else {
-                            return Err(Raise::runtime("internal error: bad for loop state"));
-                        };
-                        if let (&Value::Number(idx), &Value::Number(limit), &Value::Number(step)) =
-                            (&regs[0], &regs[1], &regs[2])
-                        {
-                            let idx = idx + step;
-                            let go_on = if step > 0.0 {
-                                idx <= limit
-                            } else {
-                                limit <= idx
-                            };
-                            if go_on {
-                                pc = (pc as isize + arg_sbx(i)) as usize;
-                                regs[0] = Value::Number(idx);
-                                regs[3] = Value::Number(idx);
-                                charge!();
-                            }
-                        } else {
-                            return Err(Raise::runtime("internal error: bad for loop state"));
-                        }
+                        let regs = regs!();
+                        forloop!(regs, i);
                     }
                     OP_FORPREP => {
                         if !self.forprep_numbers(ra!()) {
@@ -955,7 +991,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    50 | 51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    51 | 52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

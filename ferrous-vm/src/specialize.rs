@@ -14,17 +14,18 @@ use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::Value;
 
 use crate::decode::{
-    OP_ADDK, OP_ADDRR, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK, OP_MULK, OP_RETURN1,
-    OP_SETFIELD, OP_SUBK,
+    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK,
+    OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k`.
 pub(crate) fn exec_code(code: &[u32], k: &[Value]) -> Vec<u32> {
     let mut exec = Vec::with_capacity(code.len());
-    let mut words = code.iter();
+    let mut words = code.iter().peekable();
     while let Some(&word) = words.next() {
         let ins = Instruction(word);
-        exec.push(specialize(ins, k).0);
+        let next = words.peek().map(|&&w| Instruction(w));
+        exec.push(specialize(ins, next, k).0);
         if ins.opcode() == Ok(OpCode::SetList) && ins.c() == 0 {
             // The next word is `SETLIST`'s block number, not an instruction.
             if let Some(&block) = words.next() {
@@ -35,8 +36,11 @@ pub(crate) fn exec_code(code: &[u32], k: &[Value]) -> Vec<u32> {
     exec
 }
 
-/// The specialized form of one instruction, or the instruction itself.
-fn specialize(ins: Instruction, k: &[Value]) -> Instruction {
+/// The specialized form of one instruction, or the instruction itself. `next` is the word
+/// after it: a fused form needs it to be its second instruction (it is an instruction, not a
+/// `SETLIST` block number, when it is: only `SETLIST` is followed by one).
+fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instruction {
+    let next_is = |op: OpCode| next.is_some_and(|n| n.opcode() == Ok(op));
     let string_k =
         |rk: u32| is_k(rk) && matches!(k.get(index_k(rk) as usize), Some(Value::String(_)));
     let number_k =
@@ -50,7 +54,13 @@ fn specialize(ins: Instruction, k: &[Value]) -> Instruction {
         Ok(OpCode::Mul) if register_and_number_k => OP_MULK,
         Ok(OpCode::Div) if register_and_number_k => OP_DIVK,
         Ok(OpCode::Mod) if register_and_number_k => OP_MODK,
-        Ok(OpCode::Add) if !is_k(ins.b()) && !is_k(ins.c()) => OP_ADDRR,
+        Ok(OpCode::Add) if !is_k(ins.b()) && !is_k(ins.c()) => {
+            if next_is(OpCode::ForLoop) {
+                OP_ADDRR_FORLOOP
+            } else {
+                OP_ADDRR
+            }
+        }
         Ok(OpCode::Eq) if !is_k(ins.b()) && is_k(ins.c()) && index_k(ins.c()) < k.len() as u32 => {
             OP_EQK
         }
@@ -134,6 +144,29 @@ mod tests {
             assert_eq!(
                 crate::decode::original_op(got.op_field()),
                 Instruction(word).op_field()
+            );
+        }
+    }
+
+    #[test]
+    fn pairs_are_fused_when_the_next_word_is_their_second_instruction() {
+        use OpCode::*;
+        let for_loop = Instruction::asbx(ForLoop, 0, -2).0;
+        let call = abc(Call, 2, 2, 1);
+        let cases: [(&[u32], u32); 4] = [
+            (&[abc(Add, 3, 3, 4), for_loop], OP_ADDRR_FORLOOP),
+            (&[abc(Add, 3, 3, N), for_loop], OP_ADDK),
+            (&[abc(Add, 3, 3, 4), call], OP_ADDRR),
+            (&[abc(Add, 3, 3, 4)], OP_ADDRR),
+        ];
+        for (code, want) in cases {
+            let exec = exec_code(code, &k());
+            assert_eq!(Instruction(exec[0]).op_field(), want, "{code:?}");
+            // The second instruction stays as it is: jumps to it run it alone.
+            assert_eq!(&exec[1..], &code[1..]);
+            assert_eq!(
+                crate::decode::original_op(want),
+                Instruction(code[0]).op_field()
             );
         }
     }
