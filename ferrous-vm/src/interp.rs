@@ -385,15 +385,24 @@ impl Vm {
                         resync!();
                     };
                 }
-                // `ADD`'s slow path, for its specialized forms of two registers.
+                // `ADD` of two registers (`OP_ADDRR` and its fused form): then `$then`, with
+                // the register window as `$regs`, when the fast path took it.
                 #[cfg(not(debug_assertions))]
-                macro_rules! add_rr_slow {
-                    () => {
-                        let (b, c) = (arg_b(i), arg_c(i));
-                        save_pc!();
-                        let (x, y) = (rk!(b), rk!(c));
-                        self.arith(Arith::Add, x, y, rk_reg!(b), rk_reg!(c), ra!())?;
-                        resync!();
+                macro_rules! add_rr {
+                    ($regs:ident => $then:block) => {
+                        let $regs = regs!();
+                        if let (&Value::Number(x), &Value::Number(y)) =
+                            (&$regs[arg_b(i) & 0xff], &$regs[arg_c(i) & 0xff])
+                        {
+                            $regs[arg_a(i)] = Value::Number(x + y);
+                            $then
+                        } else {
+                            let (b, c) = (arg_b(i), arg_c(i));
+                            save_pc!();
+                            let (x, y) = (rk!(b), rk!(c));
+                            self.arith(Arith::Add, x, y, rk_reg!(b), rk_reg!(c), ra!())?;
+                            resync!();
+                        }
                     };
                 }
                 macro_rules! settable_slow {
@@ -693,33 +702,20 @@ impl Vm {
                     #[cfg(not(debug_assertions))]
                     OP_ADDRR => {
                         // `ADD` of two registers (`specialize.rs`).
-                        let regs = regs!();
-                        if let (&Value::Number(x), &Value::Number(y)) =
-                            (&regs[arg_b(i) & 0xff], &regs[arg_c(i) & 0xff])
-                        {
-                            regs[arg_a(i)] = Value::Number(x + y);
-                        } else {
-                            add_rr_slow!();
-                        }
+                        add_rr!(_regs => {});
                     }
                     #[cfg(not(debug_assertions))]
                     OP_ADDRR_FORLOOP => {
                         // `ADDRR` and the `FORLOOP` in the next word (`specialize.rs`); any
-                        // other case runs the `ADD` alone, and the `FORLOOP` runs next.
-                        let regs = regs!();
-                        if let (&Value::Number(x), &Value::Number(y)) =
-                            (&regs[arg_b(i) & 0xff], &regs[arg_c(i) & 0xff])
-                        {
-                            regs[arg_a(i)] = Value::Number(x + y);
-                            // With hooks every instruction is a step of its own (count and
-                            // line hooks): the `FORLOOP` is left to run next.
+                        // other case runs the `ADD` alone, and the `FORLOOP` runs next. With
+                        // hooks every instruction is a step of its own (count and line hooks):
+                        // the `FORLOOP` is left to run next.
+                        add_rr!(regs => {
                             if let (false, Some(&j)) = (HOOKED, code.get(pc)) {
                                 pc += 1;
                                 forloop!(regs, j);
                             }
-                        } else {
-                            add_rr_slow!();
-                        }
+                        });
                     }
                     OP_MOD => arith!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
                     OP_POW => arith!(i, ra!(), Arith::Pow, x, y, Arith::Pow.apply(x, y)),
