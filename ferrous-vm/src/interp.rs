@@ -20,7 +20,7 @@ use crate::error::{Raise, RaiseResult};
 use crate::meta::Arith;
 use crate::ops::unknown_opcode;
 use crate::thread::{Cont, Frame, REGS};
-use crate::value::{copy_split, count, is_truthy, opaque};
+use crate::value::{cold, copy_split, count, is_truthy, opaque};
 use crate::vm::Vm;
 
 impl Vm {
@@ -300,6 +300,7 @@ impl Vm {
                         let go_on = if step > 0.0 {
                             idx <= limit
                         } else {
+                            cold();
                             limit <= idx
                         };
                         if go_on {

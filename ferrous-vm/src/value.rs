@@ -55,6 +55,13 @@ pub(crate) fn count(n: usize) -> Value {
     })
 }
 
+/// Marks the path that calls it as the unlikely one (stable Rust's `std::hint::cold_path`,
+/// which needs 1.95): the optimizer lays it out of line and branches to it, instead of
+/// computing both paths and selecting (`FORLOOP`'s comparison, `interp.rs`).
+#[cold]
+#[inline(always)]
+pub(crate) fn cold() {}
+
 /// Zero, as far as the optimizer can tell any value (see [`opaque`]). Never written.
 static OPAQUE_ZERO: AtomicU64 = AtomicU64::new(0);
 

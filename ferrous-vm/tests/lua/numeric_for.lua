@@ -38,3 +38,13 @@ n = 0
 for i = 1, 3 do for j = i, 3 do n = n + 1 end end print(n)
 print(pcall(function() for i = 1, "x" do end end))
 for i = 1, 2, 0 - 1 do print("never") end
+-- The step's sign picks the comparison (a zero, -0 or NaN step compares as a negative one).
+local function run(a, b, c, max)
+  local n, last = 0, nil
+  for i = a, b, c do n = n + 1; last = i; if n >= max then break end end
+  print(a, b, c, n, last)
+end
+run(1, 10, 0, 5) run(10, 1, 0, 5) run(1, 1, 0, 3) run(1, 3, -0.0, 4) run(3, 1, -0.0, 4)
+run(1, 5, 0/0, 4) run(5, 1, 0/0, 4) run(0/0, 5, 1, 4) run(1, 0/0, -1, 4)
+run(1, math.huge, 1e308, 4) run(-1, -math.huge, -1e308, 4) run(math.huge, math.huge, -1, 3)
+run(1, -1, -0.5, 10) run(-math.huge, math.huge, math.huge, 3)
