@@ -33,6 +33,7 @@
 mod border;
 mod build;
 mod layout;
+mod number_key;
 pub(crate) mod pool;
 mod resize;
 #[cfg(test)]
@@ -104,6 +105,7 @@ pub(crate) struct Table {
 }
 
 use border::DENSE_BORDER;
+use number_key::exact_i32;
 
 /// The 5.1 hash of `key` as `Node::key_hash` stores it: a string's hash, 0 for other keys.
 #[inline]
@@ -348,13 +350,10 @@ impl Table {
         match key {
             Value::String(s) => self.get_str_ref(*s, hashes),
             &Value::Number(n) => {
-                let i = n as i64;
-                if i as f64 == n {
-                    let idx = (i as u64).wrapping_sub(1);
-                    if idx < self.array.len() as u64 {
-                        if let Some(value) = self.array.get(idx as usize) {
-                            return value;
-                        }
+                if let Some(i) = exact_i32(n) {
+                    let idx = (i64::from(i) as u64).wrapping_sub(1) as usize;
+                    if let Some(value) = self.array.get(idx) {
+                        return value;
                     }
                 }
                 self.get_num_hash(n)
@@ -397,18 +396,15 @@ impl Table {
     ) -> Result<()> {
         match key {
             &Value::Number(n) => {
-                let i = n as i64;
-                if i as f64 == n && !self.readonly {
-                    let idx = (i as u64).wrapping_sub(1);
-                    if idx < self.array.len() as u64 {
-                        if let Some(slot) = self.array.get_mut(idx as usize) {
-                            if self.absent.get() != 0 {
-                                self.absent.set(0);
-                            }
-                            *slot = value;
-                            self.note_array_write(idx as usize, matches!(value, Value::Nil));
-                            return Ok(());
+                if let (Some(i), false) = (exact_i32(n), self.readonly) {
+                    let idx = (i64::from(i) as u64).wrapping_sub(1) as usize;
+                    if let Some(slot) = self.array.get_mut(idx) {
+                        if self.absent.get() != 0 {
+                            self.absent.set(0);
                         }
+                        *slot = value;
+                        self.note_array_write(idx, matches!(value, Value::Nil));
+                        return Ok(());
                     }
                 }
                 self.set(Value::Number(n), value, hashes, memory)

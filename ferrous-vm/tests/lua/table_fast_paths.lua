@@ -86,3 +86,16 @@ local n = 5
 print(pcall(function() return n.x end))
 print(pcall(function() n.x = 1 end))
 print(pcall(function() local u; u[1] = 2 end))
+
+-- Number keys at the edges of the array part's fast path (exact i32 test): zeros, fractions,
+-- 2^31 and beyond, infinities, NaN.
+local nk = {10, 20, 30}
+keys = {1, 2, 3, 4, 0, -0.0, -1, 0.5, 1.5, 2^31, 2^31 - 1, -2^31, 2^32 + 1, 2^52 + 1, 2^53,
+  1/0, -1/0, 3 + 2^-40}
+for _, k in ipairs(keys) do print(k, nk[k]) end
+print(nk[0/0])
+for _, k in ipairs(keys) do nk[k] = k end
+local n = 0
+for k, v in pairs(nk) do n = n + 1 end
+print(n, #nk, nk[4], nk[-0.0], nk[0], nk[2^31], nk[3 + 2^-40])
+print(pcall(function() nk[0/0] = 1 end))
