@@ -8,11 +8,16 @@
 //! machine, see `bench.rs`), so a change is judged on all twenty programs at once, by the
 //! geometric mean of the ratios of the best times, and by instruction counts (`bench ops
 //! --instructions`, callgrind). Both binaries run as fresh copies at paths of the same length
-//! (`target/bench-against/{a,b}/ferrous`), so that nothing but the binaries differs.
+//! (`target/bench-against/{a,b}{1,2,3}/ferrous`), so that nothing but the binaries differs.
+//! Three copies of each, used in turn: where a file's pages land in physical memory moves its
+//! speed too (a byte-identical copy of one build ran closures.lua 6% slower than the original,
+//! and the same file after its pages were evicted and read again, 0-4%; presumably caches and
+//! TLBs indexed by physical address), so one copy per binary compared two placements as much as
+//! two builds. The best of the runs is then the best over three placements, on both sides.
 //! Copy `target/release/ferrous` aside before the change, then run this after it.
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -21,7 +26,10 @@ use crate::bench::{lua_programs, selected};
 use crate::bench_rss::measure;
 
 /// Runs per binary and program.
-const ROUNDS: usize = 10;
+const ROUNDS: usize = 12;
+
+/// Fresh copies of each binary, run in turn (see the module's documentation).
+const COPIES: usize = 3;
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let Some((baseline, names)) = args.split_first() else {
@@ -37,16 +45,26 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .and_then(Path::parent)
         .context("the target folder")?
         .join("bench-against");
-    let (old, ferrous) = (copies.join("a/ferrous"), copies.join("b/ferrous"));
-    for (from, to) in [(baseline, &old), (built.as_path(), &ferrous)] {
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).context("creating target/bench-against")?;
+    let mut old = Vec::new();
+    let mut ferrous = Vec::new();
+    for k in 1..=COPIES {
+        for (from, side, list) in [
+            (baseline, "a", &mut old),
+            (built.as_path(), "b", &mut ferrous),
+        ] {
+            let to = copies.join(format!("{side}{k}/ferrous"));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).context("creating target/bench-against")?;
+            }
+            // Removed first: a new file gets new pages, where overwriting might reuse some.
+            let _ = std::fs::remove_file(&to);
+            std::fs::copy(from, &to).with_context(|| format!("copying {}", from.display()))?;
+            list.push(to);
         }
-        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
     }
     let dir = crate::workspace_root().join("xtask/bench");
     let programs = lua_programs(&dir, |name| selected(names, name))?;
-    println!("best of {ROUNDS} runs each, taking turns");
+    println!("best of {ROUNDS} runs each over {COPIES} copies, taking turns");
     println!(
         "{:<12} {:>10} {:>10} {:>8}",
         "program", "baseline", "this tree", "ratio"
@@ -55,7 +73,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     for name in &programs {
         let script = dir.join(format!("{name}.lua"));
         let (old, new) =
-            compare(baseline, &ferrous, &script).with_context(|| format!("benchmark {name}"))?;
+            compare(&old, &ferrous, &script).with_context(|| format!("benchmark {name}"))?;
         let ratio = new.as_secs_f64() / old.as_secs_f64();
         log_sum += ratio.ln();
         println!(
@@ -74,15 +92,17 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The best times of `old` and `new` running `script`, taking turns; fails if their outputs
-/// differ.
-fn compare(old: &Path, new: &Path, script: &Path) -> Result<(Duration, Duration)> {
-    let old_argv = [old.as_os_str(), OsStr::new("run"), script.as_os_str()];
-    let new_argv = [new.as_os_str(), OsStr::new("run"), script.as_os_str()];
+/// The best times of the copies `old` and `new` running `script`, taking turns (and copies);
+/// fails if their outputs differ.
+fn compare(old: &[PathBuf], new: &[PathBuf], script: &Path) -> Result<(Duration, Duration)> {
     let (mut old_best, mut new_best) = (Duration::MAX, Duration::MAX);
-    for _ in 0..ROUNDS {
-        let old_run = measure(&old_argv)?;
-        let new_run = measure(&new_argv)?;
+    for round in 0..ROUNDS {
+        let (Some(old), Some(new)) = (old.get(round % old.len()), new.get(round % new.len()))
+        else {
+            bail!("no copies to run");
+        };
+        let old_run = measure(&[old.as_os_str(), OsStr::new("run"), script.as_os_str()])?;
+        let new_run = measure(&[new.as_os_str(), OsStr::new("run"), script.as_os_str()])?;
         if old_run.stdout != new_run.stdout {
             bail!("the two binaries print different output");
         }
