@@ -64,7 +64,8 @@ mod tests {
         // Integers and their neighbours across the whole range, and the bits around them.
         let mut x = 1.0f64;
         while x < 1e20 {
-            for n in [x, -x, x + 1.0, x - 1.0, x + 0.25] {
+            let r = x.round();
+            for n in [x, -x, r, -r, r + 1.0, r - 1.0, -r - 1.0, r + 0.5, x + 0.25] {
                 cases.push(n);
                 cases.push(f64::from_bits(n.to_bits() + 1));
                 cases.push(f64::from_bits(n.to_bits().wrapping_sub(1)));
