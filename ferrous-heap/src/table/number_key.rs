@@ -22,7 +22,9 @@ mod tests {
     /// The definition `exact_i32` replaces: the round trip through `i64`, in `i32`'s range.
     fn reference(n: f64) -> Option<i32> {
         let i = n as i64;
-        (i as f64 == n).then_some(i).and_then(|i| i32::try_from(i).ok())
+        (i as f64 == n)
+            .then_some(i)
+            .and_then(|i| i32::try_from(i).ok())
     }
 
     #[test]
