@@ -2,18 +2,21 @@
 //!
 //! Runs every Lua program in `xtask/bench/` with the release `ferrous`, `lua5.1`, `lua5.4` and
 //! `luajit -joff` in the same run, and prints per program:
-//! - time: the best of 5 wall-clock runs of each, ferrous/lua5.1 and lua5.4/lua5.1 (lua5.4 shows
+//! - time: the best of 6 wall-clock runs of each, ferrous/lua5.1 and lua5.4/lua5.1 (lua5.4 shows
 //!   what a faster interpreter of the same kind achieves); the engines take turns, one run each
 //!   per round, so that a slower spell of a shared machine does not fall on one of them only
 //!   (each run also lands at a random stack offset and random code addresses: Linux's address
 //!   space randomization, which moves one binary's time by several percent from run to run, and
-//!   which the best of the runs smooths out);
+//!   which the best of the runs smooths out). Each engine runs from three fresh copies of its
+//!   executable in turn (`target/bench-copies/`, `bench_copies.rs`): where one file's pages lie
+//!   in physical memory moved a program's time by up to 6%, so the best is taken over three
+//!   placements, for every engine alike (the references' shared C library stays the system's);
 //! - memory: the peak resident set size of ferrous, lua5.1 and lua5.4 (the largest over the same
-//!   5 runs, measured by `bench_rss.rs`) and ferrous/lua5.1.
+//!   6 runs, measured by `bench_rss.rs`) and ferrous/lua5.1.
 //!
 //! Then the geometric means of the ratios, the slowest program, and issue #14's target
 //! (time ferrous/lua5.1: geometric mean <= 0.70x, no program above 1.0x). A first row, `startup`,
-//! runs `-e ''` (best of 10; not in the means). ferrous's output must equal lua5.1's (else the
+//! runs `-e ''` (best of 12; not in the means). ferrous's output must equal lua5.1's (else the
 //! bench fails); lua5.4 may print differently (its time is marked `*`) and lua5.4 and luajit are
 //! optional (`-` when not installed). Then the heap micro-benchmarks (`cargo bench -p
 //! ferrous-heap`) unless `--quick` is given. Program names after the flags select programs
@@ -24,18 +27,20 @@
 //! Timing never goes in a test: this is the only place where Ferrous is timed.
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use crate::bench_copies::{COPIES, fresh_copies, on_path};
 use crate::bench_rss::measure;
 
 #[path = "bench_compile.rs"]
 mod bench_compile;
 
-const RUNS: usize = 5;
-const STARTUP_RUNS: usize = 10;
+/// Runs per engine and program: two from each of the three copies.
+const RUNS: usize = 6;
+const STARTUP_RUNS: usize = 12;
 /// Issue #14's target for time ferrous/lua5.1.
 const TARGET_GEOMEAN: f64 = 0.70;
 
@@ -141,7 +146,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         crate::oracles::is_installed("lua5.4"),
         crate::oracles::is_installed("luajit"),
     ];
-    let time_title = format!("time: best of {RUNS} wall-clock runs");
+    let exes = engine_copies(&ferrous, &installed)?;
+    let time_title = format!("time: best of {RUNS} wall-clock runs over {COPIES} copies");
     println!("{time_title:<80}| peak RSS: largest of the same runs");
     print_line([
         "program",
@@ -157,18 +163,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "ferrous/lua5.1",
     ]);
     if selected(args, "startup") {
-        let cells = measure_all(&ferrous, None, &installed, STARTUP_RUNS)?;
+        let cells = measure_all(&exes, None, STARTUP_RUNS)?;
         print_row("startup", &cells);
     }
     let (mut time, mut time54, mut rss) = (Mean::default(), Mean::default(), Mean::default());
     for name in &programs {
-        let cells = measure_all(
-            &ferrous,
-            Some(&dir.join(format!("{name}.lua"))),
-            &installed,
-            RUNS,
-        )
-        .with_context(|| format!("benchmark {name}"))?;
+        let cells = measure_all(&exes, Some(&dir.join(format!("{name}.lua"))), RUNS)
+            .with_context(|| format!("benchmark {name}"))?;
         print_row(name, &cells);
         time.add(ratio(cells[0].time(), cells[1].time()), name);
         time54.add(ratio(cells[2].time(), cells[1].time()), name);
@@ -197,38 +198,66 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     bench_compile_hook(&root)
 }
 
-/// Runs `script` (or `-e ''` for `None`) under each installed engine, `runs` times each, the
-/// engines taking turns within each round (so that a slower spell of a shared machine falls on
-/// all of them rather than on one engine's runs). Fails if ferrous fails or prints something
-/// else than lua5.1.
+/// The fresh copies each engine runs from (none for an engine that is not installed).
+fn engine_copies(ferrous: &Path, installed: &[bool; ENGINES]) -> Result<[Vec<PathBuf>; ENGINES]> {
+    let dir = ferrous
+        .parent()
+        .and_then(Path::parent)
+        .context("the target folder")?
+        .join("bench-copies");
+    let mut exes: [Vec<PathBuf>; ENGINES] = Default::default();
+    for (engine, program) in ["ferrous", "lua5.1", "lua5.4", "luajit"]
+        .into_iter()
+        .enumerate()
+    {
+        if !installed[engine] {
+            continue;
+        }
+        let from = if engine == 0 {
+            ferrous.to_path_buf()
+        } else {
+            on_path(program).with_context(|| format!("{program} is not on PATH"))?
+        };
+        exes[engine] = fresh_copies(&from, &dir, program, program)?;
+    }
+    Ok(exes)
+}
+
+/// Runs `script` (or `-e ''` for `None`) under each engine that has copies, `runs` times each,
+/// from its copies in turn, the engines taking turns within each round (so that a slower spell
+/// of a shared machine falls on all of them rather than on one engine's runs). Fails if
+/// ferrous fails or prints something else than lua5.1.
 fn measure_all(
-    ferrous: &Path,
+    exes: &[Vec<PathBuf>; ENGINES],
     script: Option<&Path>,
-    installed: &[bool; ENGINES],
     runs: usize,
 ) -> Result<[Cell; ENGINES]> {
-    let argvs: [Vec<&OsStr>; ENGINES] = std::array::from_fn(|engine| {
-        let mut argv: Vec<&OsStr> = match engine {
-            0 => vec![ferrous.as_os_str()],
-            1 => vec![OsStr::new("lua5.1")],
-            2 => vec![OsStr::new("lua5.4")],
-            _ => vec![OsStr::new("luajit"), OsStr::new("-joff")],
+    let args: [Vec<&OsStr>; ENGINES] = std::array::from_fn(|engine| {
+        let mut args: Vec<&OsStr> = match engine {
+            3 => vec![OsStr::new("-joff")],
+            _ => Vec::new(),
         };
         match script {
-            Some(script) if engine == 0 => argv.extend([OsStr::new("run"), script.as_os_str()]),
-            Some(script) => argv.push(script.as_os_str()),
-            None => argv.extend([OsStr::new("-e"), OsStr::new("")]),
+            Some(script) if engine == 0 => args.extend([OsStr::new("run"), script.as_os_str()]),
+            Some(script) => args.push(script.as_os_str()),
+            None => args.extend([OsStr::new("-e"), OsStr::new("")]),
         }
-        argv
+        args
     });
     let mut results: [Option<Best>; ENGINES] = Default::default();
     let mut failed = [false; ENGINES];
-    for _ in 0..runs {
+    for round in 0..runs {
         for engine in [1, 0, 2, 3] {
-            if !installed[engine] || failed[engine] {
+            let copies = &exes[engine];
+            let Some(exe) = copies.get(round % copies.len().max(1)) else {
+                continue;
+            };
+            if failed[engine] {
                 continue;
             }
-            match measure(&argvs[engine]) {
+            let mut argv = vec![exe.as_os_str()];
+            argv.extend(&args[engine]);
+            match measure(&argv) {
                 Ok(m) => results[engine].get_or_insert_with(Best::default).add(m),
                 Err(err) if engine >= 2 => {
                     println!("({err:#})");

@@ -8,12 +8,9 @@
 //! machine, see `bench.rs`), so a change is judged on all twenty programs at once, by the
 //! geometric mean of the ratios of the best times, and by instruction counts (`bench ops
 //! --instructions`, callgrind). Both binaries run as fresh copies at paths of the same length
-//! (`target/bench-against/{a,b}{1,2,3}/ferrous`), so that nothing but the binaries differs.
-//! Three copies of each, used in turn: where a file's pages land in physical memory moves its
-//! speed too (a byte-identical copy of one build ran closures.lua 6% slower than the original,
-//! and the same file after its pages were evicted and read again, 0-4%; presumably caches and
-//! TLBs indexed by physical address), so one copy per binary compared two placements as much as
-//! two builds. The best of the runs is then the best over three placements, on both sides.
+//! (`target/bench-against/{a,b}-{1,2,3}/ferrous`), so that nothing but the binaries differs:
+//! three copies of each, used in turn (`bench_copies.rs`: with one copy per binary, the
+//! comparison was of two placements in physical memory as much as of two builds).
 //! Copy `target/release/ferrous` aside before the change, then run this after it.
 
 use std::ffi::OsStr;
@@ -23,13 +20,11 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::bench::{lua_programs, selected};
+use crate::bench_copies::{COPIES, fresh_copies};
 use crate::bench_rss::measure;
 
 /// Runs per binary and program.
 const ROUNDS: usize = 12;
-
-/// Fresh copies of each binary, run in turn (see the module's documentation).
-const COPIES: usize = 3;
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let Some((baseline, names)) = args.split_first() else {
@@ -45,23 +40,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         .and_then(Path::parent)
         .context("the target folder")?
         .join("bench-against");
-    let mut old = Vec::new();
-    let mut ferrous = Vec::new();
-    for k in 1..=COPIES {
-        for (from, side, list) in [
-            (baseline, "a", &mut old),
-            (built.as_path(), "b", &mut ferrous),
-        ] {
-            let to = copies.join(format!("{side}{k}/ferrous"));
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).context("creating target/bench-against")?;
-            }
-            // Removed first: a new file gets new pages, where overwriting might reuse some.
-            let _ = std::fs::remove_file(&to);
-            std::fs::copy(from, &to).with_context(|| format!("copying {}", from.display()))?;
-            list.push(to);
-        }
-    }
+    let old = fresh_copies(baseline, &copies, "a", "ferrous")?;
+    let ferrous = fresh_copies(&built, &copies, "b", "ferrous")?;
     let dir = crate::workspace_root().join("xtask/bench");
     let programs = lua_programs(&dir, |name| selected(names, name))?;
     println!("best of {ROUNDS} runs each over {COPIES} copies, taking turns");

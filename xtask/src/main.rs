@@ -16,6 +16,7 @@
 
 mod bench;
 mod bench_ab;
+mod bench_copies;
 mod bench_ops;
 mod bench_redis;
 mod bench_rss;
