@@ -52,14 +52,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let mut log_sum = 0.0;
     for name in &programs {
         let script = dir.join(format!("{name}.lua"));
-        let (old, new) =
+        let (old_best, new_best) =
             compare(&old, &ferrous, &script).with_context(|| format!("benchmark {name}"))?;
-        let ratio = new.as_secs_f64() / old.as_secs_f64();
+        let ratio = new_best.as_secs_f64() / old_best.as_secs_f64();
         log_sum += ratio.ln();
         println!(
             "{name:<12} {:>9.3}s {:>9.3}s {ratio:>7.3}x",
-            old.as_secs_f64(),
-            new.as_secs_f64()
+            old_best.as_secs_f64(),
+            new_best.as_secs_f64()
         );
     }
     if !programs.is_empty() {
@@ -77,8 +77,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 fn compare(old: &[PathBuf], new: &[PathBuf], script: &Path) -> Result<(Duration, Duration)> {
     let (mut old_best, mut new_best) = (Duration::MAX, Duration::MAX);
     for round in 0..ROUNDS {
-        let (Some(old), Some(new)) = (old.get(round % old.len()), new.get(round % new.len()))
-        else {
+        let (Some(old), Some(new)) = (
+            old.get(round % old.len().max(1)),
+            new.get(round % new.len().max(1)),
+        ) else {
             bail!("no copies to run");
         };
         let old_run = measure(&[old.as_os_str(), OsStr::new("run"), script.as_os_str()])?;
