@@ -194,7 +194,15 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--quick") {
         return Ok(());
     }
-    crate::cargo(&["bench", "-p", "ferrous-heap", "--", "--quick"])?;
+    crate::cargo(&[
+        "bench",
+        "-p",
+        "ferrous-heap",
+        "--bench",
+        "heap",
+        "--",
+        "--quick",
+    ])?;
     bench_compile_hook(&root)
 }
 
