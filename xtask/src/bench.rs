@@ -32,8 +32,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench_copies::{COPIES, fresh_copies, on_path};
+use crate::bench_copies::{COPIES, fresh_copies};
 use crate::bench_rss::measure;
+use crate::oracles::on_path;
 
 #[path = "bench_compile.rs"]
 mod bench_compile;

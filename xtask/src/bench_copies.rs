@@ -33,15 +33,6 @@ pub(crate) fn fresh_copies(from: &Path, dir: &Path, tag: &str, name: &str) -> Re
         .collect()
 }
 
-/// The file `program` names on `PATH`, symbolic links followed (`/usr/bin/lua5.1` is one).
-pub(crate) fn on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-        .and_then(|found| std::fs::canonicalize(found).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,11 +50,5 @@ mod tests {
             assert_eq!(std::fs::read(copy).unwrap(), b"bytes");
         }
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn on_path_finds_sh_and_not_a_made_up_name() {
-        assert!(on_path("sh").is_some_and(|p| p.is_absolute() && p.is_file()));
-        assert!(on_path("no-such-program-ferrous").is_none());
     }
 }

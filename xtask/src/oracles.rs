@@ -10,6 +10,7 @@
 //! `luajit`): [`ensure_optional`] installs them the same way when it can, but they are never
 //! required, in CI or elsewhere (the bench prints `-` for a missing one).
 
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Result, bail};
@@ -55,13 +56,30 @@ const OPTIONAL: &[Oracle] = &[
     },
 ];
 
+/// Whether `program` is on `PATH`.
 pub(crate) fn is_installed(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    on_path(program).is_some()
+}
+
+/// The executable file `program` names on `PATH` (as the shell's `command -v` finds it),
+/// symbolic links followed (`/usr/bin/lua5.1` is one).
+pub(crate) fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| std::fs::metadata(candidate).is_ok_and(|m| is_executable(&m)))
+        .and_then(|found| std::fs::canonicalize(found).ok())
+}
+
+#[cfg(unix)]
+fn is_executable(m: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    m.is_file() && m.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(m: &std::fs::Metadata) -> bool {
+    m.is_file()
 }
 
 /// Installs the bench's optional references when missing, if apt-get can; never fails.
@@ -133,5 +151,17 @@ fn install(missing: &[&Oracle]) {
     install.extend(&packages);
     if !quiet_apt(&install) {
         println!("apt-get install {} failed", packages.join(" "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_path_finds_sh_and_not_a_made_up_name() {
+        assert!(on_path("sh").is_some_and(|p| p.is_absolute() && p.is_file()));
+        assert!(on_path("no-such-program-ferrous").is_none());
+        assert!(!is_installed("no-such-program-ferrous"));
     }
 }
