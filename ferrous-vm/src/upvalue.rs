@@ -40,15 +40,25 @@ pub(crate) struct UpvalCache {
 }
 
 /// One closure's entry in [`UpvalCache`].
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Way {
     /// The closure whose handles `items` holds.
     owner: Option<FunctionHandle>,
     /// Its first `CAP` upvalues (`None` past its last one).
     items: [Option<UpValueHandle>; Way::CAP],
-    /// For each of them, where its value is: 0 if not known, `CLOSED | cell` for a closed one,
-    /// its stack slot plus one for one open on the running thread's stack.
+    /// For each of them, where its value is: `CLOSED | cell` for a closed one, its stack slot
+    /// plus one for one open on the running thread's stack, [`UNKNOWN`] if not known.
     places: [u32; Way::CAP],
+}
+
+impl Default for Way {
+    fn default() -> Self {
+        Way {
+            owner: None,
+            items: [None; Way::CAP],
+            places: [UNKNOWN; Way::CAP],
+        }
+    }
 }
 
 impl UpvalCache {
@@ -81,35 +91,41 @@ impl UpvalCache {
         way.owner = Some(closure);
         // Built from the slice in one go: clearing the array and then filling it called memcpy.
         way.items = std::array::from_fn(|i| upvalues.get(i).copied());
-        way.places = [0; Way::CAP];
+        way.places = [UNKNOWN; Way::CAP];
         way
     }
 
     /// Forgets where the upvalues were found: an upvalue closed, or another thread runs.
     #[inline(always)]
     pub(crate) fn forget_places(&mut self) {
-        self.ways[0].places = [0; Way::CAP];
-        self.ways[1].places = [0; Way::CAP];
+        self.ways[0].places = [UNKNOWN; Way::CAP];
+        self.ways[1].places = [UNKNOWN; Way::CAP];
     }
 }
 
 /// The bit of [`Way::places`] that marks a cell (a stack slot is below `MAX_STACK`).
 const CLOSED: u32 = 1 << 31;
 
+/// A [`Way::places`] entry not known yet: a cell past any there can be (the heap would need
+/// 2^31 cells, 32 GiB), so the cell lookup the fast paths do anyway fails on it, and they
+/// test the entry's sign only (a separate test for "not known" was two more instructions per
+/// access of a closed upvalue).
+const UNKNOWN: u32 = u32::MAX;
+
 impl Way {
     /// How many handles are kept; a closure's later upvalues take the slow path.
     const CAP: usize = 4;
 
-    /// Where upvalue `idx` of the owner is (a nonzero [`Way::places`] entry), looked up and
-    /// remembered; `None` past `CAP` and where it cannot be kept (an open upvalue of another
-    /// thread). The callers test the entry's sign, then zero, and come here only for 0: the
-    /// tests fuse with the load (a helper returning the entry tested it twice, an enum of the
-    /// cases was built in a stack slot).
+    /// Where upvalue `idx` of the owner is (a [`Way::places`] entry other than [`UNKNOWN`]),
+    /// looked up and remembered; `None` past `CAP` and where it cannot be kept (an open upvalue
+    /// of another thread). The callers test the entry's sign, look a cell up for a negative
+    /// one, and come here when that fails: the test fuses with the load (a helper returning the
+    /// entry tested it twice, an enum of the cases was built in a stack slot).
     #[inline(never)]
     fn find(&mut self, heap: &Heap, current: ThreadHandle, idx: usize) -> Option<u32> {
         let uv = (*self.items.get(idx)?)?;
         let memo = match heap.upvalue_place(uv).ok()? {
-            UpValuePlace::Closed(cell) if cell.index() & CLOSED == 0 => cell.index() | CLOSED,
+            UpValuePlace::Closed(cell) if cell.index() < UNKNOWN & !CLOSED => cell.index() | CLOSED,
             UpValuePlace::Open { thread, slot } if thread == current && slot < CLOSED - 1 => {
                 slot + 1
             }
@@ -130,16 +146,19 @@ impl Vm {
         idx: usize,
     ) -> Option<&Value> {
         let way = self.upvals.own(&self.heap, closure);
-        let mut memo = *way.places.get(idx)?;
-        loop {
-            if (memo as i32) > 0 {
-                return self.th.stack.get(memo as usize - 1);
-            }
-            if memo != 0 {
-                return self.heap.cell(UpValueCell::from_index(memo & !CLOSED));
-            }
-            memo = way.find(&self.heap, self.current, idx)?;
+        let memo = *way.places.get(idx)?;
+        if (memo as i32) > 0 {
+            return self.th.stack.get(memo as usize - 1);
         }
+        if let Some(value) = self.heap.cell(UpValueCell::from_index(memo & !CLOSED)) {
+            return Some(value);
+        }
+        // Not known yet ([`UNKNOWN`]).
+        let memo = way.find(&self.heap, self.current, idx)?;
+        if (memo as i32) > 0 {
+            return self.th.stack.get(memo as usize - 1);
+        }
+        self.heap.cell(UpValueCell::from_index(memo & !CLOSED))
     }
 
     /// Reads upvalue `idx` of a Lua closure.
@@ -181,6 +200,8 @@ impl Vm {
         let Some(&(mut memo)) = way.places.get(idx) else {
             return false;
         };
+        // Twice at most: the second time with the entry just found, if it was not known yet.
+        let mut found = false;
         loop {
             if (memo as i32) > 0 {
                 let (slot, len) = (memo as usize - 1, self.th.stack.len());
@@ -190,19 +211,19 @@ impl Vm {
                 }
                 return false;
             }
-            if memo != 0 {
-                let mut tx = self.heap.tx();
-                let (Some(value), Some(dst)) = (
-                    self.th.stack.get(src),
-                    tx.cell_mut(UpValueCell::from_index(memo & !CLOSED)),
-                ) else {
-                    return false;
-                };
+            let mut tx = self.heap.tx();
+            if let (Some(value), Some(dst)) = (
+                self.th.stack.get(src),
+                tx.cell_mut(UpValueCell::from_index(memo & !CLOSED)),
+            ) {
                 copy_into(dst, value);
                 return true;
             }
+            if found {
+                return false;
+            }
             match way.find(&self.heap, self.current, idx) {
-                Some(found) => memo = found,
+                Some(memo_found) => (memo, found) = (memo_found, true),
                 None => return false,
             }
         }
