@@ -64,22 +64,9 @@ pub(crate) fn is_installed(program: &str) -> bool {
 /// The executable file `program` names on `PATH` (as the shell's `command -v` finds it),
 /// symbolic links followed (`/usr/bin/lua5.1` is one).
 pub(crate) fn on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| std::fs::metadata(candidate).is_ok_and(|m| is_executable(&m)))
+    which::which(program)
+        .ok()
         .and_then(|found| std::fs::canonicalize(found).ok())
-}
-
-#[cfg(unix)]
-fn is_executable(m: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    m.is_file() && m.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(m: &std::fs::Metadata) -> bool {
-    m.is_file()
 }
 
 /// Installs the bench's optional references when missing, if apt-get can; never fails.
