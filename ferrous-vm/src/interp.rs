@@ -514,13 +514,15 @@ impl Vm {
                         // as tag and handle, the parts a `CALL` next reads (after a 16-byte
                         // store, the 8-byte read of the handle waited: a call loop -6.5%).
                         // Any other value is copied whole (`copy_split`'s merged copy went
-                        // through a stack temporary in overlapping parts, which stalled).
+                        // through a stack temporary in overlapping parts, which stalled; and
+                        // `copy_within`, once the loop's only other use of it was gone, became
+                        // a call to `memmove`: iterate.lua +2.5% instructions).
                         let regs = regs!();
                         let b = arg_b(i) & 0xff;
                         match regs[b] {
                             Value::Number(x) => regs[a!()] = Value::Number(opaque(x)),
                             Value::Function(h) => regs[a!()] = Value::Function(h),
-                            _ => regs.copy_within(b..b + 1, a!()),
+                            v => regs[a!()] = v,
                         }
                     }
                     OP_LOADK => {
@@ -646,24 +648,28 @@ impl Vm {
                         self.op_newtable(i, ra!())?;
                     }
                     OP_SELF => {
-                        // The receiver, then the method as `MOVE` writes a function (`CALL` is
-                        // next). A macro, not a helper: a helper's stores through one
-                        // `&mut Value` are merged back into a 16-byte copy.
+                        // The method as `MOVE` writes a function (`CALL` is next), copied from
+                        // the table in place, then the receiver. A macro, not a helper: a
+                        // helper's stores through one `&mut Value` are merged back into a
+                        // 16-byte copy. (Copied out of the table first, the method was held
+                        // across the receiver's store, and its bytes 1..8 went through a stack
+                        // slot as two overlapping 4-byte stores whose reload stalled: 6% of
+                        // inherit.lua's time on an Intel Xeon.)
                         macro_rules! found {
                             ($receiver:expr, $v:expr) => {{
-                                self.th.stack[ra!() + 1] = $receiver;
                                 match $v {
-                                    Value::Function(h) => {
+                                    &Value::Function(h) => {
                                         self.th.stack[ra!()] = Value::Function(h);
                                     }
-                                    v => self.th.stack[ra!()] = v,
+                                    v => self.th.stack[ra!()] = *v,
                                 }
+                                self.th.stack[ra!() + 1] = $receiver;
                                 continue;
                             }};
                         }
                         match self.th.stack[base + arg_b(i)] {
                             Value::Table(t) => {
-                                if let Some(&v) = self.index_fast(t, rk_ref!(arg_c(i))) {
+                                if let Some(v) = self.heap.get_fast(t, rk_ref!(arg_c(i))) {
                                     found!(Value::Table(t), v);
                                 }
                             }
@@ -673,7 +679,7 @@ impl Vm {
                             Value::String(s) => {
                                 if let Some(mt) = self.string_meta {
                                     let key = rk_ref!(arg_c(i));
-                                    if let Some(&v) = self
+                                    if let Some(v) = self
                                         .heap
                                         .get_fast_index(mt, key)
                                         .filter(|v| !matches!(v, Value::Nil))
