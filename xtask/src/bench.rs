@@ -149,6 +149,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     ];
     let exes = engine_copies(&ferrous, &installed)?;
     let time_title = format!("time: best of {RUNS} wall-clock runs over {COPIES} copies");
+    println!("{}", crate::machine::describe());
     println!("{time_title:<80}| peak RSS: largest of the same runs");
     print_line([
         "program",

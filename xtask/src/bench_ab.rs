@@ -44,6 +44,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let ferrous = fresh_copies(&built, &copies, "b", "ferrous")?;
     let dir = crate::workspace_root().join("xtask/bench");
     let programs = lua_programs(&dir, |name| selected(names, name))?;
+    println!("{}", crate::machine::describe());
     println!("best of {ROUNDS} runs each over {COPIES} copies, taking turns");
     println!(
         "{:<12} {:>10} {:>10} {:>8}",

@@ -55,6 +55,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     };
     let unit = if instructions { "instructions" } else { "ns" };
     let names: Vec<&str> = engines.iter().map(Engine::name).collect();
+    if !instructions {
+        // Times depend on the processor; instruction counts do not.
+        println!("{}", crate::machine::describe());
+    }
     println!(
         "{:<16} {}  ferrous/lua5.1{}",
         format!("op ({unit})"),

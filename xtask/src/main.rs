@@ -25,6 +25,7 @@ mod clients;
 mod hot_order;
 mod layering;
 mod lua_suite;
+mod machine;
 mod oracles;
 mod redis_ref;
 mod redis_suite;
