@@ -96,6 +96,10 @@ specialized_ops! {
     /// `s = s + t[i]`): both in one dispatch. The `FORLOOP` stays in the next word, which is
     /// where a jump to it goes.
     OP_ADDRR_FORLOOP = 50, a form of Add;
+    /// `SETUPVAL` A B followed by `GETUPVAL` A B (`n = n + 1; return n`): the read would put
+    /// back in A the value just written from it, so the loop skips it. The `GETUPVAL` stays in
+    /// the next word, which is where a jump to it goes.
+    OP_SETUPVAL_GET = 51, a form of SetUpval;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

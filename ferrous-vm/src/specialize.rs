@@ -15,7 +15,7 @@ use ferrous_heap::Value;
 
 use crate::decode::{
     OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK,
-    OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SUBK,
+    OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k`.
@@ -67,6 +67,13 @@ fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instr
         Ok(OpCode::Lt) if register_and_number_k => OP_LTK,
         Ok(OpCode::Le) if register_and_number_k => OP_LEK,
         Ok(OpCode::Return) if ins.b() == 2 => OP_RETURN1,
+        Ok(OpCode::SetUpval)
+            if next.is_some_and(|n| {
+                n.opcode() == Ok(OpCode::GetUpval) && n.a() == ins.a() && n.b() == ins.b()
+            }) =>
+        {
+            OP_SETUPVAL_GET
+        }
         _ => return ins,
     };
     ins.with_op_field(op)
@@ -153,11 +160,25 @@ mod tests {
         use OpCode::*;
         let for_loop = Instruction::asbx(ForLoop, 0, -2).0;
         let call = abc(Call, 2, 2, 1);
-        let cases: [(&[u32], u32); 4] = [
+        let cases: [(&[u32], u32); 8] = [
             (&[abc(Add, 3, 3, 4), for_loop], OP_ADDRR_FORLOOP),
             (&[abc(Add, 3, 3, N), for_loop], OP_ADDK),
             (&[abc(Add, 3, 3, 4), call], OP_ADDRR),
             (&[abc(Add, 3, 3, 4)], OP_ADDRR),
+            (
+                &[abc(SetUpval, 2, 1, 0), abc(GetUpval, 2, 1, 0)],
+                OP_SETUPVAL_GET,
+            ),
+            // Another register or another upvalue read: a read that changes something.
+            (
+                &[abc(SetUpval, 2, 1, 0), abc(GetUpval, 3, 1, 0)],
+                SetUpval as u32,
+            ),
+            (
+                &[abc(SetUpval, 2, 1, 0), abc(GetUpval, 2, 0, 0)],
+                SetUpval as u32,
+            ),
+            (&[abc(SetUpval, 2, 1, 0)], SetUpval as u32),
         ];
         for (code, want) in cases {
             let exec = exec_code(code, &k());
