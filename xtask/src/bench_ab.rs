@@ -12,6 +12,10 @@
 //! three copies of each, used in turn (`bench_copies.rs`: with one copy per binary, the
 //! comparison was of two placements in physical memory as much as of two builds).
 //! Copy `target/release/ferrous` aside before the change, then run this after it.
+//!
+//! With `--instructions`, each binary runs each program once under callgrind instead, and the
+//! report is of instruction counts: what a change does to the code, apart from the layout
+//! lottery above (a change that does not touch a program's code moved its time by 5-8%).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -27,8 +31,14 @@ use crate::bench_rss::measure;
 const ROUNDS: usize = 12;
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
+    let instructions = args.iter().any(|a| a == "--instructions");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "--instructions")
+        .cloned()
+        .collect();
     let Some((baseline, names)) = args.split_first() else {
-        bail!("usage: cargo xtask bench against BINARY [PROGRAM...]");
+        bail!("usage: cargo xtask bench against BINARY [--instructions] [PROGRAM...]");
     };
     let baseline = Path::new(baseline);
     if !baseline.is_file() {
@@ -44,6 +54,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let ferrous = fresh_copies(&built, &copies, "b", "ferrous")?;
     let dir = crate::workspace_root().join("xtask/bench");
     let programs = lua_programs(&dir, |name| selected(names, name))?;
+    if instructions {
+        return compare_instructions(baseline, &built, &dir, &programs);
+    }
     println!("{}", crate::machine::describe());
     println!("best of {ROUNDS} runs each over {COPIES} copies, taking turns");
     println!(
@@ -93,4 +106,44 @@ fn compare(old: &[PathBuf], new: &[PathBuf], script: &Path) -> Result<(Duration,
         new_best = new_best.min(new_run.time);
     }
     Ok((old_best, new_best))
+}
+
+/// `--instructions`: each program's instruction count under both binaries, in millions, and
+/// their ratio; fails if their outputs differ.
+fn compare_instructions(old: &Path, new: &Path, dir: &Path, programs: &[String]) -> Result<()> {
+    println!("instructions (callgrind), millions");
+    println!(
+        "{:<12} {:>10} {:>10} {:>8}",
+        "program", "baseline", "this tree", "ratio"
+    );
+    let mut log_sum = 0.0;
+    for name in programs {
+        let script = dir.join(format!("{name}.lua"));
+        let count = |binary: &Path| -> Result<u64> {
+            let mut command = std::process::Command::new(binary);
+            command.arg("run").arg(&script);
+            crate::callgrind::instructions(&command, &format!("{} {name}", binary.display()))
+        };
+        let (old_count, new_count) = (count(old)?, count(new)?);
+        let old_output = measure(&[old.as_os_str(), OsStr::new("run"), script.as_os_str()])?;
+        let new_output = measure(&[new.as_os_str(), OsStr::new("run"), script.as_os_str()])?;
+        if old_output.stdout != new_output.stdout {
+            bail!("the two binaries print different output for {name}");
+        }
+        let ratio = new_count as f64 / old_count.max(1) as f64;
+        log_sum += ratio.ln();
+        println!(
+            "{name:<12} {:>10} {:>10} {ratio:>7.4}x",
+            old_count / 1_000_000,
+            new_count / 1_000_000
+        );
+    }
+    if !programs.is_empty() {
+        let geomean = (log_sum / programs.len() as f64).exp();
+        println!(
+            "geometric mean over {} programs, this tree / baseline: {geomean:.4}x",
+            programs.len()
+        );
+    }
+    Ok(())
 }

@@ -123,9 +123,9 @@ impl Engine<'_> {
         }
     }
 
-    /// The command line that runs `script` for `iterations`, after `prefix` (a wrapper).
-    fn command(&self, prefix: &[&str], script: &Path, iterations: u64) -> Command {
-        let mut argv: Vec<String> = prefix.iter().map(|s| (*s).to_owned()).collect();
+    /// The command line that runs `script` for `iterations`.
+    fn command(&self, script: &Path, iterations: u64) -> Command {
+        let mut argv: Vec<String> = Vec::new();
         match self {
             Engine::Ferrous(path) => {
                 argv.push(path.display().to_string());
@@ -147,7 +147,7 @@ fn best_time(engine: &Engine, script: &Path) -> Result<f64> {
     for _ in 0..TIME_RUNS {
         let start = Instant::now();
         let status = engine
-            .command(&[], script, TIME_ITERATIONS)
+            .command(script, TIME_ITERATIONS)
             .status()
             .with_context(|| format!("running {}", engine.name()))?;
         let elapsed = start.elapsed().as_secs_f64();
@@ -161,35 +161,6 @@ fn best_time(engine: &Engine, script: &Path) -> Result<f64> {
 
 /// The instructions callgrind counts in a run of `script` for `iterations`.
 fn count_instructions(engine: &Engine, script: &Path, iterations: u64) -> Result<u64> {
-    let out_file =
-        std::env::temp_dir().join(format!("ferrous-ops-{}.callgrind", std::process::id()));
-    let out_arg = format!("--callgrind-out-file={}", out_file.display());
-    let output = engine
-        .command(
-            &["valgrind", "--tool=callgrind", &out_arg],
-            script,
-            iterations,
-        )
-        .stderr(Stdio::piped())
-        .output()
-        .context("running valgrind")?;
-    let _ = std::fs::remove_file(&out_file);
-    if !output.status.success() {
-        bail!(
-            "{} {} under callgrind failed: {}",
-            engine.name(),
-            script.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    // `==PID== I   refs:      69,277,776`
-    stderr
-        .lines()
-        .find_map(|line| {
-            line.split_once("I   refs:")
-                .map(|(_, n)| n.trim().replace(',', ""))
-        })
-        .and_then(|n| n.parse().ok())
-        .context("callgrind printed no instruction count")
+    let what = format!("{} {}", engine.name(), script.display());
+    crate::callgrind::instructions(&engine.command(script, iterations), &what)
 }

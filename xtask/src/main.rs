@@ -21,6 +21,7 @@ mod bench_ops;
 mod bench_redis;
 mod bench_rss;
 mod bench_serve;
+mod callgrind;
 mod clients;
 mod hot_order;
 mod layering;
