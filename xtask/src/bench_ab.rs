@@ -59,30 +59,21 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     println!("{}", crate::machine::describe());
     println!("best of {ROUNDS} runs each over {COPIES} copies, taking turns");
-    println!(
-        "{:<12} {:>10} {:>10} {:>8}",
-        "program", "baseline", "this tree", "ratio"
-    );
-    let mut log_sum = 0.0;
+    print_header();
+    let mut mean = GeoMean::default();
     for name in &programs {
         let script = dir.join(format!("{name}.lua"));
         let (old_best, new_best) =
             compare(&old, &ferrous, &script).with_context(|| format!("benchmark {name}"))?;
         let ratio = new_best.as_secs_f64() / old_best.as_secs_f64();
-        log_sum += ratio.ln();
+        mean.add(ratio);
         println!(
             "{name:<12} {:>9.3}s {:>9.3}s {ratio:>7.3}x",
             old_best.as_secs_f64(),
             new_best.as_secs_f64()
         );
     }
-    if !programs.is_empty() {
-        let geomean = (log_sum / programs.len() as f64).exp();
-        println!(
-            "geometric mean over {} programs, this tree / baseline: {geomean:.3}x",
-            programs.len()
-        );
-    }
+    mean.report(3);
     Ok(())
 }
 
@@ -112,11 +103,8 @@ fn compare(old: &[PathBuf], new: &[PathBuf], script: &Path) -> Result<(Duration,
 /// their ratio; fails if their outputs differ.
 fn compare_instructions(old: &Path, new: &Path, dir: &Path, programs: &[String]) -> Result<()> {
     println!("instructions (callgrind), millions");
-    println!(
-        "{:<12} {:>10} {:>10} {:>8}",
-        "program", "baseline", "this tree", "ratio"
-    );
-    let mut log_sum = 0.0;
+    print_header();
+    let mut mean = GeoMean::default();
     for name in programs {
         let script = dir.join(format!("{name}.lua"));
         let count = |binary: &Path| -> Result<u64> {
@@ -131,19 +119,46 @@ fn compare_instructions(old: &Path, new: &Path, dir: &Path, programs: &[String])
             bail!("the two binaries print different output for {name}");
         }
         let ratio = new_count as f64 / old_count.max(1) as f64;
-        log_sum += ratio.ln();
+        mean.add(ratio);
         println!(
             "{name:<12} {:>10} {:>10} {ratio:>7.4}x",
             old_count / 1_000_000,
             new_count / 1_000_000
         );
     }
-    if !programs.is_empty() {
-        let geomean = (log_sum / programs.len() as f64).exp();
-        println!(
-            "geometric mean over {} programs, this tree / baseline: {geomean:.4}x",
-            programs.len()
-        );
-    }
+    mean.report(4);
     Ok(())
+}
+
+/// The columns of both reports.
+fn print_header() {
+    println!(
+        "{:<12} {:>10} {:>10} {:>8}",
+        "program", "baseline", "this tree", "ratio"
+    );
+}
+
+/// The geometric mean of the programs' ratios, this tree / baseline.
+#[derive(Default)]
+struct GeoMean {
+    log_sum: f64,
+    count: usize,
+}
+
+impl GeoMean {
+    fn add(&mut self, ratio: f64) {
+        self.log_sum += ratio.ln();
+        self.count += 1;
+    }
+
+    /// Prints the mean with `digits` decimals (nothing when no program ran).
+    fn report(&self, digits: usize) {
+        if self.count > 0 {
+            let geomean = (self.log_sum / self.count as f64).exp();
+            println!(
+                "geometric mean over {} programs, this tree / baseline: {geomean:.digits$}x",
+                self.count
+            );
+        }
+    }
 }
