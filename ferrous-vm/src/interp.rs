@@ -580,7 +580,7 @@ impl Vm {
                         // a register written just before stalls.
                         let regs = regs_ref!();
                         if let &Value::Table(t) = &regs[arg_b(i) & 0xff] {
-                            if let Some(&v) = self.index_fast(t, rk_in!(regs, arg_c(i))) {
+                            if let Some(&v) = self.heap.get_fast(t, rk_in!(regs, arg_c(i))) {
                                 regs!()[a!()] = v;
                                 continue;
                             }

@@ -63,17 +63,6 @@ impl Vm {
         }
     }
 
-    /// `t[key]` when it is settled without calling anything: a raw hit, a miss without
-    /// `__index`, or a hit in an `__index` table (the method-call case). `None` sends the caller
-    /// to [`Vm::index`].
-    ///
-    /// The key is taken by reference, read in place from its register or constant: a copy
-    /// made just before the call would be reloaded through a store-forwarding stall.
-    #[inline(always)]
-    pub(crate) fn index_fast(&self, t: TableHandle, key: &Value) -> Option<&Value> {
-        self.heap.get_fast(t, key)
-    }
-
     /// `luaV_gettable`: `dest := t[key]`. `reg` names `t` in errors.
     pub(crate) fn index(
         &mut self,
