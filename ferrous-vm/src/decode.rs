@@ -100,6 +100,10 @@ specialized_ops! {
     /// back in A the value just written from it, so the loop skips it. The `GETUPVAL` stays in
     /// the next word, which is where a jump to it goes.
     OP_SETUPVAL_GET = 51, a form of SetUpval;
+    /// `MOVE` followed by a `CALL` (the last argument or the function put in place: `f(x)`,
+    /// `c()`): both in one dispatch. The `CALL` stays in the next word, which is where a jump
+    /// to it goes.
+    OP_MOVE_CALL = 52, a form of Move;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

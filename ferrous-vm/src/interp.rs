@@ -426,6 +426,18 @@ impl Vm {
                         resync!();
                     };
                 }
+                // `MOVE`: the original's arm and the fused form's (`OP_MOVE_CALL`).
+                macro_rules! move_reg {
+                    () => {
+                        let regs = regs!();
+                        let b = arg_b(i) & 0xff;
+                        match regs[b] {
+                            Value::Number(x) => regs[a!()] = Value::Number(opaque(x)),
+                            Value::Function(h) => regs[a!()] = Value::Function(h),
+                            v => regs[a!()] = v,
+                        }
+                    };
+                }
                 let op = Instruction(i).op_field();
                 // A debug build runs the specialized forms (`specialize.rs`) in their original
                 // instructions' arms: there every arm adds stack slots to the loop's frame.
@@ -517,13 +529,7 @@ impl Vm {
                         // through a stack temporary in overlapping parts, which stalled; and
                         // `copy_within`, once the loop's only other use of it was gone, became
                         // a call to `memmove`: iterate.lua +2.5% instructions).
-                        let regs = regs!();
-                        let b = arg_b(i) & 0xff;
-                        match regs[b] {
-                            Value::Number(x) => regs[a!()] = Value::Number(opaque(x)),
-                            Value::Function(h) => regs[a!()] = Value::Function(h),
-                            v => regs[a!()] = v,
-                        }
+                        move_reg!();
                     }
                     OP_LOADK => {
                         regs!()[a!()] = k[arg_bx(i)];
@@ -850,21 +856,34 @@ impl Vm {
                             pc += 1;
                         }
                     }
-                    OP_CALL => {
+                    // `OP_MOVE_CALL` (`specialize.rs`): the `MOVE`, then the `CALL` in the next
+                    // word, in one dispatch. With hooks the `CALL` is left to run next, a step
+                    // of its own (count and line hooks).
+                    OP_CALL | OP_MOVE_CALL => {
+                        let i = if op == OP_MOVE_CALL {
+                            move_reg!();
+                            if HOOKED {
+                                continue;
+                            }
+                            let Some(&next) = code.get(pc) else {
+                                return Err(Raise::runtime("internal error: pc out of range"));
+                            };
+                            pc += 1;
+                            next
+                        } else {
+                            i
+                        };
+                        let ra = base + arg_a(i);
                         pc -= 1;
                         charge!();
                         pc += 1;
                         let b = arg_b(i);
-                        let nargs = if b != 0 {
-                            b - 1
-                        } else {
-                            self.th.top - ra!() - 1
-                        };
+                        let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
-                        let flow = match self.th.stack[ra!()] {
+                        let flow = match self.th.stack[ra] {
                             Value::Function(h) => {
-                                match self.enter_lua_call(h, ra!(), nargs, nresults, false)? {
+                                match self.enter_lua_call(h, ra, nargs, nresults, false)? {
                                     Callee::Lua {
                                         base: callee_base,
                                         proto: callee_proto,
@@ -877,17 +896,17 @@ impl Vm {
                                         continue;
                                     }
                                     Callee::Native(id) => {
-                                        self.call_native(id, ra!(), nargs, nresults, Cont::Call)?
+                                        self.call_native(id, ra, nargs, nresults, Cont::Call)?
                                     }
                                     Callee::Other => {
-                                        self.precall(ra!(), nargs, nresults, Cont::Call)?
+                                        self.precall(ra, nargs, nresults, Cont::Call)?
                                     }
                                 }
                             }
                             Value::NativeFunction(id) => {
-                                self.call_native(id, ra!(), nargs, nresults, Cont::Call)?
+                                self.call_native(id, ra, nargs, nresults, Cont::Call)?
                             }
-                            _ => self.precall(ra!(), nargs, nresults, Cont::Call)?,
+                            _ => self.precall(ra, nargs, nresults, Cont::Call)?,
                         };
                         if flow == Flow::Stop {
                             return Ok(Exit::Returned);
@@ -1002,7 +1021,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    52 | 53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    53 | 54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

@@ -154,7 +154,8 @@ impl Vm {
         for name in &proto.upvalue_names {
             upvalue_names.push(string(*name)?);
         }
-        let exec = crate::specialize::exec_code(&code, &constants);
+        let child_upvalues: Vec<u8> = proto.protos.iter().map(|p| p.num_upvalues).collect();
+        let exec = crate::specialize::exec_code(&code, &constants, &child_upvalues);
         let prototype = Prototype {
             code: Rc::from(code),
             exec: Rc::from(exec),

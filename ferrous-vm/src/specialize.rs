@@ -15,23 +15,29 @@ use ferrous_heap::Value;
 
 use crate::decode::{
     OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK,
-    OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
+    OP_MOVE_CALL, OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
 };
 
-/// The loop's form of `code`, whose constants are `k`.
-pub(crate) fn exec_code(code: &[u32], k: &[Value]) -> Vec<u32> {
+/// The loop's form of `code`, whose constants are `k` and whose child prototypes have
+/// `child_upvalues[bx]` upvalues each.
+pub(crate) fn exec_code(code: &[u32], k: &[Value], child_upvalues: &[u8]) -> Vec<u32> {
     let mut exec = Vec::with_capacity(code.len());
     let mut words = code.iter().peekable();
     while let Some(&word) = words.next() {
         let ins = Instruction(word);
         let next = words.peek().map(|&&w| Instruction(w));
         exec.push(specialize(ins, next, k).0);
-        if ins.opcode() == Ok(OpCode::SetList) && ins.c() == 0 {
-            // The next word is `SETLIST`'s block number, not an instruction.
-            if let Some(&block) = words.next() {
-                exec.push(block);
-            }
-        }
+        // Words that are not instructions follow some: `SETLIST`'s block number (C = 0), and
+        // a `CLOSURE`'s upvalue descriptions (`MOVE`s and `GETUPVAL`s that `make_closure`
+        // reads, one per upvalue of the child). They stay as they are.
+        let operands = match ins.opcode() {
+            Ok(OpCode::SetList) if ins.c() == 0 => 1,
+            Ok(OpCode::Closure) => child_upvalues
+                .get(ins.bx() as usize)
+                .map_or(0, |&n| n.into()),
+            _ => 0,
+        };
+        exec.extend(words.by_ref().take(operands));
     }
     exec
 }
@@ -67,6 +73,7 @@ fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instr
         Ok(OpCode::Lt) if register_and_number_k => OP_LTK,
         Ok(OpCode::Le) if register_and_number_k => OP_LEK,
         Ok(OpCode::Return) if ins.b() == 2 => OP_RETURN1,
+        Ok(OpCode::Move) if next_is(OpCode::Call) => OP_MOVE_CALL,
         Ok(OpCode::SetUpval)
             if next.is_some_and(|n| {
                 n.opcode() == Ok(OpCode::GetUpval) && n.a() == ins.a() && n.b() == ins.b()
@@ -142,7 +149,7 @@ mod tests {
             (abc(Return, 0, 3, 0), Return as u32),
         ];
         let code: Vec<u32> = cases.iter().map(|&(w, _)| w).collect();
-        let exec = exec_code(&code, &k());
+        let exec = exec_code(&code, &k(), &[]);
         for ((&word, &(_, want)), &got) in code.iter().zip(&cases).zip(&exec) {
             let got = Instruction(got);
             assert_eq!(got.op_field(), want, "{:?}", Instruction(word).opcode());
@@ -160,7 +167,7 @@ mod tests {
         use OpCode::*;
         let for_loop = Instruction::asbx(ForLoop, 0, -2).0;
         let call = abc(Call, 2, 2, 1);
-        let cases: [(&[u32], u32); 8] = [
+        let cases: [(&[u32], u32); 11] = [
             (&[abc(Add, 3, 3, 4), for_loop], OP_ADDRR_FORLOOP),
             (&[abc(Add, 3, 3, N), for_loop], OP_ADDK),
             (&[abc(Add, 3, 3, 4), call], OP_ADDRR),
@@ -179,9 +186,12 @@ mod tests {
                 SetUpval as u32,
             ),
             (&[abc(SetUpval, 2, 1, 0)], SetUpval as u32),
+            (&[abc(Move, 3, 1, 0), call], OP_MOVE_CALL),
+            (&[abc(Move, 3, 1, 0), abc(TailCall, 2, 2, 0)], Move as u32),
+            (&[abc(Move, 3, 1, 0)], Move as u32),
         ];
         for (code, want) in cases {
-            let exec = exec_code(code, &k());
+            let exec = exec_code(code, &k(), &[]);
             assert_eq!(Instruction(exec[0]).op_field(), want, "{code:?}");
             // The second instruction stays as it is: jumps to it run it alone.
             assert_eq!(&exec[1..], &code[1..]);
@@ -197,8 +207,34 @@ mod tests {
         // A block number that reads as `GETTABLE` with a constant string key.
         let block = abc(OpCode::GetTable, 0, 1, S);
         let code = [abc(OpCode::SetList, 0, 1, 0), block, block];
-        let exec = exec_code(&code, &k());
+        let exec = exec_code(&code, &k(), &[]);
         assert_eq!(&exec[..2], &code[..2]);
         assert_eq!(Instruction(exec[2]).op_field(), OP_GETFIELD);
+    }
+
+    #[test]
+    fn closure_upvalue_descriptions_are_not_instructions() {
+        use OpCode::*;
+        // `CLOSURE` of child 1 (two upvalues), whose descriptions are a `MOVE` followed by a
+        // `CALL`-looking word would be fused if they were instructions; then a real pair.
+        let code = [
+            Instruction::abx(Closure, 0, 1).0,
+            abc(Move, 0, 1, 0),
+            abc(Move, 0, 2, 0),
+            abc(Call, 0, 1, 1),
+            abc(Move, 0, 1, 0),
+            abc(Call, 0, 1, 1),
+        ];
+        let exec = exec_code(&code, &k(), &[0, 2]);
+        assert_eq!(&exec[..4], &code[..4]);
+        assert_eq!(Instruction(exec[4]).op_field(), OP_MOVE_CALL);
+        // A child without upvalues has no descriptions.
+        let code = [
+            Instruction::abx(Closure, 0, 0).0,
+            abc(Move, 0, 1, 0),
+            abc(Call, 0, 1, 1),
+        ];
+        let exec = exec_code(&code, &k(), &[0, 2]);
+        assert_eq!(Instruction(exec[1]).op_field(), OP_MOVE_CALL);
     }
 }
