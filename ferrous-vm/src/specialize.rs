@@ -43,8 +43,9 @@ pub(crate) fn exec_code(code: &[u32], k: &[Value], child_upvalues: &[u8]) -> Vec
 }
 
 /// The specialized form of one instruction, or the instruction itself. `next` is the word
-/// after it: a fused form needs it to be its second instruction (it is an instruction, not a
-/// `SETLIST` block number, when it is: only `SETLIST` is followed by one).
+/// after it: a fused form needs it to be its second instruction (it is an instruction when
+/// the first is one that can be fused: only `SETLIST` and `CLOSURE` are followed by words that
+/// are not).
 fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instruction {
     let next_is = |op: OpCode| next.is_some_and(|n| n.opcode() == Ok(op));
     let string_k =
