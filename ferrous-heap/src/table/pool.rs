@@ -102,6 +102,23 @@ impl Pool {
         alloc(&mut self.arrays, &mut self.bytes, len)
     }
 
+    /// Gives `array` room for exactly `len` values (more than it holds), keeping its values:
+    /// a pooled buffer when `len` has a size class (a constructor's `SETLIST` after `{...}`,
+    /// a small array grown by appends), the old one given back; otherwise the allocator's
+    /// reallocation, which can grow a large block in place (a pooled copy made `array.lua`
+    /// run 5.6% more instructions). False if the allocation is refused.
+    pub(crate) fn grow_array(&mut self, array: &mut Vec<Value>, len: usize) -> bool {
+        if class_of(len).is_none() {
+            return array.try_reserve_exact(len - array.len()).is_ok();
+        }
+        let Some(mut grown) = self.array(len) else {
+            return false;
+        };
+        grown.extend_from_slice(array);
+        self.give_array(std::mem::replace(array, grown));
+        true
+    }
+
     /// Takes back a node vector no table uses any more.
     #[inline]
     pub(crate) fn give_nodes(&mut self, nodes: Vec<Node>) {
@@ -133,6 +150,29 @@ mod tests {
         assert_eq!(pool.nodes(4).expect("new").capacity(), 4);
         pool.give_array(Vec::with_capacity(3));
         assert!(pool.arrays.iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn grown_arrays_keep_their_values_and_give_the_old_buffer_back() {
+        let mut pool = Pool::default();
+        let mut array = pool.array(2).expect("small");
+        array.extend([Value::Number(1.0), Value::Boolean(true)]);
+        // To a size class: a pooled buffer of exactly that capacity; the old one is kept.
+        assert!(pool.grow_array(&mut array, 4));
+        assert_eq!(array, [Value::Number(1.0), Value::Boolean(true)]);
+        assert_eq!(array.capacity(), 4);
+        assert_eq!(pool.array(2).expect("pooled").capacity(), 2);
+        assert!(pool.arrays.iter().all(Vec::is_empty));
+        // Past the classes (or to an odd size): the allocator's growth, nothing kept.
+        array.resize(4, Value::Nil);
+        assert!(pool.grow_array(&mut array, MAX_LEN + 3));
+        assert_eq!(array.len(), 4);
+        assert_eq!(array[0], Value::Number(1.0));
+        assert!(array.capacity() >= MAX_LEN + 3);
+        assert!(pool.arrays.iter().all(Vec::is_empty));
+        let mut empty = Vec::new();
+        assert!(pool.grow_array(&mut empty, 3));
+        assert_eq!(empty.capacity(), 3);
     }
 
     #[test]

@@ -141,12 +141,7 @@ impl Table {
             return Err(refused(memory));
         };
         nodes.resize(node_cap, Node::FREE);
-        if array_size > self.array.len()
-            && self
-                .array
-                .try_reserve_exact(array_size - self.array.len())
-                .is_err()
-        {
+        if array_size > self.array.len() && !memory.pool.grow_array(&mut self.array, array_size) {
             return Err(refused(memory));
         }
 
