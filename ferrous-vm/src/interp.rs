@@ -860,6 +860,10 @@ impl Vm {
                     // word, in one dispatch. With hooks the `CALL` is left to run next, a step
                     // of its own (count and line hooks).
                     OP_CALL | OP_MOVE_CALL => {
+                        // Optimized builds only: a debug build runs `OP_MOVE_CALL` in `MOVE`'s
+                        // arm (`original_op`), and there these locals would add to the loop's
+                        // stack frame (`MAX_REENTRY` nested loops must fit in 2 MiB).
+                        #[cfg(not(debug_assertions))]
                         let i = if op == OP_MOVE_CALL {
                             move_reg!();
                             if HOOKED {
@@ -873,17 +877,34 @@ impl Vm {
                         } else {
                             i
                         };
+                        #[cfg(not(debug_assertions))]
                         let ra = base + arg_a(i);
+                        #[cfg(not(debug_assertions))]
+                        macro_rules! ra_call {
+                            () => {
+                                ra
+                            };
+                        }
+                        #[cfg(debug_assertions)]
+                        macro_rules! ra_call {
+                            () => {
+                                ra!()
+                            };
+                        }
                         pc -= 1;
                         charge!();
                         pc += 1;
                         let b = arg_b(i);
-                        let nargs = if b != 0 { b - 1 } else { self.th.top - ra - 1 };
+                        let nargs = if b != 0 {
+                            b - 1
+                        } else {
+                            self.th.top - ra_call!() - 1
+                        };
                         let nresults = arg_c(i) as i32 - 1;
                         save_pc!();
-                        let flow = match self.th.stack[ra] {
+                        let flow = match self.th.stack[ra_call!()] {
                             Value::Function(h) => {
-                                match self.enter_lua_call(h, ra, nargs, nresults, false)? {
+                                match self.enter_lua_call(h, ra_call!(), nargs, nresults, false)? {
                                     Callee::Lua {
                                         base: callee_base,
                                         proto: callee_proto,
@@ -895,18 +916,22 @@ impl Vm {
                                         switch_code!(callee_proto);
                                         continue;
                                     }
-                                    Callee::Native(id) => {
-                                        self.call_native(id, ra, nargs, nresults, Cont::Call)?
-                                    }
+                                    Callee::Native(id) => self.call_native(
+                                        id,
+                                        ra_call!(),
+                                        nargs,
+                                        nresults,
+                                        Cont::Call,
+                                    )?,
                                     Callee::Other => {
-                                        self.precall(ra, nargs, nresults, Cont::Call)?
+                                        self.precall(ra_call!(), nargs, nresults, Cont::Call)?
                                     }
                                 }
                             }
                             Value::NativeFunction(id) => {
-                                self.call_native(id, ra, nargs, nresults, Cont::Call)?
+                                self.call_native(id, ra_call!(), nargs, nresults, Cont::Call)?
                             }
-                            _ => self.precall(ra, nargs, nresults, Cont::Call)?,
+                            _ => self.precall(ra_call!(), nargs, nresults, Cont::Call)?,
                         };
                         if flow == Flow::Stop {
                             return Ok(Exit::Returned);
