@@ -483,11 +483,11 @@ impl Vm {
                                 self.move_results(func, ra!(), n, nresults);
                             }
                             // Back to the calling Lua frame without leaving the loop.
-                            let Some(caller) = fi.checked_sub(1) else {
+                            // The frame below, now the last one (`frames[fi - 1]`).
+                            let Some(frame) = self.th.frames.last() else {
                                 self.fuel = fuel;
                                 continue 'frame;
                             };
-                            let frame = &self.th.frames[caller];
                             let Some(lua) = &frame.lua else {
                                 self.fuel = fuel;
                                 continue 'frame;
@@ -495,7 +495,7 @@ impl Vm {
                             (closure, env) = (lua.closure, lua.env);
                             (base, pc) = (frame.base as usize, frame.pc as usize);
                             let caller_proto = lua.proto;
-                            fi = caller;
+                            fi -= 1;
                             switch_code!(caller_proto);
                             continue;
                         }
