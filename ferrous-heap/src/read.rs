@@ -99,6 +99,10 @@ impl Heap {
     pub fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
         let hashes = &self.objects.lua_hashes;
         let mut mt = mt;
+        let key_hash = match key {
+            &Value::String(s) => Some(hashes.get(s)),
+            _ => None,
+        };
         for _ in 0..INDEX_CHAIN {
             let meta = self.table_ref(mt).ok()?;
             let flags = meta.absent.get();
@@ -120,9 +124,10 @@ impl Heap {
                     _ => return None,
                 }
             };
-            // Method names are strings: straight to the string lookup.
-            let value = match key {
-                &Value::String(s) => class.get_str_ref(s, hashes),
+            // Method names are strings: straight to the string lookup, with the hash found
+            // once for the whole chain.
+            let value = match (key, key_hash) {
+                (&Value::String(s), Some(h)) => class.get_str_hashed(s, h),
                 _ => class.get_key_ref(key, hashes),
             };
             if !matches!(value, Value::Nil) {

@@ -444,7 +444,14 @@ impl Table {
     /// [`Table::get_str`] by reference.
     #[inline(always)]
     pub(crate) fn get_str_ref(&self, key: StringHandle, hashes: &LuaHashes) -> &Value {
-        match self.str_node(key, hashes.get(key)) {
+        self.get_str_hashed(key, hashes.get(key))
+    }
+
+    /// [`Table::get_str_ref`] given the key's hash (looked up once for a walk over several
+    /// tables).
+    #[inline(always)]
+    pub(crate) fn get_str_hashed(&self, key: StringHandle, key_hash: u32) -> &Value {
+        match self.str_node(key, key_hash) {
             Some(node) => &node.value,
             None => &NIL,
         }
