@@ -95,14 +95,42 @@ impl Heap {
     /// [`Heap::get_fast`] after a miss in a table with a metatable, or the index of a value
     /// that has no fields of its own (a string) by its metatable `mt`: follows `__index` while
     /// it is a table, as `luaV_gettable`'s loop does. `None` as for `get_fast`.
+    ///
+    /// Method names are strings: a string key has a walk of its own, which looks its hash up
+    /// once for the whole chain and keeps nothing of the other keys' lookups (the number
+    /// key's array index was computed before every walk).
     #[inline(never)]
     pub fn get_fast_index(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
+        match *key {
+            Value::String(s) => self.index_chain_str(mt, s),
+            _ => self.index_chain_any(mt, key),
+        }
+    }
+
+    /// [`Heap::get_fast_index`] for a string key.
+    #[inline(never)]
+    fn index_chain_str(&self, mt: TableHandle, key: StringHandle) -> Option<&Value> {
+        let key_hash = self.objects.lua_hashes.get(key);
+        self.index_chain(mt, |class| class.get_str_hashed(key, key_hash))
+    }
+
+    /// [`Heap::get_fast_index`] for any other key.
+    #[inline(never)]
+    fn index_chain_any(&self, mt: TableHandle, key: &Value) -> Option<&Value> {
+        let hashes = &self.objects.lua_hashes;
+        self.index_chain(mt, |class| class.get_key_ref(key, hashes))
+    }
+
+    /// The `__index` walk from metatable `mt`, reading each table in the chain with
+    /// `lookup`.
+    #[inline(always)]
+    fn index_chain<'a>(
+        &'a self,
+        mt: TableHandle,
+        lookup: impl Fn(&'a Table) -> &'a Value,
+    ) -> Option<&'a Value> {
         let hashes = &self.objects.lua_hashes;
         let mut mt = mt;
-        let key_hash = match key {
-            &Value::String(s) => Some(hashes.get(s)),
-            _ => None,
-        };
         for _ in 0..INDEX_CHAIN {
             let meta = self.table_ref(mt).ok()?;
             let flags = meta.absent.get();
@@ -124,12 +152,7 @@ impl Heap {
                     _ => return None,
                 }
             };
-            // Method names are strings: straight to the string lookup, with the hash found
-            // once for the whole chain.
-            let value = match (key, key_hash) {
-                (&Value::String(s), Some(h)) => class.get_str_hashed(s, h),
-                _ => class.get_key_ref(key, hashes),
-            };
+            let value = lookup(class);
             if !matches!(value, Value::Nil) {
                 return Some(value);
             }
