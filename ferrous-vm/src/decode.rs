@@ -104,6 +104,11 @@ specialized_ops! {
     /// `c()`): both in one dispatch. The `CALL` stays in the next word, which is where a jump
     /// to it goes.
     OP_MOVE_CALL = 52, a form of Move;
+    /// `GETUPVAL` A B followed by an `ADD` or `SUB` A A C and a `SETUPVAL` A B (`n = n + 1`,
+    /// `sum = sum + v` on an upvalue): the three at once when both operands are numbers
+    /// (`Vm::getupval_arith`). The other two stay in the next words, which is where a jump to
+    /// them goes.
+    OP_GETUPVAL_ARITH = 53, a form of GetUpval;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

@@ -14,19 +14,21 @@ use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::Value;
 
 use crate::decode::{
-    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_LEK, OP_LTK, OP_MODK,
-    OP_MOVE_CALL, OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
+    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_GETUPVAL_ARITH, OP_LEK,
+    OP_LTK, OP_MODK, OP_MOVE_CALL, OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k` and whose child prototypes have
 /// `child_upvalues[bx]` upvalues each.
 pub(crate) fn exec_code(code: &[u32], k: &[Value], child_upvalues: &[u8]) -> Vec<u32> {
     let mut exec = Vec::with_capacity(code.len());
-    let mut words = code.iter().peekable();
+    let mut words = code.iter();
     while let Some(&word) = words.next() {
         let ins = Instruction(word);
-        let next = words.peek().map(|&&w| Instruction(w));
-        exec.push(specialize(ins, next, k).0);
+        let rest = words.as_slice();
+        let next = rest.first().map(|&w| Instruction(w));
+        let after = rest.get(1).map(|&w| Instruction(w));
+        exec.push(specialize(ins, next, after, k).0);
         // Words that are not instructions follow some: `SETLIST`'s block number (C = 0), and
         // a `CLOSURE`'s upvalue descriptions (`MOVE`s and `GETUPVAL`s that `make_closure`
         // reads, one per upvalue of the child). They stay as they are.
@@ -42,11 +44,16 @@ pub(crate) fn exec_code(code: &[u32], k: &[Value], child_upvalues: &[u8]) -> Vec
     exec
 }
 
-/// The specialized form of one instruction, or the instruction itself. `next` is the word
-/// after it: a fused form needs it to be its second instruction (it is an instruction when
-/// the first is one that can be fused: only `SETLIST` and `CLOSURE` are followed by words that
-/// are not).
-fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instruction {
+/// The specialized form of one instruction, or the instruction itself. `next` and `after` are
+/// the two words after it: a fused form needs them to be its next instructions (each is an
+/// instruction when the one before it can be fused: only `SETLIST` and `CLOSURE` are followed
+/// by words that are not).
+fn specialize(
+    ins: Instruction,
+    next: Option<Instruction>,
+    after: Option<Instruction>,
+    k: &[Value],
+) -> Instruction {
     let next_is = |op: OpCode| next.is_some_and(|n| n.opcode() == Ok(op));
     let string_k =
         |rk: u32| is_k(rk) && matches!(k.get(index_k(rk) as usize), Some(Value::String(_)));
@@ -75,6 +82,7 @@ fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instr
         Ok(OpCode::Le) if register_and_number_k => OP_LEK,
         Ok(OpCode::Return) if ins.b() == 2 => OP_RETURN1,
         Ok(OpCode::Move) if next_is(OpCode::Call) => OP_MOVE_CALL,
+        Ok(OpCode::GetUpval) if upvalue_arith(ins, next, after) => OP_GETUPVAL_ARITH,
         Ok(OpCode::SetUpval)
             if next.is_some_and(|n| {
                 n.opcode() == Ok(OpCode::GetUpval) && n.a() == ins.a() && n.b() == ins.b()
@@ -85,6 +93,21 @@ fn specialize(ins: Instruction, next: Option<Instruction>, k: &[Value]) -> Instr
         _ => return ins,
     };
     ins.with_op_field(op)
+}
+
+/// Whether `GETUPVAL` A B `ins` is followed by an `ADD` or `SUB` A A C (`next`, C not A) and
+/// a `SETUPVAL` A B (`after`): `n = n + 1` on an upvalue.
+fn upvalue_arith(ins: Instruction, next: Option<Instruction>, after: Option<Instruction>) -> bool {
+    let (Some(arith), Some(set)) = (next, after) else {
+        return false;
+    };
+    matches!(arith.opcode(), Ok(OpCode::Add | OpCode::Sub))
+        && arith.a() == ins.a()
+        && arith.b() == ins.a()
+        && arith.c() != ins.a()
+        && set.opcode() == Ok(OpCode::SetUpval)
+        && set.a() == ins.a()
+        && set.b() == ins.b()
 }
 
 #[cfg(test)]
@@ -200,6 +223,49 @@ mod tests {
                 crate::decode::original_op(want),
                 Instruction(code[0]).op_field()
             );
+        }
+    }
+
+    #[test]
+    fn upvalue_arithmetic_triples_are_fused() {
+        use OpCode::*;
+        let get = abc(GetUpval, 2, 1, 0);
+        let set = abc(SetUpval, 2, 1, 0);
+        let cases: [(&[u32], u32); 11] = [
+            (&[get, abc(Add, 2, 2, N), set], OP_GETUPVAL_ARITH),
+            (&[get, abc(Add, 2, 2, 3), set], OP_GETUPVAL_ARITH),
+            (&[get, abc(Sub, 2, 2, 3), set], OP_GETUPVAL_ARITH),
+            (&[get, abc(Sub, 2, 2, S), set], OP_GETUPVAL_ARITH),
+            // Not A's own sum (`n = n + n`), another operation, another register or upvalue.
+            (&[get, abc(Add, 2, 2, 2), set], GetUpval as u32),
+            (&[get, abc(Mul, 2, 2, N), set], GetUpval as u32),
+            (&[get, abc(Add, 3, 2, N), set], GetUpval as u32),
+            (&[get, abc(Add, 2, 3, N), set], GetUpval as u32),
+            (
+                &[get, abc(Add, 2, 2, N), abc(SetUpval, 2, 0, 0)],
+                GetUpval as u32,
+            ),
+            (
+                &[get, abc(Add, 2, 2, N), abc(SetUpval, 3, 1, 0)],
+                GetUpval as u32,
+            ),
+            (&[get, abc(Add, 2, 2, N)], GetUpval as u32),
+        ];
+        for (code, want) in cases {
+            let exec = exec_code(code, &k(), &[]);
+            assert_eq!(Instruction(exec[0]).op_field(), want, "{code:?}");
+            assert_eq!(
+                crate::decode::original_op(want),
+                Instruction(code[0]).op_field()
+            );
+            // The other two stay instructions of their own (specialized or not): jumps to
+            // them run them alone.
+            for (&got, &word) in exec[1..].iter().zip(&code[1..]) {
+                assert_eq!(
+                    crate::decode::original_op(Instruction(got).op_field()),
+                    Instruction(word).op_field()
+                );
+            }
         }
     }
 
