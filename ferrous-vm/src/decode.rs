@@ -109,6 +109,10 @@ specialized_ops! {
     /// (`Vm::getupval_arith`). The other two stay in the next words, which is where a jump to
     /// them goes.
     OP_GETUPVAL_ARITH = 53, a form of GetUpval;
+    /// `GETUPVAL` A B followed by a `GETUPVAL` A+1 D, an `ADD` or `SUB` A A A+1 and a
+    /// `SETUPVAL` A B (`n = n + step` with both upvalues): the four at once, as
+    /// `OP_GETUPVAL_ARITH`.
+    OP_GETUPVAL2_ARITH = 54, a form of GetUpval;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

@@ -559,9 +559,10 @@ impl Vm {
                             self.th.stack[ra!()] = self.get_upvalue(closure, arg_b(i))?;
                         }
                     }
-                    // `OP_GETUPVAL_ARITH` (`specialize.rs`): the `GETUPVAL`, then the `ADD` or
-                    // `SUB` and the `SETUPVAL` after it when they can run at once. With hooks
-                    // each runs on its own (count and line hooks).
+                    // `OP_GETUPVAL_ARITH`, `OP_GETUPVAL2_ARITH` (`specialize.rs`): the
+                    // `GETUPVAL`, then the rest of the upvalue's update (the words after it)
+                    // when it can run at once. With hooks each runs on its own (count and line
+                    // hooks).
                     #[cfg(not(debug_assertions))]
                     OP_GETUPVAL_ARITH => {
                         let next = match code.get(pc..pc + 2) {
@@ -569,6 +570,20 @@ impl Vm {
                             _ => [0, 0],
                         };
                         match self.getupval_arith::<HOOKED>(closure, i, next, base, k) {
+                            Some(ran) => pc += ran,
+                            None => {
+                                save_pc!();
+                                self.th.stack[ra!()] = self.get_upvalue(closure, arg_b(i))?;
+                            }
+                        }
+                    }
+                    #[cfg(not(debug_assertions))]
+                    OP_GETUPVAL2_ARITH => {
+                        let next = match code.get(pc..pc + 3) {
+                            Some(&[get, arith, set]) => [get, arith, set],
+                            _ => [0; 3],
+                        };
+                        match self.getupval2_arith::<HOOKED>(closure, i, next, base) {
                             Some(ran) => pc += ran,
                             None => {
                                 save_pc!();
@@ -1063,7 +1078,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    54 | 55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

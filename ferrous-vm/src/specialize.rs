@@ -14,8 +14,9 @@ use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::Value;
 
 use crate::decode::{
-    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_GETUPVAL_ARITH, OP_LEK,
-    OP_LTK, OP_MODK, OP_MOVE_CALL, OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
+    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_GETUPVAL_ARITH,
+    OP_GETUPVAL2_ARITH, OP_LEK, OP_LTK, OP_MODK, OP_MOVE_CALL, OP_MULK, OP_RETURN1, OP_SETFIELD,
+    OP_SETUPVAL_GET, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k` and whose child prototypes have
@@ -25,10 +26,7 @@ pub(crate) fn exec_code(code: &[u32], k: &[Value], child_upvalues: &[u8]) -> Vec
     let mut words = code.iter();
     while let Some(&word) = words.next() {
         let ins = Instruction(word);
-        let rest = words.as_slice();
-        let next = rest.first().map(|&w| Instruction(w));
-        let after = rest.get(1).map(|&w| Instruction(w));
-        exec.push(specialize(ins, next, after, k).0);
+        exec.push(specialize(ins, words.as_slice(), k).0);
         // Words that are not instructions follow some: `SETLIST`'s block number (C = 0), and
         // a `CLOSURE`'s upvalue descriptions (`MOVE`s and `GETUPVAL`s that `make_closure`
         // reads, one per upvalue of the child). They stay as they are.
@@ -44,16 +42,12 @@ pub(crate) fn exec_code(code: &[u32], k: &[Value], child_upvalues: &[u8]) -> Vec
     exec
 }
 
-/// The specialized form of one instruction, or the instruction itself. `next` and `after` are
-/// the two words after it: a fused form needs them to be its next instructions (each is an
+/// The specialized form of one instruction, or the instruction itself. `rest` are the words
+/// after it: a fused form needs the first few to be its next instructions (each is an
 /// instruction when the one before it can be fused: only `SETLIST` and `CLOSURE` are followed
 /// by words that are not).
-fn specialize(
-    ins: Instruction,
-    next: Option<Instruction>,
-    after: Option<Instruction>,
-    k: &[Value],
-) -> Instruction {
+fn specialize(ins: Instruction, rest: &[u32], k: &[Value]) -> Instruction {
+    let next = rest.first().map(|&w| Instruction(w));
     let next_is = |op: OpCode| next.is_some_and(|n| n.opcode() == Ok(op));
     let string_k =
         |rk: u32| is_k(rk) && matches!(k.get(index_k(rk) as usize), Some(Value::String(_)));
@@ -82,7 +76,10 @@ fn specialize(
         Ok(OpCode::Le) if register_and_number_k => OP_LEK,
         Ok(OpCode::Return) if ins.b() == 2 => OP_RETURN1,
         Ok(OpCode::Move) if next_is(OpCode::Call) => OP_MOVE_CALL,
-        Ok(OpCode::GetUpval) if upvalue_arith(ins, next, after) => OP_GETUPVAL_ARITH,
+        Ok(OpCode::GetUpval) => match upvalue_update(ins, rest) {
+            Some(op) => op,
+            None => return ins,
+        },
         Ok(OpCode::SetUpval)
             if next.is_some_and(|n| {
                 n.opcode() == Ok(OpCode::GetUpval) && n.a() == ins.a() && n.b() == ins.b()
@@ -95,19 +92,34 @@ fn specialize(
     ins.with_op_field(op)
 }
 
-/// Whether `GETUPVAL` A B `ins` is followed by an `ADD` or `SUB` A A C (`next`, C not A) and
-/// a `SETUPVAL` A B (`after`): `n = n + 1` on an upvalue.
-fn upvalue_arith(ins: Instruction, next: Option<Instruction>, after: Option<Instruction>) -> bool {
-    let (Some(arith), Some(set)) = (next, after) else {
-        return false;
+/// The fused form of `GETUPVAL` A B `ins` followed, in `rest`, by the rest of an update of
+/// that upvalue: an `ADD` or `SUB` A A C (C not A) and a `SETUPVAL` A B (`n = n + 1`:
+/// `OP_GETUPVAL_ARITH`), or a `GETUPVAL` A+1 D, an `ADD` or `SUB` A A A+1 and a `SETUPVAL` A
+/// B (`n = n + step`: `OP_GETUPVAL2_ARITH`).
+fn upvalue_update(ins: Instruction, rest: &[u32]) -> Option<u32> {
+    let a = ins.a();
+    let update = |arith: u32, set: u32, c: Option<u32>| {
+        let (arith, set) = (Instruction(arith), Instruction(set));
+        matches!(arith.opcode(), Ok(OpCode::Add | OpCode::Sub))
+            && arith.a() == a
+            && arith.b() == a
+            && c.map_or(arith.c() != a, |c| arith.c() == c)
+            && set.opcode() == Ok(OpCode::SetUpval)
+            && set.a() == a
+            && set.b() == ins.b()
     };
-    matches!(arith.opcode(), Ok(OpCode::Add | OpCode::Sub))
-        && arith.a() == ins.a()
-        && arith.b() == ins.a()
-        && arith.c() != ins.a()
-        && set.opcode() == Ok(OpCode::SetUpval)
-        && set.a() == ins.a()
-        && set.b() == ins.b()
+    match *rest {
+        [get2, arith, set, ..]
+            if Instruction(get2).opcode() == Ok(OpCode::GetUpval)
+                && Instruction(get2).a() == a + 1
+                && a + 1 < 256
+                && update(arith, set, Some(a + 1)) =>
+        {
+            Some(OP_GETUPVAL2_ARITH)
+        }
+        [arith, set, ..] if update(arith, set, None) => Some(OP_GETUPVAL_ARITH),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -231,7 +243,7 @@ mod tests {
         use OpCode::*;
         let get = abc(GetUpval, 2, 1, 0);
         let set = abc(SetUpval, 2, 1, 0);
-        let cases: [(&[u32], u32); 11] = [
+        let cases: [(&[u32], u32); 17] = [
             (&[get, abc(Add, 2, 2, N), set], OP_GETUPVAL_ARITH),
             (&[get, abc(Add, 2, 2, 3), set], OP_GETUPVAL_ARITH),
             (&[get, abc(Sub, 2, 2, 3), set], OP_GETUPVAL_ARITH),
@@ -250,6 +262,31 @@ mod tests {
                 GetUpval as u32,
             ),
             (&[get, abc(Add, 2, 2, N)], GetUpval as u32),
+            // Both operands upvalues: the second read into A+1.
+            (
+                &[get, abc(GetUpval, 3, 0, 0), abc(Add, 2, 2, 3), set],
+                OP_GETUPVAL2_ARITH,
+            ),
+            (
+                &[get, abc(GetUpval, 3, 1, 0), abc(Sub, 2, 2, 3), set],
+                OP_GETUPVAL2_ARITH,
+            ),
+            (
+                &[get, abc(GetUpval, 4, 0, 0), abc(Add, 2, 2, 4), set],
+                GetUpval as u32,
+            ),
+            (
+                &[get, abc(GetUpval, 3, 0, 0), abc(Add, 2, 2, N), set],
+                GetUpval as u32,
+            ),
+            (
+                &[get, abc(GetUpval, 3, 0, 0), abc(Add, 2, 3, 2), set],
+                GetUpval as u32,
+            ),
+            (
+                &[get, abc(GetUpval, 3, 0, 0), abc(Add, 2, 2, 3)],
+                GetUpval as u32,
+            ),
         ];
         for (code, want) in cases {
             let exec = exec_code(code, &k(), &[]);

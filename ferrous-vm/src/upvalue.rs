@@ -17,7 +17,7 @@ use ferrous_heap::{
 
 use ferrous_compiler::{Instruction, index_k, is_k};
 
-use crate::decode::{OP_SETUPVAL_GET, OP_SUB, OP_SUBK};
+use crate::decode::{OP_ADD, OP_ADDK, OP_ADDRR, OP_SETUPVAL_GET, OP_SUB, OP_SUBK};
 use crate::error::{Raise, RaiseResult};
 use crate::value::{copy_into, copy_split};
 use crate::vm::Vm;
@@ -238,15 +238,15 @@ impl Vm {
 
     /// `OP_GETUPVAL_ARITH` (`specialize.rs`) in closure `closure`, whose registers start at
     /// `base` and whose constants are `k`: the `GETUPVAL` A B `i`, then, unless `HOOKED` (each
-    /// runs on its own under hooks) and when both operands are numbers, the `ADD` or `SUB` A A
-    /// C and the `SETUPVAL` A B in `next` (the two words after it), as the three would run.
-    /// Returns how many of the words after `i` it ran:
-    /// none (the arithmetic and the write run next, on their own), two, or three when the
-    /// write is an `OP_SETUPVAL_GET`, whose read back it did too. `None` when the upvalue is
-    /// not on the fast path (nothing done: the caller reads it the slow way).
+    /// instruction runs on its own under hooks) and when both operands are numbers, the `ADD`
+    /// or `SUB` A A C and the `SETUPVAL` A B in `next` (the two words after it), as the three
+    /// would run. Returns how many of the words after `i` it ran: none (the arithmetic and the
+    /// write run next, on their own), two, or three when the write is an `OP_SETUPVAL_GET`,
+    /// whose read back it did too. `None` when the upvalue is not on the fast path (nothing
+    /// done: the caller reads it the slow way).
     ///
     /// Out of the loop, with the upvalue's place looked up once for the read and the write:
-    /// the three in the loop took two more dispatches and two lookups, and an arm of its own
+    /// in the loop the three took two more dispatches and two lookups, and an arm of its own
     /// doing this in the loop moved the loop's register allocation (fib, floats and array 3-5%
     /// slower).
     #[inline(never)]
@@ -259,8 +259,6 @@ impl Vm {
         k: &[Value],
     ) -> Option<usize> {
         let (ins, [arith, set]) = (Instruction(i), next.map(Instruction));
-        let (a, idx) = (ins.a(), ins.b() as usize);
-        let ra = base + a as usize;
         // The second operand (C is not A: `specialize.rs`), read first: the upvalue's slot
         // may be on the stack, borrowed below.
         let c = arith.c();
@@ -273,31 +271,92 @@ impl Vm {
             Some(&Value::Number(y)) if !HOOKED => Some(y),
             _ => None,
         };
-        let place = self.upvalue_place(closure, idx)?;
+        let done = self.update_upvalue(closure, ins, base, y, arith)?;
+        Some(match done {
+            false => 0,
+            true => 2 + usize::from(set.op_field() == OP_SETUPVAL_GET),
+        })
+    }
+
+    /// `OP_GETUPVAL2_ARITH` (`specialize.rs`): as [`Vm::getupval_arith`] for a `GETUPVAL` A B
+    /// `i` followed in `next` by a `GETUPVAL` A+1 D, an `ADD` or `SUB` A A A+1 and a
+    /// `SETUPVAL` A B (`n = n + step`, both upvalues): none of them or all (three words, four
+    /// with an `OP_SETUPVAL_GET`).
+    #[inline(never)]
+    pub(crate) fn getupval2_arith<const HOOKED: bool>(
+        &mut self,
+        closure: FunctionHandle,
+        i: u32,
+        next: [u32; 3],
+        base: usize,
+    ) -> Option<usize> {
+        let (ins, [get2, arith, set]) = (Instruction(i), next.map(Instruction));
+        // The second operand, read first.
+        let y = match self.upvalue_place(closure, get2.b() as usize) {
+            Some(place) if !HOOKED => match self.place_ref(place) {
+                Some(&Value::Number(y)) => Some(y),
+                _ => None,
+            },
+            _ => None,
+        };
+        let done = self.update_upvalue(closure, ins, base, y, arith)?;
+        if !done {
+            return Some(0);
+        }
+        // The second read's register.
+        if let (Some(y), Some(reg)) = (y, self.th.stack.get_mut(base + get2.a() as usize)) {
+            *reg = Value::Number(y);
+        }
+        Some(3 + usize::from(set.op_field() == OP_SETUPVAL_GET))
+    }
+
+    /// The update both forms share: the upvalue B of `GETUPVAL` A B `ins` read into A, and
+    /// when it and the second operand `y` are numbers and `arith` is an `ADD` or a `SUB`, the
+    /// result written to the upvalue and to A (`Some(true)`); otherwise only the read
+    /// (`Some(false)`). `None` when the upvalue is not on the fast path (nothing done).
+    #[inline(always)]
+    fn update_upvalue(
+        &mut self,
+        closure: FunctionHandle,
+        ins: Instruction,
+        base: usize,
+        y: Option<f64>,
+        arith: Instruction,
+    ) -> Option<bool> {
+        let ra = base + ins.a() as usize;
+        let place = self.upvalue_place(closure, ins.b() as usize)?;
         let mut tx = self.heap.tx();
         let slot = if (place as i32) > 0 {
             self.th.stack.get_mut(place as usize - 1)
         } else {
             tx.cell_mut(UpValueCell::from_index(place & !CLOSED))
         }?;
-        let (&mut Value::Number(x), Some(y)) = (&mut *slot, y) else {
+        // An `ADD` or a `SUB` (`specialize.rs`), maybe specialized itself. (A subtraction
+        // stays one: `x + -y` would differ in a NaN's sign.)
+        let sum = match (&*slot, y, arith.op_field()) {
+            (&Value::Number(x), Some(y), OP_ADD | OP_ADDK | OP_ADDRR) => Some(x + y),
+            (&Value::Number(x), Some(y), OP_SUB | OP_SUBK) => Some(x - y),
+            _ => None,
+        };
+        let Some(sum) = sum else {
             // Only the read.
             let value = copy_split(slot);
             *self.th.stack.get_mut(ra)? = value;
-            return Some(0);
-        };
-        // An `ADD` or a `SUB` (`specialize.rs`), maybe specialized itself.
-        let sum = match arith.op_field() {
-            OP_SUB | OP_SUBK => x - y,
-            _ => x + y,
+            return Some(false);
         };
         *slot = Value::Number(sum);
         *self.th.stack.get_mut(ra)? = Value::Number(sum);
-        Some(if set.op_field() == OP_SETUPVAL_GET {
-            3
+        Some(true)
+    }
+
+    /// The value at upvalue place `place` (a [`Way::places`] entry).
+    #[inline(always)]
+    fn place_ref(&self, place: u32) -> Option<&Value> {
+        if (place as i32) > 0 {
+            self.th.stack.get(place as usize - 1)
         } else {
-            2
-        })
+            self.heap.cell(UpValueCell::from_index(place & !CLOSED))
+        }
     }
 
     /// Where upvalue `idx` of `closure` is (a [`Way::places`] entry), looked up if not known

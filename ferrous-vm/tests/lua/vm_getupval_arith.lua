@@ -1,5 +1,6 @@
 -- A `GETUPVAL` A B, an `ADD` or `SUB` A A C and a `SETUPVAL` A B (`n = n + 1` on an upvalue),
--- which the loader fuses into one dispatch (`specialize.rs`, `Vm::getupval_arith`): register
+-- and the same with a second `GETUPVAL` for C (`n = n + step`), which the loader fuses into one
+-- dispatch (`specialize.rs`, `Vm::getupval_arith`, `Vm::getupval2_arith`): register
 -- and constant operands, values that are not numbers (coercion, metamethods, errors and their
 -- messages), open and closed upvalues, another thread's, upvalues past the fourth, and hooks.
 
@@ -74,6 +75,24 @@ print(maybe(false), maybe(true), maybe(false), maybe(true))
 local total = 0
 local function loop(m) for i = 1, m do total = total + i end; return total end
 print(loop(10), loop(3))
+
+-- Both operands upvalues (`n = n + step`: the second read into the next register).
+local acc, step, name = 0, 3, "2"
+local function bump() acc = acc + step; return acc end
+local function back() acc = acc - step; return acc end
+local function mixed() acc = acc + name; return acc end
+local function self_sum() acc = acc + acc; return acc end
+print(bump(), bump(), back(), mixed(), self_sum())
+step = nil
+print(pcall(bump))
+step = {}
+print(pcall(back))
+step = 0/0
+local nan_sum, nan_diff = bump(), back()
+print(tostring(nan_sum) == tostring(0/0), tostring(nan_diff) == tostring(-(0/0)))
+acc, step = 1, 2
+local function twice() acc = acc + step; acc = acc + step; return acc end
+print(twice(), twice())
 
 -- Hooks see each instruction as a step of its own: count and line events.
 local steps = 0
