@@ -324,6 +324,11 @@ impl Vm {
         arith: Instruction,
     ) -> Option<bool> {
         let ra = base + ins.a() as usize;
+        // (Always in the frame's register window; tested so that nothing is written when the
+        // register is not there.)
+        if ra + 1 >= self.th.stack.len() {
+            return None;
+        }
         let place = self.upvalue_place(closure, ins.b() as usize)?;
         let mut tx = self.heap.tx();
         let slot = if (place as i32) > 0 {
