@@ -1,6 +1,6 @@
 //! Upvalues and closures: reading and writing a closure's upvalues (with the fast paths the
-//! interpreter loop inlines), finding and closing the open upvalues of the running thread, and
-//! `OP_CLOSURE`'s closure construction.
+//! interpreter loop inlines, and the fused updates it calls), finding and closing the open
+//! upvalues of the running thread, and `OP_CLOSURE`'s closure construction.
 //!
 //! Invariants:
 //! - An open upvalue names its thread and an absolute stack slot; it is read from the running
