@@ -295,8 +295,8 @@ mod tests {
                 crate::decode::original_op(want),
                 Instruction(code[0]).op_field()
             );
-            // The other two stay instructions of their own (specialized or not): jumps to
-            // them run them alone.
+            // The words after it stay instructions of their own (specialized or not): jumps
+            // to them run them alone.
             for (&got, &word) in exec[1..].iter().zip(&code[1..]) {
                 assert_eq!(
                     crate::decode::original_op(Instruction(got).op_field()),

@@ -249,6 +249,7 @@ impl Vm {
     /// in the loop the three took two more dispatches and two lookups, and an arm of its own
     /// doing this in the loop moved the loop's register allocation (fib, floats and array 3-5%
     /// slower).
+    #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(never)]
     pub(crate) fn getupval_arith<const HOOKED: bool>(
         &mut self,
@@ -282,6 +283,7 @@ impl Vm {
     /// `i` followed in `next` by a `GETUPVAL` A+1 D, an `ADD` or `SUB` A A A+1 and a
     /// `SETUPVAL` A B (`n = n + step`, both upvalues): none of them or all (three words, four
     /// with an `OP_SETUPVAL_GET`).
+    #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(never)]
     pub(crate) fn getupval2_arith<const HOOKED: bool>(
         &mut self,
@@ -314,6 +316,7 @@ impl Vm {
     /// when it and the second operand `y` are numbers and `arith` is an `ADD` or a `SUB`, the
     /// result written to the upvalue and to A (`Some(true)`); otherwise only the read
     /// (`Some(false)`). `None` when the upvalue is not on the fast path (nothing done).
+    #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(always)]
     fn update_upvalue(
         &mut self,
@@ -355,6 +358,7 @@ impl Vm {
     }
 
     /// The value at upvalue place `place` (a [`Way::places`] entry).
+    #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(always)]
     fn place_ref(&self, place: u32) -> Option<&Value> {
         if (place as i32) > 0 {
@@ -366,6 +370,7 @@ impl Vm {
 
     /// Where upvalue `idx` of `closure` is (a [`Way::places`] entry), looked up if not known
     /// yet; `None` where the fast paths do not go.
+    #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(always)]
     fn upvalue_place(&mut self, closure: FunctionHandle, idx: usize) -> Option<u32> {
         let way = self.upvals.own(&self.heap, closure);
