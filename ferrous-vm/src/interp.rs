@@ -565,11 +565,13 @@ impl Vm {
                     // hooks).
                     #[cfg(not(debug_assertions))]
                     OP_GETUPVAL_ARITH => {
-                        let next = match code.get(pc..pc + 2) {
-                            Some(&[arith, set]) => [arith, set],
-                            _ => [0, 0],
+                        let ran = match code.get(pc) {
+                            Some(&arith) => {
+                                self.getupval_arith::<HOOKED>(closure, i, arith, base, k)
+                            }
+                            None => None,
                         };
-                        match self.getupval_arith::<HOOKED>(closure, i, next, base, k) {
+                        match ran {
                             Some(ran) => pc += ran,
                             None => {
                                 save_pc!();
@@ -579,11 +581,11 @@ impl Vm {
                     }
                     #[cfg(not(debug_assertions))]
                     OP_GETUPVAL2_ARITH => {
-                        let next = match code.get(pc..pc + 3) {
-                            Some(&[get, arith, set]) => [get, arith, set],
-                            _ => [0; 3],
+                        let ran = match code.get(pc) {
+                            Some(&get2) => self.getupval2_arith::<HOOKED>(closure, i, get2, base),
+                            None => None,
                         };
-                        match self.getupval2_arith::<HOOKED>(closure, i, next, base) {
+                        match ran {
                             Some(ran) => pc += ran,
                             None => {
                                 save_pc!();

@@ -76,10 +76,16 @@ fn specialize(ins: Instruction, rest: &[u32], k: &[Value]) -> Instruction {
         Ok(OpCode::Le) if register_and_number_k => OP_LEK,
         Ok(OpCode::Return) if ins.b() == 2 => OP_RETURN1,
         Ok(OpCode::Move) if next_is(OpCode::Call) => OP_MOVE_CALL,
-        Ok(OpCode::GetUpval) => match upvalue_update(ins, rest) {
-            Some(op) => op,
-            None => return ins,
-        },
+        Ok(OpCode::GetUpval) => {
+            return match upvalue_update(ins, rest) {
+                // C, unused by `GETUPVAL`, says how many words the update runs after this one
+                // and whether it subtracts.
+                Some((op, c)) => {
+                    Instruction::abc(OpCode::GetUpval, ins.a(), ins.b(), c).with_op_field(op)
+                }
+                None => ins,
+            };
+        }
         Ok(OpCode::SetUpval)
             if next.is_some_and(|n| {
                 n.opcode() == Ok(OpCode::GetUpval) && n.a() == ins.a() && n.b() == ins.b()
@@ -95,32 +101,54 @@ fn specialize(ins: Instruction, rest: &[u32], k: &[Value]) -> Instruction {
 /// The fused form of `GETUPVAL` A B `ins` followed, in `rest`, by the rest of an update of
 /// that upvalue: an `ADD` or `SUB` A A C (C not A) and a `SETUPVAL` A B (`n = n + 1`:
 /// `OP_GETUPVAL_ARITH`), or a `GETUPVAL` A+1 D, an `ADD` or `SUB` A A A+1 and a `SETUPVAL` A
-/// B (`n = n + step`: `OP_GETUPVAL2_ARITH`).
-fn upvalue_update(ins: Instruction, rest: &[u32]) -> Option<u32> {
+/// B (`n = n + step`: `OP_GETUPVAL2_ARITH`); with the C operand the fused word carries: how
+/// many words after it the update runs (one more when its `SETUPVAL` is followed by the
+/// `GETUPVAL` A B that `OP_SETUPVAL_GET` skips), plus [`UPDATE_SUB`] for a `SUB`.
+fn upvalue_update(ins: Instruction, rest: &[u32]) -> Option<(u32, u32)> {
     let a = ins.a();
     let update = |arith: u32, set: u32, c: Option<u32>| {
         let (arith, set) = (Instruction(arith), Instruction(set));
-        matches!(arith.opcode(), Ok(OpCode::Add | OpCode::Sub))
+        let fits = matches!(arith.opcode(), Ok(OpCode::Add | OpCode::Sub))
             && arith.a() == a
             && arith.b() == a
             && c.map_or(arith.c() != a, |c| arith.c() == c)
             && set.opcode() == Ok(OpCode::SetUpval)
             && set.a() == a
-            && set.b() == ins.b()
+            && set.b() == ins.b();
+        let sub = if arith.opcode() == Ok(OpCode::Sub) {
+            UPDATE_SUB
+        } else {
+            0
+        };
+        fits.then_some(sub)
+    };
+    // The `GETUPVAL` after the `SETUPVAL` that `OP_SETUPVAL_GET` skips, at `rest[at]`.
+    let read_back = |at: usize| {
+        rest.get(at).is_some_and(|&w| {
+            let w = Instruction(w);
+            w.opcode() == Ok(OpCode::GetUpval) && w.a() == a && w.b() == ins.b()
+        })
     };
     match *rest {
         [get2, arith, set, ..]
             if Instruction(get2).opcode() == Ok(OpCode::GetUpval)
                 && Instruction(get2).a() == a + 1
-                && a + 1 < 256
-                && update(arith, set, Some(a + 1)) =>
+                && a + 1 < 256 =>
         {
-            Some(OP_GETUPVAL2_ARITH)
+            let sub = update(arith, set, Some(a + 1))?;
+            Some((OP_GETUPVAL2_ARITH, sub | (3 + u32::from(read_back(3)))))
         }
-        [arith, set, ..] if update(arith, set, None) => Some(OP_GETUPVAL_ARITH),
+        [arith, set, ..] => {
+            let sub = update(arith, set, None)?;
+            Some((OP_GETUPVAL_ARITH, sub | (2 + u32::from(read_back(2)))))
+        }
         _ => None,
     }
 }
+
+/// The bit of a fused upvalue update's C operand that marks a subtraction; the bits below it
+/// count the words it runs after the `GETUPVAL` (`upvalue_update`).
+pub(crate) const UPDATE_SUB: u32 = 8;
 
 #[cfg(test)]
 mod tests {
@@ -303,6 +331,27 @@ mod tests {
                     Instruction(word).op_field()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn upvalue_updates_carry_their_length_and_kind_in_c() {
+        use OpCode::*;
+        let get = abc(GetUpval, 2, 1, 0);
+        let set = abc(SetUpval, 2, 1, 0);
+        let get2 = abc(GetUpval, 3, 0, 0);
+        let cases: [(&[u32], u32); 6] = [
+            (&[get, abc(Add, 2, 2, N), set], 2),
+            (&[get, abc(Sub, 2, 2, N), set], 2 | UPDATE_SUB),
+            (&[get, abc(Add, 2, 2, 3), set, get], 3),
+            (&[get, abc(Add, 2, 2, 3), set, abc(GetUpval, 2, 0, 0)], 2),
+            (&[get, get2, abc(Add, 2, 2, 3), set], 3),
+            (&[get, get2, abc(Sub, 2, 2, 3), set, get], 4 | UPDATE_SUB),
+        ];
+        for (code, want) in cases {
+            let exec = Instruction(exec_code(code, &k(), &[])[0]);
+            assert_eq!(exec.c(), want, "{code:?}");
+            assert_eq!((exec.a(), exec.b()), (2, 1));
         }
     }
 

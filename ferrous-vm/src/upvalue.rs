@@ -17,8 +17,8 @@ use ferrous_heap::{
 
 use ferrous_compiler::{Instruction, index_k, is_k};
 
-use crate::decode::{OP_ADD, OP_ADDK, OP_ADDRR, OP_SETUPVAL_GET, OP_SUB, OP_SUBK};
 use crate::error::{Raise, RaiseResult};
+use crate::specialize::UPDATE_SUB;
 use crate::value::{copy_into, copy_split};
 use crate::vm::Vm;
 
@@ -239,11 +239,11 @@ impl Vm {
     /// `OP_GETUPVAL_ARITH` (`specialize.rs`) in closure `closure`, whose registers start at
     /// `base` and whose constants are `k`: the `GETUPVAL` A B `i`, then, unless `HOOKED` (each
     /// instruction runs on its own under hooks) and when both operands are numbers, the `ADD`
-    /// or `SUB` A A C and the `SETUPVAL` A B in `next` (the two words after it), as the three
-    /// would run. Returns how many of the words after `i` it ran: none (the arithmetic and the
-    /// write run next, on their own), two, or three when the write is an `OP_SETUPVAL_GET`,
-    /// whose read back it did too. `None` when the upvalue is not on the fast path (nothing
-    /// done: the caller reads it the slow way).
+    /// or `SUB` A A C `arith` (the next word) and the `SETUPVAL` A B after it, as they would
+    /// run. Returns how many of the words after `i` it ran: none (the rest runs next, on its
+    /// own) or the count `i`'s C carries (two, or three when the write is an
+    /// `OP_SETUPVAL_GET`, whose read back it did too). `None` when the upvalue is not on the
+    /// fast path (nothing done: the caller reads it the slow way).
     ///
     /// Out of the loop, with the upvalue's place looked up once for the read and the write:
     /// in the loop the three took two more dispatches and two lookups, and an arm of its own
@@ -255,14 +255,13 @@ impl Vm {
         &mut self,
         closure: FunctionHandle,
         i: u32,
-        next: [u32; 2],
+        arith: u32,
         base: usize,
         k: &[Value],
     ) -> Option<usize> {
-        let (ins, [arith, set]) = (Instruction(i), next.map(Instruction));
         // The second operand (C is not A: `specialize.rs`), read first: the upvalue's slot
         // may be on the stack, borrowed below.
-        let c = arith.c();
+        let c = Instruction(arith).c();
         let y = if is_k(c) {
             k.get(index_k(c) as usize)
         } else {
@@ -272,27 +271,26 @@ impl Vm {
             Some(&Value::Number(y)) if !HOOKED => Some(y),
             _ => None,
         };
-        let done = self.update_upvalue(closure, ins, base, y, arith)?;
-        Some(match done {
-            false => 0,
-            true => 2 + usize::from(set.op_field() == OP_SETUPVAL_GET),
-        })
+        let ins = Instruction(i);
+        match ins.c() & UPDATE_SUB {
+            0 => self.update_upvalue::<false>(closure, ins, base, y),
+            _ => self.update_upvalue::<true>(closure, ins, base, y),
+        }
     }
 
     /// `OP_GETUPVAL2_ARITH` (`specialize.rs`): as [`Vm::getupval_arith`] for a `GETUPVAL` A B
-    /// `i` followed in `next` by a `GETUPVAL` A+1 D, an `ADD` or `SUB` A A A+1 and a
-    /// `SETUPVAL` A B (`n = n + step`, both upvalues): none of them or all (three words, four
-    /// with an `OP_SETUPVAL_GET`).
+    /// `i` followed by a `GETUPVAL` A+1 D (`get2`), an `ADD` or `SUB` A A A+1 and a
+    /// `SETUPVAL` A B (`n = n + step`, both upvalues).
     #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(never)]
     pub(crate) fn getupval2_arith<const HOOKED: bool>(
         &mut self,
         closure: FunctionHandle,
         i: u32,
-        next: [u32; 3],
+        get2: u32,
         base: usize,
     ) -> Option<usize> {
-        let (ins, [get2, arith, set]) = (Instruction(i), next.map(Instruction));
+        let get2 = Instruction(get2);
         // The second operand, read first.
         let y = match self.upvalue_place(closure, get2.b() as usize) {
             Some(place) if !HOOKED => match self.place_ref(place) {
@@ -301,31 +299,38 @@ impl Vm {
             },
             _ => None,
         };
-        let done = self.update_upvalue(closure, ins, base, y, arith)?;
-        if !done {
-            return Some(0);
+        let ins = Instruction(i);
+        let ran = match ins.c() & UPDATE_SUB {
+            0 => self.update_upvalue::<false>(closure, ins, base, y),
+            _ => self.update_upvalue::<true>(closure, ins, base, y),
+        }?;
+        if let (true, Some(y)) = (ran > 0, y) {
+            // The second read's register (A+1: in the window, `update_upvalue` checked).
+            if let Some(reg) = self.th.stack.get_mut(base + get2.a() as usize) {
+                *reg = Value::Number(y);
+            }
         }
-        // The second read's register.
-        if let (Some(y), Some(reg)) = (y, self.th.stack.get_mut(base + get2.a() as usize)) {
-            *reg = Value::Number(y);
-        }
-        Some(3 + usize::from(set.op_field() == OP_SETUPVAL_GET))
+        Some(ran)
     }
 
-    /// The update both forms share: the upvalue B of `GETUPVAL` A B `ins` read into A, and
-    /// when it and the second operand `y` are numbers and `arith` is an `ADD` or a `SUB`, the
-    /// result written to the upvalue and to A (`Some(true)`); otherwise only the read
-    /// (`Some(false)`). `None` when the upvalue is not on the fast path (nothing done).
+    /// The update both forms share: the upvalue B of the fused `GETUPVAL` A B `ins` read into
+    /// A, and when it and the second operand `y` are numbers, their sum (their difference,
+    /// `SUB`, when `ins`'s C has [`UPDATE_SUB`]) written to the upvalue and to A. Returns how
+    /// many words after `ins` that ran (its C's count), or none when only the read was done;
+    /// `None` when the upvalue is not on the fast path (nothing done).
+    ///
+    /// One copy per operation: with the choice made inside, the optimizer turned it into an
+    /// addition of `y` or `-y`, which flips a NaN's sign (`5 - (0/0)` printed `nan`, lua5.1
+    /// `-nan`).
     #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(always)]
-    fn update_upvalue(
+    fn update_upvalue<const SUB: bool>(
         &mut self,
         closure: FunctionHandle,
         ins: Instruction,
         base: usize,
         y: Option<f64>,
-        arith: Instruction,
-    ) -> Option<bool> {
+    ) -> Option<usize> {
         let ra = base + ins.a() as usize;
         // (Always in the frame's register window; tested so that nothing is written when the
         // register is not there.)
@@ -339,22 +344,16 @@ impl Vm {
         } else {
             tx.cell_mut(UpValueCell::from_index(place & !CLOSED))
         }?;
-        // An `ADD` or a `SUB` (`specialize.rs`), maybe specialized itself. (A subtraction
-        // stays one: `x + -y` would differ in a NaN's sign.)
-        let sum = match (&*slot, y, arith.op_field()) {
-            (&Value::Number(x), Some(y), OP_ADD | OP_ADDK | OP_ADDRR) => Some(x + y),
-            (&Value::Number(x), Some(y), OP_SUB | OP_SUBK) => Some(x - y),
-            _ => None,
-        };
-        let Some(sum) = sum else {
+        let (&mut Value::Number(x), Some(y)) = (&mut *slot, y) else {
             // Only the read.
             let value = copy_split(slot);
             *self.th.stack.get_mut(ra)? = value;
-            return Some(false);
+            return Some(0);
         };
+        let sum = if SUB { x - y } else { x + y };
         *slot = Value::Number(sum);
         *self.th.stack.get_mut(ra)? = Value::Number(sum);
-        Some(true)
+        Some((ins.c() & (UPDATE_SUB - 1)) as usize)
     }
 
     /// The value at upvalue place `place` (a [`Way::places`] entry).

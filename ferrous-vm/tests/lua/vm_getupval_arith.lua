@@ -90,6 +90,8 @@ print(pcall(back))
 step = 0/0
 local nan_sum, nan_diff = bump(), back()
 print(tostring(nan_sum) == tostring(0/0), tostring(nan_diff) == tostring(-(0/0)))
+acc = 5
+print(tostring(back()) == tostring(step), tostring(bump()) == tostring(step))
 acc, step = 1, 2
 local function twice() acc = acc + step; acc = acc + step; return acc end
 print(twice(), twice())
