@@ -377,6 +377,20 @@ impl Vm {
                 }
                 // The slow paths `GETTABLE`, `SETTABLE` and `SELF` share with their
                 // specialized forms (`specialize.rs`), whose operands are the same.
+                // The end of a fused upvalue update's arm: past the `ran` words it ran, or the
+                // plain read when it did nothing (`Vm::getupval_arith`).
+                #[cfg(not(debug_assertions))]
+                macro_rules! getupval_update {
+                    ($ran:expr) => {
+                        match $ran {
+                            Some(ran) => pc += ran,
+                            None => {
+                                save_pc!();
+                                self.th.stack[ra!()] = self.get_upvalue(closure, arg_b(i))?;
+                            }
+                        }
+                    };
+                }
                 macro_rules! gettable_slow {
                     () => {
                         let rb = self.th.stack[base + arg_b(i)];
@@ -571,13 +585,7 @@ impl Vm {
                             }
                             None => None,
                         };
-                        match ran {
-                            Some(ran) => pc += ran,
-                            None => {
-                                save_pc!();
-                                self.th.stack[ra!()] = self.get_upvalue(closure, arg_b(i))?;
-                            }
-                        }
+                        getupval_update!(ran);
                     }
                     #[cfg(not(debug_assertions))]
                     OP_GETUPVAL2_ARITH => {
@@ -585,13 +593,7 @@ impl Vm {
                             Some(&get2) => self.getupval2_arith::<HOOKED>(closure, i, get2, base),
                             None => None,
                         };
-                        match ran {
-                            Some(ran) => pc += ran,
-                            None => {
-                                save_pc!();
-                                self.th.stack[ra!()] = self.get_upvalue(closure, arg_b(i))?;
-                            }
-                        }
+                        getupval_update!(ran);
                     }
                     OP_GETGLOBAL => {
                         // The key and the value by reference (whole-`Value` copies went through
