@@ -271,11 +271,7 @@ impl Vm {
             Some(&Value::Number(y)) if !HOOKED => Some(y),
             _ => None,
         };
-        let ins = Instruction(i);
-        match ins.c() & UPDATE_SUB {
-            0 => self.update_upvalue::<false>(closure, ins, base, y),
-            _ => self.update_upvalue::<true>(closure, ins, base, y),
-        }
+        self.update_upvalue(closure, Instruction(i), base, y)
     }
 
     /// `OP_GETUPVAL2_ARITH` (`specialize.rs`): as [`Vm::getupval_arith`] for a `GETUPVAL` A B
@@ -292,18 +288,11 @@ impl Vm {
     ) -> Option<usize> {
         let get2 = Instruction(get2);
         // The second operand, read first.
-        let y = match self.upvalue_place(closure, get2.b() as usize) {
-            Some(place) if !HOOKED => match self.place_ref(place) {
-                Some(&Value::Number(y)) => Some(y),
-                _ => None,
-            },
+        let y = match self.upvalue_fast(closure, get2.b() as usize) {
+            Some(&Value::Number(y)) if !HOOKED => Some(y),
             _ => None,
         };
-        let ins = Instruction(i);
-        let ran = match ins.c() & UPDATE_SUB {
-            0 => self.update_upvalue::<false>(closure, ins, base, y),
-            _ => self.update_upvalue::<true>(closure, ins, base, y),
-        }?;
+        let ran = self.update_upvalue(closure, Instruction(i), base, y)?;
         if let (true, Some(y)) = (ran > 0, y) {
             // The second read's register (A+1: in the window, `update_upvalue` checked).
             if let Some(reg) = self.th.stack.get_mut(base + get2.a() as usize) {
@@ -314,17 +303,33 @@ impl Vm {
     }
 
     /// The update both forms share: the upvalue B of the fused `GETUPVAL` A B `ins` read into
-    /// A, and when it and the second operand `y` are numbers, their sum (their difference,
-    /// `SUB`, when `ins`'s C has [`UPDATE_SUB`]) written to the upvalue and to A. Returns how
-    /// many words after `ins` that ran (its C's count), or none when only the read was done;
-    /// `None` when the upvalue is not on the fast path (nothing done).
+    /// A, and when it and the second operand `y` are numbers, their sum (their difference
+    /// when `ins`'s C has [`UPDATE_SUB`]) written to the upvalue and to A. Returns how many
+    /// words after `ins` that ran (its C's count), or none when only the read was done; `None`
+    /// when the upvalue is not on the fast path (nothing done).
     ///
-    /// One copy per operation: with the choice made inside, the optimizer turned it into an
-    /// addition of `y` or `-y`, which flips a NaN's sign (`5 - (0/0)` printed `nan`, lua5.1
-    /// `-nan`).
+    /// One copy per operation ([`Vm::update_upvalue_as`]): with the choice made inside, the
+    /// optimizer turned it into an addition of `y` or `-y`, which flips a NaN's sign (`5 -
+    /// (0/0)` printed `nan`, lua5.1 `-nan`).
     #[cfg_attr(debug_assertions, allow(dead_code))]
     #[inline(always)]
-    fn update_upvalue<const SUB: bool>(
+    fn update_upvalue(
+        &mut self,
+        closure: FunctionHandle,
+        ins: Instruction,
+        base: usize,
+        y: Option<f64>,
+    ) -> Option<usize> {
+        match ins.c() & UPDATE_SUB {
+            0 => self.update_upvalue_as::<false>(closure, ins, base, y),
+            _ => self.update_upvalue_as::<true>(closure, ins, base, y),
+        }
+    }
+
+    /// [`Vm::update_upvalue`] for a subtraction (`SUB`) or an addition.
+    #[cfg_attr(debug_assertions, allow(dead_code))]
+    #[inline(always)]
+    fn update_upvalue_as<const SUB: bool>(
         &mut self,
         closure: FunctionHandle,
         ins: Instruction,
@@ -354,17 +359,6 @@ impl Vm {
         *slot = Value::Number(sum);
         *self.th.stack.get_mut(ra)? = Value::Number(sum);
         Some((ins.c() & (UPDATE_SUB - 1)) as usize)
-    }
-
-    /// The value at upvalue place `place` (a [`Way::places`] entry).
-    #[cfg_attr(debug_assertions, allow(dead_code))]
-    #[inline(always)]
-    fn place_ref(&self, place: u32) -> Option<&Value> {
-        if (place as i32) > 0 {
-            self.th.stack.get(place as usize - 1)
-        } else {
-            self.heap.cell(UpValueCell::from_index(place & !CLOSED))
-        }
     }
 
     /// Where upvalue `idx` of `closure` is (a [`Way::places`] entry), looked up if not known
