@@ -314,6 +314,26 @@ impl HeapTransaction<'_> {
         Ok(true)
     }
 
+    /// `t.key = t.key <op> y` for a field whose value is a number (`self.n = self.n + 1`):
+    /// the value `x` becomes `update(x)`, which is returned, with the key looked up once. As
+    /// the read and the write would do it: a key that has a value is read and assigned without
+    /// a look at the metatable. `None`, with nothing changed, for a stale handle, a read-only
+    /// table, or a value that is not a number.
+    #[inline]
+    pub fn update_number_field(
+        &mut self,
+        table: TableHandle,
+        key: StringHandle,
+        update: impl FnOnce(f64) -> f64,
+    ) -> Option<f64> {
+        let heap = &mut *self.heap;
+        heap.objects.tables.get_mut(table.raw())?.update_number_str(
+            key,
+            &heap.objects.lua_hashes,
+            update,
+        )
+    }
+
     /// [`HeapTransaction::set_fast`] for a table with a metatable or a read-only one.
     #[inline(never)]
     fn set_fast_meta(&mut self, table: TableHandle, key: &Value, value: Value) -> Result<bool> {

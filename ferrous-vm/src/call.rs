@@ -170,7 +170,7 @@ impl Vm {
         if top > MAX_STACK {
             self.stack_past_limit(Cont::Call, top)?;
         }
-        self.set_up_registers(func, base, nargs, shape, top);
+        self.set_up_registers(func, base, nargs, shape);
         let ccalls_before = self.th.n_ccalls;
         self.th.frames.push(Frame {
             func: func as u32,
@@ -251,7 +251,7 @@ impl Vm {
         }
         self.th.stack.copy_within(ra..=ra + nargs, func);
         self.th.n_ccalls = ccalls_before;
-        self.set_up_registers(func, base, nargs, shape, top);
+        self.set_up_registers(func, base, nargs, shape);
         if let Some(frame) = self.th.frames.get_mut(fi) {
             frame.base = base as u32;
             frame.top = top as u32;

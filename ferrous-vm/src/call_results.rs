@@ -4,6 +4,7 @@
 
 use ferrous_heap::{CallShape, Value};
 
+use crate::decode::window_mut;
 use crate::thread::REGS;
 use crate::vm::Vm;
 
@@ -21,10 +22,14 @@ pub(crate) fn frame_base(func: usize, nargs: usize, shape: CallShape) -> (usize,
 }
 
 impl Vm {
-    /// Readies the registers `base..top` of a Lua frame (not one that needs 5.0's `arg` table)
-    /// called from slot `func` with `nargs` arguments: the stack holds the whole register window,
-    /// a vararg function's fixed parameters move up to `base`, the registers no argument was
-    /// given for become nil, and `top` is the stack top.
+    /// Readies the registers of a Lua frame (not one that needs 5.0's `arg` table) called from
+    /// slot `func` with `nargs` arguments, whose registers start at `base`: the stack holds the
+    /// whole register window, a vararg function's fixed parameters move up to `base`, the
+    /// registers no argument was given for become nil, and the stack top is the frame's top
+    /// (`base + max_stack_size`).
+    ///
+    /// The nils are written through the register window: its one bounds check, and none for
+    /// the range (the frame's registers are fewer than 256).
     #[inline(always)]
     pub(crate) fn set_up_registers(
         &mut self,
@@ -32,19 +37,20 @@ impl Vm {
         base: usize,
         nargs: usize,
         shape: CallShape,
-        top: usize,
     ) {
-        // `top < base + REGS`: this also gives the loop its whole register window.
         self.th.ensure_stack(base + REGS);
         let n_params = usize::from(shape.num_params);
+        let max = usize::from(shape.max_stack_size);
         let first_nil = if shape.is_vararg != 0 {
             move_fixed_params(&mut self.th.stack, func, base, nargs, n_params);
-            base + n_params
+            n_params
         } else {
-            base + nargs.min(n_params)
+            nargs.min(n_params)
         };
-        self.th.stack[first_nil..top].fill(Value::Nil);
-        self.th.top = top;
+        if let Some(regs) = window_mut(&mut self.th.stack, base) {
+            regs[first_nil.min(max)..max].fill(Value::Nil);
+        }
+        self.th.top = base + max;
     }
 
     /// Moves `n` results from `res` to `func`, adjusted to `wanted` (-1 = all).

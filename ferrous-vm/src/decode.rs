@@ -113,6 +113,11 @@ specialized_ops! {
     /// `SETUPVAL` A B (`n = n + step` with both upvalues): the four at once, as
     /// `OP_GETUPVAL_ARITH`.
     OP_GETUPVAL2_ARITH = 54, a form of GetUpval;
+    /// `GETTABLE` A B K (a constant string key) followed by an `ADD` or `SUB` A A C and a
+    /// `SETTABLE` B K A (`self.n = self.n + 1`): the three at once when the field and C are
+    /// numbers, the field looked up once (`Vm::getfield_arith`). The other two stay in the
+    /// next words, which is where a jump to them goes.
+    OP_GETFIELD_ARITH = 55, a form of GetTable;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

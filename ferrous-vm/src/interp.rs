@@ -644,6 +644,18 @@ impl Vm {
                         }
                         gettable_slow!();
                     }
+                    // `OP_GETFIELD_ARITH` (`specialize.rs`): the `GETTABLE`, then the rest of
+                    // the field's update (the words after it) when it can run at once. With
+                    // hooks each runs on its own (count and line hooks).
+                    #[cfg(not(debug_assertions))]
+                    OP_GETFIELD_ARITH => {
+                        match self.getfield_arith::<HOOKED>(i, code, pc, base, k) {
+                            Some(ran) => pc += ran,
+                            None => {
+                                gettable_slow!();
+                            }
+                        }
+                    }
                     OP_SETGLOBAL => {
                         // As `SETTABLE`'s fast path: a plain (or metatable-less) environment.
                         let v = copy_split(&self.th.stack[ra!()]);
@@ -1082,7 +1094,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    55 | 56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

@@ -25,6 +25,7 @@ mod coswitch;
 mod debug;
 mod decode;
 mod error;
+mod field_update;
 mod finalize;
 mod hook;
 mod interp;

@@ -14,9 +14,9 @@ use ferrous_compiler::{Instruction, OpCode, index_k, is_k};
 use ferrous_heap::Value;
 
 use crate::decode::{
-    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_GETUPVAL_ARITH,
-    OP_GETUPVAL2_ARITH, OP_LEK, OP_LTK, OP_MODK, OP_MOVE_CALL, OP_MULK, OP_RETURN1, OP_SETFIELD,
-    OP_SETUPVAL_GET, OP_SUBK,
+    OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_GETFIELD_ARITH,
+    OP_GETUPVAL_ARITH, OP_GETUPVAL2_ARITH, OP_LEK, OP_LTK, OP_MODK, OP_MOVE_CALL, OP_MULK,
+    OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k` and whose child prototypes have
@@ -55,7 +55,13 @@ fn specialize(ins: Instruction, rest: &[u32], k: &[Value]) -> Instruction {
         |rk: u32| is_k(rk) && matches!(k.get(index_k(rk) as usize), Some(Value::Number(_)));
     let register_and_number_k = !is_k(ins.b()) && number_k(ins.c());
     let op = match ins.opcode() {
-        Ok(OpCode::GetTable) if string_k(ins.c()) => OP_GETFIELD,
+        Ok(OpCode::GetTable) if string_k(ins.c()) => {
+            if field_update(ins, rest) {
+                OP_GETFIELD_ARITH
+            } else {
+                OP_GETFIELD
+            }
+        }
         Ok(OpCode::SetTable) if string_k(ins.b()) => OP_SETFIELD,
         Ok(OpCode::Add) if register_and_number_k => OP_ADDK,
         Ok(OpCode::Sub) if register_and_number_k => OP_SUBK,
@@ -144,6 +150,25 @@ fn upvalue_update(ins: Instruction, rest: &[u32]) -> Option<(u32, u32)> {
         }
         _ => None,
     }
+}
+
+/// Whether `GETTABLE` A B K `ins` (K a constant string) is followed, in `rest`, by the rest of
+/// an update of that field: an `ADD` or `SUB` A A C (C not A) and a `SETTABLE` B K A
+/// (`self.n = self.n + 1`, `stats.sum = stats.sum - x`), A not B (the table stays in B).
+fn field_update(ins: Instruction, rest: &[u32]) -> bool {
+    let [arith, set, ..] = *rest else {
+        return false;
+    };
+    let (arith, set, a) = (Instruction(arith), Instruction(set), ins.a());
+    a != ins.b()
+        && matches!(arith.opcode(), Ok(OpCode::Add | OpCode::Sub))
+        && arith.a() == a
+        && arith.b() == a
+        && arith.c() != a
+        && set.opcode() == Ok(OpCode::SetTable)
+        && set.a() == ins.b()
+        && set.b() == ins.c()
+        && set.c() == a
 }
 
 /// The bit of a fused upvalue update's C operand that marks a subtraction; the bits below it
@@ -332,6 +357,62 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn field_arithmetic_triples_are_fused() {
+        use OpCode::*;
+        let get = abc(GetTable, 2, 1, S);
+        let set = abc(SetTable, 1, S, 2);
+        let cases: [(&[u32], u32); 13] = [
+            (&[get, abc(Add, 2, 2, N), set], OP_GETFIELD_ARITH),
+            (&[get, abc(Add, 2, 2, 3), set], OP_GETFIELD_ARITH),
+            (&[get, abc(Sub, 2, 2, 3), set], OP_GETFIELD_ARITH),
+            (&[get, abc(Sub, 2, 2, S), set, get], OP_GETFIELD_ARITH),
+            // Not A's own sum, another operation, another register, table, key or value.
+            (&[get, abc(Add, 2, 2, 2), set], OP_GETFIELD),
+            (&[get, abc(Mul, 2, 2, N), set], OP_GETFIELD),
+            (&[get, abc(Add, 3, 2, N), set], OP_GETFIELD),
+            (&[get, abc(Add, 2, 3, N), set], OP_GETFIELD),
+            (
+                &[get, abc(Add, 2, 2, N), abc(SetTable, 0, S, 2)],
+                OP_GETFIELD,
+            ),
+            (
+                &[get, abc(Add, 2, 2, N), abc(SetTable, 1, N, 2)],
+                OP_GETFIELD,
+            ),
+            (
+                &[get, abc(Add, 2, 2, N), abc(SetTable, 1, S, 3)],
+                OP_GETFIELD,
+            ),
+            // The table in A (`t = t.n + 1` would lose it), and no write.
+            (
+                &[
+                    abc(GetTable, 1, 1, S),
+                    abc(Add, 1, 1, N),
+                    abc(SetTable, 1, S, 1),
+                ],
+                OP_GETFIELD,
+            ),
+            (&[get, abc(Add, 2, 2, N)], OP_GETFIELD),
+        ];
+        for (code, want) in cases {
+            let exec = exec_code(code, &k(), &[]);
+            assert_eq!(Instruction(exec[0]).op_field(), want, "{code:?}");
+            assert_eq!(crate::decode::original_op(want), GetTable as u32);
+            // The words after it stay instructions of their own (specialized or not): jumps
+            // to them run them alone. A read back after the update is a plain field read.
+            for (&got, &word) in exec[1..].iter().zip(&code[1..]) {
+                assert_eq!(
+                    crate::decode::original_op(Instruction(got).op_field()),
+                    Instruction(word).op_field()
+                );
+            }
+        }
+        let twice = [get, abc(Add, 2, 2, N), set, get, abc(Add, 2, 2, N), set];
+        let exec = exec_code(&twice, &k(), &[]);
+        assert_eq!(Instruction(exec[3]).op_field(), OP_GETFIELD_ARITH);
     }
 
     #[test]

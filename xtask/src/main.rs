@@ -126,7 +126,8 @@ fn ci() -> Result<()> {
     step("test-release-loop", || {
         // Optimized builds run the loader's specialized instructions in arms of their own,
         // which debug builds leave out (ferrous-vm's `specialize.rs`): the Lua conformance
-        // scripts and the random programs compared with lua5.1 run on them too.
+        // scripts, the random programs compared with lua5.1 and the read-only tables' writes
+        // run on them too.
         cargo(&[
             "test",
             "--release",
@@ -139,6 +140,8 @@ fn ci() -> Result<()> {
             "differential",
             "--test",
             "fuzz",
+            "--test",
+            "readonly",
         ])
     })?;
     // Redis's own scripting suite against `ferrous serve` (tclsh comes with the oracles).

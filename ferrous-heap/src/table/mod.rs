@@ -38,6 +38,7 @@ pub(crate) mod pool;
 mod resize;
 #[cfg(test)]
 mod tests;
+mod update;
 mod walk;
 
 use std::cell::Cell;
