@@ -118,6 +118,9 @@ specialized_ops! {
     /// numbers, the field looked up once (`Vm::getfield_arith`). The other two stay in the
     /// next words, which is where a jump to them goes.
     OP_GETFIELD_ARITH = 55, a form of GetTable;
+    /// `MOD` of a register (B) and a constant (C) that is an integer from 1 to 2^31: `i %
+    /// 1000` without a division when B holds an integer (`number::lua_mod_by_int`).
+    OP_MODK_INT = 56, a form of Mod;
 }
 
 // The operands of instruction word `i`, decoded by `ferrous_compiler::Instruction` (the

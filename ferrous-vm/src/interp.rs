@@ -769,6 +769,17 @@ impl Vm {
                     #[cfg(not(debug_assertions))]
                     OP_MODK => arith_k!(i, ra!(), Arith::Mod, x, y, Arith::Mod.apply(x, y)),
                     #[cfg(not(debug_assertions))]
+                    OP_MODK_INT => {
+                        arith_k!(
+                            i,
+                            ra!(),
+                            Arith::Mod,
+                            x,
+                            y,
+                            crate::number::lua_mod_by_int(x, y)
+                        )
+                    }
+                    #[cfg(not(debug_assertions))]
                     OP_ADDRR => {
                         // `ADD` of two registers (`specialize.rs`).
                         add_rr!(_regs => {});
@@ -1094,7 +1105,7 @@ impl Vm {
                     // Every other 6-bit value, listed so that the match covers all 64 and the
                     // dispatch needs no range check (a range pattern is lowered as comparisons).
                     #[allow(clippy::manual_range_patterns)]
-                    56 | 57 | 58 | 59 | 60 | 61 | 62 | 63 => {
+                    57 | 58 | 59 | 60 | 61 | 62 | 63 => {
                         return Err(unknown_opcode(Instruction(i).op_field()));
                     }
                     other => return Err(unknown_opcode(other)),

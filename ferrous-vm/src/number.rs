@@ -494,6 +494,41 @@ pub(crate) fn lua_mod(a: f64, b: f64) -> f64 {
     a - floor(a / b) * b
 }
 
+/// [`lua_mod`] by a constant divisor `b` that is an integer from 1 to 2^31 (`OP_MODK_INT`,
+/// which the loader makes only for such a constant), without the division on its result's
+/// path: for an integer `a` below 2^50 in magnitude, whose remainder 5.1's formula computes
+/// exactly (its quotient is rounded less than the distance to the next integer), it is found
+/// from `a` times `b`'s reciprocal, whose rounding moves the quotient by one at most, and
+/// corrected once; the same value, `+0` for a multiple of `b` included. Any other `a` goes to
+/// `lua_mod`. A division takes 13-15 cycles where a multiplication takes 4, and `i % n` is
+/// usually on the way to something else (`t[i % n + 1]`, an argument): upvalues.lua spent 6%
+/// of its time waiting on the division.
+#[cfg_attr(debug_assertions, allow(dead_code))]
+#[inline(always)]
+pub(crate) fn lua_mod_by_int(a: f64, b: f64) -> f64 {
+    const TWO_50: f64 = 1_125_899_906_842_624.0;
+    // Truncation intended: tested exact just after (a NaN or a fraction fails the test).
+    if a as i64 as f64 == a && a.abs() < TWO_50 {
+        // Both are integers, so `q * b` and the differences below are exact.
+        let q = floor(a * (1.0 / b));
+        let r = a - q * b;
+        if r < 0.0 {
+            r + b
+        } else if r >= b {
+            r - b
+        } else {
+            r
+        }
+    } else {
+        lua_mod(a, b)
+    }
+}
+
+/// Whether `b` is a divisor [`lua_mod_by_int`] takes: an integer from 1 to 2^31.
+pub(crate) fn is_mod_int(b: f64) -> bool {
+    (1.0..=2_147_483_648.0).contains(&b) && b.fract() == 0.0
+}
+
 /// C `floor`, equal to `f64::floor` for every input (-0.0 and NaN included), without a call for
 /// the values scripts have. x86-64's baseline has no rounding instruction, so `f64::floor` is a
 /// call into a software routine (~20 instructions; `i % 17` spent 1.4% of a bench there); below

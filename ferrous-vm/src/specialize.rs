@@ -15,8 +15,8 @@ use ferrous_heap::Value;
 
 use crate::decode::{
     OP_ADDK, OP_ADDRR, OP_ADDRR_FORLOOP, OP_DIVK, OP_EQK, OP_GETFIELD, OP_GETFIELD_ARITH,
-    OP_GETUPVAL_ARITH, OP_GETUPVAL2_ARITH, OP_LEK, OP_LTK, OP_MODK, OP_MOVE_CALL, OP_MULK,
-    OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
+    OP_GETUPVAL_ARITH, OP_GETUPVAL2_ARITH, OP_LEK, OP_LTK, OP_MODK, OP_MODK_INT, OP_MOVE_CALL,
+    OP_MULK, OP_RETURN1, OP_SETFIELD, OP_SETUPVAL_GET, OP_SUBK,
 };
 
 /// The loop's form of `code`, whose constants are `k` and whose child prototypes have
@@ -67,7 +67,10 @@ fn specialize(ins: Instruction, rest: &[u32], k: &[Value]) -> Instruction {
         Ok(OpCode::Sub) if register_and_number_k => OP_SUBK,
         Ok(OpCode::Mul) if register_and_number_k => OP_MULK,
         Ok(OpCode::Div) if register_and_number_k => OP_DIVK,
-        Ok(OpCode::Mod) if register_and_number_k => OP_MODK,
+        Ok(OpCode::Mod) if register_and_number_k => match k.get(index_k(ins.c()) as usize) {
+            Some(&Value::Number(b)) if crate::number::is_mod_int(b) => OP_MODK_INT,
+            _ => OP_MODK,
+        },
         Ok(OpCode::Add) if !is_k(ins.b()) && !is_k(ins.c()) => {
             if next_is(OpCode::ForLoop) {
                 OP_ADDRR_FORLOOP
@@ -183,13 +186,15 @@ mod tests {
     const S: u32 = BITRK; // constant 0: a string
     const N: u32 = BITRK | 1; // constant 1: a number
     const B: u32 = BITRK | 2; // constant 2: a boolean
+    const F: u32 = BITRK | 3; // constant 3: a number with a fraction
     const PAST: u32 = BITRK | 9; // past the constants (the verifier rejects it)
 
-    fn k() -> [Value; 3] {
+    fn k() -> [Value; 4] {
         [
             Value::String(ferrous_heap::names::KEYS),
             Value::Number(1.0),
             Value::Boolean(true),
+            Value::Number(2.5),
         ]
     }
 
@@ -218,7 +223,8 @@ mod tests {
             (abc(Add, 0, N, 2), Add as u32),
             (abc(Add, 0, N, N), Add as u32),
             (abc(Add, 0, 1, S), Add as u32),
-            (abc(Mod, 0, 1, N), OP_MODK),
+            (abc(Mod, 0, 1, N), OP_MODK_INT),
+            (abc(Mod, 0, 1, F), OP_MODK),
             (abc(Mod, 0, 1, S), Mod as u32),
             (abc(Pow, 0, 1, N), Pow as u32),
             (abc(Eq, 1, 1, S), OP_EQK),

@@ -2242,3 +2242,64 @@ fn floor_agrees_with_f64_floor() {
     }
     assert!(floor(f64::NAN).is_nan());
 }
+
+#[test]
+fn modulo_by_an_integer_constant_is_lua_mod() {
+    let divisors = [
+        1.0,
+        2.0,
+        3.0,
+        7.0,
+        10.0,
+        17.0,
+        1000.0,
+        65_537.0,
+        999_999_937.0,
+        2_147_483_648.0,
+    ];
+    let mut dividends = vec![0.0, -0.0, 1.0, -1.0, 1e15, -1e15, 1_125_899_906_842_623.0];
+    for k in -3000..3000 {
+        dividends.push(f64::from(k));
+    }
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..200_000 {
+        // xorshift: integers of every magnitude up to 2^50, and a few fractions and beyond.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let bits = (x % 52) as u32;
+        let v = (x >> 12) as f64 % 2f64.powi(bits as i32);
+        dividends.push(if x & 1 == 0 { v } else { -v });
+    }
+    dividends.extend([
+        0.5,
+        -2.5,
+        1e300,
+        f64::INFINITY,
+        f64::NAN,
+        2f64.powi(50),
+        2f64.powi(53) + 2.0,
+    ]);
+    for b in [
+        0.5,
+        0.0,
+        -3.0,
+        3.5,
+        2_147_483_649.0,
+        f64::INFINITY,
+        f64::NAN,
+    ] {
+        assert!(!is_mod_int(b), "{b}");
+    }
+    for &b in &divisors {
+        assert!(is_mod_int(b), "{b}");
+        for &a in &dividends {
+            let (want, got) = (lua_mod(a, b), lua_mod_by_int(a, b));
+            assert_eq!(
+                want.to_bits(),
+                got.to_bits(),
+                "{a} % {b}: {want} against {got}"
+            );
+        }
+    }
+}
