@@ -144,6 +144,24 @@ operand_decoders! {
     arg_sbx: sbx -> isize;
 }
 
+/// RK operand `x` of an instruction in a frame whose registers start at `base` in `stack` and
+/// whose constants are `k`, by reference (`None` out of range): what the out-of-line fused
+/// arms (`Vm::getupval_arith`, `Vm::getfield_arith`) read their second operand with.
+#[cfg_attr(debug_assertions, allow(dead_code))]
+#[inline(always)]
+pub(crate) fn rk_operand<'a>(
+    stack: &'a [Value],
+    k: &'a [Value],
+    base: usize,
+    x: u32,
+) -> Option<&'a Value> {
+    if ferrous_compiler::is_k(x) {
+        k.get(ferrous_compiler::index_k(x) as usize)
+    } else {
+        stack.get(base + x as usize)
+    }
+}
+
 /// The constant index of RK operand `x` that names a constant (a specialized instruction's,
 /// known to be one at load time; only optimized builds run those, see `interp.rs`).
 #[cfg(not(debug_assertions))]

@@ -1,10 +1,10 @@
 //! `OP_GETFIELD_ARITH` (`specialize.rs`): a field's update, `self.n = self.n + 1`, run by one
 //! dispatch with one lookup of the field, out of the interpreter loop.
 
-use ferrous_compiler::{Instruction, index_k, is_k};
+use ferrous_compiler::{Instruction, index_k};
 use ferrous_heap::Value;
 
-use crate::decode::{OP_GETFIELD, OP_SUB, original_op};
+use crate::decode::{OP_GETFIELD, OP_SUB, original_op, rk_operand};
 use crate::vm::Vm;
 
 impl Vm {
@@ -30,12 +30,12 @@ impl Vm {
         base: usize,
         k: &[Value],
     ) -> Option<usize> {
-        let [arith, _set, ref after @ ..] = *code.get(pc..)? else {
-            return None;
-        };
         if HOOKED {
             return None;
         }
+        let [arith, _set, ref after @ ..] = *code.get(pc..)? else {
+            return None;
+        };
         let arith = Instruction(arith);
         match original_op(arith.op_field()) {
             OP_SUB => self.getfield_arith_as::<true>(Instruction(i), arith, after, base, k),
@@ -56,12 +56,7 @@ impl Vm {
         k: &[Value],
     ) -> Option<usize> {
         let ra = base + ins.a() as usize;
-        let c = arith.c();
-        let y = if is_k(c) {
-            k.get(index_k(c) as usize)
-        } else {
-            self.th.stack.get(base + c as usize)
-        };
+        let y = rk_operand(&self.th.stack, k, base, arith.c());
         let (Some(&Value::Number(y)), Some(&Value::String(key)), Some(&Value::Table(t))) = (
             y,
             k.get(index_k(ins.c()) as usize),

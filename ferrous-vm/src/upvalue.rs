@@ -15,8 +15,9 @@ use ferrous_heap::{
     UpValueList, UpValuePlace, Value,
 };
 
-use ferrous_compiler::{Instruction, index_k, is_k};
+use ferrous_compiler::Instruction;
 
+use crate::decode::rk_operand;
 use crate::error::{Raise, RaiseResult};
 use crate::specialize::UPDATE_SUB;
 use crate::value::{copy_into, copy_split};
@@ -261,12 +262,7 @@ impl Vm {
     ) -> Option<usize> {
         // The second operand (C is not A: `specialize.rs`), read first: the upvalue's slot
         // may be on the stack, borrowed below.
-        let c = Instruction(arith).c();
-        let y = if is_k(c) {
-            k.get(index_k(c) as usize)
-        } else {
-            self.th.stack.get(base + c as usize)
-        };
+        let y = rk_operand(&self.th.stack, k, base, Instruction(arith).c());
         let y = match y {
             Some(&Value::Number(y)) if !HOOKED => Some(y),
             _ => None,
